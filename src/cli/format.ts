@@ -1,0 +1,57 @@
+import type { Crash, Frame } from '../shared/model';
+
+function frameLine(f: Frame): string {
+  const fn = f.function ?? '??';
+  const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.module ? ` in ${f.module}` : '';
+  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${fn}${f.inline ? ' [inlined]' : ''}${where}`;
+}
+
+/** The human-readable report of `crashwb analyze`. */
+export function formatCrash(crash: Crash): string {
+  const out: string[] = [];
+  out.push(crash.signal.explanation);
+  out.push(`  process ${crash.pid}: ${crash.commandLine || '(no command line)'}`);
+  out.push(`  executable ${crash.executable ?? '(unknown)'}${crash.executableBuildId ? ` (build-id ${crash.executableBuildId})` : ''}`);
+  out.push(`  core ${crash.source} (${crash.size} bytes), analysed with ${crash.debugger}`);
+  for (const w of crash.warnings) out.push(`warning: ${w.message}`);
+  if (crash.analysisError) out.push(`error: ${crash.analysisError}`);
+  for (const t of crash.threads) {
+    out.push('');
+    out.push(`${t.crashed ? 'Crashed thread' : 'Thread'} ${t.number} (LWP ${t.id})${t.name ? ` "${t.name}"` : ''}:`);
+    out.push(...t.frames.map(frameLine));
+    if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);
+  }
+  const missing = crash.modules.filter((m) => m.symbols === 'missing' || m.symbols === 'none');
+  if (missing.length) {
+    out.push('');
+    out.push('Modules without symbols:');
+    for (const m of missing) out.push(`  ${m.path} ${m.buildId ?? ''} (${m.symbols})`);
+  }
+  return out.join('\n');
+}
+
+/** The stable JSON shape of `crashwb analyze --json`. */
+export function crashJson(crash: Crash): unknown {
+  return {
+    id: crash.id,
+    source: crash.source,
+    signal: {
+      number: crash.signal.number,
+      name: crash.signal.name,
+      code: crash.signal.code,
+      codeName: crash.signal.codeName,
+      faultAddress: crash.signal.faultAddress,
+      explanation: crash.signal.explanation,
+    },
+    pid: crash.pid,
+    commandLine: crash.commandLine,
+    executable: crash.executable,
+    executableBuildId: crash.executableBuildId,
+    debugger: crash.debugger,
+    crashingThreadId: crash.crashingThreadId,
+    threads: crash.threads,
+    modules: crash.modules,
+    warnings: crash.warnings,
+    analysisError: crash.analysisError,
+  };
+}

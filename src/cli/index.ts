@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import type { DebuggerKind } from '../shared/model';
+import { analyzeCore } from '../core/analyze';
+import { defaultDatabasePath } from '../core/paths';
+import { crashJson, formatCrash } from './format';
+
+const HELP = `crashwb — Crash Workbench on the command line
+
+Usage:
+  crashwb analyze CORE [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--json]
+      Read a core, find its program and debug info, extract every thread with a debugger.
+  crashwb serve [--port N] [--db FILE]
+      Serve the workbench UI and API on 127.0.0.1 with a token; open the URL it prints.
+  crashwb --help
+      This text.
+
+Debug info is looked up by build-id under each --debug-dir and /usr/lib/debug.`;
+
+class UsageError extends Error {}
+
+function debuggerOption(value: string | undefined): DebuggerKind {
+  if (value === undefined || value === 'gdb' || value === 'lldb') return value ?? 'gdb';
+  throw new UsageError(`--debugger must be gdb or lldb, not ${value}`);
+}
+
+async function analyze(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      exe: { type: 'string' },
+      'debug-dir': { type: 'string', multiple: true },
+      debugger: { type: 'string' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+  });
+  const core = positionals[0];
+  if (!core || positionals.length > 1) throw new UsageError('analyze takes exactly one core file');
+  const crash = await analyzeCore(core, {
+    executable: values.exe,
+    debugDirs: values['debug-dir'] ?? [],
+    debugger: debuggerOption(values.debugger),
+    timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(crashJson(crash), null, 2)}\n` : `${formatCrash(crash)}\n`);
+  return crash.analysisError ? 3 : 0;
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' } },
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
+  const { startServer } = await import('../server/server');
+  const server = await startServer({ port, databasePath: values.db ?? defaultDatabasePath(), host: values.host });
+  process.stdout.write(`Crash Workbench is at ${server.url}\n(only this machine can reach it; the token in the URL is required)\n`);
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => undefined);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'analyze':
+        return await analyze(rest);
+      case 'serve':
+        return await serve(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`crashwb: ${message}\n`);
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write('Run crashwb --help for usage.\n');
+      return 2;
+    }
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

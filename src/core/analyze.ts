@@ -1,0 +1,105 @@
+import { access, constants, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AnalysisWarning, Crash, DebuggerKind, OpenStage, Thread } from '../shared/model';
+import { DebuggerError, extract } from './debugger';
+import { orderThreads } from './debugger/extraction';
+import { moduleAt, readCore, type CoreInfo } from './elf/core-file';
+import { registerNames } from './elf/notes';
+import { sha256File } from './hash';
+import { locateProgramFiles } from './symbols/locate';
+
+export interface AnalyzeOptions {
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+  timeoutMs?: number;
+  /** A digest already known for this file (from the store), to skip hashing. */
+  sha256?: string;
+  onStage?: (stage: OpenStage, message: string, fraction?: number) => void;
+}
+
+/** Threads as the core's own notes describe them: what remains when the debugger fails. */
+function threadsFromNotes(core: CoreInfo): Thread[] {
+  return core.threads.map((t, i) => ({
+    id: t.tid,
+    number: i + 1,
+    name: null,
+    crashed: t.tid === core.crashingThreadId,
+    frames: [],
+    framesTruncated: false,
+    registers: t.registers,
+    locals: {},
+  }));
+}
+
+async function checkReadable(path: string, what: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+  } catch {
+    throw new Error(`${what} ${path} does not exist or cannot be read`);
+  }
+}
+
+/** The whole path of one core: notes, program files, debugger. Touches no database. */
+export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}): Promise<Crash> {
+  const path = resolve(corePath);
+  const say = options.onStage ?? (() => undefined);
+  await checkReadable(path, 'core file');
+  if (options.executable) await checkReadable(options.executable, 'executable (--exe)');
+  const info = await stat(path);
+
+  say('reading-core', 'Reading the core’s notes');
+  const core = await readCore(path);
+  say('locating-files', 'Finding the executable and debug info');
+  const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
+  const files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
+  const warnings: AnalysisWarning[] = [...files.warnings];
+  if (core.truncation) {
+    warnings.push({
+      kind: 'truncated-core',
+      message: `the core is truncated: ${core.truncation.actual} of ${core.truncation.expected} bytes. Stacks whose memory is missing will be cut short; check the disk space and ulimit -c where it was written.`,
+    });
+  }
+
+  const kind = options.debugger ?? 'gdb';
+  // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
+  const digest = options.sha256 !== undefined ? Promise.resolve(options.sha256) : sha256File(path, (f) => say('hashing', 'Computing the core’s digest', f), info.size);
+  say('debugging', `Extracting threads with ${kind}`);
+  const extraction = extract(kind, {
+    core: path,
+    executable: files.executable,
+    debugDirs,
+    crashingThreadId: core.crashingThreadId,
+    moduleAt: (address) => moduleAt(core.mappings, address),
+    registerNames: registerNames(core.machine),
+    threadCount: core.threads.length,
+    timeoutMs: options.timeoutMs,
+  }).then(
+    (result) => ({ threads: result.threads, warnings: result.warnings, error: null }),
+    (error: unknown) => {
+      if (error instanceof DebuggerError) return { threads: threadsFromNotes(core), warnings: [], error: error.message };
+      throw error;
+    },
+  );
+  const [sha256, result] = await Promise.all([digest, extraction]);
+  warnings.push(...result.warnings);
+  return {
+    id: sha256,
+    source: path,
+    sha256,
+    size: info.size,
+    analyzedAt: new Date().toISOString(),
+    timestamp: info.mtime.toISOString(),
+    debugger: kind,
+    signal: core.signal,
+    pid: core.pid,
+    commandLine: core.commandLine,
+    executable: core.executablePath ?? files.executable,
+    executableBuildId: files.executableBuildId,
+    crashingThreadId: core.crashingThreadId,
+    threads: orderThreads(result.threads),
+    modules: files.modules,
+    warnings,
+    analysisError: result.error,
+  };
+}

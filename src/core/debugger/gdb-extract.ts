@@ -1,0 +1,112 @@
+import type { AnalysisWarning, Frame, Thread, Variable } from '../../shared/model';
+import { DebuggerError } from './errors';
+import {
+  MAX_FRAMES,
+  MAX_LOCAL_FRAMES,
+  hexAddress,
+  markInlined,
+  orderThreads,
+  type ExtractionInput,
+  type ExtractionResult,
+} from './extraction';
+import { GdbSession } from './gdb-session';
+import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
+
+export function gdbInitCommands(debugDirs: string[]): string[] {
+  const dirs = ['/usr/lib/debug', ...debugDirs.filter((d) => d !== '/usr/lib/debug')];
+  return [`set debug-file-directory ${dirs.join(':')}`];
+}
+
+function parseFrame(tuple: MiTuple, input: ExtractionInput): Frame {
+  const address = hexAddress(miString(tuple.addr)) ?? '0x0';
+  const line = miString(tuple.line);
+  const fn = miString(tuple.func);
+  return {
+    index: Number(miString(tuple.level) ?? 0),
+    address,
+    function: fn && fn !== '??' ? fn : null,
+    file: miString(tuple.fullname) ?? miString(tuple.file),
+    line: line ? Number(line) : null,
+    module: input.moduleAt(BigInt(address)) ?? miString(tuple.from),
+    inline: false,
+  };
+}
+
+function parseVariables(list: MiValue[]): Variable[] {
+  return list.flatMap((v) => {
+    const t = miTuple(v);
+    if (!t) return [];
+    return [{ name: miString(t.name) ?? '?', type: miString(t.type), value: miString(t.value), isArgument: miString(t.arg) === '1' }];
+  });
+}
+
+function lwpOf(targetId: string | null): number | null {
+  const m = /LWP (\d+)/.exec(targetId ?? '') ?? /process (\d+)/.exec(targetId ?? '');
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+/** Runs the commands with at most `width` in flight, so gdb's input never backs up. */
+async function pipelined<T>(items: T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+async function loadFiles(gdb: GdbSession, input: ExtractionInput, warnings: AnalysisWarning[]): Promise<void> {
+  if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(input.executable)}`);
+  const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${input.core}`)}`, 120_000);
+  for (const text of loaded.console.split('\n')) {
+    if (/warning: (core file may not match|exec file is newer)/i.test(text)) {
+      warnings.push({ kind: 'debugger', message: text.trim() });
+    }
+  }
+}
+
+/** Extracts threads, frames, registers and locals from a core with gdb. */
+export async function extractWithGdb(input: ExtractionInput): Promise<ExtractionResult> {
+  const gdb = await GdbSession.start({ initCommands: gdbInitCommands(input.debugDirs), commandTimeoutMs: input.timeoutMs });
+  const warnings: AnalysisWarning[] = [];
+  try {
+    await loadFiles(gdb, input, warnings);
+    const info = await gdb.command('-thread-info');
+    const rawThreads = miList(info.results.threads).map(miTuple).filter((t): t is MiTuple => t !== null);
+    if (rawThreads.length === 0) throw new DebuggerError('gdb', 'listing threads', 'the core holds no threads gdb can read');
+
+    const threads: Thread[] = rawThreads.map((t, i) => {
+      const number = Number(miString(t.id) ?? i + 1);
+      const id = lwpOf(miString(t['target-id'])) ?? number;
+      return { id, number, name: miString(t.name), crashed: id === input.crashingThreadId, frames: [], framesTruncated: false, registers: {}, locals: {} };
+    });
+    if (!threads.some((t) => t.crashed) && threads[0]) threads[0].crashed = true;
+
+    const names = miList((await gdb.command('-data-list-register-names')).results['register-names']).map((n) => miString(n) ?? '');
+    const general = new Set(input.registerNames);
+    const numbers = names.flatMap((n, i) => (general.has(n) ? [String(i)] : [])).join(' ');
+    await pipelined(threads, 8, async (thread) => {
+      const stack = await gdb.command(`-stack-list-frames --thread ${thread.number} 0 ${MAX_FRAMES - 1}`);
+      const frames = miList(stack.results.stack).map(miTuple).filter((f): f is MiTuple => f !== null);
+      thread.frames = markInlined(frames.map((f) => parseFrame(f, input)));
+      thread.framesTruncated = frames.length >= MAX_FRAMES;
+      const regs = await gdb.command(`-data-list-register-values --thread ${thread.number} --frame 0 x ${numbers}`);
+      for (const r of miList(regs.results['register-values'])) {
+        const t = miTuple(r);
+        const name = names[Number(miString(t?.number) ?? -1)];
+        const value = miString(t?.value);
+        if (name && value) thread.registers[name] = value;
+      }
+    });
+
+    const wanted = orderThreads(threads)
+      .flatMap((t) => t.frames.filter((f) => f.file !== null).map((f) => ({ thread: t, frame: f.index })))
+      .slice(0, MAX_LOCAL_FRAMES);
+    await pipelined(wanted, 8, async ({ thread, frame }) => {
+      const vars = await gdb.command(`-stack-list-variables --thread ${thread.number} --frame ${frame} --simple-values`);
+      thread.locals[String(frame)] = parseVariables(miList(vars.results.variables));
+    });
+    return { threads: orderThreads(threads), warnings };
+  } finally {
+    await gdb.close();
+  }
+}

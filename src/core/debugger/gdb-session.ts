@@ -1,0 +1,181 @@
+import { DebuggerError } from './errors';
+import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
+import { PtyProcess } from './pty-process';
+
+export interface GdbSessionOptions {
+  gdbPath?: string;
+  /** Extra commands run before any file is loaded (-iex). */
+  initCommands?: string[];
+  startTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export interface MiResult {
+  class: string;
+  results: MiTuple;
+  /** Console stream output produced while the command ran. */
+  console: string;
+}
+
+interface Pending {
+  token: number;
+  command: string;
+  console: string[];
+  resolve: (result: MiResult) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Settings that keep gdb from running anything that comes with the program under analysis:
+ * no init files (-nx), no auto-loaded scripts, no debuginfod prompts, no pager.
+ */
+const SAFE_INIT = [
+  'set auto-load off',
+  'set debuginfod enabled off',
+  'set pagination off',
+  'set height 0',
+  'set width 0',
+  'set confirm off',
+  'set print pretty off',
+];
+
+/** One gdb process spoken to over GDB/MI (mi3) on a pseudo-terminal. */
+export class GdbSession {
+  private readonly process: PtyProcess;
+  private readonly pending: Pending[] = [];
+  private nextToken = 1;
+  private readonly asyncListeners: Array<(record: MiRecord) => void> = [];
+  private readonly stderrTail: string[] = [];
+  private closed: Error | null = null;
+  private readonly commandTimeoutMs: number;
+  private readyResolve: (() => void) | null = null;
+
+  private constructor(options: GdbSessionOptions) {
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 30_000;
+    const init = [...SAFE_INIT, ...(options.initCommands ?? [])].flatMap((c) => ['-iex', c]);
+    this.process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...init], { raw: true });
+    this.process.onLine((line) => this.onLine(line));
+    void this.process.exited.then(({ exitCode, signal }) => {
+      const tail = this.stderrTail.slice(-5).join(' | ');
+      this.fail(new DebuggerError('gdb', this.pending[0] ? `running ${this.pending[0].command}` : 'idle', `gdb exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})${tail ? `: ${tail}` : ''}`));
+    });
+  }
+
+  static async start(options: GdbSessionOptions = {}): Promise<GdbSession> {
+    const session = new GdbSession(options);
+    const timeoutMs = options.startTimeoutMs ?? 20_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        session.kill();
+        reject(new DebuggerError('gdb', 'starting', `no prompt within ${timeoutMs} ms; is gdb installed and working? (try: gdb --version)`));
+      }, timeoutMs);
+      session.readyResolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      void session.process.exited.then(() => {
+        clearTimeout(timer);
+        reject(session.closed ?? new DebuggerError('gdb', 'starting', 'gdb exited at once; is it installed? (apt-get install gdb)'));
+      });
+    });
+    return session;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  onAsync(listener: (record: MiRecord) => void): void {
+    this.asyncListeners.push(listener);
+  }
+
+  private onLine(line: string): void {
+    let record: MiRecord | null;
+    try {
+      record = parseMiLine(line);
+    } catch (error) {
+      this.remember(`unparsed: ${(error as Error).message}`);
+      return;
+    }
+    if (!record) {
+      if (line.trim()) this.remember(line);
+      return;
+    }
+    switch (record.kind) {
+      case 'prompt':
+        this.readyResolve?.();
+        this.readyResolve = null;
+        return;
+      case 'stream':
+        if (record.type === 'log') this.remember(record.text.trim());
+        else this.pending[0]?.console.push(record.text);
+        return;
+      case 'async':
+        for (const l of this.asyncListeners) l(record);
+        return;
+      case 'result':
+        this.settle(record);
+    }
+  }
+
+  private remember(text: string): void {
+    if (!text) return;
+    this.stderrTail.push(text);
+    if (this.stderrTail.length > 20) this.stderrTail.shift();
+  }
+
+  private settle(record: Extract<MiRecord, { kind: 'result' }>): void {
+    const index = this.pending.findIndex((p) => p.token === record.token);
+    if (index === -1) return;
+    const [entry] = this.pending.splice(index, 1);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    if (record.class === 'error') {
+      const msg = typeof record.results.msg === 'string' ? record.results.msg : 'unknown error';
+      entry.reject(new DebuggerError('gdb', `running ${entry.command}`, msg));
+    } else {
+      entry.resolve({ class: record.class, results: record.results, console: entry.console.join('') });
+    }
+  }
+
+  /** Sends one MI command and waits for its result record. */
+  command(command: string, timeoutMs = this.commandTimeoutMs): Promise<MiResult> {
+    if (this.closed) return Promise.reject(this.closed);
+    if (command.includes('\n')) return Promise.reject(new Error('an MI command is a single line'));
+    const token = this.nextToken++;
+    return new Promise<MiResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(new DebuggerError('gdb', `running ${command}`, `no answer within ${timeoutMs} ms; gdb was stopped. The core may be very large or damaged — try again with a longer timeout or with lldb`));
+      }, timeoutMs);
+      this.pending.push({ token, command, console: [], resolve, reject, timer });
+      this.process.write(`${token}${command}\n`);
+    });
+  }
+
+  /** Fails every waiting command and stops gdb: once a command hangs, the session is unusable. */
+  private fail(error: Error): void {
+    if (!this.closed) this.closed = error;
+    for (const p of this.pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.process.kill();
+  }
+
+  kill(): void {
+    this.fail(new DebuggerError('gdb', 'closing', 'the session was closed'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.process.write('-gdb-exit\n');
+    } catch {
+      // Already gone: exited is resolved below either way.
+    }
+    const timer = setTimeout(() => this.process.kill(), 2000);
+    await this.process.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,84 @@
+import type { AnalysisWarning } from '../../shared/model';
+import { DebuggerError } from './errors';
+import { MAX_FRAMES, markInlined, orderThreads, type ExtractionInput, type ExtractionResult } from './extraction';
+import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './lldb-output';
+import { PtyProcess } from './pty-process';
+
+const LOCAL_FRAMES = 16;
+const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
+
+export function lldbCommands(input: ExtractionInput): string[] {
+  const commands = [
+    'settings set use-color false',
+    'settings set target.load-script-from-symbol-file false',
+    'settings set target.load-cwd-lldbinit false',
+    `settings set thread-format ${quote(THREAD_FORMAT)}`,
+    `settings set thread-stop-format ${quote(THREAD_FORMAT)}`,
+    `settings set frame-format ${quote(FRAME_FORMAT)}`,
+    ...['/usr/lib/debug', ...input.debugDirs].map((d) => `settings append target.debug-file-search-paths ${quote(d)}`),
+    input.executable ? `target create ${quote(input.executable)} --core ${quote(input.core)}` : `target create --core ${quote(input.core)}`,
+    `thread backtrace all -c ${MAX_FRAMES}`,
+  ];
+  for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
+  // lldb numbers threads in note order, so thread 1 is the one that took the signal.
+  commands.push('thread select 1');
+  for (let f = 0; f < LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0');
+  return commands;
+}
+
+function runBatch(commands: string[], timeoutMs: number): Promise<string> {
+  const args = ['--no-lldbinit', '--batch', ...commands.flatMap((c) => ['-o', c])];
+  const proc = new PtyProcess('lldb', args, { raw: true });
+  const chunks: string[] = [];
+  proc.onData((d) => chunks.push(d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill();
+      reject(new DebuggerError('lldb', 'extracting threads', `no result within ${timeoutMs} ms; lldb was stopped. Try gdb for this core (--debugger gdb)`));
+    }, timeoutMs);
+    void proc.exited.then(({ exitCode }) => {
+      clearTimeout(timer);
+      const output = chunks.join('');
+      if (exitCode === 127 || /command not found|No such file/.test(output.slice(0, 200))) {
+        reject(new DebuggerError('lldb', 'starting', 'lldb is not installed (apt-get install lldb)'));
+      } else resolve(output);
+    });
+  });
+}
+
+/** Extracts threads, frames, registers and locals with lldb, in one batch run. */
+export async function extractWithLldb(input: ExtractionInput): Promise<ExtractionResult> {
+  const output = await runBatch(lldbCommands(input), input.timeoutMs ?? 60_000);
+  const sections = splitSections(output);
+  const warnings: AnalysisWarning[] = [];
+  const created = sections.find((s) => s.command.startsWith('target create'));
+  const createError = created?.lines.find((l) => /^error:/.test(l));
+  if (!created || createError) {
+    throw new DebuggerError('lldb', 'loading the core', createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create');
+  }
+  const bt = sections.find((s) => s.command.startsWith('thread backtrace all'));
+  const threads = parseBacktraces(bt?.lines ?? [], input.moduleAt);
+  if (threads.length === 0) throw new DebuggerError('lldb', 'listing threads', 'the core holds no threads lldb can read');
+
+  const wanted = new Set(input.registerNames);
+  let selected = 0;
+  let frame = 0;
+  for (const section of sections) {
+    const select = /^thread select (\d+)/.exec(section.command);
+    if (select) selected = Number(select[1]);
+    const frameSelect = /^frame select (\d+)/.exec(section.command);
+    if (frameSelect) frame = Number(frameSelect[1]);
+    const thread = threads.find((t) => t.number === selected);
+    if (!thread) continue;
+    if (section.command === 'register read') thread.registers = parseRegisters(section.lines, wanted);
+    if (section.command.startsWith('frame variable') && thread.frames[frame]?.file) {
+      thread.locals[String(frame)] = parseVariables(section.lines);
+    }
+  }
+  for (const t of threads) {
+    t.crashed = t.id === input.crashingThreadId;
+    t.frames = markInlined(t.frames);
+    t.framesTruncated = t.frames.length >= MAX_FRAMES;
+  }
+  return { threads: orderThreads(threads), warnings };
+}

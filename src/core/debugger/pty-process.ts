@@ -1,0 +1,105 @@
+import * as pty from 'node-pty';
+
+export interface PtyExit {
+  exitCode: number;
+  signal: number | null;
+}
+
+export interface PtyOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /**
+   * Put the terminal in raw mode without echo before the program starts, so a machine
+   * reader sees exactly what the program wrote, with no echoed input and no CR/LF rewriting.
+   */
+  raw?: boolean;
+}
+
+/** A program on a pseudo-terminal, read line by line, that can always be killed. */
+export class PtyProcess {
+  private readonly term: pty.IPty;
+  private partial = '';
+  private readonly lineListeners: Array<(line: string) => void> = [];
+  private readonly dataListeners: Array<(data: string) => void> = [];
+  readonly exited: Promise<PtyExit>;
+  private done = false;
+
+  constructor(file: string, args: string[], options: PtyOptions = {}) {
+    const [command, argv] = options.raw
+      ? ['/bin/sh', ['-c', 'stty raw -echo 2>/dev/null; exec "$0" "$@"', file, ...args]]
+      : [file, args];
+    this.term = pty.spawn(command, argv, {
+      name: 'xterm-256color',
+      cols: 4000,
+      rows: 50,
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? cleanEnv(),
+    });
+    this.exited = new Promise((resolve) => {
+      this.term.onExit(({ exitCode, signal }) => {
+        this.done = true;
+        if (this.partial) this.emitLine(this.partial);
+        this.partial = '';
+        resolve({ exitCode, signal: signal ?? null });
+      });
+    });
+    this.term.onData((data) => this.receive(data));
+  }
+
+  get pid(): number {
+    return this.term.pid;
+  }
+
+  get running(): boolean {
+    return !this.done;
+  }
+
+  onLine(listener: (line: string) => void): void {
+    this.lineListeners.push(listener);
+  }
+
+  onData(listener: (data: string) => void): void {
+    this.dataListeners.push(listener);
+  }
+
+  private receive(data: string): void {
+    for (const l of this.dataListeners) l(data);
+    const parts = (this.partial + data).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const part of parts) this.emitLine(part.endsWith('\r') ? part.slice(0, -1) : part);
+  }
+
+  private emitLine(line: string): void {
+    for (const l of this.lineListeners) l(line);
+  }
+
+  write(text: string): void {
+    if (this.done) throw new Error('the debugger has already exited');
+    this.term.write(text);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.done) this.term.resize(cols, rows);
+  }
+
+  /** Kills the whole process group: the debugger may have started helpers of its own. */
+  kill(): void {
+    if (this.done) return;
+    try {
+      process.kill(-this.term.pid, 'SIGKILL');
+    } catch {
+      this.term.kill('SIGKILL');
+    }
+  }
+}
+
+/** The environment a debugger gets: enough to run, nothing that changes how it behaves. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'DEBUGINFOD_URLS'];
+  const env: Record<string, string> = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'dumb' };
+  for (const key of keep) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, ...extra };
+}

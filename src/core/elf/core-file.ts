@@ -1,0 +1,210 @@
+import type { SignalInfo } from '../../shared/model';
+import { BoundedFile } from './bounded-file';
+import {
+  ET_CORE,
+  ET_DYN,
+  ET_EXEC,
+  ElfFormatError,
+  PT_LOAD,
+  PT_NOTE,
+  readElfHeaders,
+  type ProgramHeader,
+} from './elf-headers';
+import {
+  NT_AUXV,
+  NT_FILE,
+  NT_PRPSINFO,
+  NT_PRSTATUS,
+  NT_SIGINFO,
+  findBuildIdNote,
+  parseAuxv,
+  parseFileNote,
+  parseNotes,
+  parsePrPsInfo,
+  parsePrStatus,
+  parseSigInfo,
+  type FileMapping,
+  type Note,
+  type PrStatus,
+} from './notes';
+import { describeSignal } from './signals';
+
+export interface CoreModule {
+  path: string;
+  start: bigint;
+  end: bigint;
+  buildId: string | null;
+}
+
+export interface CoreInfo {
+  path: string;
+  size: number;
+  machine: number;
+  pid: number;
+  uid: number | null;
+  command: string;
+  commandLine: string;
+  signal: SignalInfo;
+  /** Threads in note order; the kernel writes the thread that took the signal first. */
+  threads: PrStatus[];
+  crashingThreadId: number;
+  executablePath: string | null;
+  mappings: FileMapping[];
+  modules: CoreModule[];
+  /** Set when the core is shorter than its headers say. */
+  truncation: { expected: number; actual: number } | null;
+}
+
+const AT_ENTRY = 9n;
+const AT_EXECFN = 31n;
+const MAX_NOTES_BYTES = 256 * 1024 * 1024;
+const PROBE_BYTES = 4096;
+const ERRORS = {
+  notCore: (kind: string) => `an ELF ${kind}, not a core dump; pass it as --exe and give the core file instead`,
+};
+
+/** Reads process memory that the core saved, or returns what part of it exists. */
+class CoreMemory {
+  constructor(
+    private readonly file: BoundedFile,
+    private readonly loads: ProgramHeader[],
+  ) {}
+
+  async read(address: bigint, length: number): Promise<Buffer | null> {
+    const seg = this.loads.find((s) => address >= s.vaddr && address < s.vaddr + BigInt(s.filesz));
+    if (!seg) return null;
+    const delta = Number(address - seg.vaddr);
+    return this.file.read(seg.offset + delta, Math.min(length, seg.filesz - delta));
+  }
+
+  async cString(address: bigint, max = 4096): Promise<string | null> {
+    const bytes = await this.read(address, max);
+    if (!bytes) return null;
+    const end = bytes.indexOf(0);
+    return bytes.toString('utf8', 0, end === -1 ? bytes.length : end);
+  }
+}
+
+/** The build-id of an ELF image mapped in the process, read from its first page in the core. */
+async function buildIdInMemory(memory: CoreMemory, base: bigint): Promise<string | null> {
+  const page = await memory.read(base, PROBE_BYTES);
+  if (!page || page.length < 64 || page.readUInt32BE(0) !== 0x7f454c46 || page[4] !== 2) return null;
+  const phoff = Number(page.readBigUInt64LE(32));
+  const phnum = page.readUInt16LE(56);
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * 56;
+    if (o + 56 > page.length) break;
+    if (page.readUInt32LE(o) !== PT_NOTE) continue;
+    const offset = Number(page.readBigUInt64LE(o + 8));
+    const size = Number(page.readBigUInt64LE(o + 32));
+    const notes = await memory.read(base + BigInt(offset), Math.min(size, PROBE_BYTES));
+    const id = notes ? findBuildIdNote(parseNotes(notes)) : null;
+    if (id) return id;
+  }
+  return null;
+}
+
+function groupModules(mappings: FileMapping[]): Map<string, { start: bigint; end: bigint; base: bigint | null }> {
+  const modules = new Map<string, { start: bigint; end: bigint; base: bigint | null }>();
+  for (const m of mappings) {
+    const known = modules.get(m.path);
+    const base = m.fileOffset === 0n ? m.start : null;
+    if (!known) modules.set(m.path, { start: m.start, end: m.end, base });
+    else {
+      if (m.start < known.start) known.start = m.start;
+      if (m.end > known.end) known.end = m.end;
+      if (known.base === null) known.base = base;
+    }
+  }
+  return modules;
+}
+
+async function readNotes(file: BoundedFile, segments: ProgramHeader[]): Promise<Note[]> {
+  const notes: Note[] = [];
+  for (const seg of segments.filter((s) => s.type === PT_NOTE)) {
+    if (seg.filesz > MAX_NOTES_BYTES) throw new ElfFormatError(file.path, `note segment of ${seg.filesz} bytes is implausibly large; the core is corrupt`);
+    const bytes = await file.read(seg.offset, seg.filesz);
+    if (bytes.length < seg.filesz) {
+      throw new ElfFormatError(file.path, `truncated: the core ends at byte ${file.size}, before its notes (which end at ${seg.offset + seg.filesz}); the dump was cut off while being written — there is nothing to analyse`);
+    }
+    notes.push(...parseNotes(bytes));
+  }
+  return notes;
+}
+
+/** Reads what a core says about the crash, without a debugger, in a few small reads. */
+export async function readCore(path: string): Promise<CoreInfo> {
+  const file = await BoundedFile.open(path);
+  try {
+    const { header, segments } = await readElfHeaders(file);
+    if (header.type === ET_EXEC || header.type === ET_DYN) {
+      throw new ElfFormatError(path, ERRORS.notCore(header.type === ET_EXEC ? 'executable' : 'shared object or PIE executable'));
+    }
+    if (header.type !== ET_CORE) throw new ElfFormatError(path, `ELF type ${header.type} is not a core dump`);
+    const notes = await readNotes(file, segments);
+    const threads = notes
+      .filter((n) => n.type === NT_PRSTATUS && n.name === 'CORE')
+      .map((n) => parsePrStatus(n.desc, header.machine))
+      .filter((t): t is PrStatus => t !== null);
+    const first = threads[0];
+    if (!first) throw new ElfFormatError(path, 'the core has no thread status notes (NT_PRSTATUS); it is corrupt or not a process core');
+    const psinfo = notes.find((n) => n.type === NT_PRPSINFO && n.name === 'CORE');
+    const ps = psinfo ? parsePrPsInfo(psinfo.desc) : null;
+    const siginfoNote = notes.find((n) => n.type === NT_SIGINFO && n.name === 'CORE');
+    const siginfo = siginfoNote ? parseSigInfo(siginfoNote.desc) : null;
+    const auxvNote = notes.find((n) => n.type === NT_AUXV && n.name === 'CORE');
+    const auxv = auxvNote ? parseAuxv(auxvNote.desc) : new Map<number, bigint>();
+    const fileNote = notes.find((n) => n.type === NT_FILE && n.name === 'CORE');
+    const mappings = fileNote ? parseFileNote(fileNote.desc) : [];
+
+    const loads = segments.filter((s) => s.type === PT_LOAD);
+    const memory = new CoreMemory(file, loads);
+    const expected = Math.max(0, ...segments.map((s) => s.offset + s.filesz));
+    const pid = ps?.pid ?? first.tid;
+    const sp = first.registers.rsp ?? first.registers.sp;
+
+    const entry = auxv.get(Number(AT_ENTRY));
+    const execMapping = entry !== undefined ? mappings.find((m) => entry >= m.start && entry < m.end) : undefined;
+    const execfnAddress = auxv.get(Number(AT_EXECFN));
+    const execfn = execfnAddress !== undefined ? await memory.cString(execfnAddress) : null;
+    const executablePath = execMapping?.path ?? (execfn && execfn.startsWith('/') ? execfn : null);
+
+    const modules: CoreModule[] = [];
+    for (const [modulePath, range] of groupModules(mappings)) {
+      const buildId = range.base !== null ? await buildIdInMemory(memory, range.base) : null;
+      modules.push({ path: modulePath, start: range.start, end: range.end, buildId });
+    }
+
+    return {
+      path,
+      size: file.size,
+      machine: header.machine,
+      pid,
+      uid: ps?.uid ?? null,
+      command: ps?.command ?? '',
+      commandLine: ps?.args ?? '',
+      signal: describeSignal({
+        signo: siginfo?.signo ?? first.signal,
+        code: siginfo?.code ?? 0,
+        faultAddress: siginfo?.address ?? null,
+        senderPid: siginfo?.senderPid ?? null,
+        stackPointer: sp !== undefined ? BigInt(sp) : null,
+        pid,
+      }),
+      threads,
+      crashingThreadId: first.tid,
+      executablePath,
+      mappings,
+      modules,
+      truncation: expected > file.size ? { expected, actual: file.size } : null,
+    };
+  } finally {
+    await file.close();
+  }
+}
+
+/** The module that holds an address, from the core's file mappings. */
+export function moduleAt(mappings: FileMapping[], address: bigint): string | null {
+  const hit = mappings.find((m) => address >= m.start && address < m.end);
+  return hit?.path ?? null;
+}

@@ -1,0 +1,68 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { DirectoryListing, SourceResult } from '../shared/model';
+
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+
+const LANGUAGES: Record<string, string> = {
+  '.c': 'c', '.h': 'c', '.cc': 'cpp', '.cpp': 'cpp', '.cxx': 'cpp', '.hpp': 'cpp', '.hh': 'cpp',
+  '.rs': 'rust', '.go': 'go', '.s': 'asm', '.S': 'asm', '.zig': 'zig',
+};
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a source file recorded at build time may be now: the recorded path itself, then under
+ * each folder the user named, trying ever shorter tails of the recorded path
+ * (/build/src/app/main.c → FOLDER/src/app/main.c, FOLDER/app/main.c, FOLDER/main.c).
+ */
+export function sourceCandidates(file: string, folders: string[]): string[] {
+  const parts = file.split('/').filter(Boolean);
+  const out = file.startsWith('/') ? [file] : [];
+  for (const folder of folders) {
+    for (let i = 0; i < parts.length; i++) out.push(join(folder, ...parts.slice(i)));
+  }
+  return [...new Set(out)];
+}
+
+export async function findSource(file: string, folders: string[]): Promise<SourceResult> {
+  const candidates = sourceCandidates(file, folders);
+  for (const path of candidates) {
+    if (!(await isFile(path))) continue;
+    const info = await stat(path);
+    if (info.size > MAX_SOURCE_BYTES) {
+      return { found: false, searched: [path], message: `${path} is ${info.size} bytes, too large to show` };
+    }
+    return { found: true, path, text: await readFile(path, 'utf8'), language: LANGUAGES[extname(path)] ?? 'plaintext' };
+  }
+  const hint = folders.length ? '' : ' No source folders are set yet.';
+  return {
+    found: false,
+    searched: candidates,
+    message: `Source not found: ${basename(file)} is not at ${file}.${hint} Point at the folder that holds your checkout to look there.`,
+  };
+}
+
+const MAX_ENTRIES = 2000;
+
+export async function listDirectory(path: string): Promise<DirectoryListing> {
+  const dirents = await readdir(path, { withFileTypes: true });
+  const entries = await Promise.all(
+    dirents
+      .filter((d) => d.isDirectory() || d.isFile())
+      .slice(0, MAX_ENTRIES)
+      .map(async (d) => {
+        const full = join(path, d.name);
+        const size = d.isFile() ? await stat(full).then((s) => s.size, () => 0) : 0;
+        return { name: d.name, path: full, kind: d.isDirectory() ? ('directory' as const) : ('file' as const), size };
+      }),
+  );
+  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'directory' ? -1 : 1));
+  return { path, parent: path === '/' ? null : dirname(path), entries };
+}

@@ -1,0 +1,89 @@
+import type { Crash, CrashSummary } from '../../shared/model';
+import type { Db } from './database';
+
+interface CrashRow {
+  id: string;
+  source: string;
+  executable: string | null;
+  signal_name: string;
+  explanation: string;
+  timestamp: string;
+  analyzed_at: string;
+}
+
+const toSummary = (r: CrashRow): CrashSummary => ({
+  id: r.id,
+  source: r.source,
+  executable: r.executable,
+  signalName: r.signal_name,
+  explanation: r.explanation,
+  timestamp: r.timestamp,
+  analyzedAt: r.analyzed_at,
+});
+
+/** All SQL about crashes, recent files and settings. */
+export class CrashStore {
+  constructor(private readonly db: Db) {}
+
+  /** The digest of a file already seen at this path with this size and mtime, if any. */
+  knownDigest(source: string, size: number, mtimeMs: number): string | null {
+    const row = this.db
+      .prepare('SELECT id FROM crashes WHERE source = ? AND size = ? AND mtime_ms = ?')
+      .get(source, size, Math.trunc(mtimeMs)) as { id: string } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** Stores an analysed crash; the core stays where it is (referenced by path, size and sha256). */
+  save(crash: Crash, mtimeMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO crashes (id, source, size, mtime_ms, stored_path, executable, signal_name, explanation, timestamp, analyzed_at, analysis_error, analysis)
+         VALUES (@id, @source, @size, @mtime, NULL, @executable, @signal, @explanation, @timestamp, @analyzedAt, @error, @analysis)
+         ON CONFLICT(id) DO UPDATE SET source = excluded.source, mtime_ms = excluded.mtime_ms, executable = excluded.executable,
+           analyzed_at = excluded.analyzed_at, analysis_error = excluded.analysis_error, analysis = excluded.analysis`,
+      )
+      .run({
+        id: crash.id,
+        source: crash.source,
+        size: crash.size,
+        mtime: Math.trunc(mtimeMs),
+        executable: crash.executable,
+        signal: crash.signal.name,
+        explanation: crash.signal.explanation,
+        timestamp: crash.timestamp,
+        analyzedAt: crash.analyzedAt,
+        error: crash.analysisError,
+        analysis: JSON.stringify(crash),
+      });
+  }
+
+  get(id: string): Crash | null {
+    const row = this.db.prepare('SELECT analysis FROM crashes WHERE id = ?').get(id) as { analysis: string } | undefined;
+    return row ? (JSON.parse(row.analysis) as Crash) : null;
+  }
+
+  touchRecent(path: string, crashId: string): void {
+    this.db
+      .prepare('INSERT INTO recent_files (path, crash_id, opened_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET crash_id = excluded.crash_id, opened_at = excluded.opened_at')
+      .run(path, crashId, new Date().toISOString());
+  }
+
+  recent(limit = 20): CrashSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, r.path AS source, c.executable, c.signal_name, c.explanation, c.timestamp, c.analyzed_at
+         FROM recent_files r JOIN crashes c ON c.id = r.crash_id ORDER BY r.opened_at DESC LIMIT ?`,
+      )
+      .all(limit) as CrashRow[];
+    return rows.map(toSummary);
+  }
+
+  getSetting<T>(key: string, fallback: T): T {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : fallback;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  }
+}

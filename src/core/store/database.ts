@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/** Schema steps, applied in order; PRAGMA user_version records how many have run. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE crashes (
+     id TEXT PRIMARY KEY,
+     source TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     mtime_ms INTEGER NOT NULL,
+     stored_path TEXT,
+     executable TEXT,
+     signal_name TEXT NOT NULL,
+     explanation TEXT NOT NULL,
+     timestamp TEXT NOT NULL,
+     analyzed_at TEXT NOT NULL,
+     analysis_error TEXT,
+     analysis TEXT NOT NULL
+   );
+   CREATE INDEX crashes_source ON crashes(source);
+   CREATE TABLE recent_files (
+     path TEXT PRIMARY KEY,
+     crash_id TEXT NOT NULL REFERENCES crashes(id) ON DELETE CASCADE,
+     opened_at TEXT NOT NULL
+   );
+   CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, path);
+  return db;
+}
+
+function migrate(db: Db, path: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`${path} was written by a newer Crash Workbench (schema ${current}, this one knows ${MIGRATIONS.length}); update the app`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

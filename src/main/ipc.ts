@@ -1,0 +1,35 @@
+import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { parseCall } from '../shared/api';
+import type { Workbench } from '../core/workbench';
+
+/** Only our own page may call: a frame from anywhere else (a link, an injected iframe) is refused. */
+function fromOurPage(event: IpcMainInvokeEvent, allowedOrigin: (url: string) => boolean): void {
+  const url = event.senderFrame?.url ?? '';
+  if (!allowedOrigin(url)) throw new Error(`IPC refused from ${url || 'an unknown frame'}`);
+}
+
+export function bindWorkbench(workbench: Workbench, allowedOrigin: (url: string) => boolean): void {
+  ipcMain.handle('workbench:call', async (event, method: unknown, params: unknown) => {
+    fromOurPage(event, allowedOrigin);
+    const call = parseCall(method, params);
+    const fn = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
+    return fn.apply(workbench, call.args);
+  });
+  ipcMain.handle('host:pick-core-file', async (event) => {
+    fromOurPage(event, allowedOrigin);
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options = { title: 'Open a core dump', properties: ['openFile' as const] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  ipcMain.handle('host:pick-folder', async (event) => {
+    fromOurPage(event, allowedOrigin);
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options = { title: 'Choose the folder that holds the sources', properties: ['openDirectory' as const] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  workbench.onEvent((event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send('workbench:event', event);
+  });
+}

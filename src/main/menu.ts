@@ -1,0 +1,36 @@
+import { BrowserWindow, Menu, app, dialog, type MenuItemConstructorOptions } from 'electron';
+import type { CrashSummary } from '../shared/model';
+
+function openPath(path: string): void {
+  BrowserWindow.getAllWindows()[0]?.webContents.send('host:open-path', path);
+}
+
+async function chooseCore(): Promise<void> {
+  const window = BrowserWindow.getAllWindows()[0];
+  const options = { title: 'Open a core dump', properties: ['openFile' as const] };
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  const path = result.filePaths[0];
+  if (!result.canceled && path) openPath(path);
+}
+
+export function buildMenu(recent: CrashSummary[]): void {
+  const recentItems: MenuItemConstructorOptions[] = recent.length
+    ? recent.map((r) => ({ label: r.source, click: () => openPath(r.source) }))
+    : [{ label: 'No recent files', enabled: false }];
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Core…', accelerator: 'CmdOrCtrl+O', click: () => void chooseCore() },
+        { label: 'Open Recent', submenu: recentItems },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  for (const r of recent) app.addRecentDocument(r.source);
+}

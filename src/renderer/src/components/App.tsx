@@ -1,0 +1,89 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import { api, desktop, uploadFile } from '../api';
+import { useCrashStore } from '../stores/crash-store';
+import { CrashBanner } from './CrashBanner';
+import { LocalsView, RegistersView } from './DetailsView';
+import { OpenBar } from './OpenBar';
+import { SourceView } from './SourceView';
+import { StackView } from './StackView';
+import { ThreadList } from './ThreadList';
+
+function Progress() {
+  const opening = useCrashStore((s) => s.opening);
+  if (!opening) return null;
+  return (
+    <div className="progress" role="progressbar" aria-label="Opening core" aria-valuetext={opening.message}>
+      <div className="progress-text">
+        {opening.message} — {opening.path}
+      </div>
+      <div className="progress-track">
+        <div className={opening.fraction === null ? 'progress-fill indeterminate' : 'progress-fill'} style={{ width: `${Math.round((opening.fraction ?? 0.3) * 100)}%` }} />
+      </div>
+    </div>
+  );
+}
+
+function CrashView() {
+  const { crash, threadId, frameIndex, selectThread, selectFrame } = useCrashStore();
+  if (!crash) return <p className="empty">Open a core file (File → Open, the button above, or drop it here) to see why the program died.</p>;
+  const thread = crash.threads.find((t) => t.id === threadId) ?? crash.threads[0];
+  if (!thread) return <CrashBanner crash={crash} />;
+  const frame = thread.frames.find((f) => f.index === frameIndex);
+  return (
+    <main className="crash">
+      <CrashBanner crash={crash} />
+      <div className="crash-grid">
+        <ThreadList threads={crash.threads} selected={thread.id} onSelect={selectThread} />
+        <StackView thread={thread} selected={frameIndex} onSelect={selectFrame} />
+        <SourceView frame={frame} />
+        <LocalsView thread={thread} frame={frameIndex} />
+        <RegistersView thread={thread} />
+      </div>
+    </main>
+  );
+}
+
+export function App() {
+  const { open, refreshRecent, setProgress, error, dismissError } = useCrashStore();
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    void refreshRecent();
+    const unsubscribe = api.onEvent((event) => setProgress(event));
+    const unsubscribeMenu = desktop?.onOpenPath((path) => void open({ path }));
+    return () => {
+      unsubscribe();
+      unsubscribeMenu?.();
+    };
+  }, [open, refreshRecent, setProgress]);
+
+  const onDrop = async (e: DragEvent): Promise<void> => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const local = desktop?.pathForFile(file);
+    await open({ path: local ?? (await uploadFile(file)) });
+  };
+
+  return (
+    <div
+      className={dragging ? 'app dragging' : 'app'}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => void onDrop(e).catch((err: Error) => useCrashStore.setState({ error: err.message }))}
+    >
+      <OpenBar />
+      <Progress />
+      {error && (
+        <div className="error-bar" role="alert">
+          {error} <button onClick={dismissError}>Dismiss</button>
+        </div>
+      )}
+      <CrashView />
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { desktop } from '../api';
+import { useCrashStore } from '../stores/crash-store';
+import { FileBrowser } from './FileBrowser';
+
+export function OpenBar() {
+  const { open, recent, show, opening } = useCrashStore();
+  const [browsing, setBrowsing] = useState(false);
+
+  const choose = (): void => {
+    if (desktop) void desktop.pickCoreFile().then((path) => path && open({ path }));
+    else setBrowsing(true);
+  };
+
+  return (
+    <nav className="open-bar" aria-label="Open">
+      <span className="app-name">Crash Workbench</span>
+      <button onClick={choose} disabled={opening !== null}>
+        Open core…
+      </button>
+      <label>
+        Recent{' '}
+        <select
+          aria-label="Recent files"
+          value=""
+          onChange={(e) => {
+            if (e.target.value) void show(e.target.value);
+          }}
+        >
+          <option value="">{recent.length ? 'Choose…' : 'none yet'}</option>
+          {recent.map((r) => (
+            <option key={`${r.id}-${r.source}`} value={r.id}>
+              {r.source} — {r.signalName}
+            </option>
+          ))}
+        </select>
+      </label>
+      {browsing && (
+        <FileBrowser
+          mode="file"
+          onChoose={(path) => {
+            setBrowsing(false);
+            void open({ path });
+          }}
+          onCancel={() => setBrowsing(false)}
+        />
+      )}
+    </nav>
+  );
+}

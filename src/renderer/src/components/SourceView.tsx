@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Frame, SourceResult } from '../../../shared/model';
+import { api, desktop } from '../api';
+import { monaco } from '../monaco';
+import { FileBrowser } from './FileBrowser';
+
+const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
+
+function Editor({ source, line }: { source: Extract<SourceResult, { found: true }>; line: number }) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+
+  useEffect(() => {
+    if (!host.current) return;
+    editor.current = monaco.editor.create(host.current, {
+      readOnly: true,
+      domReadOnly: true,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      theme: 'vs',
+      fontSize: 13,
+    });
+    decorations.current = editor.current.createDecorationsCollection();
+    return () => {
+      editor.current?.getModel()?.dispose();
+      editor.current?.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    const ed = editor.current;
+    if (!ed) return;
+    const old = ed.getModel();
+    ed.setModel(monaco.editor.createModel(source.text, MONACO_LANGUAGE[source.language] ?? 'plaintext'));
+    old?.dispose();
+  }, [source]);
+
+  useEffect(() => {
+    const ed = editor.current;
+    if (!ed) return;
+    decorations.current?.set([
+      { range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'crash-line', glyphMarginClassName: 'crash-glyph' } },
+    ]);
+    ed.revealLineInCenter(line);
+  }, [source, line]);
+
+  return <div className="editor" ref={host} data-line={line} data-path={source.path} />;
+}
+
+export function SourceView({ frame }: { frame: Frame | undefined }) {
+  const [result, setResult] = useState<SourceResult | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [version, setVersion] = useState(0);
+  const file = frame?.file ?? null;
+
+  useEffect(() => {
+    setResult(null);
+    if (!file) return;
+    let current = true;
+    api.readSource(file).then(
+      (r) => current && setResult(r),
+      (e: Error) => current && setResult({ found: false, searched: [], message: e.message }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [file, version]);
+
+  const addFolder = async (folder: string | null): Promise<void> => {
+    setPicking(false);
+    if (!folder) return;
+    await api.addSourceFolder(folder);
+    setVersion((v) => v + 1);
+  };
+  const chooseFolder = (): void => {
+    if (desktop) void desktop.pickFolder().then(addFolder);
+    else setPicking(true);
+  };
+
+  let body;
+  if (!frame) body = <p className="muted">Select a frame.</p>;
+  else if (!file) body = <p className="muted">Frame #{frame.index} has no source line: {frame.module ? `${frame.module} has no debug info for it` : 'no debug info'}.</p>;
+  else if (!result) body = <p className="muted">Loading {file}…</p>;
+  else if (result.found) body = <Editor source={result} line={frame.line ?? 1} />;
+  else
+    body = (
+      <div className="source-missing" role="status">
+        <p>{result.message}</p>
+        <button onClick={chooseFolder}>Choose source folder…</button>
+      </div>
+    );
+
+  return (
+    <section className="panel source" aria-label="Source">
+      <h2>{file ? `${file}${frame?.line ? `:${frame.line}` : ''}` : 'Source'}</h2>
+      {body}
+      {picking && <FileBrowser mode="folder" onChoose={(p) => void addFolder(p)} onCancel={() => setPicking(false)} />}
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import { create } from 'zustand';
+import type { Crash, CrashSummary, OpenCoreRequest, ProgressEvent } from '../../../shared/model';
+import { api } from '../api';
+
+interface CrashState {
+  crash: Crash | null;
+  threadId: number | null;
+  frameIndex: number;
+  opening: ProgressEvent | { stage: 'starting'; path: string; message: string; fraction: null } | null;
+  error: string | null;
+  recent: CrashSummary[];
+  open(request: OpenCoreRequest): Promise<void>;
+  show(id: string): Promise<void>;
+  selectThread(id: number): void;
+  selectFrame(index: number): void;
+  refreshRecent(): Promise<void>;
+  setProgress(event: ProgressEvent): void;
+  dismissError(): void;
+}
+
+const firstInterestingFrame = (crash: Crash, threadId: number): number => {
+  const thread = crash.threads.find((t) => t.id === threadId);
+  const withSource = thread?.frames.find((f) => f.file !== null && f.line !== null);
+  return withSource?.index ?? 0;
+};
+
+export const useCrashStore = create<CrashState>((set, get) => ({
+  crash: null,
+  threadId: null,
+  frameIndex: 0,
+  opening: null,
+  error: null,
+  recent: [],
+  async open(request) {
+    set({ opening: { stage: 'starting', path: request.path, message: 'Opening…', fraction: null }, error: null });
+    try {
+      const crash = await api.openCore(request);
+      set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), opening: null });
+      void get().refreshRecent();
+    } catch (error) {
+      set({ opening: null, error: `Could not open ${request.path}: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  },
+  async show(id) {
+    try {
+      const crash = await api.getCrash(id);
+      set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), error: null });
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+    }
+  },
+  selectThread(id) {
+    const crash = get().crash;
+    set({ threadId: id, frameIndex: crash ? firstInterestingFrame(crash, id) : 0 });
+  },
+  selectFrame(index) {
+    set({ frameIndex: index });
+  },
+  async refreshRecent() {
+    set({ recent: await api.listRecent() });
+  },
+  setProgress(event) {
+    if (get().opening) set({ opening: event });
+  },
+  dismissError() {
+    set({ error: null });
+  },
+}));

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type {
+  Crash,
+  CrashSummary,
+  DirectoryListing,
+  OpenCoreRequest,
+  SourceResult,
+  WorkbenchEvent,
+} from './model';
+
+/**
+ * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
+ * reach the same implementation in src/core/workbench.ts.
+ */
+export interface WorkbenchApi {
+  openCore(request: OpenCoreRequest): Promise<Crash>;
+  getCrash(id: string): Promise<Crash>;
+  listRecent(): Promise<CrashSummary[]>;
+  readSource(file: string): Promise<SourceResult>;
+  listSourceFolders(): Promise<string[]>;
+  addSourceFolder(folder: string): Promise<string[]>;
+  listDirectory(path: string | null): Promise<DirectoryListing>;
+  onEvent(listener: (event: WorkbenchEvent) => void): () => void;
+}
+
+export type WorkbenchMethod = Exclude<keyof WorkbenchApi, 'onEvent'>;
+
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'must be an absolute path')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+
+export const openCoreRequestSchema = z
+  .object({
+    path: absolutePath,
+    executable: absolutePath.optional(),
+    debugDirs: z.array(absolutePath).max(64).optional(),
+    debugger: z.enum(['gdb', 'lldb']).optional(),
+  })
+  .strict();
+
+/** Argument tuples per method: what a process boundary accepts, checked before the call. */
+export const methodParams = {
+  openCore: z.tuple([openCoreRequestSchema]),
+  getCrash: z.tuple([z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest')]),
+  listRecent: z.tuple([]),
+  readSource: z.tuple([z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'must not contain NUL')]),
+  listSourceFolders: z.tuple([]),
+  addSourceFolder: z.tuple([absolutePath]),
+  listDirectory: z.tuple([absolutePath.nullable()]),
+} satisfies Record<WorkbenchMethod, z.ZodTypeAny>;
+
+export const workbenchMethods = Object.keys(methodParams) as WorkbenchMethod[];
+
+export function isWorkbenchMethod(name: unknown): name is WorkbenchMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methodParams, name);
+}
+
+/** Validates an untrusted call; throws an Error naming the method and the bad field. */
+export function parseCall(method: unknown, params: unknown): { method: WorkbenchMethod; args: unknown[] } {
+  if (!isWorkbenchMethod(method)) throw new Error(`unknown method ${JSON.stringify(method)}`);
+  const result = methodParams[method].safeParse(params);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new Error(`invalid arguments for ${method}${where}: ${issue?.message ?? 'rejected'}`);
+  }
+  return { method, args: result.data as unknown[] };
+}
+
+/** Frames of the browser host's WebSocket protocol. */
+export const clientMessageSchema = z
+  .object({
+    id: z.number().int().nonnegative(),
+    method: z.string().max(64),
+    params: z.array(z.unknown()).max(8),
+  })
+  .strict();
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export type ServerMessage =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: string }
+  | { kind: 'event'; event: WorkbenchEvent };

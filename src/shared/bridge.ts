@@ -1,0 +1,14 @@
+import type { WorkbenchMethod } from './api';
+import type { WorkbenchEvent } from './model';
+
+/** What the Electron preload exposes on window.crashwb. The browser host has no such bridge. */
+export interface DesktopBridge {
+  call(method: WorkbenchMethod, params: unknown[]): Promise<unknown>;
+  onEvent(listener: (event: WorkbenchEvent) => void): () => void;
+  /** The File menu's Open and Open Recent hand a path to the page. */
+  onOpenPath(listener: (path: string) => void): () => void;
+  pickCoreFile(): Promise<string | null>;
+  pickFolder(): Promise<string | null>;
+  /** Path of a file dropped on the window. */
+  pathForFile(file: File): string | null;
+}

@@ -1,0 +1,160 @@
+/**
+ * The domain model every side agrees on. Pure data: it crosses IPC, WebSocket and JSON output
+ * unchanged, so it holds only JSON-safe values (addresses are "0x…" strings, never bigint).
+ */
+
+export type DebuggerKind = 'gdb' | 'lldb';
+
+export interface SignalInfo {
+  number: number;
+  name: string;
+  /** si_code as the kernel wrote it. */
+  code: number;
+  /** Name of si_code for this signal, e.g. SEGV_MAPERR. */
+  codeName: string | null;
+  /** Address that faulted, for SIGSEGV/SIGBUS/SIGILL/SIGFPE. */
+  faultAddress: string | null;
+  /** Who sent it, for signals sent by kill/tgkill/abort. */
+  senderPid: number | null;
+  /** One sentence for people: "SIGSEGV at 0x0: address not mapped — a NULL pointer dereference". */
+  explanation: string;
+}
+
+export interface Frame {
+  index: number;
+  address: string;
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  module: string | null;
+  inline: boolean;
+}
+
+export interface Variable {
+  name: string;
+  type: string | null;
+  value: string | null;
+  isArgument: boolean;
+}
+
+export interface Thread {
+  /** Kernel thread id (LWP): the same whichever debugger extracted it. */
+  id: number;
+  /** The debugger's own thread number, as typed in its console. */
+  number: number;
+  name: string | null;
+  crashed: boolean;
+  frames: Frame[];
+  /** True when the stack was cut at the frame limit (deep recursion). */
+  framesTruncated: boolean;
+  registers: Record<string, string>;
+  /** Locals and arguments by frame index, for the frames that have debug info. */
+  locals: Record<string, Variable[]>;
+}
+
+export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';
+
+export interface Module {
+  /** Path as the crashed process saw it. */
+  path: string;
+  /** Path on this machine that was used, when found. */
+  hostPath: string | null;
+  buildId: string | null;
+  /** Separate debug file found by build-id, if any. */
+  debugFile: string | null;
+  symbols: SymbolStatus;
+  start: string;
+  end: string;
+}
+
+export type WarningKind =
+  | 'build-id-mismatch'
+  | 'executable-missing'
+  | 'truncated-core'
+  | 'debugger'
+  | 'no-debug-info';
+
+export interface AnalysisWarning {
+  kind: WarningKind;
+  message: string;
+}
+
+export interface Crash {
+  id: string;
+  /** Absolute path the crash was opened from. */
+  source: string;
+  sha256: string;
+  size: number;
+  analyzedAt: string;
+  /** When the process died, from the core file's mtime. */
+  timestamp: string;
+  debugger: DebuggerKind;
+  signal: SignalInfo;
+  pid: number;
+  commandLine: string;
+  executable: string | null;
+  executableBuildId: string | null;
+  crashingThreadId: number;
+  threads: Thread[];
+  modules: Module[];
+  warnings: AnalysisWarning[];
+  /**
+   * Why the debugger could not finish, when it could not. The crash then still has what the
+   * core itself says (signal, threads, registers), so nothing is lost.
+   */
+  analysisError: string | null;
+}
+
+export interface CrashSummary {
+  id: string;
+  source: string;
+  executable: string | null;
+  signalName: string;
+  explanation: string;
+  timestamp: string;
+  analyzedAt: string;
+}
+
+export interface OpenCoreRequest {
+  path: string;
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+}
+
+export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';
+
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: string;
+  path: string;
+  stage: OpenStage;
+  /** 0..1 where the stage knows it, otherwise null. */
+  fraction: number | null;
+  message: string;
+}
+
+export interface SourceRequest {
+  file: string;
+  /** Extra folders to look in, for sources not at their build path. */
+  executable: string | null;
+}
+
+export type SourceResult =
+  | { found: true; path: string; text: string; language: string }
+  | { found: false; searched: string[]; message: string };
+
+export interface DirectoryEntry {
+  name: string;
+  path: string;
+  kind: 'file' | 'directory';
+  size: number;
+}
+
+export interface DirectoryListing {
+  path: string;
+  parent: string | null;
+  entries: DirectoryEntry[];
+}
+
+export type WorkbenchEvent = ProgressEvent;
