@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+
+const fixtures = inject('fixtures');
+const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
+const crashwb = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+interface JsonCrash {
+  signal: { number: number; name: string; code: number; faultAddress: string | null };
+  pid: number;
+  executable: string;
+  crashingThreadId: number;
+  threads: Array<{ id: number; name: string | null; registers: Record<string, string>; frames: Array<Record<string, unknown>> }>;
+  modules: Array<{ path: string; buildId: string | null; symbols: string }>;
+}
+
+describe('crashwb', () => {
+  it('prints help', () => {
+    const result = crashwb('--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/crashwb analyze CORE/);
+    expect(result.stdout).toMatch(/crashwb serve/);
+  });
+
+  it('analyze --json prints the documented shape', () => {
+    const result = crashwb('analyze', fixtures.workerThread.core, '--json');
+    expect(result.status).toBe(0);
+    const crash = JSON.parse(result.stdout) as JsonCrash;
+    expect(crash.signal).toMatchObject({ number: 11, name: 'SIGSEGV', code: 1, faultAddress: '0x0' });
+    expect(crash.executable).toBe(fixtures.workerThread.executable);
+    expect(crash.threads[0]?.id).toBe(crash.crashingThreadId);
+    const frame = crash.threads[0]?.frames[0];
+    expect(Object.keys(frame ?? {}).sort()).toEqual(['address', 'file', 'function', 'index', 'inline', 'line', 'module']);
+    expect(crash.threads[0]?.registers.rip).toMatch(/^0x[0-9a-f]+$/);
+    expect(crash.modules.find((m) => m.path === fixtures.workerThread.executable)).toMatchObject({ symbols: 'debug-info', buildId: expect.stringMatching(/^[0-9a-f]{40}$/) });
+  });
+
+  it('analyze prints a readable report with lldb too', () => {
+    const result = crashwb('analyze', fixtures.stripped.core, '--debugger', 'lldb', '--debug-dir', fixtures.stripped.debugDir ?? '');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^SIGSEGV at 0x8: address not mapped/);
+    expect(result.stdout).toMatch(/Crashed thread 1 \(LWP \d+\)( "null_deref")?:\n {2}#0 +0x[0-9a-f]+ +read_retries at .*null_deref\.c:11/);
+  });
+
+  it('fails with a clear message and a non-zero status on bad input', () => {
+    const missing = crashwb('analyze', '/nonexistent/core');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/crashwb: core file \/nonexistent\/core does not exist/);
+    const notCore = crashwb('analyze', fixtures.nullDeref.executable);
+    expect(notCore.status).toBe(1);
+    expect(notCore.stderr).toMatch(/not a core dump; pass it as --exe/);
+    const usage = crashwb('analyze', fixtures.nullDeref.core, '--debugger', 'windbg');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/--debugger must be gdb or lldb/);
+  });
+});

@@ -1,0 +1,88 @@
+import { chmodSync, copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { analyzeCore } from '../../src/core/analyze';
+import { GdbSession } from '../../src/core/debugger/gdb-session';
+
+const fixtures = inject('fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'crashwb-fail-'));
+
+function script(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('a debugger that hangs or dies', () => {
+  it('is killed when it never shows a prompt, with an error that says what to check', async () => {
+    const silent = script('silent-gdb', 'exec sleep 600');
+    const started = Date.now();
+    await expect(GdbSession.start({ gdbPath: silent, startTimeoutMs: 500 })).rejects.toThrow(/gdb failed while starting: no prompt within 500 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('is killed when a command gets no answer, and every waiting command fails', async () => {
+    const stuck = script('stuck-gdb', 'echo "(gdb) "; exec sleep 600');
+    const session = await GdbSession.start({ gdbPath: stuck, commandTimeoutMs: 300 });
+    const pid = session.pid;
+    const first = session.command('-thread-info');
+    const second = session.command('-stack-list-frames');
+    await expect(first).rejects.toThrow(/no answer within 300 ms; gdb was stopped/);
+    await expect(second).rejects.toThrow(/no answer within 300 ms/);
+    await expect(session.command('-thread-info')).rejects.toThrow(/no answer/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(processGone(pid)).toBe(true);
+  });
+
+  it('reports a debugger that exits mid-session with its last words', async () => {
+    const dying = script('dying-gdb', 'echo "(gdb) "; read line; echo "fatal: out of memory" >&2; exit 3');
+    const session = await GdbSession.start({ gdbPath: dying });
+    await expect(session.command('-thread-info')).rejects.toThrow(/gdb exited \(code 3\).*out of memory/);
+  });
+
+  it('keeps what the core says when the debugger fails: signal, threads and registers', async () => {
+    const crash = await analyzeCore(fixtures.workerThread.core, { timeoutMs: 1 });
+    expect(crash.analysisError).toMatch(/gdb failed/);
+    expect(crash.signal.name).toBe('SIGSEGV');
+    expect(crash.threads).toHaveLength(4);
+    expect(crash.threads[0]?.crashed).toBe(true);
+    expect(crash.threads[0]?.registers.rip).toMatch(/^0x/);
+  });
+});
+
+describe('damaged cores', () => {
+  it('analyses a core cut short after its notes, with a truncation warning', async () => {
+    const copy = join(dir, 'truncated-core');
+    copyFileSync(fixtures.nullDeref.core, copy);
+    const fd = openSync(copy, 'r+');
+    ftruncateSync(fd, Math.floor(statSync(copy).size * 0.6));
+    closeSync(fd);
+    const crash = await analyzeCore(copy);
+    expect(crash.warnings.find((w) => w.kind === 'truncated-core')?.message).toMatch(/the core is truncated: \d+ of \d+ bytes/);
+    expect(crash.signal.name).toBe('SIGSEGV');
+  });
+
+  it('refuses a core cut inside its headers with the file named', async () => {
+    const copy = join(dir, 'stub-core');
+    copyFileSync(fixtures.nullDeref.core, copy);
+    const fd = openSync(copy, 'r+');
+    ftruncateSync(fd, 200);
+    closeSync(fd);
+    await expect(analyzeCore(copy)).rejects.toThrow(new RegExp(`${copy}: truncated`));
+  });
+
+  it('refuses a file that does not exist', async () => {
+    await expect(analyzeCore(join(dir, 'missing'))).rejects.toThrow(/core file .*missing does not exist/);
+  });
+});
