@@ -1,12 +1,12 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AnalysisWarning, Crash, DebuggerKind, OpenStage, Thread } from '../shared/model';
-import { DebuggerError, extract } from './debugger';
+import { DebuggerError, prepareDebugger } from './debugger';
 import { orderThreads } from './debugger/extraction';
 import { moduleAt, readCore, type CoreInfo } from './elf/core-file';
 import { registerNames } from './elf/notes';
 import { sha256File } from './hash';
-import { locateProgramFiles } from './symbols/locate';
+import { locateProgramFiles, type ProgramFiles } from './symbols/locate';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -48,11 +48,20 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   if (options.executable) await checkReadable(options.executable, 'executable (--exe)');
   const info = await stat(path);
 
-  say('reading-core', 'Reading the core’s notes');
-  const core = await readCore(path);
-  say('locating-files', 'Finding the executable and debug info');
+  const kind = options.debugger ?? 'gdb';
   const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
-  const files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
+  const debuggerReady = prepareDebugger(kind, { debugDirs, timeoutMs: options.timeoutMs });
+  let core: CoreInfo;
+  let files: ProgramFiles;
+  try {
+    say('reading-core', 'Reading the core’s notes');
+    core = await readCore(path);
+    say('locating-files', 'Finding the executable and debug info');
+    files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
+  } catch (error) {
+    debuggerReady.dispose();
+    throw error;
+  }
   const warnings: AnalysisWarning[] = [...files.warnings];
   if (core.truncation) {
     warnings.push({
@@ -61,26 +70,30 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     });
   }
 
-  const kind = options.debugger ?? 'gdb';
   // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
-  const digest = options.sha256 !== undefined ? Promise.resolve(options.sha256) : sha256File(path, (f) => say('hashing', 'Computing the core’s digest', f), info.size);
+  const digest =
+    options.sha256 !== undefined
+      ? Promise.resolve(options.sha256)
+      : sha256File(path, (f) => say('hashing', 'Computing the core’s digest', f), info.size);
   say('debugging', `Extracting threads with ${kind}`);
-  const extraction = extract(kind, {
-    core: path,
-    executable: files.executable,
-    debugDirs,
-    crashingThreadId: core.crashingThreadId,
-    moduleAt: (address) => moduleAt(core.mappings, address),
-    registerNames: registerNames(core.machine),
-    threadCount: core.threads.length,
-    timeoutMs: options.timeoutMs,
-  }).then(
-    (result) => ({ threads: result.threads, warnings: result.warnings, error: null }),
-    (error: unknown) => {
-      if (error instanceof DebuggerError) return { threads: threadsFromNotes(core), warnings: [], error: error.message };
-      throw error;
-    },
-  );
+  const extraction = debuggerReady
+    .extract({
+      core: path,
+      executable: files.executable,
+      debugDirs,
+      crashingThreadId: core.crashingThreadId,
+      moduleAt: (address) => moduleAt(core.mappings, address),
+      registerNames: registerNames(core.machine),
+      threadCount: core.threads.length,
+      timeoutMs: options.timeoutMs,
+    })
+    .then(
+      (result) => ({ threads: result.threads, warnings: result.warnings, error: null }),
+      (error: unknown) => {
+        if (error instanceof DebuggerError) return { threads: threadsFromNotes(core), warnings: [], error: error.message };
+        throw error;
+      },
+    );
   const [sha256, result] = await Promise.all([digest, extraction]);
   warnings.push(...result.warnings);
   return {

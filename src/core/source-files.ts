@@ -5,8 +5,18 @@ import type { DirectoryListing, SourceResult } from '../shared/model';
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 const LANGUAGES: Record<string, string> = {
-  '.c': 'c', '.h': 'c', '.cc': 'cpp', '.cpp': 'cpp', '.cxx': 'cpp', '.hpp': 'cpp', '.hh': 'cpp',
-  '.rs': 'rust', '.go': 'go', '.s': 'asm', '.S': 'asm', '.zig': 'zig',
+  '.c': 'c',
+  '.h': 'c',
+  '.cc': 'cpp',
+  '.cpp': 'cpp',
+  '.cxx': 'cpp',
+  '.hpp': 'cpp',
+  '.hh': 'cpp',
+  '.rs': 'rust',
+  '.go': 'go',
+  '.s': 'asm',
+  '.S': 'asm',
+  '.zig': 'zig',
 };
 
 async function isFile(path: string): Promise<boolean> {
@@ -59,7 +69,12 @@ export async function listDirectory(path: string): Promise<DirectoryListing> {
       .slice(0, MAX_ENTRIES)
       .map(async (d) => {
         const full = join(path, d.name);
-        const size = d.isFile() ? await stat(full).then((s) => s.size, () => 0) : 0;
+        const size = d.isFile()
+          ? await stat(full).then(
+              (s) => s.size,
+              () => 0,
+            )
+          : 0;
         return { name: d.name, path: full, kind: d.isDirectory() ? ('directory' as const) : ('file' as const), size };
       }),
   );

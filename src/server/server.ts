@@ -126,7 +126,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end(`uploads need a Content-Length of at most ${MAX_UPLOAD_BYTES} bytes\n`);
       return;
     }
-    const name = basename(url.searchParams.get('name') ?? 'core').replace(/[^\w.+-]/g, '_').slice(0, 100) || 'core';
+    const name =
+      basename(url.searchParams.get('name') ?? 'core')
+        .replace(/[^\w.+-]/g, '_')
+        .slice(0, 100) || 'core';
     await mkdir(uploadDir, { recursive: true });
     const target = join(uploadDir, `${randomUUID()}-${name}`);
     await pipeline(req, createWriteStream(target, { flags: 'wx' }));
@@ -162,7 +165,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const method = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
         const value = await method.apply(workbench, call.args);
         send({ kind: 'result', id, ok: true, value });
-      })().catch((error: unknown) => send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }));
+      })().catch((error: unknown) =>
+        send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
     });
   }
 

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import type {
-  Crash,
-  CrashSummary,
-  DirectoryListing,
-  OpenCoreRequest,
-  SourceResult,
-  WorkbenchEvent,
-} from './model';
+import type { Crash, CrashSummary, DirectoryListing, OpenCoreRequest, SourceResult, WorkbenchEvent } from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -46,7 +39,13 @@ export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
   getCrash: z.tuple([z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest')]),
   listRecent: z.tuple([]),
-  readSource: z.tuple([z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'must not contain NUL')]),
+  readSource: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((p) => !p.includes('\0'), 'must not contain NUL'),
+  ]),
   listSourceFolders: z.tuple([]),
   addSourceFolder: z.tuple([absolutePath]),
   listDirectory: z.tuple([absolutePath.nullable()]),

@@ -67,12 +67,7 @@ export interface Module {
   end: string;
 }
 
-export type WarningKind =
-  | 'build-id-mismatch'
-  | 'executable-missing'
-  | 'truncated-core'
-  | 'debugger'
-  | 'no-debug-info';
+export type WarningKind = 'build-id-mismatch' | 'executable-missing' | 'truncated-core' | 'debugger' | 'no-debug-info';
 
 export interface AnalysisWarning {
   kind: WarningKind;
@@ -141,8 +136,7 @@ export interface SourceRequest {
 }
 
 export type SourceResult =
-  | { found: true; path: string; text: string; language: string }
-  | { found: false; searched: string[]; message: string };
+  { found: true; path: string; text: string; language: string } | { found: false; searched: string[]; message: string };
 
 export interface DirectoryEntry {
   name: string;

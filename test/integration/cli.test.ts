@@ -33,7 +33,10 @@ describe('crashwb', () => {
     const frame = crash.threads[0]?.frames[0];
     expect(Object.keys(frame ?? {}).sort()).toEqual(['address', 'file', 'function', 'index', 'inline', 'line', 'module']);
     expect(crash.threads[0]?.registers.rip).toMatch(/^0x[0-9a-f]+$/);
-    expect(crash.modules.find((m) => m.path === fixtures.workerThread.executable)).toMatchObject({ symbols: 'debug-info', buildId: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(crash.modules.find((m) => m.path === fixtures.workerThread.executable)).toMatchObject({
+      symbols: 'debug-info',
+      buildId: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
   });
 
   it('analyze prints a readable report with lldb too', () => {

@@ -28,7 +28,9 @@ describe('a debugger that hangs or dies', () => {
   it('is killed when it never shows a prompt, with an error that says what to check', async () => {
     const silent = script('silent-gdb', 'exec sleep 600');
     const started = Date.now();
-    await expect(GdbSession.start({ gdbPath: silent, startTimeoutMs: 500 })).rejects.toThrow(/gdb failed while starting: no prompt within 500 ms/);
+    await expect(GdbSession.start({ gdbPath: silent, startTimeoutMs: 500 })).rejects.toThrow(
+      /gdb failed while starting: no prompt within 500 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 

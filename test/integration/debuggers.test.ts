@@ -17,12 +17,24 @@ describe.each<DebuggerKind>(['gdb', 'lldb'])('extraction with %s', (kind) => {
     expect(crash.debugger).toBe(kind);
     const thread = crashing(crash);
     expect(crash.threads[0]).toBe(thread);
-    expect(thread.frames[0]).toMatchObject({ index: 0, function: 'read_retries', file: fx.source, line: 11, module: fx.executable, inline: false });
+    expect(thread.frames[0]).toMatchObject({
+      index: 0,
+      function: 'read_retries',
+      file: fx.source,
+      line: 11,
+      module: fx.executable,
+      inline: false,
+    });
     expect(thread.frames[1]).toMatchObject({ function: 'main', line: 16 });
     expect(thread.registers.rip).toBe(thread.frames[0]?.address);
     expect(Object.keys(thread.registers)).toEqual(expect.arrayContaining(['rax', 'rsp', 'rip', 'eflags']));
     const locals = thread.locals['0'] ?? [];
-    expect(locals).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'cfg', isArgument: true }), expect.objectContaining({ name: 'base', value: '3', isArgument: false })]));
+    expect(locals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'cfg', isArgument: true }),
+        expect.objectContaining({ name: 'base', value: '3', isArgument: false }),
+      ]),
+    );
     const exe = crash.modules.find((m) => m.path === fx.executable);
     expect(exe).toMatchObject({ symbols: 'debug-info', hostPath: fx.executable });
     expect(exe?.buildId).toBe(crash.executableBuildId);
@@ -83,6 +95,8 @@ describe('the program files', () => {
   });
 
   it('fails with the path when --exe does not exist', async () => {
-    await expect(analyzeCore(fixtures.nullDeref.core, { executable: '/nonexistent/app' })).rejects.toThrow(/executable \(--exe\) \/nonexistent\/app does not exist/);
+    await expect(analyzeCore(fixtures.nullDeref.core, { executable: '/nonexistent/app' })).rejects.toThrow(
+      /executable \(--exe\) \/nonexistent\/app does not exist/,
+    );
   });
 });

@@ -71,7 +71,10 @@ describe('crashwb serve', () => {
     const opened = await call(ws, 1, 'openCore', [{ path: fixtures.nullDeref.core }]);
     expect(opened).toMatchObject({ kind: 'result', ok: true, value: { signal: { name: 'SIGSEGV' } } });
     expect(events).toContain('done');
-    expect(await call(ws, 2, 'openCore', [{ path: 'relative/core' }])).toMatchObject({ ok: false, error: expect.stringMatching(/absolute path/) });
+    expect(await call(ws, 2, 'openCore', [{ path: 'relative/core' }])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/absolute path/),
+    });
     expect(await call(ws, 3, 'close', [])).toMatchObject({ ok: false, error: expect.stringMatching(/unknown method/) });
     ws.send('not json');
     ws.close();

@@ -4,7 +4,10 @@ import { sourceCandidates } from '../../src/core/source-files';
 
 describe('validation of calls that cross a process boundary', () => {
   it('accepts a well-formed call', () => {
-    expect(parseCall('openCore', [{ path: '/tmp/core', debugger: 'lldb' }])).toEqual({ method: 'openCore', args: [{ path: '/tmp/core', debugger: 'lldb' }] });
+    expect(parseCall('openCore', [{ path: '/tmp/core', debugger: 'lldb' }])).toEqual({
+      method: 'openCore',
+      args: [{ path: '/tmp/core', debugger: 'lldb' }],
+    });
   });
 
   it('refuses unknown methods, including inherited object keys', () => {

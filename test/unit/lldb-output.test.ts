@@ -20,13 +20,24 @@ describe('lldb batch output', () => {
     const threads = parseBacktraces(lines, () => null);
     expect(threads).toHaveLength(2);
     expect(threads[0]).toMatchObject({ id: 0x1a2b, number: 1, name: 'worker' });
-    expect(threads[0]?.frames[0]).toEqual({ index: 0, address: '0x401136', function: 'store', file: '/src/app.c', line: 12, module: '/bin/app', inline: false });
+    expect(threads[0]?.frames[0]).toEqual({
+      index: 0,
+      address: '0x401136',
+      function: 'store',
+      file: '/src/app.c',
+      line: 12,
+      module: '/bin/app',
+      inline: false,
+    });
     expect(threads[0]?.frames[1]).toMatchObject({ function: '_start', file: null, line: null });
     expect(threads[1]).toMatchObject({ id: 6700, name: null, frames: [] });
   });
 
   it('keeps the wanted registers and names rflags as eflags', () => {
-    const regs = parseRegisters(['General Purpose Registers:', '       rax = 0x0000000000000000', '    rflags = 0x0000000000010202', '       eax = 0x00000000'], new Set(['rax', 'eflags']));
+    const regs = parseRegisters(
+      ['General Purpose Registers:', '       rax = 0x0000000000000000', '    rflags = 0x0000000000010202', '       eax = 0x00000000'],
+      new Set(['rax', 'eflags']),
+    );
     expect(regs).toEqual({ rax: '0x0', eflags: '0x10202' });
   });
 

@@ -3,7 +3,9 @@ import { miList, miQuote, parseMiLine } from '../../src/core/debugger/mi-parser'
 
 describe('GDB/MI parser', () => {
   it('parses a tokenized result with nested tuples and lists', () => {
-    const record = parseMiLine('12^done,stack=[frame={level="0",addr="0x1139",func="main",file="a.c",line="4"},frame={level="1",addr="0x2000",func="??"}]');
+    const record = parseMiLine(
+      '12^done,stack=[frame={level="0",addr="0x1139",func="main",file="a.c",line="4"},frame={level="1",addr="0x2000",func="??"}]',
+    );
     expect(record).toMatchObject({ kind: 'result', token: 12, class: 'done' });
     if (record?.kind !== 'result') throw new Error('not a result');
     const frames = miList(record.results.stack);

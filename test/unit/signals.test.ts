@@ -11,7 +11,9 @@ describe('signal explanations', () => {
   });
 
   it('names the field offset for small non-zero addresses', () => {
-    expect(describeSignal({ ...base, signo: 11, code: 1, faultAddress: 0x18n }).explanation).toMatch(/NULL pointer dereference \(a field 0x18 bytes/);
+    expect(describeSignal({ ...base, signo: 11, code: 1, faultAddress: 0x18n }).explanation).toMatch(
+      /NULL pointer dereference \(a field 0x18 bytes/,
+    );
   });
 
   it('recognises a stack overflow by the distance to the stack pointer', () => {

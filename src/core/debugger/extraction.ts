@@ -1,4 +1,17 @@
-import type { AnalysisWarning, Thread } from '../../shared/model';
+import type { AnalysisWarning, Frame, Thread } from '../../shared/model';
+
+/** What a backend needs before it sees the core. */
+export interface DebuggerOptions {
+  debugDirs: string[];
+  timeoutMs?: number;
+}
+
+/** A debugger made ready ahead of the extraction, so its start-up overlaps other work. */
+export interface PreparedDebugger {
+  extract(input: ExtractionInput): Promise<ExtractionResult>;
+  /** Releases the debugger when no extraction will follow. */
+  dispose(): void;
+}
 
 /** What every backend is given: the files to load and where debug info may live. */
 export interface ExtractionInput {
@@ -22,8 +35,19 @@ export interface ExtractionResult {
 }
 
 export const MAX_FRAMES = 1024;
-/** Locals are read for at most this many frames across all threads, crashing thread first. */
-export const MAX_LOCAL_FRAMES = 64;
+/** Locals are read up front for the crashing thread's frames with debug info, at most this many. */
+export const MAX_LOCAL_FRAMES = 16;
+
+const SYSTEM_LIBRARY = /^\/(usr\/)?lib(32|64)?\//;
+
+/**
+ * Frames whose locals are read up front: the program's own frames with debug info in the crashing
+ * thread. System libraries are left out: expanding libc's debug info costs more than the rest of
+ * the analysis, and their locals are rarely what a developer reads first.
+ */
+export function framesForLocals(thread: Thread | undefined): Frame[] {
+  return (thread?.frames ?? []).filter((f) => f.file !== null && !SYSTEM_LIBRARY.test(f.module ?? '')).slice(0, MAX_LOCAL_FRAMES);
+}
 
 /** Crashing thread first, then by debugger thread number. */
 export function orderThreads(threads: Thread[]): Thread[] {

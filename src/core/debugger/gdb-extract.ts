@@ -2,12 +2,14 @@ import type { AnalysisWarning, Frame, Thread, Variable } from '../../shared/mode
 import { DebuggerError } from './errors';
 import {
   MAX_FRAMES,
-  MAX_LOCAL_FRAMES,
+  framesForLocals,
   hexAddress,
   markInlined,
   orderThreads,
+  type DebuggerOptions,
   type ExtractionInput,
   type ExtractionResult,
+  type PreparedDebugger,
 } from './extraction';
 import { GdbSession } from './gdb-session';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
@@ -64,20 +66,29 @@ async function loadFiles(gdb: GdbSession, input: ExtractionInput, warnings: Anal
   }
 }
 
-/** Extracts threads, frames, registers and locals from a core with gdb. */
-export async function extractWithGdb(input: ExtractionInput): Promise<ExtractionResult> {
-  const gdb = await GdbSession.start({ initCommands: gdbInitCommands(input.debugDirs), commandTimeoutMs: input.timeoutMs });
+async function extractFrom(gdb: GdbSession, input: ExtractionInput): Promise<ExtractionResult> {
   const warnings: AnalysisWarning[] = [];
   try {
     await loadFiles(gdb, input, warnings);
     const info = await gdb.command('-thread-info');
-    const rawThreads = miList(info.results.threads).map(miTuple).filter((t): t is MiTuple => t !== null);
+    const rawThreads = miList(info.results.threads)
+      .map(miTuple)
+      .filter((t): t is MiTuple => t !== null);
     if (rawThreads.length === 0) throw new DebuggerError('gdb', 'listing threads', 'the core holds no threads gdb can read');
 
     const threads: Thread[] = rawThreads.map((t, i) => {
       const number = Number(miString(t.id) ?? i + 1);
       const id = lwpOf(miString(t['target-id'])) ?? number;
-      return { id, number, name: miString(t.name), crashed: id === input.crashingThreadId, frames: [], framesTruncated: false, registers: {}, locals: {} };
+      return {
+        id,
+        number,
+        name: miString(t.name),
+        crashed: id === input.crashingThreadId,
+        frames: [],
+        framesTruncated: false,
+        registers: {},
+        locals: {},
+      };
     });
     if (!threads.some((t) => t.crashed) && threads[0]) threads[0].crashed = true;
 
@@ -86,7 +97,9 @@ export async function extractWithGdb(input: ExtractionInput): Promise<Extraction
     const numbers = names.flatMap((n, i) => (general.has(n) ? [String(i)] : [])).join(' ');
     await pipelined(threads, 8, async (thread) => {
       const stack = await gdb.command(`-stack-list-frames --thread ${thread.number} 0 ${MAX_FRAMES - 1}`);
-      const frames = miList(stack.results.stack).map(miTuple).filter((f): f is MiTuple => f !== null);
+      const frames = miList(stack.results.stack)
+        .map(miTuple)
+        .filter((f): f is MiTuple => f !== null);
       thread.frames = markInlined(frames.map((f) => parseFrame(f, input)));
       thread.framesTruncated = frames.length >= MAX_FRAMES;
       const regs = await gdb.command(`-data-list-register-values --thread ${thread.number} --frame 0 x ${numbers}`);
@@ -98,15 +111,32 @@ export async function extractWithGdb(input: ExtractionInput): Promise<Extraction
       }
     });
 
-    const wanted = orderThreads(threads)
-      .flatMap((t) => t.frames.filter((f) => f.file !== null).map((f) => ({ thread: t, frame: f.index })))
-      .slice(0, MAX_LOCAL_FRAMES);
+    const crashed = threads.find((t) => t.crashed);
+    const wanted = framesForLocals(crashed).map((f) => ({ thread: crashed as Thread, frame: f.index }));
     await pipelined(wanted, 8, async ({ thread, frame }) => {
       const vars = await gdb.command(`-stack-list-variables --thread ${thread.number} --frame ${frame} --simple-values`);
       thread.locals[String(frame)] = parseVariables(miList(vars.results.variables));
     });
     return { threads: orderThreads(threads), warnings };
   } finally {
-    await gdb.close();
+    gdb.close();
   }
+}
+
+/**
+ * Starts gdb at once, so its start-up overlaps with reading the core and finding the program;
+ * extract() then loads the files into the already running session.
+ */
+export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
+  const session = GdbSession.start({ initCommands: gdbInitCommands(options.debugDirs), commandTimeoutMs: options.timeoutMs });
+  // The rejection is observed by extract() or dispose(); this keeps it from counting as unhandled meanwhile.
+  session.catch(() => undefined);
+  return {
+    extract: async (input) => extractFrom(await session, input),
+    dispose: () =>
+      void session.then(
+        (gdb) => gdb.close(),
+        () => undefined,
+      ),
+  };
 }

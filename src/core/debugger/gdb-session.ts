@@ -58,7 +58,13 @@ export class GdbSession {
     this.process.onLine((line) => this.onLine(line));
     void this.process.exited.then(({ exitCode, signal }) => {
       const tail = this.stderrTail.slice(-5).join(' | ');
-      this.fail(new DebuggerError('gdb', this.pending[0] ? `running ${this.pending[0].command}` : 'idle', `gdb exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})${tail ? `: ${tail}` : ''}`));
+      this.fail(
+        new DebuggerError(
+          'gdb',
+          this.pending[0] ? `running ${this.pending[0].command}` : 'idle',
+          `gdb exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})${tail ? `: ${tail}` : ''}`,
+        ),
+      );
     });
   }
 
@@ -68,7 +74,9 @@ export class GdbSession {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         session.kill();
-        reject(new DebuggerError('gdb', 'starting', `no prompt within ${timeoutMs} ms; is gdb installed and working? (try: gdb --version)`));
+        reject(
+          new DebuggerError('gdb', 'starting', `no prompt within ${timeoutMs} ms; is gdb installed and working? (try: gdb --version)`),
+        );
       }, timeoutMs);
       session.readyResolve = () => {
         clearTimeout(timer);
@@ -146,7 +154,13 @@ export class GdbSession {
     const token = this.nextToken++;
     return new Promise<MiResult>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(new DebuggerError('gdb', `running ${command}`, `no answer within ${timeoutMs} ms; gdb was stopped. The core may be very large or damaged — try again with a longer timeout or with lldb`));
+        this.fail(
+          new DebuggerError(
+            'gdb',
+            `running ${command}`,
+            `no answer within ${timeoutMs} ms; gdb was stopped. The core may be very large or damaged — try again with a longer timeout or with lldb`,
+          ),
+        );
       }, timeoutMs);
       this.pending.push({ token, command, console: [], resolve, reject, timer });
       this.process.write(`${token}${command}\n`);
@@ -167,15 +181,18 @@ export class GdbSession {
     this.fail(new DebuggerError('gdb', 'closing', 'the session was closed'));
   }
 
-  async close(): Promise<void> {
+  /**
+   * Asks gdb to exit and kills it if it has not within two seconds. Nothing waits for the exit:
+   * the results are already in hand, and a core's teardown can take longer than its analysis.
+   */
+  close(): void {
     if (this.closed) return;
+    this.closed = new DebuggerError('gdb', 'closing', 'the session was closed');
     try {
       this.process.write('-gdb-exit\n');
-    } catch {
-      // Already gone: exited is resolved below either way.
+    } catch (error) {
+      this.remember(`exit: ${(error as Error).message}`);
     }
-    const timer = setTimeout(() => this.process.kill(), 2000);
-    await this.process.exited;
-    clearTimeout(timer);
+    setTimeout(() => this.process.kill(), 2000).unref();
   }
 }

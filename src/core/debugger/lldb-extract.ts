@@ -1,10 +1,17 @@
 import type { AnalysisWarning } from '../../shared/model';
 import { DebuggerError } from './errors';
-import { MAX_FRAMES, markInlined, orderThreads, type ExtractionInput, type ExtractionResult } from './extraction';
+import {
+  MAX_FRAMES,
+  MAX_LOCAL_FRAMES,
+  framesForLocals,
+  markInlined,
+  orderThreads,
+  type ExtractionInput,
+  type ExtractionResult,
+} from './extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './lldb-output';
 import { PtyProcess } from './pty-process';
 
-const LOCAL_FRAMES = 16;
 const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 
 export function lldbCommands(input: ExtractionInput): string[] {
@@ -22,7 +29,7 @@ export function lldbCommands(input: ExtractionInput): string[] {
   for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
   // lldb numbers threads in note order, so thread 1 is the one that took the signal.
   commands.push('thread select 1');
-  for (let f = 0; f < LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0');
+  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0');
   return commands;
 }
 
@@ -34,7 +41,13 @@ function runBatch(commands: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill();
-      reject(new DebuggerError('lldb', 'extracting threads', `no result within ${timeoutMs} ms; lldb was stopped. Try gdb for this core (--debugger gdb)`));
+      reject(
+        new DebuggerError(
+          'lldb',
+          'extracting threads',
+          `no result within ${timeoutMs} ms; lldb was stopped. Try gdb for this core (--debugger gdb)`,
+        ),
+      );
     }, timeoutMs);
     void proc.exited.then(({ exitCode }) => {
       clearTimeout(timer);
@@ -54,7 +67,11 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
   const created = sections.find((s) => s.command.startsWith('target create'));
   const createError = created?.lines.find((l) => /^error:/.test(l));
   if (!created || createError) {
-    throw new DebuggerError('lldb', 'loading the core', createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create');
+    throw new DebuggerError(
+      'lldb',
+      'loading the core',
+      createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create',
+    );
   }
   const bt = sections.find((s) => s.command.startsWith('thread backtrace all'));
   const threads = parseBacktraces(bt?.lines ?? [], input.moduleAt);
@@ -79,6 +96,9 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
     t.crashed = t.id === input.crashingThreadId;
     t.frames = markInlined(t.frames);
     t.framesTruncated = t.frames.length >= MAX_FRAMES;
+    // The same frames as with gdb, so both backends give one data model.
+    const kept = new Set(t.crashed ? framesForLocals(t).map((f) => String(f.index)) : []);
+    t.locals = Object.fromEntries(Object.entries(t.locals).filter(([frame]) => kept.has(frame)));
   }
   return { threads: orderThreads(threads), warnings };
 }

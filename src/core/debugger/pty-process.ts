@@ -25,9 +25,7 @@ export class PtyProcess {
   private done = false;
 
   constructor(file: string, args: string[], options: PtyOptions = {}) {
-    const [command, argv] = options.raw
-      ? ['/bin/sh', ['-c', 'stty raw -echo 2>/dev/null; exec "$0" "$@"', file, ...args]]
-      : [file, args];
+    const [command, argv] = options.raw ? ['/bin/sh', ['-c', 'stty raw -echo 2>/dev/null; exec "$0" "$@"', file, ...args]] : [file, args];
     this.term = pty.spawn(command, argv, {
       name: 'xterm-256color',
       cols: 4000,

@@ -1,15 +1,6 @@
 import type { SignalInfo } from '../../shared/model';
 import { BoundedFile } from './bounded-file';
-import {
-  ET_CORE,
-  ET_DYN,
-  ET_EXEC,
-  ElfFormatError,
-  PT_LOAD,
-  PT_NOTE,
-  readElfHeaders,
-  type ProgramHeader,
-} from './elf-headers';
+import { ET_CORE, ET_DYN, ET_EXEC, ElfFormatError, PT_LOAD, PT_NOTE, readElfHeaders, type ProgramHeader } from './elf-headers';
 import {
   NT_AUXV,
   NT_FILE,
@@ -122,10 +113,14 @@ function groupModules(mappings: FileMapping[]): Map<string, { start: bigint; end
 async function readNotes(file: BoundedFile, segments: ProgramHeader[]): Promise<Note[]> {
   const notes: Note[] = [];
   for (const seg of segments.filter((s) => s.type === PT_NOTE)) {
-    if (seg.filesz > MAX_NOTES_BYTES) throw new ElfFormatError(file.path, `note segment of ${seg.filesz} bytes is implausibly large; the core is corrupt`);
+    if (seg.filesz > MAX_NOTES_BYTES)
+      throw new ElfFormatError(file.path, `note segment of ${seg.filesz} bytes is implausibly large; the core is corrupt`);
     const bytes = await file.read(seg.offset, seg.filesz);
     if (bytes.length < seg.filesz) {
-      throw new ElfFormatError(file.path, `truncated: the core ends at byte ${file.size}, before its notes (which end at ${seg.offset + seg.filesz}); the dump was cut off while being written — there is nothing to analyse`);
+      throw new ElfFormatError(
+        file.path,
+        `truncated: the core ends at byte ${file.size}, before its notes (which end at ${seg.offset + seg.filesz}); the dump was cut off while being written — there is nothing to analyse`,
+      );
     }
     notes.push(...parseNotes(bytes));
   }

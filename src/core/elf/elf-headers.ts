@@ -52,7 +52,8 @@ const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** Parses a 64-bit little-endian ELF header (the only kind Linux x86-64/arm64 cores use). */
 export function parseElfHeader(path: string, bytes: Buffer): ElfHeader {
-  if (bytes.length === 0) throw new ElfFormatError(path, 'the file is empty (the dump was not written; check ulimit -c and the disk space where it was written)');
+  if (bytes.length === 0)
+    throw new ElfFormatError(path, 'the file is empty (the dump was not written; check ulimit -c and the disk space where it was written)');
   if (bytes.length < 4 || !bytes.subarray(0, 4).equals(ELF_MAGIC)) {
     throw new ElfFormatError(path, 'not an ELF file (if it is compressed, decompress it first)');
   }

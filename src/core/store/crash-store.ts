@@ -64,7 +64,9 @@ export class CrashStore {
 
   touchRecent(path: string, crashId: string): void {
     this.db
-      .prepare('INSERT INTO recent_files (path, crash_id, opened_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET crash_id = excluded.crash_id, opened_at = excluded.opened_at')
+      .prepare(
+        'INSERT INTO recent_files (path, crash_id, opened_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET crash_id = excluded.crash_id, opened_at = excluded.opened_at',
+      )
       .run(path, crashId, new Date().toISOString());
   }
 
@@ -84,6 +86,8 @@ export class CrashStore {
   }
 
   setSetting(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, JSON.stringify(value));
   }
 }

@@ -48,7 +48,9 @@ export function openDatabase(path: string): Db {
 function migrate(db: Db, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`${path} was written by a newer Crash Workbench (schema ${current}, this one knows ${MIGRATIONS.length}); update the app`);
+    throw new Error(
+      `${path} was written by a newer Crash Workbench (schema ${current}, this one knows ${MIGRATIONS.length}); update the app`,
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -51,7 +51,11 @@ function symbolStatus(host: ElfFileFacts | null, debug: ElfFileFacts | null): Sy
   return host?.hasSymbols ? 'symbols' : 'none';
 }
 
-async function describeModule(m: CoreModule, hostPath: string | null, debugDirs: string[]): Promise<{ module: Module; host: ElfFileFacts | null }> {
+async function describeModule(
+  m: CoreModule,
+  hostPath: string | null,
+  debugDirs: string[],
+): Promise<{ module: Module; host: ElfFileFacts | null }> {
   const host = hostPath ? await inspectOrNull(hostPath) : null;
   const buildId = m.buildId ?? host?.buildId ?? null;
   const debugFile = buildId ? await findDebugFile(buildId, debugDirs) : null;

@@ -66,7 +66,10 @@ function webSocketApi(): WorkbenchApi {
 export const desktop: DesktopBridge | null = window.crashwb ?? null;
 
 export const api: WorkbenchApi = desktop
-  ? buildApi((method, params) => desktop.call(method, params), (l) => desktop.onEvent(l))
+  ? buildApi(
+      (method, params) => desktop.call(method, params),
+      (l) => desktop.onEvent(l),
+    )
   : webSocketApi();
 
 /** Browser mode: sends a dropped file's bytes to the server, which keeps them and returns a path. */

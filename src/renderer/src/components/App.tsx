@@ -17,7 +17,10 @@ function Progress() {
         {opening.message} — {opening.path}
       </div>
       <div className="progress-track">
-        <div className={opening.fraction === null ? 'progress-fill indeterminate' : 'progress-fill'} style={{ width: `${Math.round((opening.fraction ?? 0.3) * 100)}%` }} />
+        <div
+          className={opening.fraction === null ? 'progress-fill indeterminate' : 'progress-fill'}
+          style={{ width: `${Math.round((opening.fraction ?? 0.3) * 100)}%` }}
+        />
       </div>
     </div>
   );
@@ -25,7 +28,8 @@ function Progress() {
 
 function CrashView() {
   const { crash, threadId, frameIndex, selectThread, selectFrame } = useCrashStore();
-  if (!crash) return <p className="empty">Open a core file (File → Open, the button above, or drop it here) to see why the program died.</p>;
+  if (!crash)
+    return <p className="empty">Open a core file (File → Open, the button above, or drop it here) to see why the program died.</p>;
   const thread = crash.threads.find((t) => t.id === threadId) ?? crash.threads[0];
   if (!thread) return <CrashBanner crash={crash} />;
   const frame = thread.frames.find((f) => f.index === frameIndex);

@@ -34,7 +34,10 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
           onSubmit={(e) => {
             e.preventDefault();
             if (mode === 'file' && !typed.endsWith('/')) {
-              api.listDirectory(typed).then((l) => setListing(l), () => onChoose(typed));
+              api.listDirectory(typed).then(
+                (l) => setListing(l),
+                () => onChoose(typed),
+              );
             } else go(typed);
           }}
         >

@@ -8,8 +8,11 @@ export function OpenBar() {
   const [browsing, setBrowsing] = useState(false);
 
   const choose = (): void => {
-    if (desktop) void desktop.pickCoreFile().then((path) => path && open({ path }));
-    else setBrowsing(true);
+    if (desktop) {
+      void desktop.pickCoreFile().then((path) => {
+        if (path) void open({ path });
+      });
+    } else setBrowsing(true);
   };
 
   return (

@@ -41,7 +41,10 @@ function Editor({ source, line }: { source: Extract<SourceResult, { found: true 
     const ed = editor.current;
     if (!ed) return;
     decorations.current?.set([
-      { range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'crash-line', glyphMarginClassName: 'crash-glyph' } },
+      {
+        range: new monaco.Range(line, 1, line, 1),
+        options: { isWholeLine: true, className: 'crash-line', glyphMarginClassName: 'crash-glyph' },
+      },
     ]);
     ed.revealLineInCenter(line);
   }, [source, line]);
@@ -81,7 +84,12 @@ export function SourceView({ frame }: { frame: Frame | undefined }) {
 
   let body;
   if (!frame) body = <p className="muted">Select a frame.</p>;
-  else if (!file) body = <p className="muted">Frame #{frame.index} has no source line: {frame.module ? `${frame.module} has no debug info for it` : 'no debug info'}.</p>;
+  else if (!file)
+    body = (
+      <p className="muted">
+        Frame #{frame.index} has no source line: {frame.module ? `${frame.module} has no debug info for it` : 'no debug info'}.
+      </p>
+    );
   else if (!result) body = <p className="muted">Loading {file}…</p>;
   else if (result.found) body = <Editor source={result} line={frame.line ?? 1} />;
   else

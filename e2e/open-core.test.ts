@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, serve, type Served } from './browser';
+
+const fixtures = inject('fixtures');
+let served: Served;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  served = await serve(join(mkdtempSync(join(tmpdir(), 'crashwb-e2e-')), 'wb.db'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+async function openThroughDialog(path: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open core…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Open a core' });
+  await dialog.getByLabel('Path').fill(path);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+}
+
+describe('the workbench in Chromium through crashwb serve', () => {
+  it('opens a core and shows the crashing worker thread first, marked', async () => {
+    await page.goto(served.url);
+    await openThroughDialog(fixtures.workerThread.core);
+    const threads = page.getByRole('listbox', { name: 'Threads' });
+    await threads.waitFor();
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toMatch(/SIGSEGV at 0x0: address not mapped — a NULL pointer dereference/);
+    const first = threads.getByRole('option').first();
+    expect(await first.getAttribute('aria-selected')).toBe('true');
+    expect(await first.textContent()).toMatch(/crashed/);
+    expect(await threads.getByRole('option').count()).toBe(4);
+    expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result.*crashing_worker/);
+  });
+
+  it('shows the source line of a frame when it is clicked', async () => {
+    await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'crashing_worker' }).click();
+    const source = page.getByRole('region', { name: 'Source' });
+    await expect.poll(() => source.locator('.editor').getAttribute('data-line')).toBe('20');
+    await expect.poll(() => source.locator('.crash-line').count()).toBeGreaterThan(0);
+    expect(await source.textContent()).toMatch(/store_result\(&job\);/);
+    expect(await page.getByRole('region', { name: 'Locals' }).textContent()).toMatch(/job/);
+  });
+
+  it('says the source is missing and offers to choose its folder', async () => {
+    await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'clone3' }).click();
+    const source = page.getByRole('region', { name: 'Source' });
+    await expect.poll(() => source.textContent()).toMatch(/Source not found|has no source line/);
+  });
+
+  it('lists the opened core among recent files after a reload', async () => {
+    await page.reload();
+    const recent = page.getByLabel('Recent files');
+    await expect.poll(() => recent.textContent()).toContain(fixtures.workerThread.core);
+  });
+
+  it('shows a clear error for a file that is not a core', async () => {
+    await openThroughDialog(fixtures.nullDeref.executable);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a core dump; pass it as --exe/);
+  });
+});

@@ -1,0 +1,29 @@
+// Runs the whole suite (unit, integration with real gdb/lldb, e2e in Chromium) in one vitest
+// run, then prints the one summary line CI reads: "tests: N passed, N failed[, N skipped]".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const report = join(root, 'test-results', 'vitest.json');
+rmSync(report, { force: true });
+
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const run = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--reporter=verbose', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+
+if (!existsSync(report)) {
+  console.log('tests: 0 passed, 1 failed');
+  console.error(`vitest wrote no report (exit ${run.status}); see its output above`);
+  process.exit(1);
+}
+const result = JSON.parse(readFileSync(report, 'utf8'));
+const skipped = result.numPendingTests + result.numTodoTests;
+// A file that fails to load has no test results of its own; count it as a failure.
+const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+const failed = result.numFailedTests + brokenFiles;
+console.log(`tests: ${result.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
