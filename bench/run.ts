@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFixtures, type CoreFixture } from '../test/fixtures/crashers';
+import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixtures/crashers';
+import { benchCoreReader } from './core-reader';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -32,19 +33,36 @@ function benchAnalyze(fx: CoreFixture): { name: string; crashwb: number; gdb: nu
   return { name: fx.name, crashwb, gdb };
 }
 
-const root = mkdtempSync(join(tmpdir(), 'crashwb-bench-'));
-try {
-  const fixtures = buildFixtures(root);
-  const cores = [fixtures.nullDeref, fixtures.workerThread, fixtures.cpp, fixtures.stripped, ...(fixtures.rust ? [fixtures.rust] : [])];
-  console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms)`);
-  console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'gdb'.padStart(9), 'ratio'.padStart(7));
-  const ratios: number[] = [];
-  for (const fx of cores) {
-    const r = benchAnalyze(fx);
-    ratios.push(r.crashwb / r.gdb);
-    console.log(r.name.padEnd(16), r.crashwb.toFixed(0).padStart(9), r.gdb.toFixed(0).padStart(9), (r.crashwb / r.gdb).toFixed(2).padStart(7));
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'crashwb-bench-'));
+  try {
+    const fixtures = buildFixtures(root);
+    const cores = [
+      fixtures.nullDeref,
+      fixtures.workerThread,
+      fixtures.cpp,
+      fixtures.stripped,
+      ...(fixtures.rust ? [fixtures.rust] : []),
+      buildLargeFixture(root),
+    ];
+    console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms)`);
+    console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'gdb'.padStart(9), 'ratio'.padStart(7));
+    const ratios: number[] = [];
+    for (const fx of cores) {
+      const r = benchAnalyze(fx);
+      ratios.push(r.crashwb / r.gdb);
+      console.log(
+        r.name.padEnd(16),
+        r.crashwb.toFixed(0).padStart(9),
+        r.gdb.toFixed(0).padStart(9),
+        (r.crashwb / r.gdb).toFixed(2).padStart(7),
+      );
+    }
+    console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
+    await benchCoreReader(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
-  console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
-} finally {
-  rmSync(root, { recursive: true, force: true });
 }
+
+void main();

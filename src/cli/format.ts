@@ -1,4 +1,4 @@
-import type { Crash, Frame } from '../shared/model';
+import type { CrashAnalysis, Frame } from '../shared/model';
 
 function frameLine(f: Frame): string {
   const fn = f.function ?? '??';
@@ -7,7 +7,7 @@ function frameLine(f: Frame): string {
 }
 
 /** The human-readable report of `crashwb analyze`. */
-export function formatCrash(crash: Crash): string {
+export function formatCrash(crash: CrashAnalysis): string {
   const out: string[] = [];
   out.push(crash.signal.explanation);
   out.push(`  process ${crash.pid}: ${crash.commandLine || '(no command line)'}`);
@@ -31,9 +31,8 @@ export function formatCrash(crash: Crash): string {
 }
 
 /** The stable JSON shape of `crashwb analyze --json`. */
-export function crashJson(crash: Crash): unknown {
+export function crashJson(crash: CrashAnalysis): unknown {
   return {
-    id: crash.id,
     source: crash.source,
     signal: {
       number: crash.signal.number,

@@ -1,11 +1,10 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AnalysisWarning, Crash, DebuggerKind, OpenStage, Thread } from '../shared/model';
+import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../shared/model';
 import { DebuggerError, prepareDebugger } from './debugger';
 import { orderThreads } from './debugger/extraction';
 import { moduleAt, readCore, type CoreInfo } from './elf/core-file';
 import { registerNames } from './elf/notes';
-import { sha256File } from './hash';
 import { locateProgramFiles, type ProgramFiles } from './symbols/locate';
 
 export interface AnalyzeOptions {
@@ -13,8 +12,6 @@ export interface AnalyzeOptions {
   debugDirs?: string[];
   debugger?: DebuggerKind;
   timeoutMs?: number;
-  /** A digest already known for this file (from the store), to skip hashing. */
-  sha256?: string;
   onStage?: (stage: OpenStage, message: string, fraction?: number) => void;
 }
 
@@ -41,7 +38,7 @@ async function checkReadable(path: string, what: string): Promise<void> {
 }
 
 /** The whole path of one core: notes, program files, debugger. Touches no database. */
-export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}): Promise<Crash> {
+export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}): Promise<CrashAnalysis> {
   const path = resolve(corePath);
   const say = options.onStage ?? (() => undefined);
   await checkReadable(path, 'core file');
@@ -70,11 +67,6 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     });
   }
 
-  // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
-  const digest =
-    options.sha256 !== undefined
-      ? Promise.resolve(options.sha256)
-      : sha256File(path, (f) => say('hashing', 'Computing the core’s digest', f), info.size);
   say('debugging', `Extracting threads with ${kind}`);
   const extraction = debuggerReady
     .extract({
@@ -94,12 +86,10 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
         throw error;
       },
     );
-  const [sha256, result] = await Promise.all([digest, extraction]);
+  const result = await extraction;
   warnings.push(...result.warnings);
   return {
-    id: sha256,
     source: path,
-    sha256,
     size: info.size,
     analyzedAt: new Date().toISOString(),
     timestamp: info.mtime.toISOString(),

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
-import type { Crash, CrashSummary, DirectoryListing, OpenCoreRequest, SourceResult, WorkbenchEvent } from '../shared/model';
+import type { Crash, CrashSummary, DirectoryListing, OpenCoreRequest, OpenStage, SourceResult, WorkbenchEvent } from '../shared/model';
 import { analyzeCore } from './analyze';
+import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { openDatabase, type Db } from './store/database';
@@ -41,15 +42,24 @@ export class Workbench implements WorkbenchApi {
     const path = resolve(request.path);
     const jobId = randomUUID();
     const info = await stat(path);
+    const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
+      this.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null });
+    // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
     const known = this.store.knownDigest(path, info.size, info.mtimeMs);
-    const crash = await analyzeCore(path, {
-      executable: request.executable,
-      debugDirs: request.debugDirs,
-      debugger: request.debugger,
-      timeoutMs: this.options.debuggerTimeoutMs,
-      sha256: known ?? undefined,
-      onStage: (stage, message, fraction) => this.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null }),
-    });
+    const digest = known
+      ? Promise.resolve(known)
+      : sha256File(path, (f) => onStage('hashing', 'Computing the core’s digest', f), info.size);
+    const [sha256, analysis] = await Promise.all([
+      digest,
+      analyzeCore(path, {
+        executable: request.executable,
+        debugDirs: request.debugDirs,
+        debugger: request.debugger,
+        timeoutMs: this.options.debuggerTimeoutMs,
+        onStage,
+      }),
+    ]);
+    const crash: Crash = { id: sha256, sha256, ...analysis };
     this.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
     this.db.transaction(() => {
       this.store.save(crash, info.mtimeMs);

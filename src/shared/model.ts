@@ -74,11 +74,10 @@ export interface AnalysisWarning {
   message: string;
 }
 
-export interface Crash {
-  id: string;
+/** What the analysis of one core finds, before the crash is stored. */
+export interface CrashAnalysis {
   /** Absolute path the crash was opened from. */
   source: string;
-  sha256: string;
   size: number;
   analyzedAt: string;
   /** When the process died, from the core file's mtime. */
@@ -98,6 +97,12 @@ export interface Crash {
    * core itself says (signal, threads, registers), so nothing is lost.
    */
   analysisError: string | null;
+}
+
+/** A stored crash: its identity is the sha256 of the core, so the same core is one crash. */
+export interface Crash extends CrashAnalysis {
+  id: string;
+  sha256: string;
 }
 
 export interface CrashSummary {

@@ -1,9 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
-import type { Crash, DebuggerKind } from '../../src/shared/model';
+import type { CrashAnalysis, DebuggerKind } from '../../src/shared/model';
 import { analyzeCore } from '../../src/core/analyze';
 
 const fixtures = inject('fixtures');
-const crashing = (crash: Crash) => {
+const crashing = (crash: CrashAnalysis) => {
   const thread = crash.threads.find((t) => t.crashed);
   if (!thread) throw new Error('no crashing thread');
   return thread;

@@ -27,7 +27,7 @@ export function LocalsView({ thread, frame }: { thread: Thread; frame: number })
     <section className="panel locals" aria-label="Locals">
       <h2>Locals of frame #{frame}</h2>
       {!vars ? (
-        <p className="muted">No locals: this frame has no debug info, or was not read.</p>
+        <p className="muted">No locals for this frame: they are read for the crashing thread’s own frames with debug info.</p>
       ) : vars.length === 0 ? (
         <p className="muted">This frame has no locals or arguments.</p>
       ) : (
