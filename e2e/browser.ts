@@ -22,6 +22,8 @@ export function launchChromium(): Promise<Browser> {
 export interface Served {
   url: string;
   process: ChildProcess;
+  /** What the server printed, for failure messages. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export function serve(databasePath: string): Promise<Served> {
       resolve({
         url,
         process: child,
+        output: () => out,
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -21,21 +21,34 @@ afterAll(async () => {
   await served?.stop();
 });
 
+const WAIT = { timeout: 20_000 };
+
 async function openThroughDialog(path: string): Promise<void> {
   await page.getByRole('button', { name: 'Open core…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Open a core' });
+  await dialog.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
   await dialog.getByLabel('Path').fill(path);
   await dialog.getByRole('button', { name: 'Go' }).click();
+}
+
+/** Waits for the crash view; when it does not come, fails with what the page and the server said. */
+async function waitForCrashView(): Promise<void> {
+  try {
+    await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
+  } catch (error) {
+    const body = await page.locator('body').innerText();
+    throw new Error(`no crash view: ${(error as Error).message}\npage: ${body.slice(0, 2000)}\nserver: ${served.output()}`);
+  }
 }
 
 describe('the workbench in Chromium through crashwb serve', () => {
   it('opens a core and shows the crashing worker thread first, marked', async () => {
     await page.goto(served.url);
     await openThroughDialog(fixtures.workerThread.core);
+    await waitForCrashView();
     const threads = page.getByRole('listbox', { name: 'Threads' });
-    await threads.waitFor();
     await expect
-      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT)
       .toMatch(/SIGSEGV at 0x0: address not mapped — a NULL pointer dereference/);
     const first = threads.getByRole('option').first();
     expect(await first.getAttribute('aria-selected')).toBe('true');
@@ -47,8 +60,8 @@ describe('the workbench in Chromium through crashwb serve', () => {
   it('shows the source line of a frame when it is clicked', async () => {
     await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'crashing_worker' }).click();
     const source = page.getByRole('region', { name: 'Source' });
-    await expect.poll(() => source.locator('.editor').getAttribute('data-line')).toBe('20');
-    await expect.poll(() => source.locator('.crash-line').count()).toBeGreaterThan(0);
+    await expect.poll(() => source.locator('.editor').getAttribute('data-line'), WAIT).toBe('20');
+    await expect.poll(() => source.locator('.crash-line').count(), WAIT).toBeGreaterThan(0);
     expect(await source.textContent()).toMatch(/store_result\(&job\);/);
     expect(await page.getByRole('region', { name: 'Locals' }).textContent()).toMatch(/job/);
   });
@@ -56,17 +69,30 @@ describe('the workbench in Chromium through crashwb serve', () => {
   it('says the source is missing and offers to choose its folder', async () => {
     await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'clone3' }).click();
     const source = page.getByRole('region', { name: 'Source' });
-    await expect.poll(() => source.textContent()).toMatch(/Source not found|has no source line/);
+    await expect.poll(() => source.textContent(), WAIT).toMatch(/Source not found|has no source line/);
   });
 
   it('lists the opened core among recent files after a reload', async () => {
     await page.reload();
     const recent = page.getByLabel('Recent files');
-    await expect.poll(() => recent.textContent()).toContain(fixtures.workerThread.core);
+    await expect.poll(() => recent.textContent(), WAIT).toContain(fixtures.workerThread.core);
+  });
+
+  it('opens a core dropped on the page, uploading it to the server first', async () => {
+    const bytes = readFileSync(fixtures.nullDeref.core).toString('base64');
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      const raw = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+      dt.items.add(new File([raw], 'core', { type: 'application/octet-stream' }));
+      return dt;
+    }, bytes);
+    await page.dispatchEvent('.app', 'drop', { dataTransfer: transfer });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toMatch(/^SIGSEGV at 0x8/);
+    expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/read_retries/);
   });
 
   it('shows a clear error for a file that is not a core', async () => {
     await openThroughDialog(fixtures.nullDeref.executable);
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/not a core dump; pass it as --exe/);
+    await page.getByRole('alert').filter({ hasText: 'not a core dump; pass it as --exe' }).waitFor(WAIT);
   });
 });

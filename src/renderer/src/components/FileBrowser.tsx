@@ -18,7 +18,8 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
     api.listDirectory(path).then(
       (l) => {
         setListing(l);
-        setTyped(l.path);
+        // The first listing arrives after the dialog opens; what the user typed meanwhile stays.
+        setTyped((current) => (path === null && current !== '' ? current : l.path));
         setError(null);
       },
       (e: Error) => setError(e.message),
