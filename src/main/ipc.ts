@@ -1,6 +1,7 @@
-import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { parseCall } from '../shared/api';
 import type { Workbench } from '../core/workbench';
+import { CORE_DIALOG, SOURCE_FOLDER_DIALOG, choosePath } from './dialogs';
 
 /** Only our own page may call: a frame from anywhere else (a link, an injected iframe) is refused. */
 function fromOurPage(event: IpcMainInvokeEvent, allowedOrigin: (url: string) => boolean): void {
@@ -17,17 +18,11 @@ export function bindWorkbench(workbench: Workbench, allowedOrigin: (url: string)
   });
   ipcMain.handle('host:pick-core-file', async (event) => {
     fromOurPage(event, allowedOrigin);
-    const window = BrowserWindow.fromWebContents(event.sender);
-    const options = { title: 'Open a core dump', properties: ['openFile' as const] };
-    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    return choosePath(BrowserWindow.fromWebContents(event.sender), CORE_DIALOG);
   });
   ipcMain.handle('host:pick-folder', async (event) => {
     fromOurPage(event, allowedOrigin);
-    const window = BrowserWindow.fromWebContents(event.sender);
-    const options = { title: 'Choose the folder that holds the sources', properties: ['openDirectory' as const] };
-    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    return choosePath(BrowserWindow.fromWebContents(event.sender), SOURCE_FOLDER_DIALOG);
   });
   workbench.onEvent((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send('workbench:event', event);

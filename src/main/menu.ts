@@ -1,16 +1,14 @@
-import { BrowserWindow, Menu, app, dialog, type MenuItemConstructorOptions } from 'electron';
+import { BrowserWindow, Menu, app, type MenuItemConstructorOptions } from 'electron';
 import type { CrashSummary } from '../shared/model';
+import { CORE_DIALOG, choosePath } from './dialogs';
 
 function openPath(path: string): void {
   BrowserWindow.getAllWindows()[0]?.webContents.send('host:open-path', path);
 }
 
 async function chooseCore(): Promise<void> {
-  const window = BrowserWindow.getAllWindows()[0];
-  const options = { title: 'Open a core dump', properties: ['openFile' as const] };
-  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-  const path = result.filePaths[0];
-  if (!result.canceled && path) openPath(path);
+  const path = await choosePath(null, CORE_DIALOG);
+  if (path) openPath(path);
 }
 
 export function buildMenu(recent: CrashSummary[]): void {
