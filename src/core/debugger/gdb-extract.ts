@@ -95,7 +95,7 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput): Promise<Ext
     const names = miList((await gdb.command('-data-list-register-names')).results['register-names']).map((n) => miString(n) ?? '');
     const general = new Set(input.registerNames);
     const numbers = names.flatMap((n, i) => (general.has(n) ? [String(i)] : [])).join(' ');
-    await pipelined(threads, 8, async (thread) => {
+    await pipelined(threads, 32, async (thread) => {
       const stack = await gdb.command(`-stack-list-frames --thread ${thread.number} 0 ${MAX_FRAMES - 1}`);
       const frames = miList(stack.results.stack)
         .map(miTuple)
