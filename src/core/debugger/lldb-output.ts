@@ -49,7 +49,8 @@ export function parseBacktraces(lines: string[], moduleAt: (address: bigint) => 
       const frame: Frame = {
         index: Number(fields[1]),
         address,
-        function: fields[4] || null,
+        // lldb invents ___lldb_unnamed_symbolN for code without a symbol; N changes with every build.
+        function: fields[4] && !fields[4].startsWith('___lldb_unnamed_symbol') ? fields[4] : null,
         file: fields[5] || null,
         line: fields[6] ? Number(fields[6]) : null,
         module: moduleAt(BigInt(address)) ?? (fields[3] || null),
