@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixtures/crashers';
 import { benchCoreReader } from './core-reader';
+import { benchGrouping } from './grouping';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     }
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
+    await benchGrouping(root);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { CrashAnalysis } from '../src/shared/model';
+import { analyzeCore } from '../src/core/analyze';
+import { fingerprint } from '../src/core/fingerprint/fingerprint';
+import { buildCorpus } from '../test/fixtures/corpus';
+import { score, type Scores } from '../test/fixtures/scoring';
+
+/** The naive baseline the issue names: top five frames as function:file, hashed. */
+function naive(crash: CrashAnalysis): string {
+  const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
+  const top = (thread?.frames ?? []).slice(0, 5).map((f) => `${f.function}:${f.file}`);
+  return createHash('sha256').update(top.join('\n')).digest('hex');
+}
+
+const show = (label: string, s: Scores): string =>
+  `${label.padEnd(22)} pairwise P ${s.pairwise.precision.toFixed(3)} R ${s.pairwise.recall.toFixed(3)} F1 ${s.pairwise.f1.toFixed(3)} | B-cubed P ${s.bcubed.precision.toFixed(3)} R ${s.bcubed.recall.toFixed(3)} F1 ${s.bcubed.f1.toFixed(3)}`;
+
+export async function benchGrouping(root: string): Promise<void> {
+  const started = Date.now();
+  const corpus = buildCorpus(join(root, 'corpus'), 'full');
+  const built = Date.now() - started;
+  const rows: Array<{ truth: string; ours: string; naive: string }> = [];
+  const queue = [...corpus];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const crash = await analyzeCore(item.core, { debugDirs: item.debugDir ? [item.debugDir] : [] });
+        rows.push({ truth: item.bug, ours: fingerprint(crash).hash, naive: naive(crash) });
+      }
+    }),
+  );
+  const bugs = new Set(rows.map((r) => r.truth)).size;
+  console.log(
+    `grouping: ${rows.length} crashes of ${bugs} bugs (C, C++, Rust; versions, stripped -O2 builds, threads, CPU variants); built in ${built} ms, analysed in ${Date.now() - started - built} ms`,
+  );
+  console.log(show('fingerprint v1', score(rows.map((r) => ({ truth: r.truth, predicted: r.ours })))));
+  console.log(show('naive top-5 baseline', score(rows.map((r) => ({ truth: r.truth, predicted: r.naive })))));
+  console.log(`groups: ${new Set(rows.map((r) => r.ours)).size} (truth ${bugs})`);
+}
