@@ -1,27 +1,29 @@
 import { parseArgs } from 'node:util';
-import type { DebuggerKind } from '../shared/model';
 import { analyzeCore } from '../core/analyze';
 import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
+import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
 Usage:
   crashwb analyze CORE [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--json]
       Read a core, find its program and debug info, extract every thread with a debugger.
+  crashwb import [--db FILE] [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH...
+      Analyse cores and folders of cores with a pool of debuggers, group them and store them.
+  crashwb events [--db FILE] [--json]
+      Every stored crash, with its group and fingerprint.
+  crashwb groups [--db FILE] [--json]
+      Every crash group, with its count and first and last crash.
+  crashwb regroup [--db FILE]
+      Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
       Serve the workbench UI and API on 127.0.0.1 with a token; open the URL it prints.
   crashwb --help
       This text.
 
-Debug info is looked up by build-id under each --debug-dir and /usr/lib/debug.`;
-
-class UsageError extends Error {}
-
-function debuggerOption(value: string | undefined): DebuggerKind {
-  if (value === undefined || value === 'gdb' || value === 'lldb') return value ?? 'gdb';
-  throw new UsageError(`--debugger must be gdb or lldb, not ${value}`);
-}
+Debug info is looked up by build-id under each --debug-dir and /usr/lib/debug.
+--db defaults to the desktop app's database (~/.config/Crash Workbench/workbench.db).`;
 
 async function analyze(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -73,6 +75,14 @@ export async function main(argv: string[]): Promise<number> {
         return await analyze(rest);
       case 'serve':
         return await serve(rest);
+      case 'import':
+        return await importCommand(rest);
+      case 'events':
+        return await eventsCommand(rest);
+      case 'groups':
+        return await groupsCommand(rest);
+      case 'regroup':
+        return await regroupCommand(rest);
       case undefined:
       case '-h':
       case '--help':

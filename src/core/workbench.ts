@@ -2,11 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
-import type { Crash, CrashSummary, DirectoryListing, OpenCoreRequest, OpenStage, SourceResult, WorkbenchEvent } from '../shared/model';
+import type {
+  Crash,
+  CrashSummary,
+  DebuggerKind,
+  DirectoryListing,
+  OpenCoreRequest,
+  OpenStage,
+  SourceResult,
+  WorkbenchEvent,
+} from '../shared/model';
 import { analyzeCore } from './analyze';
 import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
+import { GroupStore } from './store/group-store';
+import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
+import { findCores } from './jobs/find-cores';
+import { runPool } from './jobs/pool';
+import { availableParallelism } from 'node:os';
 import { openDatabase, type Db } from './store/database';
 
 export interface WorkbenchOptions {
@@ -18,15 +32,37 @@ export interface WorkbenchOptions {
 
 const SOURCE_FOLDERS = 'sourceFolders';
 
+export interface ImportOptions {
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+  /** Debuggers at once; one per CPU core unless given. */
+  jobs?: number;
+  attributes?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (progress: { done: number; total: number; current: string; failed: number }) => void;
+}
+
+export interface ImportReport {
+  imported: string[];
+  existing: string[];
+  failed: Array<{ path: string; error: string }>;
+  /** Files met in folders that are not cores. */
+  skipped: number;
+  total: number;
+}
+
 /** The one implementation of WorkbenchApi; every front door calls into this. */
 export class Workbench implements WorkbenchApi {
   private readonly db: Db;
   private readonly store: CrashStore;
+  readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
 
   constructor(private readonly options: WorkbenchOptions) {
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
+    this.groups = new GroupStore(this.db);
   }
 
   onEvent(listener: (event: WorkbenchEvent) => void): () => void {
@@ -59,14 +95,76 @@ export class Workbench implements WorkbenchApi {
         onStage,
       }),
     ]);
-    const crash: Crash = { id: sha256, sha256, ...analysis };
+    const crash: Crash = { id: sha256, sha256, ...analysis, attributes: {} };
     this.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
     this.db.transaction(() => {
-      this.store.save(crash, info.mtimeMs);
+      this.save(crash, info.mtimeMs);
       this.store.touchRecent(path, crash.id);
     })();
     this.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
+  }
+
+  /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
+  private save(crash: Crash, mtimeMs: number): void {
+    this.store.save(crash, mtimeMs);
+    this.groups.assign(crash.id, fingerprint(crash), crash.timestamp);
+  }
+
+  /**
+   * Imports cores from files and folders with a pool of debuggers. Each crash lands in one
+   * transaction, so an import killed at any moment leaves whole crashes only, and running it
+   * again imports the rest: a core already stored (same sha256) is not analysed again.
+   */
+  async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
+    const found = await findCores(paths);
+    const report: ImportReport = {
+      imported: [],
+      existing: [],
+      failed: [...found.rejected],
+      skipped: found.skipped,
+      total: found.cores.length,
+    };
+    let done = 0;
+    await runPool(
+      found.cores,
+      options.jobs ?? availableParallelism(),
+      async (path) => {
+        try {
+          const info = await stat(path);
+          const sha256 = this.store.knownDigest(path, info.size, info.mtimeMs) ?? (await sha256File(path));
+          if (this.store.has(sha256)) report.existing.push(path);
+          else {
+            const analysis = await analyzeCore(path, {
+              executable: options.executable,
+              debugDirs: options.debugDirs,
+              debugger: options.debugger,
+              timeoutMs: this.options.debuggerTimeoutMs,
+            });
+            const crash: Crash = { id: sha256, sha256, ...analysis, attributes: { ...options.attributes } };
+            this.db.transaction(() => this.save(crash, info.mtimeMs))();
+            report.imported.push(path);
+          }
+        } catch (error) {
+          report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
+        }
+        options.onProgress?.({ done: ++done, total: found.cores.length, current: path, failed: report.failed.length });
+      },
+      options.signal,
+    );
+    return report;
+  }
+
+  /** Recomputes fingerprints made by an older algorithm version from the stored analyses. */
+  regroup(): { regrouped: number; groupsRemoved: number } {
+    const stale = this.groups.staleCrashIds(FINGERPRINT_VERSION);
+    this.db.transaction(() => {
+      for (const id of stale) {
+        const crash = this.store.get(id);
+        if (crash) this.groups.assign(id, fingerprint(crash), crash.timestamp);
+      }
+    })();
+    return { regrouped: stale.length, groupsRemoved: this.groups.dropEmptyGroups() };
   }
 
   async getCrash(id: string): Promise<Crash> {

@@ -103,6 +103,8 @@ export interface CrashAnalysis {
 export interface Crash extends CrashAnalysis {
   id: string;
   sha256: string;
+  /** hostname, version, custom key=value pairs given at import. */
+  attributes: Record<string, string>;
 }
 
 export interface CrashSummary {

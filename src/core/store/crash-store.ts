@@ -37,8 +37,8 @@ export class CrashStore {
   save(crash: Crash, mtimeMs: number): void {
     this.db
       .prepare(
-        `INSERT INTO crashes (id, source, size, mtime_ms, stored_path, executable, signal_name, explanation, timestamp, analyzed_at, analysis_error, analysis)
-         VALUES (@id, @source, @size, @mtime, NULL, @executable, @signal, @explanation, @timestamp, @analyzedAt, @error, @analysis)
+        `INSERT INTO crashes (id, source, size, mtime_ms, stored_path, executable, signal_name, explanation, timestamp, analyzed_at, analysis_error, analysis, attributes)
+         VALUES (@id, @source, @size, @mtime, NULL, @executable, @signal, @explanation, @timestamp, @analyzedAt, @error, @analysis, @attributes)
          ON CONFLICT(id) DO UPDATE SET source = excluded.source, mtime_ms = excluded.mtime_ms, executable = excluded.executable,
            analyzed_at = excluded.analyzed_at, analysis_error = excluded.analysis_error, analysis = excluded.analysis`,
       )
@@ -54,7 +54,12 @@ export class CrashStore {
         analyzedAt: crash.analyzedAt,
         error: crash.analysisError,
         analysis: JSON.stringify(crash),
+        attributes: JSON.stringify(crash.attributes),
       });
+  }
+
+  has(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM crashes WHERE id = ?').get(id) !== undefined;
   }
 
   get(id: string): Crash | null {

@@ -30,6 +30,22 @@ const MIGRATIONS: string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  `CREATE TABLE groups (
+     id INTEGER PRIMARY KEY,
+     fingerprint TEXT NOT NULL UNIQUE,
+     version INTEGER NOT NULL,
+     title TEXT NOT NULL,
+     mechanism TEXT NOT NULL,
+     frames TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ongoing', 'resolved', 'regressed')),
+     resolved_at TEXT,
+     created_at TEXT NOT NULL
+   );
+   ALTER TABLE crashes ADD COLUMN group_id INTEGER REFERENCES groups(id);
+   ALTER TABLE crashes ADD COLUMN fingerprint TEXT;
+   ALTER TABLE crashes ADD COLUMN fingerprint_version INTEGER;
+   ALTER TABLE crashes ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+   CREATE INDEX crashes_group ON crashes(group_id, timestamp);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { DebuggerKind } from '../shared/model';
+import { defaultDatabasePath } from '../core/paths';
+import { Workbench } from '../core/workbench';
+
+export class UsageError extends Error {}
+
+export function debuggerOption(value: string | undefined): DebuggerKind {
+  if (value === undefined || value === 'gdb' || value === 'lldb') return value ?? 'gdb';
+  throw new UsageError(`--debugger must be gdb or lldb, not ${value}`);
+}
+
+function attributesOption(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of values ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--attr takes key=value, not ${pair}`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+function withWorkbench<T>(db: string | undefined, use: (wb: Workbench) => Promise<T>): Promise<T> {
+  const wb = new Workbench({ databasePath: db ?? defaultDatabasePath() });
+  return use(wb).finally(() => wb.close());
+}
+
+export async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      exe: { type: 'string' },
+      'debug-dir': { type: 'string', multiple: true },
+      debugger: { type: 'string' },
+      jobs: { type: 'string' },
+      attr: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('import needs at least one core file or folder');
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
+    throw new UsageError(`--jobs must be a positive number, not ${values.jobs}`);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nstopping after the crashes in progress; run the same import again to finish\n');
+    controller.abort();
+  });
+  const report = await withWorkbench(values.db, (wb) =>
+    wb.importPaths(positionals, {
+      executable: values.exe,
+      debugDirs: values['debug-dir'] ?? [],
+      debugger: debuggerOption(values.debugger),
+      jobs,
+      attributes: attributesOption(values.attr),
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (process.stderr.isTTY)
+          process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed} failed — ${p.current}`.slice(0, 160).padEnd(160));
+      },
+    }),
+  );
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `imported ${report.imported.length}, already present ${report.existing.length}, failed ${report.failed.length}, not cores ${report.skipped}\n`,
+    );
+    for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
+  }
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+export async function eventsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
+  const events = await withWorkbench(values.db, async (wb) => wb.groups.events());
+  if (values.json) process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
+  else
+    for (const e of events)
+      process.stdout.write(`${e.id.slice(0, 12)}  group ${e.groupId ?? '-'}  ${e.signal.padEnd(8)} ${e.timestamp}  ${e.source}\n`);
+  return 0;
+}
+
+export async function groupsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
+  const groups = await withWorkbench(values.db, async (wb) => wb.groups.groups());
+  if (values.json) process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+  else
+    for (const g of groups)
+      process.stdout.write(`${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${g.title}\n`);
+  return 0;
+}
+
+export async function regroupCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' } } });
+  const result = await withWorkbench(values.db, async (wb) => wb.regroup());
+  process.stdout.write(`regrouped ${result.regrouped} crashes; removed ${result.groupsRemoved} empty groups\n`);
+  return 0;
+}

@@ -1,0 +1,124 @@
+import type { Fingerprint } from '../fingerprint/fingerprint';
+import type { Db } from './database';
+
+export type GroupStatus = 'new' | 'ongoing' | 'resolved' | 'regressed';
+
+export interface GroupRow {
+  id: number;
+  title: string;
+  fingerprint: string;
+  version: number;
+  mechanism: string;
+  frames: string[];
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  status: GroupStatus;
+}
+
+export interface EventRow {
+  id: string;
+  groupId: number | null;
+  fingerprint: string | null;
+  source: string;
+  signal: string;
+  executable: string | null;
+  timestamp: string;
+  attributes: Record<string, string>;
+}
+
+/** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
+export class GroupStore {
+  constructor(private readonly db: Db) {}
+
+  /** The group for a fingerprint, made on first sight; a resolved group hit by a newer crash regresses. */
+  assign(crashId: string, fp: Fingerprint, timestamp: string): number {
+    this.db
+      .prepare(
+        `INSERT INTO groups (fingerprint, version, title, mechanism, frames, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(fingerprint) DO NOTHING`,
+      )
+      .run(fp.hash, fp.version, fp.title, fp.mechanism, JSON.stringify(fp.frames), new Date().toISOString());
+    const group = this.db.prepare('SELECT id, status, resolved_at FROM groups WHERE fingerprint = ?').get(fp.hash) as {
+      id: number;
+      status: GroupStatus;
+      resolved_at: string | null;
+    };
+    if (group.status === 'resolved' && group.resolved_at !== null && timestamp > group.resolved_at) {
+      this.db.prepare("UPDATE groups SET status = 'regressed' WHERE id = ?").run(group.id);
+    }
+    this.db
+      .prepare('UPDATE crashes SET group_id = ?, fingerprint = ?, fingerprint_version = ? WHERE id = ?')
+      .run(group.id, fp.hash, fp.version, crashId);
+    return group.id;
+  }
+
+  setStatus(groupId: number, status: GroupStatus): void {
+    const resolvedAt = status === 'resolved' ? new Date().toISOString() : null;
+    const changed = this.db.prepare('UPDATE groups SET status = ?, resolved_at = ? WHERE id = ?').run(status, resolvedAt, groupId);
+    if (changed.changes === 0) throw new Error(`no group with id ${groupId}`);
+  }
+
+  groups(): GroupRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status,
+                COUNT(c.id) AS count, MIN(c.timestamp) AS first_seen, MAX(c.timestamp) AS last_seen
+         FROM groups g JOIN crashes c ON c.group_id = g.id
+         GROUP BY g.id ORDER BY last_seen DESC`,
+      )
+      .all() as Array<Omit<GroupRow, 'frames' | 'firstSeen' | 'lastSeen'> & { frames: string; first_seen: string; last_seen: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      fingerprint: r.fingerprint,
+      version: r.version,
+      mechanism: r.mechanism,
+      frames: JSON.parse(r.frames) as string[],
+      count: r.count,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      status: r.status,
+    }));
+  }
+
+  events(): EventRow[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, group_id, fingerprint, source, signal_name, executable, timestamp, attributes FROM crashes ORDER BY timestamp, id',
+      )
+      .all() as Array<{
+      id: string;
+      group_id: number | null;
+      fingerprint: string | null;
+      source: string;
+      signal_name: string;
+      executable: string | null;
+      timestamp: string;
+      attributes: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      groupId: r.group_id,
+      fingerprint: r.fingerprint,
+      source: r.source,
+      signal: r.signal_name,
+      executable: r.executable,
+      timestamp: r.timestamp,
+      attributes: JSON.parse(r.attributes) as Record<string, string>,
+    }));
+  }
+
+  /** Crashes whose fingerprint was made by another algorithm version: what `crashwb regroup` redoes. */
+  staleCrashIds(version: number): string[] {
+    return (this.db.prepare('SELECT id FROM crashes WHERE fingerprint_version IS NOT ? ').all(version) as Array<{ id: string }>).map(
+      (r) => r.id,
+    );
+  }
+
+  /** Groups left without crashes after a regroup. */
+  dropEmptyGroups(): number {
+    return this.db.prepare('DELETE FROM groups WHERE id NOT IN (SELECT DISTINCT group_id FROM crashes WHERE group_id IS NOT NULL)').run()
+      .changes;
+  }
+}
