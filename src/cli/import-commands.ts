@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DebuggerKind } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
@@ -48,23 +49,27 @@ export async function importCommand(argv: string[]): Promise<number> {
     process.stderr.write('\nstopping after the crashes in progress; run the same import again to finish\n');
     controller.abort();
   });
-  const report = await withWorkbench(values.db, (wb) =>
-    wb.importPaths(positionals, {
-      executable: values.exe,
-      debugDirs: values['debug-dir'] ?? [],
-      debugger: debuggerOption(values.debugger),
-      jobs,
-      attributes: attributesOption(values.attr),
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (process.stderr.isTTY)
-          process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed} failed — ${p.current}`.slice(0, 160).padEnd(160));
+  const report = await withWorkbench(values.db, (wb) => {
+    wb.onEvent((p) => {
+      if (p.type === 'import' && process.stderr.isTTY) {
+        process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed.length} failed — ${p.current ?? ''}`.slice(0, 160).padEnd(160));
+      }
+    });
+    return wb.importPaths(
+      {
+        paths: positionals.map((p) => resolve(p)),
+        executable: values.exe && resolve(values.exe),
+        debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
+        debugger: debuggerOption(values.debugger),
+        attributes: attributesOption(values.attr),
       },
-    }),
-  );
+      { jobs, signal: controller.signal },
+    );
+  });
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
+    if (report.cancelled) process.stdout.write('cancelled: run the same import again to finish\n');
     process.stdout.write(
       `imported ${report.imported.length}, already present ${report.existing.length}, failed ${report.failed.length}, not cores ${report.skipped}\n`,
     );

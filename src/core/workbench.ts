@@ -4,9 +4,13 @@ import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
 import type {
   Crash,
+  CrashEvent,
   CrashSummary,
-  DebuggerKind,
   DirectoryListing,
+  GroupStatus,
+  GroupSummary,
+  ImportReport,
+  ImportRequest,
   OpenCoreRequest,
   OpenStage,
   SourceResult,
@@ -32,24 +36,11 @@ export interface WorkbenchOptions {
 
 const SOURCE_FOLDERS = 'sourceFolders';
 
-export interface ImportOptions {
-  executable?: string;
-  debugDirs?: string[];
-  debugger?: DebuggerKind;
+/** What only in-process callers (the CLI) control about an import. */
+export interface ImportControl {
   /** Debuggers at once; one per CPU core unless given. */
   jobs?: number;
-  attributes?: Record<string, string>;
   signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number; current: string; failed: number }) => void;
-}
-
-export interface ImportReport {
-  imported: string[];
-  existing: string[];
-  failed: Array<{ path: string; error: string }>;
-  /** Files met in folders that are not cores. */
-  skipped: number;
-  total: number;
 }
 
 /** The one implementation of WorkbenchApi; every front door calls into this. */
@@ -58,6 +49,7 @@ export class Workbench implements WorkbenchApi {
   private readonly store: CrashStore;
   readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
+  private readonly imports = new Map<string, AbortController>();
 
   constructor(private readonly options: WorkbenchOptions) {
     this.db = openDatabase(options.databasePath);
@@ -116,43 +108,81 @@ export class Workbench implements WorkbenchApi {
    * transaction, so an import killed at any moment leaves whole crashes only, and running it
    * again imports the rest: a core already stored (same sha256) is not analysed again.
    */
-  async importPaths(paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
-    const found = await findCores(paths);
-    const report: ImportReport = {
-      imported: [],
-      existing: [],
-      failed: [...found.rejected],
-      skipped: found.skipped,
-      total: found.cores.length,
-    };
-    let done = 0;
-    await runPool(
-      found.cores,
-      options.jobs ?? availableParallelism(),
-      async (path) => {
-        try {
-          const info = await stat(path);
-          const sha256 = this.store.knownDigest(path, info.size, info.mtimeMs) ?? (await sha256File(path));
-          if (this.store.has(sha256)) report.existing.push(path);
-          else {
-            const analysis = await analyzeCore(path, {
-              executable: options.executable,
-              debugDirs: options.debugDirs,
-              debugger: options.debugger,
-              timeoutMs: this.options.debuggerTimeoutMs,
-            });
-            const crash: Crash = { id: sha256, sha256, ...analysis, attributes: { ...options.attributes } };
-            this.db.transaction(() => this.save(crash, info.mtimeMs))();
-            report.imported.push(path);
+  async importPaths(request: ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    const jobId = randomUUID();
+    const abort = new AbortController();
+    control.signal?.addEventListener('abort', () => abort.abort());
+    this.imports.set(jobId, abort);
+    try {
+      const found = await findCores(request.paths);
+      const report: ImportReport = {
+        jobId,
+        imported: [],
+        existing: [],
+        failed: [...found.rejected],
+        skipped: found.skipped,
+        total: found.cores.length,
+        cancelled: false,
+      };
+      let done = 0;
+      const progress = (current: string | null): void =>
+        this.emit({ type: 'import', jobId, done, total: found.cores.length, current, failed: report.failed });
+      progress(null);
+      await runPool(
+        found.cores,
+        control.jobs ?? availableParallelism(),
+        async (path) => {
+          progress(path);
+          try {
+            if (await this.importOne(path, request)) report.imported.push(path);
+            else report.existing.push(path);
+          } catch (error) {
+            report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
           }
-        } catch (error) {
-          report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
-        }
-        options.onProgress?.({ done: ++done, total: found.cores.length, current: path, failed: report.failed.length });
-      },
-      options.signal,
-    );
-    return report;
+          done++;
+          progress(path);
+        },
+        abort.signal,
+      );
+      report.cancelled = abort.signal.aborted;
+      return report;
+    } finally {
+      this.imports.delete(jobId);
+    }
+  }
+
+  /** Imports one core unless it is already stored; true when it was new. */
+  private async importOne(path: string, request: ImportRequest): Promise<boolean> {
+    const info = await stat(path);
+    const sha256 = this.store.knownDigest(path, info.size, info.mtimeMs) ?? (await sha256File(path));
+    if (this.store.has(sha256)) return false;
+    const analysis = await analyzeCore(path, {
+      executable: request.executable,
+      debugDirs: request.debugDirs,
+      debugger: request.debugger,
+      timeoutMs: this.options.debuggerTimeoutMs,
+    });
+    const crash: Crash = { id: sha256, sha256, ...analysis, attributes: { ...request.attributes } };
+    this.db.transaction(() => this.save(crash, info.mtimeMs))();
+    return true;
+  }
+
+  async cancelImport(jobId: string): Promise<void> {
+    const job = this.imports.get(jobId);
+    if (!job) throw new Error(`no import ${jobId} is running`);
+    job.abort();
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    return this.groups.groups();
+  }
+
+  async listGroupEvents(groupId: number): Promise<CrashEvent[]> {
+    return this.groups.events(groupId);
+  }
+
+  async setGroupStatus(groupId: number, status: GroupStatus): Promise<void> {
+    this.groups.setStatus(groupId, status);
   }
 
   /** Recomputes fingerprints made by an older algorithm version from the stored analyses. */

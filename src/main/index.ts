@@ -45,7 +45,7 @@ void app.whenReady().then(async () => {
   bindWorkbench(workbench, isOurPage);
   const refreshMenu = async (): Promise<void> => buildMenu(await workbench.listRecent());
   workbench.onEvent((event) => {
-    if (event.stage === 'done') void refreshMenu();
+    if (event.type === 'progress' && event.stage === 'done') void refreshMenu();
   });
   await refreshMenu();
   createWindow();

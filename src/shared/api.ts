@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import type { Crash, CrashSummary, DirectoryListing, OpenCoreRequest, SourceResult, WorkbenchEvent } from './model';
+import type {
+  Crash,
+  CrashEvent,
+  CrashSummary,
+  DirectoryListing,
+  GroupStatus,
+  GroupSummary,
+  ImportReport,
+  ImportRequest,
+  OpenCoreRequest,
+  SourceResult,
+  WorkbenchEvent,
+} from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -13,6 +25,11 @@ export interface WorkbenchApi {
   listSourceFolders(): Promise<string[]>;
   addSourceFolder(folder: string): Promise<string[]>;
   listDirectory(path: string | null): Promise<DirectoryListing>;
+  importPaths(request: ImportRequest): Promise<ImportReport>;
+  cancelImport(jobId: string): Promise<void>;
+  listGroups(): Promise<GroupSummary[]>;
+  listGroupEvents(groupId: number): Promise<CrashEvent[]>;
+  setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
 }
 
@@ -34,6 +51,18 @@ export const openCoreRequestSchema = z
   })
   .strict();
 
+export const importRequestSchema = z
+  .object({
+    paths: z.array(absolutePath).min(1).max(10_000),
+    executable: absolutePath.optional(),
+    debugDirs: z.array(absolutePath).max(64).optional(),
+    debugger: z.enum(['gdb', 'lldb']).optional(),
+    attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
+  })
+  .strict();
+
+const groupId = z.number().int().positive();
+
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
@@ -49,6 +78,11 @@ export const methodParams = {
   listSourceFolders: z.tuple([]),
   addSourceFolder: z.tuple([absolutePath]),
   listDirectory: z.tuple([absolutePath.nullable()]),
+  importPaths: z.tuple([importRequestSchema]),
+  cancelImport: z.tuple([z.string().uuid()]),
+  listGroups: z.tuple([]),
+  listGroupEvents: z.tuple([groupId]),
+  setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
 } satisfies Record<WorkbenchMethod, z.ZodTypeAny>;
 
 export const workbenchMethods = Object.keys(methodParams) as WorkbenchMethod[];

@@ -158,4 +158,58 @@ export interface DirectoryListing {
   entries: DirectoryEntry[];
 }
 
-export type WorkbenchEvent = ProgressEvent;
+export type GroupStatus = 'new' | 'ongoing' | 'resolved' | 'regressed';
+
+export interface GroupSummary {
+  id: number;
+  title: string;
+  fingerprint: string;
+  version: number;
+  mechanism: string;
+  frames: string[];
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  status: GroupStatus;
+}
+
+export interface CrashEvent {
+  id: string;
+  groupId: number | null;
+  fingerprint: string | null;
+  source: string;
+  signal: string;
+  executable: string | null;
+  timestamp: string;
+  attributes: Record<string, string>;
+}
+
+export interface ImportRequest {
+  paths: string[];
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+  attributes?: Record<string, string>;
+}
+
+export interface ImportReport {
+  jobId: string;
+  imported: string[];
+  existing: string[];
+  failed: Array<{ path: string; error: string }>;
+  /** Files met in folders that are not cores. */
+  skipped: number;
+  total: number;
+  cancelled: boolean;
+}
+
+export interface ImportProgressEvent {
+  type: 'import';
+  jobId: string;
+  done: number;
+  total: number;
+  current: string | null;
+  failed: Array<{ path: string; error: string }>;
+}
+
+export type WorkbenchEvent = ProgressEvent | ImportProgressEvent;

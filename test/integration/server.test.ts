@@ -66,7 +66,7 @@ describe('crashwb serve', () => {
     const events: string[] = [];
     ws.on('message', (d: Buffer) => {
       const m = JSON.parse(d.toString()) as ServerMessage;
-      if (m.kind === 'event') events.push(m.event.stage);
+      if (m.kind === 'event' && m.event.type === 'progress') events.push(m.event.stage);
     });
     const opened = await call(ws, 1, 'openCore', [{ path: fixtures.nullDeref.core }]);
     expect(opened).toMatchObject({ kind: 'result', ok: true, value: { signal: { name: 'SIGSEGV' } } });

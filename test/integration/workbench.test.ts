@@ -15,7 +15,9 @@ describe('the workbench façade', () => {
     const databasePath = newDb();
     const wb = new Workbench({ databasePath });
     const events: ProgressEvent[] = [];
-    wb.onEvent((e) => events.push(e));
+    wb.onEvent((e) => {
+      if (e.type === 'progress') events.push(e);
+    });
     const crash = await wb.openCore({ path: fixtures.nullDeref.core });
     expect(events.map((e) => e.stage)).toEqual(expect.arrayContaining(['reading-core', 'locating-files', 'debugging', 'storing', 'done']));
     expect(new Set(events.map((e) => e.jobId)).size).toBe(1);

@@ -1,31 +1,6 @@
 import type { Fingerprint } from '../fingerprint/fingerprint';
+import type { CrashEvent, GroupStatus, GroupSummary } from '../../shared/model';
 import type { Db } from './database';
-
-export type GroupStatus = 'new' | 'ongoing' | 'resolved' | 'regressed';
-
-export interface GroupRow {
-  id: number;
-  title: string;
-  fingerprint: string;
-  version: number;
-  mechanism: string;
-  frames: string[];
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  status: GroupStatus;
-}
-
-export interface EventRow {
-  id: string;
-  groupId: number | null;
-  fingerprint: string | null;
-  source: string;
-  signal: string;
-  executable: string | null;
-  timestamp: string;
-  attributes: Record<string, string>;
-}
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
 export class GroupStore {
@@ -59,7 +34,7 @@ export class GroupStore {
     if (changed.changes === 0) throw new Error(`no group with id ${groupId}`);
   }
 
-  groups(): GroupRow[] {
+  groups(): GroupSummary[] {
     const rows = this.db
       .prepare(
         `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status,
@@ -67,7 +42,7 @@ export class GroupStore {
          FROM groups g JOIN crashes c ON c.group_id = g.id
          GROUP BY g.id ORDER BY last_seen DESC`,
       )
-      .all() as Array<Omit<GroupRow, 'frames' | 'firstSeen' | 'lastSeen'> & { frames: string; first_seen: string; last_seen: string }>;
+      .all() as Array<Omit<GroupSummary, 'frames' | 'firstSeen' | 'lastSeen'> & { frames: string; first_seen: string; last_seen: string }>;
     return rows.map((r) => ({
       id: r.id,
       title: r.title,
@@ -82,12 +57,14 @@ export class GroupStore {
     }));
   }
 
-  events(): EventRow[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, group_id, fingerprint, source, signal_name, executable, timestamp, attributes FROM crashes ORDER BY timestamp, id',
-      )
-      .all() as Array<{
+  /** Every crash, or those of one group. */
+  events(groupId?: number): CrashEvent[] {
+    const columns = 'id, group_id, fingerprint, source, signal_name, executable, timestamp, attributes';
+    const query =
+      groupId === undefined
+        ? this.db.prepare(`SELECT ${columns} FROM crashes ORDER BY timestamp, id`)
+        : this.db.prepare(`SELECT ${columns} FROM crashes WHERE group_id = ? ORDER BY timestamp, id`);
+    const rows = (groupId === undefined ? query.all() : query.all(groupId)) as Array<{
       id: string;
       group_id: number | null;
       fingerprint: string | null;

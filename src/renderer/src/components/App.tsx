@@ -53,7 +53,9 @@ export function App() {
 
   useEffect(() => {
     void refreshRecent();
-    const unsubscribe = api.onEvent((event) => setProgress(event));
+    const unsubscribe = api.onEvent((event) => {
+      if (event.type === 'progress') setProgress(event);
+    });
     const unsubscribeMenu = desktop?.onOpenPath((path) => void open({ path }));
     return () => {
       unsubscribe();
