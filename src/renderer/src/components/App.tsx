@@ -7,6 +7,8 @@ import { OpenBar } from './OpenBar';
 import { SourceView } from './SourceView';
 import { StackView } from './StackView';
 import { ThreadList } from './ThreadList';
+import { GroupsView } from './GroupsView';
+import { useGroupsStore } from '../stores/groups-store';
 
 function Progress() {
   const opening = useCrashStore((s) => s.opening);
@@ -50,18 +52,21 @@ function CrashView() {
 export function App() {
   const { open, refreshRecent, setProgress, error, dismissError } = useCrashStore();
   const [dragging, setDragging] = useState(false);
+  const [view, setView] = useState<'crash' | 'groups'>('crash');
+  const onImportProgress = useGroupsStore((s) => s.onImportProgress);
 
   useEffect(() => {
     void refreshRecent();
     const unsubscribe = api.onEvent((event) => {
       if (event.type === 'progress') setProgress(event);
+      else onImportProgress(event);
     });
     const unsubscribeMenu = desktop?.onOpenPath((path) => void open({ path }));
     return () => {
       unsubscribe();
       unsubscribeMenu?.();
     };
-  }, [open, refreshRecent, setProgress]);
+  }, [open, refreshRecent, setProgress, onImportProgress]);
 
   const onDrop = async (e: DragEvent): Promise<void> => {
     e.preventDefault();
@@ -69,6 +74,7 @@ export function App() {
     const file = e.dataTransfer.files[0];
     if (!file) return;
     const local = desktop?.pathForFile(file);
+    setView('crash');
     await open({ path: local ?? (await uploadFile(file)) });
   };
 
@@ -83,13 +89,21 @@ export function App() {
       onDrop={(e) => void onDrop(e).catch((err: Error) => useCrashStore.setState({ error: err.message }))}
     >
       <OpenBar />
+      <nav className="views" role="tablist" aria-label="Views">
+        <button role="tab" aria-selected={view === 'crash'} onClick={() => setView('crash')}>
+          Crash
+        </button>
+        <button role="tab" aria-selected={view === 'groups'} onClick={() => setView('groups')}>
+          Groups
+        </button>
+      </nav>
       <Progress />
       {error && (
         <div className="error-bar" role="alert">
           {error} <button onClick={dismissError}>Dismiss</button>
         </div>
       )}
-      <CrashView />
+      {view === 'crash' ? <CrashView /> : <GroupsView onOpenCrash={() => setView('crash')} />}
     </div>
   );
 }

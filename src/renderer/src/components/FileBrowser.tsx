@@ -3,7 +3,8 @@ import type { DirectoryListing } from '../../../shared/model';
 import { api } from '../api';
 
 interface Props {
-  mode: 'file' | 'folder';
+  /** 'any' picks a file or the folder shown (imports take both). */
+  mode: 'file' | 'folder' | 'any';
   onChoose(path: string): void;
   onCancel(): void;
 }
@@ -28,13 +29,17 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
   useEffect(() => go(null), []);
 
   return (
-    <div className="modal" role="dialog" aria-label={mode === 'file' ? 'Open a core' : 'Choose a source folder'}>
+    <div
+      className="modal"
+      role="dialog"
+      aria-label={mode === 'file' ? 'Open a core' : mode === 'any' ? 'Import crashes' : 'Choose a source folder'}
+    >
       <div className="modal-body">
         <form
           className="path-row"
           onSubmit={(e) => {
             e.preventDefault();
-            if (mode === 'file' && !typed.endsWith('/')) {
+            if (mode !== 'folder' && !typed.endsWith('/')) {
               api.listDirectory(typed).then(
                 (l) => setListing(l),
                 () => onChoose(typed),
@@ -55,7 +60,7 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
           {listing?.entries.map((entry) => (
             <li key={entry.path}>
               <button
-                onClick={() => (entry.kind === 'directory' ? go(entry.path) : mode === 'file' && onChoose(entry.path))}
+                onClick={() => (entry.kind === 'directory' ? go(entry.path) : mode !== 'folder' && onChoose(entry.path))}
                 className={entry.kind}
               >
                 {entry.kind === 'directory' ? `${entry.name}/` : entry.name}
@@ -65,7 +70,7 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
           ))}
         </ul>
         <div className="actions">
-          {mode === 'folder' && listing && <button onClick={() => onChoose(listing.path)}>Use this folder</button>}
+          {mode !== 'file' && listing && <button onClick={() => onChoose(listing.path)}>Use this folder</button>}
           <button onClick={onCancel}>Cancel</button>
         </div>
       </div>

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, serve, type Served } from './browser';
+
+const fixtures = inject('fixtures');
+const root = inject('fixtureRoot');
+const WAIT = { timeout: 30_000 };
+let served: Served;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  served = await serve(join(mkdtempSync(join(tmpdir(), 'crashwb-e2e-groups-')), 'wb.db'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+describe('triage in Chromium through crashwb serve', () => {
+  it('imports a folder with progress and shows one row per group', async () => {
+    await page.goto(served.url);
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.getByRole('button', { name: 'Import crashes…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import crashes' });
+    await dialog.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    await dialog.getByLabel('Path').fill(`${root}/`);
+    await dialog.getByRole('button', { name: 'Go' }).click();
+    await dialog.getByRole('button', { name: 'Use this folder' }).click();
+    const status = page.getByRole('region', { name: 'Import' }).getByRole('status');
+    await expect.poll(() => status.textContent(), WAIT).toMatch(/imported \d+, already present 0, failed 0/);
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    // Without --debug-dir the stripped build is its own group: one group per fixture core.
+    await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
+    expect(await table.textContent()).toMatch(/abort in check_invariant/);
+  });
+
+  it('sorts by a column and opens a crash of a group', async () => {
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await table.getByRole('button', { name: /^Group/ }).click();
+    expect(await table.getByRole('columnheader', { name: /Group/ }).getAttribute('aria-sort')).toBe('ascending');
+    await table.locator('tbody tr').filter({ hasText: 'store_result' }).click();
+    const crashes = page.getByRole('region', { name: 'Crashes in group' });
+    await crashes.getByRole('button').first().click();
+    await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
+    expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result/);
+  });
+
+  it('changes a group status', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const select = page.getByRole('table', { name: 'Crash groups' }).getByRole('combobox').first();
+    await select.selectOption('resolved');
+    await expect.poll(() => select.inputValue(), WAIT).toBe('resolved');
+  });
+});

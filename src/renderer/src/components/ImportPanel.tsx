@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { desktop } from '../api';
+import { useGroupsStore } from '../stores/groups-store';
+import { FileBrowser } from './FileBrowser';
+
+/** Import files or folders of cores: progress, cancel, and what failed with why. */
+export function ImportPanel() {
+  const { importing, lastImport, startImport, cancelImport } = useGroupsStore();
+  const [browsing, setBrowsing] = useState(false);
+  const failed = importing?.failed ?? lastImport?.failed ?? [];
+
+  const choose = (): void => {
+    if (desktop) {
+      void desktop.pickFolder().then((path) => {
+        if (path) void startImport([path]);
+      });
+    } else setBrowsing(true);
+  };
+
+  return (
+    <section className="import-panel" aria-label="Import">
+      <button onClick={choose} disabled={importing !== null}>
+        Import crashes…
+      </button>
+      {importing && (
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="Import progress"
+          aria-valuenow={importing.done}
+          aria-valuemax={importing.total}
+        >
+          <div className="progress-text">
+            {importing.done} of {importing.total} · {importing.failed.length} failed {importing.current ? `· ${importing.current}` : ''}
+          </div>
+          <div className="progress-track">
+            <div
+              className="progress-fill"
+              style={{ width: `${importing.total ? Math.round((importing.done / importing.total) * 100) : 5}%` }}
+            />
+          </div>
+          <button onClick={() => void cancelImport()}>Cancel</button>
+        </div>
+      )}
+      {lastImport && (
+        <p role="status">
+          {lastImport.cancelled ? 'Cancelled: ' : ''}imported {lastImport.imported.length}, already present {lastImport.existing.length},
+          failed {lastImport.failed.length}
+        </p>
+      )}
+      {failed.length > 0 && (
+        <ul className="failures" aria-label="Failed imports">
+          {failed.map((f) => (
+            <li key={f.path}>
+              <code>{f.path}</code>: {f.error}
+            </li>
+          ))}
+        </ul>
+      )}
+      {browsing && (
+        <FileBrowser
+          mode="any"
+          onChoose={(path) => {
+            setBrowsing(false);
+            void startImport([path]);
+          }}
+          onCancel={() => setBrowsing(false)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+import { create } from 'zustand';
+import type { CrashEvent, GroupStatus, GroupSummary, ImportProgressEvent, ImportReport } from '../../../shared/model';
+import { api } from '../api';
+
+interface GroupsState {
+  groups: GroupSummary[];
+  selectedGroupId: number | null;
+  events: CrashEvent[];
+  importing: ImportProgressEvent | null;
+  lastImport: ImportReport | null;
+  error: string | null;
+  refresh(): Promise<void>;
+  selectGroup(id: number): Promise<void>;
+  setStatus(id: number, status: GroupStatus): Promise<void>;
+  startImport(paths: string[]): Promise<void>;
+  cancelImport(): Promise<void>;
+  onImportProgress(event: ImportProgressEvent): void;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const useGroupsStore = create<GroupsState>((set, get) => ({
+  groups: [],
+  selectedGroupId: null,
+  events: [],
+  importing: null,
+  lastImport: null,
+  error: null,
+  async refresh() {
+    try {
+      set({ groups: await api.listGroups(), error: null });
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async selectGroup(id) {
+    set({ selectedGroupId: id, events: [] });
+    try {
+      set({ events: await api.listGroupEvents(id) });
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async setStatus(id, status) {
+    try {
+      await api.setGroupStatus(id, status);
+      await get().refresh();
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async startImport(paths) {
+    set({ importing: { type: 'import', jobId: '', done: 0, total: 0, current: null, failed: [] }, lastImport: null, error: null });
+    try {
+      const report = await api.importPaths({ paths });
+      set({ lastImport: report, importing: null });
+    } catch (error) {
+      set({ importing: null, error: `Import failed: ${message(error)}` });
+    }
+    await get().refresh();
+  },
+  async cancelImport() {
+    const jobId = get().importing?.jobId;
+    if (jobId) await api.cancelImport(jobId).catch((error: unknown) => set({ error: message(error) }));
+  },
+  onImportProgress(event) {
+    if (get().importing) set({ importing: event });
+  },
+}));
