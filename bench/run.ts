@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixtures/crashers';
 import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
+import { benchScale } from './scale';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
     await benchGrouping(root);
+  benchScale(root);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

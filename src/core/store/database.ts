@@ -46,6 +46,15 @@ const MIGRATIONS: string[] = [
    ALTER TABLE crashes ADD COLUMN fingerprint_version INTEGER;
    ALTER TABLE crashes ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
    CREATE INDEX crashes_group ON crashes(group_id, timestamp);`,
+  // Counts and dates per group, kept with each crash's insert so listing 5,000 groups of
+  // 100,000 crashes does not aggregate them all every time.
+  `ALTER TABLE groups ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE groups ADD COLUMN first_seen TEXT;
+   ALTER TABLE groups ADD COLUMN last_seen TEXT;
+   UPDATE groups SET
+     crash_count = (SELECT COUNT(*) FROM crashes c WHERE c.group_id = groups.id),
+     first_seen = (SELECT MIN(timestamp) FROM crashes c WHERE c.group_id = groups.id),
+     last_seen = (SELECT MAX(timestamp) FROM crashes c WHERE c.group_id = groups.id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

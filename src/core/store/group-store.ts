@@ -22,10 +22,34 @@ export class GroupStore {
     if (group.status === 'resolved' && group.resolved_at !== null && timestamp > group.resolved_at) {
       this.db.prepare("UPDATE groups SET status = 'regressed' WHERE id = ?").run(group.id);
     }
+    const previous = this.db.prepare('SELECT group_id FROM crashes WHERE id = ?').get(crashId) as { group_id: number | null } | undefined;
     this.db
       .prepare('UPDATE crashes SET group_id = ?, fingerprint = ?, fingerprint_version = ? WHERE id = ?')
       .run(group.id, fp.hash, fp.version, crashId);
+    if (previous?.group_id !== group.id) {
+      if (previous?.group_id != null) this.refreshStats(previous.group_id);
+      this.db
+        .prepare(
+          `UPDATE groups SET crash_count = crash_count + 1,
+             first_seen = CASE WHEN first_seen IS NULL OR ? < first_seen THEN ? ELSE first_seen END,
+             last_seen = CASE WHEN last_seen IS NULL OR ? > last_seen THEN ? ELSE last_seen END
+           WHERE id = ?`,
+        )
+        .run(timestamp, timestamp, timestamp, timestamp, group.id);
+    }
     return group.id;
+  }
+
+  /** Recounts a group a crash left; the index on (group_id, timestamp) keeps it to the group's own rows. */
+  private refreshStats(groupId: number): void {
+    this.db
+      .prepare(
+        `UPDATE groups SET crash_count = (SELECT COUNT(*) FROM crashes WHERE group_id = @id),
+           first_seen = (SELECT MIN(timestamp) FROM crashes WHERE group_id = @id),
+           last_seen = (SELECT MAX(timestamp) FROM crashes WHERE group_id = @id)
+         WHERE id = @id`,
+      )
+      .run({ id: groupId });
   }
 
   setStatus(groupId: number, status: GroupStatus): void {
@@ -37,10 +61,8 @@ export class GroupStore {
   groups(): GroupSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status,
-                COUNT(c.id) AS count, MIN(c.timestamp) AS first_seen, MAX(c.timestamp) AS last_seen
-         FROM groups g JOIN crashes c ON c.group_id = g.id
-         GROUP BY g.id ORDER BY last_seen DESC`,
+        `SELECT id, title, fingerprint, version, mechanism, frames, status, crash_count AS count, first_seen, last_seen
+         FROM groups WHERE crash_count > 0 ORDER BY last_seen DESC`,
       )
       .all() as Array<Omit<GroupSummary, 'frames' | 'firstSeen' | 'lastSeen'> & { frames: string; first_seen: string; last_seen: string }>;
     return rows.map((r) => ({
