@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
     await benchGrouping(root);
-  benchScale(root);
+    benchScale(root);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

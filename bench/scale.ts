@@ -4,6 +4,8 @@ import type { Fingerprint } from '../src/core/fingerprint/fingerprint';
 import { CrashStore } from '../src/core/store/crash-store';
 import { openDatabase } from '../src/core/store/database';
 import { GroupStore } from '../src/core/store/group-store';
+import { queryFacets, queryGroups } from '../src/core/store/group-queries';
+import { indexCrash } from '../src/core/store/search-index';
 
 const CRASHES = 100_000;
 const GROUPS = 5_000;
@@ -22,7 +24,15 @@ function syntheticCrash(i: number, now: number): { crash: Crash; fp: Fingerprint
     analyzedAt: timestamp,
     timestamp,
     debugger: 'gdb',
-    signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', senderPid: null, explanation: 'SIGSEGV at 0x0' },
+    signal: {
+      number: 11,
+      name: 'SIGSEGV',
+      code: 1,
+      codeName: 'SEGV_MAPERR',
+      faultAddress: '0x0',
+      senderPid: null,
+      explanation: 'SIGSEGV at 0x0',
+    },
     pid: 1000 + i,
     commandLine: `/usr/bin/app${group % 13} --serve`,
     executable: `/usr/bin/app${group % 13}`,
@@ -34,7 +44,17 @@ function syntheticCrash(i: number, now: number): { crash: Crash; fp: Fingerprint
         number: 1,
         name: null,
         crashed: true,
-        frames: [{ index: 0, address: '0x401000', function: fn, file: `/src/module${group % 97}.c`, line: 10 + (i % 5), module: `/usr/bin/app${group % 13}`, inline: false }],
+        frames: [
+          {
+            index: 0,
+            address: '0x401000',
+            function: fn,
+            file: `/src/module${group % 97}.c`,
+            line: 10 + (i % 5),
+            module: `/usr/bin/app${group % 13}`,
+            inline: false,
+          },
+        ],
         framesTruncated: false,
         registers: { rip: '0x401000' },
         locals: {},
@@ -45,7 +65,14 @@ function syntheticCrash(i: number, now: number): { crash: Crash; fp: Fingerprint
     analysisError: null,
     attributes: { hostname: `host-${i % 200}`, version: `1.${group % 20}.${i % 3}` },
   };
-  const fp: Fingerprint = { version: 1, hash: `fp-${group}`, mechanism: 'signal:SIGSEGV', frames: [fn], title: `SIGSEGV in ${fn}`, location: null };
+  const fp: Fingerprint = {
+    version: 1,
+    hash: `fp-${group}`,
+    mechanism: 'signal:SIGSEGV',
+    frames: [fn],
+    title: `SIGSEGV in ${fn}`,
+    location: null,
+  };
   return { crash, fp };
 }
 
@@ -73,10 +100,17 @@ export function benchScale(root: string): void {
       const { crash, fp } = syntheticCrash(i, now);
       crashes.save(crash, now);
       groups.assign(crash.id, fp, crash.timestamp);
+      indexCrash(db, crash, fp.title);
     }
   })();
   console.log(`scale: ${CRASHES} crashes in ${GROUPS} groups stored in ${Date.now() - started} ms`);
-  const listed = time('groups query (goal < 50 ms)', 9, () => groups.groups());
+  const listed = time('groups query (goal < 50 ms)', 9, () => queryGroups(db, {}));
   if (listed.length !== GROUPS) throw new Error(`expected ${GROUPS} groups, got ${listed.length}`);
+  time('facet counts over all crashes', 9, () => queryFacets(db, {}));
+  const found = time('full-text search "handler_4242" with facets (goal < 100 ms)', 9, () => groups.list({ text: 'handler_4242' }));
+  if (found.groups.length !== 1) throw new Error(`search found ${found.groups.length} groups, expected 1`);
+  time('search + host facet + last 7 days (goal < 100 ms)', 9, () =>
+    groups.list({ text: 'module7', hostname: 'host-7', since: new Date(Date.now() - 7 * DAY).toISOString() }),
+  );
   db.close();
 }

@@ -52,6 +52,16 @@ describe('triage in Chromium through crashwb serve', () => {
     expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result/);
   });
 
+  it('narrows the table by full-text search', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.getByRole('searchbox', { name: 'Search crashes' }).fill('check_invariant');
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(1);
+    expect(await table.textContent()).toMatch(/abort in check_invariant/);
+    await page.getByRole('searchbox', { name: 'Search crashes' }).fill('');
+    await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
+  });
+
   it('changes a group status', async () => {
     await page.getByRole('tab', { name: 'Groups' }).click();
     const select = page.getByRole('table', { name: 'Crash groups' }).getByRole('combobox').first();

@@ -26,6 +26,18 @@ function withWorkbench<T>(db: string | undefined, use: (wb: Workbench) => Promis
   return use(wb).finally(() => wb.close());
 }
 
+/** `7d`, `12h`, `30m` or an ISO date: the start of a time range, as an ISO timestamp. */
+export function sinceOption(text: string, now = Date.now()): string {
+  const relative = /^(\d+)([dhm])$/.exec(text);
+  if (relative) {
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'];
+    return new Date(now - Number(relative[1]) * unit).toISOString();
+  }
+  const parsed = Date.parse(text);
+  if (Number.isNaN(parsed)) throw new UsageError(`--since takes 7d, 12h, 30m or a date, not ${text}`);
+  return new Date(parsed).toISOString();
+}
+
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -89,8 +101,12 @@ export async function eventsCommand(argv: string[]): Promise<number> {
 }
 
 export async function groupsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
-  const groups = await withWorkbench(values.db, async (wb) => wb.groups.groups());
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, json: { type: 'boolean' }, search: { type: 'string' }, since: { type: 'string' } },
+  });
+  const since = values.since === undefined ? undefined : sinceOption(values.since);
+  const { groups } = await withWorkbench(values.db, async (wb) => wb.groups.list({ text: values.search, since }));
   if (values.json) process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
   else
     for (const g of groups)

@@ -8,7 +8,8 @@ import type {
   CrashSummary,
   DirectoryListing,
   GroupStatus,
-  GroupSummary,
+  GroupListing,
+  GroupQuery,
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
@@ -21,6 +22,7 @@ import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
+import { indexCrash } from './store/search-index';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import { findCores } from './jobs/find-cores';
 import { runPool } from './jobs/pool';
@@ -100,7 +102,9 @@ export class Workbench implements WorkbenchApi {
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
   private save(crash: Crash, mtimeMs: number): void {
     this.store.save(crash, mtimeMs);
-    this.groups.assign(crash.id, fingerprint(crash), crash.timestamp);
+    const fp = fingerprint(crash);
+    this.groups.assign(crash.id, fp, crash.timestamp);
+    indexCrash(this.db, crash, fp.title);
   }
 
   /**
@@ -173,8 +177,8 @@ export class Workbench implements WorkbenchApi {
     job.abort();
   }
 
-  async listGroups(): Promise<GroupSummary[]> {
-    return this.groups.groups();
+  async listGroups(query: GroupQuery = {}): Promise<GroupListing> {
+    return this.groups.list(query);
   }
 
   async listGroupEvents(groupId: number): Promise<CrashEvent[]> {
@@ -191,7 +195,10 @@ export class Workbench implements WorkbenchApi {
     this.db.transaction(() => {
       for (const id of stale) {
         const crash = this.store.get(id);
-        if (crash) this.groups.assign(id, fingerprint(crash), crash.timestamp);
+        if (!crash) continue;
+        const fp = fingerprint(crash);
+        this.groups.assign(id, fp, crash.timestamp);
+        indexCrash(this.db, crash, fp.title);
       }
     })();
     return { regrouped: stale.length, groupsRemoved: this.groups.dropEmptyGroups() };

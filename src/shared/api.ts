@@ -5,7 +5,8 @@ import type {
   CrashSummary,
   DirectoryListing,
   GroupStatus,
-  GroupSummary,
+  GroupListing,
+  GroupQuery,
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
@@ -27,7 +28,7 @@ export interface WorkbenchApi {
   listDirectory(path: string | null): Promise<DirectoryListing>;
   importPaths(request: ImportRequest): Promise<ImportReport>;
   cancelImport(jobId: string): Promise<void>;
-  listGroups(): Promise<GroupSummary[]>;
+  listGroups(query?: GroupQuery): Promise<GroupListing>;
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
   setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
@@ -62,6 +63,23 @@ export const importRequestSchema = z
   .strict();
 
 const groupId = z.number().int().positive();
+const isoTime = z
+  .string()
+  .max(40)
+  .refine((t) => !Number.isNaN(Date.parse(t)), 'must be a date');
+const facetValue = z.string().max(4096);
+
+export const groupQuerySchema = z
+  .object({
+    text: z.string().max(1000).optional(),
+    since: isoTime.optional(),
+    until: isoTime.optional(),
+    executable: facetValue.optional(),
+    version: facetValue.optional(),
+    hostname: facetValue.optional(),
+    signal: facetValue.optional(),
+  })
+  .strict();
 
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
@@ -80,7 +98,7 @@ export const methodParams = {
   listDirectory: z.tuple([absolutePath.nullable()]),
   importPaths: z.tuple([importRequestSchema]),
   cancelImport: z.tuple([z.string().uuid()]),
-  listGroups: z.tuple([]),
+  listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   listGroupEvents: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
 } satisfies Record<WorkbenchMethod, z.ZodTypeAny>;

@@ -173,6 +173,32 @@ export interface GroupSummary {
   status: GroupStatus;
 }
 
+export const FACETS = ['executable', 'version', 'hostname', 'signal'] as const;
+export type Facet = (typeof FACETS)[number];
+
+/** What the triage view filters groups by: words, a time range, and facet values. */
+export interface GroupQuery {
+  text?: string;
+  since?: string;
+  until?: string;
+  executable?: string;
+  version?: string;
+  hostname?: string;
+  signal?: string;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface GroupListing {
+  groups: GroupSummary[];
+  facets: Record<Facet, FacetValue[]>;
+  /** Crashes that match the query. */
+  crashes: number;
+}
+
 export interface CrashEvent {
   id: string;
   groupId: number | null;

@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { backfillSearch } from './search-index';
 
 export type Db = Database.Database;
 
 /** Schema steps, applied in order; PRAGMA user_version records how many have run. */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   `CREATE TABLE crashes (
      id TEXT PRIMARY KEY,
      source TEXT NOT NULL,
@@ -55,6 +56,16 @@ const MIGRATIONS: string[] = [
      crash_count = (SELECT COUNT(*) FROM crashes c WHERE c.group_id = groups.id),
      first_seen = (SELECT MIN(timestamp) FROM crashes c WHERE c.group_id = groups.id),
      last_seen = (SELECT MAX(timestamp) FROM crashes c WHERE c.group_id = groups.id);`,
+  // Facets and full-text search; a crash's search row shares the crash's rowid.
+  `ALTER TABLE crashes ADD COLUMN hostname TEXT GENERATED ALWAYS AS (json_extract(attributes, '$.hostname')) VIRTUAL;
+   ALTER TABLE crashes ADD COLUMN version TEXT GENERATED ALWAYS AS (json_extract(attributes, '$.version')) VIRTUAL;
+   CREATE INDEX crashes_timestamp ON crashes(timestamp);
+   CREATE INDEX crashes_executable ON crashes(executable);
+   CREATE INDEX crashes_signal ON crashes(signal_name);
+   CREATE INDEX crashes_hostname ON crashes(hostname);
+   CREATE INDEX crashes_version ON crashes(version);
+   CREATE VIRTUAL TABLE crash_search USING fts5(body, tokenize = "unicode61 tokenchars '_'");`,
+  (db) => backfillSearch(db),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -79,7 +90,9 @@ function migrate(db: Db, path: string): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
+      const step = MIGRATIONS[version];
+      if (typeof step === 'function') step(db);
+      else if (step) db.exec(step);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -1,5 +1,6 @@
 import type { Fingerprint } from '../fingerprint/fingerprint';
-import type { CrashEvent, GroupStatus, GroupSummary } from '../../shared/model';
+import type { CrashEvent, GroupListing, GroupQuery, GroupStatus } from '../../shared/model';
+import { listGroups } from './group-queries';
 import type { Db } from './database';
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
@@ -58,25 +59,8 @@ export class GroupStore {
     if (changed.changes === 0) throw new Error(`no group with id ${groupId}`);
   }
 
-  groups(): GroupSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, title, fingerprint, version, mechanism, frames, status, crash_count AS count, first_seen, last_seen
-         FROM groups WHERE crash_count > 0 ORDER BY last_seen DESC`,
-      )
-      .all() as Array<Omit<GroupSummary, 'frames' | 'firstSeen' | 'lastSeen'> & { frames: string; first_seen: string; last_seen: string }>;
-    return rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      fingerprint: r.fingerprint,
-      version: r.version,
-      mechanism: r.mechanism,
-      frames: JSON.parse(r.frames) as string[],
-      count: r.count,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
-      status: r.status,
-    }));
+  list(query: GroupQuery = {}): GroupListing {
+    return listGroups(this.db, query);
   }
 
   /** Every crash, or those of one group. */

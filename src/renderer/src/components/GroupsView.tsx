@@ -12,6 +12,7 @@ import type { GroupStatus, GroupSummary } from '../../../shared/model';
 import { useCrashStore } from '../stores/crash-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { ImportPanel } from './ImportPanel';
+import { GroupFilters } from './GroupFilters';
 
 const STATUSES: GroupStatus[] = ['new', 'ongoing', 'resolved', 'regressed'];
 const ROW_HEIGHT = 30;
@@ -102,6 +103,7 @@ export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
   return (
     <main className="groups">
       <ImportPanel />
+      <GroupFilters />
       <div className="groups-table" ref={scroller}>
         <table aria-label="Crash groups">
           <thead>

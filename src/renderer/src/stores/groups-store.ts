@@ -1,9 +1,22 @@
 import { create } from 'zustand';
-import type { CrashEvent, GroupStatus, GroupSummary, ImportProgressEvent, ImportReport } from '../../../shared/model';
+import type {
+  CrashEvent,
+  Facet,
+  FacetValue,
+  GroupQuery,
+  GroupStatus,
+  GroupSummary,
+  ImportProgressEvent,
+  ImportReport,
+} from '../../../shared/model';
 import { api } from '../api';
 
 interface GroupsState {
   groups: GroupSummary[];
+  facets: Partial<Record<Facet, FacetValue[]>>;
+  query: GroupQuery;
+  matching: number;
+  setQuery(change: Partial<GroupQuery>): void;
   selectedGroupId: number | null;
   events: CrashEvent[];
   importing: ImportProgressEvent | null;
@@ -21,6 +34,15 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 export const useGroupsStore = create<GroupsState>((set, get) => ({
   groups: [],
+  facets: {},
+  query: {},
+  matching: 0,
+  setQuery(change) {
+    const query = { ...get().query, ...change };
+    for (const key of Object.keys(query) as Array<keyof GroupQuery>) if (!query[key]) delete query[key];
+    set({ query });
+    void get().refresh();
+  },
   selectedGroupId: null,
   events: [],
   importing: null,
@@ -28,7 +50,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   error: null,
   async refresh() {
     try {
-      set({ groups: await api.listGroups(), error: null });
+      const listing = await api.listGroups(get().query);
+      set({ groups: listing.groups, facets: listing.facets, matching: listing.crashes, error: null });
     } catch (error) {
       set({ error: message(error) });
     }

@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Workbench } from '../../src/core/workbench';
+
+const fixtures = inject('fixtures');
+let wb: Workbench;
+
+beforeAll(async () => {
+  wb = new Workbench({ databasePath: join(mkdtempSync(join(tmpdir(), 'crashwb-q-')), 'wb.db') });
+  await wb.importPaths({ paths: [fixtures.nullDeref.core, fixtures.abort.core], attributes: { hostname: 'web-1', version: '1.0' } });
+  await wb.importPaths({ paths: [fixtures.workerThread.core, fixtures.cpp.core], attributes: { hostname: 'web-2', version: '2.0' } });
+}, 120_000);
+afterAll(() => wb.close());
+
+describe('searching and filtering groups', () => {
+  it('lists every group with facet counts when nothing is filtered', async () => {
+    const listing = await wb.listGroups();
+    expect(listing.groups).toHaveLength(4);
+    expect(listing.crashes).toBe(4);
+    expect(listing.facets.hostname).toEqual([
+      { value: 'web-1', count: 2 },
+      { value: 'web-2', count: 2 },
+    ]);
+    expect(listing.facets.signal).toEqual([
+      { value: 'SIGSEGV', count: 3 },
+      { value: 'SIGABRT', count: 1 },
+    ]);
+  });
+
+  it('finds groups by function name, file name prefix and attribute value', async () => {
+    expect((await wb.listGroups({ text: 'store_result' })).groups.map((g) => g.title)).toEqual([expect.stringMatching(/store_result/)]);
+    expect((await wb.listGroups({ text: 'method_cra' })).groups.map((g) => g.title)).toEqual([expect.stringMatching(/priceOf/)]);
+    expect((await wb.listGroups({ text: 'web' })).groups).toHaveLength(4);
+    expect((await wb.listGroups({ text: 'no_such_function' })).groups).toHaveLength(0);
+  });
+
+  it('treats search text as words, never as query syntax', async () => {
+    await expect(wb.listGroups({ text: '"unbalanced AND (' })).resolves.toBeDefined();
+  });
+
+  it('filters by facet and keeps the other values of that facet visible', async () => {
+    const listing = await wb.listGroups({ hostname: 'web-2' });
+    expect(listing.groups).toHaveLength(2);
+    expect(listing.facets.hostname.map((f) => f.value)).toEqual(['web-1', 'web-2']);
+    expect(listing.facets.version).toEqual([{ value: '2.0', count: 2 }]);
+  });
+
+  it('filters by time range', async () => {
+    expect((await wb.listGroups({ since: new Date(Date.now() + 86_400_000).toISOString() })).groups).toHaveLength(0);
+    expect((await wb.listGroups({ since: '2000-01-01T00:00:00Z' })).groups).toHaveLength(4);
+  });
+});
