@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fingerprint } from '../../src/core/fingerprint/fingerprint';
 import { Workbench } from '../../src/core/workbench';
 
 const fixtures = inject('fixtures');
@@ -50,5 +51,22 @@ describe('searching and filtering groups', () => {
   it('filters by time range', async () => {
     expect((await wb.listGroups({ since: new Date(Date.now() + 86_400_000).toISOString() })).groups).toHaveLength(0);
     expect((await wb.listGroups({ since: '2000-01-01T00:00:00Z' })).groups).toHaveLength(4);
+  });
+});
+
+describe('the status workflow', () => {
+  it('marks a resolved group regressed when a crash newer than the resolution arrives', async () => {
+    const group = (await wb.listGroups({ text: 'read_retries' })).groups[0];
+    if (!group) throw new Error('no read_retries group');
+    await wb.setGroupStatus(group.id, 'resolved');
+    expect((await wb.listGroups({ text: 'read_retries' })).groups[0]?.status).toBe('resolved');
+    const [event] = await wb.listGroupEvents(group.id);
+    const crash = await wb.getCrash(event?.id ?? '');
+    wb.groups.assign(crash.id, fingerprint(crash), new Date(Date.now() + 60_000).toISOString());
+    expect((await wb.listGroups({ text: 'read_retries' })).groups[0]?.status).toBe('regressed');
+  });
+
+  it('refuses a status for a group that does not exist', async () => {
+    await expect(wb.setGroupStatus(999_999, 'ongoing')).rejects.toThrow(/no group with id 999999/);
   });
 });
