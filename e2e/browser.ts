@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CRASHWB_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -61,4 +62,27 @@ export function serve(databasePath: string): Promise<Served> {
       reject(new Error(`crashwb serve exited with ${code}: ${out}`));
     });
   });
+}
+
+export interface Session {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh `crashwb serve` on its own database, and a Chromium page to drive it. */
+export async function startSession(name: string): Promise<Session> {
+  const served = await serve(join(mkdtempSync(join(tmpdir(), `crashwb-e2e-${name}-`)), 'wb.db'));
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  return {
+    served,
+    browser,
+    page,
+    close: async () => {
+      await browser.close();
+      await served.stop();
+    },
+  };
 }

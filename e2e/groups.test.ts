@@ -1,31 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, serve, type Served } from './browser';
+import { startSession, type Session } from './browser';
 
 const fixtures = inject('fixtures');
 const root = inject('fixtureRoot');
 const WAIT = { timeout: 30_000 };
-let served: Served;
-let browser: Browser;
+let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  served = await serve(join(mkdtempSync(join(tmpdir(), 'crashwb-e2e-groups-')), 'wb.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  session = await startSession('groups');
+  page = session.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+afterAll(() => session?.close());
 
 describe('triage in Chromium through crashwb serve', () => {
   it('imports a folder with progress and shows one row per group', async () => {
-    await page.goto(served.url);
+    await page.goto(session.served.url);
     await page.getByRole('tab', { name: 'Groups' }).click();
     await page.getByRole('button', { name: 'Import crashes…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import crashes' });

@@ -1,25 +1,18 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, serve, type Served } from './browser';
+import { startSession, type Session } from './browser';
 
 const fixtures = inject('fixtures');
-let served: Served;
-let browser: Browser;
+let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  served = await serve(join(mkdtempSync(join(tmpdir(), 'crashwb-e2e-')), 'wb.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  session = await startSession('open');
+  page = session.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-});
+afterAll(() => session?.close());
 
 const WAIT = { timeout: 20_000 };
 
@@ -37,13 +30,13 @@ async function waitForCrashView(): Promise<void> {
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
   } catch (error) {
     const body = await page.locator('body').innerText();
-    throw new Error(`no crash view: ${(error as Error).message}\npage: ${body.slice(0, 2000)}\nserver: ${served.output()}`);
+    throw new Error(`no crash view: ${(error as Error).message}\npage: ${body.slice(0, 2000)}\nserver: ${session.served.output()}`);
   }
 }
 
 describe('the workbench in Chromium through crashwb serve', () => {
   it('opens a core and shows the crashing worker thread first, marked', async () => {
-    await page.goto(served.url);
+    await page.goto(session.served.url);
     await openThroughDialog(fixtures.workerThread.core);
     await waitForCrashView();
     const threads = page.getByRole('listbox', { name: 'Threads' });
