@@ -189,6 +189,14 @@ export class Workbench implements WorkbenchApi {
     this.groups.setStatus(groupId, status);
   }
 
+  async mergeGroups(sourceId: number, targetId: number): Promise<void> {
+    this.db.transaction(() => this.groups.merge(sourceId, targetId))();
+  }
+
+  async moveCrashToNewGroup(crashId: string): Promise<number> {
+    return this.db.transaction(() => this.groups.moveToNewGroup(crashId))();
+  }
+
   /** Recomputes fingerprints made by an older algorithm version from the stored analyses. */
   regroup(): { regrouped: number; groupsRemoved: number } {
     const stale = this.groups.staleCrashIds(FINGERPRINT_VERSION);

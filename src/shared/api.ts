@@ -31,6 +31,10 @@ export interface WorkbenchApi {
   listGroups(query?: GroupQuery): Promise<GroupListing>;
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
   setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
+  /** Merges a group into another; the merge survives regrouping. */
+  mergeGroups(sourceId: number, targetId: number): Promise<void>;
+  /** Moves a crash into a new group of its own; the move survives regrouping. Returns the new group's id. */
+  moveCrashToNewGroup(crashId: string): Promise<number>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
 }
 
@@ -63,6 +67,7 @@ export const importRequestSchema = z
   .strict();
 
 const groupId = z.number().int().positive();
+const crashId = z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest');
 const isoTime = z
   .string()
   .max(40)
@@ -84,7 +89,7 @@ export const groupQuerySchema = z
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
-  getCrash: z.tuple([z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest')]),
+  getCrash: z.tuple([crashId]),
   listRecent: z.tuple([]),
   readSource: z.tuple([
     z
@@ -101,6 +106,8 @@ export const methodParams = {
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   listGroupEvents: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
+  mergeGroups: z.tuple([groupId, groupId]),
+  moveCrashToNewGroup: z.tuple([crashId]),
 } satisfies Record<WorkbenchMethod, z.ZodTypeAny>;
 
 export const workbenchMethods = Object.keys(methodParams) as WorkbenchMethod[];

@@ -66,6 +66,9 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
    CREATE INDEX crashes_version ON crashes(version);
    CREATE VIRTUAL TABLE crash_search USING fts5(body, tokenize = "unicode61 tokenchars '_'");`,
   (db) => backfillSearch(db),
+  // Triage decisions that outlive regrouping: fingerprints merged into a group, crashes moved out.
+  `CREATE TABLE group_links (fingerprint TEXT PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES groups(id));
+   CREATE TABLE crash_pins (crash_id TEXT PRIMARY KEY REFERENCES crashes(id), group_id INTEGER NOT NULL REFERENCES groups(id));`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

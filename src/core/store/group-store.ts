@@ -7,7 +7,11 @@ import type { Db } from './database';
 export class GroupStore {
   constructor(private readonly db: Db) {}
 
-  /** The group for a fingerprint, made on first sight; a resolved group hit by a newer crash regresses. */
+  /**
+   * The group for a crash: the one a person pinned it to, else the one its fingerprint was
+   * merged into, else the fingerprint's own group, made on first sight. A resolved group hit by
+   * a newer crash regresses.
+   */
   assign(crashId: string, fp: Fingerprint, timestamp: string): number {
     this.db
       .prepare(
@@ -15,7 +19,12 @@ export class GroupStore {
          ON CONFLICT(fingerprint) DO NOTHING`,
       )
       .run(fp.hash, fp.version, fp.title, fp.mechanism, JSON.stringify(fp.frames), new Date().toISOString());
-    const group = this.db.prepare('SELECT id, status, resolved_at FROM groups WHERE fingerprint = ?').get(fp.hash) as {
+    const groupId =
+      (this.db.prepare('SELECT group_id FROM crash_pins WHERE crash_id = ?').get(crashId) as { group_id: number } | undefined)?.group_id ??
+      (this.db.prepare('SELECT group_id FROM group_links WHERE fingerprint = ?').get(fp.hash) as { group_id: number } | undefined)
+        ?.group_id ??
+      (this.db.prepare('SELECT id FROM groups WHERE fingerprint = ?').get(fp.hash) as { id: number }).id;
+    const group = this.db.prepare('SELECT id, status, resolved_at FROM groups WHERE id = ?').get(groupId) as {
       id: number;
       status: GroupStatus;
       resolved_at: string | null;
@@ -23,22 +32,60 @@ export class GroupStore {
     if (group.status === 'resolved' && group.resolved_at !== null && timestamp > group.resolved_at) {
       this.db.prepare("UPDATE groups SET status = 'regressed' WHERE id = ?").run(group.id);
     }
-    const previous = this.db.prepare('SELECT group_id FROM crashes WHERE id = ?').get(crashId) as { group_id: number | null } | undefined;
-    this.db
-      .prepare('UPDATE crashes SET group_id = ?, fingerprint = ?, fingerprint_version = ? WHERE id = ?')
-      .run(group.id, fp.hash, fp.version, crashId);
-    if (previous?.group_id !== group.id) {
-      if (previous?.group_id != null) this.refreshStats(previous.group_id);
-      this.db
-        .prepare(
-          `UPDATE groups SET crash_count = crash_count + 1,
-             first_seen = CASE WHEN first_seen IS NULL OR ? < first_seen THEN ? ELSE first_seen END,
-             last_seen = CASE WHEN last_seen IS NULL OR ? > last_seen THEN ? ELSE last_seen END
-           WHERE id = ?`,
-        )
-        .run(timestamp, timestamp, timestamp, timestamp, group.id);
-    }
+    this.db.prepare('UPDATE crashes SET fingerprint = ?, fingerprint_version = ? WHERE id = ?').run(fp.hash, fp.version, crashId);
+    this.place(crashId, group.id, timestamp);
     return group.id;
+  }
+
+  /** Puts a crash in a group, keeping both groups' counts and dates right. */
+  private place(crashId: string, groupId: number, timestamp: string): void {
+    const previous = this.db.prepare('SELECT group_id FROM crashes WHERE id = ?').get(crashId) as { group_id: number | null } | undefined;
+    if (previous?.group_id === groupId) return;
+    this.db.prepare('UPDATE crashes SET group_id = ? WHERE id = ?').run(groupId, crashId);
+    if (previous?.group_id != null) this.refreshStats(previous.group_id);
+    this.db
+      .prepare(
+        `UPDATE groups SET crash_count = crash_count + 1,
+           first_seen = CASE WHEN first_seen IS NULL OR ? < first_seen THEN ? ELSE first_seen END,
+           last_seen = CASE WHEN last_seen IS NULL OR ? > last_seen THEN ? ELSE last_seen END
+         WHERE id = ?`,
+      )
+      .run(timestamp, timestamp, timestamp, timestamp, groupId);
+  }
+
+  /** Merges one group into another, for good: its fingerprints lead to the target from now on. */
+  merge(sourceId: number, targetId: number): void {
+    if (sourceId === targetId) throw new Error('a group cannot be merged into itself');
+    const source = this.db.prepare('SELECT fingerprint FROM groups WHERE id = ?').get(sourceId) as { fingerprint: string } | undefined;
+    if (!source) throw new Error(`no group with id ${sourceId}`);
+    if (!this.db.prepare('SELECT 1 FROM groups WHERE id = ?').get(targetId)) throw new Error(`no group with id ${targetId}`);
+    this.db
+      .prepare(
+        'INSERT INTO group_links (fingerprint, group_id) VALUES (?, ?) ON CONFLICT(fingerprint) DO UPDATE SET group_id = excluded.group_id',
+      )
+      .run(source.fingerprint, targetId);
+    this.db.prepare('UPDATE group_links SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
+    this.db.prepare('UPDATE crash_pins SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
+    this.db.prepare('UPDATE crashes SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
+    this.refreshStats(sourceId);
+    this.refreshStats(targetId);
+  }
+
+  /** Moves a crash out of its group into a new group of its own, and keeps it there. */
+  moveToNewGroup(crashId: string): number {
+    const crash = this.db
+      .prepare('SELECT c.timestamp, g.title, g.mechanism, g.frames FROM crashes c JOIN groups g ON g.id = c.group_id WHERE c.id = ?')
+      .get(crashId) as { timestamp: string; title: string; mechanism: string; frames: string } | undefined;
+    if (!crash) throw new Error(`no grouped crash with id ${crashId}`);
+    const created = this.db
+      .prepare('INSERT INTO groups (fingerprint, version, title, mechanism, frames, created_at) VALUES (?, 0, ?, ?, ?, ?)')
+      .run(`manual:${crashId}`, `${crash.title} (split off)`, crash.mechanism, crash.frames, new Date().toISOString());
+    const groupId = Number(created.lastInsertRowid);
+    this.db
+      .prepare('INSERT INTO crash_pins (crash_id, group_id) VALUES (?, ?) ON CONFLICT(crash_id) DO UPDATE SET group_id = excluded.group_id')
+      .run(crashId, groupId);
+    this.place(crashId, groupId, crash.timestamp);
+    return groupId;
   }
 
   /** Recounts a group a crash left; the index on (group_id, timestamp) keeps it to the group's own rows. */

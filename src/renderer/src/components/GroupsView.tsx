@@ -46,7 +46,7 @@ const columns = [
 ];
 
 function GroupCrashes({ onOpen }: { onOpen(id: string): void }) {
-  const { events, selectedGroupId, groups } = useGroupsStore();
+  const { events, selectedGroupId, groups, merge, moveOut } = useGroupsStore();
   const group = groups.find((g) => g.id === selectedGroupId);
   if (!group) return null;
   return (
@@ -57,12 +57,36 @@ function GroupCrashes({ onOpen }: { onOpen(id: string): void }) {
       <p className="muted">
         Signature: {group.mechanism.replace(/^signal:/, '')} · {group.frames.join(' → ')}
       </p>
+      <label>
+        Merge into{' '}
+        <select
+          aria-label="Merge into group"
+          value=""
+          onChange={(e) => {
+            if (e.target.value) void merge(group.id, Number(e.target.value));
+          }}
+        >
+          <option value="">choose a group…</option>
+          {groups
+            .filter((g) => g.id !== group.id)
+            .map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.title}
+              </option>
+            ))}
+        </select>
+      </label>
       <ul>
         {events.map((e) => (
           <li key={e.id}>
             <button onClick={() => onOpen(e.id)}>
               {e.signal} · {date(e.timestamp)} · {e.source}
             </button>
+            {group.count > 1 && (
+              <button className="move-out" aria-label={`Move ${e.source} to a group of its own`} onClick={() => void moveOut(e.id)}>
+                Move out
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -25,6 +25,8 @@ interface GroupsState {
   refresh(): Promise<void>;
   selectGroup(id: number): Promise<void>;
   setStatus(id: number, status: GroupStatus): Promise<void>;
+  merge(sourceId: number, targetId: number): Promise<void>;
+  moveOut(crashId: string): Promise<void>;
   startImport(paths: string[]): Promise<void>;
   cancelImport(): Promise<void>;
   onImportProgress(event: ImportProgressEvent): void;
@@ -68,6 +70,24 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     try {
       await api.setGroupStatus(id, status);
       await get().refresh();
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async merge(sourceId, targetId) {
+    try {
+      await api.mergeGroups(sourceId, targetId);
+      await get().refresh();
+      await get().selectGroup(targetId);
+    } catch (error) {
+      set({ error: message(error) });
+    }
+  },
+  async moveOut(crashId) {
+    try {
+      const groupId = await api.moveCrashToNewGroup(crashId);
+      await get().refresh();
+      await get().selectGroup(groupId);
     } catch (error) {
       set({ error: message(error) });
     }

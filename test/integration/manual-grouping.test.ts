@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, inject, it } from 'vitest';
+import { Workbench } from '../../src/core/workbench';
+
+const fixtures = inject('fixtures');
+
+async function setup(): Promise<{ wb: Workbench; db: string }> {
+  const db = join(mkdtempSync(join(tmpdir(), 'crashwb-manual-')), 'wb.db');
+  const wb = new Workbench({ databasePath: db });
+  const report = await wb.importPaths({
+    paths: [fixtures.nullDeref.core, fixtures.stripped.core, fixtures.abort.core],
+    debugDirs: [fixtures.stripped.debugDir ?? ''],
+  });
+  expect(report.imported).toHaveLength(3);
+  return { wb, db };
+}
+
+/** Marks every fingerprint as made by an older algorithm, so regroup redoes them all. */
+function ageFingerprints(db: string): void {
+  const conn = new Database(db);
+  conn.exec('UPDATE crashes SET fingerprint_version = 0');
+  conn.close();
+}
+
+const titles = async (wb: Workbench) => (await wb.listGroups()).groups.map((g) => `${g.title}:${g.count}`).sort();
+
+describe('merging groups and moving crashes, by hand', () => {
+  it('merges one group into another, and the merge survives a regroup', async () => {
+    const { wb, db } = await setup();
+    const { groups } = await wb.listGroups();
+    const abort = groups.find((g) => /check_invariant/.test(g.title));
+    const deref = groups.find((g) => /read_retries/.test(g.title));
+    if (!abort || !deref) throw new Error('fixture groups missing');
+    await wb.mergeGroups(abort.id, deref.id);
+    expect(await titles(wb)).toEqual([expect.stringMatching(/read_retries.*:3$/)]);
+    ageFingerprints(db);
+    expect(wb.regroup().regrouped).toBe(3);
+    expect(await titles(wb)).toEqual([expect.stringMatching(/read_retries.*:3$/)]);
+    await expect(wb.mergeGroups(deref.id, deref.id)).rejects.toThrow(/cannot be merged into itself/);
+    wb.close();
+  });
+
+  it('moves a crash out into a group of its own, and the move survives a regroup', async () => {
+    const { wb, db } = await setup();
+    const deref = (await wb.listGroups()).groups.find((g) => /read_retries/.test(g.title));
+    if (!deref) throw new Error('fixture group missing');
+    const [first] = await wb.listGroupEvents(deref.id);
+    const newGroup = await wb.moveCrashToNewGroup(first?.id ?? '');
+    const after = (await wb.listGroups()).groups;
+    expect(after.find((g) => g.id === deref.id)?.count).toBe(1);
+    expect(after.find((g) => g.id === newGroup)).toMatchObject({ count: 1, title: expect.stringMatching(/\(split off\)$/) });
+    ageFingerprints(db);
+    wb.regroup();
+    const regrouped = (await wb.listGroups()).groups;
+    expect(regrouped.find((g) => g.id === newGroup)?.count).toBe(1);
+    expect(regrouped.find((g) => g.id === deref.id)?.count).toBe(1);
+    wb.close();
+  });
+});
