@@ -39,6 +39,8 @@ describe('triage in Chromium through crashwb serve', () => {
     expect(await table.getByRole('columnheader', { name: /Group/ }).getAttribute('aria-sort')).toBe('ascending');
     await table.locator('tbody tr').filter({ hasText: 'store_result' }).click();
     const crashes = page.getByRole('region', { name: 'Crashes in group' });
+    await crashes.getByRole('region', { name: 'Representative stack' }).waitFor(WAIT);
+    expect(await crashes.getByRole('region', { name: 'Representative stack' }).textContent()).toMatch(/store_result.*crashing_worker/);
     await crashes.getByRole('button').first().click();
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
     expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result/);

@@ -8,6 +8,7 @@ import type {
   CrashSummary,
   DirectoryListing,
   GroupStatus,
+  GroupDetail,
   GroupListing,
   GroupQuery,
   ImportReport,
@@ -23,6 +24,7 @@ import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { indexCrash } from './store/search-index';
+import { groupDetail } from './store/group-queries';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import { findCores } from './jobs/find-cores';
 import { runPool } from './jobs/pool';
@@ -183,6 +185,10 @@ export class Workbench implements WorkbenchApi {
 
   async listGroupEvents(groupId: number): Promise<CrashEvent[]> {
     return this.groups.events(groupId);
+  }
+
+  async getGroupDetail(groupId: number): Promise<GroupDetail> {
+    return groupDetail(this.db, groupId);
   }
 
   async setGroupStatus(groupId: number, status: GroupStatus): Promise<void> {

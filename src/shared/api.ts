@@ -5,6 +5,7 @@ import type {
   CrashSummary,
   DirectoryListing,
   GroupStatus,
+  GroupDetail,
   GroupListing,
   GroupQuery,
   ImportReport,
@@ -30,6 +31,7 @@ export interface WorkbenchApi {
   cancelImport(jobId: string): Promise<void>;
   listGroups(query?: GroupQuery): Promise<GroupListing>;
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
+  getGroupDetail(groupId: number): Promise<GroupDetail>;
   setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
   /** Merges a group into another; the merge survives regrouping. */
   mergeGroups(sourceId: number, targetId: number): Promise<void>;
@@ -105,6 +107,7 @@ export const methodParams = {
   cancelImport: z.tuple([z.string().uuid()]),
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   listGroupEvents: z.tuple([groupId]),
+  getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
   mergeGroups: z.tuple([groupId, groupId]),
   moveCrashToNewGroup: z.tuple([crashId]),

@@ -199,6 +199,17 @@ export interface GroupListing {
   crashes: number;
 }
 
+/** One group up close: how its crashes spread over attributes and days, and a typical stack. */
+export interface GroupDetail {
+  group: GroupSummary;
+  /** Per attribute (hostname, version, …) its values with their counts, most common first. */
+  attributes: Record<string, FacetValue[]>;
+  /** The group's first crash, whose crashing stack stands for the group. */
+  representative: { crashId: string; frames: Frame[] } | null;
+  /** Crashes per day over the last 30 days, oldest first, days without crashes included. */
+  daily: Array<{ day: string; count: number }>;
+}
+
 export interface CrashEvent {
   id: string;
   groupId: number | null;

@@ -70,3 +70,17 @@ describe('the status workflow', () => {
     await expect(wb.setGroupStatus(999_999, 'ongoing')).rejects.toThrow(/no group with id 999999/);
   });
 });
+
+describe('a group up close', () => {
+  it('gives attribute distributions, a representative stack and 30 days of counts', async () => {
+    const group = (await wb.listGroups({ text: 'store_result' })).groups[0];
+    if (!group) throw new Error('no store_result group');
+    const detail = await wb.getGroupDetail(group.id);
+    expect(detail.group.id).toBe(group.id);
+    expect(detail.attributes.hostname).toEqual([{ value: 'web-2', count: 1 }]);
+    expect(detail.representative?.frames[0]?.function).toBe('store_result');
+    expect(detail.daily).toHaveLength(30);
+    expect(detail.daily.reduce((n, d) => n + d.count, 0)).toBeLessThanOrEqual(1);
+    await expect(wb.getGroupDetail(999_999)).rejects.toThrow(/no group with id 999999/);
+  });
+});

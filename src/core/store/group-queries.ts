@@ -1,7 +1,9 @@
 import {
   FACETS,
+  type Crash,
   type Facet,
   type FacetValue,
+  type GroupDetail,
   type GroupListing,
   type GroupQuery,
   type GroupStatus,
@@ -112,4 +114,57 @@ export function queryFacets(db: Db, query: GroupQuery = {}): Record<Facet, Facet
       .all(other.params) as FacetValue[];
   }
   return facets;
+}
+
+const DAY_MS = 86_400_000;
+const DETAIL_SAMPLE = 20_000;
+
+export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDetail {
+  const row = db
+    .prepare(
+      `SELECT id, title, fingerprint, version, mechanism, frames, status, crash_count AS count, first_seen, last_seen FROM groups WHERE id = ?`,
+    )
+    .get(groupId) as GroupRow | undefined;
+  if (!row) throw new Error(`no group with id ${groupId}`);
+  const attributes: Record<string, Map<string, number>> = {};
+  const rows = db
+    .prepare('SELECT attributes FROM crashes WHERE group_id = ? ORDER BY timestamp DESC LIMIT ?')
+    .all(groupId, DETAIL_SAMPLE) as Array<{
+    attributes: string;
+  }>;
+  for (const r of rows) {
+    for (const [key, value] of Object.entries(JSON.parse(r.attributes) as Record<string, string>)) {
+      const counts = (attributes[key] ??= new Map());
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+  }
+  const first = db.prepare('SELECT analysis FROM crashes WHERE group_id = ? ORDER BY timestamp, id LIMIT 1').get(groupId) as
+    { analysis: string } | undefined;
+  const crash = first ? (JSON.parse(first.analysis) as Crash) : null;
+  const thread = crash?.threads.find((t) => t.crashed) ?? crash?.threads[0];
+  const start = new Date(Math.floor(now / DAY_MS) * DAY_MS - 29 * DAY_MS);
+  const perDay = new Map(
+    (
+      db
+        .prepare(
+          'SELECT substr(timestamp, 1, 10) AS day, COUNT(*) AS count FROM crashes WHERE group_id = ? AND timestamp >= ? GROUP BY day',
+        )
+        .all(groupId, start.toISOString()) as Array<{ day: string; count: number }>
+    ).map((d) => [d.day, d.count]),
+  );
+  const daily = Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10);
+    return { day, count: perDay.get(day) ?? 0 };
+  });
+  return {
+    group: toSummary(row),
+    attributes: Object.fromEntries(
+      Object.entries(attributes).map(([key, counts]) => [
+        key,
+        [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+      ]),
+    ),
+    representative: crash && thread ? { crashId: crash.id, frames: thread.frames } : null,
+    daily,
+  };
 }

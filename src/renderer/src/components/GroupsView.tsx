@@ -13,6 +13,7 @@ import { useCrashStore } from '../stores/crash-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { ImportPanel } from './ImportPanel';
 import { GroupFilters } from './GroupFilters';
+import { GroupDetailView } from './GroupDetailView';
 
 const STATUSES: GroupStatus[] = ['new', 'ongoing', 'resolved', 'regressed'];
 const ROW_HEIGHT = 30;
@@ -46,7 +47,7 @@ const columns = [
 ];
 
 function GroupCrashes({ onOpen }: { onOpen(id: string): void }) {
-  const { events, selectedGroupId, groups, merge, moveOut } = useGroupsStore();
+  const { events, selectedGroupId, groups, merge, moveOut, detail } = useGroupsStore();
   const group = groups.find((g) => g.id === selectedGroupId);
   if (!group) return null;
   return (
@@ -57,6 +58,7 @@ function GroupCrashes({ onOpen }: { onOpen(id: string): void }) {
       <p className="muted">
         Signature: {group.mechanism.replace(/^signal:/, '')} · {group.frames.join(' → ')}
       </p>
+      {detail?.group.id === group.id && <GroupDetailView detail={detail} />}
       <label>
         Merge into{' '}
         <select
@@ -96,7 +98,7 @@ function GroupCrashes({ onOpen }: { onOpen(id: string): void }) {
 
 /** The triage table: every group, sortable by each column, rendered only where it is visible. */
 export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
-  const { groups, refresh, selectGroup, selectedGroupId } = useGroupsStore();
+  const { groups, refresh, selectGroup, selectedGroupId, error } = useGroupsStore();
   const show = useCrashStore((s) => s.show);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'lastSeen', desc: true }]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -127,6 +129,11 @@ export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
   return (
     <main className="groups">
       <ImportPanel />
+      {error && (
+        <div className="error-bar" role="alert">
+          {error}
+        </div>
+      )}
       <GroupFilters />
       <div className="groups-table" ref={scroller}>
         <table aria-label="Crash groups">

@@ -3,6 +3,7 @@ import type {
   CrashEvent,
   Facet,
   FacetValue,
+  GroupDetail,
   GroupQuery,
   GroupStatus,
   GroupSummary,
@@ -19,6 +20,7 @@ interface GroupsState {
   setQuery(change: Partial<GroupQuery>): void;
   selectedGroupId: number | null;
   events: CrashEvent[];
+  detail: GroupDetail | null;
   importing: ImportProgressEvent | null;
   lastImport: ImportReport | null;
   error: string | null;
@@ -47,6 +49,7 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   selectedGroupId: null,
   events: [],
+  detail: null,
   importing: null,
   lastImport: null,
   error: null,
@@ -59,9 +62,10 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     }
   },
   async selectGroup(id) {
-    set({ selectedGroupId: id, events: [] });
+    set({ selectedGroupId: id, events: [], detail: null });
     try {
-      set({ events: await api.listGroupEvents(id) });
+      const [events, detail] = await Promise.all([api.listGroupEvents(id), api.getGroupDetail(id)]);
+      set({ events, detail });
     } catch (error) {
       set({ error: message(error) });
     }
