@@ -7,6 +7,7 @@ import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixt
 import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
 import { benchScale } from './scale';
+import { benchTableRender } from './table-render';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
     await benchGrouping(root);
-    benchScale(root);
+    await benchTableRender(benchScale(root));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

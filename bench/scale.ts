@@ -89,8 +89,10 @@ function time<T>(label: string, runs: number, fn: () => T): T {
   return result;
 }
 
-export function benchScale(root: string): void {
-  const db = openDatabase(join(root, 'scale.db'));
+/** Fills a database with 100,000 crashes in 5,000 groups, times the queries, returns its path. */
+export function benchScale(root: string): string {
+  const path = join(root, 'scale.db');
+  const db = openDatabase(path);
   const crashes = new CrashStore(db);
   const groups = new GroupStore(db);
   const now = Date.now();
@@ -113,4 +115,5 @@ export function benchScale(root: string): void {
     groups.list({ text: 'module7', hostname: 'host-7', since: new Date(Date.now() - 7 * DAY).toISOString() }),
   );
   db.close();
+  return path;
 }

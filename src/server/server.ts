@@ -35,8 +35,9 @@ const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
 export function findRendererDir(start = __dirname): string {
   let dir = start;
   for (let i = 0; i < 6; i++) {
-    for (const candidate of [join(dir, 'renderer'), join(dir, 'out', 'renderer')]) {
-      if (existsSync(join(candidate, 'index.html'))) return candidate;
+    // Built output has assets/ beside index.html; src/renderer has an index.html too, unbuilt.
+    for (const candidate of [join(dir, 'out', 'renderer'), join(dir, 'renderer')]) {
+      if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate;
     }
     dir = dirname(dir);
   }
