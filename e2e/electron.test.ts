@@ -22,9 +22,7 @@ const binary = electronBinary();
 describe('the desktop app', () => {
   it('starts with a sandboxed, isolated window and shows the open screen', async (context) => {
     if (!binary) {
-      context.skip(
-        'the Electron binary is not installed here (npm start downloads it on first use; this machine cannot reach the download host)',
-      );
+      context.skip('no Electron binary here: npm start downloads it on first use, and this machine cannot reach the host');
       return;
     }
     if (!nativeModulesForElectron()) {

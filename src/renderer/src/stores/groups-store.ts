@@ -36,6 +36,15 @@ interface GroupsState {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Runs a triage action; a failure becomes the view's error instead of an unhandled rejection. */
+async function attempt(set: (state: { error: string }) => void, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    set({ error: message(error) });
+  }
+}
+
 export const useGroupsStore = create<GroupsState>((set, get) => ({
   groups: [],
   facets: {},
@@ -70,31 +79,25 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
       set({ error: message(error) });
     }
   },
-  async setStatus(id, status) {
-    try {
+  setStatus(id, status) {
+    return attempt(set, async () => {
       await api.setGroupStatus(id, status);
       await get().refresh();
-    } catch (error) {
-      set({ error: message(error) });
-    }
+    });
   },
-  async merge(sourceId, targetId) {
-    try {
+  merge(sourceId, targetId) {
+    return attempt(set, async () => {
       await api.mergeGroups(sourceId, targetId);
       await get().refresh();
       await get().selectGroup(targetId);
-    } catch (error) {
-      set({ error: message(error) });
-    }
+    });
   },
-  async moveOut(crashId) {
-    try {
+  moveOut(crashId) {
+    return attempt(set, async () => {
       const groupId = await api.moveCrashToNewGroup(crashId);
       await get().refresh();
       await get().selectGroup(groupId);
-    } catch (error) {
-      set({ error: message(error) });
-    }
+    });
   },
   async startImport(paths) {
     set({ importing: { type: 'import', jobId: '', done: 0, total: 0, current: null, failed: [] }, lastImport: null, error: null });
