@@ -45,7 +45,6 @@ export class GdbSession {
   private readonly process: PtyProcess;
   private readonly pending: Pending[] = [];
   private nextToken = 1;
-  private readonly asyncListeners: Array<(record: MiRecord) => void> = [];
   private readonly stderrTail: string[] = [];
   private closed: Error | null = null;
   private readonly commandTimeoutMs: number;
@@ -94,10 +93,6 @@ export class GdbSession {
     return this.process.pid;
   }
 
-  onAsync(listener: (record: MiRecord) => void): void {
-    this.asyncListeners.push(listener);
-  }
-
   private onLine(line: string): void {
     let record: MiRecord | null;
     try {
@@ -120,7 +115,7 @@ export class GdbSession {
         else this.pending[0]?.console.push(record.text);
         return;
       case 'async':
-        for (const l of this.asyncListeners) l(record);
+        // Nothing listens yet: the analysis reads results only (the console's =thread-selected will).
         return;
       case 'result':
         this.settle(record);

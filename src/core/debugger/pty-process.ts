@@ -76,10 +76,6 @@ export class PtyProcess {
     this.term.write(text);
   }
 
-  resize(cols: number, rows: number): void {
-    if (!this.done) this.term.resize(cols, rows);
-  }
-
   /** Kills the whole process group: the debugger may have started helpers of its own. */
   kill(): void {
     if (this.done) return;

@@ -1,4 +1,4 @@
-import { workbenchMethods, type ServerMessage, type WorkbenchApi, type WorkbenchMethod } from '../../shared/api';
+import { workbenchMethods, type ClientMessage, type ServerMessage, type WorkbenchApi, type WorkbenchMethod } from '../../shared/api';
 import type { DesktopBridge } from '../../shared/bridge';
 import type { WorkbenchEvent } from '../../shared/model';
 
@@ -53,7 +53,8 @@ function webSocketApi(): WorkbenchApi {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      ws.send(JSON.stringify({ id, method, params }));
+      const message: ClientMessage = { id, method, params };
+      ws.send(JSON.stringify(message));
     });
   };
   void connect().catch(() => undefined);
