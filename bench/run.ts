@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixtures/crashers';
 import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
-import { benchScale } from './scale';
+import { benchScale, GROUPS } from './scale';
 import { benchTableRender } from './table-render';
 
 const RUNS = 7;
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
     await benchGrouping(root);
-    await benchTableRender(benchScale(root));
+    await benchTableRender(benchScale(root), GROUPS);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

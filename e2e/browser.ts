@@ -71,9 +71,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** A fresh `crashwb serve` on its own database, and a Chromium page to drive it. */
-export async function startSession(name: string): Promise<Session> {
-  const served = await serve(join(mkdtempSync(join(tmpdir(), `crashwb-e2e-${name}-`)), 'wb.db'));
+/** A fresh `crashwb serve` on its own database, filled first by `prepare` if given, and a Chromium page to drive it. */
+export async function startSession(name: string, prepare?: (databasePath: string) => void): Promise<Session> {
+  const databasePath = join(mkdtempSync(join(tmpdir(), `crashwb-e2e-${name}-`)), 'wb.db');
+  prepare?.(databasePath);
+  const served = await serve(databasePath);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   return {

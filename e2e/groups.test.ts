@@ -41,7 +41,18 @@ describe('triage in Chromium through crashwb serve', () => {
     const crashes = page.getByRole('region', { name: 'Crashes in group' });
     await crashes.getByRole('region', { name: 'Representative stack' }).waitFor(WAIT);
     expect(await crashes.getByRole('region', { name: 'Representative stack' }).textContent()).toMatch(/store_result.*crashing_worker/);
-    await crashes.getByRole('button').first().click();
+    await crashes
+      .getByRole('button', { name: /^Diff / })
+      .first()
+      .click();
+    const diff = crashes.getByRole('region', { name: 'Stack diff' });
+    await diff.waitFor(WAIT);
+    expect(await diff.textContent()).toMatch(/The stacks are the same\..*Same fingerprint/);
+    expect(await diff.getByRole('row', { name: 'same frame' }).first().textContent()).toMatch(/store_result/);
+    await crashes
+      .getByRole('button', { name: /^SIGSEGV · / })
+      .first()
+      .click();
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
     expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result/);
   });
@@ -54,6 +65,14 @@ describe('triage in Chromium through crashwb serve', () => {
     expect(await table.textContent()).toMatch(/abort in check_invariant/);
     await page.getByRole('searchbox', { name: 'Search crashes' }).fill('');
     await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
+  });
+
+  it('shows each group’s crashes of the last 30 days and sorts by them on the server', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await table.getByRole('button', { name: /^Last 30 days/ }).click();
+    await expect.poll(() => table.getByRole('columnheader', { name: /Last 30 days/ }).getAttribute('aria-sort'), WAIT).toBe('descending');
+    expect(await table.getByRole('img', { name: '1 crashes in the last 30 days' }).count()).toBe(Object.keys(fixtures).length);
   });
 
   it('changes a group status', async () => {

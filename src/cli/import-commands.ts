@@ -107,10 +107,20 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   });
   const since = values.since === undefined ? undefined : sinceOption(values.since);
   const { groups } = await withWorkbench(values.db, async (wb) => wb.groups.list({ text: values.search, since }));
-  if (values.json) process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
-  else
-    for (const g of groups)
-      process.stdout.write(`${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${g.title}\n`);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+    return 0;
+  }
+  const spread = (values: Array<{ value: string }>, count: number) =>
+    count === 0 ? '-' : `${values.map((v) => v.value).join(',')}${count > values.length ? ` +${count - values.length}` : ''}`;
+  process.stdout.write(
+    `${'id'.padStart(5)}  ${'count'.padStart(6)}  ${'status'.padEnd(9)} ${'versions'.padEnd(18)} ${'hosts'.padEnd(18)} title\n`,
+  );
+  for (const g of groups) {
+    process.stdout.write(
+      `${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${spread(g.versions, g.versionCount).padEnd(18)} ${spread(g.hosts, g.hostCount).padEnd(18)} ${g.title}\n`,
+    );
+  }
   return 0;
 }
 

@@ -9,13 +9,16 @@ import type {
   DirectoryListing,
   GroupStatus,
   GroupDetail,
+  FacetCounts,
   GroupListing,
+  GroupPage,
   GroupQuery,
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
   OpenStage,
   SourceResult,
+  StackDiff,
   WorkbenchEvent,
 } from '../shared/model';
 import { analyzeCore } from './analyze';
@@ -24,7 +27,9 @@ import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { indexCrash } from './store/search-index';
-import { groupDetail } from './store/group-queries';
+import { groupDetail, representativeCrash } from './store/group-detail';
+import { queryFacets } from './store/crash-filter';
+import { diffStacks } from './compare/stack-diff';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import { findCores } from './jobs/find-cores';
 import { runPool } from './jobs/pool';
@@ -179,8 +184,27 @@ export class Workbench implements WorkbenchApi {
     job.abort();
   }
 
-  async listGroups(query: GroupQuery = {}): Promise<GroupListing> {
-    return this.groups.list(query);
+  async listGroups(query: GroupQuery = {}, page?: GroupPage): Promise<GroupListing> {
+    return this.groups.list(query, page);
+  }
+
+  async listFacets(query: GroupQuery = {}): Promise<FacetCounts> {
+    return queryFacets(this.db, query);
+  }
+
+  async diffWithGroup(crashId: string): Promise<StackDiff> {
+    const crash = await this.getCrash(crashId);
+    const { groupId, fingerprint } = this.groups.groupOf(crashId);
+    if (groupId === null) throw new Error(`crash ${crashId} is in no group yet; run crashwb regroup`);
+    const base = representativeCrash(this.db, groupId);
+    if (!base) throw new Error(`group ${groupId} has no crashes`);
+    const stack = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
+    return {
+      baseCrashId: base.id,
+      crashId,
+      sameFingerprint: fingerprint !== null && fingerprint === this.groups.groupOf(base.id).fingerprint,
+      rows: diffStacks(stack(base), stack(crash)),
+    };
   }
 
   async listGroupEvents(groupId: number): Promise<CrashEvent[]> {

@@ -6,14 +6,18 @@ import type {
   DirectoryListing,
   GroupStatus,
   GroupDetail,
+  FacetCounts,
   GroupListing,
+  GroupPage,
   GroupQuery,
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
   SourceResult,
+  StackDiff,
   WorkbenchEvent,
 } from './model';
+import { GROUP_SORTS } from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -29,7 +33,12 @@ export interface WorkbenchApi {
   listDirectory(path: string | null): Promise<DirectoryListing>;
   importPaths(request: ImportRequest): Promise<ImportReport>;
   cancelImport(jobId: string): Promise<void>;
-  listGroups(query?: GroupQuery): Promise<GroupListing>;
+  /** Groups matching the query; with a page, one sorted window of them. */
+  listGroups(query?: GroupQuery, page?: GroupPage): Promise<GroupListing>;
+  /** Per facet, its values' counts among the crashes matching the rest of the query. */
+  listFacets(query?: GroupQuery): Promise<FacetCounts>;
+  /** A crash's stack aligned against its group's representative. */
+  diffWithGroup(crashId: string): Promise<StackDiff>;
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
   getGroupDetail(groupId: number): Promise<GroupDetail>;
   setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
@@ -88,6 +97,15 @@ export const groupQuerySchema = z
   })
   .strict();
 
+export const groupPageSchema = z
+  .object({
+    sort: z.enum(GROUP_SORTS),
+    desc: z.boolean(),
+    offset: z.number().int().nonnegative().max(10_000_000),
+    limit: z.number().int().positive().max(5_000),
+  })
+  .strict();
+
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
@@ -105,7 +123,9 @@ export const methodParams = {
   listDirectory: z.tuple([absolutePath.nullable()]),
   importPaths: z.tuple([importRequestSchema]),
   cancelImport: z.tuple([z.string().uuid()]),
-  listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
+  listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),
+  listFacets: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
+  diffWithGroup: z.tuple([crashId]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),

@@ -171,6 +171,25 @@ export interface GroupSummary {
   firstSeen: string;
   lastSeen: string;
   status: GroupStatus;
+  /** Its crashes' versions and hosts, most common first (at most a few), and how many distinct ones there are. */
+  versions: FacetValue[];
+  versionCount: number;
+  hosts: FacetValue[];
+  hostCount: number;
+  /** Crashes per day over the last 30 days, oldest first. */
+  daily: number[];
+}
+
+export const GROUP_SORTS = ['title', 'count', 'firstSeen', 'lastSeen', 'status', 'versions', 'hosts', 'trend'] as const;
+/** Orders of the triage table; `trend` is the number of crashes in the last 30 days. */
+export type GroupSort = (typeof GROUP_SORTS)[number];
+
+/** A window of the sorted groups: the table asks for the rows it is about to show. */
+export interface GroupPage {
+  sort: GroupSort;
+  desc: boolean;
+  offset: number;
+  limit: number;
 }
 
 export const FACETS = ['executable', 'version', 'hostname', 'signal'] as const;
@@ -193,11 +212,15 @@ export interface FacetValue {
 }
 
 export interface GroupListing {
+  /** The requested page of groups, or all of them when no page was asked for. */
   groups: GroupSummary[];
-  facets: Record<Facet, FacetValue[]>;
+  /** Groups that match the query. */
+  total: number;
   /** Crashes that match the query. */
   crashes: number;
 }
+
+export type FacetCounts = Record<Facet, FacetValue[]>;
 
 /** One group up close: how its crashes spread over attributes and days, and a typical stack. */
 export interface GroupDetail {
@@ -208,6 +231,28 @@ export interface GroupDetail {
   representative: { crashId: string; frames: Frame[] } | null;
   /** Crashes per day over the last 30 days, oldest first, days without crashes included. */
   daily: Array<{ day: string; count: number }>;
+}
+
+/**
+ * How a crash's stack lines up with another's (the group's representative): frames matched by
+ * normalized function name, in order.
+ *  same: same function at the same file:line; moved: same function, other line (a shifted
+ *  build); added: only in the crash; removed: only in the base stack.
+ */
+export type FrameDiffKind = 'same' | 'moved' | 'added' | 'removed';
+
+export interface StackDiffRow {
+  kind: FrameDiffKind;
+  base: Frame | null;
+  other: Frame | null;
+}
+
+export interface StackDiff {
+  baseCrashId: string;
+  crashId: string;
+  /** Whether both crashes have the same fingerprint. */
+  sameFingerprint: boolean;
+  rows: StackDiffRow[];
 }
 
 export interface CrashEvent {

@@ -18,13 +18,15 @@ afterAll(() => wb.close());
 describe('searching and filtering groups', () => {
   it('lists every group with facet counts when nothing is filtered', async () => {
     const listing = await wb.listGroups();
+    const facets = await wb.listFacets();
     expect(listing.groups).toHaveLength(4);
+    expect(listing.total).toBe(4);
     expect(listing.crashes).toBe(4);
-    expect(listing.facets.hostname).toEqual([
+    expect(facets.hostname).toEqual([
       { value: 'web-1', count: 2 },
       { value: 'web-2', count: 2 },
     ]);
-    expect(listing.facets.signal).toEqual([
+    expect(facets.signal).toEqual([
       { value: 'SIGSEGV', count: 3 },
       { value: 'SIGABRT', count: 1 },
     ]);
@@ -43,9 +45,14 @@ describe('searching and filtering groups', () => {
 
   it('filters by facet and keeps the other values of that facet visible', async () => {
     const listing = await wb.listGroups({ hostname: 'web-2' });
+    const facets = await wb.listFacets({ hostname: 'web-2' });
     expect(listing.groups).toHaveLength(2);
-    expect(listing.facets.hostname.map((f) => f.value)).toEqual(['web-1', 'web-2']);
-    expect(listing.facets.version).toEqual([{ value: '2.0', count: 2 }]);
+    expect(listing.groups.flatMap((g) => g.hosts)).toEqual([
+      { value: 'web-2', count: 1 },
+      { value: 'web-2', count: 1 },
+    ]);
+    expect(facets.hostname.map((f) => f.value)).toEqual(['web-1', 'web-2']);
+    expect(facets.version).toEqual([{ value: '2.0', count: 2 }]);
   });
 
   it('filters by time range', async () => {
@@ -82,5 +89,19 @@ describe('a group up close', () => {
     expect(detail.daily).toHaveLength(30);
     expect(detail.daily.reduce((n, d) => n + d.count, 0)).toBeLessThanOrEqual(1);
     await expect(wb.getGroupDetail(999_999)).rejects.toThrow(/no group with id 999999/);
+  });
+
+  it('diffs a crash against its own representative as all the same frames', async () => {
+    const group = (await wb.listGroups({ text: 'store_result' })).groups[0];
+    const [event] = await wb.listGroupEvents(group?.id ?? 0);
+    const diff = await wb.diffWithGroup(event?.id ?? '');
+    expect(diff.sameFingerprint).toBe(true);
+    expect(diff.baseCrashId).toBe(event?.id);
+    expect(diff.rows.length).toBeGreaterThan(2);
+    expect(diff.rows.every((r) => r.kind === 'same')).toBe(true);
+  });
+
+  it('refuses to diff a crash it does not have', async () => {
+    await expect(wb.diffWithGroup('f'.repeat(64))).rejects.toThrow(/no crash with id f+/);
   });
 });

@@ -71,6 +71,10 @@ describe('crashwb import, events and groups', () => {
     expect(nullDeref).toMatchObject({ count: 2, status: 'new' });
     expect(groups.find((g) => /check_invariant/.test(g.title))?.title).toMatch(/^abort in check_invariant/);
 
+    const table = crashwb('groups', '--db', db).stdout.split('\n');
+    expect(table[0]).toMatch(/^\s+id\s+count\s+status\s+versions\s+hosts\s+title$/);
+    expect(table.find((line) => /read_retries/.test(line))).toMatch(/^\s+\d+\s+2\s+new\s+-\s+-\s+SIGSEGV in read_retries/);
+
     const again = crashwb('import', '--db', db, root);
     expect(again.stdout).toMatch(new RegExp(`imported 0, already present ${coreCount}, failed 0`));
     expect(JSON.parse(crashwb('events', '--db', db, '--json').stdout)).toHaveLength(coreCount);

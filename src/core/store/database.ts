@@ -69,6 +69,15 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   // Triage decisions that outlive regrouping: fingerprints merged into a group, crashes moved out.
   `CREATE TABLE group_links (fingerprint TEXT PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES groups(id));
    CREATE TABLE crash_pins (crash_id TEXT PRIMARY KEY REFERENCES crashes(id), group_id INTEGER NOT NULL REFERENCES groups(id));`,
+  // Versions, hosts and days per group for the triage table, read from indexes alone; the
+  // distinct counts are kept like crash_count so sorting 5,000 groups by them aggregates nothing.
+  `CREATE INDEX crashes_group_spread ON crashes(group_id, version, hostname, timestamp);
+   CREATE INDEX crashes_group_host ON crashes(group_id, hostname);
+   ALTER TABLE groups ADD COLUMN version_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE groups ADD COLUMN host_count INTEGER NOT NULL DEFAULT 0;
+   UPDATE groups SET
+     version_count = (SELECT COUNT(DISTINCT version) FROM crashes c WHERE c.group_id = groups.id),
+     host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes c WHERE c.group_id = groups.id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

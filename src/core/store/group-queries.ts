@@ -1,21 +1,13 @@
-import {
-  FACETS,
-  type Crash,
-  type Facet,
-  type FacetValue,
-  type GroupDetail,
-  type GroupListing,
-  type GroupQuery,
-  type GroupStatus,
-  type GroupSummary,
-} from '../../shared/model';
+import type { FacetValue, GroupListing, GroupPage, GroupQuery, GroupSort, GroupStatus, GroupSummary } from '../../shared/model';
+import { crashFilter, where, type CrashFilter } from './crash-filter';
 import type { Db } from './database';
-import { ftsQuery } from './search-index';
 
-const FACET_COLUMN: Record<Facet, string> = { executable: 'executable', version: 'version', hostname: 'hostname', signal: 'signal_name' };
-const FACET_LIMIT = 25;
+const DAY_MS = 86_400_000;
+export const TREND_DAYS = 30;
+/** How many of a group's versions and hosts a summary names; the rest are counted. */
+const TOP_VALUES = 3;
 
-interface GroupRow {
+export interface GroupRow {
   id: number;
   title: string;
   fingerprint: string;
@@ -28,143 +20,129 @@ interface GroupRow {
   last_seen: string;
 }
 
-const toSummary = (r: GroupRow): GroupSummary => ({
-  id: r.id,
-  title: r.title,
-  fingerprint: r.fingerprint,
-  version: r.version,
-  mechanism: r.mechanism,
-  frames: JSON.parse(r.frames) as string[],
-  count: r.count,
-  firstSeen: r.first_seen,
-  lastSeen: r.last_seen,
-  status: r.status,
-});
+const GROUP_COLUMNS = 'g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status';
 
-/** WHERE clause over crashes `c` for a query, with its named parameters. */
-function crashFilter(query: GroupQuery, skip?: Facet): { where: string; params: Record<string, string> } {
-  const clauses: string[] = [];
-  const params: Record<string, string> = {};
-  const fts = query.text ? ftsQuery(query.text) : null;
-  if (fts) {
-    clauses.push('c.rowid IN (SELECT rowid FROM crash_search WHERE crash_search MATCH @fts)');
-    params.fts = fts;
-  }
-  if (query.since) {
-    clauses.push('c.timestamp >= @since');
-    params.since = query.since;
-  }
-  if (query.until) {
-    clauses.push('c.timestamp <= @until');
-    params.until = query.until;
-  }
-  for (const facet of FACETS) {
-    const value = query[facet];
-    if (value === undefined || facet === skip) continue;
-    clauses.push(`c.${FACET_COLUMN[facet]} = @${facet}`);
-    params[facet] = value;
-  }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+/** Status order for sorting: what needs attention first. */
+const STATUS_RANK = `CASE status WHEN 'regressed' THEN 0 WHEN 'new' THEN 1 WHEN 'ongoing' THEN 2 ELSE 3 END`;
+
+const SORT_KEY: Record<GroupSort, string> = {
+  title: 'title COLLATE NOCASE',
+  count: 'count',
+  firstSeen: 'first_seen',
+  lastSeen: 'last_seen',
+  status: STATUS_RANK,
+  versions: 'versions',
+  hosts: 'hosts',
+  trend: 'trend',
+};
+
+const NEEDS_AGGREGATES = new Set<GroupSort>(['versions', 'hosts', 'trend']);
+
+/** The first day of the sparkline window, midnight UTC, 29 days before today. */
+export function trendStart(now: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - (TREND_DAYS - 1) * DAY_MS;
 }
 
-/**
- * Groups for the triage view. Without filters the per-group counts kept on insert answer at
- * once; with filters, counts and dates are those of the matching crashes.
- */
-export function listGroups(db: Db, query: GroupQuery = {}): GroupListing {
-  const groups = queryGroups(db, query);
-  return { groups, facets: queryFacets(db, query), crashes: groups.reduce((n, g) => n + g.count, 0) };
-}
-
-export function queryGroups(db: Db, query: GroupQuery = {}): GroupSummary[] {
-  const filtered = Boolean(
-    (query.text && ftsQuery(query.text)) || query.since || query.until || FACETS.some((f) => query[f] !== undefined),
-  );
-  const { where, params } = crashFilter(query);
-  const rows = filtered
-    ? (db
-        .prepare(
-          `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status,
-                  COUNT(*) AS count, MIN(c.timestamp) AS first_seen, MAX(c.timestamp) AS last_seen
-           FROM crashes c JOIN groups g ON g.id = c.group_id ${where}
-           GROUP BY g.id ORDER BY last_seen DESC`,
-        )
-        .all(params) as GroupRow[])
-    : (db
-        .prepare(
-          `SELECT id, title, fingerprint, version, mechanism, frames, status, crash_count AS count, first_seen, last_seen
-           FROM groups WHERE crash_count > 0 ORDER BY last_seen DESC`,
-        )
-        .all() as GroupRow[]);
-  return rows.map(toSummary);
-}
-
-/** Counts of each facet's values among the crashes that match the rest of the query. */
-export function queryFacets(db: Db, query: GroupQuery = {}): Record<Facet, FacetValue[]> {
-  const facets = {} as Record<Facet, FacetValue[]>;
-  for (const facet of FACETS) {
-    // Each facet's counts ignore its own selection, so the other values stay visible to switch to.
-    const other = crashFilter(query, facet);
-    const column = FACET_COLUMN[facet];
-    facets[facet] = db
-      .prepare(
-        `SELECT c.${column} AS value, COUNT(*) AS count FROM crashes c ${other.where}${other.where ? ' AND' : ' WHERE'} c.${column} IS NOT NULL
-         GROUP BY c.${column} ORDER BY count DESC, value LIMIT ${FACET_LIMIT}`,
-      )
-      .all(other.params) as FacetValue[];
+/** The groups whose crashes match the query: all of them, or a sorted window when `page` is given. */
+export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, now = Date.now()): GroupListing {
+  const sort = page?.sort ?? 'lastSeen';
+  const filter = crashFilter(query);
+  const params: Record<string, string | number> = { ...filter.params, recent: new Date(trendStart(now)).toISOString() };
+  const aggregates = NEEDS_AGGREGATES.has(sort);
+  const matched = filter.clauses.length
+    ? `SELECT ${GROUP_COLUMNS}, COUNT(*) AS count, MIN(c.timestamp) AS first_seen, MAX(c.timestamp) AS last_seen
+              ${aggregates ? ', COUNT(DISTINCT c.version) AS versions, COUNT(DISTINCT c.hostname) AS hosts, SUM(c.timestamp >= @recent) AS trend' : ''}
+       FROM crashes c JOIN groups g ON g.id = c.group_id ${where(filter.clauses)} GROUP BY g.id`
+    : sort === 'trend'
+      ? `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, COALESCE(t.trend, 0) AS trend
+         FROM groups g LEFT JOIN (SELECT group_id, COUNT(*) AS trend FROM crashes WHERE timestamp >= @recent GROUP BY group_id) t
+           ON t.group_id = g.id
+         WHERE g.crash_count > 0`
+      : `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, g.version_count AS versions, g.host_count AS hosts
+         FROM groups g WHERE g.crash_count > 0`;
+  let window = '';
+  if (page) {
+    window = 'LIMIT @limit OFFSET @offset';
+    params.limit = page.limit;
+    params.offset = page.offset;
   }
-  return facets;
-}
-
-const DAY_MS = 86_400_000;
-const DETAIL_SAMPLE = 20_000;
-
-export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDetail {
-  const row = db
-    .prepare(
-      `SELECT id, title, fingerprint, version, mechanism, frames, status, crash_count AS count, first_seen, last_seen FROM groups WHERE id = ?`,
-    )
-    .get(groupId) as GroupRow | undefined;
-  if (!row) throw new Error(`no group with id ${groupId}`);
-  const attributes: Record<string, Map<string, number>> = {};
   const rows = db
-    .prepare('SELECT attributes FROM crashes WHERE group_id = ? ORDER BY timestamp DESC LIMIT ?')
-    .all(groupId, DETAIL_SAMPLE) as Array<{
-    attributes: string;
-  }>;
-  for (const r of rows) {
-    for (const [key, value] of Object.entries(JSON.parse(r.attributes) as Record<string, string>)) {
-      const counts = (attributes[key] ??= new Map());
-      counts.set(value, (counts.get(value) ?? 0) + 1);
-    }
+    .prepare(
+      `WITH matched AS (${matched})
+       SELECT *, COUNT(*) OVER () AS total, SUM(count) OVER () AS crashes FROM matched
+       ORDER BY ${SORT_KEY[sort]} ${page?.desc === false ? 'ASC' : 'DESC'}, id ${window}`,
+    )
+    .all(params) as Array<GroupRow & { total: number; crashes: number }>;
+  let total = rows[0]?.total ?? 0;
+  let crashes = rows[0]?.crashes ?? 0;
+  if (rows.length === 0 && page && page.offset > 0) {
+    // A window past the end says nothing of the whole; count it apart.
+    const whole = db.prepare(`WITH matched AS (${matched}) SELECT COUNT(*) AS total, SUM(count) AS crashes FROM matched`).get(params) as {
+      total: number;
+      crashes: number | null;
+    };
+    total = whole.total;
+    crashes = whole.crashes ?? 0;
   }
-  const first = db.prepare('SELECT analysis FROM crashes WHERE group_id = ? ORDER BY timestamp, id LIMIT 1').get(groupId) as
-    { analysis: string } | undefined;
-  const crash = first ? (JSON.parse(first.analysis) as Crash) : null;
-  const thread = crash?.threads.find((t) => t.crashed) ?? crash?.threads[0];
-  const start = new Date(Math.floor(now / DAY_MS) * DAY_MS - 29 * DAY_MS);
-  const perDay = new Map(
-    (
-      db
-        .prepare(
-          'SELECT substr(timestamp, 1, 10) AS day, COUNT(*) AS count FROM crashes WHERE group_id = ? AND timestamp >= ? GROUP BY day',
-        )
-        .all(groupId, start.toISOString()) as Array<{ day: string; count: number }>
-    ).map((d) => [d.day, d.count]),
-  );
-  const daily = Array.from({ length: 30 }, (_, i) => {
-    const day = new Date(start.getTime() + i * DAY_MS).toISOString().slice(0, 10);
-    return { day, count: perDay.get(day) ?? 0 };
-  });
-  return {
-    group: toSummary(row),
-    attributes: Object.fromEntries(
-      Object.entries(attributes).map(([key, counts]) => [
-        key,
-        [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
-      ]),
-    ),
-    representative: crash && thread ? { crashId: crash.id, frames: thread.frames } : null,
-    daily,
+  return { groups: summarize(db, rows, filter, now), total, crashes };
+}
+
+/** Turns group rows into summaries with their versions, hosts and last 30 days, among the crashes that match. */
+export function summarize(db: Db, rows: GroupRow[], filter: CrashFilter, now = Date.now()): GroupSummary[] {
+  if (rows.length === 0) return [];
+  const params = { ...filter.params, ids: JSON.stringify(rows.map((r) => r.id)), start: new Date(trendStart(now)).toISOString() };
+  const inPage = ['c.group_id IN (SELECT value FROM json_each(@ids))', ...filter.clauses];
+  const spread = (column: string) => {
+    const byGroup = new Map<number, FacetValue[]>();
+    const values = db
+      .prepare(
+        `SELECT c.group_id AS id, c.${column} AS value, COUNT(*) AS count FROM crashes c
+         ${where([...inPage, `c.${column} IS NOT NULL`])} GROUP BY c.group_id, c.${column} ORDER BY count DESC, value`,
+      )
+      .all(params) as Array<FacetValue & { id: number }>;
+    for (const v of values) {
+      const list = byGroup.get(v.id) ?? [];
+      list.push({ value: v.value, count: v.count });
+      byGroup.set(v.id, list);
+    }
+    return byGroup;
   };
+  const versions = spread('version');
+  const hosts = spread('hostname');
+  const daily = new Map<number, number[]>();
+  const start = trendStart(now);
+  const days = db
+    .prepare(
+      `SELECT c.group_id AS id, substr(c.timestamp, 1, 10) AS day, COUNT(*) AS count FROM crashes c
+       ${where([...inPage, 'c.timestamp >= @start'])} GROUP BY c.group_id, day`,
+    )
+    .all(params) as Array<{ id: number; day: string; count: number }>;
+  for (const d of days) {
+    const index = Math.round((Date.parse(`${d.day}T00:00:00Z`) - start) / DAY_MS);
+    if (index < 0 || index >= TREND_DAYS) continue;
+    const counts = daily.get(d.id) ?? new Array<number>(TREND_DAYS).fill(0);
+    counts[index] = (counts[index] ?? 0) + d.count;
+    daily.set(d.id, counts);
+  }
+  return rows.map((r) => {
+    const v = versions.get(r.id) ?? [];
+    const h = hosts.get(r.id) ?? [];
+    return {
+      id: r.id,
+      title: r.title,
+      fingerprint: r.fingerprint,
+      version: r.version,
+      mechanism: r.mechanism,
+      frames: JSON.parse(r.frames) as string[],
+      count: r.count,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      status: r.status,
+      versions: v.slice(0, TOP_VALUES),
+      versionCount: v.length,
+      hosts: h.slice(0, TOP_VALUES),
+      hostCount: h.length,
+      daily: daily.get(r.id) ?? new Array<number>(TREND_DAYS).fill(0),
+    };
+  });
 }

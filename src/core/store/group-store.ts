@@ -1,6 +1,6 @@
 import type { Fingerprint } from '../fingerprint/fingerprint';
-import type { CrashEvent, GroupListing, GroupQuery, GroupStatus } from '../../shared/model';
-import { listGroups } from './group-queries';
+import type { CrashEvent, GroupListing, GroupPage, GroupQuery, GroupStatus } from '../../shared/model';
+import { queryGroups } from './group-queries';
 import type { Db } from './database';
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
@@ -43,6 +43,17 @@ export class GroupStore {
     if (previous?.group_id === groupId) return;
     this.db.prepare('UPDATE crashes SET group_id = ? WHERE id = ?').run(groupId, crashId);
     if (previous?.group_id != null) this.refreshStats(previous.group_id);
+    // A value counts as new to the group when no other crash of the group has it (indexes on (group_id, value)).
+    this.db
+      .prepare(
+        `UPDATE groups SET
+           version_count = version_count + (SELECT c.version IS NOT NULL AND NOT EXISTS
+             (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.version = c.version AND o.id != c.id) FROM crashes c WHERE c.id = @crash),
+           host_count = host_count + (SELECT c.hostname IS NOT NULL AND NOT EXISTS
+             (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.hostname = c.hostname AND o.id != c.id) FROM crashes c WHERE c.id = @crash)
+         WHERE id = @group`,
+      )
+      .run({ group: groupId, crash: crashId });
     this.db
       .prepare(
         `UPDATE groups SET crash_count = crash_count + 1,
@@ -94,7 +105,9 @@ export class GroupStore {
       .prepare(
         `UPDATE groups SET crash_count = (SELECT COUNT(*) FROM crashes WHERE group_id = @id),
            first_seen = (SELECT MIN(timestamp) FROM crashes WHERE group_id = @id),
-           last_seen = (SELECT MAX(timestamp) FROM crashes WHERE group_id = @id)
+           last_seen = (SELECT MAX(timestamp) FROM crashes WHERE group_id = @id),
+           version_count = (SELECT COUNT(DISTINCT version) FROM crashes WHERE group_id = @id),
+           host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes WHERE group_id = @id)
          WHERE id = @id`,
       )
       .run({ id: groupId });
@@ -106,8 +119,16 @@ export class GroupStore {
     if (changed.changes === 0) throw new Error(`no group with id ${groupId}`);
   }
 
-  list(query: GroupQuery = {}): GroupListing {
-    return listGroups(this.db, query);
+  list(query: GroupQuery = {}, page?: GroupPage): GroupListing {
+    return queryGroups(this.db, query, page);
+  }
+
+  /** The group a crash is in and the fingerprint that put it there. */
+  groupOf(crashId: string): { groupId: number | null; fingerprint: string | null } {
+    const row = this.db.prepare('SELECT group_id, fingerprint FROM crashes WHERE id = ?').get(crashId) as
+      { group_id: number | null; fingerprint: string | null } | undefined;
+    if (!row) throw new Error(`no crash with id ${crashId}`);
+    return { groupId: row.group_id, fingerprint: row.fingerprint };
   }
 
   /** Every crash, or those of one group. */

@@ -12,7 +12,7 @@ const FACET_LABEL: Record<Facet, string> = { executable: 'Executable', version: 
 
 /** Full-text search, a time range and facets with their counts. */
 export function GroupFilters() {
-  const { query, facets, setQuery, matching, groups } = useGroupsStore();
+  const { query, facets, setQuery, matching, total } = useGroupsStore();
   const [text, setText] = useState(query.text ?? '');
   const [range, setRange] = useState<number | null>(null);
 
@@ -63,7 +63,7 @@ export function GroupFilters() {
         </select>
       ))}
       <span className="muted" role="status" aria-label="Matching">
-        {groups.length} groups · {matching} crashes
+        {total} groups · {matching} crashes
       </span>
     </div>
   );

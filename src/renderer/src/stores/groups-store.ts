@@ -1,23 +1,38 @@
 import { create } from 'zustand';
 import type {
   CrashEvent,
-  Facet,
-  FacetValue,
+  FacetCounts,
   GroupDetail,
   GroupQuery,
+  GroupSort,
   GroupStatus,
   GroupSummary,
   ImportProgressEvent,
   ImportReport,
+  StackDiff,
 } from '../../../shared/model';
 import { api } from '../api';
 
+/** Rows asked for at a time; the table asks for more as it scrolls towards them. */
+export const PAGE_SIZE = 200;
+const MAX_PAGE = 5_000;
+
 interface GroupsState {
+  /** The first rows of the sorted groups, as far as they were loaded. */
   groups: GroupSummary[];
-  facets: Partial<Record<Facet, FacetValue[]>>;
+  /** How many groups match, loaded or not. */
+  total: number;
+  facets: Partial<FacetCounts>;
   query: GroupQuery;
+  sort: { id: GroupSort; desc: boolean };
   matching: number;
   setQuery(change: Partial<GroupQuery>): void;
+  setSort(id: GroupSort, desc: boolean): void;
+  /** Loads rows up to `index` unless they are loaded or on their way. */
+  loadThrough(index: number): Promise<void>;
+  diff: StackDiff | null;
+  showDiff(crashId: string): Promise<void>;
+  closeDiff(): void;
   selectedGroupId: number | null;
   events: CrashEvent[];
   detail: GroupDetail | null;
@@ -45,16 +60,52 @@ async function attempt(set: (state: { error: string }) => void, action: () => Pr
   }
 }
 
+/**
+ * Each listing request gets a number; a response to anything but the latest is dropped, so a
+ * slow answer to an old query never overwrites a newer one.
+ */
+let generation = 0;
+let loading: Promise<void> | null = null;
+
 export const useGroupsStore = create<GroupsState>((set, get) => ({
   groups: [],
+  total: 0,
   facets: {},
   query: {},
+  sort: { id: 'lastSeen', desc: true },
   matching: 0,
   setQuery(change) {
     const query = { ...get().query, ...change };
     for (const key of Object.keys(query) as Array<keyof GroupQuery>) if (!query[key]) delete query[key];
-    set({ query });
+    set({ query, groups: [], total: 0 });
     void get().refresh();
+  },
+  setSort(id, desc) {
+    set({ sort: { id, desc }, groups: [] });
+    void get().refresh();
+  },
+  async loadThrough(index) {
+    const { groups, total, query, sort } = get();
+    if (loading || groups.length >= total || index < groups.length) return;
+    const mine = generation;
+    const limit = Math.min(MAX_PAGE, Math.max(PAGE_SIZE, index - groups.length + PAGE_SIZE));
+    loading = api
+      .listGroups(query, { sort: sort.id, desc: sort.desc, offset: groups.length, limit })
+      .then((listing) => {
+        if (mine === generation) set({ groups: [...get().groups, ...listing.groups], total: listing.total });
+      })
+      .catch((error: unknown) => set({ error: message(error) }))
+      .finally(() => {
+        loading = null;
+      });
+    await loading;
+  },
+  diff: null,
+  async showDiff(crashId) {
+    await attempt(set, async () => set({ diff: await api.diffWithGroup(crashId) }));
+  },
+  closeDiff() {
+    set({ diff: null });
   },
   selectedGroupId: null,
   events: [],
@@ -63,15 +114,28 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   lastImport: null,
   error: null,
   async refresh() {
+    const mine = ++generation;
+    const { query, sort, groups } = get();
+    // Reload as many rows as are loaded now, so an action does not scroll the table back to the top.
+    const limit = Math.min(MAX_PAGE, Math.max(PAGE_SIZE, groups.length));
+    const failed = (error: unknown) => {
+      if (mine === generation) set({ error: message(error) });
+    };
+    // Rows are asked for first and the table waits only for them; the facets follow.
+    const rows = api.listGroups(query, { sort: sort.id, desc: sort.desc, offset: 0, limit });
+    const facets = api.listFacets(query).then((counts) => {
+      if (mine === generation) set({ facets: counts });
+    }, failed);
     try {
-      const listing = await api.listGroups(get().query);
-      set({ groups: listing.groups, facets: listing.facets, matching: listing.crashes, error: null });
+      const listing = await rows;
+      if (mine === generation) set({ groups: listing.groups, total: listing.total, matching: listing.crashes, error: null });
     } catch (error) {
-      set({ error: message(error) });
+      failed(error);
     }
+    await facets;
   },
   async selectGroup(id) {
-    set({ selectedGroupId: id, events: [], detail: null });
+    set({ selectedGroupId: id, events: [], detail: null, diff: null });
     try {
       const [events, detail] = await Promise.all([api.listGroupEvents(id), api.getGroupDetail(id)]);
       set({ events, detail });

@@ -1,0 +1,59 @@
+import type { Crash, FacetValue, GroupDetail } from '../../shared/model';
+import type { Db } from './database';
+import { summarize, trendStart, TREND_DAYS, type GroupRow } from './group-queries';
+
+const DAY_MS = 86_400_000;
+/** Attribute spreads are read from a group's newest crashes, so a huge group stays quick to open. */
+const DETAIL_SAMPLE = 20_000;
+
+function attributeSpread(db: Db, groupId: number): Record<string, FacetValue[]> {
+  const attributes: Record<string, Map<string, number>> = {};
+  const rows = db
+    .prepare('SELECT attributes FROM crashes WHERE group_id = ? ORDER BY timestamp DESC LIMIT ?')
+    .all(groupId, DETAIL_SAMPLE) as Array<{
+    attributes: string;
+  }>;
+  for (const r of rows) {
+    for (const [key, value] of Object.entries(JSON.parse(r.attributes) as Record<string, string>)) {
+      const counts = (attributes[key] ??= new Map());
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(attributes).map(([key, counts]) => [
+      key,
+      [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+    ]),
+  );
+}
+
+/** The crash that stands for a group: its first. */
+export function representativeCrash(db: Db, groupId: number): Crash | null {
+  const first = db.prepare('SELECT analysis FROM crashes WHERE group_id = ? ORDER BY timestamp, id LIMIT 1').get(groupId) as
+    { analysis: string } | undefined;
+  return first ? (JSON.parse(first.analysis) as Crash) : null;
+}
+
+export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDetail {
+  const row = db
+    .prepare(
+      `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status, g.crash_count AS count, g.first_seen, g.last_seen
+       FROM groups g WHERE id = ?`,
+    )
+    .get(groupId) as GroupRow | undefined;
+  if (!row) throw new Error(`no group with id ${groupId}`);
+  const [group] = summarize(db, [row], { clauses: [], params: {} }, now);
+  if (!group) throw new Error(`no group with id ${groupId}`);
+  const crash = representativeCrash(db, groupId);
+  const thread = crash?.threads.find((t) => t.crashed) ?? crash?.threads[0];
+  const start = trendStart(now);
+  return {
+    group,
+    attributes: attributeSpread(db, groupId),
+    representative: crash && thread ? { crashId: crash.id, frames: thread.frames } : null,
+    daily: Array.from({ length: TREND_DAYS }, (_, i) => ({
+      day: new Date(start + i * DAY_MS).toISOString().slice(0, 10),
+      count: group.daily[i] ?? 0,
+    })),
+  };
+}

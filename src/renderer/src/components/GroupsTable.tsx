@@ -1,0 +1,162 @@
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import { GROUP_SORTS, type FacetValue, type GroupSort, type GroupStatus, type GroupSummary } from '../../../shared/model';
+import { PAGE_SIZE, useGroupsStore } from '../stores/groups-store';
+import { Sparkline } from './Sparkline';
+
+const STATUSES: GroupStatus[] = ['new', 'ongoing', 'resolved', 'regressed'];
+const ROW_HEIGHT = 30;
+/** Rows before the end of what is loaded at which the next page is asked for. */
+const PREFETCH = PAGE_SIZE / 2;
+const column = createColumnHelper<GroupSummary>();
+const date = (iso: string): string => new Date(iso).toLocaleString();
+
+function StatusSelect({ group }: { group: GroupSummary }) {
+  const setStatus = useGroupsStore((s) => s.setStatus);
+  return (
+    <select
+      aria-label={`Status of group ${group.id}`}
+      value={group.status}
+      onClick={(e) => e.stopPropagation()}
+      onChange={(e) => void setStatus(group.id, e.target.value as GroupStatus)}
+    >
+      {STATUSES.map((s) => (
+        <option key={s} value={s}>
+          {s}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The most common values, and how many others there are. */
+function Spread({ values, count }: { values: FacetValue[]; count: number }) {
+  if (count === 0) return <span className="muted">—</span>;
+  const rest = count - values.length;
+  return (
+    <span title={values.map((v) => `${v.value}: ${v.count}`).join('\n')}>
+      {values.map((v) => v.value).join(', ')}
+      {rest > 0 && <span className="muted"> +{rest}</span>}
+    </span>
+  );
+}
+
+// Column ids are the server's sort keys: sorting happens in SQLite over every matching group, not over the loaded rows.
+const columns = [
+  column.accessor('title', { id: 'title', header: 'Group', size: 340, sortDescFirst: false }),
+  column.accessor('count', { id: 'count', header: 'Crashes', size: 80 }),
+  column.accessor('versionCount', {
+    id: 'versions',
+    header: 'Versions',
+    size: 150,
+    cell: (c) => <Spread values={c.row.original.versions} count={c.getValue()} />,
+  }),
+  column.accessor('hostCount', {
+    id: 'hosts',
+    header: 'Hosts',
+    size: 150,
+    cell: (c) => <Spread values={c.row.original.hosts} count={c.getValue()} />,
+  }),
+  column.accessor('daily', {
+    id: 'trend',
+    header: 'Last 30 days',
+    size: 110,
+    cell: (c) => <Sparkline counts={c.getValue()} width={90} height={18} />,
+  }),
+  column.accessor('firstSeen', { id: 'firstSeen', header: 'First seen', cell: (c) => date(c.getValue()), size: 160 }),
+  column.accessor('lastSeen', { id: 'lastSeen', header: 'Last seen', cell: (c) => date(c.getValue()), size: 160 }),
+  column.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusSelect group={c.row.original} />, size: 110 }),
+];
+
+const isSort = (id: string): id is GroupSort => (GROUP_SORTS as readonly string[]).includes(id);
+
+/** The triage table: every matching group, sorted by the database, loaded and rendered only where it is seen. */
+export function GroupsTable() {
+  const { groups, total, sort, setSort, loadThrough, selectGroup, selectedGroupId } = useGroupsStore();
+  const scroller = useRef<HTMLDivElement>(null);
+  const sorting: SortingState = [{ id: sort.id, desc: sort.desc }];
+
+  const table = useReactTable({
+    data: groups,
+    columns,
+    state: { sorting },
+    manualSorting: true,
+    // Numbers and dates biggest or newest first; the title A→Z first.
+    sortDescFirst: true,
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      const first = next[0];
+      if (first && isSort(first.id)) setSort(first.id, first.desc);
+      else setSort(sort.id, !sort.desc);
+    },
+    getCoreRowModel: getCoreRowModel(),
+  });
+  const rows = table.getRowModel().rows;
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastVisible = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (lastVisible >= groups.length - PREFETCH) void loadThrough(lastVisible + PREFETCH);
+  }, [lastVisible, groups.length, loadThrough]);
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+
+  return (
+    <div className="groups-table" ref={scroller}>
+      <table aria-label="Crash groups" aria-rowcount={total + 1}>
+        <thead>
+          {table.getHeaderGroups().map((hg) => (
+            <tr key={hg.id}>
+              {hg.headers.map((h) => (
+                <th
+                  key={h.id}
+                  style={{ width: h.getSize() }}
+                  aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : 'none'}
+                >
+                  <button onClick={h.column.getToggleSortingHandler()}>
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                    {{ asc: ' ▲', desc: ' ▼' }[h.column.getIsSorted() as string] ?? ''}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {padTop > 0 && <tr style={{ height: padTop }} aria-hidden />}
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) {
+              return (
+                <tr key={`loading-${item.index}`} style={{ height: ROW_HEIGHT }} className="loading-row" aria-hidden>
+                  <td colSpan={columns.length}>…</td>
+                </tr>
+              );
+            }
+            return (
+              <tr
+                key={row.id}
+                style={{ height: ROW_HEIGHT }}
+                aria-rowindex={item.index + 2}
+                aria-selected={row.original.id === selectedGroupId}
+                onClick={() => void selectGroup(row.original.id)}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+                ))}
+              </tr>
+            );
+          })}
+          {padBottom > 0 && <tr style={{ height: padBottom }} aria-hidden />}
+        </tbody>
+      </table>
+      {total === 0 && <p className="empty">No crash groups yet: import a folder of cores.</p>}
+    </div>
+  );
+}

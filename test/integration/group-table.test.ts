@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CrashStore } from '../../src/core/store/crash-store';
+import { openDatabase, SCHEMA_VERSION, type Db } from '../../src/core/store/database';
+import { GroupStore } from '../../src/core/store/group-store';
+import { queryGroups, trendStart } from '../../src/core/store/group-queries';
+import { indexCrash } from '../../src/core/store/search-index';
+import type { GroupPage } from '../../src/shared/model';
+import { syntheticCrash } from '../fixtures/synthetic-crashes';
+
+const GROUPS = 4;
+const CRASHES = 60;
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+let db: Db;
+let groups: GroupStore;
+
+function fill(target: Db): GroupStore {
+  const crashes = new CrashStore(target);
+  const store = new GroupStore(target);
+  for (let i = 0; i < CRASHES; i++) {
+    const { crash, fp } = syntheticCrash(i, GROUPS, NOW);
+    crashes.save(crash, NOW);
+    store.assign(crash.id, fp, crash.timestamp);
+    indexCrash(target, crash, fp.title);
+  }
+  return store;
+}
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  groups = fill(db);
+});
+
+const page = (change: Partial<GroupPage> = {}): GroupPage => ({ sort: 'lastSeen', desc: true, offset: 0, limit: 100, ...change });
+const titles = (p: Partial<GroupPage>) => queryGroups(db, {}, page(p), NOW).groups.map((g) => g.title);
+
+describe('the triage table’s groups query', () => {
+  it('returns one window of the groups with the totals of all of them', () => {
+    const first = queryGroups(db, {}, page({ limit: 3 }), NOW);
+    expect(first.groups).toHaveLength(3);
+    expect(first.total).toBe(GROUPS);
+    expect(first.crashes).toBe(CRASHES);
+    const rest = queryGroups(db, {}, page({ offset: 3, limit: 3 }), NOW);
+    expect(rest.groups).toHaveLength(1);
+    expect(new Set([...first.groups, ...rest.groups].map((g) => g.id)).size).toBe(GROUPS);
+  });
+
+  it('still counts the groups when the window starts past the end', () => {
+    const past = queryGroups(db, {}, page({ offset: 50 }), NOW);
+    expect(past).toEqual({ groups: [], total: GROUPS, crashes: CRASHES });
+  });
+
+  it('sorts by title both ways, ties broken by id so windows never overlap', () => {
+    const ascending = titles({ sort: 'title', desc: false });
+    expect(ascending).toEqual([...ascending].sort((a, b) => a.localeCompare(b)));
+    expect(titles({ sort: 'title', desc: true })).toEqual([...ascending].reverse());
+  });
+
+  it('names each group’s most common versions and hosts and counts the distinct ones', () => {
+    const [group] = queryGroups(db, {}, page({ limit: 1 }), NOW).groups;
+    expect(group?.versionCount).toBe(3);
+    expect(group?.versions.map((v) => v.value).sort()).toEqual(
+      ['1.0.0', '1.0.1', '1.0.2'].map((v) => v.replace('1.0', `1.${(group?.id ?? 1) - 1}`)),
+    );
+    expect(group?.versions.reduce((n, v) => n + v.count, 0)).toBe(CRASHES / GROUPS);
+    expect(group?.hostCount).toBe(CRASHES / GROUPS);
+    expect(group?.hosts).toHaveLength(3);
+  });
+
+  it('counts each group’s crashes per day over the last 30 days', () => {
+    const start = trendStart(NOW);
+    for (const group of queryGroups(db, {}, undefined, NOW).groups) {
+      const recent = Array.from({ length: CRASHES }, (_, i) => syntheticCrash(i, GROUPS, NOW).crash).filter(
+        (c, i) => i % GROUPS === group.id - 1 && Date.parse(c.timestamp) >= start,
+      ).length;
+      expect(group.daily).toHaveLength(30);
+      expect(group.daily.reduce((n, d) => n + d, 0)).toBe(recent);
+    }
+  });
+
+  it('keeps the distinct version and host counts right through a merge and a move-out', () => {
+    const [a, b] = queryGroups(db, {}, page({ sort: 'title', desc: false }), NOW).groups;
+    if (!a || !b) throw new Error('expected groups');
+    groups.merge(a.id, b.id);
+    const [top] = queryGroups(db, {}, page({ sort: 'versions' }), NOW).groups;
+    expect(top).toMatchObject({ id: b.id, versionCount: 6, hostCount: 30, count: 30 });
+    const [crash] = groups.events(b.id);
+    const split = groups.moveToNewGroup(crash?.id ?? '');
+    const after = queryGroups(db, {}, undefined, NOW).groups;
+    expect(after.find((g) => g.id === split)).toMatchObject({ versionCount: 1, hostCount: 1, count: 1 });
+    expect(after.find((g) => g.id === b.id)).toMatchObject({ versionCount: 6, hostCount: 29, count: 29 });
+  });
+
+  it('describes a filtered query by its matching crashes only', () => {
+    const listing = queryGroups(db, { hostname: 'host-5' }, page({ sort: 'hosts' }), NOW);
+    expect(listing.total).toBe(1);
+    expect(listing.groups[0]).toMatchObject({ count: 1, hostCount: 1, hosts: [{ value: 'host-5', count: 1 }], versionCount: 1 });
+  });
+
+  it('sorts by the last 30 days with or without a filter', () => {
+    const [a, b] = queryGroups(db, {}, page({ sort: 'title', desc: false }), NOW).groups;
+    if (!a || !b) throw new Error('expected groups');
+    groups.merge(a.id, b.id);
+    for (const query of [{}, { since: '2000-01-01T00:00:00Z' }]) {
+      const listed = queryGroups(db, query, page({ sort: 'trend' }), NOW).groups;
+      const counts = listed.map((g) => g.daily.reduce((n, d) => n + d, 0));
+      expect(listed[0]?.id).toBe(b.id);
+      expect(counts).toEqual([...counts].sort((x, y) => y - x));
+    }
+  });
+
+  it('fills in the distinct counts when it upgrades a database written before they were kept', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'crashwb-migrate-')), 'wb.db');
+    const old = openDatabase(path);
+    fill(old);
+    old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host;
+              ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; PRAGMA user_version = ${SCHEMA_VERSION - 1};`);
+    old.close();
+    const upgraded = openDatabase(path);
+    const listed = queryGroups(upgraded, {}, page(), NOW).groups;
+    upgraded.close();
+    expect(listed).toHaveLength(GROUPS);
+    for (const g of listed) expect(g).toMatchObject({ versionCount: 3, hostCount: CRASHES / GROUPS });
+  });
+});
