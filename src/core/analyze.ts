@@ -98,6 +98,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     pid: core.pid,
     commandLine: core.commandLine,
     executable: core.executablePath ?? files.executable,
+    loaded: { executable: files.executable, debugDirs },
     executableBuildId: files.executableBuildId,
     crashingThreadId: core.crashingThreadId,
     threads: orderThreads(result.threads),

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
 import type {
+  ConsoleInfo,
+  ConsoleSize,
   Crash,
   CrashEvent,
   CrashSummary,
@@ -30,6 +32,7 @@ import { indexCrash } from './store/search-index';
 import { groupDetail, representativeCrash } from './store/group-detail';
 import { queryFacets } from './store/crash-filter';
 import { diffStacks } from './compare/stack-diff';
+import { Consoles } from './consoles';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import { findCores } from './jobs/find-cores';
 import { runPool } from './jobs/pool';
@@ -59,6 +62,7 @@ export class Workbench implements WorkbenchApi {
   readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly imports = new Map<string, AbortController>();
+  private readonly consoles = new Consoles((event) => this.emit(event));
 
   constructor(private readonly options: WorkbenchOptions) {
     this.db = openDatabase(options.databasePath);
@@ -242,6 +246,26 @@ export class Workbench implements WorkbenchApi {
     return { regrouped: stale.length, groupsRemoved: this.groups.dropEmptyGroups() };
   }
 
+  async openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo> {
+    return this.consoles.open(await this.getCrash(crashId), size);
+  }
+
+  async writeConsole(sessionId: string, data: string): Promise<void> {
+    this.consoles.write(sessionId, data);
+  }
+
+  async resizeConsole(sessionId: string, size: ConsoleSize): Promise<void> {
+    this.consoles.resize(sessionId, size);
+  }
+
+  async selectFrame(sessionId: string, thread: number, frame: number): Promise<void> {
+    await this.consoles.select(sessionId, thread, frame);
+  }
+
+  async closeConsole(sessionId: string): Promise<void> {
+    this.consoles.close(sessionId);
+  }
+
   async getCrash(id: string): Promise<Crash> {
     const crash = this.store.get(id);
     if (!crash) throw new Error(`no crash with id ${id} in ${this.options.databasePath}`);
@@ -273,6 +297,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   close(): void {
+    this.consoles.closeAll();
     this.listeners.clear();
     this.db.close();
   }

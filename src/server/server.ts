@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientMessageSchema, parseCall, type ServerMessage } from '../shared/api';
+import type { ConsoleInfo } from '../shared/model';
 import { Workbench } from '../core/workbench';
 import { serveStatic } from './static-files';
 
@@ -154,8 +155,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const send = (message: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const unsubscribe = workbench.onEvent((event) => send({ kind: 'event', event }));
-    ws.on('close', unsubscribe);
+    // A console belongs to the page that opened it: only that page sees its output, and its
+    // debugger stops when the page goes away.
+    const consoles = new Set<string>();
+    const unsubscribe = workbench.onEvent((event) => {
+      if ('sessionId' in event && !consoles.has(event.sessionId)) return;
+      if (event.type === 'console-closed') consoles.delete(event.sessionId);
+      send({ kind: 'event', event });
+    });
+    ws.on('close', () => {
+      unsubscribe();
+      for (const id of consoles) void workbench.closeConsole(id);
+    });
     ws.on('message', (data) => {
       let id = 0;
       void (async () => {
@@ -164,7 +175,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         id = parsed.data.id;
         const call = parseCall(parsed.data.method, parsed.data.params);
         const method = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
+        if (
+          call.method === 'writeConsole' ||
+          call.method === 'resizeConsole' ||
+          call.method === 'selectFrame' ||
+          call.method === 'closeConsole'
+        ) {
+          if (!consoles.has(call.args[0] as string)) throw new Error('that console was not opened by this page');
+        }
         const value = await method.apply(workbench, call.args);
+        if (call.method === 'openConsole') consoles.add((value as ConsoleInfo).sessionId);
         send({ kind: 'result', id, ok: true, value });
       })().catch((error: unknown) =>
         send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type {
   Crash,
   CrashEvent,
+  ConsoleInfo,
+  ConsoleSize,
   CrashSummary,
   DirectoryListing,
   GroupStatus,
@@ -46,6 +48,13 @@ export interface WorkbenchApi {
   mergeGroups(sourceId: number, targetId: number): Promise<void>;
   /** Moves a crash into a new group of its own; the move survives regrouping. Returns the new group's id. */
   moveCrashToNewGroup(crashId: string): Promise<number>;
+  /** Starts a debugger on the crash's core with a console; its output and selection arrive as events. */
+  openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo>;
+  writeConsole(sessionId: string, data: string): Promise<void>;
+  resizeConsole(sessionId: string, size: ConsoleSize): Promise<void>;
+  /** Makes a thread (the debugger's number) and frame level the console's selection. */
+  selectFrame(sessionId: string, thread: number, frame: number): Promise<void>;
+  closeConsole(sessionId: string): Promise<void>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
 }
 
@@ -106,6 +115,9 @@ export const groupPageSchema = z
   })
   .strict();
 
+const sessionId = z.string().uuid();
+const consoleSize = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict();
+
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
@@ -126,6 +138,12 @@ export const methodParams = {
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),
   listFacets: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   diffWithGroup: z.tuple([crashId]),
+  openConsole: z.tuple([crashId, consoleSize]),
+  // A paste is one message; 64 KiB is more than any command line.
+  writeConsole: z.tuple([sessionId, z.string().max(65_536)]),
+  resizeConsole: z.tuple([sessionId, consoleSize]),
+  selectFrame: z.tuple([sessionId, z.number().int().positive().max(1_000_000), z.number().int().nonnegative().max(100_000)]),
+  closeConsole: z.tuple([sessionId]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),

@@ -97,6 +97,11 @@ export interface CrashAnalysis {
    * core itself says (signal, threads, registers), so nothing is lost.
    */
   analysisError: string | null;
+  /**
+   * The files the debugger was given, so a live session can load the same ones. Absent in
+   * crashes stored before it was kept.
+   */
+  loaded?: { executable: string | null; debugDirs: string[] };
 }
 
 /** A stored crash: its identity is the sha256 of the core, so the same core is one crash. */
@@ -294,4 +299,39 @@ export interface ImportProgressEvent {
   failed: Array<{ path: string; error: string }>;
 }
 
-export type WorkbenchEvent = ProgressEvent | ImportProgressEvent;
+/** A live debugger console on one crash, as the views know it. */
+export interface ConsoleInfo {
+  sessionId: string;
+  crashId: string;
+  debugger: DebuggerKind;
+}
+
+export interface ConsoleSize {
+  cols: number;
+  rows: number;
+}
+
+/** Terminal bytes from a console, escape sequences included. */
+export interface ConsoleOutputEvent {
+  type: 'console-output';
+  sessionId: string;
+  data: string;
+}
+
+/** The debugger's selection moved (`thread` is the debugger's thread number, `frame` the level). */
+export interface ConsoleSelectionEvent {
+  type: 'console-selection';
+  sessionId: string;
+  thread: number;
+  frame: number;
+}
+
+export interface ConsoleClosedEvent {
+  type: 'console-closed';
+  sessionId: string;
+  reason: string;
+}
+
+export type ConsoleEvent = ConsoleOutputEvent | ConsoleSelectionEvent | ConsoleClosedEvent;
+
+export type WorkbenchEvent = ProgressEvent | ImportProgressEvent | ConsoleEvent;

@@ -36,6 +36,13 @@ function call(ws: WebSocket, id: number, method: string, params: unknown[]): Pro
   });
 }
 
+/** The value of a call that must succeed. */
+async function value<T>(ws: WebSocket, id: number, method: string, params: unknown[]): Promise<T> {
+  const message = await call(ws, id, method, params);
+  if (message.kind !== 'result' || !message.ok) throw new Error(`${method} failed: ${JSON.stringify(message)}`);
+  return message.value as T;
+}
+
 describe('crashwb serve', () => {
   it('listens on loopback only and prints a URL with the token', () => {
     expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[0-9a-f]{48}$`));
@@ -78,5 +85,43 @@ describe('crashwb serve', () => {
     expect(await call(ws, 3, 'close', [])).toMatchObject({ ok: false, error: expect.stringMatching(/unknown method/) });
     ws.send('not json');
     ws.close();
+  });
+
+  it('keeps a console to the page that opened it, and stops its debugger when the page goes', async () => {
+    const owner = await connect(`?token=${server.token}`);
+    const other = await connect(`?token=${server.token}`);
+    const seen = { owner: '', other: '' };
+    owner.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as ServerMessage;
+      if (m.kind === 'event' && m.event.type === 'console-output') seen.owner += m.event.data;
+    });
+    other.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as ServerMessage;
+      if (m.kind === 'event' && m.event.type.startsWith('console-')) seen.other += JSON.stringify(m.event);
+    });
+    const crash = await value<{ id: string }>(owner, 1, 'openCore', [{ path: fixtures.nullDeref.core }]);
+    const { sessionId } = await value<{ sessionId: string }>(owner, 2, 'openConsole', [crash.id, { cols: 80, rows: 24 }]);
+    await expect.poll(() => seen.owner, { timeout: 20_000 }).toMatch(/\(gdb\) $/);
+    expect(await call(other, 3, 'writeConsole', [sessionId, 'info registers\r'])).toMatchObject({
+      ok: false,
+      error: 'that console was not opened by this page',
+    });
+    expect(await call(owner, 4, 'writeConsole', [sessionId, 'x'.repeat(70_000)])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/invalid arguments for writeConsole/),
+    });
+    owner.close();
+    await expect
+      .poll(
+        () =>
+          server.workbench.writeConsole(sessionId, 'bt\r').then(
+            () => 'open',
+            (error: Error) => error.message,
+          ),
+        { timeout: 10_000 },
+      )
+      .toMatch(/no console .* is open/);
+    expect(seen.other).toBe('');
+    other.close();
   });
 });

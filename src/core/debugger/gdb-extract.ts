@@ -56,7 +56,12 @@ async function pipelined<T>(items: T[], width: number, run: (item: T) => Promise
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
-async function loadFiles(gdb: GdbSession, input: ExtractionInput, warnings: AnalysisWarning[]): Promise<void> {
+/** Loads the program and the core into a session; what gdb warns about them becomes analysis warnings. */
+export async function loadFiles(
+  gdb: GdbSession,
+  input: Pick<ExtractionInput, 'core' | 'executable'>,
+  warnings: AnalysisWarning[],
+): Promise<void> {
   if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(input.executable)}`);
   const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${input.core}`)}`, 120_000);
   for (const text of loaded.console.split('\n')) {

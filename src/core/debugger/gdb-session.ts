@@ -1,6 +1,6 @@
 import { DebuggerError } from './errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
-import { PtyProcess } from './pty-process';
+import { cleanEnv, PtyProcess } from './pty-process';
 
 export interface GdbSessionOptions {
   gdbPath?: string;
@@ -8,7 +8,11 @@ export interface GdbSessionOptions {
   initCommands?: string[];
   startTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** Extra environment, e.g. a real TERM for a session whose second UI is a terminal. */
+  env?: Record<string, string>;
 }
+
+export type MiAsync = Extract<MiRecord, { kind: 'async' }>;
 
 export interface MiResult {
   class: string;
@@ -49,11 +53,16 @@ export class GdbSession {
   private closed: Error | null = null;
   private readonly commandTimeoutMs: number;
   private readyResolve: (() => void) | null = null;
+  private readonly asyncListeners = new Set<(record: MiAsync) => void>();
+  private readonly closeListeners = new Set<(reason: Error) => void>();
 
   private constructor(options: GdbSessionOptions) {
     this.commandTimeoutMs = options.commandTimeoutMs ?? 30_000;
     const init = [...SAFE_INIT, ...(options.initCommands ?? [])].flatMap((c) => ['-iex', c]);
-    this.process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...init], { raw: true });
+    this.process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...init], {
+      raw: true,
+      env: cleanEnv(options.env),
+    });
     this.process.onLine((line) => this.onLine(line));
     void this.process.exited.then(({ exitCode, signal }) => {
       const tail = this.stderrTail.slice(-5).join(' | ');
@@ -93,6 +102,24 @@ export class GdbSession {
     return this.process.pid;
   }
 
+  /** Notifications such as =thread-selected, sent whichever UI caused them. */
+  onAsync(listener: (record: MiAsync) => void): () => void {
+    this.asyncListeners.add(listener);
+    return () => this.asyncListeners.delete(listener);
+  }
+
+  /** Called once, when the session ends for any reason: closed, killed, timed out or gdb gone. */
+  onClose(listener: (reason: Error) => void): () => void {
+    if (this.closed) listener(this.closed);
+    else this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  private notifyClosed(reason: Error): void {
+    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.clear();
+  }
+
   private onLine(line: string): void {
     let record: MiRecord | null;
     try {
@@ -115,7 +142,7 @@ export class GdbSession {
         else this.pending[0]?.console.push(record.text);
         return;
       case 'async':
-        // Nothing listens yet: the analysis reads results only (the console's =thread-selected will).
+        for (const listener of this.asyncListeners) listener(record);
         return;
       case 'result':
         this.settle(record);
@@ -164,7 +191,10 @@ export class GdbSession {
 
   /** Fails every waiting command and stops gdb: once a command hangs, the session is unusable. */
   private fail(error: Error): void {
-    if (!this.closed) this.closed = error;
+    if (!this.closed) {
+      this.closed = error;
+      this.notifyClosed(error);
+    }
     for (const p of this.pending.splice(0)) {
       clearTimeout(p.timer);
       p.reject(error);
@@ -183,6 +213,7 @@ export class GdbSession {
   close(): void {
     if (this.closed) return;
     this.closed = new DebuggerError('gdb', 'closing', 'the session was closed');
+    this.notifyClosed(this.closed);
     try {
       this.process.write('-gdb-exit\n');
     } catch (error) {

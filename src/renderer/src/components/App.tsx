@@ -9,6 +9,8 @@ import { StackView } from './StackView';
 import { ThreadList } from './ThreadList';
 import { GroupsView } from './GroupsView';
 import { useGroupsStore } from '../stores/groups-store';
+import { useConsoleStore } from '../stores/console-store';
+import { ConsoleView } from './ConsoleView';
 
 function Progress() {
   const opening = useCrashStore((s) => s.opening);
@@ -44,6 +46,7 @@ function CrashView() {
         <SourceView frame={frame} />
         <LocalsView thread={thread} frame={frameIndex} />
         <RegistersView thread={thread} />
+        <ConsoleView crashId={crash.id} />
       </div>
     </main>
   );
@@ -59,7 +62,8 @@ export function App() {
     void refreshRecent();
     const unsubscribe = api.onEvent((event) => {
       if (event.type === 'progress') setProgress(event);
-      else onImportProgress(event);
+      else if (event.type === 'import') onImportProgress(event);
+      else useConsoleStore.getState().onEvent(event);
     });
     const unsubscribeMenu = desktop?.onOpenPath((path) => void open({ path }));
     return () => {
@@ -103,7 +107,11 @@ export function App() {
           {error} <button onClick={dismissError}>Dismiss</button>
         </div>
       )}
-      {view === 'crash' ? <CrashView /> : <GroupsView onOpenCrash={() => setView('crash')} />}
+      {/* The crash view stays mounted while hidden: its console's terminal and debugger live on. */}
+      <div className="view-crash" hidden={view !== 'crash'}>
+        <CrashView />
+      </div>
+      {view === 'groups' && <GroupsView onOpenCrash={() => setView('crash')} />}
     </div>
   );
 }

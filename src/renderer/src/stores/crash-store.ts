@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Crash, CrashSummary, OpenCoreRequest, ProgressEvent } from '../../../shared/model';
 import { api } from '../api';
+import { followConsoleSelection, selectInConsole } from './console-store';
 
 interface CrashState {
   crash: Crash | null;
@@ -11,8 +12,11 @@ interface CrashState {
   recent: CrashSummary[];
   open(request: OpenCoreRequest): Promise<void>;
   show(id: string): Promise<void>;
+  /** A person picked a thread or frame in the views: the console's debugger follows. */
   selectThread(id: number): void;
   selectFrame(index: number): void;
+  /** The debugger's selection moved (typed in the console): the views follow, nothing is sent back. */
+  follow(threadNumber: number, frame: number): void;
   refreshRecent(): Promise<void>;
   setProgress(event: ProgressEvent): void;
   dismissError(): void;
@@ -51,10 +55,20 @@ export const useCrashStore = create<CrashState>((set, get) => ({
   },
   selectThread(id) {
     const crash = get().crash;
-    set({ threadId: id, frameIndex: crash ? firstInterestingFrame(crash, id) : 0 });
+    const frameIndex = crash ? firstInterestingFrame(crash, id) : 0;
+    set({ threadId: id, frameIndex });
+    const thread = crash?.threads.find((t) => t.id === id);
+    if (thread) selectInConsole(thread.number, frameIndex);
   },
   selectFrame(index) {
     set({ frameIndex: index });
+    const { crash, threadId } = get();
+    const thread = crash?.threads.find((t) => t.id === threadId);
+    if (thread) selectInConsole(thread.number, index);
+  },
+  follow(threadNumber, frame) {
+    const thread = get().crash?.threads.find((t) => t.number === threadNumber);
+    if (thread) set({ threadId: thread.id, frameIndex: frame });
   },
   async refreshRecent() {
     set({ recent: await api.listRecent() });
@@ -66,3 +80,5 @@ export const useCrashStore = create<CrashState>((set, get) => ({
     set({ error: null });
   },
 }));
+
+followConsoleSelection((thread, frame) => useCrashStore.getState().follow(thread, frame));

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { access, constants } from 'node:fs/promises';
+import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Crash } from '../shared/model';
+import { GdbLiveSession } from './debugger/live/gdb-live';
+import type { LiveSession } from './debugger/live/live-session';
+
+/** Each console is a debugger with the whole core loaded; a few at once is plenty. */
+export const MAX_CONSOLES = 8;
+
+/** The live debugger sessions behind the consoles, by session id. */
+export class Consoles {
+  private readonly sessions = new Map<string, { crashId: string; session: LiveSession }>();
+
+  constructor(private readonly emit: (event: ConsoleEvent) => void) {}
+
+  async open(crash: Crash, size: ConsoleSize): Promise<ConsoleInfo> {
+    if (this.sessions.size >= MAX_CONSOLES) {
+      throw new Error(`${MAX_CONSOLES} consoles are open already; close one (each holds a debugger with its whole core loaded)`);
+    }
+    try {
+      await access(crash.source, constants.R_OK);
+    } catch {
+      throw new Error(
+        `cannot start a console: the core ${crash.source} is gone or unreadable. The stored analysis stays; open the core again from where it now is.`,
+      );
+    }
+    const sessionId = randomUUID();
+    // The debugger prints its first prompt before the caller knows the session id; what comes
+    // before open() has returned is held and sent just after, so no front door drops it.
+    let held: ConsoleEvent[] | null = [];
+    const emit = (event: ConsoleEvent): void => {
+      if (held) held.push(event);
+      else this.emit(event);
+    };
+    const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
+    const session = await GdbLiveSession.start(
+      { core: crash.source, executable, debugDirs: crash.loaded?.debugDirs ?? [], cols: size.cols, rows: size.rows },
+      {
+        output: (data) => emit({ type: 'console-output', sessionId, data }),
+        selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
+        closed: (reason) => {
+          this.sessions.delete(sessionId);
+          emit({ type: 'console-closed', sessionId, reason });
+        },
+      },
+    );
+    this.sessions.set(sessionId, { crashId: crash.id, session });
+    setImmediate(() => {
+      const early = held ?? [];
+      held = null;
+      for (const event of early) this.emit(event);
+    });
+    return { sessionId, crashId: crash.id, debugger: session.debugger };
+  }
+
+  private get(sessionId: string): LiveSession {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) throw new Error(`no console ${sessionId} is open; it was closed or its debugger ended — open the console again`);
+    return entry.session;
+  }
+
+  write(sessionId: string, data: string): void {
+    this.get(sessionId).write(data);
+  }
+
+  resize(sessionId: string, size: ConsoleSize): void {
+    this.get(sessionId).resize(size.cols, size.rows);
+  }
+
+  select(sessionId: string, thread: number, frame: number): Promise<void> {
+    return this.get(sessionId).select(thread, frame);
+  }
+
+  close(sessionId: string): void {
+    this.sessions.get(sessionId)?.session.close();
+    this.sessions.delete(sessionId);
+  }
+
+  closeAll(): void {
+    for (const id of [...this.sessions.keys()]) this.close(id);
+  }
+}

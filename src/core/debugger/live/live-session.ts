@@ -1,0 +1,30 @@
+import type { DebuggerKind } from '../../../shared/model';
+
+/** What a live debugger session reports to whoever shows it. */
+export interface LiveSessionEvents {
+  /** Bytes for the console's terminal, escape sequences included. */
+  output(data: string): void;
+  /** The debugger's selected thread (its own number) and frame level changed, by the console or the views. */
+  selection(selection: { thread: number; frame: number }): void;
+  /** The session is over; `reason` says why, for the console to show. */
+  closed(reason: string): void;
+}
+
+/** A debugger kept running on one crash: a console for a person, and requests for the views. */
+export interface LiveSession {
+  readonly debugger: DebuggerKind;
+  /** Keystrokes from the console. */
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Makes a thread and frame the debugger's selection, as if typed; the console shows it. */
+  select(thread: number, frame: number): Promise<void>;
+  close(): void;
+}
+
+export interface LiveSessionInput {
+  core: string;
+  executable: string | null;
+  debugDirs: string[];
+  cols: number;
+  rows: number;
+}

@@ -1,0 +1,97 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef } from 'react';
+import { api } from '../api';
+import { attachConsoleOutput, useConsoleStore } from '../stores/console-store';
+
+const THEME = { background: '#1e2430', foreground: '#e3e7ee', cursor: '#f0c674', selectionBackground: '#44506a' };
+
+/**
+ * Copy and paste with Ctrl+Shift+C / Ctrl+Shift+V, as in terminal emulators: plain Ctrl+C and
+ * Ctrl+V belong to the debugger.
+ */
+function clipboardKeys(term: Terminal, paste: (text: string) => void) {
+  return (event: KeyboardEvent): boolean => {
+    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+    if (event.code === 'KeyC' && term.hasSelection()) {
+      void navigator.clipboard.writeText(term.getSelection());
+      return false;
+    }
+    if (event.code === 'KeyV') {
+      void navigator.clipboard.readText().then(paste, () => undefined);
+      return false;
+    }
+    return true;
+  };
+}
+
+/** gdb's own command line, on the same session as the views, in a terminal. */
+export function ConsoleView({ crashId }: { crashId: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const { session, status, reason, open } = useConsoleStore();
+  const sessionId = session?.sessionId ?? null;
+  const sessionRef = useRef<string | null>(null);
+  sessionRef.current = sessionId;
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const term = new Terminal({
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace',
+      fontSize: 13,
+      cursorBlink: true,
+      scrollback: 5000,
+      theme: THEME,
+      screenReaderMode: false,
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(element);
+    // The terminal is where a person looks while typing, so a failed call is reported there.
+    const report = (error: unknown): void =>
+      term.write(`\r\n\x1b[31m[${error instanceof Error ? error.message : String(error)}]\x1b[m\r\n`);
+    const send = (data: string): void => {
+      const id = sessionRef.current;
+      if (id) void api.writeConsole(id, data).catch(report);
+    };
+    term.attachCustomKeyEventHandler(clipboardKeys(term, (text) => term.paste(text)));
+    const typed = term.onData(send);
+    const detach = attachConsoleOutput((data) => term.write(data));
+    let size = { cols: 0, rows: 0 };
+    const refit = (): void => {
+      const proposed = fit.proposeDimensions();
+      if (!proposed || !proposed.cols || !proposed.rows) return;
+      fit.fit();
+      if (proposed.cols === size.cols && proposed.rows === size.rows) return;
+      size = { cols: proposed.cols, rows: proposed.rows };
+      const id = sessionRef.current;
+      if (id) void api.resizeConsole(id, size).catch(report);
+    };
+    refit();
+    const observer = new ResizeObserver(refit);
+    observer.observe(element);
+    void open(crashId, size.cols ? size : { cols: 100, rows: 20 });
+    return () => {
+      observer.disconnect();
+      typed.dispose();
+      detach();
+      term.dispose();
+    };
+  }, [crashId, open]);
+
+  return (
+    <section className="panel console" aria-label="Debugger console">
+      <h2>
+        Console{session ? ` · ${session.debugger}` : ''}
+        {status === 'opening' && <span className="muted"> · starting the debugger…</span>}
+      </h2>
+      {status === 'ended' && reason && (
+        <p className="console-ended" role="status">
+          The console stopped: {reason} <button onClick={() => void open(crashId, { cols: 100, rows: 20 })}>Restart console</button>
+        </p>
+      )}
+      <div className="console-terminal" ref={host} />
+    </section>
+  );
+}

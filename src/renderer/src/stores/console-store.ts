@@ -1,0 +1,84 @@
+import { create } from 'zustand';
+import type { ConsoleEvent, ConsoleInfo, ConsoleSize } from '../../../shared/model';
+import { api } from '../api';
+
+type Status = 'idle' | 'opening' | 'open' | 'ended';
+
+interface ConsoleState {
+  session: ConsoleInfo | null;
+  status: Status;
+  /** Why the console is not running, when it stopped or could not start. */
+  reason: string | null;
+  /** Starts a console on the crash, closing one on another crash first. */
+  open(crashId: string, size: ConsoleSize): Promise<void>;
+  close(): Promise<void>;
+  onEvent(event: ConsoleEvent): void;
+}
+
+/**
+ * Terminal output goes straight to the terminal, not through React state: it comes in many small
+ * pieces, and only xterm.js needs it. What arrives before the terminal is attached is kept.
+ */
+let sink: ((data: string) => void) | null = null;
+let pending: string[] = [];
+
+export function attachConsoleOutput(write: (data: string) => void): () => void {
+  sink = write;
+  for (const data of pending) write(data);
+  pending = [];
+  return () => {
+    if (sink === write) sink = null;
+  };
+}
+
+/** The debugger moved its selection from the console; the crash view follows. Set by the crash store. */
+let follower: ((thread: number, frame: number) => void) | null = null;
+export function followConsoleSelection(follow: (thread: number, frame: number) => void): void {
+  follower = follow;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export const useConsoleStore = create<ConsoleState>((set, get) => ({
+  session: null,
+  status: 'idle',
+  reason: null,
+  async open(crashId, size) {
+    const current = get().session;
+    if (current?.crashId === crashId && get().status !== 'ended') return;
+    if (current) await get().close();
+    pending = [];
+    set({ status: 'opening', reason: null, session: null });
+    try {
+      const session = await api.openConsole(crashId, size);
+      set({ session, status: 'open' });
+    } catch (error) {
+      set({ status: 'ended', reason: message(error) });
+    }
+  },
+  async close() {
+    const { session, status } = get();
+    set({ session: null, status: 'idle' });
+    // An ended session is already gone on the other side.
+    if (session && status !== 'ended') await api.closeConsole(session.sessionId).catch((error: unknown) => set({ reason: message(error) }));
+  },
+  onEvent(event) {
+    const session = get().session;
+    if (!session || event.sessionId !== session.sessionId) return;
+    if (event.type === 'console-output') {
+      if (sink) sink(event.data);
+      else pending.push(event.data);
+    } else if (event.type === 'console-selection') {
+      follower?.(event.thread, event.frame);
+    } else {
+      set({ status: 'ended', reason: event.reason });
+    }
+  },
+}));
+
+/** Tells the console's debugger what the views selected; a console that is not open has nothing to follow. */
+export function selectInConsole(thread: number, frame: number): void {
+  const { session, status } = useConsoleStore.getState();
+  if (!session || status !== 'open') return;
+  void api.selectFrame(session.sessionId, thread, frame).catch((error: unknown) => useConsoleStore.setState({ reason: message(error) }));
+}

@@ -1,0 +1,106 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Workbench } from '../../src/core/workbench';
+import type { ConsoleEvent, WorkbenchEvent } from '../../src/shared/model';
+
+const fixtures = inject('fixtures');
+const SIZE = { cols: 120, rows: 30 };
+let wb: Workbench;
+const events: ConsoleEvent[] = [];
+
+beforeAll(() => {
+  wb = new Workbench({ databasePath: join(mkdtempSync(join(tmpdir(), 'crashwb-console-')), 'wb.db') });
+  wb.onEvent((event: WorkbenchEvent) => {
+    if (event.type.startsWith('console-')) events.push(event as ConsoleEvent);
+  });
+});
+afterAll(() => wb.close());
+
+const output = (sessionId: string): string =>
+  events
+    .filter((e): e is Extract<ConsoleEvent, { type: 'console-output' }> => e.type === 'console-output' && e.sessionId === sessionId)
+    .map((e) => e.data)
+    .join('')
+    // Strip colours: assertions are about words, not styling.
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+
+/** Waits, at most 20 s, until the console's output since `from` matches. */
+async function expectOutput(sessionId: string, pattern: RegExp, from = 0): Promise<string> {
+  await expect.poll(() => output(sessionId).slice(from), { timeout: 20_000, interval: 50 }).toMatch(pattern);
+  return output(sessionId);
+}
+
+const selections = (sessionId: string) =>
+  events
+    .filter((e) => e.type === 'console-selection' && e.sessionId === sessionId)
+    .map((e) => e.type === 'console-selection' && [e.thread, e.frame]);
+
+describe('the debugger console on a core', () => {
+  it('answers commands typed into it, on the same session the views use', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId, debugger: kind } = await wb.openConsole(crash.id, SIZE);
+    expect(kind).toBe('gdb');
+    await expectOutput(sessionId, /\(gdb\) $/);
+    await wb.writeConsole(sessionId, 'info registers rip\r');
+    await expectOutput(sessionId, /rip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <read_retries\+\d+>/);
+
+    const before = output(sessionId).length;
+    await wb.writeConsole(sessionId, 'frame 1\r');
+    await expectOutput(sessionId, /#1 .* in main /, before);
+    await expect.poll(() => selections(sessionId), { timeout: 10_000 }).toContainEqual([1, 1]);
+
+    const picked = output(sessionId).length;
+    await wb.selectFrame(sessionId, 1, 0);
+    await expectOutput(sessionId, /#0 .* in read_retries /, picked);
+    await wb.closeConsole(sessionId);
+  });
+
+  it('refuses to start the crashed program, and gives gdb’s own answer to stepping a core', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    await wb.writeConsole(sessionId, 'run\r');
+    await expectOutput(sessionId, /run is turned off in Crash Workbench: this session examines a core file/);
+    await wb.writeConsole(sessionId, 'continue\r');
+    await expectOutput(sessionId, /The program is not being run\./);
+    await wb.writeConsole(sessionId, 'step\r');
+    await expectOutput(sessionId, /The program is not being run\.[\s\S]*The program is not being run\./);
+    await wb.writeConsole(sessionId, 'bt 1\r');
+    await expectOutput(sessionId, /#0 .* in read_retries /);
+    await wb.closeConsole(sessionId);
+  });
+
+  it('switches threads from the views and follows thread commands typed in the console', async () => {
+    const crash = await wb.openCore({ path: fixtures.workerThread.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    const other = crash.threads.find((t) => !t.crashed);
+    if (!other) throw new Error('the worker_thread fixture has one thread');
+    const before = output(sessionId).length;
+    await wb.selectFrame(sessionId, other.number, 0);
+    await expectOutput(sessionId, new RegExp(`Switching to thread ${other.number} `), before);
+    await wb.writeConsole(sessionId, `thread ${crash.threads.find((t) => t.crashed)?.number}\r`);
+    await expect.poll(() => selections(sessionId).at(-1), { timeout: 10_000 }).toEqual([crash.threads.find((t) => t.crashed)?.number, 0]);
+    await wb.closeConsole(sessionId);
+  });
+
+  it('ends with a closed event, after which the session refuses input with a way forward', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await wb.writeConsole(sessionId, 'quit\r');
+    await expect.poll(() => events.some((e) => e.type === 'console-closed' && e.sessionId === sessionId), { timeout: 10_000 }).toBe(true);
+    await expect(wb.writeConsole(sessionId, 'bt\r')).rejects.toThrow(/no console .* is open; .* open the console again/);
+  });
+
+  it('says what to do when the core is gone, and keeps the stored crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-gone-'));
+    const copy = join(dir, 'core');
+    copyFileSync(fixtures.nullDeref.core, copy);
+    const crash = await wb.openCore({ path: copy, executable: fixtures.nullDeref.executable });
+    rmSync(dir, { recursive: true });
+    await expect(wb.openConsole(crash.id, SIZE)).rejects.toThrow(/the core .*core is gone or unreadable.*open the core again/);
+    expect((await wb.getCrash(crash.id)).id).toBe(crash.id);
+  });
+});
