@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
-import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Crash } from '../shared/model';
+import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Crash, Disassembly, MemoryDump, SourceResult, VariableNode } from '../shared/model';
 import { GdbLiveSession } from './debugger/live/gdb-live';
 import type { LiveSession } from './debugger/live/live-session';
 
@@ -11,7 +11,11 @@ export const MAX_CONSOLES = 8;
 export class Consoles {
   private readonly sessions = new Map<string, { crashId: string; session: LiveSession }>();
 
-  constructor(private readonly emit: (event: ConsoleEvent) => void) {}
+  constructor(
+    private readonly emit: (event: ConsoleEvent) => void,
+    /** Finds a source file as the source view does, with the user's source folders. */
+    private readonly readSource: (file: string) => Promise<SourceResult>,
+  ) {}
 
   async open(crash: Crash, size: ConsoleSize): Promise<ConsoleInfo> {
     if (this.sessions.size >= MAX_CONSOLES) {
@@ -69,6 +73,32 @@ export class Consoles {
 
   select(sessionId: string, thread: number, frame: number): Promise<void> {
     return this.get(sessionId).select(thread, frame);
+  }
+
+  async disassemble(sessionId: string, thread: number, frame: number): Promise<Disassembly> {
+    const disassembly = await this.get(sessionId).disassemble(thread, frame);
+    const files = new Map<string, string[] | null>();
+    for (const block of disassembly.blocks) {
+      if (!block.file || block.line === null) continue;
+      if (!files.has(block.file)) {
+        const found = await this.readSource(block.file);
+        files.set(block.file, found.found ? found.text.split('\n') : null);
+      }
+      block.source = files.get(block.file)?.[block.line - 1] ?? null;
+    }
+    return disassembly;
+  }
+
+  async readMemory(sessionId: string, thread: number, frame: number, expression: string, length: number): Promise<MemoryDump> {
+    return { expression, ...(await this.get(sessionId).readMemory(thread, frame, expression, length)) };
+  }
+
+  variables(sessionId: string, thread: number, frame: number): Promise<VariableNode[]> {
+    return this.get(sessionId).variables(thread, frame);
+  }
+
+  expandVariable(sessionId: string, id: string): Promise<VariableNode[]> {
+    return this.get(sessionId).expandVariable(id);
   }
 
   close(sessionId: string): void {

@@ -6,6 +6,9 @@ import type {
   ConsoleInfo,
   ConsoleSize,
   Crash,
+  Disassembly,
+  MemoryDump,
+  VariableNode,
   CrashEvent,
   CrashSummary,
   DirectoryListing,
@@ -62,7 +65,10 @@ export class Workbench implements WorkbenchApi {
   readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly imports = new Map<string, AbortController>();
-  private readonly consoles = new Consoles((event) => this.emit(event));
+  private readonly consoles = new Consoles(
+    (event) => this.emit(event),
+    (file) => this.readSource(file),
+  );
 
   constructor(private readonly options: WorkbenchOptions) {
     this.db = openDatabase(options.databasePath);
@@ -264,6 +270,22 @@ export class Workbench implements WorkbenchApi {
 
   async closeConsole(sessionId: string): Promise<void> {
     this.consoles.close(sessionId);
+  }
+
+  disassemble(sessionId: string, thread: number, frame: number): Promise<Disassembly> {
+    return this.consoles.disassemble(sessionId, thread, frame);
+  }
+
+  readMemory(sessionId: string, thread: number, frame: number, expression: string, length: number): Promise<MemoryDump> {
+    return this.consoles.readMemory(sessionId, thread, frame, expression, length);
+  }
+
+  frameVariables(sessionId: string, thread: number, frame: number): Promise<VariableNode[]> {
+    return this.consoles.variables(sessionId, thread, frame);
+  }
+
+  expandVariable(sessionId: string, id: string): Promise<VariableNode[]> {
+    return this.consoles.expandVariable(sessionId, id);
   }
 
   async getCrash(id: string): Promise<Crash> {

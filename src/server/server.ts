@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientMessageSchema, parseCall, type ServerMessage } from '../shared/api';
+import { clientMessageSchema, parseCall, SESSION_METHODS, type ServerMessage } from '../shared/api';
 import type { ConsoleInfo } from '../shared/model';
 import { Workbench } from '../core/workbench';
 import { serveStatic } from './static-files';
@@ -175,13 +175,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         id = parsed.data.id;
         const call = parseCall(parsed.data.method, parsed.data.params);
         const method = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
-        if (
-          call.method === 'writeConsole' ||
-          call.method === 'resizeConsole' ||
-          call.method === 'selectFrame' ||
-          call.method === 'closeConsole'
-        ) {
-          if (!consoles.has(call.args[0] as string)) throw new Error('that console was not opened by this page');
+        if (SESSION_METHODS.has(call.method) && !consoles.has(call.args[0] as string)) {
+          throw new Error('that console was not opened by this page');
         }
         const value = await method.apply(workbench, call.args);
         if (call.method === 'openConsole') consoles.add((value as ConsoleInfo).sessionId);

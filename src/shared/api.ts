@@ -4,6 +4,9 @@ import type {
   CrashEvent,
   ConsoleInfo,
   ConsoleSize,
+  Disassembly,
+  MemoryDump,
+  VariableNode,
   CrashSummary,
   DirectoryListing,
   GroupStatus,
@@ -55,6 +58,12 @@ export interface WorkbenchApi {
   /** Makes a thread (the debugger's number) and frame level the console's selection. */
   selectFrame(sessionId: string, thread: number, frame: number): Promise<void>;
   closeConsole(sessionId: string): Promise<void>;
+  /** The frame's function around its program counter, with its source lines. */
+  disassemble(sessionId: string, thread: number, frame: number): Promise<Disassembly>;
+  /** `length` bytes at an address expression (0x…, $sp, a pointer variable) evaluated in the frame. */
+  readMemory(sessionId: string, thread: number, frame: number, expression: string, length: number): Promise<MemoryDump>;
+  frameVariables(sessionId: string, thread: number, frame: number): Promise<VariableNode[]>;
+  expandVariable(sessionId: string, id: string): Promise<VariableNode[]>;
   onEvent(listener: (event: WorkbenchEvent) => void): () => void;
 }
 
@@ -116,6 +125,32 @@ export const groupPageSchema = z
   .strict();
 
 const sessionId = z.string().uuid();
+const threadNumber = z.number().int().positive().max(1_000_000);
+const frameLevel = z.number().int().nonnegative().max(100_000);
+export const MAX_MEMORY_READ = 4096;
+/**
+ * What the memory view evaluates: addresses, registers, variables, fields, indexing, casts to
+ * pointers and arithmetic. Debugger convenience functions ($_…) can reach outside the core, so
+ * they are refused here; the console remains for anything else.
+ */
+const addressExpression = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w$&*.\-> ()[\]+]+$/, 'use an address, a register ($sp), a variable or a simple expression of them')
+  .refine((e) => !e.includes('$_'), 'debugger convenience functions are not allowed here');
+
+/** Methods whose first argument is a console session, which only its opener may use. */
+export const SESSION_METHODS = new Set<WorkbenchMethod>([
+  'writeConsole',
+  'resizeConsole',
+  'selectFrame',
+  'closeConsole',
+  'disassemble',
+  'readMemory',
+  'frameVariables',
+  'expandVariable',
+]);
 const consoleSize = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict();
 
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
@@ -142,8 +177,18 @@ export const methodParams = {
   // A paste is one message; 64 KiB is more than any command line.
   writeConsole: z.tuple([sessionId, z.string().max(65_536)]),
   resizeConsole: z.tuple([sessionId, consoleSize]),
-  selectFrame: z.tuple([sessionId, z.number().int().positive().max(1_000_000), z.number().int().nonnegative().max(100_000)]),
+  selectFrame: z.tuple([sessionId, threadNumber, frameLevel]),
   closeConsole: z.tuple([sessionId]),
+  disassemble: z.tuple([sessionId, threadNumber, frameLevel]),
+  readMemory: z.tuple([sessionId, threadNumber, frameLevel, addressExpression, z.number().int().positive().max(MAX_MEMORY_READ)]),
+  frameVariables: z.tuple([sessionId, threadNumber, frameLevel]),
+  expandVariable: z.tuple([
+    sessionId,
+    z
+      .string()
+      .regex(/^var\d+(?:\.[\w$.-]+)*$/, 'not a variable handle')
+      .max(1000),
+  ]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),

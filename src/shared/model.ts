@@ -299,6 +299,56 @@ export interface ImportProgressEvent {
   failed: Array<{ path: string; error: string }>;
 }
 
+export interface Instruction {
+  address: string;
+  /** Bytes from the function's start, when the address is in a known function. */
+  offset: number | null;
+  opcodes: string | null;
+  text: string;
+  /** The frame's program counter (or return address, for outer frames). */
+  current: boolean;
+}
+
+/** Instructions that came from one source line; `file`/`line` are null where there is no line info. */
+export interface DisassemblyBlock {
+  file: string | null;
+  line: number | null;
+  /** The text of that source line, when the file was found. */
+  source: string | null;
+  instructions: Instruction[];
+}
+
+export interface Disassembly {
+  function: string | null;
+  blocks: DisassemblyBlock[];
+  /** Instructions were left out, far from the program counter, to keep a huge function readable. */
+  truncated: boolean;
+}
+
+/** Memory at an address; `hex` has two digits per byte, `readable` is false where the core holds nothing. */
+export interface MemoryChunk {
+  address: string;
+  hex: string;
+  readable: boolean;
+}
+
+export interface MemoryDump {
+  expression: string;
+  address: string;
+  chunks: MemoryChunk[];
+}
+
+/** A variable that can be opened: structures, arrays and pointers have children, read on demand. */
+export interface VariableNode {
+  /** Handle for expanding it within its console session. */
+  id: string;
+  name: string;
+  type: string | null;
+  value: string | null;
+  childCount: number;
+  isArgument: boolean;
+}
+
 /** A live debugger console on one crash, as the views know it. */
 export interface ConsoleInfo {
   sessionId: string;

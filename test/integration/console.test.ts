@@ -57,6 +57,17 @@ describe('the debugger console on a core', () => {
     await wb.closeConsole(sessionId);
   });
 
+  it('keeps a command history: the up arrow brings back the last command', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    await wb.writeConsole(sessionId, 'print 6 * 7\r');
+    await expectOutput(sessionId, /\$1 = 42/);
+    await wb.writeConsole(sessionId, '\x1b[A\r');
+    await expectOutput(sessionId, /\$2 = 42/);
+    await wb.closeConsole(sessionId);
+  });
+
   it('refuses to start the crashed program, and gives gdb’s own answer to stepping a core', async () => {
     const crash = await wb.openCore({ path: fixtures.nullDeref.core });
     const { sessionId } = await wb.openConsole(crash.id, SIZE);
@@ -102,5 +113,52 @@ describe('the debugger console on a core', () => {
     rmSync(dir, { recursive: true });
     await expect(wb.openConsole(crash.id, SIZE)).rejects.toThrow(/the core .*core is gone or unreadable.*open the core again/);
     expect((await wb.getCrash(crash.id)).id).toBe(crash.id);
+  });
+});
+
+describe('inspecting a frame through the console’s session', () => {
+  let sessionId = '';
+  let crashed = 0;
+
+  beforeAll(async () => {
+    const crash = await wb.openCore({ path: fixtures.workerThread.core });
+    crashed = crash.threads.find((t) => t.crashed)?.number ?? 0;
+    sessionId = (await wb.openConsole(crash.id, SIZE)).sessionId;
+  }, 60_000);
+  afterAll(() => wb.closeConsole(sessionId));
+
+  it('disassembles the frame’s function with its source lines, marking the faulting instruction', async () => {
+    const disassembly = await wb.disassemble(sessionId, crashed, 0);
+    expect(disassembly.function).toBe('store_result');
+    const current = disassembly.blocks.find((b) => b.instructions.some((i) => i.current));
+    expect(current).toMatchObject({ line: 12, source: '  *job->result = job->id * 2;' });
+    expect(current?.instructions.find((i) => i.current)?.text).toMatch(/^mov\s/);
+    const addresses = disassembly.blocks.flatMap((b) => b.instructions.map((i) => BigInt(i.address)));
+    expect(addresses).toEqual([...addresses].sort((a, b) => (a < b ? -1 : 1)));
+  });
+
+  it('reads memory at a register and a pointer, and says where the core holds nothing', async () => {
+    const stack = await wb.readMemory(sessionId, crashed, 0, '$sp', 64);
+    expect(stack.chunks).toEqual([{ address: stack.address, hex: expect.stringMatching(/^[0-9a-f]{128}$/), readable: true }]);
+    const job = await wb.readMemory(sessionId, crashed, 0, 'job', 16);
+    // struct job {int id = 7; int *result = NULL}: 7 in little-endian, padding, then a null pointer.
+    expect(job.chunks[0]?.hex).toMatch(/^07000000[0-9a-f]{8}0000000000000000$/);
+    expect((await wb.readMemory(sessionId, crashed, 0, '0', 16)).chunks).toEqual([{ address: '0x0', hex: '', readable: false }]);
+    await expect(wb.readMemory(sessionId, crashed, 0, 'no_such_variable', 16)).rejects.toThrow(/No symbol "no_such_variable"/);
+  });
+
+  it('lists a frame’s variables and opens a structure and the pointer in it', async () => {
+    const variables = await wb.frameVariables(sessionId, crashed, 1);
+    const job = variables.find((v) => v.name === 'job');
+    expect(job).toMatchObject({ type: 'struct job', childCount: 2, isArgument: false });
+    const fields = await wb.expandVariable(sessionId, job?.id ?? '');
+    expect(fields.map((f) => [f.name, f.type, f.value])).toEqual([
+      ['id', 'int', '7'],
+      ['result', 'int *', '0x0'],
+    ]);
+    expect(variables.find((v) => v.name === 'arg')).toMatchObject({ isArgument: true });
+    const again = await wb.frameVariables(sessionId, crashed, 0);
+    expect(again.map((v) => v.name)).toEqual(['job']);
+    await expect(wb.expandVariable(sessionId, job?.id ?? '')).rejects.toThrow(/Variable object not found/);
   });
 });

@@ -34,4 +34,14 @@ describe('source lookup', () => {
       '/home/me/app/main.c',
     ]);
   });
+
+  it('lets the memory view evaluate addresses, registers and fields, but no convenience functions', () => {
+    const id = '123e4567-e89b-42d3-a456-426614174000';
+    for (const expression of ['$sp', '0x7ffd1000', 'job->result', '&buf[4]', '*(char **)($rsp + 8)']) {
+      expect(() => parseCall('readMemory', [id, 1, 0, expression, 64])).not.toThrow();
+    }
+    expect(() => parseCall('readMemory', [id, 1, 0, '$_shell("id")', 64])).toThrow(/readMemory/);
+    expect(() => parseCall('readMemory', [id, 1, 0, 'x; shell id', 64])).toThrow(/simple expression/);
+    expect(() => parseCall('readMemory', [id, 1, 0, '$sp', 1 << 20])).toThrow(/readMemory/);
+  });
 });

@@ -1,6 +1,6 @@
 import { DebuggerError } from './errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
-import { cleanEnv, PtyProcess } from './pty-process';
+import { cleanEnv, PtyProcess, type PtyExit } from './pty-process';
 
 export interface GdbSessionOptions {
   gdbPath?: string;
@@ -13,6 +13,17 @@ export interface GdbSessionOptions {
 }
 
 export type MiAsync = Extract<MiRecord, { kind: 'async' }>;
+
+/** Where MI records come from and commands go: gdb's own terminal, or a second UI's (`new-ui mi3`). */
+export interface MiTransport {
+  readonly pid: number;
+  /** Resolves when gdb is gone. */
+  readonly exited: Promise<PtyExit>;
+  onLine(listener: (line: string) => void): void;
+  write(text: string): void;
+  /** Stops gdb for good. */
+  kill(): void;
+}
 
 export interface MiResult {
   class: string;
@@ -44,9 +55,14 @@ const SAFE_INIT = [
   'set print pretty off',
 ];
 
+/** gdb's options for a session: no init files, and the safe settings before anything is loaded. */
+export function gdbArguments(initCommands: string[] = []): string[] {
+  return [...SAFE_INIT, ...initCommands].flatMap((c) => ['-iex', c]);
+}
+
 /** One gdb process spoken to over GDB/MI (mi3) on a pseudo-terminal. */
 export class GdbSession {
-  private readonly process: PtyProcess;
+  private readonly process: MiTransport;
   private readonly pending: Pending[] = [];
   private nextToken = 1;
   private readonly stderrTail: string[] = [];
@@ -56,13 +72,9 @@ export class GdbSession {
   private readonly asyncListeners = new Set<(record: MiAsync) => void>();
   private readonly closeListeners = new Set<(reason: Error) => void>();
 
-  private constructor(options: GdbSessionOptions) {
+  private constructor(transport: MiTransport, options: Pick<GdbSessionOptions, 'commandTimeoutMs'>) {
     this.commandTimeoutMs = options.commandTimeoutMs ?? 30_000;
-    const init = [...SAFE_INIT, ...(options.initCommands ?? [])].flatMap((c) => ['-iex', c]);
-    this.process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...init], {
-      raw: true,
-      env: cleanEnv(options.env),
-    });
+    this.process = transport;
     this.process.onLine((line) => this.onLine(line));
     void this.process.exited.then(({ exitCode, signal }) => {
       const tail = this.stderrTail.slice(-5).join(' | ');
@@ -76,8 +88,21 @@ export class GdbSession {
     });
   }
 
-  static async start(options: GdbSessionOptions = {}): Promise<GdbSession> {
-    const session = new GdbSession(options);
+  /** Starts gdb with MI as its only interface. */
+  static start(options: GdbSessionOptions = {}): Promise<GdbSession> {
+    const process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...gdbArguments(options.initCommands)], {
+      raw: true,
+      env: cleanEnv(options.env),
+    });
+    return GdbSession.attach(process, options);
+  }
+
+  /** Speaks MI over a transport gdb is about to open, and waits for its first prompt there. */
+  static async attach(
+    transport: MiTransport,
+    options: Pick<GdbSessionOptions, 'commandTimeoutMs' | 'startTimeoutMs'> = {},
+  ): Promise<GdbSession> {
+    const session = new GdbSession(transport, options);
     const timeoutMs = options.startTimeoutMs ?? 20_000;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -1,13 +1,18 @@
+import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { DebuggerError } from '../errors';
-import { gdbInitCommands, loadFiles } from '../gdb-extract';
-import { GdbSession, type MiAsync } from '../gdb-session';
+import { gdbInitCommands } from '../gdb-extract';
+import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from '../gdb-session';
 import { miQuote, miString, miTuple } from '../mi-parser';
-import { ConsoleTerminal } from './console-terminal';
+import { PtyProcess } from '../pty-process';
+import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './gdb-inspect';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from './live-session';
 import { writeRefuseStartScript } from './refuse-start';
+import { TerminalProcess } from './terminal-process';
 
 /** A console command may run long (`info functions` on a big program); views wait this long behind it. */
 const COMMAND_TIMEOUT_MS = 120_000;
+/** Holds the MI terminal open and never reads it, ignoring the signals a terminal can send. */
+const MI_HOLDER = "trap '' INT QUIT TSTP HUP; tty; exec sleep infinity";
 
 function selectionOf(record: MiAsync): { thread: number; frame: number } | null {
   if (record.class !== 'thread-selected') return null;
@@ -16,54 +21,94 @@ function selectionOf(record: MiAsync): { thread: number; frame: number } | null 
   return Number.isInteger(thread) && Number.isInteger(frame) ? { thread, frame } : null;
 }
 
+/** Opens a raw, silent terminal for gdb's MI UI and learns its device path. */
+async function openMiTerminal(timeoutMs = 5_000): Promise<{ holder: PtyProcess; tty: string }> {
+  const holder = new PtyProcess('/bin/sh', ['-c', MI_HOLDER], { raw: true });
+  const tty = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      holder.kill();
+      reject(new Error(`the MI terminal did not report its device within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let found = false;
+    holder.onLine((line) => {
+      const match = /^\/dev\/pts\/\d+$/.exec(line.trim());
+      if (found || !match) return;
+      found = true;
+      clearTimeout(timer);
+      resolve(match[0]);
+    });
+  });
+  return { holder, tty };
+}
+
 /**
- * gdb on a core with two UIs: GDB/MI for the views, and a CLI on a second terminal
- * (`new-ui console /dev/pts/N`) for the person. Both drive the same inferior and selection, and
- * gdb announces every selection change on the MI channel as =thread-selected.
+ * gdb on a core with two UIs. Its own terminal is the person's console, so they get gdb's full
+ * command line (readline editing, history, completion, colours), which only gdb's main UI has;
+ * the views speak GDB/MI on a second UI (`new-ui mi3 /dev/pts/N`). Both drive the same
+ * selection, and gdb announces every change on the MI channel as =thread-selected.
  */
 export class GdbLiveSession implements LiveSession {
   readonly debugger = 'gdb' as const;
   private current = { thread: 0, frame: 0 };
+  /** Variable objects made for the frame the views last showed. */
+  private roots: string[] = [];
 
   private constructor(
     private readonly gdb: GdbSession,
-    private readonly terminal: ConsoleTerminal,
+    private readonly terminal: TerminalProcess,
   ) {}
 
   static async start(input: LiveSessionInput, events: LiveSessionEvents): Promise<GdbLiveSession> {
     const script = writeRefuseStartScript();
-    let terminal: ConsoleTerminal | null = null;
-    let gdb: GdbSession | null = null;
+    let mi: { holder: PtyProcess; tty: string } | null = null;
+    let terminal: TerminalProcess | null = null;
     try {
-      terminal = await ConsoleTerminal.open(input.cols, input.rows);
-      gdb = await GdbSession.start({
-        initCommands: [...gdbInitCommands(input.debugDirs), `source ${script.path}`],
-        env: { TERM: 'xterm-256color' },
-        commandTimeoutMs: COMMAND_TIMEOUT_MS,
-      });
-      await loadFiles(gdb, input, []);
-      const session = new GdbLiveSession(gdb, terminal);
+      mi = await openMiTerminal();
+      const files = input.executable ? [input.executable, input.core] : ['--core', input.core];
+      terminal = new TerminalProcess(
+        'gdb',
+        [
+          '-nx',
+          '-q',
+          ...gdbArguments([...gdbInitCommands(input.debugDirs), `source ${script.path}`]),
+          ...files,
+          '-ex',
+          `new-ui mi3 ${mi.tty}`,
+        ],
+        { cols: input.cols, rows: input.rows },
+      );
+      const console = terminal;
+      const holder = mi.holder;
+      const transport: MiTransport = {
+        pid: console.pid,
+        exited: console.exited,
+        onLine: (listener) => holder.onLine(listener),
+        write: (text) => holder.write(text),
+        kill: () => {
+          console.kill();
+          holder.kill();
+        },
+      };
       terminal.onData((data) => events.output(data));
+      const gdb = await GdbSession.attach(transport, { commandTimeoutMs: COMMAND_TIMEOUT_MS, startTimeoutMs: 120_000 });
+      const session = new GdbLiveSession(gdb, console);
       gdb.onAsync((record) => {
         const selection = selectionOf(record);
         if (!selection) return;
         session.current = selection;
         events.selection(selection);
       });
-      const console = terminal;
       gdb.onClose((reason) => {
-        console.kill();
+        transport.kill();
         script.remove();
         events.closed(reason.message);
       });
-      void terminal.exited.then(() => session.close());
-      const selected = await gdb.command('-thread-info');
-      session.current = { thread: Number(miString(selected.results['current-thread-id']) ?? 1), frame: 0 };
-      await gdb.command(`-interpreter-exec console ${miQuote(`new-ui console ${terminal.ttyPath}`)}`);
+      const info = await gdb.command('-thread-info');
+      session.current = { thread: Number(miString(info.results['current-thread-id']) ?? 1), frame: 0 };
       return session;
     } catch (error) {
-      gdb?.kill();
       terminal?.kill();
+      mi?.holder.kill();
       script.remove();
       if (error instanceof DebuggerError) throw error;
       throw new DebuggerError('gdb', 'starting the console', (error as Error).message);
@@ -85,6 +130,27 @@ export class GdbLiveSession implements LiveSession {
       this.current = { thread, frame: 0 };
     }
     if (frame !== this.current.frame) await this.gdb.command(`-interpreter-exec console ${miQuote(`frame ${frame}`)}`);
+  }
+
+  disassemble(thread: number, frame: number): Promise<Disassembly> {
+    return disassembleFrame(this.gdb, thread, frame);
+  }
+
+  readMemory(thread: number, frame: number, expression: string, length: number): Promise<{ address: string; chunks: MemoryChunk[] }> {
+    return readFrameMemory(this.gdb, thread, frame, expression, length);
+  }
+
+  async variables(thread: number, frame: number): Promise<VariableNode[]> {
+    const old = this.roots;
+    this.roots = [];
+    await deleteVariables(this.gdb, old);
+    const nodes = await frameVariables(this.gdb, thread, frame);
+    this.roots = nodes.map((n) => n.id);
+    return nodes;
+  }
+
+  expandVariable(id: string): Promise<VariableNode[]> {
+    return variableChildren(this.gdb, id);
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { DebuggerKind } from '../../../shared/model';
+import type { DebuggerKind, Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 
 /** What a live debugger session reports to whoever shows it. */
 export interface LiveSessionEvents {
@@ -18,6 +18,12 @@ export interface LiveSession {
   resize(cols: number, rows: number): void;
   /** Makes a thread and frame the debugger's selection, as if typed; the console shows it. */
   select(thread: number, frame: number): Promise<void>;
+  /** The frame's function around its program counter; source text is left for the caller to fill in. */
+  disassemble(thread: number, frame: number): Promise<Disassembly>;
+  readMemory(thread: number, frame: number, expression: string, length: number): Promise<{ address: string; chunks: MemoryChunk[] }>;
+  /** Arguments and locals of a frame, each openable; the previous frame's handles are released. */
+  variables(thread: number, frame: number): Promise<VariableNode[]>;
+  expandVariable(id: string): Promise<VariableNode[]>;
   close(): void;
 }
 
