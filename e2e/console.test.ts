@@ -6,10 +6,12 @@ const fixtures = inject('fixtures');
 const WAIT = { timeout: 20_000 };
 let session: Session;
 let page: Page;
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   session = await startSession('console');
   page = session.page;
+  page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 afterAll(() => session?.close());
@@ -52,5 +54,69 @@ describe('the debugger console in Chromium through crashwb serve', () => {
     const number = /Thread (\d+)/.exec((await other.textContent()) ?? '')?.[1];
     await other.click();
     await expect.poll(screen, WAIT).toMatch(new RegExp(`Switching to thread ${number} `));
+  });
+});
+
+describe('inspection views on the console’s debugger', () => {
+  const inspect = () => page.getByRole('region', { name: 'Inspect' });
+
+  it('disassembles the selected frame, marking the faulting instruction under its source line', async () => {
+    await page.getByRole('listbox', { name: 'Threads' }).getByRole('option').first().click();
+    await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'store_result' }).click();
+    await inspect().getByRole('tab', { name: 'Disassembly' }).click();
+    const current = inspect().locator('tr[aria-current="true"]');
+    await current.waitFor(WAIT);
+    expect(await current.textContent()).toMatch(/mov\s/);
+    expect(await inspect().getByRole('table', { name: 'Disassembly' }).textContent()).toMatch(
+      /worker_thread\.c:12\s*\*job->result = job->id \* 2;/,
+    );
+  });
+
+  it('reads memory at the stack pointer as hex and ASCII', async () => {
+    await inspect().getByRole('tab', { name: 'Memory' }).click();
+
+    await inspect().getByRole('button', { name: 'Read' }).click();
+    const rows = inspect().getByRole('table', { name: 'Memory' }).getByRole('row');
+    await expect.poll(() => rows.count(), WAIT).toBe(16);
+    expect(await rows.first().textContent()).toMatch(/^0x[0-9a-f]+([0-9a-f]{2} ){15}[0-9a-f]{2}/);
+  });
+
+  it('opens a structure in the live locals', async () => {
+    await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'crashing_worker' }).click();
+    const tree = page.getByRole('tree', { name: 'Variables' });
+    await tree.getByRole('button', { name: 'Open job' }).click();
+    await expect.poll(() => tree.getByRole('treeitem', { name: 'job' }).textContent(), WAIT).toMatch(/id\s*7[\s\S]*result\s*0x0/);
+  });
+});
+
+describe('modules', () => {
+  it('symbolizes a stripped build once its debug directory is added from the modules view', async () => {
+    await page.getByRole('button', { name: 'Open core…' }).click();
+    const open = page.getByRole('dialog', { name: 'Open a core' });
+    await open.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    await open.getByLabel('Path').fill(fixtures.stripped.core);
+    await open.getByRole('button', { name: 'Go' }).click();
+    const inspect = page.getByRole('region', { name: 'Inspect' });
+    await inspect.getByRole('tab', { name: 'Modules' }).click();
+    const row = () => inspect.getByRole('table', { name: 'Modules' }).getByRole('row').filter({ hasText: 'stripped' }).first();
+    await expect.poll(() => row().textContent(), WAIT).toMatch(/symbols only|no symbols/);
+    expect(await page.getByRole('table', { name: 'Stack' }).textContent()).not.toMatch(/read_retries/);
+
+    await inspect.getByRole('button', { name: 'Add debug directory…' }).click();
+    const choose = page.getByRole('dialog', { name: 'Choose a debug directory' });
+    await choose.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    await choose.getByLabel('Path').fill(fixtures.stripped.debugDir ?? '');
+    await choose.getByRole('button', { name: 'Go' }).click();
+    await choose.getByRole('button', { name: 'Use this folder' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Stack' }).textContent(), WAIT).toMatch(/read_retries/);
+    await expect.poll(() => row().textContent(), WAIT).toMatch(/debug info/);
+    // The console starts again on the new analysis, with the debug directory loaded.
+    await expect.poll(screen, WAIT).toMatch(/#0 .* in read_retries \(cfg=0x0\)/);
+  });
+});
+
+describe('the page after all that', () => {
+  it('threw no uncaught errors', () => {
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ import type {
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
+  ReanalyzeRequest,
+  Settings,
   OpenStage,
   SourceResult,
   StackDiff,
@@ -50,6 +52,8 @@ export interface WorkbenchOptions {
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
+const SETTINGS = 'settings';
+const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb' };
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {
@@ -101,7 +105,7 @@ export class Workbench implements WorkbenchApi {
       analyzeCore(path, {
         executable: request.executable,
         debugDirs: request.debugDirs,
-        debugger: request.debugger,
+        debugger: request.debugger ?? (await this.getSettings()).defaultDebugger,
         timeoutMs: this.options.debuggerTimeoutMs,
         onStage,
       }),
@@ -114,6 +118,39 @@ export class Workbench implements WorkbenchApi {
     })();
     this.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
+  }
+
+  async reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
+    const old = await this.getCrash(id);
+    const info = await stat(old.source).catch((error: Error) => {
+      throw new Error(`cannot analyse ${old.source} again: ${error.message}. Open the core from where it is now.`);
+    });
+    const digest =
+      this.store.knownDigest(old.source, info.size, info.mtimeMs) ?? (await sha256File(old.source, () => undefined, info.size));
+    if (digest !== id) throw new Error(`${old.source} is no longer the core of this crash (its digest changed); open it as a new crash`);
+    const jobId = randomUUID();
+    const analysis = await analyzeCore(old.source, {
+      executable: old.loaded?.executable ?? undefined,
+      debugDirs: request.debugDirs ?? old.loaded?.debugDirs,
+      debugger: request.debugger ?? old.debugger,
+      timeoutMs: this.options.debuggerTimeoutMs,
+      onStage: (stage, message, fraction) =>
+        this.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
+    });
+    const crash: Crash = { ...analysis, id, sha256: old.sha256, attributes: old.attributes };
+    this.db.transaction(() => this.save(crash, info.mtimeMs))();
+    this.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
+    return crash;
+  }
+
+  async getSettings(): Promise<Settings> {
+    return { ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) };
+  }
+
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const settings = { ...(await this.getSettings()), ...change };
+    this.store.setSetting(SETTINGS, settings);
+    return settings;
   }
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
@@ -136,6 +173,7 @@ export class Workbench implements WorkbenchApi {
     this.imports.set(jobId, abort);
     try {
       const found = await findCores(request.paths);
+      const chosen: ImportRequest = { ...request, debugger: request.debugger ?? (await this.getSettings()).defaultDebugger };
       const report: ImportReport = {
         jobId,
         imported: [],
@@ -155,7 +193,7 @@ export class Workbench implements WorkbenchApi {
         async (path) => {
           progress(path);
           try {
-            if (await this.importOne(path, request)) report.imported.push(path);
+            if (await this.importOne(path, chosen)) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });

@@ -18,6 +18,8 @@ import type {
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
+  ReanalyzeRequest,
+  Settings,
   SourceResult,
   StackDiff,
   WorkbenchEvent,
@@ -31,6 +33,10 @@ import { GROUP_SORTS } from './model';
 export interface WorkbenchApi {
   openCore(request: OpenCoreRequest): Promise<Crash>;
   getCrash(id: string): Promise<Crash>;
+  /** Analyses a stored crash's core again and replaces its analysis; its group follows the new stack. */
+  reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash>;
+  getSettings(): Promise<Settings>;
+  updateSettings(change: Partial<Settings>): Promise<Settings>;
   listRecent(): Promise<CrashSummary[]>;
   readSource(file: string): Promise<SourceResult>;
   listSourceFolders(): Promise<string[]>;
@@ -157,6 +163,12 @@ const consoleSize = z.object({ cols: z.number().int().min(2).max(1000), rows: z.
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
   getCrash: z.tuple([crashId]),
+  reanalyzeCrash: z.tuple([
+    crashId,
+    z.object({ debugDirs: z.array(absolutePath).max(64).optional(), debugger: z.enum(['gdb', 'lldb']).optional() }).strict(),
+  ]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([z.object({ defaultDebugger: z.enum(['gdb', 'lldb']).optional() }).strict()]),
   listRecent: z.tuple([]),
   readSource: z.tuple([
     z

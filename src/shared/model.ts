@@ -129,6 +129,17 @@ export interface OpenCoreRequest {
   debugger?: DebuggerKind;
 }
 
+/** Analyse a stored crash again: with more debug directories, or with the other debugger. */
+export interface ReanalyzeRequest {
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+}
+
+export interface Settings {
+  /** The debugger that opens and imports cores unless one is chosen for a crash. */
+  defaultDebugger: DebuggerKind;
+}
+
 export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';
 
 export interface ProgressEvent {

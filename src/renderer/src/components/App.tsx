@@ -2,7 +2,11 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { api, desktop, uploadFile } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { CrashBanner } from './CrashBanner';
-import { LocalsView, RegistersView } from './DetailsView';
+import { LocalsView } from './DetailsView';
+import { InspectPanel } from './InspectPanel';
+import { VariablesView } from './VariablesView';
+import { useLiveSession } from './use-live-session';
+import type { Crash, Thread } from '../../../shared/model';
 import { OpenBar } from './OpenBar';
 import { SourceView } from './SourceView';
 import { StackView } from './StackView';
@@ -30,6 +34,16 @@ function Progress() {
   );
 }
 
+/** Live, expandable variables when the console's debugger runs; the stored ones until then. */
+function Locals({ crash, thread, frame }: { crash: Crash; thread: Thread; frame: number }) {
+  const sessionId = useLiveSession(crash.id);
+  return sessionId ? (
+    <VariablesView sessionId={sessionId} thread={thread.number} frame={frame} />
+  ) : (
+    <LocalsView thread={thread} frame={frame} />
+  );
+}
+
 function CrashView() {
   const { crash, threadId, frameIndex, selectThread, selectFrame } = useCrashStore();
   if (!crash)
@@ -44,9 +58,9 @@ function CrashView() {
         <ThreadList threads={crash.threads} selected={thread.id} onSelect={selectThread} />
         <StackView thread={thread} selected={frameIndex} onSelect={selectFrame} />
         <SourceView frame={frame} />
-        <LocalsView thread={thread} frame={frameIndex} />
-        <RegistersView thread={thread} />
-        <ConsoleView crashId={crash.id} />
+        <Locals crash={crash} thread={thread} frame={frameIndex} />
+        <InspectPanel crash={crash} thread={thread} frame={frameIndex} />
+        <ConsoleView crashId={crash.id} analysis={crash.analyzedAt} />
       </div>
     </main>
   );

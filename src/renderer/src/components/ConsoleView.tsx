@@ -27,12 +27,20 @@ function clipboardKeys(term: Terminal, paste: (text: string) => void) {
 }
 
 /** gdb's own command line, on the same session as the views, in a terminal. */
-export function ConsoleView({ crashId }: { crashId: string }) {
+export function ConsoleView({ crashId, analysis }: { crashId: string; analysis: string }) {
   const host = useRef<HTMLDivElement>(null);
   const { session, status, reason, open } = useConsoleStore();
   const sessionId = session?.sessionId ?? null;
   const sessionRef = useRef<string | null>(null);
   sessionRef.current = sessionId;
+  // Keys typed while the debugger starts are sent once it is there.
+  const early = useRef<string[]>([]);
+  useEffect(() => {
+    if (!sessionId || early.current.length === 0) return;
+    const typed = early.current.join('');
+    early.current = [];
+    void api.writeConsole(sessionId, typed).catch((error: unknown) => useConsoleStore.setState({ reason: String(error) }));
+  }, [sessionId]);
 
   useEffect(() => {
     const element = host.current;
@@ -54,6 +62,7 @@ export function ConsoleView({ crashId }: { crashId: string }) {
     const send = (data: string): void => {
       const id = sessionRef.current;
       if (id) void api.writeConsole(id, data).catch(report);
+      else early.current.push(data);
     };
     term.attachCustomKeyEventHandler(clipboardKeys(term, (text) => term.paste(text)));
     const typed = term.onData(send);
@@ -71,14 +80,14 @@ export function ConsoleView({ crashId }: { crashId: string }) {
     refit();
     const observer = new ResizeObserver(refit);
     observer.observe(element);
-    void open(crashId, size.cols ? size : { cols: 100, rows: 20 });
+    void open(crashId, analysis, size.cols ? size : { cols: 100, rows: 20 });
     return () => {
       observer.disconnect();
       typed.dispose();
       detach();
       term.dispose();
     };
-  }, [crashId, open]);
+  }, [crashId, analysis, open]);
 
   return (
     <section className="panel console" aria-label="Debugger console">
@@ -88,7 +97,8 @@ export function ConsoleView({ crashId }: { crashId: string }) {
       </h2>
       {status === 'ended' && reason && (
         <p className="console-ended" role="status">
-          The console stopped: {reason} <button onClick={() => void open(crashId, { cols: 100, rows: 20 })}>Restart console</button>
+          The console stopped: {reason}{' '}
+          <button onClick={() => void open(crashId, analysis, { cols: 100, rows: 20 })}>Restart console</button>
         </p>
       )}
       <div className="console-terminal" ref={host} />

@@ -3,8 +3,7 @@ import type { Thread } from '../../../shared/model';
 export function RegistersView({ thread }: { thread: Thread }) {
   const entries = Object.entries(thread.registers);
   return (
-    <section className="panel registers" aria-label="Registers">
-      <h2>Registers</h2>
+    <div aria-label="Registers" role="group">
       {entries.length === 0 ? (
         <p className="muted">No registers.</p>
       ) : (
@@ -17,7 +16,7 @@ export function RegistersView({ thread }: { thread: Thread }) {
           ))}
         </dl>
       )}
-    </section>
+    </div>
   );
 }
 

@@ -5,12 +5,14 @@ import { api } from '../api';
 interface Props {
   /** 'any' picks a file or the folder shown (imports take both). */
   mode: 'file' | 'folder' | 'any';
+  /** The dialog's name, when the mode's default does not say what the folder is for. */
+  title?: string;
   onChoose(path: string): void;
   onCancel(): void;
 }
 
 /** Browser mode's Open dialog: the files are on the machine that runs `crashwb serve`. */
-export function FileBrowser({ mode, onChoose, onCancel }: Props) {
+export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
   const [listing, setListing] = useState<DirectoryListing | null>(null);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +34,7 @@ export function FileBrowser({ mode, onChoose, onCancel }: Props) {
     <div
       className="modal"
       role="dialog"
-      aria-label={mode === 'file' ? 'Open a core' : mode === 'any' ? 'Import crashes' : 'Choose a source folder'}
+      aria-label={title ?? (mode === 'file' ? 'Open a core' : mode === 'any' ? 'Import crashes' : 'Choose a source folder')}
     >
       <div className="modal-body">
         <form

@@ -9,8 +9,11 @@ interface ConsoleState {
   status: Status;
   /** Why the console is not running, when it stopped or could not start. */
   reason: string | null;
-  /** Starts a console on the crash, closing one on another crash first. */
-  open(crashId: string, size: ConsoleSize): Promise<void>;
+  /**
+   * Starts a console on the crash, closing one on another crash first. `analysis` names the
+   * crash's analysis: when it changes (new debug directories), the console starts afresh.
+   */
+  open(crashId: string, analysis: string, size: ConsoleSize): Promise<void>;
   close(): Promise<void>;
   onEvent(event: ConsoleEvent): void;
 }
@@ -20,6 +23,7 @@ interface ConsoleState {
  * pieces, and only xterm.js needs it. What arrives before the terminal is attached is kept.
  */
 let sink: ((data: string) => void) | null = null;
+let openedFor: string | null = null;
 let pending: string[] = [];
 
 export function attachConsoleOutput(write: (data: string) => void): () => void {
@@ -43,9 +47,10 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   session: null,
   status: 'idle',
   reason: null,
-  async open(crashId, size) {
+  async open(crashId, analysis, size) {
     const current = get().session;
-    if (current?.crashId === crashId && get().status !== 'ended') return;
+    if (current?.crashId === crashId && openedFor === analysis && get().status !== 'ended') return;
+    openedFor = analysis;
     if (current) await get().close();
     pending = [];
     set({ status: 'opening', reason: null, session: null });

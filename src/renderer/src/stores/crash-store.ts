@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Crash, CrashSummary, OpenCoreRequest, ProgressEvent } from '../../../shared/model';
+import type { Crash, CrashSummary, OpenCoreRequest, ProgressEvent, ReanalyzeRequest } from '../../../shared/model';
 import { api } from '../api';
 import { followConsoleSelection, selectInConsole } from './console-store';
 
@@ -12,6 +12,8 @@ interface CrashState {
   recent: CrashSummary[];
   open(request: OpenCoreRequest): Promise<void>;
   show(id: string): Promise<void>;
+  /** Analyses the shown crash again (more debug directories, the other debugger) and shows the result. */
+  reanalyze(request: ReanalyzeRequest): Promise<void>;
   /** A person picked a thread or frame in the views: the console's debugger follows. */
   selectThread(id: number): void;
   selectFrame(index: number): void;
@@ -51,6 +53,17 @@ export const useCrashStore = create<CrashState>((set, get) => ({
       set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), error: null });
     } catch (error) {
       set({ error: error instanceof Error ? error.message : String(error) });
+    }
+  },
+  async reanalyze(request) {
+    const current = get().crash;
+    if (!current) return;
+    set({ opening: { stage: 'starting', path: current.source, message: 'Analysing again…', fraction: null }, error: null });
+    try {
+      const crash = await api.reanalyzeCrash(current.id, request);
+      set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), opening: null });
+    } catch (error) {
+      set({ opening: null, error: `Could not analyse ${current.source} again: ${error instanceof Error ? error.message : String(error)}` });
     }
   },
   selectThread(id) {

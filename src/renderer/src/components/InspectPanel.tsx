@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import type { Crash, Thread } from '../../../shared/model';
+import { RegistersView } from './DetailsView';
+import { DisassemblyView } from './DisassemblyView';
+import { MemoryView } from './MemoryView';
+import { ModulesView } from './ModulesView';
+import { useLiveSession } from './use-live-session';
+
+type Tab = 'registers' | 'disassembly' | 'memory' | 'modules';
+const TABS: Array<[Tab, string]> = [
+  ['registers', 'Registers'],
+  ['disassembly', 'Disassembly'],
+  ['memory', 'Memory'],
+  ['modules', 'Modules'],
+];
+
+/** Registers, disassembly, memory and modules of the selected frame; the live ones need the console's debugger. */
+export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: Thread; frame: number }) {
+  const [tab, setTab] = useState<Tab>('registers');
+  const sessionId = useLiveSession(crash.id);
+  const needsDebugger = <p className="muted">Waiting for the console’s debugger: this view reads from it.</p>;
+  return (
+    <section className="panel registers inspect" aria-label="Inspect">
+      <div role="tablist" aria-label="Inspect" className="inspect-tabs">
+        {TABS.map(([id, label]) => (
+          <button key={id} role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={TABS.find(([id]) => id === tab)?.[1]}>
+        {tab === 'registers' && <RegistersView thread={thread} />}
+        {tab === 'disassembly' &&
+          (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
+        {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
+        {tab === 'modules' && <ModulesView crash={crash} />}
+      </div>
+    </section>
+  );
+}
