@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Crash, Disassembly, MemoryDump, SourceResult, VariableNode } from '../shared/model';
 import { GdbLiveSession } from './debugger/live/gdb-live';
-import type { LiveSession } from './debugger/live/live-session';
+import { LldbLiveSession } from './debugger/live/lldb-live';
+import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
@@ -37,17 +38,20 @@ export class Consoles {
       else this.emit(event);
     };
     const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
-    const session = await GdbLiveSession.start(
-      { core: crash.source, executable, debugDirs: crash.loaded?.debugDirs ?? [], cols: size.cols, rows: size.rows },
-      {
-        output: (data) => emit({ type: 'console-output', sessionId, data }),
-        selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
-        closed: (reason) => {
-          this.sessions.delete(sessionId);
-          emit({ type: 'console-closed', sessionId, reason });
-        },
+    const input = { core: crash.source, executable, debugDirs: crash.loaded?.debugDirs ?? [], cols: size.cols, rows: size.rows };
+    const events: LiveSessionEvents = {
+      output: (data) => emit({ type: 'console-output', sessionId, data }),
+      selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
+      closed: (reason) => {
+        this.sessions.delete(sessionId);
+        emit({ type: 'console-closed', sessionId, reason });
       },
-    );
+    };
+    // The console speaks the debugger the crash was analysed with, so its thread numbers match the views'.
+    const fileOf = (thread: number, frame: number): string | null =>
+      crash.threads.find((t) => t.number === thread)?.frames.find((f) => f.index === frame)?.file ?? null;
+    const session: LiveSession =
+      crash.debugger === 'lldb' ? await LldbLiveSession.start(input, events, fileOf) : await GdbLiveSession.start(input, events);
     this.sessions.set(sessionId, { crashId: crash.id, session });
     setImmediate(() => {
       const early = held ?? [];

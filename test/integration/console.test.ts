@@ -24,7 +24,7 @@ const output = (sessionId: string): string =>
     .map((e) => e.data)
     .join('')
     // Strip colours: assertions are about words, not styling.
-    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
 
 /** Waits, at most 20 s, until the console's output since `from` matches. */
 async function expectOutput(sessionId: string, pattern: RegExp, from = 0): Promise<string> {
@@ -160,5 +160,70 @@ describe('inspecting a frame through the console’s session', () => {
     const again = await wb.frameVariables(sessionId, crashed, 0);
     expect(again.map((v) => v.name)).toEqual(['job']);
     await expect(wb.expandVariable(sessionId, job?.id ?? '')).rejects.toThrow(/Variable object not found/);
+  });
+});
+
+describe('the lldb console and views on a core analysed with lldb', () => {
+  let sessionId = '';
+  let crashed = 0;
+
+  beforeAll(async () => {
+    const crash = await wb.openCore({ path: fixtures.workerThread.core, debugger: 'lldb' });
+    crashed = crash.threads.find((t) => t.crashed)?.number ?? 0;
+    const opened = await wb.openConsole(crash.id, SIZE);
+    expect(opened.debugger).toBe('lldb');
+    sessionId = opened.sessionId;
+  }, 60_000);
+  afterAll(() => wb.closeConsole(sessionId));
+
+  it('answers `register read` and moves the views when a frame is selected in it', async () => {
+    await expectOutput(sessionId, /Core file .* was loaded\.[\s\S]*\(lldb\) $/);
+    await wb.writeConsole(sessionId, 'register read rip\r');
+    await expectOutput(sessionId, /rip = 0x[0-9a-f]+\s+worker_thread`store_result/);
+    await wb.writeConsole(sessionId, 'frame select 1\r');
+    await expect.poll(() => selections(sessionId).at(-1), { timeout: 10_000 }).toEqual([crashed, 1]);
+    await wb.writeConsole(sessionId, 'up\r');
+    await expect.poll(() => selections(sessionId).at(-1), { timeout: 10_000 }).toEqual([crashed, 2]);
+    // A backtrace lists every frame; the selection is still the starred one.
+    await wb.writeConsole(sessionId, 'bt\r');
+    await expectOutput(sessionId, /\* frame #2/);
+    expect(selections(sessionId).at(-1)).toEqual([crashed, 2]);
+    expect(output(sessionId)).not.toContain(`${String.fromCharCode(27)}]7777;`);
+  });
+
+  it('follows the views, in plain sight', async () => {
+    const before = output(sessionId).length;
+    await wb.selectFrame(sessionId, crashed, 0);
+    await expectOutput(sessionId, /frame select 0[\s\S]*frame #0: .*store_result/, before);
+  });
+
+  it('refuses to start the crashed program', async () => {
+    const before = output(sessionId).length;
+    await wb.writeConsole(sessionId, 'run\r');
+    await expectOutput(sessionId, /^run is turned off in Crash Workbench: this session examines a core file/m, before);
+    await wb.writeConsole(sessionId, 'thread list\r');
+    await expectOutput(sessionId, /Process \d+ stopped\s+\* thread #1/, before);
+  });
+
+  it('disassembles, reads memory and opens variables', async () => {
+    const disassembly = await wb.disassemble(sessionId, crashed, 0);
+    expect(disassembly.function).toMatch(/^store_result/);
+    expect(disassembly.blocks.find((b) => b.instructions.some((i) => i.current))).toMatchObject({
+      line: 12,
+      source: '  *job->result = job->id * 2;',
+    });
+    const stack = await wb.readMemory(sessionId, crashed, 0, '$sp', 32);
+    expect(stack.chunks[0]).toMatchObject({ readable: true, hex: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await wb.readMemory(sessionId, crashed, 0, '0', 16)).chunks).toEqual([{ address: '0x0', hex: '', readable: false }]);
+    const job = (await wb.frameVariables(sessionId, crashed, 1)).find((v) => v.name === 'job');
+    expect(job).toMatchObject({ type: 'job', childCount: 1 });
+    const fields = await wb.expandVariable(sessionId, job?.id ?? '');
+    expect(fields.map((f) => [f.name, f.type])).toEqual([
+      ['id', 'int'],
+      ['result', 'int *'],
+    ]);
+    const pointer = (await wb.frameVariables(sessionId, crashed, 0)).find((v) => v.name === 'job');
+    expect(pointer).toMatchObject({ type: 'job *', childCount: 1 });
+    expect((await wb.expandVariable(sessionId, pointer?.id ?? '')).map((f) => f.name)).toEqual(['id', 'result']);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './lldb-output';
 import { PtyProcess } from './pty-process';
 
-const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
+export const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 
 export function lldbCommands(input: ExtractionInput): string[] {
   const commands = [
@@ -33,7 +33,8 @@ export function lldbCommands(input: ExtractionInput): string[] {
   return commands;
 }
 
-function runBatch(commands: string[], timeoutMs: number): Promise<string> {
+/** Runs lldb once with the commands and returns all it printed; a run past `timeoutMs` is killed. */
+export function runBatch(commands: string[], timeoutMs: number): Promise<string> {
   const args = ['--no-lldbinit', '--batch', ...commands.flatMap((c) => ['-o', c])];
   const proc = new PtyProcess('lldb', args, { raw: true });
   const chunks: string[] = [];

@@ -79,7 +79,8 @@ export function parseRegisters(lines: string[], wanted: Set<string>): Record<str
 export function parseVariables(lines: string[]): Variable[] {
   const out: Variable[] = [];
   for (const line of lines) {
-    const m = /^(ARG|LOCAL|GLOBAL|STATIC):\s+\((.*?)\)\s+(\S+)\s+=\s+(.*)$/.exec(line);
+    // A structure prints as "LOCAL: (job) job ={...}", with no space after the =.
+    const m = /^(ARG|LOCAL|GLOBAL|STATIC):\s+\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
     if (!m) continue;
     out.push({ name: m[3] ?? '?', type: m[2] ?? null, value: m[4] ?? null, isArgument: m[1] === 'ARG' });
   }

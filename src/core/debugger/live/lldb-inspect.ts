@@ -1,0 +1,174 @@
+import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
+import { DebuggerError } from '../errors';
+import { quote, runBatch } from '../lldb-extract';
+import { splitSections } from '../lldb-output';
+
+/** What every lldb query loads before its own commands. */
+export interface LldbTarget {
+  core: string;
+  executable: string | null;
+  debugDirs: string[];
+}
+
+const QUERY_TIMEOUT_MS = 60_000;
+/**
+ * lldb 14 sometimes dies ("LLVM ERROR: out of memory") when `frame select` meets its own
+ * report of the core's stop; a fresh run does not.
+ */
+const ATTEMPTS = 3;
+
+export function targetCommands(target: LldbTarget): string[] {
+  return [
+    'settings set target.load-script-from-symbol-file false',
+    'settings set target.load-cwd-lldbinit false',
+    ...['/usr/lib/debug', ...target.debugDirs].map((d) => `settings append target.debug-file-search-paths ${quote(d)}`),
+    target.executable
+      ? `target create ${quote(target.executable)} --core ${quote(target.core)}`
+      : `target create --core ${quote(target.core)}`,
+  ];
+}
+
+/**
+ * Runs commands in a frame with a one-off lldb and returns what each printed. lldb has no
+ * machine interface to keep open beside its console, and a batch run is what it does reliably.
+ */
+async function inFrame(target: LldbTarget, thread: number, frame: number, commands: string[]): Promise<string[][]> {
+  let failure = '';
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const output = await runBatch(
+      ['settings set use-color false', ...targetCommands(target), `thread select ${thread}`, `frame select ${frame}`, ...commands],
+      QUERY_TIMEOUT_MS,
+    );
+    const sections = splitSections(output);
+    const found = commands.map((command) => [...sections].reverse().find((s) => s.command === command)?.lines);
+    if (found.every((lines): lines is string[] => lines !== undefined)) return found;
+    failure = /LLVM ERROR: .*/.exec(output)?.[0] ?? 'it printed nothing for the command';
+  }
+  throw new DebuggerError(
+    'lldb',
+    `running ${commands.join('; ')}`,
+    `${failure} (tried ${ATTEMPTS} times); the gdb backend reads this core too`,
+  );
+}
+
+const errorOf = (lines: string[]): string | null => lines.find((l) => l.startsWith('error:'))?.replace(/^error:\s*/, '') ?? null;
+
+/** `disassemble --mixed --frame`: "** 12 <source>" heads the instructions of line 12; "->" marks the pc. */
+export function parseLldbDisassembly(lines: string[], file: string | null): Disassembly {
+  let name: string | null = null;
+  const blocks: DisassemblyBlock[] = [];
+  let block: DisassemblyBlock | null = null;
+  for (const line of lines) {
+    const header = /^\S+`(.+):$/.exec(line);
+    if (header?.[1]) {
+      name ??= header[1];
+      continue;
+    }
+    const source = /^\*\*\s+(\d+)\s*\t?(.*)$/.exec(line);
+    if (source) {
+      block = { file, line: Number(source[1]), source: source[2] ?? null, instructions: [] };
+      blocks.push(block);
+      continue;
+    }
+    const ins = /^(->)?\s+(0x[0-9a-f]+)\s+<\+(\d+)>:\s+(.*?)\s*$/.exec(line);
+    if (!ins) continue;
+    if (!block) {
+      block = { file: null, line: null, source: null, instructions: [] };
+      blocks.push(block);
+    }
+    const instruction: Instruction = {
+      address: `0x${BigInt(ins[2] ?? '0').toString(16)}`,
+      offset: Number(ins[3]),
+      opcodes: null,
+      text: ins[4] ?? '',
+      current: ins[1] === '->',
+    };
+    block.instructions.push(instruction);
+  }
+  return { function: name, blocks: blocks.filter((b) => b.instructions.length > 0), truncated: false };
+}
+
+export async function lldbDisassemble(target: LldbTarget, thread: number, frame: number, file: string | null): Promise<Disassembly> {
+  const [lines = []] = await inFrame(target, thread, frame, ['disassemble --mixed --frame']);
+  const error = errorOf(lines);
+  if (error) throw new DebuggerError('lldb', 'disassembling', error);
+  return parseLldbDisassembly(lines, file);
+}
+
+export async function lldbReadMemory(
+  target: LldbTarget,
+  thread: number,
+  frame: number,
+  expression: string,
+  length: number,
+): Promise<{ address: string; chunks: MemoryChunk[] }> {
+  const [evaluated = [], read = []] = await inFrame(target, thread, frame, [
+    `expression -f x -- (unsigned long)(${expression})`,
+    `memory read --force -s1 -fx -c ${length} -- ${expression}`,
+  ]);
+  const value = /= (0x[0-9a-f]+)\s*$/.exec(evaluated.join('\n'));
+  if (!value?.[1]) throw new Error(`${expression} is not an address (lldb says ${errorOf(evaluated) ?? evaluated.join(' ').trim()})`);
+  const address = `0x${BigInt(value[1]).toString(16)}`;
+  const hex = read.flatMap((line) => {
+    const m = /^0x[0-9a-f]+:((?:\s+0x[0-9a-f]{2})+)/.exec(line);
+    return m?.[1]
+      ? m[1]
+          .trim()
+          .split(/\s+/)
+          .map((b) => b.slice(2))
+      : [];
+  });
+  if (hex.length === 0) return { address, chunks: [{ address, hex: '', readable: false }] };
+  const chunks: MemoryChunk[] = [{ address, hex: hex.join(''), readable: true }];
+  if (hex.length < length) chunks.push({ address: `0x${(BigInt(address) + BigInt(hex.length)).toString(16)}`, hex: '', readable: false });
+  return { address, chunks };
+}
+
+/** A variable's handle names where it lives, so it can be opened with a later, separate lldb run. */
+const handle = (thread: number, frame: number, path: string): string => `lldb:${thread}:${frame}:${path}`;
+
+function expandable(type: string | null, value: string | null): number {
+  if (value?.endsWith('{...}') || value?.endsWith('{')) return 1;
+  if (type && /\*\s*$/.test(type) && value && !/^0x0+(\{\.\.\.\})?$/.test(value) && !/\bchar\b/.test(type)) return 1;
+  return 0;
+}
+
+/** lldb marks what has members with "{...}" after the value, or as the whole value of a structure. */
+const clean = (value: string | null): string | null =>
+  value === null ? null : value === '{...}' ? '{…}' : value.replace(/\{\.\.\.\}$/, '');
+
+export async function lldbVariables(target: LldbTarget, thread: number, frame: number): Promise<VariableNode[]> {
+  const [lines = []] = await inFrame(target, thread, frame, ['frame variable -s -D 0']);
+  return lines.flatMap((line) => {
+    const m = /^(ARG|LOCAL):\s+\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
+    if (!m) return [];
+    const [, kind, type = null, name = '?', value = null] = m;
+    return [
+      { id: handle(thread, frame, name), name, type, value: clean(value), childCount: expandable(type, value), isArgument: kind === 'ARG' },
+    ];
+  });
+}
+
+export async function lldbChildren(target: LldbTarget, id: string): Promise<VariableNode[]> {
+  const m = /^lldb:(\d+):(\d+):(.+)$/.exec(id);
+  if (!m) throw new Error(`not an lldb variable handle: ${id}`);
+  const thread = Number(m[1]);
+  const frame = Number(m[2]);
+  const path = m[3] ?? '';
+  // A pointer opens onto what it points at; a structure or an array onto its members.
+  const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`]);
+  const pointer = /^\([^)]*\*\s*\)/.test(probe[0] ?? '');
+  const shown = pointer ? `*${path}` : path;
+  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`]);
+  const error = errorOf(lines);
+  if (error) throw new DebuggerError('lldb', `opening ${path}`, error);
+  return lines.flatMap((line) => {
+    const child = /^ {2}\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
+    if (!child) return [];
+    const [, type = null, name = '?', value = null] = child;
+    const childPath = name.startsWith('[') ? `${shown}${name}` : pointer ? `${path}->${name}` : `${path}.${name}`;
+    return [
+      { id: handle(thread, frame, childPath), name, type, value: clean(value), childCount: expandable(type, value), isArgument: false },
+    ];
+  });
+}
