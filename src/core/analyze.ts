@@ -6,6 +6,7 @@ import { orderThreads } from './debugger/extraction';
 import { moduleAt, readCore, type CoreInfo } from './elf/core-file';
 import { registerNames } from './elf/notes';
 import { locateProgramFiles, type ProgramFiles } from './symbols/locate';
+import { isMinidump, readMinidump } from './minidump/minidump-file';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -45,14 +46,16 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   if (options.executable) await checkReadable(options.executable, 'executable (--exe)');
   const info = await stat(path);
 
-  const kind = options.debugger ?? 'gdb';
+  // gdb reads no minidumps; lldb reads both kinds.
+  const minidump = await isMinidump(path);
+  const kind = minidump ? 'lldb' : (options.debugger ?? 'gdb');
   const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
   const debuggerReady = prepareDebugger(kind, { debugDirs, timeoutMs: options.timeoutMs });
   let core: CoreInfo;
   let files: ProgramFiles;
   try {
     say('reading-core', 'Reading the core’s notes');
-    core = await readCore(path);
+    core = minidump ? await readMinidump(path) : await readCore(path);
     say('locating-files', 'Finding the executable and debug info');
     files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
   } catch (error) {
@@ -74,6 +77,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       executable: files.executable,
       debugDirs,
       crashingThreadId: core.crashingThreadId,
+      crashingThreadNumber: core.threads.findIndex((t) => t.tid === core.crashingThreadId) + 1 || 1,
       moduleAt: (address) => moduleAt(core.mappings, address),
       registerNames: registerNames(core.machine),
       threadCount: core.threads.length,

@@ -20,6 +20,8 @@ export interface ExtractionInput {
   debugDirs: string[];
   /** Kernel thread id of the thread that took the signal, from the core's notes. */
   crashingThreadId: number;
+  /** Its place in the core's thread list, from 1: lldb's number for it. */
+  crashingThreadNumber?: number;
   /** Maps an address to the file mapped there, from the core's notes. */
   moduleAt: (address: bigint) => string | null;
   /** The general-purpose registers of the core's architecture, named as gdb names them. */

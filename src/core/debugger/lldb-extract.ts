@@ -27,8 +27,8 @@ export function lldbCommands(input: ExtractionInput): string[] {
     `thread backtrace all -c ${MAX_FRAMES}`,
   ];
   for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
-  // lldb numbers threads in note order, so thread 1 is the one that took the signal.
-  commands.push('thread select 1');
+  // lldb numbers threads in the core's order: in an ELF core the kernel writes the crashing thread first.
+  commands.push(`thread select ${input.crashingThreadNumber ?? 1}`);
   for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0');
   return commands;
 }
