@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
-import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Crash, Disassembly, MemoryDump, SourceResult, VariableNode } from '../shared/model';
+import type {
+  ConsoleEvent,
+  ConsoleInfo,
+  ConsoleSize,
+  Crash,
+  Disassembly,
+  MemoryDump,
+  SourceMapping,
+  SourceResult,
+  VariableNode,
+} from '../shared/model';
 import { GdbLiveSession } from './debugger/live/gdb-live';
 import { LldbLiveSession } from './debugger/live/lldb-live';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
@@ -10,12 +20,13 @@ export const MAX_CONSOLES = 8;
 
 /** The live debugger sessions behind the consoles, by session id. */
 export class Consoles {
-  private readonly sessions = new Map<string, { crashId: string; session: LiveSession }>();
+  private readonly sessions = new Map<string, { crashId: string; executable: string | null; session: LiveSession }>();
 
   constructor(
     private readonly emit: (event: ConsoleEvent) => void,
     /** Finds a source file as the source view does, with the user's source folders. */
-    private readonly readSource: (file: string) => Promise<SourceResult>,
+    private readonly readSource: (file: string, executable: string | null) => Promise<SourceResult>,
+    private readonly sourceMappings: (executable: string) => Promise<SourceMapping[]>,
   ) {}
 
   async open(crash: Crash, size: ConsoleSize): Promise<ConsoleInfo> {
@@ -38,7 +49,14 @@ export class Consoles {
       else this.emit(event);
     };
     const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
-    const input = { core: crash.source, executable, debugDirs: crash.loaded?.debugDirs ?? [], cols: size.cols, rows: size.rows };
+    const input = {
+      core: crash.source,
+      executable,
+      debugDirs: crash.loaded?.debugDirs ?? [],
+      sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
+      cols: size.cols,
+      rows: size.rows,
+    };
     const events: LiveSessionEvents = {
       output: (data) => emit({ type: 'console-output', sessionId, data }),
       selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
@@ -52,7 +70,7 @@ export class Consoles {
       crash.threads.find((t) => t.number === thread)?.frames.find((f) => f.index === frame)?.file ?? null;
     const session: LiveSession =
       crash.debugger === 'lldb' ? await LldbLiveSession.start(input, events, fileOf) : await GdbLiveSession.start(input, events);
-    this.sessions.set(sessionId, { crashId: crash.id, session });
+    this.sessions.set(sessionId, { crashId: crash.id, executable: crash.executable, session });
     setImmediate(() => {
       const early = held ?? [];
       held = null;
@@ -81,11 +99,12 @@ export class Consoles {
 
   async disassemble(sessionId: string, thread: number, frame: number): Promise<Disassembly> {
     const disassembly = await this.get(sessionId).disassemble(thread, frame);
+    const executable = this.sessions.get(sessionId)?.executable ?? null;
     const files = new Map<string, string[] | null>();
     for (const block of disassembly.blocks) {
       if (!block.file || block.line === null) continue;
       if (!files.has(block.file)) {
-        const found = await this.readSource(block.file);
+        const found = await this.readSource(block.file, executable);
         files.set(block.file, found.found ? found.text.split('\n') : null);
       }
       block.source = files.get(block.file)?.[block.line - 1] ?? null;

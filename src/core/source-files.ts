@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { DirectoryListing, SourceResult } from '../shared/model';
+import type { DirectoryListing, SourceMapping, SourceResult } from '../shared/model';
 
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
@@ -32,17 +32,22 @@ async function isFile(path: string): Promise<boolean> {
  * each folder the user named, trying ever shorter tails of the recorded path
  * (/build/src/app/main.c → FOLDER/src/app/main.c, FOLDER/app/main.c, FOLDER/main.c).
  */
-export function sourceCandidates(file: string, folders: string[]): string[] {
+export function sourceCandidates(file: string, folders: string[], mappings: SourceMapping[] = []): string[] {
   const parts = file.split('/').filter(Boolean);
-  const out = file.startsWith('/') ? [file] : [];
+  // The executable's own mappings come first: they are what the person said about this build.
+  const mapped = mappings.flatMap((m) => {
+    const from = m.from.replace(/\/+$/, '');
+    return file === from || file.startsWith(`${from}/`) ? [join(m.to, file.slice(from.length))] : [];
+  });
+  const out = [...mapped, ...(file.startsWith('/') ? [file] : [])];
   for (const folder of folders) {
     for (let i = 0; i < parts.length; i++) out.push(join(folder, ...parts.slice(i)));
   }
   return [...new Set(out)];
 }
 
-export async function findSource(file: string, folders: string[]): Promise<SourceResult> {
-  const candidates = sourceCandidates(file, folders);
+export async function findSource(file: string, folders: string[], mappings: SourceMapping[] = []): Promise<SourceResult> {
+  const candidates = sourceCandidates(file, folders, mappings);
   for (const path of candidates) {
     if (!(await isFile(path))) continue;
     const info = await stat(path);
@@ -55,7 +60,7 @@ export async function findSource(file: string, folders: string[]): Promise<Sourc
   return {
     found: false,
     searched: candidates,
-    message: `Source not found: ${basename(file)} is not at ${file}.${hint} Point at the folder that holds your checkout to look there.`,
+    message: `Source not found: ${basename(file)} is not at ${file}.${hint} Point at the folder that holds your checkout, or map the build path to it.`,
   };
 }
 

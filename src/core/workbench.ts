@@ -24,6 +24,7 @@ import type {
   ReanalyzeRequest,
   Settings,
   OpenStage,
+  SourceMapping,
   SourceResult,
   StackDiff,
   WorkbenchEvent,
@@ -53,6 +54,7 @@ export interface WorkbenchOptions {
 
 const SOURCE_FOLDERS = 'sourceFolders';
 const SETTINGS = 'settings';
+const SOURCE_MAPPINGS = 'sourceMappings';
 const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb' };
 
 /** What only in-process callers (the CLI) control about an import. */
@@ -71,7 +73,8 @@ export class Workbench implements WorkbenchApi {
   private readonly imports = new Map<string, AbortController>();
   private readonly consoles = new Consoles(
     (event) => this.emit(event),
-    (file) => this.readSource(file),
+    (file, executable) => this.readSource(file, executable),
+    (executable) => this.getSourceMappings(executable),
   );
 
   constructor(private readonly options: WorkbenchOptions) {
@@ -336,8 +339,20 @@ export class Workbench implements WorkbenchApi {
     return this.store.recent();
   }
 
-  async readSource(file: string): Promise<SourceResult> {
-    return findSource(file, await this.listSourceFolders());
+  async readSource(file: string, executable?: string | null): Promise<SourceResult> {
+    return findSource(file, await this.listSourceFolders(), executable ? await this.getSourceMappings(executable) : []);
+  }
+
+  async getSourceMappings(executable: string): Promise<SourceMapping[]> {
+    return this.store.getSetting<Record<string, SourceMapping[]>>(SOURCE_MAPPINGS, {})[executable] ?? [];
+  }
+
+  async setSourceMappings(executable: string, mappings: SourceMapping[]): Promise<SourceMapping[]> {
+    const all = this.store.getSetting<Record<string, SourceMapping[]>>(SOURCE_MAPPINGS, {});
+    if (mappings.length) all[executable] = mappings;
+    else delete all[executable];
+    this.store.setSetting(SOURCE_MAPPINGS, all);
+    return mappings;
   }
 
   async listSourceFolders(): Promise<string[]> {

@@ -18,6 +18,7 @@ import type {
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
+  SourceMapping,
   ReanalyzeRequest,
   Settings,
   SourceResult,
@@ -38,7 +39,11 @@ export interface WorkbenchApi {
   getSettings(): Promise<Settings>;
   updateSettings(change: Partial<Settings>): Promise<Settings>;
   listRecent(): Promise<CrashSummary[]>;
-  readSource(file: string): Promise<SourceResult>;
+  /** Finds a source file: the executable's own mappings first, then the source folders. */
+  readSource(file: string, executable?: string | null): Promise<SourceResult>;
+  /** Build path → checkout mappings kept for one executable. */
+  getSourceMappings(executable: string): Promise<SourceMapping[]>;
+  setSourceMappings(executable: string, mappings: SourceMapping[]): Promise<SourceMapping[]>;
   listSourceFolders(): Promise<string[]>;
   addSourceFolder(folder: string): Promise<string[]>;
   listDirectory(path: string | null): Promise<DirectoryListing>;
@@ -130,6 +135,11 @@ export const groupPageSchema = z
   })
   .strict();
 
+const sourcePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
 const sessionId = z.string().uuid();
 const threadNumber = z.number().int().positive().max(1_000_000);
 const frameLevel = z.number().int().nonnegative().max(100_000);
@@ -170,13 +180,9 @@ export const methodParams = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([z.object({ defaultDebugger: z.enum(['gdb', 'lldb']).optional() }).strict()]),
   listRecent: z.tuple([]),
-  readSource: z.tuple([
-    z
-      .string()
-      .min(1)
-      .max(4096)
-      .refine((p) => !p.includes('\0'), 'must not contain NUL'),
-  ]),
+  readSource: z.union([z.tuple([sourcePath]), z.tuple([sourcePath, absolutePath.nullable()])]),
+  getSourceMappings: z.tuple([absolutePath]),
+  setSourceMappings: z.tuple([absolutePath, z.array(z.object({ from: absolutePath, to: absolutePath }).strict()).max(64)]),
   listSourceFolders: z.tuple([]),
   addSourceFolder: z.tuple([absolutePath]),
   listDirectory: z.tuple([absolutePath.nullable()]),

@@ -135,6 +135,12 @@ export interface ReanalyzeRequest {
   debugger?: DebuggerKind;
 }
 
+/** A build path and where its files are on this machine (gdb's substitute-path, lldb's source-map). */
+export interface SourceMapping {
+  from: string;
+  to: string;
+}
+
 export interface Settings {
   /** The debugger that opens and imports cores unless one is chosen for a crash. */
   defaultDebugger: DebuggerKind;

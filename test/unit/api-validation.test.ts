@@ -35,6 +35,12 @@ describe('source lookup', () => {
     ]);
   });
 
+  it('tries the executable’s build-path mappings before anything else, and only for paths under them', () => {
+    const mappings = [{ from: '/build/src/', to: '/home/me/checkout' }];
+    expect(sourceCandidates('/build/src/app/main.c', [], mappings)).toEqual(['/home/me/checkout/app/main.c', '/build/src/app/main.c']);
+    expect(sourceCandidates('/build/srcx/main.c', [], mappings)).toEqual(['/build/srcx/main.c']);
+  });
+
   it('lets the memory view evaluate addresses, registers and fields, but no convenience functions', () => {
     const id = '123e4567-e89b-42d3-a456-426614174000';
     for (const expression of ['$sp', '0x7ffd1000', 'job->result', '&buf[4]', '*(char **)($rsp + 8)']) {

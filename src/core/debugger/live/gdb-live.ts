@@ -14,6 +14,9 @@ const COMMAND_TIMEOUT_MS = 120_000;
 /** Holds the MI terminal open and never reads it, ignoring the signals a terminal can send. */
 const MI_HOLDER = "trap '' INT QUIT TSTP HUP; tty; exec sleep infinity";
 
+/** gdb splits this command's arguments like a shell: quoted, a path may hold spaces. */
+const gdbArg = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
 function selectionOf(record: MiAsync): { thread: number; frame: number } | null {
   if (record.class !== 'thread-selected') return null;
   const thread = Number(miString(record.results.id));
@@ -70,7 +73,11 @@ export class GdbLiveSession implements LiveSession {
         [
           '-nx',
           '-q',
-          ...gdbArguments([...gdbInitCommands(input.debugDirs), `source ${script.path}`]),
+          ...gdbArguments([
+            ...gdbInitCommands(input.debugDirs),
+            ...input.sourceMappings.map((m) => `set substitute-path ${gdbArg(m.from)} ${gdbArg(m.to)}`),
+            `source ${script.path}`,
+          ]),
           ...files,
           '-ex',
           `new-ui mi3 ${mi.tty}`,

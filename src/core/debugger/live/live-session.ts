@@ -1,4 +1,4 @@
-import type { DebuggerKind, Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
+import type { DebuggerKind, Disassembly, MemoryChunk, SourceMapping, VariableNode } from '../../../shared/model';
 
 /** What a live debugger session reports to whoever shows it. */
 export interface LiveSessionEvents {
@@ -31,6 +31,8 @@ export interface LiveSessionInput {
   core: string;
   executable: string | null;
   debugDirs: string[];
+  /** Where the build's source paths are on this machine. */
+  sourceMappings: SourceMapping[];
   cols: number;
   rows: number;
 }

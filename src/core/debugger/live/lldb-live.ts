@@ -36,7 +36,12 @@ export class LldbLiveSession implements LiveSession {
     fileOf: (thread: number, frame: number) => string | null,
   ): Promise<LldbLiveSession> {
     const target: LldbTarget = { core: input.core, executable: input.executable, debugDirs: input.debugDirs };
-    const commands = [`settings set frame-format ${quote(MARKED_FRAME_FORMAT)}`, ...REFUSE_START, ...targetCommands(target)];
+    const commands = [
+      `settings set frame-format ${quote(MARKED_FRAME_FORMAT)}`,
+      ...REFUSE_START,
+      ...targetCommands(target),
+      ...input.sourceMappings.map((m) => `settings append target.source-map ${quote(m.from)} ${quote(m.to)}`),
+    ];
     const terminal = new TerminalProcess('lldb', ['--no-lldbinit', ...commands.flatMap((c) => ['-o', c])], {
       cols: input.cols,
       rows: input.rows,

@@ -57,7 +57,7 @@ function CrashView() {
       <div className="crash-grid">
         <ThreadList threads={crash.threads} selected={thread.id} onSelect={selectThread} />
         <StackView thread={thread} selected={frameIndex} onSelect={selectFrame} />
-        <SourceView frame={frame} />
+        <SourceView frame={frame} executable={crash.executable} />
         <Locals crash={crash} thread={thread} frame={frameIndex} />
         <InspectPanel crash={crash} thread={thread} frame={frameIndex} />
         <ConsoleView crashId={crash.id} analysis={crash.analyzedAt} />

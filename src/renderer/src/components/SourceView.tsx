@@ -52,7 +52,59 @@ function Editor({ source, line }: { source: Extract<SourceResult, { found: true 
   return <div className="editor" ref={host} data-line={line} data-path={source.path} />;
 }
 
-export function SourceView({ frame }: { frame: Frame | undefined }) {
+/** Maps the build's path to a checkout, for this executable only. */
+function MapBuildPath({ file, executable, onMapped }: { file: string; executable: string; onMapped(): void }) {
+  const [from, setFrom] = useState(file.slice(0, file.lastIndexOf('/')) || '/');
+  const [to, setTo] = useState('');
+  const [picking, setPicking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (): Promise<void> => {
+    try {
+      const existing = await api.getSourceMappings(executable);
+      await api.setSourceMappings(executable, [...existing.filter((m) => m.from !== from), { from, to }]);
+      onMapped();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <form
+      className="map-build-path"
+      aria-label="Map the build path"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <label>
+        Build path <input aria-label="Build path" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </label>
+      <label>
+        is here <input aria-label="Checkout path" value={to} onChange={(e) => setTo(e.target.value)} placeholder="/home/you/src/project" />
+      </label>
+      <button type="button" onClick={() => (desktop ? void desktop.pickFolder().then((p) => p && setTo(p)) : setPicking(true))}>
+        Choose…
+      </button>
+      <button type="submit" disabled={!to.startsWith('/') || !from.startsWith('/')}>
+        Map for {executable.split('/').pop()}
+      </button>
+      {error && <span className="muted">{error}</span>}
+      {picking && (
+        <FileBrowser
+          mode="folder"
+          title="Choose the checkout"
+          onChoose={(p) => {
+            setPicking(false);
+            setTo(p);
+          }}
+          onCancel={() => setPicking(false)}
+        />
+      )}
+    </form>
+  );
+}
+
+export function SourceView({ frame, executable }: { frame: Frame | undefined; executable: string | null }) {
   const [result, setResult] = useState<SourceResult | null>(null);
   const [picking, setPicking] = useState(false);
   const [version, setVersion] = useState(0);
@@ -62,14 +114,14 @@ export function SourceView({ frame }: { frame: Frame | undefined }) {
     setResult(null);
     if (!file) return;
     let current = true;
-    api.readSource(file).then(
+    api.readSource(file, executable).then(
       (r) => current && setResult(r),
       (e: Error) => current && setResult({ found: false, searched: [], message: e.message }),
     );
     return () => {
       current = false;
     };
-  }, [file, version]);
+  }, [file, executable, version]);
 
   const addFolder = async (folder: string | null): Promise<void> => {
     setPicking(false);
@@ -97,6 +149,7 @@ export function SourceView({ frame }: { frame: Frame | undefined }) {
       <div className="source-missing" role="status">
         <p>{result.message}</p>
         <button onClick={chooseFolder}>Choose source folder…</button>
+        {executable && file.startsWith('/') && <MapBuildPath file={file} executable={executable} onMapped={() => setVersion((v) => v + 1)} />}
       </div>
     );
 
