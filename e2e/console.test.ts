@@ -115,6 +115,24 @@ describe('modules', () => {
   });
 });
 
+describe('settings', () => {
+  it('keeps the default debugger, which the next core is opened with', async () => {
+    await page.getByRole('combobox', { name: 'Default debugger' }).selectOption('lldb');
+    await page.reload();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Default debugger' }).inputValue(), WAIT).toBe('lldb');
+    await page.getByRole('button', { name: 'Open core…' }).click();
+    const open = page.getByRole('dialog', { name: 'Open a core' });
+    await open.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    await open.getByLabel('Path').fill(fixtures.abort.core);
+    await open.getByRole('button', { name: 'Go' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Debugger console' }).getByRole('heading').textContent(), WAIT)
+      .toMatch(/lldb/);
+    await expect.poll(screen, WAIT).toMatch(/\(lldb\)/);
+    await page.getByRole('combobox', { name: 'Default debugger' }).selectOption('gdb');
+  });
+});
+
 describe('the page after all that', () => {
   it('threw no uncaught errors', () => {
     expect(pageErrors).toEqual([]);

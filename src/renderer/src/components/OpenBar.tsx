@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from './FileBrowser';
+import { SettingsMenu } from './SettingsMenu';
 
 export function OpenBar() {
   const { open, recent, show, opening } = useCrashStore();
@@ -38,6 +39,7 @@ export function OpenBar() {
           ))}
         </select>
       </label>
+      <SettingsMenu />
       {browsing && (
         <FileBrowser
           mode="file"

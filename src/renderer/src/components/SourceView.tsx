@@ -149,7 +149,9 @@ export function SourceView({ frame, executable }: { frame: Frame | undefined; ex
       <div className="source-missing" role="status">
         <p>{result.message}</p>
         <button onClick={chooseFolder}>Choose source folder…</button>
-        {executable && file.startsWith('/') && <MapBuildPath file={file} executable={executable} onMapped={() => setVersion((v) => v + 1)} />}
+        {executable && file.startsWith('/') && (
+          <MapBuildPath file={file} executable={executable} onMapped={() => setVersion((v) => v + 1)} />
+        )}
       </div>
     );
 
