@@ -76,14 +76,18 @@ export class PtyProcess {
     this.term.write(text);
   }
 
-  /** Kills the whole process group: the debugger may have started helpers of its own. */
   kill(): void {
-    if (this.done) return;
-    try {
-      process.kill(-this.term.pid, 'SIGKILL');
-    } catch {
-      this.term.kill('SIGKILL');
-    }
+    if (!this.done) killProcessGroup(this.term);
+  }
+}
+
+/** Kills a terminal's whole process group: a debugger may have started helpers of its own. */
+export function killProcessGroup(term: pty.IPty): void {
+  try {
+    process.kill(-term.pid, 'SIGKILL');
+  } catch {
+    // The group is gone or was never a group of its own; the process itself still gets the signal.
+    term.kill('SIGKILL');
   }
 }
 

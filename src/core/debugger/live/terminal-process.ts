@@ -1,5 +1,5 @@
 import * as pty from 'node-pty';
-import { cleanEnv, type PtyExit } from '../pty-process';
+import { cleanEnv, killProcessGroup, type PtyExit } from '../pty-process';
 
 /** A program on a pseudo-terminal sized for a person: the debugger's command line in the console. */
 export class TerminalProcess {
@@ -43,13 +43,7 @@ export class TerminalProcess {
     if (!this.ended) this.term.resize(cols, rows);
   }
 
-  /** Kills the program's whole process group. */
   kill(): void {
-    if (this.ended) return;
-    try {
-      process.kill(-this.term.pid, 'SIGKILL');
-    } catch {
-      this.term.kill('SIGKILL');
-    }
+    if (!this.ended) killProcessGroup(this.term);
   }
 }
