@@ -68,6 +68,16 @@ describe('the debugger console on a core', () => {
     await wb.closeConsole(sessionId);
   });
 
+  it('resizes its terminal, so what the debugger prints fits the panel', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    await wb.resizeConsole(sessionId, { cols: 91, rows: 17 });
+    await wb.writeConsole(sessionId, 'shell stty size\r');
+    await expectOutput(sessionId, /^17 91\r?$/m);
+    await wb.closeConsole(sessionId);
+  });
+
   it('refuses to start the crashed program, and gives gdb’s own answer to stepping a core', async () => {
     const crash = await wb.openCore({ path: fixtures.nullDeref.core });
     const { sessionId } = await wb.openConsole(crash.id, SIZE);
