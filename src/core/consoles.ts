@@ -12,6 +12,7 @@ import type {
   VariableNode,
 } from '../shared/model';
 import { GdbLiveSession } from './debugger/live/gdb-live';
+import { coreOf } from './ingest';
 import { LldbLiveSession } from './debugger/live/lldb-live';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
 
@@ -33,11 +34,13 @@ export class Consoles {
     if (this.sessions.size >= MAX_CONSOLES) {
       throw new Error(`${MAX_CONSOLES} consoles are open already; close one (each holds a debugger with its whole core loaded)`);
     }
+    const core = coreOf(crash);
+    if (!core) throw new Error(`this crash came without a core (${crash.origin ?? 'a bundle'}): there is nothing for a debugger to open`);
     try {
-      await access(crash.source, constants.R_OK);
+      await access(core, constants.R_OK);
     } catch {
       throw new Error(
-        `cannot start a console: the core ${crash.source} is gone or unreadable. The stored analysis stays; open the core again from where it now is.`,
+        `cannot start a console: the core ${core} is gone or unreadable. The stored analysis stays; open the core again from where it now is.`,
       );
     }
     const sessionId = randomUUID();
@@ -50,7 +53,7 @@ export class Consoles {
     };
     const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
     const input = {
-      core: crash.source,
+      core,
       executable,
       debugDirs: crash.loaded?.debugDirs ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
 import type {
   ConsoleInfo,
@@ -30,6 +31,7 @@ import type {
   WorkbenchEvent,
 } from '../shared/model';
 import { analyzeCore } from './analyze';
+import { coreOf, ingestCrash, type IngestContext } from './ingest';
 import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
@@ -77,7 +79,14 @@ export class Workbench implements WorkbenchApi {
     (executable) => this.getSourceMappings(executable),
   );
 
+  /** Cores taken out of bundles and compressed files, named by digest, next to the database. */
+  private readonly storeDir: string;
+
   constructor(private readonly options: WorkbenchOptions) {
+    this.storeDir =
+      options.databasePath === ':memory:'
+        ? join(tmpdir(), `crashwb-cores-${process.pid}`)
+        : join(dirname(resolve(options.databasePath)), 'cores');
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
@@ -95,44 +104,59 @@ export class Workbench implements WorkbenchApi {
   async openCore(request: OpenCoreRequest): Promise<Crash> {
     const path = resolve(request.path);
     const jobId = randomUUID();
-    const info = await stat(path);
     const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
       this.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null });
-    // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
-    const known = this.store.knownDigest(path, info.size, info.mtimeMs);
-    const digest = known
-      ? Promise.resolve(known)
-      : sha256File(path, (f) => onStage('hashing', 'Computing the core’s digest', f), info.size);
-    const [sha256, analysis] = await Promise.all([
-      digest,
-      analyzeCore(path, {
-        executable: request.executable,
-        debugDirs: request.debugDirs,
-        debugger: request.debugger ?? (await this.getSettings()).defaultDebugger,
-        timeoutMs: this.options.debuggerTimeoutMs,
-        onStage,
-      }),
-    ]);
-    const crash: Crash = { id: sha256, sha256, ...analysis, attributes: {} };
+    const settings = await this.getSettings();
+    const ingested = await ingestCrash(
+      path,
+      {},
+      {
+        ...this.ingestContext(),
+        refresh: true,
+        onHashing: (f) => onStage('hashing', 'Computing the core’s digest', f),
+        analyze: (core) =>
+          analyzeCore(core, {
+            executable: request.executable,
+            debugDirs: request.debugDirs,
+            debugger: request.debugger ?? settings.defaultDebugger,
+            timeoutMs: this.options.debuggerTimeoutMs,
+            onStage,
+          }),
+      },
+    );
+    const crash = ingested.crash ?? (await this.getCrash(ingested.id));
+    // Opening again keeps what an import gave the crash (its attributes).
+    const existing = this.store.get(crash.id);
+    if (existing) crash.attributes = { ...existing.attributes, ...crash.attributes };
     this.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
     this.db.transaction(() => {
-      this.save(crash, info.mtimeMs);
+      this.save(crash, ingested.mtimeMs, ingested.origin);
       this.store.touchRecent(path, crash.id);
     })();
     this.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
   }
 
+  /** What ingesting needs from this workbench: its store of cores and its database. */
+  private ingestContext(): Omit<IngestContext, 'analyze' | 'refresh'> {
+    return {
+      storeDir: this.storeDir,
+      knownDigest: (path, size, mtimeMs) => this.store.knownDigest(path, size, mtimeMs),
+      has: (id) => this.store.has(id),
+    };
+  }
+
   async reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
     const old = await this.getCrash(id);
-    const info = await stat(old.source).catch((error: Error) => {
-      throw new Error(`cannot analyse ${old.source} again: ${error.message}. Open the core from where it is now.`);
+    const core = coreOf(old);
+    if (!core) throw new Error(`${old.source} came without a core (${old.origin ?? 'a bundle'}); there is nothing to analyse again`);
+    const info = await stat(core).catch((error: Error) => {
+      throw new Error(`cannot analyse ${core} again: ${error.message}. Open the core from where it is now.`);
     });
-    const digest =
-      this.store.knownDigest(old.source, info.size, info.mtimeMs) ?? (await sha256File(old.source, () => undefined, info.size));
-    if (digest !== id) throw new Error(`${old.source} is no longer the core of this crash (its digest changed); open it as a new crash`);
+    const digest = this.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256File(core, () => undefined, info.size));
+    if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
     const jobId = randomUUID();
-    const analysis = await analyzeCore(old.source, {
+    const analysis = await analyzeCore(core, {
       executable: old.loaded?.executable ?? undefined,
       debugDirs: request.debugDirs ?? old.loaded?.debugDirs,
       debugger: request.debugger ?? old.debugger,
@@ -140,7 +164,21 @@ export class Workbench implements WorkbenchApi {
       onStage: (stage, message, fraction) =>
         this.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
     });
-    const crash: Crash = { ...analysis, id, sha256: old.sha256, attributes: old.attributes };
+    const crash: Crash = {
+      ...analysis,
+      source: old.source,
+      timestamp: old.timestamp,
+      origin: old.origin,
+      attachments: old.attachments,
+      loaded: {
+        executable: analysis.loaded?.executable ?? null,
+        debugDirs: analysis.loaded?.debugDirs ?? [],
+        ...(old.loaded?.core !== undefined ? { core: old.loaded.core } : {}),
+      },
+      id,
+      sha256: old.sha256,
+      attributes: old.attributes,
+    };
     this.db.transaction(() => this.save(crash, info.mtimeMs))();
     this.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
@@ -157,8 +195,8 @@ export class Workbench implements WorkbenchApi {
   }
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
-  private save(crash: Crash, mtimeMs: number): void {
-    this.store.save(crash, mtimeMs);
+  private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
+    this.store.save(crash, mtimeMs, origin);
     const fp = fingerprint(crash);
     this.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.db, crash, fp.title);
@@ -213,19 +251,26 @@ export class Workbench implements WorkbenchApi {
     }
   }
 
-  /** Imports one core unless it is already stored; true when it was new. */
+  /** Imports one crash (any shape) unless it is already stored; true when it was new. */
   private async importOne(path: string, request: ImportRequest): Promise<boolean> {
-    const info = await stat(path);
-    const sha256 = this.store.knownDigest(path, info.size, info.mtimeMs) ?? (await sha256File(path));
-    if (this.store.has(sha256)) return false;
-    const analysis = await analyzeCore(path, {
-      executable: request.executable,
-      debugDirs: request.debugDirs,
-      debugger: request.debugger,
-      timeoutMs: this.options.debuggerTimeoutMs,
-    });
-    const crash: Crash = { id: sha256, sha256, ...analysis, attributes: { ...request.attributes } };
-    this.db.transaction(() => this.save(crash, info.mtimeMs))();
+    const ingested = await ingestCrash(
+      path,
+      { ...request.attributes },
+      {
+        ...this.ingestContext(),
+        refresh: false,
+        analyze: (core) =>
+          analyzeCore(core, {
+            executable: request.executable,
+            debugDirs: request.debugDirs,
+            debugger: request.debugger,
+            timeoutMs: this.options.debuggerTimeoutMs,
+          }),
+      },
+    );
+    const crash = ingested.crash;
+    if (!crash) return false;
+    this.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
     return true;
   }
 

@@ -101,7 +101,24 @@ export interface CrashAnalysis {
    * The files the debugger was given, so a live session can load the same ones. Absent in
    * crashes stored before it was kept.
    */
-  loaded?: { executable: string | null; debugDirs: string[] };
+  loaded?: {
+    executable: string | null;
+    debugDirs: string[];
+    /**
+     * The core the debugger read when it is not `source` itself (decompressed from a .zst, taken
+     * out of a zip or an apport report into the store); null when the bundle had no core.
+     */
+    core?: string | null;
+  };
+  /** What the crash came as, when not a plain core: "apport report", "zstd-compressed core" … */
+  origin?: string;
+  /** Text that came with the crash: container logs, AppScope's info and cfg … */
+  attachments?: Attachment[];
+}
+
+export interface Attachment {
+  name: string;
+  text: string;
 }
 
 /** A stored crash: its identity is the sha256 of the core, so the same core is one crash. */

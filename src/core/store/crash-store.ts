@@ -34,18 +34,24 @@ export class CrashStore {
   }
 
   /** Stores an analysed crash; the core stays where it is (referenced by path, size and sha256). */
-  save(crash: Crash, mtimeMs: number): void {
+  /**
+   * Stores a crash. `origin` describes the file it was imported from when that is not the core
+   * itself (a bundle, a compressed core): its size, for recognising it again, and where the
+   * core taken out of it is kept.
+   */
+  save(crash: Crash, mtimeMs: number, origin: { size: number; storedPath: string | null } = { size: crash.size, storedPath: null }): void {
     this.db
       .prepare(
         `INSERT INTO crashes (id, source, size, mtime_ms, stored_path, executable, signal_name, explanation, timestamp, analyzed_at, analysis_error, analysis, attributes)
-         VALUES (@id, @source, @size, @mtime, NULL, @executable, @signal, @explanation, @timestamp, @analyzedAt, @error, @analysis, @attributes)
+         VALUES (@id, @source, @size, @mtime, @storedPath, @executable, @signal, @explanation, @timestamp, @analyzedAt, @error, @analysis, @attributes)
          ON CONFLICT(id) DO UPDATE SET source = excluded.source, mtime_ms = excluded.mtime_ms, executable = excluded.executable,
            analyzed_at = excluded.analyzed_at, analysis_error = excluded.analysis_error, analysis = excluded.analysis`,
       )
       .run({
         id: crash.id,
         source: crash.source,
-        size: crash.size,
+        size: origin.size,
+        storedPath: origin.storedPath,
         mtime: Math.trunc(mtimeMs),
         executable: crash.executable,
         signal: crash.signal.name,

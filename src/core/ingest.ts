@@ -1,0 +1,81 @@
+import { stat } from 'node:fs/promises';
+import type { Crash, CrashAnalysis } from '../shared/model';
+import { sha256File } from './hash';
+import { partialAnalysis } from './partial-crash';
+import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './sources/prepare';
+
+export interface IngestContext {
+  /** Where cores taken out of bundles and compressed files are kept, by digest. */
+  storeDir: string;
+  limits?: SourceLimits;
+  knownDigest(path: string, size: number, mtimeMs: number): string | null;
+  has(id: string): boolean;
+  /** Analyses a local core (ELF or minidump) with the caller's debugger options. */
+  analyze(core: string): Promise<CrashAnalysis>;
+  onHashing?(fraction: number): void;
+  /** Analyse again a crash already stored (opening a file does; an import does not). */
+  refresh: boolean;
+}
+
+export interface Ingested {
+  /** The crash to store, or null when it is stored already and was not to be refreshed. */
+  crash: Crash | null;
+  id: string;
+  mtimeMs: number;
+  /** The imported file's size and where its core was put, for CrashStore.save. */
+  origin: { size: number; storedPath: string | null };
+}
+
+/**
+ * Takes any shape of crash from a path to a Crash: recognises the shape, takes the core out
+ * into the store when it is packed, analyses it (or, without a core, keeps what the bundle
+ * recorded), and names it by the digest of its core so the same core is one crash however it came.
+ */
+export async function ingestCrash(path: string, attributes: Record<string, string>, ctx: IngestContext): Promise<Ingested> {
+  const info = await stat(path);
+  const known = ctx.knownDigest(path, info.size, info.mtimeMs);
+  const base = { mtimeMs: info.mtimeMs, origin: { size: info.size, storedPath: null } };
+  if (known && !ctx.refresh && ctx.has(known)) return { ...base, crash: null, id: known };
+
+  const input = await prepareCrash(path, ctx.storeDir, ctx.limits);
+  const extra = { origin: input.origin ?? undefined, attachments: input.attachments.length ? input.attachments : undefined };
+  if (!input.core || input.partial) {
+    const id = await digestOf(await identityFiles(path));
+    if (!ctx.refresh && ctx.has(id)) return { ...base, crash: null, id };
+    const analysis = partialAnalysis(path, info.size, info.mtime, input, input.partial ?? emptyPartial());
+    return { ...base, id, crash: { ...analysis, ...extra, id, sha256: id, attributes: { ...input.attributes, ...attributes } } };
+  }
+  const core = input.core;
+  const origin = { size: info.size, storedPath: input.stored ? core : null };
+  // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
+  const digest = input.coreSha256 ? Promise.resolve(input.coreSha256) : (known ?? sha256File(core, ctx.onHashing));
+  if (!ctx.refresh) {
+    const id = await digest;
+    if (ctx.has(id)) return { ...base, origin, crash: null, id };
+  }
+  const [id, analysis] = await Promise.all([digest, ctx.analyze(core)]);
+  const crash: Crash = {
+    ...analysis,
+    ...extra,
+    source: path,
+    timestamp: input.timestamp ?? (core === path ? analysis.timestamp : info.mtime.toISOString()),
+    loaded: {
+      executable: analysis.loaded?.executable ?? null,
+      debugDirs: analysis.loaded?.debugDirs ?? [],
+      ...(core !== path ? { core } : {}),
+    },
+    id,
+    sha256: id,
+    attributes: { ...input.attributes, ...attributes },
+  };
+  return { ...base, origin, id, crash };
+}
+
+function emptyPartial() {
+  return { signal: null, faultAddress: null, pid: null, executable: null, commandLine: '', threads: [], recordedBy: 'the bundle' };
+}
+
+/** The core a stored crash's debugger reads; null when its bundle had none. */
+export function coreOf(crash: Crash): string | null {
+  return crash.loaded?.core === undefined ? crash.source : crash.loaded.core;
+}

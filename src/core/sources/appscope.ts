@@ -1,0 +1,129 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { attributeText, parseLenientJson } from './lenient-json';
+
+/** Files AppView/AppScope writes into /tmp/appview/<pid>/ (older: /tmp/appscope/<pid>/), each suffixed _<epoch>. */
+const PART = /^(info|cfg|backtrace|snapshot|core)_(\d+)$/;
+const MAX_TEXT = 1024 * 1024;
+
+export interface ScopeCrash {
+  /** The directory's core, when AppScope wrote one. */
+  core: string | null;
+  attributes: Record<string, string>;
+  /** The backtrace file's text: the stack when there is no core. */
+  backtrace: string | null;
+  signal: number | null;
+  faultAddress: string | null;
+  reason: string | null;
+  pid: number | null;
+  processName: string | null;
+  commandLine: string;
+  timestamp: string | null;
+  attachments: Array<{ name: string; text: string }>;
+}
+
+/** A directory is an AppScope crash when it holds a backtrace_, info_ or snapshot_ file. */
+export async function isScopeCrashDir(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => []);
+  return names.some((n) => /^(info|backtrace|snapshot)_\d+$/.test(n));
+}
+
+const text = async (path: string): Promise<string> => (await readFile(path)).subarray(0, MAX_TEXT).toString('utf8');
+
+export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
+  const parts: Record<string, string> = {};
+  for (const name of await readdir(dir)) {
+    const m = PART.exec(name);
+    // Several crashes of one pid: the newest epoch of each part wins.
+    if (m?.[1] && (!parts[m[1]] || name > (parts[m[1]] ?? ''))) parts[m[1]] = join(dir, name);
+  }
+  const attributes: Record<string, string> = {};
+  const attachments: ScopeCrash['attachments'] = [];
+  let signal: number | null = null;
+  let faultAddress: string | null = null;
+  let reason: string | null = null;
+  let pid: number | null = null;
+  let processName: string | null = null;
+  let commandLine = '';
+  let timestamp: string | null = null;
+
+  if (parts.snapshot) {
+    const snap = parseLenientJson(await text(parts.snapshot));
+    const get = (key: string) => attributeText(snap[key]);
+    for (const [key, attr] of [
+      ['Hostname', 'hostname'],
+      ['Version', 'scope.version'],
+      ['Username', 'user'],
+      ['Arch', 'uname.machine'],
+      ['Kernel', 'uname.release'],
+      ['ProcessName', 'application'],
+      ['SignalHandler', 'scope.signal-handler'],
+    ] as const) {
+      const value = get(key);
+      if (value) attributes[attr] = value;
+    }
+    signal = Number(get('SignalNumber')) || signal;
+    pid = Number(get('Pid')) || pid;
+    processName = get('ProcessName');
+    const args = snap.ProcessArgs;
+    commandLine = Array.isArray(args) ? args.map(String).join(' ') : (get('ProcessArgs') ?? '');
+    const time = get('Time');
+    if (time) timestamp = toIso(time);
+  }
+  if (parts.info) {
+    const info = await text(parts.info);
+    attachments.push({ name: 'info', text: info });
+    for (const line of info.split('\n')) {
+      const m = /^\s*([^:]+?)\s*:\s*(.+?)\s*$/.exec(line);
+      if (!m?.[1] || !m[2]) continue;
+      const key = m[1].toLowerCase();
+      if (key.includes('version') && !attributes['scope.version']) attributes['scope.version'] = m[2];
+      else if (key === 'pid' && pid === null) pid = Number(m[2]) || null;
+      else if (key.includes('process name') && !processName) processName = m[2];
+      else if (key.includes('time') && !timestamp) timestamp = toIso(m[2]);
+    }
+  }
+  if (parts.cfg) {
+    const cfg = await text(parts.cfg);
+    attachments.push({ name: 'cfg', text: cfg });
+  }
+  let backtrace: string | null = null;
+  if (parts.backtrace) {
+    backtrace = await text(parts.backtrace);
+    attachments.push({ name: 'backtrace', text: backtrace });
+    const header = /backtrace info:\s*signal\s+(\d+)\s+errno\s+(-?\d+)\s+fault address\s+(0x[0-9a-f]+|\(nil\))/i.exec(backtrace);
+    if (header) {
+      signal = Number(header[1]);
+      faultAddress = header[3] === '(nil)' ? '0x0' : (header[3] ?? null);
+    }
+    const lines = backtrace.split('\n').map((l) => l.trim());
+    const at = lines.findIndex((l) => /^backtrace info:/i.test(l));
+    reason = lines.slice(at + 1).find((l) => l && !l.startsWith('---')) ?? null;
+  }
+  if (processName && !attributes.application) attributes.application = processName;
+  if (!timestamp && (parts.backtrace || parts.info)) {
+    const epoch = Number(PART.exec((parts.backtrace ?? parts.info ?? '').split('/').pop() ?? '')?.[2]);
+    timestamp = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000).toISOString() : (await stat(dir)).mtime.toISOString();
+  }
+  return {
+    core: parts.core ?? null,
+    attributes,
+    backtrace,
+    signal,
+    faultAddress,
+    reason,
+    pid,
+    processName,
+    commandLine,
+    timestamp,
+    attachments,
+  };
+}
+
+/** AppScope writes times as epoch seconds or as text dates. */
+function toIso(value: string): string | null {
+  const seconds = /^(\d{9,})(?:\s*sec)?/.exec(value.trim());
+  if (seconds?.[1]) return new Date(Number(seconds[1]) * 1000).toISOString();
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+}
