@@ -38,39 +38,13 @@ export interface ApportReport {
  */
 export async function readApportReport(path: string, storeDir: string, limit: number): Promise<ApportReport> {
   const fields: Record<string, string> = {};
+  const core = new CoreDumpField(path, storeDir, limit);
   let key: string | null = null;
-  let binary: { input: PassThrough; stored: Promise<{ path: string; sha256: string; size: number }> } | null = null;
-  let pendingHead: Buffer[] = [];
-  let sawCoreDump = false;
-
-  const startBinary = (head: Buffer): void => {
-    const input = new PassThrough();
-    const codec = codecOf(head);
-    if (!codec) throw new Error(`${path}: the CoreDump field is neither gzip nor zstd data; the report is corrupt`);
-    const stream: Readable = decompressStream(input, codec, `${path} (CoreDump)`);
-    binary = { input, stored: storeStream(stream, storeDir, `${path} (CoreDump)`, limit) };
-    // An early failure must not be unhandled while the rest of the file is read.
-    binary.stored.catch(() => undefined);
-  };
-
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.startsWith(' ')) {
-      if (key === 'CoreDump') {
-        const chunk = Buffer.from(line.trim(), 'base64');
-        if (!binary) {
-          pendingHead.push(chunk);
-          const head = Buffer.concat(pendingHead);
-          if (head.length < 6) continue;
-          startBinary(head);
-          pendingHead = [];
-          const current = binary as unknown as { input: PassThrough };
-          if (!current.input.write(head)) await new Promise((r) => current.input.once('drain', r));
-          continue;
-        }
-        const current = binary as { input: PassThrough };
-        if (!current.input.write(chunk)) await new Promise((r) => current.input.once('drain', r));
-      } else if (key && KEPT.has(key) && (fields[key]?.length ?? 0) < MAX_VALUE) {
+      if (key === 'CoreDump') await core.add(Buffer.from(line.trim(), 'base64'));
+      else if (key && KEPT.has(key) && (fields[key]?.length ?? 0) < MAX_VALUE) {
         fields[key] = fields[key] ? `${fields[key]}\n${line.slice(1)}` : line.slice(1);
       }
       continue;
@@ -78,18 +52,59 @@ export async function readApportReport(path: string, storeDir: string, limit: nu
     const m = /^([A-Za-z][\w.-]*):\s?(.*)$/.exec(line);
     if (!m?.[1]) continue;
     key = m[1];
-    if (key === 'CoreDump') sawCoreDump = true;
+    if (key === 'CoreDump') core.present = true;
     else if (KEPT.has(key)) fields[key] = (m[2] ?? '').slice(0, MAX_VALUE);
   }
-  let core: ApportReport['core'] = null;
-  const open = binary as { input: PassThrough; stored: Promise<{ path: string; sha256: string; size: number }> } | null;
-  if (open) {
-    open.input.end();
-    core = await open.stored;
-  } else if (sawCoreDump) {
-    throw new Error(`${path}: the CoreDump field is empty or cut off; the report is corrupt`);
+  return { fields, core: await core.finish() };
+}
+
+/** The CoreDump field's blocks, decompressed into the store as they are read. */
+class CoreDumpField {
+  present = false;
+  private head: Buffer[] = [];
+  private input: PassThrough | null = null;
+  private stored: Promise<{ path: string; sha256: string; size: number }> | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly storeDir: string,
+    private readonly limit: number,
+  ) {}
+
+  async add(chunk: Buffer): Promise<void> {
+    if (!this.input) {
+      // The codec shows in the first bytes, which may span more than one block.
+      this.head.push(chunk);
+      const head = Buffer.concat(this.head);
+      if (head.length < 6) return;
+      this.head = [];
+      this.start(head);
+      chunk = head;
+    }
+    const input = this.input as PassThrough | null;
+    if (input && !input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
   }
-  return { fields, core };
+
+  private start(head: Buffer): void {
+    const codec = codecOf(head);
+    if (!codec) throw new Error(`${this.path}: the CoreDump field is neither gzip nor zstd data; the report is corrupt`);
+    const input = new PassThrough();
+    const what = `${this.path} (CoreDump)`;
+    const stream: Readable = decompressStream(input, codec, what);
+    this.input = input;
+    this.stored = storeStream(stream, this.storeDir, what, this.limit);
+    // Awaited in finish(); until then a failure must not count as unhandled.
+    this.stored.catch(() => undefined);
+  }
+
+  async finish(): Promise<ApportReport['core']> {
+    if (!this.input || !this.stored) {
+      if (this.present) throw new Error(`${this.path}: the CoreDump field is empty or cut off; the report is corrupt`);
+      return null;
+    }
+    this.input.end();
+    return this.stored;
+  }
 }
 
 /** Attributes a report gives: application, version, kernel, architecture, distribution. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 
@@ -34,7 +34,10 @@ export function decompressStream(source: Readable, codec: Codec, what: string): 
   const child = spawn(tool.command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)));
-  const out = child.stdout;
+  // The output ends only once the tool has said it finished well: a cut-off file still yields
+  // bytes before the tool notices, and those must not pass for a whole core.
+  const out = new PassThrough();
+  child.stdout.pipe(out, { end: false });
   child.on('error', (error: NodeJS.ErrnoException) =>
     out.destroy(
       error.code === 'ENOENT'
@@ -47,6 +50,7 @@ export function decompressStream(source: Readable, codec: Codec, what: string): 
       out.destroy(
         new Error(`${what}: ${tool.command} could not decompress it (${stderr.trim() || `exit ${code}`}); the file is corrupt or cut off`),
       );
+    else out.end();
   });
   source.on('error', (error) => child.stdin.destroy(error));
   // A tool that stops early (corrupt input) closes its stdin; its exit code above says why, EPIPE adds nothing.

@@ -8,8 +8,10 @@ import { attributeText, parseLenientJson } from './lenient-json';
 const ZIP_NAME = /^([0-9a-f-]{36})-dump-(\d+)-(.+)-(.+?)-(\d+)-(\d+)\.zip$/;
 const MAX_JSON = 4 * 1024 * 1024;
 const MAX_LOG = 256 * 1024;
-/** Cores compress well (zero pages), but not a thousandfold; more than this is a bomb. */
+/** Cores compress well (zero pages), but not a thousandfold; past this, a big entry is a bomb. */
 const MAX_RATIO = 1000;
+/** Entries smaller than this cannot do harm whatever their ratio. */
+const RATIO_FLOOR = 64 * 1024 * 1024;
 
 export interface ZipLimits {
   /** Total bytes all entries may decompress to. */
@@ -82,7 +84,7 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes)
         throw new Error(`${path}: refusing the archive, it decompresses to more than ${limits.maxTotalBytes} bytes`);
-      if (entry.compressedSize > 0 && entry.uncompressedSize / entry.compressedSize > MAX_RATIO) {
+      if (entry.uncompressedSize > RATIO_FLOOR && entry.uncompressedSize / Math.max(1, entry.compressedSize) > MAX_RATIO) {
         throw new Error(
           `${path}: refusing the archive, "${entry.fileName}" expands ${Math.round(entry.uncompressedSize / entry.compressedSize)}-fold (a zip bomb?)`,
         );

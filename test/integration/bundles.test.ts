@@ -1,0 +1,239 @@
+import { copyFileSync, mkdirSync, mkdtempSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Workbench } from '../../src/core/workbench';
+import type { Crash } from '../../src/shared/model';
+import { apportReport, compressed, handlerZip, scopeCrashDir, systemdCoredump, zipOf, type Codec } from '../fixtures/bundles';
+
+const fixtures = inject('fixtures');
+const root = mkdtempSync(join(tmpdir(), 'crashwb-bundles-'));
+let wb: Workbench;
+let plain: Crash;
+let n = 0;
+
+beforeAll(async () => {
+  wb = new Workbench({ databasePath: join(root, 'wb.db') });
+  plain = await wb.openCore({ path: fixtures.nullDeref.core });
+}, 60_000);
+afterAll(() => wb.close());
+
+/** A fresh folder for one test's files. */
+const folder = (): string => {
+  const dir = join(root, `case-${n++}`);
+  mkdirSync(dir);
+  return dir;
+};
+
+async function importOne(path: string): Promise<Crash> {
+  const report = await wb.importPaths({ paths: [path] });
+  expect(report.failed).toEqual([]);
+  const events = await Promise.all((await wb.listGroups()).groups.map((g) => wb.listGroupEvents(g.id)));
+  const event = events.flat().find((e) => e.source === path);
+  if (!event) throw new Error(`${path} was not imported as a crash of its own: ${JSON.stringify(report)}`);
+  return wb.getCrash(event.id);
+}
+
+const top = (crash: Crash) => crash.threads.find((t) => t.crashed)?.frames.find((f) => f.function)?.function;
+
+describe('compressed cores', () => {
+  for (const codec of ['gzip', 'zstd', 'xz', 'lz4'] as Codec[]) {
+    it(`reads a ${codec} core as the same crash as the plain one`, async () => {
+      const file = compressed(fixtures.nullDeref.core, codec, join(folder(), `core.${codec}`));
+      const report = await wb.importPaths({ paths: [file] });
+      expect(report).toMatchObject({ imported: [], existing: [file], failed: [] });
+      const fresh = new Workbench({ databasePath: join(folder(), 'wb.db') });
+      try {
+        await fresh.importPaths({ paths: [file] });
+        const crash = await fresh.getCrash(plain.id);
+        expect(crash).toMatchObject({ source: file, origin: `${codec}-compressed core core.${codec}` });
+        expect(crash.loaded?.core).toMatch(new RegExp(`/cores/${plain.id}\\.core$`));
+        expect(top(crash)).toBe('read_retries');
+      } finally {
+        fresh.close();
+      }
+    });
+  }
+
+  it('names the file when a compressed core is cut off, and imports the rest', async () => {
+    const dir = folder();
+    const cut = compressed(fixtures.abort.core, 'zstd', join(dir, 'cut.zst'));
+    truncateSync(cut, Math.floor(statSync(cut).size / 2));
+    copyFileSync(fixtures.cpp.core, join(dir, 'good-core'));
+    const report = await wb.importPaths({ paths: [dir] });
+    expect(report.failed).toEqual([
+      { path: cut, error: expect.stringMatching(/cut\.zst: zstd could not decompress it .*corrupt or cut off/) },
+    ]);
+    expect(report.imported).toEqual([join(dir, 'good-core')]);
+  });
+});
+
+describe('systemd-coredump files', () => {
+  it('takes comm, uid, boot id and time from the name and host and signal from the xattrs', async () => {
+    const usec = 1_700_000_000_123_456n;
+    const file = systemdCoredump(
+      fixtures.abort.core,
+      folder(),
+      { comm: 'abort', uid: 1000, bootId: 'f'.repeat(32), pid: 4242, usec, hostname: 'db-7', signal: 6 },
+      'zstd',
+    );
+    const crash = await importOne(file);
+    expect(crash.attributes).toMatchObject({
+      application: 'abort',
+      hostname: 'db-7',
+      'coredump.uid': '1000',
+      'coredump.boot-id': 'f'.repeat(32),
+    });
+    expect(crash.timestamp).toBe(new Date(1_700_000_000_123).toISOString());
+    expect(crash.signal.name).toBe('SIGABRT');
+  });
+});
+
+describe('apport reports', () => {
+  const fields = {
+    ProblemType: 'Crash',
+    Date: 'Tue Nov 14 22:13:20 2023',
+    ExecutablePath: fixtures.nullDeref.executable,
+    Package: 'retries 2.4.1-1',
+    Uname: 'Linux 6.1.0-13-amd64 x86_64',
+    DistroRelease: 'Debian 12',
+    Signal: '11',
+    ProcCmdline: fixtures.nullDeref.executable,
+    ProcEnviron: 'LANG=C.UTF-8\nSHELL=/bin/bash',
+  };
+
+  it('decodes the CoreDump field into the same crash as the plain core, with the report’s facts', async () => {
+    const file = apportReport(folder(), '_usr_bin_retries.1000.crash', fields, fixtures.nullDeref.core);
+    const fresh = new Workbench({ databasePath: join(folder(), 'wb.db') });
+    try {
+      await fresh.importPaths({ paths: [file] });
+      const crash = await fresh.getCrash(plain.id);
+      expect(crash.attributes).toMatchObject({
+        application: 'null_deref',
+        package: 'retries',
+        version: '2.4.1-1',
+        'uname.release': '6.1.0-13-amd64',
+        'uname.machine': 'x86_64',
+        distro: 'Debian 12',
+      });
+      expect(crash.timestamp).toBe(new Date('Tue Nov 14 22:13:20 2023').toISOString());
+      expect(crash.attachments).toEqual([{ name: 'ProcEnviron', text: 'LANG=C.UTF-8\nSHELL=/bin/bash' }]);
+      expect(top(crash)).toBe('read_retries');
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('makes a crash of the Stacktrace when there is no core, grouped with the cores of the same bug', async () => {
+    const stack = [
+      '#0  0x000055555555515c in read_retries (cfg=0x0) at null_deref.c:11',
+      '        base = 3',
+      '#1  0x000055555555519c in main (argc=1, argv=0x7fffffffe328) at null_deref.c:16',
+      '        cfg = 0x0',
+    ].join('\n');
+    const file = apportReport(folder(), 'nocore.crash', { ...fields, Stacktrace: stack });
+    const crash = await importOne(file);
+    expect(crash.analysisError).toMatch(/apport report has no core: the stack is the one apport recorded/);
+    expect(crash.threads[0]?.frames.map((f) => [f.function, f.line])).toEqual([
+      ['read_retries', 11],
+      ['main', 16],
+    ]);
+    expect(crash.signal.name).toBe('SIGSEGV');
+    const groups = (await wb.listGroups({ text: 'read_retries' })).groups;
+    expect(groups).toHaveLength(1);
+    expect((await wb.listGroupEvents(groups[0]?.id ?? 0)).map((e) => e.id)).toEqual(expect.arrayContaining([plain.id, crash.id]));
+    await expect(wb.openConsole(crash.id, { cols: 80, rows: 24 })).rejects.toThrow(/came without a core \(apport report\)/);
+  });
+});
+
+describe('AppScope crash directories', () => {
+  const backtrace = [
+    'backtrace info: signal 11 errno 0 fault address 0x0',
+    'SIGSEGV: address not mapped to object',
+    '--- backtrace',
+    '#0 0x00007f3a1c2b4d10 read_retries + 0x13',
+    '#1 0x00007f3a1c2b4d50 main + 0x1c',
+    '#2 0x00007f3a1c0291ca __libc_start_call_main + 0x7a',
+  ].join('\n');
+
+  it('reads a directory without a core as a crash with its backtrace and snapshot', async () => {
+    const dir = scopeCrashDir(folder(), 4242, 1_700_000_000, backtrace);
+    const crash = await importOne(dir);
+    expect(crash.attributes).toMatchObject({
+      hostname: 'scope-host',
+      application: 'server',
+      'scope.version': 'v1.4.1',
+      'uname.release': '6.1.0-13-amd64',
+    });
+    expect(crash.signal).toMatchObject({ name: 'SIGSEGV', faultAddress: '0x0' });
+    expect(crash.commandLine).toBe('/usr/bin/server --port 80');
+    expect(crash.threads[0]?.frames.map((f) => f.function)).toEqual(['read_retries', 'main', '__libc_start_call_main']);
+    expect(crash.attachments?.map((a) => a.name).sort()).toEqual(['backtrace', 'cfg', 'info']);
+    expect(crash.timestamp).toBe(new Date(1_700_000_000_000).toISOString());
+  });
+
+  it('analyses the core of a directory that has one', async () => {
+    const dir = scopeCrashDir(folder(), 4343, 1_700_000_100, backtrace, fixtures.workerThread.core);
+    const report = await wb.importPaths({ paths: [dir] });
+    expect(report.failed).toEqual([]);
+    const events = await Promise.all((await wb.listGroups()).groups.map((g) => wb.listGroupEvents(g.id)));
+    const crash = await wb.getCrash(events.flat().find((e) => e.source === dir)?.id ?? '');
+    expect(top(crash)).toBe('store_result');
+    expect(crash.attributes.hostname).toBe('scope-host');
+  });
+});
+
+describe('core-dump-handler zips', () => {
+  it('takes the core, the pod, namespace, image and node, and keeps the logs', async () => {
+    const file = handlerZip(folder(), fixtures.cpp.core);
+    const fresh = new Workbench({ databasePath: join(folder(), 'wb.db') });
+    await fresh.importPaths({ paths: [file] });
+    const [event] = await fresh.listGroupEvents((await fresh.listGroups()).groups[0]?.id ?? 0);
+    const crash = await fresh.getCrash(event?.id ?? '');
+    fresh.close();
+    expect(crash.attributes).toMatchObject({
+      hostname: 'server-5d8f',
+      application: 'server',
+      node: 'worker-3',
+      pod: 'server-5d8f',
+      namespace: 'payments',
+      image: 'registry.example/payments/server:2.3.1',
+    });
+    expect(crash.timestamp).toBe(new Date(1_700_000_000_123).toISOString());
+    expect(crash.attachments?.find((a) => a.name.endsWith('-0.log'))?.text).toMatch(/starting server on :80/);
+    expect(top(crash)).toMatch(/priceOf/);
+  });
+
+  it('reads JSON that core-dump-handler wrote badly', async () => {
+    const file = handlerZip(folder(), null, { malformed: true });
+    const crash = await importOne(file);
+    expect(crash.attributes).toMatchObject({ hostname: 'server-5d8f', node: 'worker-3', namespace: 'payments' });
+    expect(crash.analysisError).toMatch(/has no core/);
+  });
+
+  it('refuses an archive with an entry that climbs out of it, and keeps what was imported', async () => {
+    const dir = folder();
+    const evil = zipOf(join(dir, 'evil.zip'), [
+      { name: 'x.core', file: fixtures.abort.core },
+      { name: '../../etc/cron.d/evil', text: '* * * * * root id' },
+    ]);
+    const before = (await wb.listGroups()).crashes;
+    const report = await wb.importPaths({ paths: [evil] });
+    expect(report.failed).toEqual([{ path: evil, error: expect.stringMatching(/evil\.zip: refusing the archive.*outside it/) }]);
+    expect((await wb.listGroups()).crashes).toBe(before);
+  });
+
+  it('refuses a zip bomb and names a corrupt archive', async () => {
+    const dir = folder();
+    const bomb = zipOf(join(dir, 'bomb.zip'), [{ name: 'x.core', zeros: 100 * 1024 * 1024 }]);
+    const corrupt = handlerZip(folder(), fixtures.abort.core);
+    truncateSync(corrupt, 100);
+    const report = await wb.importPaths({ paths: [bomb, corrupt] });
+    expect(report.failed).toEqual(
+      expect.arrayContaining([
+        { path: bomb, error: expect.stringMatching(/bomb\.zip: refusing the archive, "x\.core" expands \d+-fold/) },
+        { path: corrupt, error: expect.stringMatching(/is not a readable zip archive/) },
+      ]),
+    );
+  });
+});
