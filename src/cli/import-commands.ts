@@ -103,10 +103,17 @@ export async function eventsCommand(argv: string[]): Promise<number> {
 export async function groupsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { db: { type: 'string' }, json: { type: 'boolean' }, search: { type: 'string' }, since: { type: 'string' } },
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      search: { type: 'string' },
+      since: { type: 'string' },
+      attr: { type: 'string', multiple: true },
+    },
   });
   const since = values.since === undefined ? undefined : sinceOption(values.since);
-  const { groups } = await withWorkbench(values.db, async (wb) => wb.groups.list({ text: values.search, since }));
+  const attributes = values.attr ? attributesOption(values.attr) : undefined;
+  const { groups } = await withWorkbench(values.db, async (wb) => wb.groups.list({ text: values.search, since, attributes }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
     return 0;

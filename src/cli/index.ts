@@ -10,11 +10,13 @@ Usage:
   crashwb analyze CORE [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--json]
       Read a core, find its program and debug info, extract every thread with a debugger.
   crashwb import [--db FILE] [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH...
-      Analyse cores and folders of cores with a pool of debuggers, group them and store them.
+      Analyse crashes with a pool of debuggers, group them and store them: core files, minidumps,
+      .gz/.zst/.xz/.lz4 cores, systemd-coredump files, apport .crash reports, AppScope crash
+      directories and core-dump-handler zips, alone or in folders walked recursively.
   crashwb events [--db FILE] [--json]
       Every stored crash, with its group and fingerprint.
-  crashwb groups [--db FILE] [--json]
-      Every crash group, with its count and first and last crash.
+  crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--attr K=V]... [--json]
+      Every crash group, with its count, first and last crash, versions and hosts.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]

@@ -123,6 +123,10 @@ export const groupQuerySchema = z
     version: facetValue.optional(),
     hostname: facetValue.optional(),
     signal: facetValue.optional(),
+    attributes: z
+      .record(z.string().min(1).max(256), facetValue)
+      .refine((a) => Object.keys(a).length <= 16, 'at most 16 attribute filters')
+      .optional(),
   })
   .strict();
 

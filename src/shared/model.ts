@@ -243,6 +243,8 @@ export interface GroupQuery {
   version?: string;
   hostname?: string;
   signal?: string;
+  /** Other attributes that must have these values (pod, namespace, custom key=value …). */
+  attributes?: Record<string, string>;
 }
 
 export interface FacetValue {
@@ -259,7 +261,8 @@ export interface GroupListing {
   crashes: number;
 }
 
-export type FacetCounts = Record<Facet, FacetValue[]>;
+/** Counts per facet, and per other attribute (application, pod, namespace, uname fields, custom ones). */
+export type FacetCounts = Record<Facet, FacetValue[]> & { attributes: Record<string, FacetValue[]> };
 
 /** One group up close: how its crashes spread over attributes and days, and a typical stack. */
 export interface GroupDetail {

@@ -237,3 +237,17 @@ describe('core-dump-handler zips', () => {
     );
   });
 });
+
+describe('attributes as filters and facets', () => {
+  it('counts every attribute and filters groups by any of them', async () => {
+    const facets = await wb.listFacets();
+    expect(facets.attributes.application?.map((v) => v.value)).toEqual(expect.arrayContaining(['server', 'abort']));
+    expect(facets.attributes['scope.version']).toEqual([{ value: 'v1.4.1', count: 2 }]);
+    const scoped = await wb.listGroups({ attributes: { 'scope.version': 'v1.4.1' } });
+    expect(scoped.crashes).toBe(2);
+    const narrowed = await wb.listFacets({ attributes: { application: 'server' } });
+    // The filtered key still shows its other values; the others count only the matching crashes.
+    expect(narrowed.attributes.application?.map((v) => v.value)).toEqual(expect.arrayContaining(['server', 'abort']));
+    expect(narrowed.attributes['coredump.boot-id']).toBeUndefined();
+  });
+});

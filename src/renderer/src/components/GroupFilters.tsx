@@ -62,6 +62,26 @@ export function GroupFilters() {
           ))}
         </select>
       ))}
+      {Object.entries(facets.attributes ?? {}).map(([key, values]) => (
+        <select
+          key={`attr-${key}`}
+          aria-label={`Attribute ${key}`}
+          value={query.attributes?.[key] ?? ''}
+          onChange={(e) => {
+            const attributes = { ...query.attributes };
+            if (e.target.value) attributes[key] = e.target.value;
+            else delete attributes[key];
+            setQuery({ attributes: Object.keys(attributes).length ? attributes : undefined });
+          }}
+        >
+          <option value="">{key}: any</option>
+          {values.map((v) => (
+            <option key={v.value} value={v.value}>
+              {v.value} ({v.count})
+            </option>
+          ))}
+        </select>
+      ))}
       <span className="muted" role="status" aria-label="Matching">
         {total} groups · {matching} crashes
       </span>
