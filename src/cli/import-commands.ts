@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DebuggerKind } from '../shared/model';
+import type { DebuggerKind, ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
 
@@ -50,9 +50,14 @@ export async function importCommand(argv: string[]): Promise<number> {
       jobs: { type: 'string' },
       attr: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      'path-style': { type: 'boolean' },
     },
   });
-  if (positionals.length === 0) throw new UsageError('import needs at least one core file or folder');
+  if (positionals.length === 0) throw new UsageError('import needs at least one core file, folder or s3:// URL');
+  if (values.endpoint && !/^https?:\/\/[^\s]+$/.test(values.endpoint))
+    throw new UsageError(`--endpoint takes an http(s) URL, not ${values.endpoint}`);
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
     throw new UsageError(`--jobs must be a positive number, not ${values.jobs}`);
@@ -61,22 +66,29 @@ export async function importCommand(argv: string[]): Promise<number> {
     process.stderr.write('\nstopping after the crashes in progress; run the same import again to finish\n');
     controller.abort();
   });
-  const report = await withWorkbench(values.db, (wb) => {
+  const report = await withWorkbench(values.db, async (wb) => {
     wb.onEvent((p) => {
       if (p.type === 'import' && process.stderr.isTTY) {
         process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed.length} failed — ${p.current ?? ''}`.slice(0, 160).padEnd(160));
       }
     });
-    return wb.importPaths(
-      {
-        paths: positionals.map((p) => resolve(p)),
-        executable: values.exe && resolve(values.exe),
-        debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
-        debugger: debuggerOption(values.debugger),
-        attributes: attributesOption(values.attr),
-      },
-      { jobs, signal: controller.signal },
-    );
+    const common = {
+      executable: values.exe && resolve(values.exe),
+      debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
+      debugger: debuggerOption(values.debugger),
+      attributes: attributesOption(values.attr),
+    };
+    const control = { jobs, signal: controller.signal };
+    const urls = positionals.filter((p) => p.startsWith('s3://'));
+    const paths = positionals.filter((p) => !p.startsWith('s3://')).map((p) => resolve(p));
+    const reports = [];
+    for (const url of urls) {
+      reports.push(
+        await wb.importS3({ ...common, url, endpoint: values.endpoint, region: values.region, pathStyle: values['path-style'] }, control),
+      );
+    }
+    if (paths.length || reports.length === 0) reports.push(await wb.importPaths({ ...common, paths }, control));
+    return mergeReports(reports);
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -88,6 +100,18 @@ export async function importCommand(argv: string[]): Promise<number> {
     for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
   }
   return report.failed.length > 0 ? 1 : 0;
+}
+
+function mergeReports(reports: ImportReport[]): ImportReport {
+  return reports.reduce((all, r) => ({
+    jobId: all.jobId || r.jobId,
+    imported: [...all.imported, ...r.imported],
+    existing: [...all.existing, ...r.existing],
+    failed: [...all.failed, ...r.failed],
+    skipped: all.skipped + r.skipped,
+    total: all.total + r.total,
+    cancelled: all.cancelled || r.cancelled,
+  }));
 }
 
 export async function eventsCommand(argv: string[]): Promise<number> {

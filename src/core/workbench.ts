@@ -23,6 +23,7 @@ import type {
   ImportRequest,
   OpenCoreRequest,
   ReanalyzeRequest,
+  S3ImportRequest,
   Settings,
   OpenStage,
   SourceMapping,
@@ -32,6 +33,7 @@ import type {
 } from '../shared/model';
 import { analyzeCore } from './analyze';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
+import { importFromS3 } from './s3/s3-import';
 import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
@@ -64,6 +66,10 @@ export interface ImportControl {
   /** Debuggers at once; one per CPU core unless given. */
   jobs?: number;
   signal?: AbortSignal;
+  /** Told how far each S3 download is. */
+  onDownload?: (url: string, bytes: number, size: number) => void;
+  /** Attributes of each file on top of the request's (an S3 object's URL …). */
+  attributesFor?: (path: string) => Record<string, string>;
 }
 
 /** The one implementation of WorkbenchApi; every front door calls into this. */
@@ -79,14 +85,14 @@ export class Workbench implements WorkbenchApi {
     (executable) => this.getSourceMappings(executable),
   );
 
-  /** Cores taken out of bundles and compressed files, named by digest, next to the database. */
+  /** Next to the database: cores taken out of bundles (cores/), objects downloaded from S3 (s3/). */
+  private readonly dataDir: string;
   private readonly storeDir: string;
 
   constructor(private readonly options: WorkbenchOptions) {
-    this.storeDir =
-      options.databasePath === ':memory:'
-        ? join(tmpdir(), `crashwb-cores-${process.pid}`)
-        : join(dirname(resolve(options.databasePath)), 'cores');
+    this.dataDir =
+      options.databasePath === ':memory:' ? join(tmpdir(), `crashwb-data-${process.pid}`) : dirname(resolve(options.databasePath));
+    this.storeDir = join(this.dataDir, 'cores');
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
@@ -234,7 +240,8 @@ export class Workbench implements WorkbenchApi {
         async (path) => {
           progress(path);
           try {
-            if (await this.importOne(path, chosen)) report.imported.push(path);
+            const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
+            if (await this.importOne(path, { ...chosen, attributes })) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
@@ -272,6 +279,16 @@ export class Workbench implements WorkbenchApi {
     if (!crash) return false;
     this.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
     return true;
+  }
+
+  /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */
+  async importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    return importFromS3(request, {
+      store: this.store,
+      downloadRoot: join(this.dataDir, 's3'),
+      importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
+      onDownload: (url, bytes, size) => control.onDownload?.(url, bytes, size),
+    });
   }
 
   async cancelImport(jobId: string): Promise<void> {

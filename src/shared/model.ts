@@ -316,6 +316,19 @@ export interface ImportRequest {
   attributes?: Record<string, string>;
 }
 
+/** Import what lies under an S3 prefix: only objects new or changed since the last sync are downloaded. */
+export interface S3ImportRequest {
+  /** s3://BUCKET or s3://BUCKET/PREFIX */
+  url: string;
+  endpoint?: string;
+  region?: string;
+  pathStyle?: boolean;
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+  attributes?: Record<string, string>;
+}
+
 export interface ImportReport {
   jobId: string;
   imported: string[];

@@ -101,4 +101,20 @@ export class CrashStore {
       .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
       .run(key, JSON.stringify(value));
   }
+
+  /** What a previous sync downloaded for an S3 object. */
+  s3Synced(url: string): { etag: string; localPath: string } | null {
+    const row = this.db.prepare('SELECT etag, local_path FROM s3_objects WHERE url = ?').get(url) as
+      { etag: string; local_path: string } | undefined;
+    return row ? { etag: row.etag, localPath: row.local_path } : null;
+  }
+
+  markS3Synced(url: string, etag: string, localPath: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO s3_objects (url, etag, local_path, synced_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, local_path = excluded.local_path, synced_at = excluded.synced_at`,
+      )
+      .run(url, etag, localPath, new Date().toISOString());
+  }
 }

@@ -78,6 +78,8 @@ const MIGRATIONS: Array<string | ((db: Db) => void)> = [
    UPDATE groups SET
      version_count = (SELECT COUNT(DISTINCT version) FROM crashes c WHERE c.group_id = groups.id),
      host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes c WHERE c.group_id = groups.id);`,
+  // Objects synced from S3, by URL and ETag: a sync downloads only what is new or changed.
+  `CREATE TABLE s3_objects (url TEXT PRIMARY KEY, etag TEXT NOT NULL, local_path TEXT NOT NULL, synced_at TEXT NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

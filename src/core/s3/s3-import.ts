@@ -1,0 +1,79 @@
+import { access } from 'node:fs/promises';
+import type { ImportReport, ImportRequest, S3ImportRequest } from '../../shared/model';
+import type { CrashStore } from '../store/crash-store';
+import { localPathFor, S3Source } from './s3-source';
+import { parseS3Url, s3Url, type S3Credentials } from './s3-location';
+
+export interface S3ImportDeps {
+  store: CrashStore;
+  /** Where downloaded objects are kept (bucket/key below it). */
+  downloadRoot: string;
+  credentials?: S3Credentials;
+  importFiles(request: ImportRequest, attributesFor: (path: string) => Record<string, string>): Promise<ImportReport>;
+  onDownload?(url: string, bytes: number, size: number): void;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Syncs a prefix into the workbench: lists it, downloads what is new or changed (by ETag) with
+ * resume, then imports the files like any others. A failed object is reported and the rest go on;
+ * nothing already imported is touched.
+ */
+export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps): Promise<ImportReport> {
+  const { bucket, prefix } = parseS3Url(request.url);
+  const source = new S3Source(
+    { bucket, prefix, endpoint: request.endpoint, region: request.region, pathStyle: request.pathStyle },
+    deps.credentials,
+  );
+  const objects = await source.list();
+  const failed: ImportReport['failed'] = [];
+  const urlOf = new Map<string, string>();
+  for (const object of objects) {
+    const url = s3Url(bucket, object.key);
+    let path: string;
+    try {
+      path = localPathFor(deps.downloadRoot, bucket, object.key);
+    } catch (error) {
+      failed.push({ path: url, error: (error as Error).message });
+      continue;
+    }
+    const synced = deps.store.s3Synced(url);
+    // Unchanged since the last sync and still on disk: the import below finds it already stored.
+    if (synced?.etag !== object.etag || !(await exists(path))) {
+      try {
+        await source.download(object, path, (bytes) => deps.onDownload?.(url, bytes, object.size));
+        deps.store.markS3Synced(url, object.etag, path);
+      } catch (error) {
+        failed.push({ path: url, error: (error as Error).message });
+        continue;
+      }
+    }
+    urlOf.set(path, url);
+  }
+  const empty: ImportReport = { jobId: '', imported: [], existing: [], failed: [], skipped: 0, total: 0, cancelled: false };
+  const report = urlOf.size
+    ? await deps.importFiles(
+        {
+          paths: [...urlOf.keys()],
+          executable: request.executable,
+          debugDirs: request.debugDirs,
+          debugger: request.debugger,
+          attributes: request.attributes,
+        },
+        (path) => ({ 's3.url': urlOf.get(path) ?? '', 's3.bucket': bucket }),
+      )
+    : empty;
+  const named = (path: string) => urlOf.get(path) ?? path;
+  return {
+    ...report,
+    imported: report.imported.map(named),
+    existing: report.existing.map(named),
+    failed: [...failed, ...report.failed.map((f) => ({ ...f, path: named(f.path) }))],
+    total: report.total + failed.length,
+  };
+}

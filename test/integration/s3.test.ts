@@ -1,0 +1,98 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Workbench } from '../../src/core/workbench';
+import { localPathFor } from '../../src/core/s3/s3-source';
+import { handlerZip } from '../fixtures/bundles';
+import { S3RVER_KEYS, startDroppingProxy, startS3, type TestS3 } from '../fixtures/s3';
+
+const fixtures = inject('fixtures');
+const root = mkdtempSync(join(tmpdir(), 'crashwb-s3-'));
+let s3: TestS3;
+
+beforeAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID = S3RVER_KEYS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = S3RVER_KEYS.secretAccessKey;
+  s3 = await startS3(['crashes']);
+  await s3.put('crashes', 'prod/2026-11/core.zst', execFileSync('zstd', ['-c', fixtures.nullDeref.core], { maxBuffer: 1 << 30 }));
+  await s3.put('crashes', 'prod/2026-11/handler.zip', readFileSync(handlerZip(join(root, 'zips'), fixtures.cpp.core)));
+  await s3.put('crashes', 'prod/README.txt', 'not a crash');
+  await s3.put('crashes', 'staging/core', readFileSync(fixtures.abort.core));
+}, 60_000);
+afterAll(() => s3?.close());
+
+/** The CLI, run without blocking: the S3 server answers from this same process. */
+const crashwb = (...args: string[]): Promise<{ status: number; stdout: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'crashwb.cjs'), ...args],
+      { encoding: 'utf8', env: process.env, timeout: 120_000 },
+      (error, stdout) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+
+describe('importing from S3', () => {
+  it('syncs a prefix with the CLI, and a second sync downloads and imports nothing', async () => {
+    const db = join(mkdtempSync(join(root, 'db-')), 'wb.db');
+    const first = await crashwb('import', '--db', db, 's3://crashes/prod', '--endpoint', s3.endpoint, '--path-style');
+    expect(first.stdout).toMatch(/imported 2, already present 0, failed 1/);
+    expect(first.stdout).toMatch(/failed: s3:\/\/crashes\/prod\/README\.txt: .*not a crash/);
+    const downloaded = join(db, '..', 's3', 'crashes', 'prod', '2026-11', 'core.zst');
+    const before = statSync(downloaded).mtimeMs;
+    const second = await crashwb('import', '--db', db, 's3://crashes/prod', '--endpoint', s3.endpoint, '--path-style');
+    expect(second.stdout).toMatch(/imported 0, already present 2, failed 1/);
+    expect(statSync(downloaded).mtimeMs).toBe(before);
+    const events = JSON.parse((await crashwb('events', '--db', db, '--json')).stdout) as Array<{ attributes: Record<string, string> }>;
+    expect(events.map((e) => e.attributes['s3.url']).sort()).toEqual([
+      's3://crashes/prod/2026-11/core.zst',
+      's3://crashes/prod/2026-11/handler.zip',
+    ]);
+    expect(events.find((e) => e.attributes.namespace)?.attributes).toMatchObject({ namespace: 'payments', 's3.bucket': 'crashes' });
+  });
+
+  it('resumes a download whose connection dropped halfway', async () => {
+    const proxy = await startDroppingProxy(s3.port, 64 * 1024);
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db') });
+    try {
+      const report = await wb.importS3({ url: 's3://crashes/staging', endpoint: `http://127.0.0.1:${proxy.port}`, pathStyle: true });
+      expect(report.failed).toEqual([]);
+      expect(report.imported).toEqual(['s3://crashes/staging/core']);
+      expect(proxy.cuts).toBe(1);
+      expect((await wb.listGroups()).groups[0]?.title).toMatch(/abort in check_invariant/);
+    } finally {
+      wb.close();
+      await proxy.close();
+    }
+  });
+
+  it('says what is wrong for bad credentials, a missing bucket and an unreachable endpoint, losing nothing', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db') });
+    try {
+      await wb.openCore({ path: fixtures.workerThread.core });
+      // s3rver checks the key id, not the secret: an unknown key id is its 403.
+      process.env.AWS_ACCESS_KEY_ID = 'NOT-A-KEY';
+      await expect(wb.importS3({ url: 's3://crashes/prod', endpoint: s3.endpoint, pathStyle: true })).rejects.toThrow(
+        /access denied to s3:\/\/crashes\/prod .*check the credentials/,
+      );
+      process.env.AWS_ACCESS_KEY_ID = S3RVER_KEYS.accessKeyId;
+      await expect(wb.importS3({ url: 's3://no-such-bucket/x', endpoint: s3.endpoint, pathStyle: true })).rejects.toThrow(
+        /s3:\/\/no-such-bucket\/x does not exist .*check the bucket name/,
+      );
+      await expect(wb.importS3({ url: 's3://crashes/prod', endpoint: 'http://127.0.0.1:9', pathStyle: true })).rejects.toThrow(
+        /cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:9/,
+      );
+      expect((await wb.listGroups()).crashes).toBe(1);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = S3RVER_KEYS.accessKeyId;
+      wb.close();
+    }
+  });
+
+  it('refuses object keys that would land outside the download folder', () => {
+    expect(() => localPathFor('/data/s3', 'b', '../../etc/passwd')).toThrow(/refusing s3:\/\/b\/\.\.\/\.\.\/etc\/passwd/);
+    expect(localPathFor('/data/s3', 'b', 'prod//core.zst')).toBe('/data/s3/b/prod/core.zst');
+  });
+});
