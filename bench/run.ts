@@ -7,6 +7,7 @@ import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixt
 import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
 import { benchScale, GROUPS } from './scale';
+import { benchImportMemory } from './import-memory';
 import { benchTableRender } from './table-render';
 
 const RUNS = 7;
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     }
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
+    await benchImportMemory(root);
     await benchGrouping(root);
     await benchTableRender(benchScale(root), GROUPS);
   } finally {

@@ -11,7 +11,7 @@ export function debuggerOption(value: string | undefined): DebuggerKind {
   throw new UsageError(`--debugger must be gdb or lldb, not ${value}`);
 }
 
-function attributesOption(values: string[] | undefined): Record<string, string> {
+export function attributesOption(values: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of values ?? []) {
     const at = pair.indexOf('=');

@@ -3,6 +3,7 @@ import { analyzeCore } from '../core/analyze';
 import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
+import { watchCommand } from './watch-command';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -17,6 +18,8 @@ Usage:
       Every stored crash, with its group and fingerprint.
   crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--attr K=V]... [--json]
       Every crash group, with its count, first and last crash, versions and hosts.
+  crashwb watch [--db FILE] [--settle-ms N] [--debug-dir DIR]... [--attr K=V]... DIR...
+      Import what lands in the folders (/var/lib/systemd/coredump, /tmp/appview …) once it is complete.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
@@ -85,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         return await groupsCommand(rest);
       case 'regroup':
         return await regroupCommand(rest);
+      case 'watch':
+        return await watchCommand(rest);
       case undefined:
       case '-h':
       case '--help':

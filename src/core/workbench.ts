@@ -34,6 +34,7 @@ import type {
 import { analyzeCore } from './analyze';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
 import { importFromS3 } from './s3/s3-import';
+import { watchFolders } from './jobs/watch';
 import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
@@ -279,6 +280,22 @@ export class Workbench implements WorkbenchApi {
     if (!crash) return false;
     this.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
     return true;
+  }
+
+  /**
+   * Imports what appears in the folders, once each entry is complete, until stopped. Each round
+   * is an ordinary import: a crash already stored is not imported again.
+   */
+  watch(
+    dirs: string[],
+    request: Omit<ImportRequest, 'paths'>,
+    options: { settleMs?: number; onReport?(report: ImportReport): void; onError?(error: Error): void } = {},
+  ): { stop(): void } {
+    return watchFolders(dirs, {
+      settleMs: options.settleMs,
+      onReady: async (paths) => options.onReport?.(await this.importPaths({ ...request, paths })),
+      onError: options.onError,
+    });
   }
 
   /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { watchFolders } from '../../src/core/jobs/watch';
+import { Workbench } from '../../src/core/workbench';
+import { scopeCrashDir } from '../fixtures/bundles';
+
+const fixtures = inject('fixtures');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('watched folders', () => {
+  it('hands over a file only once it has stopped growing, and only once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-watch-'));
+    const core = readFileSync(fixtures.nullDeref.core);
+    const handed: Array<{ path: string; size: number }> = [];
+    const watcher = watchFolders([dir], {
+      settleMs: 400,
+      scanMs: 100,
+      onReady: async (paths) => {
+        for (const path of paths) handed.push({ path, size: statSync(path).size });
+      },
+    });
+    try {
+      const target = join(dir, 'core.app.1000');
+      const third = Math.ceil(core.length / 3);
+      for (let i = 0; i < 3; i++) {
+        appendFileSync(target, core.subarray(i * third, (i + 1) * third));
+        await sleep(250);
+        expect(handed).toEqual([]);
+      }
+      await expect.poll(() => handed, { timeout: 5_000, interval: 50 }).toEqual([{ path: target, size: core.length }]);
+      await sleep(600);
+      expect(handed).toHaveLength(1);
+    } finally {
+      watcher.stop();
+    }
+  });
+
+  it('imports cores and AppScope directories that land in the folder, with `crashwb watch`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-watch-'));
+    const db = join(mkdtempSync(join(tmpdir(), 'crashwb-watch-db-')), 'wb.db');
+    copyFileSync(fixtures.abort.core, join(dir, 'already-there'));
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'watch', '--db', db, '--settle-ms', '300', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*already-there/);
+      copyFileSync(fixtures.workerThread.core, join(dir, 'core.worker.1000'));
+      scopeCrashDir(
+        dir,
+        77,
+        1_700_000_000,
+        'backtrace info: signal 11 errno 0 fault address 0x0\nSIGSEGV\n--- backtrace\n#0 0x1 handler + 0x2\n',
+      );
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*core\.worker\.1000/);
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '77')}`));
+      writeFileSync(join(dir, 'notes.txt'), 'not a crash');
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/failed: .*notes\.txt: .*not a crash/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(child.exitCode).toBe(0);
+    const wb = new Workbench({ databasePath: db });
+    expect((await wb.listGroups()).crashes).toBe(3);
+    wb.close();
+  });
+});
