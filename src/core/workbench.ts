@@ -23,7 +23,9 @@ import type {
   ImportRequest,
   OpenCoreRequest,
   ReanalyzeRequest,
+  S3Endpoint,
   S3ImportRequest,
+  S3Listing,
   Settings,
   OpenStage,
   SourceMapping,
@@ -33,7 +35,9 @@ import type {
 } from '../shared/model';
 import { analyzeCore } from './analyze';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
-import { importFromS3 } from './s3/s3-import';
+import { importFromS3, listS3 } from './s3/s3-import';
+import type { S3Credentials } from './s3/s3-location';
+import { saveCredentials, savedCredentials, type SecretStore } from './s3/secrets';
 import { watchFolders } from './jobs/watch';
 import { sha256File } from './hash';
 import { listDirectory, findSource } from './source-files';
@@ -55,6 +59,8 @@ export interface WorkbenchOptions {
   /** Folder listed first in the browser host's open dialog. */
   homeDirectory?: string;
   debuggerTimeoutMs?: number;
+  /** Where secrets (S3 credentials) are kept: Electron's safeStorage in the desktop app. */
+  secrets?: SecretStore;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
@@ -301,11 +307,24 @@ export class Workbench implements WorkbenchApi {
   /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */
   async importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
     return importFromS3(request, {
+      credentials: await this.s3Credentials(request),
       store: this.store,
       downloadRoot: join(this.dataDir, 's3'),
       importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
       onDownload: (url, bytes, size) => control.onDownload?.(url, bytes, size),
     });
+  }
+
+  async listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {
+    return listS3(endpoint, url, this.store, await this.s3Credentials(endpoint));
+  }
+
+  async saveS3Credentials(endpoint: string | null, credentials: S3Credentials | null): Promise<void> {
+    await saveCredentials(this.options.secrets, endpoint ?? undefined, credentials);
+  }
+
+  private async s3Credentials(endpoint: S3Endpoint): Promise<S3Credentials | undefined> {
+    return endpoint.savedCredentials ? savedCredentials(this.options.secrets, endpoint.endpoint) : undefined;
   }
 
   async cancelImport(jobId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { Workbench } from '../core/workbench';
 import { defaultDatabasePath } from '../core/paths';
 import { bindWorkbench } from './ipc';
 import { buildMenu } from './menu';
+import { SafeStorageSecrets } from './safe-storage-secrets';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(__dirname, '../renderer/index.html');
@@ -41,7 +42,11 @@ function createWindow(): BrowserWindow {
 }
 
 void app.whenReady().then(async () => {
-  const workbench = new Workbench({ databasePath: defaultDatabasePath(app.getPath('userData')), homeDirectory: app.getPath('home') });
+  const workbench = new Workbench({
+    databasePath: defaultDatabasePath(app.getPath('userData')),
+    homeDirectory: app.getPath('home'),
+    secrets: new SafeStorageSecrets(join(app.getPath('userData'), 'secrets.json')),
+  });
   bindWorkbench(workbench, isOurPage);
   const refreshMenu = async (): Promise<void> => buildMenu(await workbench.listRecent());
   workbench.onEvent((event) => {

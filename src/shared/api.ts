@@ -18,6 +18,9 @@ import type {
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
+  S3Endpoint,
+  S3ImportRequest,
+  S3Listing,
   SourceMapping,
   ReanalyzeRequest,
   Settings,
@@ -49,6 +52,12 @@ export interface WorkbenchApi {
   listDirectory(path: string | null): Promise<DirectoryListing>;
   importPaths(request: ImportRequest): Promise<ImportReport>;
   cancelImport(jobId: string): Promise<void>;
+  /** Buckets (no URL), or one level of s3://BUCKET/PREFIX with the crash bundles in it recognised. */
+  listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing>;
+  /** Downloads what is new or changed under an S3 prefix (or the chosen keys) and imports it. */
+  importS3(request: S3ImportRequest): Promise<ImportReport>;
+  /** Keeps S3 credentials for an endpoint (null: AWS) in the OS keychain; the desktop app only. */
+  saveS3Credentials(endpoint: string | null, credentials: { accessKeyId: string; secretAccessKey: string } | null): Promise<void>;
   /** Groups matching the query; with a page, one sorted window of them. */
   listGroups(query?: GroupQuery, page?: GroupPage): Promise<GroupListing>;
   /** Per facet, its values' counts among the crashes matching the rest of the query. */
@@ -145,6 +154,26 @@ const sourcePath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
 const sessionId = z.string().uuid();
+const endpointUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s/]+(?:\/[^\s]*)?$/, 'an http(s) URL');
+const s3Url = z
+  .string()
+  .max(2048)
+  .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/.*)?$/, 's3://BUCKET[/PREFIX]');
+const s3EndpointSchema = z
+  .object({
+    endpoint: endpointUrl.optional(),
+    region: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9-]+$/)
+      .optional(),
+    pathStyle: z.boolean().optional(),
+    savedCredentials: z.boolean().optional(),
+  })
+  .strict();
 const threadNumber = z.number().int().positive().max(1_000_000);
 const frameLevel = z.number().int().nonnegative().max(100_000);
 export const MAX_MEMORY_READ = 4096;
@@ -192,6 +221,26 @@ export const methodParams = {
   listDirectory: z.tuple([absolutePath.nullable()]),
   importPaths: z.tuple([importRequestSchema]),
   cancelImport: z.tuple([z.string().uuid()]),
+  listS3: z.tuple([s3EndpointSchema, s3Url.nullable()]),
+  importS3: z.tuple([
+    s3EndpointSchema
+      .extend({
+        url: s3Url,
+        keys: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
+        executable: absolutePath.optional(),
+        debugDirs: z.array(absolutePath).max(64).optional(),
+        debugger: z.enum(['gdb', 'lldb']).optional(),
+        attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
+      })
+      .strict(),
+  ]),
+  saveS3Credentials: z.tuple([
+    endpointUrl.nullable(),
+    z
+      .object({ accessKeyId: z.string().min(1).max(256), secretAccessKey: z.string().min(1).max(1024) })
+      .strict()
+      .nullable(),
+  ]),
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),
   listFacets: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   diffWithGroup: z.tuple([crashId]),

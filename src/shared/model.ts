@@ -316,13 +316,40 @@ export interface ImportRequest {
   attributes?: Record<string, string>;
 }
 
-/** Import what lies under an S3 prefix: only objects new or changed since the last sync are downloaded. */
-export interface S3ImportRequest {
-  /** s3://BUCKET or s3://BUCKET/PREFIX */
-  url: string;
+/** How to reach an S3-compatible store, and with which credentials. */
+export interface S3Endpoint {
   endpoint?: string;
   region?: string;
   pathStyle?: boolean;
+  /** The credentials saved in the desktop app for this endpoint, instead of AWS_PROFILE / the environment. */
+  savedCredentials?: boolean;
+}
+
+/** One level of a bucket: its sub-prefixes and its objects, crash bundles recognised by name. */
+export interface S3Listing {
+  buckets: string[];
+  prefixes: string[];
+  objects: S3Entry[];
+}
+
+export interface S3Entry {
+  key: string;
+  size: number;
+  lastModified: string | null;
+  /** What the name says it is ("core-dump-handler zip", "systemd-coredump", "apport report" …), null when no crash. */
+  kind: string | null;
+  /** What the name tells before downloading: host, executable, pid, signal, time … */
+  metadata: Record<string, string>;
+  /** Downloaded already, unchanged since (same ETag). */
+  synced: boolean;
+}
+
+/** Import what lies under an S3 prefix: only objects new or changed since the last sync are downloaded. */
+export interface S3ImportRequest extends S3Endpoint {
+  /** s3://BUCKET or s3://BUCKET/PREFIX */
+  url: string;
+  /** Only these keys, when given (a selection in the browser). */
+  keys?: string[];
   executable?: string;
   debugDirs?: string[];
   debugger?: DebuggerKind;

@@ -91,6 +91,46 @@ describe('importing from S3', () => {
     }
   });
 
+  it('lists buckets and one level at a time, recognising crash bundles by name, and keeps credentials only where it can', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db') });
+    try {
+      expect((await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, null)).buckets).toEqual(['crashes']);
+      const rootLevel = await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, 's3://crashes');
+      expect(rootLevel.prefixes).toEqual(['prod/', 'staging/']);
+      const month = await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, 's3://crashes/prod/2026-11/');
+      expect(month.objects.map((o) => [o.key, o.kind, o.synced])).toEqual([
+        ['prod/2026-11/core.zst', 'compressed core', false],
+        ['prod/2026-11/handler.zip', 'zip', false],
+      ]);
+      await expect(wb.saveS3Credentials(s3.endpoint, { accessKeyId: 'a', secretAccessKey: 'b' })).rejects.toThrow(
+        /can be saved in the desktop app only/,
+      );
+      await expect(wb.listS3({ endpoint: s3.endpoint, savedCredentials: true }, null)).rejects.toThrow(/kept by the desktop app only/);
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('uses the credentials saved for an endpoint instead of the environment’s', async () => {
+    const kept = new Map<string, string>();
+    const secrets = {
+      get: async (name: string) => kept.get(name) ?? null,
+      set: async (name: string, value: string | null) => void (value === null ? kept.delete(name) : kept.set(name, value)),
+    };
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db'), secrets });
+    process.env.AWS_ACCESS_KEY_ID = 'NOT-A-KEY';
+    try {
+      await expect(wb.listS3({ endpoint: s3.endpoint, savedCredentials: true }, null)).rejects.toThrow(/no credentials are saved for http/);
+      await wb.saveS3Credentials(s3.endpoint, S3RVER_KEYS);
+      expect([...kept.keys()]).toEqual([`s3:${s3.endpoint}`]);
+      expect((await wb.listS3({ endpoint: s3.endpoint, savedCredentials: true }, null)).buckets).toEqual(['crashes']);
+      await expect(wb.listS3({ endpoint: s3.endpoint }, null)).rejects.toThrow(/access denied/);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = S3RVER_KEYS.accessKeyId;
+      wb.close();
+    }
+  });
+
   it('refuses object keys that would land outside the download folder', () => {
     expect(() => localPathFor('/data/s3', 'b', '../../etc/passwd')).toThrow(/refusing s3:\/\/b\/\.\.\/\.\.\/etc\/passwd/);
     expect(localPathFor('/data/s3', 'b', 'prod//core.zst')).toBe('/data/s3/b/prod/core.zst');

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
-import type { ImportReport, ImportRequest, S3ImportRequest } from '../../shared/model';
+import type { ImportReport, ImportRequest, S3Endpoint, S3ImportRequest, S3Listing } from '../../shared/model';
+import { recognizeKey } from './recognize';
 import type { CrashStore } from '../store/crash-store';
 import { localPathFor, S3Source } from './s3-source';
 import { parseS3Url, s3Url, type S3Credentials } from './s3-location';
@@ -8,6 +9,7 @@ export interface S3ImportDeps {
   store: CrashStore;
   /** Where downloaded objects are kept (bucket/key below it). */
   downloadRoot: string;
+  /** Explicit credentials; the SDK's chain (profile, environment) when absent. */
   credentials?: S3Credentials;
   importFiles(request: ImportRequest, attributesFor: (path: string) => Record<string, string>): Promise<ImportReport>;
   onDownload?(url: string, bytes: number, size: number): void;
@@ -30,7 +32,8 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
     { bucket, prefix, endpoint: request.endpoint, region: request.region, pathStyle: request.pathStyle },
     deps.credentials,
   );
-  const objects = await source.list();
+  const wanted = request.keys ? new Set(request.keys) : null;
+  const objects = (await source.list()).filter((o) => !wanted || wanted.has(o.key));
   const failed: ImportReport['failed'] = [];
   const urlOf = new Map<string, string>();
   for (const object of objects) {
@@ -75,5 +78,27 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
     existing: report.existing.map(named),
     failed: [...failed, ...report.failed.map((f) => ({ ...f, path: named(f.path) }))],
     total: report.total + failed.length,
+  };
+}
+
+/** Buckets (no URL), or one level of a bucket with crash bundles recognised by name. */
+export async function listS3(endpoint: S3Endpoint, url: string | null, store: CrashStore, credentials?: S3Credentials): Promise<S3Listing> {
+  if (!url) {
+    const source = new S3Source({ bucket: '', prefix: '', ...endpoint }, credentials);
+    return { buckets: await source.buckets(), prefixes: [], objects: [] };
+  }
+  const { bucket, prefix } = parseS3Url(url);
+  const source = new S3Source({ bucket, prefix, ...endpoint }, credentials);
+  const level = await source.level();
+  return {
+    buckets: [],
+    prefixes: level.prefixes,
+    objects: level.objects.map((o) => ({
+      key: o.key,
+      size: o.size,
+      lastModified: o.lastModified,
+      ...recognizeKey(o.key),
+      synced: store.s3Synced(s3Url(bucket, o.key))?.etag === o.etag,
+    })),
   };
 }

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { explainS3Error } from './s3-errors';
 import { s3Url, type S3Credentials, type S3Location } from './s3-location';
 
@@ -48,6 +48,33 @@ export class S3Source {
 
   private where(key = this.location.prefix): string {
     return s3Url(this.location.bucket, key);
+  }
+
+  async buckets(): Promise<string[]> {
+    try {
+      const listed = await this.client.send(new ListBucketsCommand({}));
+      return (listed.Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : []));
+    } catch (error) {
+      throw explainS3Error(error, this.location, 'the list of buckets');
+    }
+  }
+
+  /**
+   * One level below the prefix: its sub-prefixes ("folders") and the objects directly in it,
+   * worked out from the full listing (some S3-compatible servers leave out common prefixes at a
+   * bucket's root).
+   */
+  async level(): Promise<{ prefixes: string[]; objects: S3Object[] }> {
+    const prefix = this.location.prefix;
+    const prefixes = new Set<string>();
+    const objects: S3Object[] = [];
+    for (const object of await this.list()) {
+      const rest = object.key.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash >= 0) prefixes.add(prefix + rest.slice(0, slash + 1));
+      else objects.push(object);
+    }
+    return { prefixes: [...prefixes].sort(), objects };
   }
 
   async list(): Promise<S3Object[]> {

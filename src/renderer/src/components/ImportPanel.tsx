@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { FileBrowser } from './FileBrowser';
+import { S3Browser } from './S3Browser';
 
 /** Import files or folders of cores: progress, cancel, and what failed with why. */
 export function ImportPanel() {
   const { importing, lastImport, startImport, cancelImport } = useGroupsStore();
   const [browsing, setBrowsing] = useState(false);
+  const [s3, setS3] = useState(false);
   const failed = importing?.failed ?? lastImport?.failed ?? [];
 
   const choose = (): void => {
@@ -22,6 +24,10 @@ export function ImportPanel() {
       <button onClick={choose} disabled={importing !== null}>
         Import crashes…
       </button>
+      <button onClick={() => setS3(true)} disabled={importing !== null}>
+        Import from S3…
+      </button>
+      {s3 && <S3Browser onClose={() => setS3(false)} />}
       {importing && (
         <div
           className="progress"

@@ -9,6 +9,7 @@ import type {
   GroupSummary,
   ImportProgressEvent,
   ImportReport,
+  S3ImportRequest,
   StackDiff,
 } from '../../../shared/model';
 import { api } from '../api';
@@ -45,6 +46,8 @@ interface GroupsState {
   merge(sourceId: number, targetId: number): Promise<void>;
   moveOut(crashId: string): Promise<void>;
   startImport(paths: string[]): Promise<void>;
+  /** Downloads what is new under an S3 prefix (or the chosen keys) and imports it. */
+  startS3Import(request: S3ImportRequest): Promise<void>;
   cancelImport(): Promise<void>;
   onImportProgress(event: ImportProgressEvent): void;
 }
@@ -66,6 +69,22 @@ async function attempt(set: (state: { error: string }) => void, action: () => Pr
  */
 let generation = 0;
 let loading: Promise<void> | null = null;
+
+/** Runs an import with its progress shown, then refreshes the table; a failure becomes the view's error. */
+async function runImport(
+  set: (state: Partial<GroupsState>) => void,
+  get: () => GroupsState,
+  run: () => Promise<ImportReport>,
+): Promise<void> {
+  set({ importing: { type: 'import', jobId: '', done: 0, total: 0, current: null, failed: [] }, lastImport: null, error: null });
+  try {
+    const report = await run();
+    set({ lastImport: report, importing: null });
+  } catch (error) {
+    set({ importing: null, error: `Import failed: ${message(error)}` });
+  }
+  await get().refresh();
+}
 
 export const useGroupsStore = create<GroupsState>((set, get) => ({
   groups: [],
@@ -163,15 +182,11 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
       await get().selectGroup(groupId);
     });
   },
-  async startImport(paths) {
-    set({ importing: { type: 'import', jobId: '', done: 0, total: 0, current: null, failed: [] }, lastImport: null, error: null });
-    try {
-      const report = await api.importPaths({ paths });
-      set({ lastImport: report, importing: null });
-    } catch (error) {
-      set({ importing: null, error: `Import failed: ${message(error)}` });
-    }
-    await get().refresh();
+  startImport(paths) {
+    return runImport(set, get, () => api.importPaths({ paths }));
+  },
+  startS3Import(request) {
+    return runImport(set, get, () => api.importS3(request));
   },
   async cancelImport() {
     const jobId = get().importing?.jobId;
