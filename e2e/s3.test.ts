@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -75,5 +75,38 @@ describe('S3 in Chromium through crashwb serve', () => {
       /s3:\/\/crashes\/prod\/2026-11\/notes\.txt: .*not a crash/,
     );
     await expect.poll(() => table.textContent(), WAIT).toMatch(/read_retries/);
+  });
+
+  it('shows the logs that came in the zip beside the crash', async () => {
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await table.locator('tbody tr').filter({ hasText: 'priceOf' }).click();
+    const crashes = page.getByRole('region', { name: 'Crashes in group' });
+    await crashes
+      .getByRole('button', { name: /^SIGSEGV · / })
+      .first()
+      .click();
+    await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
+    const inspect = page.getByRole('region', { name: 'Inspect' });
+    await inspect.getByRole('tab', { name: 'Logs' }).click();
+    await expect.poll(() => inspect.textContent(), WAIT).toMatch(/-0\.log[\s\S]*/);
+    await inspect.locator('summary').filter({ hasText: '-0.log' }).click();
+    await expect.poll(() => inspect.getByLabel(/Attachment .*-0\.log/).textContent(), WAIT).toMatch(/starting server on :80/);
+  });
+});
+
+describe('a watched folder set in the browser host', () => {
+  it('imports a core copied into it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-e2e-watch-'));
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.getByRole('button', { name: 'Watch a folder…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Choose a folder to watch' });
+    await dialog.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    await dialog.getByLabel('Path').fill(dir);
+    await dialog.getByRole('button', { name: 'Go' }).click();
+    await dialog.getByRole('button', { name: 'Use this folder' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Watched folders' }).textContent(), WAIT).toContain(dir);
+    copyFileSync(fixtures.abort.core, join(dir, 'core.abort.1000'));
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await expect.poll(() => table.textContent(), WAIT).toMatch(/abort in check_invariant/);
   });
 });

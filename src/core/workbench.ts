@@ -61,12 +61,16 @@ export interface WorkbenchOptions {
   debuggerTimeoutMs?: number;
   /** Where secrets (S3 credentials) are kept: Electron's safeStorage in the desktop app. */
   secrets?: SecretStore;
+  /** Import from the watched folders in the settings while this workbench is open (the app and crashwb serve do). */
+  watchFolders?: boolean;
+  /** How long a watched entry must stay unchanged to count as complete. */
+  watchSettleMs?: number;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
 const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
-const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb' };
+const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb', watchedFolders: [] };
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {
@@ -103,6 +107,8 @@ export class Workbench implements WorkbenchApi {
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
+    if (options.watchFolders)
+      this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
   }
 
   onEvent(listener: (event: WorkbenchEvent) => void): () => void {
@@ -203,8 +209,41 @@ export class Workbench implements WorkbenchApi {
 
   async updateSettings(change: Partial<Settings>): Promise<Settings> {
     const settings = { ...(await this.getSettings()), ...change };
+    if (change.watchedFolders) {
+      for (const dir of change.watchedFolders) {
+        const info = await stat(dir).catch(() => null);
+        if (!info?.isDirectory()) throw new Error(`cannot watch ${dir}: it is not a folder on this machine`);
+      }
+    }
     this.store.setSetting(SETTINGS, settings);
+    if (change.watchedFolders) this.startWatching(settings.watchedFolders);
     return settings;
+  }
+
+  private watcher: { stop(): void } | null = null;
+
+  /** (Re)starts watching the folders from the settings; each round is an import with its progress events. */
+  private startWatching(dirs: string[]): void {
+    this.watcher?.stop();
+    this.watcher = null;
+    if (!this.options.watchFolders || dirs.length === 0) return;
+    // A folder that cannot be read shows where imports show their failures.
+    this.watcher = this.watch(
+      dirs,
+      {},
+      {
+        settleMs: this.options.watchSettleMs,
+        onError: (error) =>
+          this.emit({
+            type: 'import',
+            jobId: 'watch',
+            done: 0,
+            total: 0,
+            current: null,
+            failed: [{ path: dirs.join(', '), error: error.message }],
+          }),
+      },
+    );
   }
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
@@ -299,7 +338,10 @@ export class Workbench implements WorkbenchApi {
   ): { stop(): void } {
     return watchFolders(dirs, {
       settleMs: options.settleMs,
-      onReady: async (paths) => options.onReport?.(await this.importPaths({ ...request, paths })),
+      onReady: async (paths) => {
+        const report = await this.importPaths({ ...request, paths });
+        options.onReport?.(report);
+      },
       onError: options.onError,
     });
   }
@@ -470,6 +512,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   close(): void {
+    this.watcher?.stop();
     this.consoles.closeAll();
     this.listeners.clear();
     this.db.close();

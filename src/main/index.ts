@@ -46,6 +46,7 @@ void app.whenReady().then(async () => {
     databasePath: defaultDatabasePath(app.getPath('userData')),
     homeDirectory: app.getPath('home'),
     secrets: new SafeStorageSecrets(join(app.getPath('userData'), 'secrets.json')),
+    watchFolders: true,
   });
   bindWorkbench(workbench, isOurPage);
   const refreshMenu = async (): Promise<void> => buildMenu(await workbench.listRecent());

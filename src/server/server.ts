@@ -18,6 +18,8 @@ export interface ServerOptions {
   host?: string;
   rendererDir?: string;
   token?: string;
+  /** How long a watched folder's entry must stay unchanged before it is imported. */
+  watchSettleMs?: number;
 }
 
 export interface RunningServer {
@@ -80,7 +82,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('hex');
   const rendererDir = resolve(options.rendererDir ?? findRendererDir());
-  const workbench = new Workbench({ databasePath: options.databasePath, homeDirectory: process.cwd() });
+  const workbench = new Workbench({
+    databasePath: options.databasePath,
+    homeDirectory: process.cwd(),
+    watchFolders: true,
+    watchSettleMs: options.watchSettleMs,
+  });
   const uploadDir = join(dirname(resolve(options.databasePath)), 'uploads');
   let port = options.port;
 

@@ -211,7 +211,9 @@ export const methodParams = {
     z.object({ debugDirs: z.array(absolutePath).max(64).optional(), debugger: z.enum(['gdb', 'lldb']).optional() }).strict(),
   ]),
   getSettings: z.tuple([]),
-  updateSettings: z.tuple([z.object({ defaultDebugger: z.enum(['gdb', 'lldb']).optional() }).strict()]),
+  updateSettings: z.tuple([
+    z.object({ defaultDebugger: z.enum(['gdb', 'lldb']).optional(), watchedFolders: z.array(absolutePath).max(32).optional() }).strict(),
+  ]),
   listRecent: z.tuple([]),
   readSource: z.union([z.tuple([sourcePath]), z.tuple([sourcePath, absolutePath.nullable()])]),
   getSourceMappings: z.tuple([absolutePath]),

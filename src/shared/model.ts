@@ -161,6 +161,8 @@ export interface SourceMapping {
 export interface Settings {
   /** The debugger that opens and imports cores unless one is chosen for a crash. */
   defaultDebugger: DebuggerKind;
+  /** Folders whose new crashes are imported as they land, while the app (or crashwb serve) runs. */
+  watchedFolders: string[];
 }
 
 export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';

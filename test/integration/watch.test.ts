@@ -71,3 +71,28 @@ describe('watched folders', () => {
     wb.close();
   });
 });
+
+describe('watched folders from the settings', () => {
+  it('imports into the workbench while it is open, and refuses a folder that does not exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-watch-'));
+    const wb = new Workbench({
+      databasePath: join(mkdtempSync(join(tmpdir(), 'crashwb-watch-db-')), 'wb.db'),
+      watchFolders: true,
+      watchSettleMs: 200,
+    });
+    try {
+      await expect(wb.updateSettings({ watchedFolders: ['/no/such/folder'] })).rejects.toThrow(
+        /cannot watch \/no\/such\/folder: it is not a folder/,
+      );
+      expect((await wb.updateSettings({ watchedFolders: [dir] })).watchedFolders).toEqual([dir]);
+      copyFileSync(fixtures.cpp.core, join(dir, 'core.shop.1000'));
+      await expect.poll(async () => (await wb.listGroups()).crashes, { timeout: 20_000 }).toBe(1);
+      await wb.updateSettings({ watchedFolders: [] });
+      copyFileSync(fixtures.abort.core, join(dir, 'core.later.1000'));
+      await sleep(800);
+      expect((await wb.listGroups()).crashes).toBe(1);
+    } finally {
+      wb.close();
+    }
+  });
+});

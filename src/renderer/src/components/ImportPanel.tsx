@@ -3,6 +3,7 @@ import { desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { FileBrowser } from './FileBrowser';
 import { S3Browser } from './S3Browser';
+import { WatchedFolders } from './WatchedFolders';
 
 /** Import files or folders of cores: progress, cancel, and what failed with why. */
 export function ImportPanel() {
@@ -28,6 +29,7 @@ export function ImportPanel() {
         Import from S3…
       </button>
       {s3 && <S3Browser onClose={() => setS3(false)} />}
+      <WatchedFolders />
       {importing && (
         <div
           className="progress"

@@ -4,14 +4,16 @@ import { RegistersView } from './DetailsView';
 import { DisassemblyView } from './DisassemblyView';
 import { MemoryView } from './MemoryView';
 import { ModulesView } from './ModulesView';
+import { AttachmentsView } from './AttachmentsView';
 import { useLiveSession } from './use-live-session';
 
-type Tab = 'registers' | 'disassembly' | 'memory' | 'modules';
+type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'attachments';
 const TABS: Array<[Tab, string]> = [
   ['registers', 'Registers'],
   ['disassembly', 'Disassembly'],
   ['memory', 'Memory'],
   ['modules', 'Modules'],
+  ['attachments', 'Logs'],
 ];
 
 /** Registers, disassembly, memory and modules of the selected frame; the live ones need the console's debugger. */
@@ -34,6 +36,7 @@ export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: T
           (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'modules' && <ModulesView crash={crash} />}
+        {tab === 'attachments' && <AttachmentsView attachments={crash.attachments ?? []} />}
       </div>
     </section>
   );

@@ -194,5 +194,7 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   onImportProgress(event) {
     if (get().importing) set({ importing: event });
+    // An import this page did not start (a watched folder) shows up once it is done.
+    else if (event.total > 0 && event.done === event.total) void get().refresh();
   },
 }));

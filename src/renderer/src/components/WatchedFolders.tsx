@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { api, desktop } from '../api';
+import { FileBrowser } from './FileBrowser';
+
+/** Folders whose new crashes are imported as they land, kept in the settings. */
+export function WatchedFolders() {
+  const [folders, setFolders] = useState<string[] | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.getSettings().then(
+      (s) => setFolders(s.watchedFolders),
+      (e: unknown) => setError(String(e)),
+    );
+  }, []);
+  const save = (next: string[]): void => {
+    setError(null);
+    api.updateSettings({ watchedFolders: next }).then(
+      (s) => setFolders(s.watchedFolders),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  };
+  const add = (dir: string | null): void => {
+    setPicking(false);
+    if (dir && folders && !folders.includes(dir)) save([...folders, dir]);
+  };
+  return (
+    <section className="watched-folders" aria-label="Watched folders">
+      <strong>Watched folders</strong>{' '}
+      {folders?.length === 0 && <span className="muted">none — e.g. /var/lib/systemd/coredump or /tmp/appview</span>}
+      <ul>
+        {folders?.map((f) => (
+          <li key={f}>
+            <code>{f}</code>{' '}
+            <button aria-label={`Stop watching ${f}`} onClick={() => save(folders.filter((x) => x !== f))}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button onClick={() => (desktop ? void desktop.pickFolder().then(add) : setPicking(true))} disabled={!folders}>
+        Watch a folder…
+      </button>
+      {error && (
+        <span role="alert" className="muted">
+          {' '}
+          {error}
+        </span>
+      )}
+      {picking && <FileBrowser mode="folder" title="Choose a folder to watch" onChoose={add} onCancel={() => setPicking(false)} />}
+    </section>
+  );
+}
