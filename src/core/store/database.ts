@@ -6,7 +6,7 @@ import { backfillSearch } from './search-index';
 export type Db = Database.Database;
 
 /** Schema steps, applied in order; PRAGMA user_version records how many have run. */
-const MIGRATIONS: Array<string | ((db: Db) => void)> = [
+export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   `CREATE TABLE crashes (
      id TEXT PRIMARY KEY,
      source TEXT NOT NULL,

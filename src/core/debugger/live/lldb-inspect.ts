@@ -106,7 +106,8 @@ export async function lldbReadMemory(
     `expression -f x -- (unsigned long)(${expression})`,
     `memory read --force -s1 -fx -c ${length} -- ${expression}`,
   ]);
-  const value = /= (0x[0-9a-f]+)\s*$/.exec(evaluated.join('\n'));
+  // lldb may print its stop report into the same section; the value is on its own line.
+  const value = evaluated.map((line) => /^\(.*?\) \$\d+ = (0x[0-9a-f]+)\s*$/.exec(line)).find(Boolean);
   if (!value?.[1]) throw new Error(`${expression} is not an address (lldb says ${errorOf(evaluated) ?? evaluated.join(' ').trim()})`);
   const address = `0x${BigInt(value[1]).toString(16)}`;
   const hex = read.flatMap((line) => {
