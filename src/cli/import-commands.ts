@@ -68,7 +68,9 @@ export async function importCommand(argv: string[]): Promise<number> {
   });
   const report = await withWorkbench(values.db, async (wb) => {
     wb.onEvent((p) => {
-      if (p.type === 'import' && process.stderr.isTTY) {
+      if (p.type === 'import' && p.jobId === 'download' && process.stderr.isTTY) {
+        process.stderr.write(`\r${p.current ?? ''}: ${Math.round((p.done / Math.max(1, p.total)) * 100)}%`.slice(0, 160).padEnd(160));
+      } else if (p.type === 'import' && process.stderr.isTTY) {
         process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed.length} failed — ${p.current ?? ''}`.slice(0, 160).padEnd(160));
       }
     });

@@ -348,12 +348,20 @@ export class Workbench implements WorkbenchApi {
 
   /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */
   async importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    let lastShown = 0;
     return importFromS3(request, {
       credentials: await this.s3Credentials(request),
       store: this.store,
       downloadRoot: join(this.dataDir, 's3'),
       importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
-      onDownload: (url, bytes, size) => control.onDownload?.(url, bytes, size),
+      onDownload: (url, bytes, size) => {
+        control.onDownload?.(url, bytes, size);
+        // The import panel shows downloads like imports: bytes of the current object, a few times a second.
+        const now = Date.now();
+        if (bytes < size && now - lastShown < 250) return;
+        lastShown = now;
+        this.emit({ type: 'import', jobId: 'download', done: bytes, total: size, current: `downloading ${url}`, failed: [] });
+      },
     });
   }
 

@@ -57,7 +57,16 @@ describe('importing from S3', () => {
     const proxy = await startDroppingProxy(s3.port, 64 * 1024);
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db') });
     try {
+      const progress: Array<{ done: number; total: number; current: string | null }> = [];
+      wb.onEvent((e) => {
+        if (e.type === 'import' && e.jobId === 'download') progress.push({ done: e.done, total: e.total, current: e.current });
+      });
       const report = await wb.importS3({ url: 's3://crashes/staging', endpoint: `http://127.0.0.1:${proxy.port}`, pathStyle: true });
+      expect(progress.at(-1)).toEqual({
+        done: statSync(fixtures.abort.core).size,
+        total: statSync(fixtures.abort.core).size,
+        current: 'downloading s3://crashes/staging/core',
+      });
       expect(report.failed).toEqual([]);
       expect(report.imported).toEqual(['s3://crashes/staging/core']);
       expect(proxy.cuts).toBe(1);

@@ -39,7 +39,9 @@ export function ImportPanel() {
           aria-valuemax={importing.total}
         >
           <div className="progress-text">
-            {importing.done} of {importing.total} · {importing.failed.length} failed {importing.current ? `· ${importing.current}` : ''}
+            {importing.jobId === 'download'
+              ? `${importing.current ?? 'downloading'} · ${Math.round((importing.done / Math.max(1, importing.total)) * 100)}%`
+              : `${importing.done} of ${importing.total} · ${importing.failed.length} failed${importing.current ? ` · ${importing.current}` : ''}`}
           </div>
           <div className="progress-track">
             <div
