@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,19 +26,13 @@ import type {
   S3ImportRequest,
   S3Listing,
   Settings,
-  OpenStage,
   SourceMapping,
   SourceResult,
   StackDiff,
   WorkbenchEvent,
 } from '../shared/model';
-import { analyzeCore } from './analyze';
-import { coreOf, ingestCrash, type IngestContext } from './ingest';
-import { importFromS3, listS3 } from './s3/s3-import';
 import type { S3Credentials } from './s3/s3-location';
-import { saveCredentials, savedCredentials, type SecretStore } from './s3/secrets';
-import { watchFolders } from './jobs/watch';
-import { sha256File } from './hash';
+import type { SecretStore } from './s3/secrets';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
@@ -48,10 +41,10 @@ import { groupDetail, representativeCrash } from './store/group-detail';
 import { queryFacets } from './store/crash-filter';
 import { diffStacks } from './compare/stack-diff';
 import { Consoles } from './consoles';
+import { Intake, type ImportControl } from './intake';
+
+export type { ImportControl } from './intake';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
-import { findCores } from './jobs/find-cores';
-import { runPool } from './jobs/pool';
-import { availableParallelism } from 'node:os';
 import { openDatabase, type Db } from './store/database';
 
 export interface WorkbenchOptions {
@@ -72,24 +65,13 @@ const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
 const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb', watchedFolders: [] };
 
-/** What only in-process callers (the CLI) control about an import. */
-export interface ImportControl {
-  /** Debuggers at once; one per CPU core unless given. */
-  jobs?: number;
-  signal?: AbortSignal;
-  /** Told how far each S3 download is. */
-  onDownload?: (url: string, bytes: number, size: number) => void;
-  /** Attributes of each file on top of the request's (an S3 object's URL …). */
-  attributesFor?: (path: string) => Record<string, string>;
-}
-
 /** The one implementation of WorkbenchApi; every front door calls into this. */
 export class Workbench implements WorkbenchApi {
   private readonly db: Db;
   private readonly store: CrashStore;
   readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
-  private readonly imports = new Map<string, AbortController>();
+  private readonly intake: Intake;
   private readonly consoles = new Consoles(
     (event) => this.emit(event),
     (file, executable) => this.readSource(file, executable),
@@ -107,6 +89,17 @@ export class Workbench implements WorkbenchApi {
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
+    this.intake = new Intake({
+      db: this.db,
+      store: this.store,
+      groups: this.groups,
+      options,
+      dataDir: this.dataDir,
+      storeDir: this.storeDir,
+      emit: (event) => this.emit(event),
+      getSettings: () => this.getSettings(),
+      getCrash: (id) => this.getCrash(id),
+    });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
   }
@@ -120,87 +113,37 @@ export class Workbench implements WorkbenchApi {
     for (const l of this.listeners) l(event);
   }
 
-  async openCore(request: OpenCoreRequest): Promise<Crash> {
-    const path = resolve(request.path);
-    const jobId = randomUUID();
-    const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
-      this.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null });
-    const settings = await this.getSettings();
-    const ingested = await ingestCrash(
-      path,
-      {},
-      {
-        ...this.ingestContext(),
-        refresh: true,
-        onHashing: (f) => onStage('hashing', 'Computing the core’s digest', f),
-        analyze: (core) =>
-          analyzeCore(core, {
-            executable: request.executable,
-            debugDirs: request.debugDirs,
-            debugger: request.debugger ?? settings.defaultDebugger,
-            timeoutMs: this.options.debuggerTimeoutMs,
-            onStage,
-          }),
-      },
-    );
-    const crash = ingested.crash ?? (await this.getCrash(ingested.id));
-    // Opening again keeps what an import gave the crash (its attributes).
-    const existing = this.store.get(crash.id);
-    if (existing) crash.attributes = { ...existing.attributes, ...crash.attributes };
-    this.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
-    this.db.transaction(() => {
-      this.save(crash, ingested.mtimeMs, ingested.origin);
-      this.store.touchRecent(path, crash.id);
-    })();
-    this.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
-    return crash;
+  openCore(request: OpenCoreRequest): Promise<Crash> {
+    return this.intake.openCore(request);
   }
 
-  /** What ingesting needs from this workbench: its store of cores and its database. */
-  private ingestContext(): Omit<IngestContext, 'analyze' | 'refresh'> {
-    return {
-      storeDir: this.storeDir,
-      knownDigest: (path, size, mtimeMs) => this.store.knownDigest(path, size, mtimeMs),
-      has: (id) => this.store.has(id),
-    };
+  reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
+    return this.intake.reanalyzeCrash(id, request);
   }
 
-  async reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
-    const old = await this.getCrash(id);
-    const core = coreOf(old);
-    if (!core) throw new Error(`${old.source} came without a core (${old.origin ?? 'a bundle'}); there is nothing to analyse again`);
-    const info = await stat(core).catch((error: Error) => {
-      throw new Error(`cannot analyse ${core} again: ${error.message}. Open the core from where it is now.`);
-    });
-    const digest = this.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256File(core, () => undefined, info.size));
-    if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
-    const jobId = randomUUID();
-    const analysis = await analyzeCore(core, {
-      executable: old.loaded?.executable ?? undefined,
-      debugDirs: request.debugDirs ?? old.loaded?.debugDirs,
-      debugger: request.debugger ?? old.debugger,
-      timeoutMs: this.options.debuggerTimeoutMs,
-      onStage: (stage, message, fraction) =>
-        this.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
-    });
-    const crash: Crash = {
-      ...analysis,
-      source: old.source,
-      timestamp: old.timestamp,
-      origin: old.origin,
-      attachments: old.attachments,
-      loaded: {
-        executable: analysis.loaded?.executable ?? null,
-        debugDirs: analysis.loaded?.debugDirs ?? [],
-        ...(old.loaded?.core !== undefined ? { core: old.loaded.core } : {}),
-      },
-      id,
-      sha256: old.sha256,
-      attributes: old.attributes,
-    };
-    this.db.transaction(() => this.save(crash, info.mtimeMs))();
-    this.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
-    return crash;
+  importPaths(request: ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    return this.intake.importPaths(request, control);
+  }
+
+  /** Imports what appears in the folders, once each entry is complete, until stopped. */
+  watch(...args: Parameters<Intake['watch']>): ReturnType<Intake['watch']> {
+    return this.intake.watch(...args);
+  }
+
+  importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    return this.intake.importS3(request, control);
+  }
+
+  listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {
+    return this.intake.listS3(endpoint, url);
+  }
+
+  saveS3Credentials(endpoint: string | null, credentials: S3Credentials | null): Promise<void> {
+    return this.intake.saveS3Credentials(endpoint, credentials);
+  }
+
+  cancelImport(jobId: string): Promise<void> {
+    return this.intake.cancelImport(jobId);
   }
 
   async getSettings(): Promise<Settings> {
@@ -244,143 +187,6 @@ export class Workbench implements WorkbenchApi {
           }),
       },
     );
-  }
-
-  /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
-  private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
-    this.store.save(crash, mtimeMs, origin);
-    const fp = fingerprint(crash);
-    this.groups.assign(crash.id, fp, crash.timestamp);
-    indexCrash(this.db, crash, fp.title);
-  }
-
-  /**
-   * Imports cores from files and folders with a pool of debuggers. Each crash lands in one
-   * transaction, so an import killed at any moment leaves whole crashes only, and running it
-   * again imports the rest: a core already stored (same sha256) is not analysed again.
-   */
-  async importPaths(request: ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
-    const jobId = randomUUID();
-    const abort = new AbortController();
-    control.signal?.addEventListener('abort', () => abort.abort());
-    this.imports.set(jobId, abort);
-    try {
-      const found = await findCores(request.paths);
-      const chosen: ImportRequest = { ...request, debugger: request.debugger ?? (await this.getSettings()).defaultDebugger };
-      const report: ImportReport = {
-        jobId,
-        imported: [],
-        existing: [],
-        failed: [...found.rejected],
-        skipped: found.skipped,
-        total: found.cores.length,
-        cancelled: false,
-      };
-      let done = 0;
-      const progress = (current: string | null): void =>
-        this.emit({ type: 'import', jobId, done, total: found.cores.length, current, failed: report.failed });
-      progress(null);
-      await runPool(
-        found.cores,
-        control.jobs ?? availableParallelism(),
-        async (path) => {
-          progress(path);
-          try {
-            const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
-            if (await this.importOne(path, { ...chosen, attributes })) report.imported.push(path);
-            else report.existing.push(path);
-          } catch (error) {
-            report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
-          }
-          done++;
-          progress(path);
-        },
-        abort.signal,
-      );
-      report.cancelled = abort.signal.aborted;
-      return report;
-    } finally {
-      this.imports.delete(jobId);
-    }
-  }
-
-  /** Imports one crash (any shape) unless it is already stored; true when it was new. */
-  private async importOne(path: string, request: ImportRequest): Promise<boolean> {
-    const ingested = await ingestCrash(
-      path,
-      { ...request.attributes },
-      {
-        ...this.ingestContext(),
-        refresh: false,
-        analyze: (core) =>
-          analyzeCore(core, {
-            executable: request.executable,
-            debugDirs: request.debugDirs,
-            debugger: request.debugger,
-            timeoutMs: this.options.debuggerTimeoutMs,
-          }),
-      },
-    );
-    const crash = ingested.crash;
-    if (!crash) return false;
-    this.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
-    return true;
-  }
-
-  /**
-   * Imports what appears in the folders, once each entry is complete, until stopped. Each round
-   * is an ordinary import: a crash already stored is not imported again.
-   */
-  watch(
-    dirs: string[],
-    request: Omit<ImportRequest, 'paths'>,
-    options: { settleMs?: number; onReport?(report: ImportReport): void; onError?(error: Error): void } = {},
-  ): { stop(): void } {
-    return watchFolders(dirs, {
-      settleMs: options.settleMs,
-      onReady: async (paths) => {
-        const report = await this.importPaths({ ...request, paths });
-        options.onReport?.(report);
-      },
-      onError: options.onError,
-    });
-  }
-
-  /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */
-  async importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
-    let lastShown = 0;
-    return importFromS3(request, {
-      credentials: await this.s3Credentials(request),
-      store: this.store,
-      downloadRoot: join(this.dataDir, 's3'),
-      importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
-      onDownload: (url, bytes, size) => {
-        control.onDownload?.(url, bytes, size);
-        // The import panel shows downloads like imports: bytes of the current object, a few times a second.
-        const now = Date.now();
-        if (bytes < size && now - lastShown < 250) return;
-        lastShown = now;
-        this.emit({ type: 'import', jobId: 'download', done: bytes, total: size, current: `downloading ${url}`, failed: [] });
-      },
-    });
-  }
-
-  async listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {
-    return listS3(endpoint, url, this.store, await this.s3Credentials(endpoint));
-  }
-
-  async saveS3Credentials(endpoint: string | null, credentials: S3Credentials | null): Promise<void> {
-    await saveCredentials(this.options.secrets, endpoint ?? undefined, credentials);
-  }
-
-  private async s3Credentials(endpoint: S3Endpoint): Promise<S3Credentials | undefined> {
-    return endpoint.savedCredentials ? savedCredentials(this.options.secrets, endpoint.endpoint) : undefined;
-  }
-
-  async cancelImport(jobId: string): Promise<void> {
-    const job = this.imports.get(jobId);
-    if (!job) throw new Error(`no import ${jobId} is running`);
-    job.abort();
   }
 
   async listGroups(query: GroupQuery = {}, page?: GroupPage): Promise<GroupListing> {

@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type {
+  Crash,
+  ImportReport,
+  ImportRequest,
+  OpenCoreRequest,
+  OpenStage,
+  ReanalyzeRequest,
+  S3Endpoint,
+  S3ImportRequest,
+  S3Listing,
+  Settings,
+  WorkbenchEvent,
+} from '../shared/model';
+import { analyzeCore } from './analyze';
+import { fingerprint } from './fingerprint/fingerprint';
+import { sha256File } from './hash';
+import { coreOf, ingestCrash, type IngestContext } from './ingest';
+import { findCores } from './jobs/find-cores';
+import { runPool } from './jobs/pool';
+import { watchFolders } from './jobs/watch';
+import { importFromS3, listS3 } from './s3/s3-import';
+import type { S3Credentials } from './s3/s3-location';
+import { saveCredentials, savedCredentials, type SecretStore } from './s3/secrets';
+import type { CrashStore } from './store/crash-store';
+import type { Db } from './store/database';
+import type { GroupStore } from './store/group-store';
+import { indexCrash } from './store/search-index';
+
+/** What only in-process callers (the CLI) control about an import. */
+export interface ImportControl {
+  /** Debuggers at once; one per CPU core unless given. */
+  jobs?: number;
+  signal?: AbortSignal;
+  /** Told how far each S3 download is. */
+  onDownload?: (url: string, bytes: number, size: number) => void;
+  /** Attributes of each file on top of the request's (an S3 object's URL …). */
+  attributesFor?: (path: string) => Record<string, string>;
+}
+
+/** What the intake needs from the workbench around it. */
+export interface IntakeContext {
+  db: Db;
+  store: CrashStore;
+  groups: GroupStore;
+  options: { debuggerTimeoutMs?: number; secrets?: SecretStore };
+  /** Next to the database: cores taken out of bundles (cores/), objects downloaded from S3 (s3/). */
+  dataDir: string;
+  storeDir: string;
+  emit(event: WorkbenchEvent): void;
+  getSettings(): Promise<Settings>;
+  getCrash(id: string): Promise<Crash>;
+}
+
+/** How crashes come in: opened, imported from disk or S3, watched for, analysed again. */
+export class Intake {
+  private readonly imports = new Map<string, AbortController>();
+
+  constructor(private readonly ctx: IntakeContext) {}
+
+  async openCore(request: OpenCoreRequest): Promise<Crash> {
+    const path = resolve(request.path);
+    const jobId = randomUUID();
+    const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
+      this.ctx.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null });
+    const settings = await this.ctx.getSettings();
+    const ingested = await ingestCrash(
+      path,
+      {},
+      {
+        ...this.ingestContext(),
+        refresh: true,
+        onHashing: (f) => onStage('hashing', 'Computing the core’s digest', f),
+        analyze: (core) =>
+          analyzeCore(core, {
+            executable: request.executable,
+            debugDirs: request.debugDirs,
+            debugger: request.debugger ?? settings.defaultDebugger,
+            timeoutMs: this.ctx.options.debuggerTimeoutMs,
+            onStage,
+          }),
+      },
+    );
+    const crash = ingested.crash ?? (await this.ctx.getCrash(ingested.id));
+    // Opening again keeps what an import gave the crash (its attributes).
+    const existing = this.ctx.store.get(crash.id);
+    if (existing) crash.attributes = { ...existing.attributes, ...crash.attributes };
+    this.ctx.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
+    this.ctx.db.transaction(() => {
+      this.save(crash, ingested.mtimeMs, ingested.origin);
+      this.ctx.store.touchRecent(path, crash.id);
+    })();
+    this.ctx.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
+    return crash;
+  }
+
+  /** What ingesting needs from this workbench: its store of cores and its database. */
+  private ingestContext(): Omit<IngestContext, 'analyze' | 'refresh'> {
+    return {
+      storeDir: this.ctx.storeDir,
+      knownDigest: (path, size, mtimeMs) => this.ctx.store.knownDigest(path, size, mtimeMs),
+      has: (id) => this.ctx.store.has(id),
+    };
+  }
+
+  async reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
+    const old = await this.ctx.getCrash(id);
+    const core = coreOf(old);
+    if (!core) throw new Error(`${old.source} came without a core (${old.origin ?? 'a bundle'}); there is nothing to analyse again`);
+    const info = await stat(core).catch((error: Error) => {
+      throw new Error(`cannot analyse ${core} again: ${error.message}. Open the core from where it is now.`);
+    });
+    const digest = this.ctx.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256File(core, () => undefined, info.size));
+    if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
+    const jobId = randomUUID();
+    const analysis = await analyzeCore(core, {
+      executable: old.loaded?.executable ?? undefined,
+      debugDirs: request.debugDirs ?? old.loaded?.debugDirs,
+      debugger: request.debugger ?? old.debugger,
+      timeoutMs: this.ctx.options.debuggerTimeoutMs,
+      onStage: (stage, message, fraction) =>
+        this.ctx.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
+    });
+    const crash: Crash = {
+      ...analysis,
+      source: old.source,
+      timestamp: old.timestamp,
+      origin: old.origin,
+      attachments: old.attachments,
+      loaded: {
+        executable: analysis.loaded?.executable ?? null,
+        debugDirs: analysis.loaded?.debugDirs ?? [],
+        ...(old.loaded?.core !== undefined ? { core: old.loaded.core } : {}),
+      },
+      id,
+      sha256: old.sha256,
+      attributes: old.attributes,
+    };
+    this.ctx.db.transaction(() => this.save(crash, info.mtimeMs))();
+    this.ctx.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
+    return crash;
+  }
+
+  /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
+  private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
+    this.ctx.store.save(crash, mtimeMs, origin);
+    const fp = fingerprint(crash);
+    this.ctx.groups.assign(crash.id, fp, crash.timestamp);
+    indexCrash(this.ctx.db, crash, fp.title);
+  }
+
+  /**
+   * Imports cores from files and folders with a pool of debuggers. Each crash lands in one
+   * transaction, so an import killed at any moment leaves whole crashes only, and running it
+   * again imports the rest: a core already stored (same sha256) is not analysed again.
+   */
+  async importPaths(request: ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    const jobId = randomUUID();
+    const abort = new AbortController();
+    control.signal?.addEventListener('abort', () => abort.abort());
+    this.imports.set(jobId, abort);
+    try {
+      const found = await findCores(request.paths);
+      const chosen: ImportRequest = { ...request, debugger: request.debugger ?? (await this.ctx.getSettings()).defaultDebugger };
+      const report: ImportReport = {
+        jobId,
+        imported: [],
+        existing: [],
+        failed: [...found.rejected],
+        skipped: found.skipped,
+        total: found.cores.length,
+        cancelled: false,
+      };
+      let done = 0;
+      const progress = (current: string | null): void =>
+        this.ctx.emit({ type: 'import', jobId, done, total: found.cores.length, current, failed: report.failed });
+      progress(null);
+      await runPool(
+        found.cores,
+        control.jobs ?? availableParallelism(),
+        async (path) => {
+          progress(path);
+          try {
+            const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
+            if (await this.importOne(path, { ...chosen, attributes })) report.imported.push(path);
+            else report.existing.push(path);
+          } catch (error) {
+            report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
+          }
+          done++;
+          progress(path);
+        },
+        abort.signal,
+      );
+      report.cancelled = abort.signal.aborted;
+      return report;
+    } finally {
+      this.imports.delete(jobId);
+    }
+  }
+
+  /** Imports one crash (any shape) unless it is already stored; true when it was new. */
+  private async importOne(path: string, request: ImportRequest): Promise<boolean> {
+    const ingested = await ingestCrash(
+      path,
+      { ...request.attributes },
+      {
+        ...this.ingestContext(),
+        refresh: false,
+        analyze: (core) =>
+          analyzeCore(core, {
+            executable: request.executable,
+            debugDirs: request.debugDirs,
+            debugger: request.debugger,
+            timeoutMs: this.ctx.options.debuggerTimeoutMs,
+          }),
+      },
+    );
+    const crash = ingested.crash;
+    if (!crash) return false;
+    this.ctx.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
+    return true;
+  }
+
+  /**
+   * Imports what appears in the folders, once each entry is complete, until stopped. Each round
+   * is an ordinary import: a crash already stored is not imported again.
+   */
+  watch(
+    dirs: string[],
+    request: Omit<ImportRequest, 'paths'>,
+    options: { settleMs?: number; onReport?(report: ImportReport): void; onError?(error: Error): void } = {},
+  ): { stop(): void } {
+    return watchFolders(dirs, {
+      settleMs: options.settleMs,
+      onReady: async (paths) => {
+        const report = await this.importPaths({ ...request, paths });
+        options.onReport?.(report);
+      },
+      onError: options.onError,
+    });
+  }
+
+  /** Syncs an S3 prefix: downloads what is new or changed, then imports it. */
+  async importS3(request: S3ImportRequest, control: ImportControl = {}): Promise<ImportReport> {
+    let lastShown = 0;
+    return importFromS3(request, {
+      credentials: await this.s3Credentials(request),
+      store: this.ctx.store,
+      downloadRoot: join(this.ctx.dataDir, 's3'),
+      importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
+      onDownload: (url, bytes, size) => {
+        control.onDownload?.(url, bytes, size);
+        // The import panel shows downloads like imports: bytes of the current object, a few times a second.
+        const now = Date.now();
+        if (bytes < size && now - lastShown < 250) return;
+        lastShown = now;
+        this.ctx.emit({ type: 'import', jobId: 'download', done: bytes, total: size, current: `downloading ${url}`, failed: [] });
+      },
+    });
+  }
+
+  async listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {
+    return listS3(endpoint, url, this.ctx.store, await this.s3Credentials(endpoint));
+  }
+
+  async saveS3Credentials(endpoint: string | null, credentials: S3Credentials | null): Promise<void> {
+    await saveCredentials(this.ctx.options.secrets, endpoint ?? undefined, credentials);
+  }
+
+  private async s3Credentials(endpoint: S3Endpoint): Promise<S3Credentials | undefined> {
+    return endpoint.savedCredentials ? savedCredentials(this.ctx.options.secrets, endpoint.endpoint) : undefined;
+  }
+
+  async cancelImport(jobId: string): Promise<void> {
+    const job = this.imports.get(jobId);
+    if (!job) throw new Error(`no import ${jobId} is running`);
+    job.abort();
+  }
+}
