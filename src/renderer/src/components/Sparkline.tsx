@@ -1,4 +1,7 @@
-/** Crashes per day as bars, oldest first; the label says the total for screen readers, each bar's title its day. */
+/**
+ * Crashes per day as bars, oldest first, drawn as one path (a table shows dozens of these at
+ * once). The label says the total for screen readers; with `days`, each bar gets a title too.
+ */
 export function Sparkline({
   counts,
   days,
@@ -13,20 +16,26 @@ export function Sparkline({
   const max = Math.max(1, ...counts);
   const total = counts.reduce((n, c) => n + c, 0);
   const step = width / Math.max(1, counts.length);
+  const bar = Math.max(1, step - 1);
+  const heightOf = (count: number) => (count ? Math.max(1, (count / max) * (height - 2)) : 1);
+  const bars = (pick: (count: number) => boolean) =>
+    counts
+      .map((c, i) =>
+        pick(c) ? `M${(i * step).toFixed(1)} ${height}v-${heightOf(c).toFixed(1)}h${bar.toFixed(1)}v${heightOf(c).toFixed(1)}z` : '',
+      )
+      .join('');
   return (
     <svg className="sparkline" width={width} height={height} role="img" aria-label={`${total} crashes in the last ${counts.length} days`}>
-      {counts.map((count, i) => {
-        const h = Math.max(1, (count / max) * (height - 2));
-        return (
-          <rect key={i} x={i * step} y={height - h} width={Math.max(1, step - 1)} height={h} className={count ? undefined : 'empty'}>
-            {days && (
-              <title>
-                {days[i]}: {count}
-              </title>
-            )}
+      <path className="empty" d={bars((c) => c === 0)} />
+      <path d={bars((c) => c > 0)} />
+      {days &&
+        counts.map((count, i) => (
+          <rect key={days[i] ?? i} x={i * step} y={0} width={bar} height={height} fill="transparent">
+            <title>
+              {days[i]}: {count}
+            </title>
           </rect>
-        );
-      })}
+        ))}
     </svg>
   );
 }

@@ -140,18 +140,19 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     const failed = (error: unknown) => {
       if (mine === generation) set({ error: message(error) });
     };
-    // Rows are asked for first and the table waits only for them; the facets follow.
-    const rows = api.listGroups(query, { sort: sort.id, desc: sort.desc, offset: 0, limit });
-    const facets = api.listFacets(query).then((counts) => {
-      if (mine === generation) set({ facets: counts });
-    }, failed);
+    // The rows first; the facets (a count over every attribute of every matching crash) only
+    // once the rows are on screen, so the table never waits behind them.
     try {
-      const listing = await rows;
+      const listing = await api.listGroups(query, { sort: sort.id, desc: sort.desc, offset: 0, limit });
       if (mine === generation) set({ groups: listing.groups, total: listing.total, matching: listing.crashes, error: null });
     } catch (error) {
       failed(error);
     }
-    await facets;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    if (mine !== generation) return;
+    await api.listFacets(query).then((counts) => {
+      if (mine === generation) set({ facets: counts });
+    }, failed);
   },
   async selectGroup(id) {
     set({ selectedGroupId: id, events: [], detail: null, diff: null });
