@@ -4,6 +4,7 @@ import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
 import { watchCommand } from './watch-command';
+import { reporterCommand, uploadCommand } from './reporter-commands';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -20,6 +21,10 @@ Usage:
       Every crash group, with its count, first and last crash, versions and hosts.
   crashwb watch [--db FILE] [--settle-ms N] [--debug-dir DIR]... [--attr K=V]... DIR...
       Import what lands in the folders (/var/lib/systemd/coredump, /tmp/appview …) once it is complete.
+  crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N]
+      Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR.
+  crashwb upload --server URL --token T [--spool DIR] PID EXE TIME SIGNAL HOST | --drain
+      As core_pattern pipe handler: spool the core from stdin, then send it (and what the spool kept).
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
@@ -90,6 +95,10 @@ export async function main(argv: string[]): Promise<number> {
         return await regroupCommand(rest);
       case 'watch':
         return await watchCommand(rest);
+      case 'reporter':
+        return await reporterCommand(rest);
+      case 'upload':
+        return await uploadCommand(rest);
       case undefined:
       case '-h':
       case '--help':

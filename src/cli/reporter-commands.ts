@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { UsageError } from './import-commands';
+
+/** `crashwb reporter --port N --data DIR --token T [--project NAME] [--max-mb N]`. */
+export async function reporterCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      token: { type: 'string', multiple: true },
+      project: { type: 'string' },
+      'max-mb': { type: 'string' },
+    },
+  });
+  if (!values.data) throw new UsageError('reporter needs --data DIR, where crashes are stored');
+  if (!values.token?.length) throw new UsageError('reporter needs --token T (the token uploaders send)');
+  const project = values.project ?? 'default';
+  const { startReporter } = await import('../reporter/server');
+  const reporter = await startReporter({
+    port: Number(values.port ?? 8088),
+    host: values.host,
+    dataDir: resolve(values.data),
+    tokens: Object.fromEntries(values.token.map((t) => [t, project])),
+    maxBytes: values['max-mb'] ? Number(values['max-mb']) * 1024 * 1024 : undefined,
+  });
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'listening', url: reporter.url, project })}\n`);
+  return new Promise<number>((done) => {
+    const stop = (): void => void reporter.close().then(() => done(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+const ATTEMPTS = 5;
+
+/** Copies stdin into the spool, hashing it, fsync'd before anything else is done. */
+async function spoolStdin(spool: string, metadata: Record<string, string>): Promise<string> {
+  await mkdir(spool, { recursive: true, mode: 0o700 });
+  const name = `${Date.now()}-${process.pid}`;
+  const partial = join(spool, `.${name}.core`);
+  const hash = createHash('sha256');
+  await pipeline(
+    process.stdin,
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    }),
+    createWriteStream(partial, { mode: 0o600 }),
+  );
+  const handle = await open(partial, 'r');
+  await handle.sync();
+  await handle.close();
+  const sha256 = hash.digest('hex');
+  await writeFile(join(spool, `${name}.json`), JSON.stringify({ ...metadata, sha256 }), { mode: 0o600 });
+  await rename(partial, join(spool, `${name}.core`));
+  return name;
+}
+
+/** Sends one spooled core; true once the reporter has it (created now or before). */
+async function send(server: string, token: string, core: string, meta: Record<string, string>): Promise<void> {
+  const size = (await stat(core)).size;
+  const response = await fetch(new URL('/api/v1/crashes', server), {
+    method: 'PUT',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Length': String(size),
+      'X-Crash-Sha256': meta.sha256 ?? '',
+      'X-Crash-Metadata': Buffer.from(JSON.stringify(meta)).toString('base64url'),
+    },
+    body: createReadStream(core) as unknown as BodyInit,
+    duplex: 'half',
+  } as RequestInit);
+  if (response.status >= 200 && response.status < 300) return;
+  const text = await response.text();
+  const error = new Error(`the reporter answered ${response.status}: ${text.slice(0, 300)}`);
+  (error as Error & { permanent?: boolean }).permanent = response.status === 401 || response.status === 403 || response.status === 413;
+  throw error;
+}
+
+/** Uploads everything in the spool, oldest first, with retries, backoff and jitter; what fails stays. */
+async function drain(spool: string, server: string, token: string): Promise<{ sent: number; kept: number }> {
+  const names = (await readdir(spool).catch(() => [] as string[])).filter((n) => /^\d+-\d+\.core$/.test(n)).sort();
+  let sent = 0;
+  for (const file of names) {
+    const base = file.slice(0, -5);
+    const meta = JSON.parse(await readFile(join(spool, `${base}.json`), 'utf8')) as Record<string, string>;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        await send(server, token, join(spool, file), meta);
+        await rm(join(spool, file), { force: true });
+        await rm(join(spool, `${base}.json`), { force: true });
+        sent++;
+        break;
+      } catch (error) {
+        const e = error as Error & { permanent?: boolean; cause?: { code?: string } };
+        process.stderr.write(`crashwb upload: ${file}: attempt ${attempt}: ${e.cause?.code ?? e.message}\n`);
+        if (e.permanent || attempt === ATTEMPTS) return { sent, kept: names.length - sent };
+        const backoff = 200 * 2 ** (attempt - 1);
+        await new Promise((r) => setTimeout(r, backoff / 2 + Math.random() * backoff));
+      }
+    }
+  }
+  return { sent, kept: names.length - sent };
+}
+
+/**
+ * `crashwb upload --server URL --token T [--spool DIR] PID EXE TIME SIGNAL HOST` as a kernel
+ * core_pattern pipe handler (core on stdin), or `--drain` to send what the spool kept.
+ */
+export async function uploadCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { server: { type: 'string' }, token: { type: 'string' }, spool: { type: 'string' }, drain: { type: 'boolean' } },
+  });
+  if (!values.server || !values.token) throw new UsageError('upload needs --server URL and --token T');
+  const spool = resolve(values.spool ?? '/var/spool/crashwb');
+  if (!values.drain) {
+    const [pid = '', exe = '', time = '', signal = '', host = hostname()] = positionals;
+    await spoolStdin(spool, { pid, executable: exe, timestamp: time, signal, hostname: host, uname: release() });
+  }
+  const { sent, kept } = await drain(spool, values.server, values.token);
+  process.stdout.write(`sent ${sent}, kept in ${spool}: ${kept}\n`);
+  return kept > 0 ? 1 : 0;
+}

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startReporter, type RunningReporter } from '../../src/reporter/server';
+
+const fixtures = inject('fixtures');
+const root = mkdtempSync(join(tmpdir(), 'crashwb-reporter-'));
+const TOKENS = { 'alpha-token': 'alpha', 'beta-token': 'beta' };
+let reporter: RunningReporter;
+const core = () => readFileSync(fixtures.nullDeref.core);
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+beforeAll(async () => {
+  reporter = await startReporter({ port: 0, dataDir: join(root, 'data'), tokens: TOKENS, maxBytes: 8 * 1024 * 1024, log: () => undefined });
+});
+afterAll(() => reporter?.close());
+
+/** `crashwb upload`, with a core on stdin, run without blocking this process (the reporter answers from it). */
+function upload(
+  server: string,
+  spool: string,
+  extra: string[] = [],
+  stdin: string | null = fixtures.nullDeref.core,
+): Promise<{ status: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'upload', '--server', server, '--token', 'alpha-token', '--spool', spool, ...extra],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    if (stdin) createReadStream(stdin).pipe(child.stdin);
+    else child.stdin.end();
+    child.on('exit', (code) => resolve({ status: code ?? 1, out }));
+  });
+}
+
+const api = (path: string, token?: string, init: RequestInit = {}) =>
+  fetch(`${reporter.url}${path}`, {
+    ...init,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
+  });
+
+describe('crashwb upload and crashwb reporter', () => {
+  it('spools a core from stdin, uploads it once however often it is sent, and serves it back', async () => {
+    const spool = join(root, 'spool-1');
+    const first = await upload(reporter.url, spool, ['4242', 'null_deref', '1700000000', '11', 'web-1']);
+    expect(first).toMatchObject({ status: 0, out: expect.stringMatching(/sent 1, kept in .*: 0/) });
+    await upload(reporter.url, spool, ['4242', 'null_deref', '1700000000', '11', 'web-1']);
+    const listing = (await (await api('/api/v1/crashes', 'alpha-token')).json()) as {
+      crashes: Array<{ crashId: string; metadata: Record<string, string> }>;
+    };
+    expect(listing.crashes).toHaveLength(1);
+    expect(listing.crashes[0]).toMatchObject({
+      crashId: sha(core()),
+      metadata: { pid: '4242', executable: 'null_deref', signal: '11', hostname: 'web-1' },
+    });
+    const bytes = Buffer.from(await (await api(`/api/v1/crashes/${sha(core())}/core`, 'alpha-token')).arrayBuffer());
+    expect(sha(bytes)).toBe(sha(core()));
+    expect(readdirSync(spool).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('keeps the core in the spool while the reporter is down, and --drain sends it later', async () => {
+    const spool = join(root, 'spool-2');
+    const down = await upload('http://127.0.0.1:9', spool, ['7', 'abort', '1700000001', '6', 'web-2'], fixtures.abort.core);
+    expect(down.status).toBe(1);
+    expect(down.out).toMatch(/kept in .*: 1/);
+    expect(readdirSync(spool).filter((n) => n.endsWith('.core'))).toHaveLength(1);
+    const later = await upload(reporter.url, spool, ['--drain'], null);
+    expect(later).toMatchObject({ status: 0, out: expect.stringMatching(/sent 1, kept in .*: 0/) });
+  });
+
+  it('takes the simple multipart form of minimal uploaders, with the token in the URL', async () => {
+    const form = new FormData();
+    form.set('pid', '99');
+    form.set('executable', 'method_crash');
+    form.set('signal', '11');
+    form.set('dump', new Blob([readFileSync(fixtures.cpp.core)]), 'core');
+    const response = await fetch(`${reporter.url}/api/upload?token=alpha-token`, { method: 'POST', body: form });
+    expect(response.status).toBe(202);
+    const { crash_id: id } = (await response.json()) as { crash_id: string };
+    expect(id).toBe(sha(readFileSync(fixtures.cpp.core)));
+    const listing = (await (await api('/api/v1/crashes', 'alpha-token')).json()) as {
+      crashes: Array<{ crashId: string; metadata: Record<string, string> }>;
+    };
+    expect(listing.crashes.find((c) => c.crashId === id)?.metadata).toMatchObject({ pid: '99', executable: 'method_crash' });
+  });
+
+  it('refuses no token, a wrong token, and another project’s token', async () => {
+    expect((await api('/api/v1/crashes')).status).toBe(401);
+    expect((await api('/api/v1/crashes', 'not-a-token')).status).toBe(403);
+    const beta = (await (await api('/api/v1/crashes', 'beta-token')).json()) as { crashes: unknown[] };
+    expect(beta.crashes).toEqual([]);
+    expect((await api(`/api/v1/crashes/${sha(core())}/core`, 'beta-token')).status).toBe(404);
+    expect((await fetch(`${reporter.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses path traversal in any field, and uploads over the size limit', async () => {
+    expect((await api('/api/v1/crashes/..%2F..%2Fetc%2Fpasswd/core', 'alpha-token')).status).toBe(400);
+    const bad = await api('/api/v1/crashes', 'alpha-token', {
+      method: 'PUT',
+      headers: { 'X-Crash-Metadata': Buffer.from(JSON.stringify({ '../../x': 'y' })).toString('base64url') },
+      body: 'core',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/bad metadata field name/);
+    const fine = await api('/api/v1/crashes', 'alpha-token', {
+      method: 'PUT',
+      headers: { 'X-Crash-Metadata': Buffer.from(JSON.stringify({ executable: '../../etc/passwd' })).toString('base64url') },
+      body: 'x',
+    });
+    // A value is only ever text: stored as sent, never a path.
+    expect(fine.status).toBe(201);
+    expect(readdirSync(join(root, 'data'))).toEqual(expect.arrayContaining(['alpha']));
+    const big = await api('/api/v1/crashes', 'alpha-token', { method: 'PUT', body: Buffer.alloc(9 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+  });
+});
