@@ -53,6 +53,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       region: { type: 'string' },
       'path-style': { type: 'boolean' },
+      token: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('import needs at least one core file, folder or s3:// URL');
@@ -82,8 +83,13 @@ export async function importCommand(argv: string[]): Promise<number> {
     };
     const control = { jobs, signal: controller.signal };
     const urls = positionals.filter((p) => p.startsWith('s3://'));
-    const paths = positionals.filter((p) => !p.startsWith('s3://')).map((p) => resolve(p));
+    const reporters = positionals.filter((p) => p.startsWith('reporter+'));
+    const paths = positionals.filter((p) => !p.startsWith('s3://') && !p.startsWith('reporter+')).map((p) => resolve(p));
     const reports = [];
+    for (const url of reporters) {
+      if (!values.token) throw new UsageError(`${url} needs --token T, the reporter project's token`);
+      reports.push(await wb.importReporter({ url, token: values.token }, common, control));
+    }
     for (const url of urls) {
       reports.push(
         await wb.importS3({ ...common, url, endpoint: values.endpoint, region: values.region, pathStyle: values['path-style'] }, control),

@@ -11,7 +11,7 @@ const HELP = `crashwb — Crash Workbench on the command line
 Usage:
   crashwb analyze CORE [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--json]
       Read a core, find its program and debug info, extract every thread with a debugger.
-  crashwb import [--db FILE] [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH... | s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style]
+  crashwb import [--db FILE] [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH... | s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style] | reporter+http://HOST:PORT --token T
       Analyse crashes with a pool of debuggers, group them and store them: core files, minidumps,
       .gz/.zst/.xz/.lz4 cores, systemd-coredump files, apport .crash reports, AppScope crash
       directories and core-dump-handler zips, alone or in folders walked recursively.

@@ -29,6 +29,7 @@ import type { CrashStore } from './store/crash-store';
 import type { Db } from './store/database';
 import type { GroupStore } from './store/group-store';
 import { indexCrash } from './store/search-index';
+import { pullFromReporter, type ReporterSource } from './reporter-pull';
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {
@@ -260,6 +261,26 @@ export class Intake {
         lastShown = now;
         this.ctx.emit({ type: 'import', jobId: 'download', done: bytes, total: size, current: `downloading ${url}`, failed: [] });
       },
+    });
+  }
+
+  /** Pulls what arrived at a crash reporter since the last sync. */
+  async importReporter(source: ReporterSource, request: Omit<ImportRequest, 'paths'>, control: ImportControl = {}): Promise<ImportReport> {
+    const key = (url: string) => `reporterCursor:${url}`;
+    return pullFromReporter(source, request, {
+      downloadRoot: join(this.ctx.dataDir, 'reporter'),
+      cursor: (url) => this.ctx.store.getSetting<string | null>(key(url), null),
+      saveCursor: (url, cursor) => this.ctx.store.setSetting(key(url), cursor),
+      importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
+      onProgress: (done, total, current) =>
+        this.ctx.emit({
+          type: 'import',
+          jobId: 'download',
+          done,
+          total,
+          current: `downloading ${current.slice(0, 12)} from ${source.url}`,
+          failed: [],
+        }),
     });
   }
 

@@ -134,6 +134,10 @@ export class Workbench implements WorkbenchApi {
     return this.intake.importS3(request, control);
   }
 
+  importReporter(...args: Parameters<Intake['importReporter']>): ReturnType<Intake['importReporter']> {
+    return this.intake.importReporter(...args);
+  }
+
   listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {
     return this.intake.listS3(endpoint, url);
   }

@@ -14,7 +14,13 @@ const core = () => readFileSync(fixtures.nullDeref.core);
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
-  reporter = await startReporter({ port: 0, dataDir: join(root, 'data'), tokens: TOKENS, maxBytes: 8 * 1024 * 1024, log: () => undefined });
+  reporter = await startReporter({
+    port: 0,
+    dataDir: join(root, 'data'),
+    tokens: TOKENS,
+    maxBytes: 256 * 1024 * 1024,
+    log: () => undefined,
+  });
 });
 afterAll(() => reporter?.close());
 
@@ -119,7 +125,54 @@ describe('crashwb upload and crashwb reporter', () => {
     // A value is only ever text: stored as sent, never a path.
     expect(fine.status).toBe(201);
     expect(readdirSync(join(root, 'data'))).toEqual(expect.arrayContaining(['alpha']));
-    const big = await api('/api/v1/crashes', 'alpha-token', { method: 'PUT', body: Buffer.alloc(9 * 1024 * 1024) });
-    expect(big.status).toBe(413);
+    const small = await startReporter({
+      port: 0,
+      dataDir: join(root, 'small'),
+      tokens: TOKENS,
+      maxBytes: 1024 * 1024,
+      log: () => undefined,
+    });
+    try {
+      const big = await fetch(`${small.url}/api/v1/crashes`, {
+        method: 'PUT',
+        headers: { Authorization: 'Bearer alpha-token' },
+        body: Buffer.alloc(2 * 1024 * 1024),
+      });
+      expect(big.status).toBe(413);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('pulling from a reporter into the workbench', () => {
+  it('imports what arrived since the last sync, with the uploaders’ metadata, and only that', async () => {
+    const { Workbench } = await import('../../src/core/workbench');
+    for (const fx of [fixtures.workerThread, fixtures.abort]) {
+      const put = await api('/api/v1/crashes', 'beta-token', {
+        method: 'PUT',
+        headers: { 'X-Crash-Metadata': Buffer.from(JSON.stringify({ hostname: 'db-3', executable: fx.name })).toString('base64url') },
+        body: readFileSync(fx.core),
+      });
+      expect(put.status).toBe(201);
+    }
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db') });
+    try {
+      const url = `reporter+${reporter.url}`;
+      const first = await wb.importReporter({ url, token: 'beta-token' }, {});
+      expect(first.failed).toEqual([]);
+      expect(first.imported).toHaveLength(2);
+      const events = (await Promise.all((await wb.listGroups()).groups.map((g) => wb.listGroupEvents(g.id)))).flat();
+      expect(events.map((e) => e.attributes.hostname)).toEqual(['db-3', 'db-3']);
+      expect(events[0]?.attributes['reporter.url']).toBe(reporter.url);
+      const again = await wb.importReporter({ url, token: 'beta-token' }, {});
+      expect(again).toMatchObject({ imported: [], existing: [], failed: [] });
+      await expect(wb.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(/refused the token \(403\): check --token/);
+      await expect(wb.importReporter({ url: 'reporter+http://127.0.0.1:9', token: 'x' }, {})).rejects.toThrow(
+        /cannot reach the reporter at http:\/\/127\.0\.0\.1:9/,
+      );
+    } finally {
+      wb.close();
+    }
   });
 });
