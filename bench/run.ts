@@ -8,6 +8,7 @@ import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
 import { benchScale, GROUPS } from './scale';
 import { benchImportMemory } from './import-memory';
+import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
 
 const RUNS = 7;
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchCoreReader(root);
     await benchImportMemory(root);
+    await benchReporterLoad(root);
     await benchGrouping(root);
     await benchTableRender(benchScale(root), GROUPS);
   } finally {
