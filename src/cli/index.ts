@@ -5,6 +5,7 @@ import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
 import { watchCommand } from './watch-command';
 import { reporterCommand, uploadCommand } from './reporter-commands';
+import { installHandlerCommand } from './install-handler';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -25,6 +26,8 @@ Usage:
       Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR.
   crashwb upload --server URL --token T [--spool DIR] PID EXE TIME SIGNAL HOST | --drain
       As core_pattern pipe handler: spool the core from stdin, then send it (and what the spool kept).
+  crashwb install-handler --server URL --token T [--spool DIR] [--apply | --uninstall]
+      Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
@@ -99,6 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reporterCommand(rest);
       case 'upload':
         return await uploadCommand(rest);
+      case 'install-handler':
+        return await installHandlerCommand(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const crashwb = (...args: string[]) =>
+  execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), ...args], { encoding: 'utf8' });
+
+describe('crashwb install-handler', () => {
+  // The real /proc/sys/kernel/core_pattern stays untouched: the tests' own cores depend on it.
+  const dir = mkdtempSync(join(tmpdir(), 'crashwb-handler-'));
+  const pattern = join(dir, 'core_pattern');
+  const saved = join(dir, 'saved');
+  const files = ['--core-pattern-file', pattern, '--saved-file', saved];
+
+  it('shows the pipe line with absolute paths and the kernel specifiers', () => {
+    const out = crashwb('install-handler', '--server', 'http://10.0.0.5:8088', '--token', 'T', '--spool', '/var/spool/crashwb');
+    expect(out).toMatch(
+      /^\|\/\S+node\S* \/\S+\/bin\/crashwb\.cjs upload --server http:\/\/10\.0\.0\.5:8088 --token T --spool \/var\/spool\/crashwb %p %e %t %s %h$/m,
+    );
+  });
+
+  it('sets it with --apply, keeping the previous pattern, and --uninstall puts that back', () => {
+    writeFileSync(pattern, 'core\n');
+    crashwb('install-handler', '--server', 'http://h:1', '--token', 'T', '--spool', '/s', '--apply', ...files);
+    expect(readFileSync(pattern, 'utf8')).toMatch(/^\|.* upload --server http:\/\/h:1 --token T --spool \/s %p %e %t %s %h\n$/);
+    expect(readFileSync(saved, 'utf8')).toBe('core\n');
+    // Applying again does not save our own line as "the previous one".
+    crashwb('install-handler', '--server', 'http://h:1', '--token', 'T', '--spool', '/s', '--apply', ...files);
+    expect(readFileSync(saved, 'utf8')).toBe('core\n');
+    crashwb('install-handler', '--uninstall', ...files);
+    expect(readFileSync(pattern, 'utf8')).toBe('core\n');
+    expect(existsSync(saved)).toBe(false);
+  });
+});
