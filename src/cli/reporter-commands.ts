@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
@@ -42,9 +42,37 @@ export async function reporterCommand(argv: string[]): Promise<number> {
 
 const ATTEMPTS = 5;
 
+export interface SpoolLimits {
+  /** Free space the spool's disk must keep; a core that would eat into it is not spooled. */
+  minFreeBytes: number;
+  /** Spooled cores older than this are dropped unsent. */
+  purgeAfterMs: number;
+}
+
+/** Drops spooled cores past their age, oldest first; returns how many. */
+async function purge(spool: string, limits: SpoolLimits): Promise<number> {
+  let dropped = 0;
+  for (const name of await readdir(spool).catch(() => [] as string[])) {
+    const m = /^(\d+)-\d+\.core$/.exec(name);
+    if (!m || Date.now() - Number(m[1]) <= limits.purgeAfterMs) continue;
+    await rm(join(spool, name), { force: true });
+    await rm(join(spool, name.replace(/\.core$/, '.json')), { force: true });
+    dropped++;
+  }
+  return dropped;
+}
+
 /** Copies stdin into the spool, hashing it, fsync'd before anything else is done. */
-async function spoolStdin(spool: string, metadata: Record<string, string>): Promise<string> {
+async function spoolStdin(spool: string, metadata: Record<string, string>, limits: SpoolLimits): Promise<string | null> {
   await mkdir(spool, { recursive: true, mode: 0o700 });
+  const fs = await statfs(spool);
+  if (fs.bavail * fs.bsize < limits.minFreeBytes) {
+    // The kernel waits for the handler to read the core; read it to the end and keep nothing.
+    process.stdin.resume();
+    await new Promise((resolve) => process.stdin.once('end', resolve));
+    process.stderr.write(`crashwb upload: not spooled: less than ${limits.minFreeBytes} bytes free in ${spool}\n`);
+    return null;
+  }
   const name = `${Date.now()}-${process.pid}`;
   const partial = join(spool, `.${name}.core`);
   const hash = createHash('sha256');
@@ -122,14 +150,29 @@ export async function uploadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { server: { type: 'string' }, token: { type: 'string' }, spool: { type: 'string' }, drain: { type: 'boolean' } },
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      spool: { type: 'string' },
+      drain: { type: 'boolean' },
+      'min-free-mb': { type: 'string' },
+      'purge-days': { type: 'string' },
+    },
   });
+  const limits: SpoolLimits = {
+    minFreeBytes: Number(values['min-free-mb'] ?? 1024) * 1024 * 1024,
+    purgeAfterMs: Number(values['purge-days'] ?? 7) * 86_400_000,
+  };
+  if (!Number.isFinite(limits.minFreeBytes) || !Number.isFinite(limits.purgeAfterMs))
+    throw new UsageError('--min-free-mb and --purge-days take numbers');
   if (!values.server || !values.token) throw new UsageError('upload needs --server URL and --token T');
   const spool = resolve(values.spool ?? '/var/spool/crashwb');
   if (!values.drain) {
     const [pid = '', exe = '', time = '', signal = '', host = hostname()] = positionals;
-    await spoolStdin(spool, { pid, executable: exe, timestamp: time, signal, hostname: host, uname: release() });
+    await spoolStdin(spool, { pid, executable: exe, timestamp: time, signal, hostname: host, uname: release() }, limits);
   }
+  const purged = await purge(spool, limits);
+  if (purged) process.stderr.write(`crashwb upload: dropped ${purged} cores older than ${values['purge-days'] ?? 7} days from ${spool}\n`);
   const { sent, kept } = await drain(spool, values.server, values.token);
   process.stdout.write(`sent ${sent}, kept in ${spool}: ${kept}\n`);
   return kept > 0 ? 1 : 0;

@@ -176,3 +176,19 @@ describe('pulling from a reporter into the workbench', () => {
     }
   });
 });
+
+describe('the spool’s limits', () => {
+  it('spools nothing when the disk would fall under the free-space quota, and drops cores past the purge age', async () => {
+    const spool = join(root, 'spool-quota');
+    const full = await upload('http://127.0.0.1:9', spool, ['--min-free-mb', String(1024 * 1024 * 1024), '1', 'a', '0', '11', 'h']);
+    expect(full.out).toMatch(/not spooled: less than \d+ bytes free/);
+    expect(readdirSync(spool).filter((n) => n.endsWith('.core'))).toEqual([]);
+    const { writeFileSync } = await import('node:fs');
+    const old = `${Date.now() - 10 * 86_400_000}-1`;
+    writeFileSync(join(spool, `${old}.core`), 'old');
+    writeFileSync(join(spool, `${old}.json`), '{}');
+    const purged = await upload('http://127.0.0.1:9', spool, ['--drain', '--purge-days', '7'], null);
+    expect(purged.out).toMatch(/dropped 1 cores older than 7 days/);
+    expect(readdirSync(spool)).toEqual([]);
+  });
+});
