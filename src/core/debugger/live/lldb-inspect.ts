@@ -89,10 +89,18 @@ export function parseLldbDisassembly(lines: string[], file: string | null): Disa
 }
 
 export async function lldbDisassemble(target: LldbTarget, thread: number, frame: number, file: string | null): Promise<Disassembly> {
-  const [lines = []] = await inFrame(target, thread, frame, ['disassemble --mixed --frame']);
-  const error = errorOf(lines);
-  if (error) throw new DebuggerError('lldb', 'disassembling', error);
-  return parseLldbDisassembly(lines, file);
+  let result: Disassembly | null = null;
+  // A run whose output lldb's stop report cut up shows no program counter; one more run does.
+  for (let attempt = 0; attempt < 2 && !result?.blocks.some((b) => b.instructions.some((i) => i.current)); attempt++) {
+    const [info = [], lines = []] = await inFrame(target, thread, frame, ['frame info', 'disassemble --mixed --frame']);
+    const error = errorOf(lines);
+    if (error) throw new DebuggerError('lldb', 'disassembling', error);
+    const disassembly = parseLldbDisassembly(lines, file);
+    // lldb's own stop report can land where the "module`function:" header would be; `frame info` names it too.
+    const named = info.map((l) => /frame #\d+: 0x[0-9a-f]+ [^`\s]+`([^(\s]+)/.exec(l)?.[1]).find(Boolean);
+    result = { ...disassembly, function: disassembly.function ?? named ?? null };
+  }
+  return result as Disassembly;
 }
 
 export async function lldbReadMemory(
