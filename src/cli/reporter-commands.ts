@@ -95,6 +95,41 @@ async function spoolStdin(spool: string, metadata: Record<string, string>, limit
   return name;
 }
 
+/**
+ * Metadata every upload from this machine carries: `CRASHWB_META_<KEY>=value` variables and a
+ * file of `key=value` lines (--defaults), such as the environment, the service or the region.
+ */
+async function metadataDefaults(file: string | undefined): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const m = /^CRASHWB_META_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1] && value !== undefined) out[m[1].toLowerCase()] = value;
+  }
+  if (file) {
+    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+      const m = /^\s*([a-z][a-z0-9_.-]*)\s*=\s*(.*?)\s*$/.exec(line);
+      if (m?.[1]) out[m[1]] = m[2] ?? '';
+    }
+  }
+  return out;
+}
+
+/** Adds the crashed executable's build-id, read from the spooled core's notes, to its metadata. */
+async function addBuildId(spool: string, name: string): Promise<void> {
+  try {
+    const { readCore } = await import('../core/elf/core-file');
+    const core = await readCore(join(spool, `${name}.core`));
+    const exe = core.modules.find((m) => m.path === core.executablePath);
+    if (!exe?.buildId) return;
+    const metaPath = join(spool, `${name}.json`);
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Record<string, string>;
+    await writeFile(metaPath, JSON.stringify({ ...meta, build_id: exe.buildId }), { mode: 0o600 });
+  } catch (error) {
+    // The core is spooled whatever its notes hold; the build-id is a courtesy to the reporter.
+    process.stderr.write(`crashwb upload: no build-id for ${name}: ${(error as Error).message}\n`);
+  }
+}
+
 /** Sends one spooled core; true once the reporter has it (created now or before). */
 async function send(server: string, token: string, core: string, meta: Record<string, string>): Promise<void> {
   const size = (await stat(core)).size;
@@ -156,6 +191,7 @@ export async function uploadCommand(argv: string[]): Promise<number> {
       spool: { type: 'string' },
       drain: { type: 'boolean' },
       'min-free-mb': { type: 'string' },
+      defaults: { type: 'string' },
       'purge-days': { type: 'string' },
     },
   });
@@ -169,7 +205,12 @@ export async function uploadCommand(argv: string[]): Promise<number> {
   const spool = resolve(values.spool ?? '/var/spool/crashwb');
   if (!values.drain) {
     const [pid = '', exe = '', time = '', signal = '', host = hostname()] = positionals;
-    await spoolStdin(spool, { pid, executable: exe, timestamp: time, signal, hostname: host, uname: release() }, limits);
+    const name = await spoolStdin(
+      spool,
+      { ...(await metadataDefaults(values.defaults)), pid, executable: exe, timestamp: time, signal, hostname: host, uname: release() },
+      limits,
+    );
+    if (name) await addBuildId(spool, name);
   }
   const purged = await purge(spool, limits);
   if (purged) process.stderr.write(`crashwb upload: dropped ${purged} cores older than ${values['purge-days'] ?? 7} days from ${spool}\n`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,8 +12,10 @@ const TOKENS = { 'alpha-token': 'alpha', 'beta-token': 'beta' };
 let reporter: RunningReporter;
 const core = () => readFileSync(fixtures.nullDeref.core);
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const defaults = join(root, 'defaults.conf');
 
 beforeAll(async () => {
+  writeFileSync(defaults, '# what every upload from this host says\nregion = eu-1\n');
   reporter = await startReporter({
     port: 0,
     dataDir: join(root, 'data'),
@@ -34,9 +36,22 @@ function upload(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'upload', '--server', server, '--token', 'alpha-token', '--spool', spool, ...extra],
+      [
+        join(process.cwd(), 'bin', 'crashwb.cjs'),
+        'upload',
+        '--server',
+        server,
+        '--token',
+        'alpha-token',
+        '--spool',
+        spool,
+        '--defaults',
+        defaults,
+        ...extra,
+      ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, CRASHWB_META_SERVICE: 'billing' },
       },
     );
     let out = '';
@@ -66,7 +81,15 @@ describe('crashwb upload and crashwb reporter', () => {
     expect(listing.crashes).toHaveLength(1);
     expect(listing.crashes[0]).toMatchObject({
       crashId: sha(core()),
-      metadata: { pid: '4242', executable: 'null_deref', signal: '11', hostname: 'web-1' },
+      metadata: {
+        pid: '4242',
+        executable: 'null_deref',
+        signal: '11',
+        hostname: 'web-1',
+        build_id: expect.stringMatching(/^[0-9a-f]{40}$/),
+        service: 'billing',
+        region: 'eu-1',
+      },
     });
     const bytes = Buffer.from(await (await api(`/api/v1/crashes/${sha(core())}/core`, 'alpha-token')).arrayBuffer());
     expect(sha(bytes)).toBe(sha(core()));
@@ -183,7 +206,6 @@ describe('the spool’s limits', () => {
     const full = await upload('http://127.0.0.1:9', spool, ['--min-free-mb', String(1024 * 1024 * 1024), '1', 'a', '0', '11', 'h']);
     expect(full.out).toMatch(/not spooled: less than \d+ bytes free/);
     expect(readdirSync(spool).filter((n) => n.endsWith('.core'))).toEqual([]);
-    const { writeFileSync } = await import('node:fs');
     const old = `${Date.now() - 10 * 86_400_000}-1`;
     writeFileSync(join(spool, `${old}.core`), 'old');
     writeFileSync(join(spool, `${old}.json`), '{}');
