@@ -235,5 +235,5 @@ describe('the lldb console and views on a core analysed with lldb', () => {
     const pointer = (await wb.frameVariables(sessionId, crashed, 0)).find((v) => v.name === 'job');
     expect(pointer).toMatchObject({ type: 'job *', childCount: 1 });
     expect((await wb.expandVariable(sessionId, pointer?.id ?? '')).map((f) => f.name)).toEqual(['id', 'result']);
-  });
+  }, 120_000);
 });

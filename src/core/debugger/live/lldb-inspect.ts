@@ -10,10 +10,11 @@ export interface LldbTarget {
   debugDirs: string[];
 }
 
-const QUERY_TIMEOUT_MS = 60_000;
+/** A view's query on a small core takes well under a second; one that takes this long has hung. */
+const QUERY_TIMEOUT_MS = 15_000;
 /**
- * lldb 14 sometimes dies ("LLVM ERROR: out of memory") when `frame select` meets its own
- * report of the core's stop; a fresh run does not.
+ * lldb 14 sometimes dies ("LLVM ERROR: out of memory") or hangs when `frame select` meets its
+ * own report of the core's stop; a fresh run does not.
  */
 const ATTEMPTS = 3;
 
@@ -35,10 +36,17 @@ export function targetCommands(target: LldbTarget): string[] {
 async function inFrame(target: LldbTarget, thread: number, frame: number, commands: string[]): Promise<string[][]> {
   let failure = '';
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const output = await runBatch(
-      ['settings set use-color false', ...targetCommands(target), `thread select ${thread}`, `frame select ${frame}`, ...commands],
-      QUERY_TIMEOUT_MS,
-    );
+    let output: string;
+    try {
+      output = await runBatch(
+        ['settings set use-color false', ...targetCommands(target), `thread select ${thread}`, `frame select ${frame}`, ...commands],
+        QUERY_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (!(error instanceof DebuggerError) || !/no result within/.test(error.message)) throw error;
+      failure = error.message;
+      continue;
+    }
     const sections = splitSections(output);
     const found = commands.map((command) => [...sections].reverse().find((s) => s.command === command)?.lines);
     if (found.every((lines): lines is string[] => lines !== undefined)) return found;
