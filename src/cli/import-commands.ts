@@ -38,17 +38,32 @@ export function sinceOption(text: string, now = Date.now()): string {
   return new Date(parsed).toISOString();
 }
 
+/** Options every importing command takes (import, watch): where to store and how to analyse. */
+export const IMPORT_OPTIONS = {
+  db: { type: 'string' },
+  exe: { type: 'string' },
+  'debug-dir': { type: 'string', multiple: true },
+  debugger: { type: 'string' },
+  attr: { type: 'string', multiple: true },
+} as const;
+
+/** The analysis half of an import request, from those options. */
+export function importRequestOf(values: { exe?: string; 'debug-dir'?: string[]; debugger?: string; attr?: string[] }) {
+  return {
+    executable: values.exe && resolve(values.exe),
+    debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
+    debugger: debuggerOption(values.debugger),
+    attributes: attributesOption(values.attr),
+  };
+}
+
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      db: { type: 'string' },
-      exe: { type: 'string' },
-      'debug-dir': { type: 'string', multiple: true },
-      debugger: { type: 'string' },
+      ...IMPORT_OPTIONS,
       jobs: { type: 'string' },
-      attr: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       endpoint: { type: 'string' },
       region: { type: 'string' },
@@ -75,12 +90,7 @@ export async function importCommand(argv: string[]): Promise<number> {
         process.stderr.write(`\r[${p.done}/${p.total}] ${p.failed.length} failed — ${p.current ?? ''}`.slice(0, 160).padEnd(160));
       }
     });
-    const common = {
-      executable: values.exe && resolve(values.exe),
-      debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
-      debugger: debuggerOption(values.debugger),
-      attributes: attributesOption(values.attr),
-    };
+    const common = importRequestOf(values);
     const control = { jobs, signal: controller.signal };
     const urls = positionals.filter((p) => p.startsWith('s3://'));
     const reporters = positionals.filter((p) => p.startsWith('reporter+'));

@@ -2,21 +2,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
-import { UsageError, attributesOption, debuggerOption } from './import-commands';
+import { IMPORT_OPTIONS, UsageError, importRequestOf } from './import-commands';
 
 /** `crashwb watch DIR...`: imports what lands in the folders until stopped (Ctrl+C or SIGTERM). */
 export async function watchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      db: { type: 'string' },
-      exe: { type: 'string' },
-      'debug-dir': { type: 'string', multiple: true },
-      debugger: { type: 'string' },
-      attr: { type: 'string', multiple: true },
-      'settle-ms': { type: 'string' },
-    },
+    options: { ...IMPORT_OPTIONS, 'settle-ms': { type: 'string' } },
   });
   if (positionals.length === 0) throw new UsageError('watch needs at least one folder, e.g. /var/lib/systemd/coredump');
   const settleMs = values['settle-ms'] === undefined ? undefined : Number(values['settle-ms']);
@@ -24,23 +17,14 @@ export async function watchCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--settle-ms takes milliseconds, not ${values['settle-ms']}`);
   const wb = new Workbench({ databasePath: values.db ?? defaultDatabasePath() });
   const dirs = positionals.map((p) => resolve(p));
-  const watcher = wb.watch(
-    dirs,
-    {
-      executable: values.exe && resolve(values.exe),
-      debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
-      debugger: debuggerOption(values.debugger),
-      attributes: attributesOption(values.attr),
+  const watcher = wb.watch(dirs, importRequestOf(values), {
+    settleMs,
+    onReport: (report) => {
+      for (const path of report.imported) process.stdout.write(`imported ${path}\n`);
+      for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
     },
-    {
-      settleMs,
-      onReport: (report) => {
-        for (const path of report.imported) process.stdout.write(`imported ${path}\n`);
-        for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
-      },
-      onError: (error) => process.stderr.write(`crashwb watch: ${error.message}\n`),
-    },
-  );
+    onError: (error) => process.stderr.write(`crashwb watch: ${error.message}\n`),
+  });
   process.stdout.write(`watching ${dirs.join(', ')}; Ctrl+C to stop\n`);
   return new Promise<number>((done) => {
     const stop = (): void => {

@@ -69,6 +69,26 @@ export async function digestOf(paths: string[]): Promise<string> {
   return hash.digest('hex');
 }
 
+type BundleFacts = Pick<CrashInput, 'shape' | 'origin' | 'attributes' | 'attachments' | 'timestamp'>;
+
+/** A bundle whose core was taken out into the store. */
+const withStoredCore = (base: BundleFacts, core: { path: string; sha256: string }): CrashInput => ({
+  ...base,
+  core: core.path,
+  coreSha256: core.sha256,
+  stored: true,
+  partial: null,
+});
+
+/** A bundle that came without a core: what it recorded stands for the crash. */
+const withoutCore = (base: BundleFacts, partial: PartialCrash): CrashInput => ({
+  ...base,
+  core: null,
+  coreSha256: null,
+  stored: false,
+  partial,
+});
+
 /** systemd-coredump's name and extended attributes, for a file named like its cores. */
 async function coredumpFacts(path: string): Promise<{ attributes: Record<string, string>; timestamp: string | null }> {
   const name = parseCoredumpName(path);
@@ -125,23 +145,17 @@ export async function prepareCrash(path: string, storeDir: string, limits: Sourc
         attachments: f.ProcEnviron ? [{ name: 'ProcEnviron', text: f.ProcEnviron }] : [],
         timestamp: Number.isNaN(date) ? null : new Date(date).toISOString(),
       };
-      if (report.core) return { ...base, core: report.core.path, coreSha256: report.core.sha256, stored: true, partial: null };
+      if (report.core) return withStoredCore(base, report.core);
       const stack = f.Stacktrace ?? f.StacktraceTop ?? '';
-      return {
-        ...base,
-        core: null,
-        coreSha256: null,
-        stored: false,
-        partial: {
-          signal: f.Signal ? Number(f.Signal) : null,
-          faultAddress: null,
-          pid: null,
-          executable: f.ExecutablePath ?? null,
-          commandLine: (f.ProcCmdline ?? '').replace(/\0/g, ' '),
-          threads: [threadFromFrames(parseGdbBacktrace(stack), 0)],
-          recordedBy: 'apport',
-        },
-      };
+      return withoutCore(base, {
+        signal: f.Signal ? Number(f.Signal) : null,
+        faultAddress: null,
+        pid: null,
+        executable: f.ExecutablePath ?? null,
+        commandLine: (f.ProcCmdline ?? '').replace(/\0/g, ' '),
+        threads: [threadFromFrames(parseGdbBacktrace(stack), 0)],
+        recordedBy: 'apport',
+      });
     }
     case 'zip': {
       const zip = await readHandlerZip(path, storeDir, { maxTotalBytes: limits.maxCoreBytes });
@@ -152,22 +166,16 @@ export async function prepareCrash(path: string, storeDir: string, limits: Sourc
         attachments: zip.attachments,
         timestamp: zip.timestamp,
       };
-      if (zip.core) return { ...base, core: zip.core.path, coreSha256: zip.core.sha256, stored: true, partial: null };
-      return {
-        ...base,
-        core: null,
-        coreSha256: null,
-        stored: false,
-        partial: {
-          signal: zip.signal,
-          faultAddress: null,
-          pid: zip.pid,
-          executable: zip.executable,
-          commandLine: '',
-          threads: [],
-          recordedBy: 'core-dump-handler',
-        },
-      };
+      if (zip.core) return withStoredCore(base, zip.core);
+      return withoutCore(base, {
+        signal: zip.signal,
+        faultAddress: null,
+        pid: zip.pid,
+        executable: zip.executable,
+        commandLine: '',
+        threads: [],
+        recordedBy: 'core-dump-handler',
+      });
     }
     case 'appscope': {
       const scope = await readScopeCrash(path);
@@ -179,21 +187,15 @@ export async function prepareCrash(path: string, storeDir: string, limits: Sourc
         timestamp: scope.timestamp,
       };
       if (scope.core) return { ...base, core: scope.core, coreSha256: null, stored: false, partial: null };
-      return {
-        ...base,
-        core: null,
-        coreSha256: null,
-        stored: false,
-        partial: {
-          signal: scope.signal,
-          faultAddress: scope.faultAddress,
-          pid: scope.pid,
-          executable: scope.processName,
-          commandLine: scope.commandLine,
-          threads: [threadFromFrames(parseScopeBacktrace(scope.backtrace ?? ''), scope.pid ?? 0)],
-          recordedBy: 'AppScope',
-        },
-      };
+      return withoutCore(base, {
+        signal: scope.signal,
+        faultAddress: scope.faultAddress,
+        pid: scope.pid,
+        executable: scope.processName,
+        commandLine: scope.commandLine,
+        threads: [threadFromFrames(parseScopeBacktrace(scope.backtrace ?? ''), scope.pid ?? 0)],
+        recordedBy: 'AppScope',
+      });
     }
   }
 }
