@@ -53,8 +53,7 @@ describe('triage in Chromium through crashwb serve', () => {
       .getByRole('button', { name: /^SIGSEGV · / })
       .first()
       .click();
-    await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
-    expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result/);
+    await expect.poll(() => page.getByRole('table', { name: 'Stack' }).textContent(), WAIT).toMatch(/store_result/);
   });
 
   it('narrows the table by full-text search', async () => {

@@ -56,7 +56,8 @@ describe('the workbench in Chromium through crashwb serve', () => {
     await expect.poll(() => source.locator('.editor').getAttribute('data-line'), WAIT).toBe('20');
     await expect.poll(() => source.locator('.crash-line').count(), WAIT).toBeGreaterThan(0);
     expect(await source.textContent()).toMatch(/store_result\(&job\);/);
-    expect(await page.getByRole('region', { name: 'Locals' }).textContent()).toMatch(/job/);
+    // Locals arrive from their own request after the frame is selected.
+    await expect.poll(() => page.getByRole('region', { name: 'Locals' }).textContent(), WAIT).toMatch(/job/);
   });
 
   it('says the source is missing and offers to choose its folder', async () => {
