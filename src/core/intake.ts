@@ -266,12 +266,11 @@ export class Intake {
 
   /** Pulls what arrived at a crash reporter since the last sync. */
   async importReporter(source: ReporterSource, request: Omit<ImportRequest, 'paths'>, control: ImportControl = {}): Promise<ImportReport> {
-    const key = (url: string) => `reporterCursor:${url}`;
     return pullFromReporter(source, request, {
+      store: this.ctx.store,
       downloadRoot: join(this.ctx.dataDir, 'reporter'),
-      cursor: (url) => this.ctx.store.getSetting<string | null>(key(url), null),
-      saveCursor: (url, cursor) => this.ctx.store.setSetting(key(url), cursor),
       importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
+      signal: control.signal,
       onProgress: (done, total, current) =>
         this.ctx.emit({
           type: 'import',

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import type { ImportReport, ImportRequest } from '../shared/model';
+import type { CrashStore } from './store/crash-store';
 
 /** A reporter as a source: `reporter+http://HOST:PORT` and the project's token. */
 export interface ReporterSource {
@@ -44,12 +45,46 @@ async function call(base: URL, path: string, token: string): Promise<Response> {
 }
 
 export interface PullDeps {
+  store: Pick<CrashStore, 'getSetting' | 'setSetting' | 'remoteSynced' | 'markRemoteSynced'>;
   downloadRoot: string;
-  /** Where the last sync stopped, per reporter URL. */
-  cursor(url: string): string | null;
-  saveCursor(url: string, cursor: string): void;
   importFiles(request: ImportRequest, attributesFor: (path: string) => Record<string, string>): Promise<ImportReport>;
   onProgress?(done: number, total: number, current: string): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * How far back each sync asks again. Reporters behind a load balancer stamp arrivals with their
+ * own clocks, and one may finish storing a crash after another has listed a later one; asking
+ * again from a little earlier, and skipping what was already pulled, catches those.
+ */
+export const REWIND_MS = 10 * 60_000;
+
+/** The cursor to ask from: the last one seen, moved back by REWIND_MS. */
+export function rewound(cursor: string | null): string | null {
+  const time = cursor ? Date.parse(cursor.split('|')[0] ?? '') : NaN;
+  return Number.isNaN(time) ? null : `${new Date(time - REWIND_MS).toISOString()}|`;
+}
+
+const cursorKey = (url: string) => `reporterCursor:${url}`;
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+async function listSince(base: URL, token: string, after: string | null): Promise<{ listed: Listed[]; cursor: string | null }> {
+  const listed: Listed[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = (await (
+      await call(base, `/api/v1/crashes?limit=${PAGE}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`, token)
+    ).json()) as { crashes: Listed[]; cursor: string | null };
+    listed.push(...page.crashes);
+    const done = page.crashes.length < PAGE || !page.cursor || page.cursor === cursor;
+    cursor = page.cursor ?? cursor;
+    if (done) return { listed, cursor };
+  }
 }
 
 /** Pulls what arrived at a reporter since the last sync, downloads it and imports it. */
@@ -59,37 +94,27 @@ export async function pullFromReporter(
   deps: PullDeps,
 ): Promise<ImportReport> {
   const base = reporterBase(source.url);
-  const listed: Listed[] = [];
-  let cursor = deps.cursor(source.url);
-  for (;;) {
-    const page = (await (
-      await call(base, `/api/v1/crashes?limit=${PAGE}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`, source.token)
-    ).json()) as {
-      crashes: Listed[];
-      cursor: string | null;
-    };
-    listed.push(...page.crashes);
-    if (page.crashes.length < PAGE || !page.cursor || page.cursor === cursor) {
-      cursor = page.cursor;
-      break;
-    }
-    cursor = page.cursor;
-  }
+  const saved = deps.store.getSetting<string | null>(cursorKey(source.url), null);
+  const { listed, cursor } = await listSince(base, source.token, rewound(saved));
   const dir = join(deps.downloadRoot, base.host.replace(/[^\w.-]/g, '_'));
   await mkdir(dir, { recursive: true });
   const failed: ImportReport['failed'] = [];
   const attributes = new Map<string, Record<string, string>>();
-  let done = 0;
+  const urlOf = new Map<string, string>();
+  const fresh: Listed[] = [];
   for (const crash of listed) {
     if (!/^[0-9a-f]{64}$/.test(crash.crashId)) continue;
+    const url = `${base.origin}/api/v1/crashes/${crash.crashId}`;
+    if (deps.store.remoteSynced(url) && (await exists(join(dir, `${crash.crashId}.core`)))) continue;
+    if (!fresh.some((c) => c.crashId === crash.crashId)) fresh.push(crash);
+  }
+  for (const [done, crash] of fresh.entries()) {
+    if (deps.signal?.aborted) break;
     const target = join(dir, `${crash.crashId}.core`);
-    deps.onProgress?.(done, listed.length, crash.crashId);
+    const url = `${base.origin}/api/v1/crashes/${crash.crashId}`;
+    deps.onProgress?.(done, fresh.length, crash.crashId);
     try {
-      const here = await access(target).then(
-        () => true,
-        () => false,
-      );
-      if (!here) {
+      if (!(await exists(target))) {
         const response = await call(base, `/api/v1/crashes/${crash.crashId}/core`, source.token);
         if (!response.body) throw new Error('empty body');
         await pipeline(
@@ -98,20 +123,25 @@ export async function pullFromReporter(
         );
         await rename(`${target}.part`, target);
       }
+      urlOf.set(target, url);
       attributes.set(target, {
         ...Object.fromEntries(Object.entries(crash.metadata).map(([k, v]) => [k === 'sha256' ? 'reporter.sha256' : k, v])),
         'reporter.url': base.origin,
       });
     } catch (error) {
       await rm(`${target}.part`, { force: true });
-      failed.push({ path: `${base.origin}/api/v1/crashes/${crash.crashId}`, error: (error as Error).message });
+      failed.push({ path: url, error: (error as Error).message });
     }
-    done++;
   }
   const report = attributes.size
     ? await deps.importFiles({ ...request, paths: [...attributes.keys()] }, (path) => attributes.get(path) ?? {})
     : { jobId: '', imported: [], existing: [], failed: [], skipped: 0, total: 0, cancelled: false };
+  for (const path of [...report.imported, ...report.existing]) {
+    const url = urlOf.get(path);
+    if (url) deps.store.markRemoteSynced(url, url.slice(-64), path);
+  }
   // The cursor moves only when everything listed came down: a failed download is tried again next time.
-  if (failed.length === 0 && cursor) deps.saveCursor(source.url, cursor);
+  const complete = failed.length === 0 && !deps.signal?.aborted && !report.cancelled;
+  if (complete && cursor) deps.store.setSetting(cursorKey(source.url), cursor);
   return { ...report, failed: [...failed, ...report.failed], total: report.total + failed.length };
 }

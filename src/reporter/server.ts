@@ -1,17 +1,25 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
-import { CRASH_ID, LocalStorage, TooLarge } from './storage';
+import { CRASH_ID, TooLarge, type CrashStorage } from './crash-storage';
+
+/** A project: its own crashes, the tokens that may send and read them, and its limits. */
+export interface ProjectConfig {
+  name: string;
+  tokens: string[];
+  /** Largest core accepted, in bytes. */
+  maxBytes?: number;
+  /** Requests per token per minute. */
+  ratePerMinute?: number;
+}
 
 export interface ReporterOptions {
   port: number;
   host?: string;
-  dataDir: string;
-  /** Token → project. */
-  tokens: Record<string, string>;
-  /** Largest core accepted, in bytes. */
+  storage: CrashStorage;
+  projects: ProjectConfig[];
+  /** Defaults for projects that set no limits of their own. */
   maxBytes?: number;
-  /** Uploads per token per minute. */
   ratePerMinute?: number;
   log?: (entry: Record<string, unknown>) => void;
 }
@@ -25,6 +33,8 @@ export interface RunningReporter {
 const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 const MAX_FIELDS = 64;
 const MAX_VALUE = 1024;
+/** `receivedAt|crashId` as a listing returns it; the id may be left out to start at a time. */
+const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f]{0,64}$/;
 
 class HttpError extends Error {
   constructor(
@@ -67,22 +77,29 @@ function rateLimiter(perMinute: number) {
 /**
  * The collecting reporter: uploads from `crashwb upload` (PUT /api/v1/crashes) and from minimal
  * uploaders (POST /api/upload, multipart with a `dump` file), streamed to storage, listed and
- * served back to workbenches. No state outside the storage directory.
+ * served back to workbenches. No state outside the storage but the rate limits, which are per
+ * instance.
  */
 export async function startReporter(options: ReporterOptions): Promise<RunningReporter> {
-  const storage = new LocalStorage(options.dataDir);
-  const maxBytes = options.maxBytes ?? 8 * 1024 ** 3;
-  const allow = rateLimiter(options.ratePerMinute ?? 6_000);
+  const { storage } = options;
+  const byToken = new Map<string, { project: ProjectConfig; allow: (token: string) => boolean }>();
+  for (const project of options.projects) {
+    const allow = rateLimiter(project.ratePerMinute ?? options.ratePerMinute ?? 6_000);
+    for (const token of project.tokens) {
+      if (byToken.has(token)) throw new Error(`a token is given to two projects (${byToken.get(token)?.project.name} and ${project.name})`);
+      byToken.set(token, { project, allow });
+    }
+  }
   const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
 
-  const authenticate = (req: IncomingMessage, url: URL): { token: string; project: string } => {
+  const authenticate = (req: IncomingMessage, url: URL): { project: string; maxBytes: number } => {
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
     if (!token) throw new HttpError(401, 'no token: send Authorization: Bearer TOKEN, or ?token=TOKEN');
-    const project = Object.prototype.hasOwnProperty.call(options.tokens, token) ? options.tokens[token] : undefined;
-    if (!project) throw new HttpError(403, 'this token is not valid for any project');
-    if (!allow(token)) throw new HttpError(429, 'too many uploads for this token; retry later');
-    return { token, project };
+    const entry = byToken.get(token);
+    if (!entry) throw new HttpError(403, 'this token is not valid for any project');
+    if (!entry.allow(token)) throw new HttpError(429, 'too many requests for this token; retry later');
+    return { project: entry.project.name, maxBytes: entry.project.maxBytes ?? options.maxBytes ?? 8 * 1024 ** 3 };
   };
 
   const json = (res: ServerResponse, status: number, body: unknown): void => {
@@ -93,7 +110,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
     if (url.pathname === '/healthz') return json(res, 200, { ok: true });
-    const { project } = authenticate(req, url);
+    const { project, maxBytes } = authenticate(req, url);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) throw new HttpError(413, `the upload is larger than the limit of ${maxBytes} bytes`);
 
@@ -130,8 +147,16 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
             file.resume();
             return;
           }
-          // Fields sent before the file are known here; the form's usual order puts them first.
-          stored = storage.put(project, file, {}, maxBytes).then(({ crash, created }) => ({ crashId: crash.crashId, created }));
+          // Fields sent before the file, the form's usual order, are stored with it; later ones after it.
+          let known: Record<string, string>;
+          try {
+            known = cleanMetadata(fields);
+          } catch (error) {
+            file.resume();
+            reject(error as Error);
+            return;
+          }
+          stored = storage.put(project, file, known, maxBytes).then(({ crash, created }) => ({ crashId: crash.crashId, created }));
           stored.catch(() => undefined);
         });
         parser.on('error', (error: Error) => reject(new HttpError(400, `malformed multipart upload: ${error.message}`)));
@@ -139,7 +164,9 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
           if (!stored) return reject(new HttpError(400, 'the upload has no "dump" file'));
           stored.then(async (r) => {
             const crash = await storage.get(project, r.crashId);
-            if (crash && r.created) await storage.setMetadata(project, r.crashId, cleanMetadata(fields));
+            const all = cleanMetadata(fields);
+            if (crash && r.created && Object.keys(all).length > Object.keys(crash.metadata).length)
+              await storage.setMetadata(project, r.crashId, all);
             resolve(r);
           }, reject);
         });
@@ -151,7 +178,9 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
 
     if (req.method === 'GET' && url.pathname === '/api/v1/crashes') {
       const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
-      return json(res, 200, await storage.list(project, url.searchParams.get('after'), limit));
+      const after = url.searchParams.get('after');
+      if (after !== null && !CURSOR.test(after)) throw new HttpError(400, 'after= takes the cursor a listing returned (TIME|CRASH_ID)');
+      return json(res, 200, await storage.list(project, after, limit));
     }
 
     const download = /^\/api\/v1\/crashes\/([^/]+)\/core$/.exec(url.pathname);
@@ -171,7 +200,8 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
     handle(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : error instanceof TooLarge ? 413 : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (status >= 500) log({ event: 'error', status, message, path: req.url });
+      // The path only: a minimal uploader's token travels in the query.
+      log({ event: status >= 500 ? 'error' : 'refused', status, message, method: req.method, path: (req.url ?? '').split('?')[0] });
       if (!res.headersSent) json(res, status, { error: message });
       else res.destroy();
       req.resume();

@@ -4,11 +4,15 @@ import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
 
 const fixtures = inject('fixtures');
 const root = mkdtempSync(join(tmpdir(), 'crashwb-reporter-'));
-const TOKENS = { 'alpha-token': 'alpha', 'beta-token': 'beta' };
+const PROJECTS = [
+  { name: 'alpha', tokens: ['alpha-token'] },
+  { name: 'beta', tokens: ['beta-token'] },
+];
 let reporter: RunningReporter;
 const core = () => readFileSync(fixtures.nullDeref.core);
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -18,8 +22,8 @@ beforeAll(async () => {
   writeFileSync(defaults, '# what every upload from this host says\nregion = eu-1\n');
   reporter = await startReporter({
     port: 0,
-    dataDir: join(root, 'data'),
-    tokens: TOKENS,
+    storage: new LocalStorage(join(root, 'data')),
+    projects: PROJECTS,
     maxBytes: 256 * 1024 * 1024,
     log: () => undefined,
   });
@@ -150,8 +154,8 @@ describe('crashwb upload and crashwb reporter', () => {
     expect(readdirSync(join(root, 'data'))).toEqual(expect.arrayContaining(['alpha']));
     const small = await startReporter({
       port: 0,
-      dataDir: join(root, 'small'),
-      tokens: TOKENS,
+      storage: new LocalStorage(join(root, 'small')),
+      projects: PROJECTS,
       maxBytes: 1024 * 1024,
       log: () => undefined,
     });
@@ -190,6 +194,19 @@ describe('pulling from a reporter into the workbench', () => {
       expect(events[0]?.attributes['reporter.url']).toBe(reporter.url);
       const again = await wb.importReporter({ url, token: 'beta-token' }, {});
       expect(again).toMatchObject({ imported: [], existing: [], failed: [] });
+
+      // Another reporter instance, its clock a few minutes behind, finishes storing a crash after
+      // this sync listed later ones: the next sync still finds it.
+      const late = readFileSync(fixtures.nullDeref.core);
+      const stamped = new Date(Date.now() - 3 * 60_000).toISOString();
+      writeFileSync(join(root, 'data', 'beta', `${sha(late)}.core`), late);
+      writeFileSync(
+        join(root, 'data', 'beta', `${sha(late)}.json`),
+        JSON.stringify({ crashId: sha(late), project: 'beta', size: late.length, receivedAt: stamped, metadata: { hostname: 'db-9' } }),
+      );
+      const third = await wb.importReporter({ url, token: 'beta-token' }, {});
+      expect(third).toMatchObject({ existing: [], failed: [] });
+      expect(third.imported).toHaveLength(1);
       await expect(wb.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(/refused the token \(403\): check --token/);
       await expect(wb.importReporter({ url: 'reporter+http://127.0.0.1:9', token: 'x' }, {})).rejects.toThrow(
         /cannot reach the reporter at http:\/\/127\.0\.0\.1:9/,

@@ -45,12 +45,12 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
       failed.push({ path: url, error: (error as Error).message });
       continue;
     }
-    const synced = deps.store.s3Synced(url);
+    const synced = deps.store.remoteSynced(url);
     // Unchanged since the last sync and still on disk: the import below finds it already stored.
     if (synced?.etag !== object.etag || !(await exists(path))) {
       try {
         await source.download(object, path, (bytes) => deps.onDownload?.(url, bytes, object.size));
-        deps.store.markS3Synced(url, object.etag, path);
+        deps.store.markRemoteSynced(url, object.etag, path);
       } catch (error) {
         failed.push({ path: url, error: (error as Error).message });
         continue;
@@ -98,7 +98,7 @@ export async function listS3(endpoint: S3Endpoint, url: string | null, store: Cr
       size: o.size,
       lastModified: o.lastModified,
       ...recognizeKey(o.key),
-      synced: store.s3Synced(s3Url(bucket, o.key))?.etag === o.etag,
+      synced: store.remoteSynced(s3Url(bucket, o.key))?.etag === o.etag,
     })),
   };
 }

@@ -102,17 +102,17 @@ export class CrashStore {
       .run(key, JSON.stringify(value));
   }
 
-  /** What a previous sync downloaded for an S3 object. */
-  s3Synced(url: string): { etag: string; localPath: string } | null {
-    const row = this.db.prepare('SELECT etag, local_path FROM s3_objects WHERE url = ?').get(url) as
+  /** What a previous sync downloaded for a remote object (in S3 or at a reporter), by its URL. */
+  remoteSynced(url: string): { etag: string; localPath: string } | null {
+    const row = this.db.prepare('SELECT etag, local_path FROM remote_objects WHERE url = ?').get(url) as
       { etag: string; local_path: string } | undefined;
     return row ? { etag: row.etag, localPath: row.local_path } : null;
   }
 
-  markS3Synced(url: string, etag: string, localPath: string): void {
+  markRemoteSynced(url: string, etag: string, localPath: string): void {
     this.db
       .prepare(
-        `INSERT INTO s3_objects (url, etag, local_path, synced_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO remote_objects (url, etag, local_path, synced_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, local_path = excluded.local_path, synced_at = excluded.synced_at`,
       )
       .run(url, etag, localPath, new Date().toISOString());

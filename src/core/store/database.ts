@@ -80,6 +80,8 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
      host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes c WHERE c.group_id = groups.id);`,
   // Objects synced from S3, by URL and ETag: a sync downloads only what is new or changed.
   `CREATE TABLE s3_objects (url TEXT PRIMARY KEY, etag TEXT NOT NULL, local_path TEXT NOT NULL, synced_at TEXT NOT NULL);`,
+  // Crashes pulled from reporters are kept the same way (URL and sha256), so one table holds both.
+  `ALTER TABLE s3_objects RENAME TO remote_objects;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

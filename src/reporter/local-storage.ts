@@ -1,54 +1,24 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const CRASH_ID = /^[0-9a-f]{64}$/;
-
-/** What the reporter keeps about each crash, beside its bytes. */
-export interface StoredCrash {
-  crashId: string;
-  project: string;
-  size: number;
-  receivedAt: string;
-  /** Metadata as the uploader sent it: strings only, bounded. */
-  metadata: Record<string, string>;
-}
-
-export class TooLarge extends Error {}
-
-/** Hashes and counts what passes, and stops past the size limit. */
-class Measure extends Transform {
-  readonly hash = createHash('sha256');
-  bytes = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) {
-      done(new TooLarge(`the upload is larger than the limit of ${this.limit} bytes`));
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-}
+import { checkCrashId, checkProject, cursorOf, Measure, type CrashPage, type CrashStorage, type StoredCrash } from './crash-storage';
 
 /**
  * Crashes on local disk: DATA/<project>/<sha256>.core and .json. Every file appears whole or not
  * at all (written aside, then renamed), so the directory is the only state and a killed
  * reporter loses nothing that it acknowledged. The same core uploaded twice is one crash.
  */
-export class LocalStorage {
-  constructor(private readonly root: string) {}
+export class LocalStorage implements CrashStorage {
+  readonly description: string;
+  constructor(private readonly root: string) {
+    this.description = `local disk ${root}`;
+  }
 
   private dir(project: string): string {
-    if (!PROJECT_NAME.test(project)) throw new Error(`bad project name ${JSON.stringify(project)}`);
-    return join(this.root, project);
+    return join(this.root, checkProject(project));
   }
 
   async put(
@@ -83,17 +53,15 @@ export class LocalStorage {
   }
 
   async get(project: string, crashId: string): Promise<StoredCrash | null> {
-    if (!CRASH_ID.test(crashId)) throw new Error('bad crash id');
     try {
-      return JSON.parse(await readFile(join(this.dir(project), `${crashId}.json`), 'utf8')) as StoredCrash;
+      return JSON.parse(await readFile(join(this.dir(project), `${checkCrashId(crashId)}.json`), 'utf8')) as StoredCrash;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
   }
 
-  /** Crashes received after the cursor (receivedAt|crashId), oldest first. */
-  async list(project: string, after: string | null, limit: number): Promise<{ crashes: StoredCrash[]; cursor: string | null }> {
+  async list(project: string, after: string | null, limit: number): Promise<CrashPage> {
     const dir = this.dir(project);
     const names = await readdir(dir).catch(() => [] as string[]);
     const crashes: StoredCrash[] = [];
@@ -102,13 +70,12 @@ export class LocalStorage {
       const crash = await this.get(project, name.slice(0, -5)).catch(() => null);
       if (crash) crashes.push(crash);
     }
-    const key = (c: StoredCrash) => `${c.receivedAt}|${c.crashId}`;
     const page = crashes
-      .filter((c) => after === null || key(c) > after)
-      .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+      .filter((c) => after === null || cursorOf(c) > after)
+      .sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : 1))
       .slice(0, limit);
     const last = page.at(-1);
-    return { crashes: page, cursor: last ? key(last) : after };
+    return { crashes: page, cursor: last ? cursorOf(last) : after };
   }
 
   async open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null> {
@@ -118,7 +85,6 @@ export class LocalStorage {
     return { stream: createReadStream(path), size };
   }
 
-  /** Sets the metadata of a crash that came by a form whose fields arrived around its file. */
   async setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void> {
     const crash = await this.get(project, crashId);
     if (!crash) return;

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const CRASH_ID = /^[0-9a-f]{64}$/;
+
+/** What the reporter keeps about each crash, beside its bytes. */
+export interface StoredCrash {
+  crashId: string;
+  project: string;
+  size: number;
+  receivedAt: string;
+  /** Metadata as the uploader sent it: strings only, bounded. */
+  metadata: Record<string, string>;
+}
+
+export interface CrashPage {
+  crashes: StoredCrash[];
+  /** `receivedAt|crashId` of the last crash listed; pass it as `after` for the next page. */
+  cursor: string | null;
+}
+
+/**
+ * Where a reporter keeps crashes. Every implementation keeps all of its state in the storage
+ * itself, so reporters sharing one storage need nothing else to agree.
+ */
+export interface CrashStorage {
+  /** What the logs say the reporter stores into. */
+  readonly description: string;
+  /** Streams a core in; the same bytes uploaded twice are one crash (`created: false`). */
+  put(project: string, body: Readable, metadata: Record<string, string>, limit: number): Promise<{ crash: StoredCrash; created: boolean }>;
+  get(project: string, crashId: string): Promise<StoredCrash | null>;
+  /** Crashes received after the cursor, oldest first. */
+  list(project: string, after: string | null, limit: number): Promise<CrashPage>;
+  open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null>;
+  /** Sets the metadata of a crash that came by a form whose fields arrived after its file. */
+  setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void>;
+}
+
+export class TooLarge extends Error {}
+
+/** Hashes and counts what passes, and stops past the size limit. */
+export class Measure extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      done(new TooLarge(`the upload is larger than the limit of ${this.limit} bytes`));
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+}
+
+export function checkProject(project: string): string {
+  if (!PROJECT_NAME.test(project)) throw new Error(`bad project name ${JSON.stringify(project)}`);
+  return project;
+}
+
+export function checkCrashId(crashId: string): string {
+  if (!CRASH_ID.test(crashId)) throw new Error('bad crash id');
+  return crashId;
+}
+
+export const cursorOf = (crash: Pick<StoredCrash, 'receivedAt' | 'crashId'>): string => `${crash.receivedAt}|${crash.crashId}`;

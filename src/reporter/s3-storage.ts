@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { explainS3Error } from '../core/s3/s3-errors';
+import type { S3Credentials, S3Location } from '../core/s3/s3-location';
+import { checkCrashId, checkProject, Measure, TooLarge, type CrashPage, type CrashStorage, type StoredCrash } from './crash-storage';
+
+/** The record of a crash in the bucket: what is listed, plus where its bytes are. */
+interface CrashRecord extends StoredCrash {
+  blob: string;
+}
+
+/** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
+const IN_FLIGHT_MS = 60_000;
+/** Parts of a multipart upload, and how many are in memory at once: memory stays at a few parts per upload. */
+const PART_BYTES = 8 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 2;
+/** Records read at once while listing. */
+const READS_AT_ONCE = 16;
+const INDEX_ENTRY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([0-9a-f]{64})$/;
+
+const isMissing = (error: unknown): boolean => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * Crashes in an S3 bucket, under PREFIX<project>/:
+ * - `blobs/<uuid>`: the bytes, streamed in as a multipart upload while they are hashed;
+ * - `index/<receivedAt>_<sha256>`: an empty object per arrival, so listing in order of arrival is
+ *   one ListObjectsV2 from a cursor;
+ * - `crashes/<sha256>.json`: the record, written last: a crash exists once its record does.
+ * Nothing else is kept anywhere, so reporters behind a load balancer can share the bucket.
+ */
+export class S3Storage implements CrashStorage {
+  readonly description: string;
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly location: S3Location,
+    credentials?: S3Credentials,
+  ) {
+    this.client = new S3Client({
+      endpoint: location.endpoint,
+      region: location.region ?? 'us-east-1',
+      forcePathStyle: location.pathStyle ?? Boolean(location.endpoint),
+      credentials,
+    });
+    this.prefix = location.prefix && !location.prefix.endsWith('/') ? `${location.prefix}/` : location.prefix;
+    this.description = `s3://${location.bucket}/${this.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}`;
+  }
+
+  private key(project: string, rest: string): string {
+    return `${this.prefix}${checkProject(project)}/${rest}`;
+  }
+
+  private async send<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw explainS3Error(error, this.location, what);
+    }
+  }
+
+  private async record(project: string, crashId: string): Promise<CrashRecord | null> {
+    const key = this.key(project, `crashes/${checkCrashId(crashId)}.json`);
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as CrashRecord | null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw explainS3Error(error, this.location, `s3://${this.location.bucket}/${key}`);
+    }
+  }
+
+  private async putRecord(record: CrashRecord): Promise<void> {
+    const key = this.key(record.project, `crashes/${record.crashId}.json`);
+    await this.send(`s3://${this.location.bucket}/${key}`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: key,
+          Body: JSON.stringify(record),
+          ContentType: 'application/json',
+        }),
+      ),
+    );
+  }
+
+  private async deleteBlob(key: string): Promise<void> {
+    await this.send(`s3://${this.location.bucket}/${key}`, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key })),
+    );
+  }
+
+  async put(
+    project: string,
+    body: Readable,
+    metadata: Record<string, string>,
+    limit: number,
+  ): Promise<{ crash: StoredCrash; created: boolean }> {
+    const blob = this.key(project, `blobs/${randomUUID()}`);
+    const measure = new Measure(limit);
+    body.once('error', (error) => measure.destroy(error));
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.location.bucket, Key: blob, Body: body.pipe(measure) },
+      partSize: PART_BYTES,
+      queueSize: PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      if (error instanceof TooLarge || measure.errored instanceof TooLarge) throw measure.errored ?? error;
+      throw explainS3Error(error, this.location, `s3://${this.location.bucket}/${blob}`);
+    }
+    const crashId = measure.hash.digest('hex');
+    const existing = await this.get(project, crashId);
+    if (existing) {
+      await this.deleteBlob(blob);
+      return { crash: existing, created: false };
+    }
+    const receivedAt = new Date().toISOString();
+    const index = this.key(project, `index/${receivedAt}_${crashId}`);
+    await this.send(`s3://${this.location.bucket}/${index}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: index, Body: '', ContentLength: 0 })),
+    );
+    const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt, metadata };
+    await this.putRecord({ ...crash, blob });
+    // Two reporters that took the same core at once both wrote a record; the last one stands, and
+    // the other's bytes would be kept for nothing.
+    const standing = await this.record(project, crashId);
+    if (standing && standing.blob !== blob) await this.deleteBlob(blob);
+    return { crash, created: true };
+  }
+
+  async get(project: string, crashId: string): Promise<StoredCrash | null> {
+    const record = await this.record(project, crashId);
+    if (!record) return null;
+    const { blob: _blob, ...crash } = record;
+    return crash;
+  }
+
+  async list(project: string, after: string | null, limit: number): Promise<CrashPage> {
+    const prefix = this.key(project, 'index/');
+    const listed = await this.send(`s3://${this.location.bucket}/${prefix}`, () =>
+      this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.location.bucket,
+          Prefix: prefix,
+          StartAfter: after ? `${prefix}${after.replace('|', '_')}` : undefined,
+          MaxKeys: limit,
+        }),
+      ),
+    );
+    const entries = (listed.Contents ?? []).flatMap((object) => {
+      const m = INDEX_ENTRY.exec(object.Key?.slice(prefix.length) ?? '');
+      return m?.[1] && m[2] ? [{ receivedAt: m[1], crashId: m[2] }] : [];
+    });
+    const found: Array<StoredCrash | null> = [];
+    for (let i = 0; i < entries.length; i += READS_AT_ONCE) {
+      found.push(...(await Promise.all(entries.slice(i, i + READS_AT_ONCE).map((e) => this.get(project, e.crashId)))));
+    }
+    const crashes: StoredCrash[] = [];
+    let cursor = after;
+    const seen = new Set<string>();
+    for (const [i, entry] of entries.entries()) {
+      const crash = found[i] ?? null;
+      if (!crash && Date.now() - Date.parse(entry.receivedAt) < IN_FLIGHT_MS) break;
+      cursor = `${entry.receivedAt}|${entry.crashId}`;
+      if (crash && !seen.has(crash.crashId)) crashes.push(crash);
+      if (crash) seen.add(crash.crashId);
+    }
+    return { crashes, cursor };
+  }
+
+  async open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null> {
+    const record = await this.record(project, crashId);
+    if (!record) return null;
+    const object = await this.send(`s3://${this.location.bucket}/${record.blob}`, () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: record.blob })),
+    );
+    return { stream: object.Body as Readable, size: object.ContentLength ?? record.size };
+  }
+
+  async setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void> {
+    const record = await this.record(project, crashId);
+    if (record) await this.putRecord({ ...record, metadata });
+  }
+}
