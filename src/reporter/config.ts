@@ -83,8 +83,8 @@ export async function loadReporterConfig(
   let storage: CrashStorage;
   if (config.storage.type === 'local') storage = new LocalStorage(resolve(dirname(file), config.storage.dir));
   else {
-    const { type: _type, ...location } = config.storage;
-    storage = new S3Storage(location);
+    const { bucket, prefix, endpoint, region, pathStyle } = config.storage;
+    storage = new S3Storage({ bucket, prefix, endpoint, region, pathStyle });
   }
   return {
     port: config.port,

@@ -140,8 +140,13 @@ export class S3Storage implements CrashStorage {
   async get(project: string, crashId: string): Promise<StoredCrash | null> {
     const record = await this.record(project, crashId);
     if (!record) return null;
-    const { blob: _blob, ...crash } = record;
-    return crash;
+    return {
+      crashId: record.crashId,
+      project: record.project,
+      size: record.size,
+      receivedAt: record.receivedAt,
+      metadata: record.metadata,
+    };
   }
 
   async list(project: string, after: string | null, limit: number): Promise<CrashPage> {
