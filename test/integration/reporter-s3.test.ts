@@ -54,7 +54,7 @@ const put = (reporter: RunningReporter, token: string, body: Buffer, metadata: R
       Authorization: `Bearer ${token}`,
       'X-Crash-Metadata': Buffer.from(JSON.stringify(metadata)).toString('base64url'),
     },
-    body,
+    body: new Uint8Array(body),
   });
 
 const list = async (reporter: RunningReporter, token: string) =>
