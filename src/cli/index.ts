@@ -4,7 +4,8 @@ import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
 import { watchCommand } from './watch-command';
-import { reporterCommand, uploadCommand } from './reporter-commands';
+import { reporterCommand } from './reporter-commands';
+import { agentCommand, uploadCommand } from './upload-commands';
 import { installHandlerCommand } from './install-handler';
 
 const HELP = `crashwb — Crash Workbench on the command line
@@ -22,10 +23,13 @@ Usage:
       Every crash group, with its count, first and last crash, versions and hosts.
   crashwb watch [--db FILE] [--settle-ms N] [--debug-dir DIR]... [--attr K=V]... DIR...
       Import what lands in the folders (/var/lib/systemd/coredump, /tmp/appview …) once it is complete.
-  crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N]
-      Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR.
-  crashwb upload --server URL --token T [--spool DIR] PID EXE TIME SIGNAL HOST | --drain
+  crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N] | --config FILE
+      Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR;
+      with --config, into local disk or S3, for several projects (docs/reporter.md).
+  crashwb upload --server URL --token T [--spool DIR] [--defaults FILE] PID EXE TIME SIGNAL HOST | --drain
       As core_pattern pipe handler: spool the core from stdin, then send it (and what the spool kept).
+  crashwb agent --server URL --token T [--spool DIR] [--interval-s N]
+      Stay resident and send what the spool kept, every N seconds (60), until stopped.
   crashwb install-handler --server URL --token T [--spool DIR] [--apply | --uninstall]
       Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
   crashwb regroup [--db FILE]
@@ -102,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reporterCommand(rest);
       case 'upload':
         return await uploadCommand(rest);
+      case 'agent':
+        return await agentCommand(rest);
       case 'install-handler':
         return await installHandlerCommand(rest);
       case undefined:

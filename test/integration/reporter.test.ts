@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -214,6 +215,63 @@ describe('pulling from a reporter into the workbench', () => {
     } finally {
       wb.close();
     }
+  });
+});
+
+describe('crashwb agent', () => {
+  it('stays resident, sends what the spool kept once the reporter is back, and stops on SIGTERM', async () => {
+    const spool = join(root, 'spool-agent');
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const server = `http://127.0.0.1:${port}`;
+    expect((await upload(server, spool, ['8', 'abort', '1700000002', '6', 'web-3'], fixtures.abort.core)).status).toBe(1);
+    const agent = spawn(
+      process.execPath,
+      [
+        join(process.cwd(), 'bin', 'crashwb.cjs'),
+        'agent',
+        '--server',
+        server,
+        '--token',
+        'alpha-token',
+        '--spool',
+        spool,
+        '--interval-s',
+        '0.5',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    agent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => agent.on('exit', (code) => resolve(code)));
+    const late = await startReporter({ port, storage: new LocalStorage(join(root, 'late')), projects: PROJECTS, log: () => undefined });
+    try {
+      const cores = () => readdirSync(spool).filter((n) => n.endsWith('.core')).length;
+      for (let waited = 0; cores() > 0 && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+      expect(cores()).toBe(0);
+      expect(out).toMatch(/"event":"drained","sent":1,"kept":0/);
+      agent.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/"event":"stopped"/);
+    } finally {
+      agent.kill('SIGKILL');
+      await late.close();
+    }
+  });
+
+  it('says what it needs when started without a server', async () => {
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'agent', '--spool', join(root, 'x')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toMatch(/agent needs --server URL and --token T/);
   });
 });
 
