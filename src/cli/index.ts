@@ -26,11 +26,11 @@ Usage:
   crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N] | --config FILE
       Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR;
       with --config, into local disk or S3, for several projects (docs/reporter.md).
-  crashwb upload --server URL --token T [--spool DIR] [--defaults FILE] PID EXE TIME SIGNAL HOST | --drain
+  crashwb upload --server URL --token T|--token-file FILE [--spool DIR] [--defaults FILE] PID EXE TIME SIGNAL HOST | --drain
       As core_pattern pipe handler: spool the core from stdin, then send it (and what the spool kept).
-  crashwb agent --server URL --token T [--spool DIR] [--interval-s N]
+  crashwb agent --server URL --token T|--token-file FILE [--spool DIR] [--interval-s N]
       Stay resident and send what the spool kept, every N seconds (60), until stopped.
-  crashwb install-handler --server URL --token T [--spool DIR] [--apply | --uninstall]
+  crashwb install-handler --server URL --token T|--token-file FILE [--spool DIR] [--apply | --uninstall]
       Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.

@@ -8,8 +8,10 @@ const CORE_PATTERN = '/proc/sys/kernel/core_pattern';
 const SAVED = '/var/lib/crashwb/previous-core-pattern';
 
 /** The core_pattern line that pipes cores to `crashwb upload`. */
-export function handlerLine(cli: string, server: string, token: string, spool: string): string {
-  return `|${process.execPath} ${cli} upload --server ${server} --token ${token} --spool ${spool} %p %e %t %s %h`;
+export function handlerLine(cli: string, server: string, token: { token?: string; file?: string }, spool: string): string {
+  // core_pattern is readable by every user: a token file keeps the token itself out of it.
+  const auth = token.file ? `--token-file ${token.file}` : `--token ${token.token ?? ''}`;
+  return `|${process.execPath} ${cli} upload --server ${server} ${auth} --spool ${spool} %p %e %t %s %h`;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     options: {
       server: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       spool: { type: 'string' },
       apply: { type: 'boolean' },
       uninstall: { type: 'boolean' },
@@ -41,10 +44,12 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     process.stdout.write(`restored core_pattern: ${previous.trim()}\n`);
     return 0;
   }
-  if (!values.server || !values.token) throw new UsageError('install-handler needs --server URL and --token T');
+  if (!values.server || !(values.token || values['token-file']))
+    throw new UsageError('install-handler needs --server URL and --token T (or --token-file FILE, which keeps it out of core_pattern)');
   // The kernel runs the handler with no PATH and no working directory: every path is absolute.
   const cli = resolve(join(__dirname, '..', '..', 'bin', 'crashwb.cjs'));
-  const line = handlerLine(cli, values.server, values.token, resolve(values.spool ?? '/var/spool/crashwb'));
+  const token = values['token-file'] ? { file: resolve(values['token-file']) } : { token: values.token };
+  const line = handlerLine(cli, values.server, token, resolve(values.spool ?? '/var/spool/crashwb'));
   if (!values.apply) {
     process.stdout.write(`${line}\n\nwrite it to ${CORE_PATTERN} (as root), or run again with --apply\n`);
     return 0;

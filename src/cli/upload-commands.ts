@@ -148,6 +148,7 @@ async function drain(spool: string, server: string, token: string): Promise<{ se
 const SPOOL_OPTIONS = {
   server: { type: 'string' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   spool: { type: 'string' },
   'min-free-mb': { type: 'string' },
   'purge-days': { type: 'string' },
@@ -160,16 +161,29 @@ interface SpoolSettings {
   limits: SpoolLimits;
 }
 
+/** The token from --token, or from --token-file, which keeps it out of `ps` and core_pattern. */
+async function tokenOf(values: { token?: string; 'token-file'?: string }, command: string): Promise<string> {
+  if (values.token) return values.token;
+  if (!values['token-file']) throw new UsageError(`${command} needs --server URL and --token T (or --token-file FILE)`);
+  const token = (
+    await readFile(values['token-file'], 'utf8').catch((error: Error) => {
+      throw new UsageError(`cannot read the token file ${values['token-file']}: ${error.message}`);
+    })
+  ).trim();
+  if (!token) throw new UsageError(`the token file ${values['token-file']} is empty`);
+  return token;
+}
+
 /** What `upload` and `agent` both take: where to send, the spool and its limits. */
-function spoolSettings(values: { [K in keyof typeof SPOOL_OPTIONS]?: string }, command: string): SpoolSettings {
+async function spoolSettings(values: { [K in keyof typeof SPOOL_OPTIONS]?: string }, command: string): Promise<SpoolSettings> {
   const limits: SpoolLimits = {
     minFreeBytes: Number(values['min-free-mb'] ?? 1024) * 1024 * 1024,
     purgeAfterMs: Number(values['purge-days'] ?? 7) * 86_400_000,
   };
   if (!Number.isFinite(limits.minFreeBytes) || !Number.isFinite(limits.purgeAfterMs))
     throw new UsageError('--min-free-mb and --purge-days take numbers');
-  if (!values.server || !values.token) throw new UsageError(`${command} needs --server URL and --token T`);
-  return { server: values.server, token: values.token, spool: resolve(values.spool ?? '/var/spool/crashwb'), limits };
+  if (!values.server) throw new UsageError(`${command} needs --server URL and --token T (or --token-file FILE)`);
+  return { server: values.server, token: await tokenOf(values, command), spool: resolve(values.spool ?? '/var/spool/crashwb'), limits };
 }
 
 /** Purges what is past its age, then sends the rest. */
@@ -192,7 +206,7 @@ export async function uploadCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { ...SPOOL_OPTIONS, drain: { type: 'boolean' }, defaults: { type: 'string' } },
   });
-  const settings = spoolSettings(values, 'upload');
+  const settings = await spoolSettings(values, 'upload');
   if (!values.drain) {
     const [pid = '', exe = '', time = '', signal = '', host = hostname()] = positionals;
     const name = await spoolStdin(
@@ -208,13 +222,13 @@ export async function uploadCommand(argv: string[]): Promise<number> {
 }
 
 /**
- * `crashwb agent --server URL --token T [--spool DIR] [--interval-s N]`: a small resident loop
+ * `crashwb agent --server URL (--token T | --token-file FILE) [--spool DIR] [--interval-s N]`: a small resident loop
  * that sends what the pipe handler had to keep (the reporter was down, the network was out),
  * every N seconds, until SIGTERM or SIGINT. A round that fails waits longer, up to 16 intervals.
  */
 export async function agentCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...SPOOL_OPTIONS, 'interval-s': { type: 'string' } } });
-  const settings = spoolSettings(values, 'agent');
+  const settings = await spoolSettings(values, 'agent');
   const interval = Number(values['interval-s'] ?? 60) * 1000;
   if (!(interval > 0)) throw new UsageError('--interval-s takes a positive number of seconds');
   const log = (entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);

@@ -38,7 +38,7 @@ async function call(base: URL, path: string, token: string): Promise<Response> {
     );
   }
   if (response.status === 401 || response.status === 403)
-    throw new Error(`the reporter at ${base.origin} refused the token (${response.status}): check --token`);
+    throw new Error(`the reporter at ${base.origin} refused the token (${response.status}): check the project's token`);
   if (!response.ok)
     throw new Error(`the reporter at ${base.origin} answered ${response.status} for ${path}: ${(await response.text()).slice(0, 200)}`);
   return response;
@@ -66,6 +66,7 @@ export function rewound(cursor: string | null): string | null {
 }
 
 const cursorKey = (url: string) => `reporterCursor:${url}`;
+export const lastSyncKey = (url: string) => `reporterSynced:${url}`;
 
 const exists = (path: string) =>
   access(path).then(
@@ -142,6 +143,9 @@ export async function pullFromReporter(
   }
   // The cursor moves only when everything listed came down: a failed download is tried again next time.
   const complete = failed.length === 0 && !deps.signal?.aborted && !report.cancelled;
-  if (complete && cursor) deps.store.setSetting(cursorKey(source.url), cursor);
+  if (complete) {
+    if (cursor) deps.store.setSetting(cursorKey(source.url), cursor);
+    deps.store.setSetting(lastSyncKey(source.url), new Date().toISOString());
+  }
   return { ...report, failed: [...failed, ...report.failed], total: report.total + failed.length };
 }

@@ -22,6 +22,8 @@ import type {
   ImportRequest,
   OpenCoreRequest,
   ReanalyzeRequest,
+  ReporterSourceInfo,
+  ReporterSyncRequest,
   S3Endpoint,
   S3ImportRequest,
   S3Listing,
@@ -33,6 +35,7 @@ import type {
 } from '../shared/model';
 import type { S3Credentials } from './s3/s3-location';
 import type { SecretStore } from './s3/secrets';
+import { ReporterSources } from './reporter-sources';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
@@ -72,6 +75,7 @@ export class Workbench implements WorkbenchApi {
   readonly groups: GroupStore;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
+  private readonly reporters: ReporterSources;
   private readonly consoles = new Consoles(
     (event) => this.emit(event),
     (file, executable) => this.readSource(file, executable),
@@ -89,6 +93,7 @@ export class Workbench implements WorkbenchApi {
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
+    this.reporters = new ReporterSources(this.store, options.secrets);
     this.intake = new Intake({
       db: this.db,
       store: this.store,
@@ -136,6 +141,23 @@ export class Workbench implements WorkbenchApi {
 
   importReporter(...args: Parameters<Intake['importReporter']>): ReturnType<Intake['importReporter']> {
     return this.intake.importReporter(...args);
+  }
+
+  listReporterSources(): Promise<ReporterSourceInfo[]> {
+    return this.reporters.list();
+  }
+
+  saveReporterSource(url: string, token: string | null): Promise<ReporterSourceInfo[]> {
+    return this.reporters.save(url, token);
+  }
+
+  removeReporterSource(url: string): Promise<ReporterSourceInfo[]> {
+    return this.reporters.remove(url);
+  }
+
+  async syncReporter(request: ReporterSyncRequest, control: ImportControl = {}): Promise<ImportReport> {
+    const { url, token, ...rest } = request;
+    return this.intake.importReporter({ url, token: await this.reporters.tokenFor(url, token) }, rest, control);
   }
 
   listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {

@@ -18,6 +18,8 @@ import type {
   ImportReport,
   ImportRequest,
   OpenCoreRequest,
+  ReporterSourceInfo,
+  ReporterSyncRequest,
   S3Endpoint,
   S3ImportRequest,
   S3Listing,
@@ -58,6 +60,13 @@ export interface WorkbenchApi {
   importS3(request: S3ImportRequest): Promise<ImportReport>;
   /** Keeps S3 credentials for an endpoint (null: AWS) in the OS keychain; the desktop app only. */
   saveS3Credentials(endpoint: string | null, credentials: { accessKeyId: string; secretAccessKey: string } | null): Promise<void>;
+  /** The reporters kept as sources, and whether a token is saved for each. */
+  listReporterSources(): Promise<ReporterSourceInfo[]>;
+  /** Keeps a reporter as a source; a token goes to the OS keychain (desktop app only), null keeps the saved one. */
+  saveReporterSource(url: string, token: string | null): Promise<ReporterSourceInfo[]>;
+  removeReporterSource(url: string): Promise<ReporterSourceInfo[]>;
+  /** Downloads and imports what arrived at a reporter since the last sync. */
+  syncReporter(request: ReporterSyncRequest): Promise<ImportReport>;
   /** Groups matching the query; with a page, one sorted window of them. */
   listGroups(query?: GroupQuery, page?: GroupPage): Promise<GroupListing>;
   /** Per facet, its values' counts among the crashes matching the rest of the query. */
@@ -174,6 +183,15 @@ const s3EndpointSchema = z
     savedCredentials: z.boolean().optional(),
   })
   .strict();
+const reporterUrl = z
+  .string()
+  .max(2048)
+  .regex(/^reporter\+https?:\/\/[^\s/?#]+\/?$/, 'reporter+http(s)://HOST:PORT');
+const reporterToken = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[\x21-\x7e]+$/, 'printable characters without spaces');
 const threadNumber = z.number().int().positive().max(1_000_000);
 const frameLevel = z.number().int().nonnegative().max(100_000);
 export const MAX_MEMORY_READ = 4096;
@@ -242,6 +260,21 @@ export const methodParams = {
       .object({ accessKeyId: z.string().min(1).max(256), secretAccessKey: z.string().min(1).max(1024) })
       .strict()
       .nullable(),
+  ]),
+  listReporterSources: z.tuple([]),
+  saveReporterSource: z.tuple([reporterUrl, reporterToken.nullable()]),
+  removeReporterSource: z.tuple([reporterUrl]),
+  syncReporter: z.tuple([
+    z
+      .object({
+        url: reporterUrl,
+        token: reporterToken.optional(),
+        executable: absolutePath.optional(),
+        debugDirs: z.array(absolutePath).max(64).optional(),
+        debugger: z.enum(['gdb', 'lldb']).optional(),
+        attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
+      })
+      .strict(),
   ]),
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),
   listFacets: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),

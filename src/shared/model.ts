@@ -358,6 +358,26 @@ export interface S3ImportRequest extends S3Endpoint {
   attributes?: Record<string, string>;
 }
 
+/** A crash reporter the workbench pulls from. */
+export interface ReporterSourceInfo {
+  /** reporter+http(s)://HOST:PORT */
+  url: string;
+  /** A token is kept for it in the OS keychain (desktop app). */
+  tokenSaved: boolean;
+  /** When the last complete sync ended. */
+  lastSync: string | null;
+}
+
+/** Pull what arrived at a reporter since the last sync; the token saved for it unless one is given. */
+export interface ReporterSyncRequest {
+  url: string;
+  token?: string;
+  executable?: string;
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+  attributes?: Record<string, string>;
+}
+
 export interface ImportReport {
   jobId: string;
   imported: string[];

@@ -21,6 +21,12 @@ describe('crashwb install-handler', () => {
     );
   });
 
+  it('names a token file instead of the token, since every user can read core_pattern', () => {
+    const out = crashwb('install-handler', '--server', 'http://h:1', '--token-file', '/etc/crashwb/token', '--spool', '/s');
+    expect(out).toMatch(/ upload --server http:\/\/h:1 --token-file \/etc\/crashwb\/token --spool \/s %p/);
+    expect(out).not.toMatch(/--token /);
+  });
+
   it('sets it with --apply, keeping the previous pattern, and --uninstall puts that back', () => {
     writeFileSync(pattern, 'core\n');
     crashwb('install-handler', '--server', 'http://h:1', '--token', 'T', '--spool', '/s', '--apply', ...files);

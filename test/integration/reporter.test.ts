@@ -208,10 +208,61 @@ describe('pulling from a reporter into the workbench', () => {
       const third = await wb.importReporter({ url, token: 'beta-token' }, {});
       expect(third).toMatchObject({ existing: [], failed: [] });
       expect(third.imported).toHaveLength(1);
-      await expect(wb.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(/refused the token \(403\): check --token/);
+      await expect(wb.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(/refused the token \(403\): check the project's token/);
       await expect(wb.importReporter({ url: 'reporter+http://127.0.0.1:9', token: 'x' }, {})).rejects.toThrow(
         /cannot reach the reporter at http:\/\/127\.0\.0\.1:9/,
       );
+    } finally {
+      wb.close();
+    }
+  });
+});
+
+describe('reporters kept as sources', () => {
+  it('keeps the token in the secret store, never in the settings, and syncs with it', async () => {
+    const { Workbench } = await import('../../src/core/workbench');
+    const kept = new Map<string, string>();
+    const secrets = {
+      get: async (name: string) => kept.get(name) ?? null,
+      set: async (name: string, value: string | null) => void (value === null ? kept.delete(name) : kept.set(name, value)),
+    };
+    const dir = mkdtempSync(join(root, 'wb-sources-'));
+    const wb = new Workbench({ databasePath: join(dir, 'wb.db'), secrets });
+    const url = `reporter+${reporter.url}`;
+    try {
+      await expect(wb.syncReporter({ url })).rejects.toThrow(
+        /no token is saved for reporter\+http:\/\/127\.0\.0\.1:\d+: enter the project's token/,
+      );
+      expect(await wb.saveReporterSource(url, 'beta-token')).toEqual([{ url, tokenSaved: true, lastSync: null }]);
+      const report = await wb.syncReporter({ url });
+      expect(report.failed).toEqual([]);
+      expect(report.imported.length).toBeGreaterThan(0);
+      const [listed] = await wb.listReporterSources();
+      expect(listed?.lastSync).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(await wb.removeReporterSource(url)).toEqual([]);
+      expect(kept.size).toBe(0);
+    } finally {
+      wb.close();
+    }
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dir, 'wb.db'), { readonly: true });
+    const settings = db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+    db.close();
+    expect(JSON.stringify(settings)).not.toContain('beta-token');
+  });
+
+  it('says where tokens can be kept when there is no secret store, and syncs with a token given each time', async () => {
+    const { Workbench } = await import('../../src/core/workbench');
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-nosecrets-')), 'wb.db') });
+    const url = `reporter+${reporter.url}`;
+    try {
+      await expect(wb.saveReporterSource(url, 'beta-token')).rejects.toThrow(
+        /kept by the desktop app only .* give the token with each sync/,
+      );
+      expect(await wb.listReporterSources()).toEqual([]);
+      expect(await wb.saveReporterSource(url, null)).toEqual([{ url, tokenSaved: false, lastSync: null }]);
+      expect((await wb.syncReporter({ url, token: 'beta-token' })).failed).toEqual([]);
+      await expect(wb.saveReporterSource('http://no-prefix', null)).rejects.toThrow(/not a reporter source: write reporter\+http/);
     } finally {
       wb.close();
     }
@@ -228,6 +279,9 @@ describe('crashwb agent', () => {
       });
     });
     const server = `http://127.0.0.1:${port}`;
+    // The agent reads its token from a file, as a service unit would, out of sight of `ps`.
+    const tokenFile = join(root, 'agent-token');
+    writeFileSync(tokenFile, 'alpha-token\n', { mode: 0o600 });
     expect((await upload(server, spool, ['8', 'abort', '1700000002', '6', 'web-3'], fixtures.abort.core)).status).toBe(1);
     const agent = spawn(
       process.execPath,
@@ -236,8 +290,8 @@ describe('crashwb agent', () => {
         'agent',
         '--server',
         server,
-        '--token',
-        'alpha-token',
+        '--token-file',
+        tokenFile,
         '--spool',
         spool,
         '--interval-s',
@@ -251,7 +305,8 @@ describe('crashwb agent', () => {
     const late = await startReporter({ port, storage: new LocalStorage(join(root, 'late')), projects: PROJECTS, log: () => undefined });
     try {
       const cores = () => readdirSync(spool).filter((n) => n.endsWith('.core')).length;
-      for (let waited = 0; cores() > 0 && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+      const sent = () => /"event":"drained","sent":1,"kept":0/.test(out);
+      for (let waited = 0; (cores() > 0 || !sent()) && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
       expect(cores()).toBe(0);
       expect(out).toMatch(/"event":"drained","sent":1,"kept":0/);
       agent.kill('SIGTERM');

@@ -22,6 +22,13 @@ describe('validation of calls that cross a process boundary', () => {
     expect(() => parseCall('openCore', [{ path: '/core', debugger: 'windbg' }])).toThrow(/debugger/);
     expect(() => parseCall('getCrash', ['../../etc/passwd'])).toThrow(/hex digest/);
   });
+
+  it('takes only reporter+http(s) sources, and tokens without spaces or control characters', () => {
+    expect(parseCall('syncReporter', [{ url: 'reporter+http://127.0.0.1:8088', token: 'abc' }]).method).toBe('syncReporter');
+    expect(() => parseCall('syncReporter', [{ url: 'http://127.0.0.1:8088' }])).toThrow(/reporter\+http\(s\):\/\/HOST:PORT/);
+    expect(() => parseCall('syncReporter', [{ url: 'reporter+file:///etc/passwd' }])).toThrow(/reporter\+http/);
+    expect(() => parseCall('saveReporterSource', ['reporter+http://h:1', 'a b\n'])).toThrow(/printable characters without spaces/);
+  });
 });
 
 describe('source lookup', () => {

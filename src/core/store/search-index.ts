@@ -35,6 +35,11 @@ export function backfillSearch(db: Db): void {
 
 /** Turns what a user typed into an FTS5 query: every word must match, as a prefix, nothing is syntax. */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+  // A term written with punctuation inside (web-2, libc.so.6, main.c:42) is its words in that
+  // order, as a phrase, rather than each word anywhere.
+  const terms = text
+    .split(/\s+/)
+    .map((term) => term.match(/[\p{L}\p{N}_]+/gu) ?? [])
+    .filter((words) => words.length > 0);
+  return terms.length ? terms.map((words) => `"${words.join(' ')}"*`).join(' ') : null;
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { FileBrowser } from './FileBrowser';
+import { ReporterSources } from './ReporterSources';
 import { S3Browser } from './S3Browser';
 import { WatchedFolders } from './WatchedFolders';
 
@@ -10,6 +11,7 @@ export function ImportPanel() {
   const { importing, lastImport, startImport, cancelImport } = useGroupsStore();
   const [browsing, setBrowsing] = useState(false);
   const [s3, setS3] = useState(false);
+  const [reporters, setReporters] = useState(false);
   const failed = importing?.failed ?? lastImport?.failed ?? [];
 
   const choose = (): void => {
@@ -28,7 +30,11 @@ export function ImportPanel() {
       <button onClick={() => setS3(true)} disabled={importing !== null}>
         Import from S3…
       </button>
+      <button onClick={() => setReporters(true)} disabled={importing !== null}>
+        Import from a reporter…
+      </button>
       {s3 && <S3Browser onClose={() => setS3(false)} />}
+      {reporters && <ReporterSources onClose={() => setReporters(false)} />}
       <WatchedFolders />
       {importing && (
         <div

@@ -9,6 +9,7 @@ import type {
   GroupSummary,
   ImportProgressEvent,
   ImportReport,
+  ReporterSyncRequest,
   S3ImportRequest,
   StackDiff,
 } from '../../../shared/model';
@@ -48,6 +49,8 @@ interface GroupsState {
   startImport(paths: string[]): Promise<void>;
   /** Downloads what is new under an S3 prefix (or the chosen keys) and imports it. */
   startS3Import(request: S3ImportRequest): Promise<void>;
+  /** Downloads what arrived at a reporter since the last sync and imports it. */
+  startReporterSync(request: ReporterSyncRequest): Promise<void>;
   cancelImport(): Promise<void>;
   onImportProgress(event: ImportProgressEvent): void;
 }
@@ -77,13 +80,17 @@ async function runImport(
   run: () => Promise<ImportReport>,
 ): Promise<void> {
   set({ importing: { type: 'import', jobId: '', done: 0, total: 0, current: null, failed: [] }, lastImport: null, error: null });
+  let failure: string | null = null;
   try {
     const report = await run();
     set({ lastImport: report, importing: null });
   } catch (error) {
-    set({ importing: null, error: `Import failed: ${message(error)}` });
+    failure = `Import failed: ${message(error)}`;
+    set({ importing: null });
   }
   await get().refresh();
+  // After the refresh, which clears the errors of earlier listings, so this one stays in view.
+  if (failure) set({ error: failure });
 }
 
 export const useGroupsStore = create<GroupsState>((set, get) => ({
@@ -188,6 +195,9 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   startS3Import(request) {
     return runImport(set, get, () => api.importS3(request));
+  },
+  startReporterSync(request) {
+    return runImport(set, get, () => api.syncReporter(request));
   },
   async cancelImport() {
     const jobId = get().importing?.jobId;

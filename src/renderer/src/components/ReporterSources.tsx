@@ -1,0 +1,106 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ReporterSourceInfo } from '../../../shared/model';
+import { api, desktop } from '../api';
+import { useGroupsStore } from '../stores/groups-store';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** What the user types (http://host:port) as the workbench names a reporter source. */
+const sourceUrl = (typed: string): string => `reporter+${typed.trim().replace(/\/+$/, '')}`;
+const shown = (url: string): string => url.replace(/^reporter\+/, '');
+
+/**
+ * Crash reporters as sources: add one by URL (its token kept in the OS keychain in the desktop
+ * app), and sync any of them: what arrived since the last sync is downloaded and imported.
+ */
+export function ReporterSources({ onClose }: { onClose(): void }) {
+  const startReporterSync = useGroupsStore((s) => s.startReporterSync);
+  const [sources, setSources] = useState<ReporterSourceInfo[]>([]);
+  const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [remember, setRemember] = useState(Boolean(desktop));
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.listReporterSources().then(setSources, (e: unknown) => setError(message(e)));
+  }, []);
+
+  const sync = (source: string, given?: string): void => {
+    onClose();
+    void startReporterSync({ url: source, ...(given ? { token: given } : {}) });
+  };
+  const add = (e: FormEvent): void => {
+    e.preventDefault();
+    setError(null);
+    const source = sourceUrl(url);
+    const keep = remember && desktop ? token : null;
+    api.saveReporterSource(source, keep).then(
+      () => sync(source, keep ? undefined : token),
+      (err: unknown) => setError(message(err)),
+    );
+  };
+
+  return (
+    <div className="modal" role="dialog" aria-label="Import from a reporter">
+      <div className="modal-body reporter-sources">
+        {sources.length > 0 && (
+          <ul className="reporter-list" aria-label="Reporters">
+            {sources.map((s) => (
+              <li key={s.url}>
+                <code>{shown(s.url)}</code>{' '}
+                <span className="muted">
+                  {s.lastSync ? `last synced ${new Date(s.lastSync).toLocaleString()}` : 'never synced'}
+                  {s.tokenSaved ? ' · token in the keychain' : ' · no saved token'}
+                </span>{' '}
+                <button
+                  onClick={() => (s.tokenSaved ? sync(s.url) : (setUrl(shown(s.url)), setError('Enter the token to sync.')))}
+                  aria-label={`Sync ${shown(s.url)}`}
+                >
+                  Sync
+                </button>{' '}
+                <button
+                  onClick={() => api.removeReporterSource(s.url).then(setSources, (e: unknown) => setError(message(e)))}
+                  aria-label={`Remove ${shown(s.url)}`}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form className="s3-endpoint" onSubmit={add} aria-label="Reporter">
+          <input
+            aria-label="Reporter URL"
+            placeholder="http://reporter.example:8088"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            pattern="https?://[^\s/?#]+/?"
+            required
+          />
+          <input
+            aria-label="Project token"
+            type="password"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            autoComplete="off"
+            required
+          />
+          {desktop && (
+            <label>
+              <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep the token in the keychain
+            </label>
+          )}
+          <button type="submit">Sync</button>
+        </form>
+        {!desktop && <p className="muted">The browser host keeps no secrets: the token is sent with this sync only.</p>}
+        {error && (
+          <p role="alert" className="error-bar">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button onClick={onClose}>Close</button>
+        </div>
+      </div>
+    </div>
+  );
+}
