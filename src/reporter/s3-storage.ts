@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { s3ClientFor } from '../core/s3/s3-client';
 import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
 import { checkCrashId, checkProject, Measure, TooLarge, type CrashPage, type CrashStorage, type StoredCrash } from './crash-storage';
@@ -42,12 +43,7 @@ export class S3Storage implements CrashStorage {
     private readonly location: S3Location,
     credentials?: S3Credentials,
   ) {
-    this.client = new S3Client({
-      endpoint: location.endpoint,
-      region: location.region ?? 'us-east-1',
-      forcePathStyle: location.pathStyle ?? Boolean(location.endpoint),
-      credentials,
-    });
+    this.client = s3ClientFor(location, credentials);
     this.prefix = location.prefix && !location.prefix.endsWith('/') ? `${location.prefix}/` : location.prefix;
     this.description = `s3://${location.bucket}/${this.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}`;
   }

@@ -3,7 +3,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { s3ClientFor } from './s3-client';
 import { explainS3Error } from './s3-errors';
 import { s3Url, type S3Credentials, type S3Location } from './s3-location';
 
@@ -36,14 +37,8 @@ export class S3Source {
     readonly location: S3Location,
     credentials?: S3Credentials,
   ) {
-    this.client = new S3Client({
-      endpoint: location.endpoint,
-      region: location.region ?? 'us-east-1',
-      forcePathStyle: location.pathStyle ?? Boolean(location.endpoint),
-      credentials,
-      // Retries are ours (resuming downloads); the SDK's would restart them from zero.
-      maxAttempts: 1,
-    });
+    // Retries are ours (resuming downloads); the SDK's would restart them from zero.
+    this.client = s3ClientFor(location, credentials, 1);
   }
 
   private where(key = this.location.prefix): string {
