@@ -68,3 +68,48 @@ export function checkCrashId(crashId: string): string {
 }
 
 export const cursorOf = (crash: Pick<StoredCrash, 'receivedAt' | 'crashId'>): string => `${crash.receivedAt}|${crash.crashId}`;
+
+/** An arrival in a storage's index: `<receivedAt>_<crashId>`, which sorts in order of arrival. */
+export interface IndexEntry {
+  receivedAt: string;
+  crashId: string;
+}
+
+const INDEX_ENTRY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([0-9a-f]{64})$/;
+export const indexName = (entry: IndexEntry): string => `${entry.receivedAt}_${entry.crashId}`;
+export function parseIndexName(name: string): IndexEntry | null {
+  const m = INDEX_ENTRY.exec(name);
+  return m?.[1] && m[2] ? { receivedAt: m[1], crashId: m[2] } : null;
+}
+
+/** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
+const IN_FLIGHT_MS = 60_000;
+/** Records read at once while listing. */
+const READS_AT_ONCE = 16;
+
+/**
+ * A page of crashes from index entries after the cursor, in order. Every storage writes the
+ * index entry before the record, so a listing stops at an entry whose record is still being
+ * written (and the next listing finds it), and skips one whose writer died long ago.
+ */
+export async function pageFromIndex(
+  entries: IndexEntry[],
+  after: string | null,
+  read: (crashId: string) => Promise<StoredCrash | null>,
+): Promise<CrashPage> {
+  const found: Array<StoredCrash | null> = [];
+  for (let i = 0; i < entries.length; i += READS_AT_ONCE) {
+    found.push(...(await Promise.all(entries.slice(i, i + READS_AT_ONCE).map((e) => read(e.crashId)))));
+  }
+  const crashes: StoredCrash[] = [];
+  const seen = new Set<string>();
+  let cursor = after;
+  for (const [i, entry] of entries.entries()) {
+    const crash = found[i] ?? null;
+    if (!crash && Date.now() - Date.parse(entry.receivedAt) < IN_FLIGHT_MS) break;
+    cursor = cursorOf(entry);
+    if (crash && !seen.has(crash.crashId)) crashes.push(crash);
+    if (crash) seen.add(crash.crashId);
+  }
+  return { crashes, cursor };
+}

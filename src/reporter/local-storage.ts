@@ -1,15 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkCrashId, checkProject, cursorOf, Measure, type CrashPage, type CrashStorage, type StoredCrash } from './crash-storage';
+import {
+  checkCrashId,
+  checkProject,
+  cursorOf,
+  indexName,
+  Measure,
+  pageFromIndex,
+  parseIndexName,
+  type CrashPage,
+  type CrashStorage,
+  type StoredCrash,
+} from './crash-storage';
+
+/** Where arrivals are listed: an empty file `<receivedAt>_<sha256>` per crash. */
+const INDEX = '.index';
+/** Says the index holds every record, including those written before it existed. */
+const INDEXED = '.complete';
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
- * Crashes on local disk: DATA/<project>/<sha256>.core and .json. Every file appears whole or not
- * at all (written aside, then renamed), so the directory is the only state and a killed
- * reporter loses nothing that it acknowledged. The same core uploaded twice is one crash.
+ * Crashes on local disk: DATA/<project>/<sha256>.core and .json, and an index entry per arrival
+ * (DATA/<project>/.index/<receivedAt>_<sha256>) so a listing reads only the records it returns.
+ * Every file appears whole or not at all (written aside, then renamed), the index entry before
+ * the record, so the directory is the only state and a killed reporter loses nothing that it
+ * acknowledged. The same core uploaded twice is one crash.
  */
 export class LocalStorage implements CrashStorage {
   readonly description: string;
@@ -46,6 +70,8 @@ export class LocalStorage implements CrashStorage {
     }
     await rename(partial, core);
     const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt: new Date().toISOString(), metadata };
+    await mkdir(join(dir, INDEX), { recursive: true });
+    await writeFile(join(dir, INDEX, indexName(crash)), '');
     const meta = join(dir, '.incoming', `${crashId}.json`);
     await writeFile(meta, JSON.stringify(crash), { mode: 0o600 });
     await rename(meta, join(dir, `${crashId}.json`));
@@ -62,20 +88,26 @@ export class LocalStorage implements CrashStorage {
   }
 
   async list(project: string, after: string | null, limit: number): Promise<CrashPage> {
-    const dir = this.dir(project);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    const crashes: StoredCrash[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.json')) continue;
-      const crash = await this.get(project, name.slice(0, -5)).catch(() => null);
-      if (crash) crashes.push(crash);
-    }
-    const page = crashes
-      .filter((c) => after === null || cursorOf(c) > after)
+    const index = join(this.dir(project), INDEX);
+    // A directory written before the index existed gets one from its records, once.
+    if (!(await exists(join(index, INDEXED)))) await this.reindex(project);
+    const entries = (await readdir(index))
+      .flatMap((name) => parseIndexName(name) ?? [])
+      .filter((entry) => after === null || cursorOf(entry) > after)
       .sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : 1))
       .slice(0, limit);
-    const last = page.at(-1);
-    return { crashes: page, cursor: last ? cursorOf(last) : after };
+    return pageFromIndex(entries, after, (crashId) => this.get(project, crashId).catch(() => null));
+  }
+
+  private async reindex(project: string): Promise<void> {
+    const dir = this.dir(project);
+    await mkdir(join(dir, INDEX), { recursive: true });
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.json')) continue;
+      const crash = await this.get(project, name.slice(0, -5)).catch(() => null);
+      if (crash) await writeFile(join(dir, INDEX, indexName(crash)), '');
+    }
+    await writeFile(join(dir, INDEX, INDEXED), '');
   }
 
   async open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null> {

@@ -5,21 +5,27 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { s3ClientFor } from '../core/s3/s3-client';
 import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
-import { checkCrashId, checkProject, Measure, TooLarge, type CrashPage, type CrashStorage, type StoredCrash } from './crash-storage';
+import {
+  checkCrashId,
+  checkProject,
+  indexName,
+  Measure,
+  pageFromIndex,
+  parseIndexName,
+  TooLarge,
+  type CrashPage,
+  type CrashStorage,
+  type StoredCrash,
+} from './crash-storage';
 
 /** The record of a crash in the bucket: what is listed, plus where its bytes are. */
 interface CrashRecord extends StoredCrash {
   blob: string;
 }
 
-/** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
-const IN_FLIGHT_MS = 60_000;
 /** Parts of a multipart upload, and how many are in memory at once: memory stays at a few parts per upload. */
 const PART_BYTES = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
-/** Records read at once while listing. */
-const READS_AT_ONCE = 16;
-const INDEX_ENTRY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([0-9a-f]{64})$/;
 
 const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -120,7 +126,7 @@ export class S3Storage implements CrashStorage {
       return { crash: existing, created: false };
     }
     const receivedAt = new Date().toISOString();
-    const index = this.key(project, `index/${receivedAt}_${crashId}`);
+    const index = this.key(project, `index/${indexName({ receivedAt, crashId })}`);
     await this.send(`s3://${this.location.bucket}/${index}`, () =>
       this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: index, Body: '', ContentLength: 0 })),
     );
@@ -157,25 +163,8 @@ export class S3Storage implements CrashStorage {
         }),
       ),
     );
-    const entries = (listed.Contents ?? []).flatMap((object) => {
-      const m = INDEX_ENTRY.exec(object.Key?.slice(prefix.length) ?? '');
-      return m?.[1] && m[2] ? [{ receivedAt: m[1], crashId: m[2] }] : [];
-    });
-    const found: Array<StoredCrash | null> = [];
-    for (let i = 0; i < entries.length; i += READS_AT_ONCE) {
-      found.push(...(await Promise.all(entries.slice(i, i + READS_AT_ONCE).map((e) => this.get(project, e.crashId)))));
-    }
-    const crashes: StoredCrash[] = [];
-    let cursor = after;
-    const seen = new Set<string>();
-    for (const [i, entry] of entries.entries()) {
-      const crash = found[i] ?? null;
-      if (!crash && Date.now() - Date.parse(entry.receivedAt) < IN_FLIGHT_MS) break;
-      cursor = `${entry.receivedAt}|${entry.crashId}`;
-      if (crash && !seen.has(crash.crashId)) crashes.push(crash);
-      if (crash) seen.add(crash.crashId);
-    }
-    return { crashes, cursor };
+    const entries = (listed.Contents ?? []).flatMap((object) => parseIndexName(object.Key?.slice(prefix.length) ?? '') ?? []);
+    return pageFromIndex(entries, after, (crashId) => this.get(project, crashId));
   }
 
   async open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null> {

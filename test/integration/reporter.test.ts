@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../../src/reporter/local-storage';
@@ -201,6 +202,7 @@ describe('pulling from a reporter into the workbench', () => {
       const late = readFileSync(fixtures.nullDeref.core);
       const stamped = new Date(Date.now() - 3 * 60_000).toISOString();
       writeFileSync(join(root, 'data', 'beta', `${sha(late)}.core`), late);
+      writeFileSync(join(root, 'data', 'beta', '.index', `${stamped}_${sha(late)}`), '');
       writeFileSync(
         join(root, 'data', 'beta', `${sha(late)}.json`),
         JSON.stringify({ crashId: sha(late), project: 'beta', size: late.length, receivedAt: stamped, metadata: { hostname: 'db-9' } }),
@@ -215,6 +217,44 @@ describe('pulling from a reporter into the workbench', () => {
     } finally {
       wb.close();
     }
+  });
+});
+
+describe('the local storage’s index', () => {
+  it('indexes a data directory written before the index existed, once, and lists it in order', async () => {
+    const data = join(root, 'legacy');
+    mkdirSync(join(data, 'alpha'), { recursive: true });
+    const records = ['2026-01-02T00:00:00.000Z', '2026-01-01T00:00:00.000Z'].map((receivedAt, i) => {
+      const crashId = sha(Buffer.from(`legacy-${i}`));
+      writeFileSync(join(data, 'alpha', `${crashId}.core`), `legacy-${i}`);
+      writeFileSync(
+        join(data, 'alpha', `${crashId}.json`),
+        JSON.stringify({ crashId, project: 'alpha', size: 8, receivedAt, metadata: {} }),
+      );
+      return { crashId, receivedAt };
+    });
+    const storage = new LocalStorage(data);
+    const first = await storage.list('alpha', null, 1);
+    expect(first.crashes.map((c) => c.receivedAt)).toEqual(['2026-01-01T00:00:00.000Z']);
+    const rest = await storage.list('alpha', first.cursor, 10);
+    expect(rest.crashes.map((c) => c.crashId)).toEqual([records[0]?.crashId]);
+    expect(readdirSync(join(data, 'alpha', '.index')).sort()).toEqual(
+      ['.complete', ...records.map((r) => `${r.receivedAt}_${r.crashId}`)].sort(),
+    );
+  });
+
+  it('waits for an arrival whose record is still being written, and passes one whose writer died long ago', async () => {
+    const data = join(root, 'inflight');
+    const storage = new LocalStorage(data);
+    const { crash } = await storage.put('alpha', Readable.from([Buffer.from('stored')]), {}, 1024);
+    const dead = `${new Date(Date.parse(crash.receivedAt) - 3_600_000).toISOString()}_${'d'.repeat(64)}`;
+    writeFileSync(join(data, 'alpha', '.index', dead), '');
+    expect((await storage.list('alpha', null, 10)).crashes.map((c) => c.crashId)).toEqual([crash.crashId]);
+    const busy = `${new Date(Date.parse(crash.receivedAt) - 1000).toISOString()}_${'b'.repeat(64)}`;
+    writeFileSync(join(data, 'alpha', '.index', busy), '');
+    const page = await storage.list('alpha', null, 10);
+    expect(page.crashes).toEqual([]);
+    expect(page.cursor).toBe(dead.replace('_', '|'));
   });
 });
 

@@ -33,7 +33,13 @@ export function targetCommands(target: LldbTarget): string[] {
  * Runs commands in a frame with a one-off lldb and returns what each printed. lldb has no
  * machine interface to keep open beside its console, and a batch run is what it does reliably.
  */
-async function inFrame(target: LldbTarget, thread: number, frame: number, commands: string[]): Promise<string[][]> {
+async function inFrame(
+  target: LldbTarget,
+  thread: number,
+  frame: number,
+  commands: string[],
+  complete: (lines: string[]) => boolean = () => true,
+): Promise<string[][]> {
   let failure = '';
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     let output: string;
@@ -49,8 +55,9 @@ async function inFrame(target: LldbTarget, thread: number, frame: number, comman
     }
     const sections = splitSections(output);
     const found = commands.map((command) => [...sections].reverse().find((s) => s.command === command)?.lines);
-    if (found.every((lines): lines is string[] => lines !== undefined)) return found;
-    failure = /LLVM ERROR: .*/.exec(output)?.[0] ?? 'it printed nothing for the command';
+    // A run that dies ("LLVM ERROR") may have echoed a command and printed only part of its answer.
+    if (found.every((lines): lines is string[] => lines !== undefined && complete(lines))) return found;
+    failure = /LLVM ERROR: .*/.exec(output)?.[0] ?? 'it printed nothing, or not all, for the command';
   }
   throw new DebuggerError(
     'lldb',
@@ -173,10 +180,12 @@ export async function lldbChildren(target: LldbTarget, id: string): Promise<Vari
   const frame = Number(m[2]);
   const path = m[3] ?? '';
   // A pointer opens onto what it points at; a structure or an array onto its members.
-  const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`]);
+  // Either command answers with the variable's own "(type) name = …" line first, or an error.
+  const answered = (lines: string[]) => lines.some((l) => l.startsWith('(') || l.startsWith('error:'));
+  const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`], answered);
   const pointer = /^\([^)]*\*\s*\)/.test(probe[0] ?? '');
   const shown = pointer ? `*${path}` : path;
-  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`]);
+  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`], answered);
   const error = errorOf(lines);
   if (error) throw new DebuggerError('lldb', `opening ${path}`, error);
   return lines.flatMap((line) => {
