@@ -7,6 +7,7 @@ import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixt
 import { benchCoreReader } from './core-reader';
 import { benchGrouping } from './grouping';
 import { benchScale, GROUPS } from './scale';
+import { benchExport } from './export';
 import { benchImportMemory } from './import-memory';
 import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
     await benchImportMemory(root);
     await benchReporterLoad(root);
     await benchGrouping(root);
-    await benchTableRender(benchScale(root), GROUPS);
+    const scaleDb = benchScale(root);
+    await benchTableRender(scaleDb, GROUPS);
+    await benchExport(scaleDb);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -5,6 +5,11 @@ import { GroupStore } from '../src/core/store/group-store';
 import { queryFacets } from '../src/core/store/crash-filter';
 import { queryGroups } from '../src/core/store/group-queries';
 import { indexCrash } from '../src/core/store/search-index';
+import { histogram, trends } from '../src/core/store/trends';
+import { similarGroups } from '../src/core/compare/similar-groups';
+import { stackSimilarity } from '../src/core/compare/similarity';
+import { significantNames } from '../src/core/fingerprint/fingerprint';
+import { representativeCrash } from '../src/core/store/group-detail';
 import { syntheticCrash } from '../test/fixtures/synthetic-crashes';
 
 const CRASHES = 100_000;
@@ -65,6 +70,17 @@ export function benchScale(root: string): string {
     groups.list(narrowed, { sort: 'lastSeen', desc: true, offset: 0, limit: 200 }),
   );
   time('facet counts for that search', 9, () => queryFacets(db, narrowed));
+  const window = time('trends: 30 days per day, new and regressed groups', 5, () => trends(db, {}, 30));
+  if (window.daily.length !== 30) throw new Error(`expected 30 days of trend, got ${window.daily.length}`);
+  time('histogram of version over all crashes', 9, () => histogram(db, {}, 'version'));
+  time('histogram of hostname over the last 7 days', 9, () => histogram(db, { since: narrowed.since }, 'hostname'));
+  time('similar groups of one group (merge suggestions; no shared frames here)', 9, () => similarGroups(db, 4242));
+  // The synthetic stacks share no frames, so the search above finds no candidates; this is the
+  // work of the worst case: scoring the 200 candidates it may return.
+  const target = significantNames(representativeCrash(db, 1) ?? { threads: [] });
+  time('similar groups worst case: score 200 candidate representatives', 5, () => {
+    for (let id = 2; id <= 201; id++) stackSimilarity(target, significantNames(representativeCrash(db, id) ?? { threads: [] }));
+  });
   db.close();
   return path;
 }

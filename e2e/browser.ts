@@ -68,6 +68,8 @@ export interface Session {
   served: Served;
   browser: Browser;
   page: Page;
+  /** What the server printed and the page's uncaught errors: for the message of a failed test. */
+  diagnostics(): string;
   close(): Promise<void>;
 }
 
@@ -78,10 +80,16 @@ export async function startSession(name: string, prepare?: (databasePath: string
   const served = await serve(databasePath);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
   return {
     served,
     browser,
     page,
+    diagnostics: () => `server output:\n${served.output()}\npage errors:\n${pageErrors.join('\n') || '(none)'}`,
     close: async () => {
       await browser.close();
       await served.stop();

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSession, type Session } from './browser';
 
 const fixtures = inject('fixtures');
@@ -11,6 +11,10 @@ let page: Page;
 beforeAll(async () => {
   session = await startSession('groups');
   page = session.page;
+});
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') console.error(session.diagnostics());
 });
 
 afterAll(() => session?.close());

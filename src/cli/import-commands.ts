@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DebuggerKind, ImportReport } from '../shared/model';
+import type { DebuggerKind, Histogram, ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
 
@@ -21,7 +21,7 @@ export function attributesOption(values: string[] | undefined): Record<string, s
   return out;
 }
 
-function withWorkbench<T>(db: string | undefined, use: (wb: Workbench) => Promise<T>): Promise<T> {
+export function withWorkbench<T>(db: string | undefined, use: (wb: Workbench) => Promise<T>): Promise<T> {
   const wb = new Workbench({ databasePath: db ?? defaultDatabasePath() });
   return use(wb).finally(() => wb.close());
 }
@@ -151,13 +151,27 @@ export async function groupsCommand(argv: string[]): Promise<number> {
       search: { type: 'string' },
       since: { type: 'string' },
       attr: { type: 'string', multiple: true },
+      histogram: { type: 'string', multiple: true },
     },
   });
   const since = values.since === undefined ? undefined : sinceOption(values.since);
   const attributes = values.attr ? attributesOption(values.attr) : undefined;
-  const { groups } = await withWorkbench(values.db, async (wb) => wb.groups.list({ text: values.search, since, attributes }));
+  const query = { text: values.search, since, attributes };
+  const attrs = values.histogram ?? [];
+  const { groups, histograms, overall } = await withWorkbench(values.db, async (wb) => {
+    const { groups } = wb.groups.list(query);
+    const ids = groups.map((g) => g.id);
+    return {
+      groups,
+      histograms: attrs.map((a) => wb.groups.histograms(query, a, ids)),
+      overall: await Promise.all(attrs.map((a) => wb.getHistogram(query, a))),
+    };
+  });
+  const histogramsOf = (id: number): Record<string, Histogram> =>
+    Object.fromEntries(attrs.map((a, i) => [a, histograms[i]?.get(id) ?? { attribute: a, values: [], missing: 0 }]));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
+    const out = attrs.length ? groups.map((g) => ({ ...g, histogram: histogramsOf(g.id) })) : groups;
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
   const spread = (values: Array<{ value: string }>, count: number) =>
@@ -169,8 +183,30 @@ export async function groupsCommand(argv: string[]): Promise<number> {
     process.stdout.write(
       `${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${spread(g.versions, g.versionCount).padEnd(18)} ${spread(g.hosts, g.hostCount).padEnd(18)} ${g.title}\n`,
     );
+    for (const h of Object.values(histogramsOf(g.id))) process.stdout.write(formatHistogram(h, 15));
   }
+  if (overall.length)
+    process.stdout.write(
+      `\nAll ${groups.reduce((n, g) => n + g.count, 0)} crashes:\n${overall.map((h) => formatHistogram(h, 2)).join('')}`,
+    );
   return 0;
+}
+
+const BAR_WIDTH = 30;
+
+/** An attribute's values with bars, like morgue --histogram, indented under what they describe. */
+export function formatHistogram(h: Histogram, indent: number): string {
+  const rows = [...h.values.map((v) => [v.value, v.count] as const), ...(h.missing ? [['(none)', h.missing] as const] : [])];
+  const peak = Math.max(1, ...rows.map(([, n]) => n));
+  const width = Math.min(40, Math.max(...rows.map(([v]) => v.length), 1));
+  const pad = ' '.repeat(indent);
+  return rows
+    .map(([value, count], i) => {
+      const label = i === 0 ? h.attribute : ''.padEnd(h.attribute.length);
+      const bar = '█'.repeat(Math.max(1, Math.round((count / peak) * BAR_WIDTH)));
+      return `${pad}${label}  ${value.slice(0, 40).padEnd(width)} ${bar} ${count}\n`;
+    })
+    .join('');
 }
 
 export async function regroupCommand(argv: string[]): Promise<number> {

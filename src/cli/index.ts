@@ -7,6 +7,7 @@ import { watchCommand } from './watch-command';
 import { reporterCommand } from './reporter-commands';
 import { agentCommand, uploadCommand } from './upload-commands';
 import { installHandlerCommand } from './install-handler';
+import { compareCommand, exportCommand, trendsCommand } from './report-commands';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -19,8 +20,17 @@ Usage:
       directories and core-dump-handler zips, alone or in folders walked recursively.
   crashwb events [--db FILE] [--json]
       Every stored crash, with its group and fingerprint.
-  crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--attr K=V]... [--json]
-      Every crash group, with its count, first and last crash, versions and hosts.
+  crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--attr K=V]... [--histogram ATTR]... [--json]
+      Every crash group, with its count, first and last crash, versions and hosts; --histogram
+      adds the spread of an attribute (version, hostname, any custom one) under each group.
+  crashwb trends [--db FILE] [--days N] [--json]
+      Crashes per day over the last N days (30), and the groups new or regressed in them.
+  crashwb compare [--db FILE] [--json] CRASH CRASH | --groups GROUP GROUP
+      Two crashes or groups side by side: stacks aligned, differences, and why they are (not) one group.
+  crashwb export [--db FILE] (--event ID | --group ID) --format md|html|json|pdf --out FILE [--no-redact]
+                 [--redact-hosts] [--redact-ips] [--redact-key K]... [--redact-pattern REGEX]... [--preview]
+      A report to send: summary, stacks with source, threads, registers, modules, attributes, notes.
+      Environment values, secrets and home paths are removed first; --preview lists what would go.
   crashwb watch [--db FILE] [--settle-ms N] [--debug-dir DIR]... [--attr K=V]... DIR...
       Import what lands in the folders (/var/lib/systemd/coredump, /tmp/appview …) once it is complete.
   crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N] | --config FILE
@@ -98,6 +108,12 @@ export async function main(argv: string[]): Promise<number> {
         return await eventsCommand(rest);
       case 'groups':
         return await groupsCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
+      case 'trends':
+        return await trendsCommand(rest);
       case 'regroup':
         return await regroupCommand(rest);
       case 'watch':

@@ -14,6 +14,16 @@ import type {
   DirectoryListing,
   GroupStatus,
   GroupDetail,
+  GroupNotes,
+  CrashComparison,
+  ExportFile,
+  ExportPreview,
+  ExportRequest,
+  GroupComparison,
+  Histogram,
+  RedactionRules,
+  SimilarGroup,
+  Trends,
   FacetCounts,
   GroupListing,
   GroupPage,
@@ -39,15 +49,18 @@ import { ReporterSources } from './reporter-sources';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
-import { indexCrash } from './store/search-index';
-import { groupDetail, representativeCrash } from './store/group-detail';
+import { groupDetail } from './store/group-detail';
 import { queryFacets } from './store/crash-filter';
-import { diffStacks } from './compare/stack-diff';
+import { similarGroups } from './compare/similar-groups';
+import { histogram, trends } from './store/trends';
+import { Reports } from './report/exporter';
+import { Triage } from './triage';
+import { chromiumPdf, type PdfRenderer } from './report/pdf';
+import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
 import { Intake, type ImportControl } from './intake';
 
 export type { ImportControl } from './intake';
-import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import { openDatabase, type Db } from './store/database';
 
 export interface WorkbenchOptions {
@@ -61,11 +74,14 @@ export interface WorkbenchOptions {
   watchFolders?: boolean;
   /** How long a watched entry must stay unchanged to count as complete. */
   watchSettleMs?: number;
+  /** Prints report HTML to PDF: Electron's printToPDF in the app; headless Chromium by default. */
+  pdf?: PdfRenderer;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
 const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
+const REDACTION_RULES = 'redactionRules';
 const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb', watchedFolders: [] };
 
 /** The one implementation of WorkbenchApi; every front door calls into this. */
@@ -76,6 +92,8 @@ export class Workbench implements WorkbenchApi {
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
   private readonly reporters: ReporterSources;
+  private readonly reports: Reports;
+  private readonly triage: Triage;
   private readonly consoles = new Consoles(
     (event) => this.emit(event),
     (file, executable) => this.readSource(file, executable),
@@ -94,6 +112,17 @@ export class Workbench implements WorkbenchApi {
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
     this.reporters = new ReporterSources(this.store, options.secrets);
+    this.triage = new Triage(this.db, this.store, this.groups);
+    this.reports = new Reports({
+      crash: (id) => this.getCrash(id),
+      readSource: (file, executable) => this.readSource(file, executable),
+      group: (id) => this.getGroupDetail(id),
+      newestEvents: (id, limit) => this.groups.events(id, limit),
+      groupOf: (id) => this.groups.groupOf(id).groupId,
+      notes: (id) => this.groups.notes.get(id),
+      rules: () => this.redactionRules(),
+      pdf: options.pdf ?? chromiumPdf,
+    });
     this.intake = new Intake({
       db: this.db,
       store: this.store,
@@ -224,18 +253,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   async diffWithGroup(crashId: string): Promise<StackDiff> {
-    const crash = await this.getCrash(crashId);
-    const { groupId, fingerprint } = this.groups.groupOf(crashId);
-    if (groupId === null) throw new Error(`crash ${crashId} is in no group yet; run crashwb regroup`);
-    const base = representativeCrash(this.db, groupId);
-    if (!base) throw new Error(`group ${groupId} has no crashes`);
-    const stack = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
-    return {
-      baseCrashId: base.id,
-      crashId,
-      sameFingerprint: fingerprint !== null && fingerprint === this.groups.groupOf(base.id).fingerprint,
-      rows: diffStacks(stack(base), stack(crash)),
-    };
+    return this.triage.diffWithGroup(crashId);
   }
 
   async listGroupEvents(groupId: number): Promise<CrashEvent[]> {
@@ -244,6 +262,51 @@ export class Workbench implements WorkbenchApi {
 
   async getGroupDetail(groupId: number): Promise<GroupDetail> {
     return groupDetail(this.db, groupId);
+  }
+
+  async similarGroups(groupId: number): Promise<SimilarGroup[]> {
+    return similarGroups(this.db, groupId);
+  }
+
+  async compareCrashes(a: string, b: string): Promise<CrashComparison> {
+    return this.triage.compareCrashes(a, b);
+  }
+
+  async compareGroups(a: number, b: number): Promise<GroupComparison> {
+    return this.triage.compareGroups(a, b);
+  }
+
+  async getTrends(query: GroupQuery, days: number): Promise<Trends> {
+    return trends(this.db, query, days);
+  }
+
+  async getHistogram(query: GroupQuery, attribute: string): Promise<Histogram> {
+    return histogram(this.db, query, attribute);
+  }
+
+  async getRedactionRules(): Promise<RedactionRules> {
+    return this.redactionRules();
+  }
+
+  private redactionRules(): RedactionRules {
+    return { ...DEFAULT_REDACTION, ...this.store.getSetting<Partial<RedactionRules>>(REDACTION_RULES, {}) };
+  }
+
+  async saveRedactionRules(rules: RedactionRules): Promise<RedactionRules> {
+    this.store.setSetting(REDACTION_RULES, checkRules(rules));
+    return rules;
+  }
+
+  previewExport(request: ExportRequest): Promise<ExportPreview> {
+    return this.reports.preview(request);
+  }
+
+  exportReport(request: ExportRequest): Promise<ExportFile> {
+    return this.reports.export(request);
+  }
+
+  async setGroupNotes(groupId: number, notes: { text: string; ticket: string | null }): Promise<GroupNotes> {
+    return this.groups.notes.set(groupId, notes);
   }
 
   async setGroupStatus(groupId: number, status: GroupStatus): Promise<void> {
@@ -260,17 +323,7 @@ export class Workbench implements WorkbenchApi {
 
   /** Recomputes fingerprints made by an older algorithm version from the stored analyses. */
   regroup(): { regrouped: number; groupsRemoved: number } {
-    const stale = this.groups.staleCrashIds(FINGERPRINT_VERSION);
-    this.db.transaction(() => {
-      for (const id of stale) {
-        const crash = this.store.get(id);
-        if (!crash) continue;
-        const fp = fingerprint(crash);
-        this.groups.assign(id, fp, crash.timestamp);
-        indexCrash(this.db, crash, fp.title);
-      }
-    })();
-    return { regrouped: stale.length, groupsRemoved: this.groups.dropEmptyGroups() };
+    return this.triage.regroup();
   }
 
   async openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo> {
@@ -313,6 +366,11 @@ export class Workbench implements WorkbenchApi {
     const crash = this.store.get(id);
     if (!crash) throw new Error(`no crash with id ${id} in ${this.options.databasePath}`);
     return crash;
+  }
+
+  /** A crash id from its first hex digits, as people copy it from listings. */
+  crashIdByPrefix(prefix: string): string {
+    return this.store.idByPrefix(prefix);
   }
 
   async listRecent(): Promise<CrashSummary[]> {

@@ -9,3 +9,11 @@ export async function choosePath(window: BrowserWindow | null, options: Electron
   const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
+
+/** A native save dialog for a report, offering its own file name; the chosen path or null. */
+export async function chooseSavePath(window: BrowserWindow | null, fileName: string): Promise<string | null> {
+  const owner = window ?? BrowserWindow.getAllWindows()[0] ?? null;
+  const options: Electron.SaveDialogOptions = { title: 'Save the report', defaultPath: fileName };
+  const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+  return result.canceled ? null : (result.filePath ?? null);
+}

@@ -6,6 +6,7 @@ import { defaultDatabasePath } from '../core/paths';
 import { bindWorkbench } from './ipc';
 import { buildMenu } from './menu';
 import { SafeStorageSecrets } from './safe-storage-secrets';
+import { electronPdf } from './electron-pdf';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(__dirname, '../renderer/index.html');
@@ -47,6 +48,7 @@ void app.whenReady().then(async () => {
     homeDirectory: app.getPath('home'),
     secrets: new SafeStorageSecrets(join(app.getPath('userData'), 'secrets.json')),
     watchFolders: true,
+    pdf: electronPdf,
   });
   bindWorkbench(workbench, isOurPage);
   const refreshMenu = async (): Promise<void> => buildMenu(await workbench.listRecent());

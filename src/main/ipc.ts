@@ -1,7 +1,8 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { parseCall } from '../shared/api';
+import { writeFile } from 'node:fs/promises';
+import { exportRequestSchema, parseCall } from '../shared/api';
 import type { Workbench } from '../core/workbench';
-import { CORE_DIALOG, SOURCE_FOLDER_DIALOG, choosePath } from './dialogs';
+import { CORE_DIALOG, SOURCE_FOLDER_DIALOG, choosePath, chooseSavePath } from './dialogs';
 
 /** Only our own page may call: a frame from anywhere else (a link, an injected iframe) is refused. */
 function fromOurPage(event: IpcMainInvokeEvent, allowedOrigin: (url: string) => boolean): void {
@@ -23,6 +24,15 @@ export function bindWorkbench(workbench: Workbench, allowedOrigin: (url: string)
   ipcMain.handle('host:pick-folder', async (event) => {
     fromOurPage(event, allowedOrigin);
     return choosePath(BrowserWindow.fromWebContents(event.sender), SOURCE_FOLDER_DIALOG);
+  });
+  ipcMain.handle('host:save-report', async (event, request: unknown) => {
+    fromOurPage(event, allowedOrigin);
+    const parsed = exportRequestSchema.safeParse(request);
+    if (!parsed.success) throw new Error(`invalid export request: ${parsed.error.issues[0]?.message ?? 'rejected'}`);
+    const file = await workbench.exportReport(parsed.data);
+    const path = await chooseSavePath(BrowserWindow.fromWebContents(event.sender), file.fileName);
+    if (path) await writeFile(path, Buffer.from(file.base64, 'base64'));
+    return path;
   });
   workbench.onEvent((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send('workbench:event', event);

@@ -17,6 +17,7 @@ const bridge: DesktopBridge = {
   },
   pickCoreFile: () => ipcRenderer.invoke('host:pick-core-file'),
   pickFolder: () => ipcRenderer.invoke('host:pick-folder'),
+  saveReport: (request) => ipcRenderer.invoke('host:save-report', request),
   pathForFile: (file) => webUtils.getPathForFile(file) || null,
 };
 

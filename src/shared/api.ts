@@ -29,8 +29,18 @@ import type {
   SourceResult,
   StackDiff,
   WorkbenchEvent,
+  CrashComparison,
+  ExportFile,
+  ExportPreview,
+  ExportRequest,
+  GroupComparison,
+  GroupNotes,
+  Histogram,
+  RedactionRules,
+  SimilarGroup,
+  Trends,
 } from './model';
-import { GROUP_SORTS } from './model';
+import { EXPORT_FORMATS, GROUP_SORTS } from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -76,6 +86,22 @@ export interface WorkbenchApi {
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
   getGroupDetail(groupId: number): Promise<GroupDetail>;
   setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
+  /** Keeps notes and a ticket link on a group; they follow its crashes through merges and regroups. */
+  setGroupNotes(groupId: number, notes: { text: string; ticket: string | null }): Promise<GroupNotes>;
+  /** Groups whose stacks are near this one's: merge suggestions, never applied by themselves. */
+  similarGroups(groupId: number): Promise<SimilarGroup[]>;
+  compareCrashes(a: string, b: string): Promise<CrashComparison>;
+  compareGroups(a: number, b: number): Promise<GroupComparison>;
+  /** Crashes per day over the last `days` days, and the groups new or regressed in them. */
+  getTrends(query: GroupQuery, days: number): Promise<Trends>;
+  /** Values of one attribute (version, hostname, any custom one) among the matching crashes. */
+  getHistogram(query: GroupQuery, attribute: string): Promise<Histogram>;
+  getRedactionRules(): Promise<RedactionRules>;
+  saveRedactionRules(rules: RedactionRules): Promise<RedactionRules>;
+  /** What an export would remove, and the redacted report as Markdown, without writing anything. */
+  previewExport(request: ExportRequest): Promise<ExportPreview>;
+  /** A report of a crash or a group, redacted unless asked not to, as the bytes of the file. */
+  exportReport(request: ExportRequest): Promise<ExportFile>;
   /** Merges a group into another; the merge survives regrouping. */
   mergeGroups(sourceId: number, targetId: number): Promise<void>;
   /** Moves a crash into a new group of its own; the move survives regrouping. Returns the new group's id. */
@@ -207,6 +233,39 @@ const addressExpression = z
   .regex(/^[\w$&*.\-> ()[\]+]+$/, 'use an address, a register ($sp), a variable or a simple expression of them')
   .refine((e) => !e.includes('$_'), 'debugger convenience functions are not allowed here');
 
+const redactionRulesSchema = z
+  .object({
+    environment: z.boolean(),
+    secrets: z.boolean(),
+    homePaths: z.boolean(),
+    hostnames: z.boolean(),
+    ipAddresses: z.boolean(),
+    keys: z.array(z.string().min(1).max(256)).max(64),
+    patterns: z.array(z.string().min(1).max(500)).max(64),
+  })
+  .strict();
+export const exportRequestSchema = z
+  .object({
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('crash'), id: crashId }).strict(),
+      z.object({ kind: z.literal('group'), id: groupId }).strict(),
+    ]),
+    format: z.enum(EXPORT_FORMATS),
+    redact: z.boolean(),
+    rules: redactionRulesSchema.optional(),
+  })
+  .strict();
+const groupNotesSchema = z
+  .object({
+    text: z.string().max(65_536),
+    ticket: z
+      .string()
+      .max(2048)
+      .regex(/^(?:https?:\/\/\S+)?$/, 'an http(s) link')
+      .nullable(),
+  })
+  .strict();
+
 /** Methods whose first argument is a console session, which only its opener may use. */
 export const SESSION_METHODS = new Set<WorkbenchMethod>([
   'writeConsole',
@@ -300,6 +359,16 @@ export const methodParams = {
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
   mergeGroups: z.tuple([groupId, groupId]),
   moveCrashToNewGroup: z.tuple([crashId]),
+  setGroupNotes: z.tuple([groupId, groupNotesSchema]),
+  similarGroups: z.tuple([groupId]),
+  compareCrashes: z.tuple([crashId, crashId]),
+  compareGroups: z.tuple([groupId, groupId]),
+  getTrends: z.tuple([groupQuerySchema, z.number().int().min(1).max(366)]),
+  getHistogram: z.tuple([groupQuerySchema, z.string().min(1).max(256)]),
+  getRedactionRules: z.tuple([]),
+  saveRedactionRules: z.tuple([redactionRulesSchema]),
+  previewExport: z.tuple([exportRequestSchema]),
+  exportReport: z.tuple([exportRequestSchema]),
 } satisfies Record<WorkbenchMethod, z.ZodTypeAny>;
 
 export const workbenchMethods = Object.keys(methodParams) as WorkbenchMethod[];

@@ -3,6 +3,10 @@
  * unchanged, so it holds only JSON-safe values (addresses are "0x…" strings, never bigint).
  */
 
+import type { GroupNotes } from './report-model';
+
+export * from './report-model';
+
 export type DebuggerKind = 'gdb' | 'lldb';
 
 export interface SignalInfo {
@@ -86,6 +90,8 @@ export interface CrashAnalysis {
   signal: SignalInfo;
   pid: number;
   commandLine: string;
+  /** NAME=value strings the process started with, as the core kept them; absent where unknown. */
+  environment?: string[];
   executable: string | null;
   executableBuildId: string | null;
   crashingThreadId: number;
@@ -275,6 +281,7 @@ export interface GroupDetail {
   representative: { crashId: string; frames: Frame[] } | null;
   /** Crashes per day over the last 30 days, oldest first, days without crashes included. */
   daily: Array<{ day: string; count: number }>;
+  notes: GroupNotes;
 }
 
 /**

@@ -117,7 +117,7 @@ describe('the triage table’s groups query', () => {
     fill(old);
     // Back to the schema before the counts were kept: that migration and every later one undone.
     const counts = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('version_count'));
-    old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host; DROP TABLE IF EXISTS remote_objects;
+    old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host; DROP TABLE IF EXISTS remote_objects; DROP TABLE IF EXISTS group_notes;
               ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; PRAGMA user_version = ${counts};`);
     old.close();
     const upgraded = openDatabase(path);

@@ -29,6 +29,28 @@ describe('validation of calls that cross a process boundary', () => {
     expect(() => parseCall('syncReporter', [{ url: 'reporter+file:///etc/passwd' }])).toThrow(/reporter\+http/);
     expect(() => parseCall('saveReporterSource', ['reporter+http://h:1', 'a b\n'])).toThrow(/printable characters without spaces/);
   });
+
+  it('takes exports of a crash or a group in the four formats, with complete redaction rules', () => {
+    const crash = { kind: 'crash', id: 'ab'.repeat(32) };
+    expect(parseCall('exportReport', [{ target: crash, format: 'pdf', redact: true }]).method).toBe('exportReport');
+    expect(() => parseCall('exportReport', [{ target: crash, format: 'docx', redact: true }])).toThrow(/format/);
+    expect(() => parseCall('exportReport', [{ target: { kind: 'group', id: 'x' }, format: 'md', redact: true }])).toThrow(/target/);
+    expect(() => parseCall('previewExport', [{ target: crash, format: 'md', redact: true, rules: { secrets: false } }])).toThrow(/rules/);
+    expect(() =>
+      parseCall('saveRedactionRules', [
+        { environment: true, secrets: true, homePaths: true, hostnames: false, ipAddresses: false, keys: [], patterns: [], extra: 1 },
+      ]),
+    ).toThrow(/invalid arguments for saveRedactionRules/);
+  });
+
+  it('takes only http(s) ticket links on group notes, and bounded trend windows', () => {
+    expect(parseCall('setGroupNotes', [1, { text: 'x', ticket: 'https://t/1' }]).method).toBe('setGroupNotes');
+    expect(parseCall('setGroupNotes', [1, { text: 'x', ticket: null }]).method).toBe('setGroupNotes');
+    expect(() => parseCall('setGroupNotes', [1, { text: 'x', ticket: 'javascript:alert(1)' }])).toThrow(/an http\(s\) link/);
+    expect(() => parseCall('getTrends', [{}, 0])).toThrow(/getTrends/);
+    expect(() => parseCall('getTrends', [{}, 10_000])).toThrow(/getTrends/);
+    expect(() => parseCall('compareCrashes', ['ab'.repeat(32), 'not-an-id'])).toThrow(/hex digest/);
+  });
 });
 
 describe('source lookup', () => {

@@ -40,6 +40,10 @@ export interface CoreInfo {
   threads: PrStatus[];
   crashingThreadId: number;
   executablePath: string | null;
+  /** The whole argument vector from the process's stack, when it could be read; `commandLine` is cut at 80 bytes. */
+  argv: string[] | null;
+  /** NAME=value strings the process started with, from its stack. */
+  environment: string[];
   mappings: FileMapping[];
   modules: CoreModule[];
   /** Set when the core is shorter than its headers say. */
@@ -68,6 +72,14 @@ class CoreMemory {
     return this.file.read(seg.offset + delta, Math.min(length, seg.filesz - delta));
   }
 
+  /** Up to `length` bytes that end just before `address`, within the segment that holds it. */
+  async readBefore(address: bigint, length: number): Promise<Buffer | null> {
+    const seg = this.loads.find((s) => address > s.vaddr && address <= s.vaddr + BigInt(s.filesz));
+    if (!seg) return null;
+    const start = address - BigInt(length) > seg.vaddr ? address - BigInt(length) : seg.vaddr;
+    return this.read(start, Number(address - start));
+  }
+
   async cString(address: bigint, max = 4096): Promise<string | null> {
     const bytes = await this.read(address, max);
     if (!bytes) return null;
@@ -93,6 +105,39 @@ async function buildIdInMemory(memory: CoreMemory, base: bigint): Promise<string
     if (id) return id;
   }
   return null;
+}
+
+const PROCESS_STRINGS_BYTES = 256 * 1024;
+const ENV_ENTRY = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * The argument and environment strings the kernel copied to the top of the new process's stack:
+ * argv's strings, then envp's, then the executable's name (AT_EXECFN). Read backwards from that
+ * name: NAME=value strings are the environment; before them, argv ends where the strings joined
+ * begin with what prpsinfo kept of the command line.
+ */
+async function processStrings(
+  memory: CoreMemory,
+  execfn: bigint | undefined,
+  psArgs: string,
+): Promise<{ argv: string[] | null; environment: string[] }> {
+  const bytes = execfn !== undefined ? await memory.readBefore(execfn, PROCESS_STRINGS_BYTES) : null;
+  if (!bytes || bytes.at(-1) !== 0) return { argv: null, environment: [] };
+  const strings = bytes
+    .subarray(0, bytes.length - 1)
+    .toString('utf8')
+    .split('\0');
+  let envStart = strings.length;
+  while (envStart > 1 && ENV_ENTRY.test(strings[envStart - 1] as string)) envStart--;
+  const environment = strings.slice(envStart);
+  const prefix = psArgs.trimEnd();
+  if (!prefix) return { argv: null, environment };
+  for (let i = envStart - 1; i >= 1; i--) {
+    const joined = strings.slice(i, envStart).join(' ');
+    if (joined.startsWith(prefix)) return { argv: strings.slice(i, envStart), environment };
+    if (joined.length > PROCESS_STRINGS_BYTES) break;
+  }
+  return { argv: null, environment };
 }
 
 function groupModules(mappings: FileMapping[]): Map<string, { start: bigint; end: bigint; base: bigint | null }> {
@@ -163,6 +208,7 @@ export async function readCore(path: string): Promise<CoreInfo> {
     const execfnAddress = auxv.get(Number(AT_EXECFN));
     const execfn = execfnAddress !== undefined ? await memory.cString(execfnAddress) : null;
     const executablePath = execMapping?.path ?? (execfn && execfn.startsWith('/') ? execfn : null);
+    const { argv, environment } = await processStrings(memory, execfnAddress, ps?.args ?? '');
 
     const modules: CoreModule[] = [];
     for (const [modulePath, range] of groupModules(mappings)) {
@@ -189,6 +235,8 @@ export async function readCore(path: string): Promise<CoreInfo> {
       threads,
       crashingThreadId: first.tid,
       executablePath,
+      argv,
+      environment,
       mappings,
       modules,
       truncation: expected > file.size ? { expected, actual: file.size } : null,

@@ -106,6 +106,12 @@ function significantFrames(frames: NamedFrame[]): NamedFrame[] {
   return kept.length > 0 ? kept : rest.slice(0, 1);
 }
 
+/** The crashing stack's normalized frame names below the crash machinery: what similarity compares. */
+export function significantNames(crash: Pick<CrashAnalysis, 'threads'>): string[] {
+  const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
+  return significantFrames((thread?.frames ?? []).map(named)).map((f) => f.name);
+}
+
 export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'executable'>): Fingerprint {
   const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
   const frames = (thread?.frames ?? []).map(named);

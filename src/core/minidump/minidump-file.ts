@@ -14,6 +14,7 @@ const EXCEPTION = 6;
 const SYSTEM_INFO = 7;
 const MISC_INFO = 15;
 const LINUX_CMD_LINE = 0x47670006;
+const LINUX_ENVIRON = 0x47670007;
 const CV_ELF = 0x4270454c; // "BpEL": the module's ELF build-id follows
 const ARCH_AMD64 = 9;
 const ARCH_ARM64 = [12, 0x8003];
@@ -97,7 +98,8 @@ export async function readMinidump(path: string): Promise<CoreInfo> {
     const arch = system?.readUInt16LE(0);
     const misc = await stream(MISC_INFO, 'process info');
     const pid = misc && misc.length >= 12 && misc.readUInt32LE(4) & 1 ? misc.readUInt32LE(8) : 0;
-    const commandLine = (await stream(LINUX_CMD_LINE, 'command line'))?.toString('utf8').replace(/\0+$/, '').replace(/\0/g, ' ') ?? '';
+    const argv = (await stream(LINUX_CMD_LINE, 'command line'))?.toString('utf8').replace(/\0+$/, '').split('\0') ?? null;
+    const environ = (await stream(LINUX_ENVIRON, 'environment'))?.toString('utf8').replace(/\0+$/, '');
     // Breakpad and lldb put the signal number in ExceptionCode, si_code in ExceptionFlags, the fault address in ExceptionAddress.
     const signo = exception ? exception.readUInt32LE(8) : 0;
     // lldb's writer leaves si_code at 0, which would read as "sent by kill()"; for a fault that is unknown, not a kill.
@@ -111,7 +113,9 @@ export async function readMinidump(path: string): Promise<CoreInfo> {
       pid,
       uid: null,
       command: executable?.split('/').pop() ?? '',
-      commandLine,
+      commandLine: argv?.join(' ') ?? '',
+      argv,
+      environment: environ ? environ.split('\0') : [],
       signal: describeSignal({
         signo,
         code,

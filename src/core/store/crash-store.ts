@@ -64,6 +64,17 @@ export class CrashStore {
       });
   }
 
+  /** The crash whose id starts with what a person typed (the 12 characters `crashwb events` shows). */
+  idByPrefix(prefix: string): string {
+    if (!/^[0-9a-f]{4,64}$/.test(prefix)) throw new Error(`${prefix} is not a crash id: give at least 4 of its hex digits`);
+    const rows = this.db.prepare("SELECT id FROM crashes WHERE id >= ? AND id < ? || 'g' LIMIT 2").all(prefix, prefix) as Array<{
+      id: string;
+    }>;
+    if (rows.length === 0) throw new Error(`no crash with an id starting ${prefix}; crashwb events lists them`);
+    if (rows.length > 1) throw new Error(`more than one crash has an id starting ${prefix}; give more of it`);
+    return (rows[0] as { id: string }).id;
+  }
+
   has(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM crashes WHERE id = ?').get(id) !== undefined;
   }

@@ -82,6 +82,13 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   `CREATE TABLE s3_objects (url TEXT PRIMARY KEY, etag TEXT NOT NULL, local_path TEXT NOT NULL, synced_at TEXT NOT NULL);`,
   // Crashes pulled from reporters are kept the same way (URL and sha256), so one table holds both.
   `ALTER TABLE s3_objects RENAME TO remote_objects;`,
+  // What people write on a group; carried along when the group is merged or emptied by a regroup.
+  `CREATE TABLE group_notes (
+     group_id INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+     text TEXT NOT NULL,
+     ticket TEXT,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

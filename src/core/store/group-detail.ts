@@ -1,6 +1,7 @@
 import type { Crash, FacetValue, GroupDetail } from '../../shared/model';
 import type { Db } from './database';
 import { summarize, trendStart, TREND_DAYS, type GroupRow } from './group-queries';
+import { GroupNotesStore } from './group-notes';
 
 const DAY_MS = 86_400_000;
 /** Attribute spreads are read from a group's newest crashes, so a huge group stays quick to open. */
@@ -55,5 +56,6 @@ export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDet
       day: new Date(start + i * DAY_MS).toISOString().slice(0, 10),
       count: group.daily[i] ?? 0,
     })),
+    notes: new GroupNotesStore(db).get(groupId),
   };
 }

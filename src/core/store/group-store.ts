@@ -1,11 +1,17 @@
 import type { Fingerprint } from '../fingerprint/fingerprint';
-import type { CrashEvent, GroupListing, GroupPage, GroupQuery, GroupStatus } from '../../shared/model';
+import type { CrashEvent, GroupListing, GroupPage, GroupQuery, GroupStatus, Histogram } from '../../shared/model';
 import { queryGroups } from './group-queries';
+import { groupHistograms } from './trends';
 import type { Db } from './database';
+import { GroupNotesStore } from './group-notes';
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
 export class GroupStore {
-  constructor(private readonly db: Db) {}
+  readonly notes: GroupNotesStore;
+
+  constructor(private readonly db: Db) {
+    this.notes = new GroupNotesStore(db);
+  }
 
   /**
    * The group for a crash: the one a person pinned it to, else the one its fingerprint was
@@ -78,6 +84,7 @@ export class GroupStore {
     this.db.prepare('UPDATE group_links SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
     this.db.prepare('UPDATE crash_pins SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
     this.db.prepare('UPDATE crashes SET group_id = ? WHERE group_id = ?').run(targetId, sourceId);
+    this.notes.carry(sourceId, targetId);
     this.refreshStats(sourceId);
     this.refreshStats(targetId);
   }
@@ -123,21 +130,30 @@ export class GroupStore {
     return queryGroups(this.db, query, page);
   }
 
-  /** The group a crash is in and the fingerprint that put it there. */
-  groupOf(crashId: string): { groupId: number | null; fingerprint: string | null } {
-    const row = this.db.prepare('SELECT group_id, fingerprint FROM crashes WHERE id = ?').get(crashId) as
-      { group_id: number | null; fingerprint: string | null } | undefined;
-    if (!row) throw new Error(`no crash with id ${crashId}`);
-    return { groupId: row.group_id, fingerprint: row.fingerprint };
+  /** One attribute's values inside each group, among the crashes that match the query. */
+  histograms(query: GroupQuery, attribute: string, groupIds: number[]): Map<number, Histogram> {
+    return groupHistograms(this.db, query, attribute, groupIds);
   }
 
-  /** Every crash, or those of one group. */
-  events(groupId?: number): CrashEvent[] {
+  /** The group a crash is in and the fingerprint that put it there. */
+  groupOf(crashId: string): { groupId: number | null; fingerprint: string | null; fingerprintVersion: number | null } {
+    const row = this.db.prepare('SELECT group_id, fingerprint, fingerprint_version FROM crashes WHERE id = ?').get(crashId) as
+      { group_id: number | null; fingerprint: string | null; fingerprint_version: number | null } | undefined;
+    if (!row) throw new Error(`no crash with id ${crashId}`);
+    return { groupId: row.group_id, fingerprint: row.fingerprint, fingerprintVersion: row.fingerprint_version };
+  }
+
+  /** Every crash, or those of one group (oldest first), or its `newest` crashes (newest first). */
+  events(groupId?: number, newest?: number): CrashEvent[] {
     const columns = 'id, group_id, fingerprint, source, signal_name, executable, timestamp, attributes';
     const query =
       groupId === undefined
         ? this.db.prepare(`SELECT ${columns} FROM crashes ORDER BY timestamp, id`)
-        : this.db.prepare(`SELECT ${columns} FROM crashes WHERE group_id = ? ORDER BY timestamp, id`);
+        : newest === undefined
+          ? this.db.prepare(`SELECT ${columns} FROM crashes WHERE group_id = ? ORDER BY timestamp, id`)
+          : this.db.prepare(
+              `SELECT ${columns} FROM crashes WHERE group_id = ? ORDER BY timestamp DESC, id DESC LIMIT ${Math.trunc(newest)}`,
+            );
     const rows = (groupId === undefined ? query.all() : query.all(groupId)) as Array<{
       id: string;
       group_id: number | null;

@@ -15,6 +15,10 @@ import { GroupsView } from './GroupsView';
 import { useGroupsStore } from '../stores/groups-store';
 import { useConsoleStore } from '../stores/console-store';
 import { ConsoleView } from './ConsoleView';
+import { CompareView } from './CompareView';
+import { ExportDialog } from './ExportDialog';
+import { TrendsView } from './TrendsView';
+import { useReportStore } from '../stores/report-store';
 
 function Progress() {
   const opening = useCrashStore((s) => s.opening);
@@ -69,7 +73,8 @@ function CrashView() {
 export function App() {
   const { open, refreshRecent, setProgress, error, dismissError } = useCrashStore();
   const [dragging, setDragging] = useState(false);
-  const [view, setView] = useState<'crash' | 'groups'>('crash');
+  const [view, setView] = useState<'crash' | 'groups' | 'trends'>('crash');
+  const reportError = useReportStore((s) => s.error);
   const onImportProgress = useGroupsStore((s) => s.onImportProgress);
 
   useEffect(() => {
@@ -114,6 +119,9 @@ export function App() {
         <button role="tab" aria-selected={view === 'groups'} onClick={() => setView('groups')}>
           Groups
         </button>
+        <button role="tab" aria-selected={view === 'trends'} onClick={() => setView('trends')}>
+          Trends
+        </button>
       </nav>
       <Progress />
       {error && (
@@ -121,11 +129,19 @@ export function App() {
           {error} <button onClick={dismissError}>Dismiss</button>
         </div>
       )}
+      {reportError && (
+        <div className="error-bar" role="alert">
+          {reportError} <button onClick={useReportStore.getState().dismissError}>Dismiss</button>
+        </div>
+      )}
       {/* The crash view stays mounted while hidden: its console's terminal and debugger live on. */}
       <div className="view-crash" hidden={view !== 'crash'}>
         <CrashView />
       </div>
       {view === 'groups' && <GroupsView onOpenCrash={() => setView('crash')} />}
+      {view === 'trends' && <TrendsView onOpenGroup={() => setView('groups')} />}
+      <CompareView />
+      <ExportDialog />
     </div>
   );
 }

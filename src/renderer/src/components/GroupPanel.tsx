@@ -1,51 +1,98 @@
+import { useState } from 'react';
 import { useGroupsStore } from '../stores/groups-store';
+import { useReportStore } from '../stores/report-store';
 import { GroupDetailView } from './GroupDetailView';
+import { GroupNotesEditor } from './GroupNotesEditor';
+import { SimilarGroups } from './SimilarGroups';
 import { StackDiffView } from './StackDiffView';
 
 const date = (iso: string): string => new Date(iso).toLocaleString();
 
-/** The selected group: its signature, spread, crashes, and the triage actions on them. */
+/** The selected group: its signature, spread, notes, crashes, and the triage actions on them. */
 export function GroupPanel({ onOpen }: { onOpen(id: string): void }) {
   const { events, selectedGroupId, groups, merge, moveOut, detail, diff, showDiff, closeDiff } = useGroupsStore();
+  const { openExport, compareCrashes, compareGroups } = useReportStore();
+  const [picked, setPicked] = useState<string[]>([]);
   const group = detail?.group.id === selectedGroupId ? detail?.group : groups.find((g) => g.id === selectedGroupId);
   if (!group) return null;
+  const others = groups.filter((g) => g.id !== group.id);
+  const pick = (id: string, on: boolean): void =>
+    setPicked((p) => (on ? [...p.filter((x) => x !== id), id].slice(-2) : p.filter((x) => x !== id)));
   return (
     <section className="panel group-crashes" aria-label="Crashes in group">
       <h2>
-        {group.title} — {group.count} crashes
+        {group.title} — {group.count} crashes{' '}
+        <button onClick={() => openExport({ kind: 'group', id: group.id })} aria-label="Export group report">
+          Export…
+        </button>
       </h2>
       <p className="muted">
         Signature: {group.mechanism.replace(/^signal:/, '')} · {group.frames.join(' → ')}
       </p>
       {detail?.group.id === group.id && <GroupDetailView detail={detail} />}
-      <label>
-        Merge into{' '}
-        <select
-          aria-label="Merge into group"
-          value=""
-          onChange={(e) => {
-            if (e.target.value) void merge(group.id, Number(e.target.value));
-          }}
-        >
-          <option value="">choose a group…</option>
-          {groups
-            .filter((g) => g.id !== group.id)
-            .map((g) => (
+      {detail?.group.id === group.id && <GroupNotesEditor groupId={group.id} notes={detail.notes} />}
+      <SimilarGroups groupId={group.id} count={group.count} />
+      <div className="group-actions">
+        <label>
+          Merge into{' '}
+          <select
+            aria-label="Merge into group"
+            value=""
+            onChange={(e) => {
+              if (e.target.value) void merge(group.id, Number(e.target.value));
+            }}
+          >
+            <option value="">choose a group…</option>
+            {others.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.title}
               </option>
             ))}
-        </select>
-      </label>
+          </select>
+        </label>{' '}
+        <label>
+          Compare with{' '}
+          <select
+            aria-label="Compare with group"
+            value=""
+            onChange={(e) => {
+              if (e.target.value) void compareGroups(group.id, Number(e.target.value));
+            }}
+          >
+            <option value="">choose a group…</option>
+            {others.map((g) => (
+              <option key={g.id} value={g.id}>
+                #{g.id} {g.title}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button
+          disabled={picked.length !== 2}
+          onClick={() => picked[0] && picked[1] && void compareCrashes(picked[0], picked[1])}
+          title="Tick two crashes below"
+        >
+          Compare the two ticked crashes
+        </button>
+      </div>
       {diff && <StackDiffView diff={diff} onClose={closeDiff} />}
       <ul>
         {events.map((e) => (
           <li key={e.id}>
+            <input
+              type="checkbox"
+              aria-label={`Pick ${e.source} to compare`}
+              checked={picked.includes(e.id)}
+              onChange={(ev) => pick(e.id, ev.target.checked)}
+            />
             <button onClick={() => onOpen(e.id)}>
               {e.signal} · {date(e.timestamp)} · {e.source}
             </button>
             <button aria-label={`Diff ${e.source} against the representative`} onClick={() => void showDiff(e.id)}>
               Diff
+            </button>
+            <button aria-label={`Export ${e.source}`} onClick={() => openExport({ kind: 'crash', id: e.id })}>
+              Export
             </button>
             {group.count > 1 && (
               <button className="move-out" aria-label={`Move ${e.source} to a group of its own`} onClick={() => void moveOut(e.id)}>

@@ -1,0 +1,111 @@
+import type {
+  Crash,
+  CrashComparison,
+  FingerprintPartMatch,
+  GroupDetail,
+  GroupComparison,
+  GroupingExplanation,
+  ValueDiff,
+} from '../../shared/model';
+import { FINGERPRINT_VERSION, fingerprint, significantNames } from '../fingerprint/fingerprint';
+import { stackSimilarity } from './similarity';
+import { diffStacks } from './stack-diff';
+
+/** Where a crash stands: its group and the fingerprint stored for it. */
+export interface Placement {
+  groupId: number | null;
+  fingerprint: string | null;
+  fingerprintVersion: number | null;
+}
+
+const crashingFrames = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
+const crashingRegisters = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.registers ?? {};
+const mechanismText = (m: string): string => m.replace(/^signal:/, '');
+
+export function valueDiffs(a: Record<string, string>, b: Record<string, string>): ValueDiff[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.map((key) => ({ key, a: a[key] ?? null, b: b[key] ?? null, same: a[key] === b[key] }));
+}
+
+/** The verdict in words, from the parts that made the fingerprints and from what people did. */
+function explain(sameGroup: boolean, parts: FingerprintPartMatch[]): GroupingExplanation {
+  const differing = parts.filter((p) => !p.same && p.part !== 'manual');
+  const sameFingerprint = differing.filter((p) => p.part !== 'algorithm').length === 0;
+  const [mechanism, frames] = parts;
+  let summary: string;
+  if (sameGroup && sameFingerprint) summary = `Same group: both are ${mechanism?.a} in ${frames?.a}.`;
+  else if (sameGroup)
+    summary = `Same group because a person merged the groups or pinned a crash, although the fingerprints differ: ${differing
+      .map((p) => `${p.part} ${p.a} vs ${p.b}`)
+      .join('; ')}.`;
+  else if (sameFingerprint)
+    summary = `Same fingerprint (${mechanism?.a} in ${frames?.a}), but a person moved one of them to a group of its own.`;
+  else summary = `Different groups: ${differing.map((p) => (p.part === 'algorithm' ? p.a : `${p.part} ${p.a} vs ${p.b}`)).join('; ')}.`;
+  return { sameGroup, sameFingerprint, parts, summary };
+}
+
+function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement): FingerprintPartMatch[] {
+  const fa = fingerprint(a);
+  const fb = fingerprint(b);
+  const parts: FingerprintPartMatch[] = [
+    { part: 'mechanism', same: fa.mechanism === fb.mechanism, a: mechanismText(fa.mechanism), b: mechanismText(fb.mechanism) },
+    { part: 'frames', same: fa.frames.join('\0') === fb.frames.join('\0'), a: fa.frames.join(' → '), b: fb.frames.join(' → ') },
+  ];
+  const stale = [pa, pb].filter((p) => p.fingerprintVersion !== null && p.fingerprintVersion !== FINGERPRINT_VERSION);
+  if (stale.length)
+    parts.push({
+      part: 'algorithm',
+      same: false,
+      a: `stored by fingerprint version ${stale.map((p) => p.fingerprintVersion).join('/')}, current ${FINGERPRINT_VERSION}: run crashwb regroup`,
+      b: String(FINGERPRINT_VERSION),
+    });
+  const manual = pa.groupId === pb.groupId && pa.fingerprint !== pb.fingerprint;
+  if (manual || (pa.groupId !== pb.groupId && pa.fingerprint === pb.fingerprint))
+    parts.push({ part: 'manual', same: pa.groupId === pb.groupId, a: `group ${pa.groupId ?? '-'}`, b: `group ${pb.groupId ?? '-'}` });
+  return parts;
+}
+
+export function compareCrashes(a: Crash, b: Crash, pa: Placement, pb: Placement, titles: { a: string; b: string }): CrashComparison {
+  const side = (c: Crash, p: Placement, title: string) => ({
+    id: c.id,
+    groupId: p.groupId,
+    title,
+    signal: c.signal.name,
+    executable: c.executable,
+    timestamp: c.timestamp,
+  });
+  return {
+    a: side(a, pa, titles.a),
+    b: side(b, pb, titles.b),
+    stack: diffStacks(crashingFrames(a), crashingFrames(b)),
+    attributes: valueDiffs(a.attributes, b.attributes),
+    registers: valueDiffs(crashingRegisters(a), crashingRegisters(b)),
+    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb)),
+  };
+}
+
+/** Two groups side by side: their representatives' stacks, their attribute spreads, and why they are apart. */
+export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null, repB: Crash | null): GroupComparison {
+  const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
+  const ga = a.group;
+  const gb = b.group;
+  const parts: FingerprintPartMatch[] = [
+    { part: 'mechanism', same: ga.mechanism === gb.mechanism, a: mechanismText(ga.mechanism), b: mechanismText(gb.mechanism) },
+    { part: 'frames', same: ga.frames.join('\0') === gb.frames.join('\0'), a: ga.frames.join(' → '), b: gb.frames.join(' → ') },
+  ];
+  if (ga.version !== gb.version)
+    parts.push({
+      part: 'algorithm',
+      same: false,
+      a: `fingerprint versions ${ga.version} and ${gb.version}: run crashwb regroup`,
+      b: String(gb.version),
+    });
+  return {
+    a: ga,
+    b: gb,
+    stack: diffStacks(repA ? crashingFrames(repA) : [], repB ? crashingFrames(repB) : []),
+    attributes: keys.map((key) => ({ key, a: a.attributes[key] ?? [], b: b.attributes[key] ?? [] })),
+    explanation: explain(ga.id === gb.id, parts),
+    similarity: repA && repB ? stackSimilarity(significantNames(repA), significantNames(repB)).score : 0,
+  };
+}

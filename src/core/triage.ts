@@ -1,0 +1,76 @@
+import type { Crash, CrashComparison, GroupComparison, StackDiff } from '../shared/model';
+import { compareCrashes, compareGroups } from './compare/compare';
+import { diffStacks } from './compare/stack-diff';
+import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
+import type { CrashStore } from './store/crash-store';
+import type { Db } from './store/database';
+import { groupDetail, representativeCrash } from './store/group-detail';
+import type { GroupStore } from './store/group-store';
+import { indexCrash } from './store/search-index';
+
+const crashingFrames = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
+
+/** What reads across groups: diffs against representatives, comparisons, and regrouping. */
+export class Triage {
+  constructor(
+    private readonly db: Db,
+    private readonly store: CrashStore,
+    private readonly groups: GroupStore,
+  ) {}
+
+  private crash(id: string): Crash {
+    const crash = this.store.get(id);
+    if (!crash) throw new Error(`no crash with id ${id}`);
+    return crash;
+  }
+
+  diffWithGroup(crashId: string): StackDiff {
+    const crash = this.crash(crashId);
+    const { groupId, fingerprint: own } = this.groups.groupOf(crashId);
+    if (groupId === null) throw new Error(`crash ${crashId} is in no group yet; run crashwb regroup`);
+    const base = representativeCrash(this.db, groupId);
+    if (!base) throw new Error(`group ${groupId} has no crashes`);
+    return {
+      baseCrashId: base.id,
+      crashId,
+      sameFingerprint: own !== null && own === this.groups.groupOf(base.id).fingerprint,
+      rows: diffStacks(crashingFrames(base), crashingFrames(crash)),
+    };
+  }
+
+  compareCrashes(a: string, b: string): CrashComparison {
+    const [ca, cb] = [this.crash(a), this.crash(b)];
+    const [pa, pb] = [this.groups.groupOf(a), this.groups.groupOf(b)];
+    const title = (c: Crash, groupId: number | null) =>
+      groupId === null ? c.signal.explanation : groupDetail(this.db, groupId).group.title;
+    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) });
+  }
+
+  compareGroups(a: number, b: number): GroupComparison {
+    return compareGroups(
+      groupDetail(this.db, a),
+      groupDetail(this.db, b),
+      representativeCrash(this.db, a),
+      representativeCrash(this.db, b),
+    );
+  }
+
+  /** Recomputes fingerprints made by an older algorithm version; notes follow the crashes out of emptied groups. */
+  regroup(): { regrouped: number; groupsRemoved: number } {
+    const stale = this.groups.staleCrashIds(FINGERPRINT_VERSION);
+    let groupsRemoved = 0;
+    this.db.transaction(() => {
+      const noted = this.groups.notes.notedMembers();
+      for (const id of stale) {
+        const crash = this.store.get(id);
+        if (!crash) continue;
+        const fp = fingerprint(crash);
+        this.groups.assign(id, fp, crash.timestamp);
+        indexCrash(this.db, crash, fp.title);
+      }
+      this.groups.notes.followMembers(noted);
+      groupsRemoved = this.groups.dropEmptyGroups();
+    })();
+    return { regrouped: stale.length, groupsRemoved };
+  }
+}

@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+import type { SimilarGroup } from '../../../shared/model';
+import { api } from '../api';
+import { useGroupsStore } from '../stores/groups-store';
+import { useReportStore } from '../stores/report-store';
+
+/** Groups whose stacks are near this one's, offered for comparing and merging; nothing merges by itself. */
+export function SimilarGroups({ groupId, count }: { groupId: number; count: number }) {
+  const [similar, setSimilar] = useState<SimilarGroup[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const merge = useGroupsStore((s) => s.merge);
+  const compareGroups = useReportStore((s) => s.compareGroups);
+  useEffect(() => {
+    let current = true;
+    setSimilar(null);
+    api.similarGroups(groupId).then(
+      (found) => current && setSimilar(found),
+      (e: unknown) => current && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      current = false;
+    };
+    // The count changes when crashes join, which may change the representative's neighbours.
+  }, [groupId, count]);
+  if (error) return <p className="muted">Similar groups: {error}</p>;
+  if (!similar || similar.length === 0) return null;
+  return (
+    <section className="similar-groups" aria-label="Similar groups">
+      <h3>Similar groups</h3>
+      <ul>
+        {similar.map((s) => (
+          <li key={s.group.id}>
+            <span className="similarity">{Math.round(s.similarity * 100)}%</span> #{s.group.id} {s.group.title}{' '}
+            <span className="muted">
+              ({s.group.count} crashes; {s.reason})
+            </span>{' '}
+            <button onClick={() => void compareGroups(groupId, s.group.id)} aria-label={`Compare with group ${s.group.id}`}>
+              Compare
+            </button>{' '}
+            <button onClick={() => void merge(s.group.id, groupId)} aria-label={`Merge group ${s.group.id} into this one`}>
+              Merge into this
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import { FACETS, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
+import { api } from '../api';
+import { useGroupsStore } from '../stores/groups-store';
+import { Sparkline } from './Sparkline';
+
+const WINDOWS = [7, 30, 90];
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function HistogramBars({ histogram }: { histogram: Histogram }) {
+  const rows = [...histogram.values, ...(histogram.missing ? [{ value: '(none)', count: histogram.missing }] : [])];
+  const peak = Math.max(1, ...rows.map((r) => r.count));
+  return (
+    <table className="histogram" aria-label={`Histogram of ${histogram.attribute}`}>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.value}>
+            <th>{r.value}</th>
+            <td>
+              <span className="histogram-bar" style={{ width: `${Math.max(1, (r.count / peak) * 100)}%` }} />
+            </td>
+            <td className="count">{r.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSummary[]; onOpen(id: number): void }) {
+  return (
+    <section aria-label={label}>
+      <h3>
+        {label} ({groups.length})
+      </h3>
+      {groups.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul>
+          {groups.map((g) => (
+            <li key={g.id}>
+              <button onClick={() => onOpen(g.id)}>
+                #{g.id} {g.title}
+              </button>{' '}
+              <span className="muted">
+                {g.count} crashes · first {new Date(g.firstSeen).toLocaleDateString()}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** How crashing goes, under the triage view's filters: per day, by attribute, and what is new or back. */
+export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
+  const { query, facets, selectGroup } = useGroupsStore();
+  const [days, setDays] = useState(30);
+  const [attribute, setAttribute] = useState('version');
+  const [trends, setTrends] = useState<Trends | null>(null);
+  const [histogram, setHistogram] = useState<Histogram | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    Promise.all([api.getTrends(query, days), api.getHistogram(query, attribute)]).then(
+      ([t, h]) => current && (setTrends(t), setHistogram(h), setError(null)),
+      (e: unknown) => current && setError(message(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [query, days, attribute]);
+  const attributes = [...FACETS, ...Object.keys(facets.attributes ?? {})];
+  const open = (id: number): void => {
+    void selectGroup(id).then(onOpenGroup);
+  };
+  const total = trends?.daily.reduce((n, d) => n + d.count, 0) ?? 0;
+  return (
+    <main className="trends">
+      <div className="trends-controls">
+        <label>
+          Window{' '}
+          <select aria-label="Days" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+            {WINDOWS.map((d) => (
+              <option key={d} value={d}>
+                last {d} days
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Histogram of{' '}
+          <select aria-label="Histogram attribute" value={attribute} onChange={(e) => setAttribute(e.target.value)}>
+            {[...new Set(attributes)].map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error && (
+        <div className="error-bar" role="alert">
+          {error}
+        </div>
+      )}
+      {trends && (
+        <section aria-label="Crashes per day">
+          <h3>
+            Crashes per day: {total} in the last {days} days
+          </h3>
+          <Sparkline
+            counts={trends.daily.map((d) => d.count)}
+            days={trends.daily.map((d) => d.day)}
+            width={Math.max(300, days * 12)}
+            height={90}
+          />
+        </section>
+      )}
+      {histogram && (
+        <section aria-label="Attribute histogram">
+          <h3>{histogram.attribute}</h3>
+          <HistogramBars histogram={histogram} />
+        </section>
+      )}
+      {trends && (
+        <div className="trend-groups">
+          <GroupList label="New groups" groups={trends.newGroups} onOpen={open} />
+          <GroupList label="Regressed groups" groups={trends.regressed} onOpen={open} />
+        </div>
+      )}
+    </main>
+  );
+}
