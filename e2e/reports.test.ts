@@ -72,6 +72,9 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
     await notes.getByRole('textbox', { name: 'Ticket link' }).fill('https://tracker.example/BUG-42');
     await notes.getByRole('button', { name: 'Save notes' }).click();
     await expect.poll(() => notes.getByRole('link').getAttribute('href'), WAIT).toBe('https://tracker.example/BUG-42');
+    const row = page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').filter({ hasText: 'read_retries' });
+    await expect.poll(() => row.getByRole('link', { name: 'ticket' }).getAttribute('href'), WAIT).toBe('https://tracker.example/BUG-42');
+    expect(await row.getByLabel('has notes').count()).toBe(1);
   });
 
   it('previews what redaction removes and exports the group report without it', async () => {
@@ -106,6 +109,17 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
         .toString(),
     ).toBe('%PDF-');
     await dialog.getByRole('button', { name: 'Close export' }).click();
+  });
+
+  it('shows the environment the crashed process started with', async () => {
+    await page
+      .getByRole('region', { name: 'Crashes in group' })
+      .getByRole('button', { name: /^SIGSEGV · / })
+      .first()
+      .click();
+    const inspect = page.getByRole('region', { name: 'Inspect' });
+    await inspect.getByRole('tab', { name: 'Environment' }).click();
+    await expect.poll(() => inspect.getByRole('table', { name: 'Environment variables' }).textContent(), WAIT).toMatch(/PATH\//);
   });
 
   it('shows crashes per day, a histogram and the new groups in the trends view', async () => {

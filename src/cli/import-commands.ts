@@ -181,7 +181,7 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   );
   for (const g of groups) {
     process.stdout.write(
-      `${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${spread(g.versions, g.versionCount).padEnd(18)} ${spread(g.hosts, g.hostCount).padEnd(18)} ${g.title}\n`,
+      `${String(g.id).padStart(5)}  ${String(g.count).padStart(6)}  ${g.status.padEnd(9)} ${spread(g.versions, g.versionCount).padEnd(18)} ${spread(g.hosts, g.hostCount).padEnd(18)} ${g.title}${g.ticket ? `  [${g.ticket}]` : ''}\n`,
     );
     for (const h of Object.values(histogramsOf(g.id))) process.stdout.write(formatHistogram(h, 15));
   }

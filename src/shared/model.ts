@@ -225,6 +225,9 @@ export interface GroupSummary {
   hostCount: number;
   /** Crashes per day over the last 30 days, oldest first. */
   daily: number[];
+  /** The ticket link kept on the group, and whether it has notes (the text is in its detail). */
+  ticket: string | null;
+  hasNotes: boolean;
 }
 
 export const GROUP_SORTS = ['title', 'count', 'firstSeen', 'lastSeen', 'status', 'versions', 'hosts', 'trend'] as const;

@@ -145,6 +145,9 @@ describe('notes on a group', () => {
       text: 'Seen after the 1.1 rollout.',
       ticket: 'https://tracker.example/BUG-7',
     });
+    const listed = (await wb.listGroups()).groups;
+    expect(listed.find((g) => g.id === body)).toMatchObject({ ticket: 'https://tracker.example/BUG-7', hasNotes: true });
+    expect(listed.find((g) => g.id === header)).toMatchObject({ ticket: null, hasNotes: true });
     await wb.mergeGroups(body, header);
     const merged = (await wb.getGroupDetail(header)).notes;
     expect(merged.text).toBe(`Header parsing is fragile.\n\nFrom group #${body}:\nSeen after the 1.1 rollout.`);

@@ -13,14 +13,7 @@ export interface SourceSnippet {
   lines: string[];
 }
 
-export interface ReportFrame {
-  index: number;
-  address: string;
-  function: string | null;
-  file: string | null;
-  line: number | null;
-  module: string | null;
-  inline: boolean;
+export interface ReportFrame extends Frame {
   source: SourceSnippet | null;
 }
 
@@ -107,19 +100,9 @@ function reportThread(thread: Thread, sources: Map<number, SourceSnippet>): Repo
     name: thread.name,
     crashed: thread.crashed,
     truncated: thread.framesTruncated,
-    frames: thread.frames.map((f) => ({ ...frameFields(f), source: sources.get(f.index) ?? null })),
+    frames: thread.frames.map((f) => ({ ...f, source: sources.get(f.index) ?? null })),
   };
 }
-
-const frameFields = (f: Frame): Omit<ReportFrame, 'source'> => ({
-  index: f.index,
-  address: f.address,
-  function: f.function,
-  file: f.file,
-  line: f.line,
-  module: f.module,
-  inline: f.inline,
-});
 
 /** Source lines around the crashing stack's frames, read once per file. */
 async function snippets(thread: Thread | undefined, executable: string | null, read: SourceReader): Promise<Map<number, SourceSnippet>> {

@@ -124,6 +124,13 @@ export function summarize(db: Db, rows: GroupRow[], filter: CrashFilter, now = D
     counts[index] = (counts[index] ?? 0) + d.count;
     daily.set(d.id, counts);
   }
+  const notes = new Map(
+    (
+      db.prepare('SELECT group_id AS id, ticket, text FROM group_notes WHERE group_id IN (SELECT value FROM json_each(@ids))').all({
+        ids: params.ids,
+      }) as Array<{ id: number; ticket: string | null; text: string }>
+    ).map((n) => [n.id, n]),
+  );
   return rows.map((r) => {
     const v = versions.get(r.id) ?? [];
     const h = hosts.get(r.id) ?? [];
@@ -143,6 +150,8 @@ export function summarize(db: Db, rows: GroupRow[], filter: CrashFilter, now = D
       hosts: h.slice(0, TOP_VALUES),
       hostCount: h.length,
       daily: daily.get(r.id) ?? new Array<number>(TREND_DAYS).fill(0),
+      ticket: notes.get(r.id)?.ticket ?? null,
+      hasNotes: Boolean(notes.get(r.id)?.text.trim()),
     };
   });
 }

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { GroupNotes } from '../../../shared/model';
-import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 
 /** Notes and a ticket link on a group, saved on demand; they go into its exports. */
@@ -8,6 +7,7 @@ export function GroupNotesEditor({ groupId, notes }: { groupId: number; notes: G
   const [text, setText] = useState(notes.text);
   const [ticket, setTicket] = useState(notes.ticket ?? '');
   const [state, setState] = useState<string | null>(null);
+  const saveNotes = useGroupsStore((s) => s.saveNotes);
   useEffect(() => {
     setText(notes.text);
     setTicket(notes.ticket ?? '');
@@ -15,11 +15,8 @@ export function GroupNotesEditor({ groupId, notes }: { groupId: number; notes: G
   const changed = text !== notes.text || ticket !== (notes.ticket ?? '');
   const save = (): void => {
     setState('Saving…');
-    api.setGroupNotes(groupId, { text, ticket: ticket.trim() || null }).then(
-      () => {
-        setState('Saved');
-        void useGroupsStore.getState().selectGroup(groupId);
-      },
+    saveNotes(groupId, { text, ticket: ticket.trim() || null }).then(
+      () => setState('Saved'),
       (e: unknown) => setState(e instanceof Error ? e.message : String(e)),
     );
   };

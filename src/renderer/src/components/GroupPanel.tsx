@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { GroupSummary } from '../../../shared/model';
 import { useGroupsStore } from '../stores/groups-store';
 import { useReportStore } from '../stores/report-store';
 import { GroupDetailView } from './GroupDetailView';
@@ -7,6 +8,29 @@ import { SimilarGroups } from './SimilarGroups';
 import { StackDiffView } from './StackDiffView';
 
 const date = (iso: string): string => new Date(iso).toLocaleString();
+
+/** A choice of another group that acts as soon as one is picked. */
+function GroupPicker({ label, groups, onPick }: { label: string; groups: GroupSummary[]; onPick(id: number): void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        aria-label={`${label} group`}
+        value=""
+        onChange={(e) => {
+          if (e.target.value) onPick(Number(e.target.value));
+        }}
+      >
+        <option value="">choose a group…</option>
+        {groups.map((g) => (
+          <option key={g.id} value={g.id}>
+            #{g.id} {g.title}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The selected group: its signature, spread, notes, crashes, and the triage actions on them. */
 export function GroupPanel({ onOpen }: { onOpen(id: string): void }) {
@@ -33,40 +57,8 @@ export function GroupPanel({ onOpen }: { onOpen(id: string): void }) {
       {detail?.group.id === group.id && <GroupNotesEditor groupId={group.id} notes={detail.notes} />}
       <SimilarGroups groupId={group.id} count={group.count} />
       <div className="group-actions">
-        <label>
-          Merge into{' '}
-          <select
-            aria-label="Merge into group"
-            value=""
-            onChange={(e) => {
-              if (e.target.value) void merge(group.id, Number(e.target.value));
-            }}
-          >
-            <option value="">choose a group…</option>
-            {others.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.title}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
-        <label>
-          Compare with{' '}
-          <select
-            aria-label="Compare with group"
-            value=""
-            onChange={(e) => {
-              if (e.target.value) void compareGroups(group.id, Number(e.target.value));
-            }}
-          >
-            <option value="">choose a group…</option>
-            {others.map((g) => (
-              <option key={g.id} value={g.id}>
-                #{g.id} {g.title}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
+        <GroupPicker label="Merge into" groups={others} onPick={(id) => void merge(group.id, id)} />{' '}
+        <GroupPicker label="Compare with" groups={others} onPick={(id) => void compareGroups(group.id, id)} />{' '}
         <button
           disabled={picked.length !== 2}
           onClick={() => picked[0] && picked[1] && void compareCrashes(picked[0], picked[1])}

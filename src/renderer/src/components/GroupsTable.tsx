@@ -44,9 +44,38 @@ function Spread({ values, count }: { values: FacetValue[]; count: number }) {
   );
 }
 
+/** The title, with a mark for notes and the ticket as a link. */
+function GroupTitle({ group }: { group: GroupSummary }) {
+  return (
+    <>
+      {group.title}
+      {group.hasNotes && (
+        <span className="notes-mark" title="Has notes" aria-label="has notes">
+          {' '}
+          ✎
+        </span>
+      )}
+      {group.ticket && (
+        <>
+          {' '}
+          <a className="ticket-link" href={group.ticket} target="_blank" rel="noreferrer noopener" onClick={(e) => e.stopPropagation()}>
+            ticket
+          </a>
+        </>
+      )}
+    </>
+  );
+}
+
 // Column ids are the server's sort keys: sorting happens in SQLite over every matching group, not over the loaded rows.
 const columns = [
-  column.accessor('title', { id: 'title', header: 'Group', size: 340, sortDescFirst: false }),
+  column.accessor('title', {
+    id: 'title',
+    header: 'Group',
+    size: 340,
+    sortDescFirst: false,
+    cell: (c) => <GroupTitle group={c.row.original} />,
+  }),
   column.accessor('count', { id: 'count', header: 'Crashes', size: 80 }),
   column.accessor('versionCount', {
     id: 'versions',

@@ -5,14 +5,16 @@ import { DisassemblyView } from './DisassemblyView';
 import { MemoryView } from './MemoryView';
 import { ModulesView } from './ModulesView';
 import { AttachmentsView } from './AttachmentsView';
+import { EnvironmentView } from './EnvironmentView';
 import { useLiveSession } from './use-live-session';
 
-type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'attachments';
+type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'environment' | 'attachments';
 const TABS: Array<[Tab, string]> = [
   ['registers', 'Registers'],
   ['disassembly', 'Disassembly'],
   ['memory', 'Memory'],
   ['modules', 'Modules'],
+  ['environment', 'Environment'],
   ['attachments', 'Logs'],
 ];
 
@@ -36,6 +38,7 @@ export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: T
           (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'modules' && <ModulesView crash={crash} />}
+        {tab === 'environment' && <EnvironmentView environment={crash.environment} />}
         {tab === 'attachments' && <AttachmentsView attachments={crash.attachments ?? []} />}
       </div>
     </section>

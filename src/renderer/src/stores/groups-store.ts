@@ -44,6 +44,8 @@ interface GroupsState {
   refresh(): Promise<void>;
   selectGroup(id: number): Promise<void>;
   setStatus(id: number, status: GroupStatus): Promise<void>;
+  /** Saves a group's notes and ticket; the detail and the table's marks follow. Rejects when refused. */
+  saveNotes(id: number, notes: { text: string; ticket: string | null }): Promise<void>;
   merge(sourceId: number, targetId: number): Promise<void>;
   moveOut(crashId: string): Promise<void>;
   startImport(paths: string[]): Promise<void>;
@@ -169,6 +171,12 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     } catch (error) {
       set({ error: message(error) });
     }
+  },
+  async saveNotes(id, notes) {
+    await api.setGroupNotes(id, notes);
+    const detail = await api.getGroupDetail(id);
+    if (get().selectedGroupId === id) set({ detail });
+    void get().refresh();
   },
   setStatus(id, status) {
     return attempt(set, async () => {
