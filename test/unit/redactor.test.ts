@@ -56,6 +56,8 @@ describe('redaction rules', () => {
     const line = '  if (token == NULL) password = read_password(fd);';
     expect(r.text(line, 'src', 'source')).toBe(line);
     expect(r.text('  key = "AKIAIOSFODNN7EXAMPLE";', 'src', 'source')).toBe('  key = "[redacted]";');
+    expect(r.text('  const char *db_password = "hunter2!";', 'src', 'source')).toBe('  const char *db_password = "[redacted]";');
+    expect(r.text('  cfg->api_key = "";', 'src', 'source')).toBe('  cfg->api_key = "";');
   });
 
   it('turns home folders into ~ but leaves other folders named root or home alone', () => {
@@ -71,9 +73,11 @@ describe('redaction rules', () => {
     expect(off.text('seen on build-7 at 10.1.2.3', 't')).toBe('seen on build-7 at 10.1.2.3');
     const on = new Redactor(rules({ hostnames: true, ipAddresses: true }), ['build-7']);
     expect(on.text('seen on build-7 at 10.1.2.3 and fe80::1ff:fe23:4567:890a, not build-77', 't')).toBe(
-      'seen on [host] at [ip] and [ip], not build-77',
+      'seen on [host-1] at [ip-1] and [ip-2], not build-77',
     );
-    expect(on.attribute('hostname', 'other-host', 'a')).toBe('[host]');
+    expect(on.attribute('hostname', 'other-host', 'a')).toBe('[host-2]');
+    expect(on.attribute('hostname', 'BUILD-7', 'a')).toBe('[host-1]');
+    expect(on.text('again 10.1.2.3', 't')).toBe('again [ip-1]');
     expect(on.attribute('version', '1.2.3.4', 'a')).toBe('1.2.3.4');
     expect(on.text('std::vector::at', 't')).toBe('std::vector::at');
   });

@@ -34,6 +34,8 @@ const BEARER = /\b((?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/-]{8,}=*)/g;
 /** password=…, "token": "…" in prose, logs and attribute values (not in source code, where it would eat expressions). */
 const ASSIGNED_SECRET =
   /\b([\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential)s?)(["']?\s*[=:]\s*)(["']?)([^\s"'&;,[\]]+)/gi;
+/** A string literal given to a secret-named variable in source: the literal goes, the code stays. */
+const SOURCE_LITERAL_SECRET = /\b([\w.>-]*(?:password|passwd|secret|token|api_?key|private_?key)\w*\s*(?:=|:)\s*)(["'])([^"'\n]{4,})\2/gi;
 const HOME = /(?<![\w.-])(?:\/home\/[^/\s:'"]+|\/Users\/[^/\s:'"]+|\/root(?=[/\s:'"]|$))/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])/g;
 const IPV6 =
@@ -97,6 +99,22 @@ export class Redactor {
     this.keys = new Set(rules.keys.map((k) => k.toLowerCase()));
   }
 
+  private readonly aliases = new Map<string, string>();
+
+  /**
+   * The same host or address is the same stand-in throughout a report ([host-1], [ip-2]), so a
+   * reader still sees how many there are and which crashes share one.
+   */
+  private alias(kind: 'host' | 'ip', value: string): string {
+    const key = `${kind}\0${value.toLowerCase()}`;
+    let alias = this.aliases.get(key);
+    if (!alias) {
+      alias = `[${kind}-${[...this.aliases.keys()].filter((k) => k.startsWith(`${kind}\0`)).length + 1}]`;
+      this.aliases.set(key, alias);
+    }
+    return alias;
+  }
+
   /** What was removed, the most frequent first. */
   list(): Redaction[] {
     return [...this.removed.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule));
@@ -138,15 +156,22 @@ export class Redactor {
       out = this.replace(out, BEARER, 'secret', where, (m) => [m[2] as string, `${m[1]}${REDACTED}`]);
       if (kind === 'text')
         out = this.replace(out, ASSIGNED_SECRET, 'secret', where, (m) => [m[4] as string, `${m[1]}${m[2]}${m[3]}${REDACTED}`]);
+      else
+        out = this.replace(out, SOURCE_LITERAL_SECRET, 'secret', where, (m) =>
+          m[3] === REDACTED ? null : [m[3] as string, `${m[1]}${m[2]}${REDACTED}${m[2]}`],
+        );
     }
     if (this.rules.homePaths) {
       if (this.home.length > 1 && !new RegExp(HOME.source).test(this.home)) out = this.literal(out, this.home, '~', 'home-path', where);
       out = this.replace(out, HOME, 'home-path', where, (m) => [m[0] as string, '~']);
     }
-    if (this.hostnames) out = this.replace(out, this.hostnames, 'hostname', where, (m) => [m[0] as string, '[host]']);
+    if (this.hostnames)
+      out = this.replace(out, this.hostnames, 'hostname', where, (m) => [m[0] as string, this.alias('host', m[0] as string)]);
     if (this.rules.ipAddresses && options.ips !== false) {
-      out = this.replace(out, IPV4, 'ip-address', where, (m) => [m[0] as string, '[ip]']);
-      out = this.replace(out, IPV6, 'ip-address', where, (m) => (/\d/.test(m[0] as string) ? [m[0] as string, '[ip]'] : null));
+      out = this.replace(out, IPV4, 'ip-address', where, (m) => [m[0] as string, this.alias('ip', m[0] as string)]);
+      out = this.replace(out, IPV6, 'ip-address', where, (m) =>
+        /\d/.test(m[0] as string) ? [m[0] as string, this.alias('ip', m[0] as string)] : null,
+      );
     }
     return out;
   }
@@ -177,7 +202,7 @@ export class Redactor {
     }
     if (this.hostnames && /^(?:host|hostname|nodename|node|uname\.nodename)$/i.test(key) && value) {
       this.note('hostname', where, value);
-      return '[host]';
+      return this.alias('host', value);
     }
     return this.text(value, where, 'text', { ips: !VERSION_KEY.test(key) });
   }
