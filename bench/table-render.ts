@@ -7,15 +7,37 @@ export async function benchTableRender(databasePath: string, groups: number): Pr
   const browser = await launchChromium();
   try {
     const samples: number[] = [];
+    const harness: number[] = [];
     const scrollSamples: number[] = [];
     for (let i = 0; i < 5; i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(server.url);
       await page.getByRole('tab', { name: 'Groups' }).waitFor();
+      // Timed inside the page, from the click's event to the frame after the first rows appear:
+      // Playwright's own round trips (actionability checks, polling) would add ~300 ms here.
+      await page.evaluate(() => {
+        const w = window as unknown as { clicked?: number; painted?: number };
+        document.addEventListener('click', () => (w.clicked = performance.now()), { capture: true, once: true });
+        const observer = new MutationObserver(() => {
+          if (!document.querySelector('table[aria-label="Crash groups"] tbody tr:not([aria-hidden])')) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => (w.painted = performance.now()), 0));
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+      });
       const start = Date.now();
       await page.getByRole('tab', { name: 'Groups' }).click();
       await page.locator('table[aria-label="Crash groups"] tbody tr:not([aria-hidden])').first().waitFor({ timeout: 30_000 });
-      samples.push(Date.now() - start);
+      harness.push(Date.now() - start);
+      await page.waitForFunction(() => (window as unknown as { painted?: number }).painted !== undefined, undefined, { timeout: 30_000 });
+      samples.push(
+        Math.round(
+          await page.evaluate(() => {
+            const w = window as unknown as { clicked: number; painted: number };
+            return w.painted - w.clicked;
+          }),
+        ),
+      );
       const rows = await page.locator('table[aria-label="Crash groups"] tbody tr:not([aria-hidden])').count();
       if (rows > 200) throw new Error(`the table rendered ${rows} rows: it is not virtualized`);
       const scrolled = Date.now();
@@ -25,8 +47,12 @@ export async function benchTableRender(databasePath: string, groups: number): Pr
       await page.close();
     }
     samples.sort((a, b) => a - b);
+    harness.sort((a, b) => a - b);
     scrollSamples.sort((a, b) => a - b);
-    console.log(`groups table first render in Chromium, ${groups} groups (goal < 300 ms): median ${samples[2]} ms, max ${samples[4]} ms`);
+    console.log(
+      `groups table first render in Chromium, ${groups} groups, click to first rows painted (goal < 300 ms): median ${samples[2]} ms, max ${samples[4]} ms`,
+    );
+    console.log(`  the same seen from Playwright (its own round trips included): median ${harness[2]} ms, max ${harness[4]} ms`);
     console.log(`groups table jump to the last row (loads the rows between): median ${scrollSamples[2]} ms, max ${scrollSamples[4]} ms`);
   } finally {
     await browser.close();
