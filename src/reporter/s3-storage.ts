@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { s3ClientFor } from '../core/s3/s3-client';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Connection, type S3Sdk } from '../core/s3/s3-client';
 import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
 import {
@@ -42,14 +41,14 @@ const isMissing = (error: unknown): boolean => {
  */
 export class S3Storage implements CrashStorage {
   readonly description: string;
-  private readonly client: S3Client;
+  private readonly s3: S3Connection;
   private readonly prefix: string;
 
   constructor(
     private readonly location: S3Location,
     credentials?: S3Credentials,
   ) {
-    this.client = s3ClientFor(location, credentials);
+    this.s3 = new S3Connection(location, credentials);
     this.prefix = location.prefix && !location.prefix.endsWith('/') ? `${location.prefix}/` : location.prefix;
     this.description = `s3://${location.bucket}/${this.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}`;
   }
@@ -58,9 +57,9 @@ export class S3Storage implements CrashStorage {
     return `${this.prefix}${checkProject(project)}/${rest}`;
   }
 
-  private async send<T>(what: string, run: () => Promise<T>): Promise<T> {
+  private async send<T>(what: string, run: (s3: { client: S3Client; sdk: S3Sdk }) => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await run(await this.s3.get());
     } catch (error) {
       throw explainS3Error(error, this.location, what);
     }
@@ -69,7 +68,8 @@ export class S3Storage implements CrashStorage {
   private async record(project: string, crashId: string): Promise<CrashRecord | null> {
     const key = this.key(project, `crashes/${checkCrashId(crashId)}.json`);
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      const { client, sdk } = await this.s3.get();
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
       return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as CrashRecord | null;
     } catch (error) {
       if (isMissing(error)) return null;
@@ -79,9 +79,9 @@ export class S3Storage implements CrashStorage {
 
   private async putRecord(record: CrashRecord): Promise<void> {
     const key = this.key(record.project, `crashes/${record.crashId}.json`);
-    await this.send(`s3://${this.location.bucket}/${key}`, () =>
-      this.client.send(
-        new PutObjectCommand({
+    await this.send(`s3://${this.location.bucket}/${key}`, ({ client, sdk }) =>
+      client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.location.bucket,
           Key: key,
           Body: JSON.stringify(record),
@@ -92,8 +92,8 @@ export class S3Storage implements CrashStorage {
   }
 
   private async deleteBlob(key: string): Promise<void> {
-    await this.send(`s3://${this.location.bucket}/${key}`, () =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: key })),
+    await this.send(`s3://${this.location.bucket}/${key}`, ({ client, sdk }) =>
+      client.send(new sdk.DeleteObjectCommand({ Bucket: this.location.bucket, Key: key })),
     );
   }
 
@@ -106,14 +106,15 @@ export class S3Storage implements CrashStorage {
     const blob = this.key(project, `blobs/${randomUUID()}`);
     const measure = new Measure(limit);
     body.once('error', (error) => measure.destroy(error));
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.location.bucket, Key: blob, Body: body.pipe(measure) },
-      partSize: PART_BYTES,
-      queueSize: PARTS_IN_FLIGHT,
-      leavePartsOnError: false,
-    });
     try {
+      const [{ client }, { Upload }] = await Promise.all([this.s3.get(), import('@aws-sdk/lib-storage')]);
+      const upload = new Upload({
+        client,
+        params: { Bucket: this.location.bucket, Key: blob, Body: body.pipe(measure) },
+        partSize: PART_BYTES,
+        queueSize: PARTS_IN_FLIGHT,
+        leavePartsOnError: false,
+      });
       await upload.done();
     } catch (error) {
       if (error instanceof TooLarge || measure.errored instanceof TooLarge) throw measure.errored ?? error;
@@ -127,8 +128,8 @@ export class S3Storage implements CrashStorage {
     }
     const receivedAt = new Date().toISOString();
     const index = this.key(project, `index/${indexName({ receivedAt, crashId })}`);
-    await this.send(`s3://${this.location.bucket}/${index}`, () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: index, Body: '', ContentLength: 0 })),
+    await this.send(`s3://${this.location.bucket}/${index}`, ({ client, sdk }) =>
+      client.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: index, Body: '', ContentLength: 0 })),
     );
     const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt, metadata };
     await this.putRecord({ ...crash, blob });
@@ -153,9 +154,9 @@ export class S3Storage implements CrashStorage {
 
   async list(project: string, after: string | null, limit: number): Promise<CrashPage> {
     const prefix = this.key(project, 'index/');
-    const listed = await this.send(`s3://${this.location.bucket}/${prefix}`, () =>
-      this.client.send(
-        new ListObjectsV2Command({
+    const listed = await this.send(`s3://${this.location.bucket}/${prefix}`, ({ client, sdk }) =>
+      client.send(
+        new sdk.ListObjectsV2Command({
           Bucket: this.location.bucket,
           Prefix: prefix,
           StartAfter: after ? `${prefix}${after.replace('|', '_')}` : undefined,
@@ -170,8 +171,8 @@ export class S3Storage implements CrashStorage {
   async open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null> {
     const record = await this.record(project, crashId);
     if (!record) return null;
-    const object = await this.send(`s3://${this.location.bucket}/${record.blob}`, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: record.blob })),
+    const object = await this.send(`s3://${this.location.bucket}/${record.blob}`, ({ client, sdk }) =>
+      client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: record.blob })),
     );
     return { stream: object.Body as Readable, size: object.ContentLength ?? record.size };
   }

@@ -3,8 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { s3ClientFor } from './s3-client';
+import { S3Connection } from './s3-client';
 import { explainS3Error } from './s3-errors';
 import { s3Url, type S3Credentials, type S3Location } from './s3-location';
 
@@ -31,14 +30,14 @@ export function localPathFor(root: string, bucket: string, key: string): string 
 
 /** One bucket and prefix of an S3-compatible store, read through the AWS SDK v3. */
 export class S3Source {
-  readonly client: S3Client;
+  private readonly s3: S3Connection;
 
   constructor(
     readonly location: S3Location,
     credentials?: S3Credentials,
   ) {
     // Retries are ours (resuming downloads); the SDK's would restart them from zero.
-    this.client = s3ClientFor(location, credentials, 1);
+    this.s3 = new S3Connection(location, credentials, 1);
   }
 
   private where(key = this.location.prefix): string {
@@ -47,7 +46,8 @@ export class S3Source {
 
   async buckets(): Promise<string[]> {
     try {
-      const listed = await this.client.send(new ListBucketsCommand({}));
+      const { client, sdk } = await this.s3.get();
+      const listed = await client.send(new sdk.ListBucketsCommand({}));
       return (listed.Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : []));
     } catch (error) {
       throw explainS3Error(error, this.location, 'the list of buckets');
@@ -78,8 +78,13 @@ export class S3Source {
     do {
       let page;
       try {
-        page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.location.prefix || undefined, ContinuationToken: token }),
+        const { client, sdk } = await this.s3.get();
+        page = await client.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: this.location.bucket,
+            Prefix: this.location.prefix || undefined,
+            ContinuationToken: token,
+          }),
         );
       } catch (error) {
         throw explainS3Error(error, this.location, this.where());
@@ -116,8 +121,9 @@ export class S3Source {
       const from = have > object.size ? 0 : have;
       if (from === object.size && object.size > 0) break;
       try {
-        const response = await this.client.send(
-          new GetObjectCommand({
+        const { client, sdk } = await this.s3.get();
+        const response = await client.send(
+          new sdk.GetObjectCommand({
             Bucket: this.location.bucket,
             Key: object.key,
             Range: from > 0 ? `bytes=${from}-` : undefined,
