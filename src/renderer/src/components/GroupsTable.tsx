@@ -44,25 +44,23 @@ function Spread({ values, count }: { values: FacetValue[]; count: number }) {
   );
 }
 
-/** The title, with a mark for notes and the ticket as a link. */
+/** The title, after a mark for notes and the ticket as a link: first, so a long title cannot hide them. */
 function GroupTitle({ group }: { group: GroupSummary }) {
   return (
     <>
-      {group.title}
       {group.hasNotes && (
         <span className="notes-mark" title="Has notes" aria-label="has notes">
-          {' '}
-          ✎
+          ✎{' '}
         </span>
       )}
       {group.ticket && (
         <>
-          {' '}
           <a className="ticket-link" href={group.ticket} target="_blank" rel="noreferrer noopener" onClick={(e) => e.stopPropagation()}>
             ticket
-          </a>
+          </a>{' '}
         </>
       )}
+      {group.title}
     </>
   );
 }
