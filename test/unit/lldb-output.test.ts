@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEP, parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb-output';
+import { membersAnswered } from '../../src/core/debugger/live/lldb-inspect';
 
 const f = (...fields: string[]): string => `@@${fields.join(SEP)}`;
 
@@ -47,5 +48,19 @@ describe('lldb batch output', () => {
       { name: 'job', type: 'struct job *', value: '0x00007ffd1234', isArgument: true },
       { name: 'base', type: 'int', value: '3', isArgument: false },
     ]);
+  });
+});
+
+describe('lldb member listings', () => {
+  it('takes a structure as answered only once its closing brace came', () => {
+    expect(membersAnswered(['(job) *job = {'])).toBe(false);
+    expect(membersAnswered(['(job) *job = {', '  (int) id = 7'])).toBe(false);
+    expect(membersAnswered(['(job) *job = {', '  (int) id = 7', '  (int *) result = 0x0000000000000000{...}', '}'])).toBe(true);
+  });
+
+  it('takes a plain value or an error as a whole answer, and nothing as none', () => {
+    expect(membersAnswered(['(int) id = 7'])).toBe(true);
+    expect(membersAnswered(['error: no variable named "x" found in this frame'])).toBe(true);
+    expect(membersAnswered([])).toBe(false);
   });
 });

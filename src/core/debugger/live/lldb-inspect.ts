@@ -173,6 +173,16 @@ export async function lldbVariables(target: LldbTarget, thread: number, frame: n
   });
 }
 
+/**
+ * Whether `frame variable -D 1` answered whole: an error, a value without members, or the
+ * members between "= {" and the closing "}" — a run that died after the opening line has not.
+ */
+export function membersAnswered(lines: string[]): boolean {
+  const own = lines.find((l) => l.startsWith('('));
+  if (lines.some((l) => l.startsWith('error:'))) return true;
+  return own !== undefined && (!own.trimEnd().endsWith('{') || lines.some((l) => l.trim() === '}'));
+}
+
 export async function lldbChildren(target: LldbTarget, id: string): Promise<VariableNode[]> {
   const m = /^lldb:(\d+):(\d+):(.+)$/.exec(id);
   if (!m) throw new Error(`not an lldb variable handle: ${id}`);
@@ -185,7 +195,7 @@ export async function lldbChildren(target: LldbTarget, id: string): Promise<Vari
   const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`], answered);
   const pointer = /^\([^)]*\*\s*\)/.test(probe[0] ?? '');
   const shown = pointer ? `*${path}` : path;
-  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`], answered);
+  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`], membersAnswered);
   const error = errorOf(lines);
   if (error) throw new DebuggerError('lldb', `opening ${path}`, error);
   return lines.flatMap((line) => {
