@@ -1,14 +1,13 @@
 import type { Crash, CrashComparison, GroupComparison, StackDiff } from '../shared/model';
 import { compareCrashes, compareGroups } from './compare/compare';
 import { diffStacks } from './compare/stack-diff';
+import { crashingThread } from './crashing-thread';
 import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
 import type { CrashStore } from './store/crash-store';
 import type { Db } from './store/database';
 import { groupDetail, representativeCrash } from './store/group-detail';
 import type { GroupStore } from './store/group-store';
 import { indexCrash } from './store/search-index';
-
-const crashingFrames = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
 
 /** What reads across groups: diffs against representatives, comparisons, and regrouping. */
 export class Triage {
@@ -34,15 +33,14 @@ export class Triage {
       baseCrashId: base.id,
       crashId,
       sameFingerprint: own !== null && own === this.groups.groupOf(base.id).fingerprint,
-      rows: diffStacks(crashingFrames(base), crashingFrames(crash)),
+      rows: diffStacks(crashingThread(base)?.frames ?? [], crashingThread(crash)?.frames ?? []),
     };
   }
 
   compareCrashes(a: string, b: string): CrashComparison {
     const [ca, cb] = [this.crash(a), this.crash(b)];
     const [pa, pb] = [this.groups.groupOf(a), this.groups.groupOf(b)];
-    const title = (c: Crash, groupId: number | null) =>
-      groupId === null ? c.signal.explanation : groupDetail(this.db, groupId).group.title;
+    const title = (c: Crash, groupId: number | null) => (groupId === null ? c.signal.explanation : this.groups.title(groupId));
     return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) });
   }
 

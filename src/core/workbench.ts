@@ -119,6 +119,7 @@ export class Workbench implements WorkbenchApi {
       group: (id) => this.getGroupDetail(id),
       newestEvents: (id, limit) => this.groups.events(id, limit),
       groupOf: (id) => this.groups.groupOf(id).groupId,
+      groupTitle: (id) => this.groups.title(id),
       notes: (id) => this.groups.notes.get(id),
       rules: () => this.redactionRules(),
       pdf: options.pdf ?? chromiumPdf,

@@ -7,7 +7,8 @@ import type {
   GroupingExplanation,
   ValueDiff,
 } from '../../shared/model';
-import { FINGERPRINT_VERSION, fingerprint, significantNames } from '../fingerprint/fingerprint';
+import { FINGERPRINT_VERSION, fingerprint, mechanismName, significantNames } from '../fingerprint/fingerprint';
+import { crashingThread } from '../crashing-thread';
 import { stackSimilarity } from './similarity';
 import { diffStacks } from './stack-diff';
 
@@ -18,11 +19,17 @@ export interface Placement {
   fingerprintVersion: number | null;
 }
 
-const crashingFrames = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.frames ?? [];
-const crashingRegisters = (c: Crash) => (c.threads.find((t) => t.crashed) ?? c.threads[0])?.registers ?? {};
-const mechanismText = (m: string): string => m.replace(/^signal:/, '');
+const crashingFrames = (c: Crash | null) => (c ? (crashingThread(c)?.frames ?? []) : []);
 
-export function valueDiffs(a: Record<string, string>, b: Record<string, string>): ValueDiff[] {
+/** The two parts a signature is made of: the mechanism that fired and the frames. */
+function signatureParts(a: { mechanism: string; frames: string[] }, b: { mechanism: string; frames: string[] }): FingerprintPartMatch[] {
+  return [
+    { part: 'mechanism', same: a.mechanism === b.mechanism, a: mechanismName(a.mechanism), b: mechanismName(b.mechanism) },
+    { part: 'frames', same: a.frames.join('\0') === b.frames.join('\0'), a: a.frames.join(' → '), b: b.frames.join(' → ') },
+  ];
+}
+
+function valueDiffs(a: Record<string, string>, b: Record<string, string>): ValueDiff[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.map((key) => ({ key, a: a[key] ?? null, b: b[key] ?? null, same: a[key] === b[key] }));
 }
@@ -45,12 +52,7 @@ function explain(sameGroup: boolean, parts: FingerprintPartMatch[]): GroupingExp
 }
 
 function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement): FingerprintPartMatch[] {
-  const fa = fingerprint(a);
-  const fb = fingerprint(b);
-  const parts: FingerprintPartMatch[] = [
-    { part: 'mechanism', same: fa.mechanism === fb.mechanism, a: mechanismText(fa.mechanism), b: mechanismText(fb.mechanism) },
-    { part: 'frames', same: fa.frames.join('\0') === fb.frames.join('\0'), a: fa.frames.join(' → '), b: fb.frames.join(' → ') },
-  ];
+  const parts = signatureParts(fingerprint(a), fingerprint(b));
   const stale = [pa, pb].filter((p) => p.fingerprintVersion !== null && p.fingerprintVersion !== FINGERPRINT_VERSION);
   if (stale.length)
     parts.push({
@@ -79,7 +81,7 @@ export function compareCrashes(a: Crash, b: Crash, pa: Placement, pb: Placement,
     b: side(b, pb, titles.b),
     stack: diffStacks(crashingFrames(a), crashingFrames(b)),
     attributes: valueDiffs(a.attributes, b.attributes),
-    registers: valueDiffs(crashingRegisters(a), crashingRegisters(b)),
+    registers: valueDiffs(crashingThread(a)?.registers ?? {}, crashingThread(b)?.registers ?? {}),
     explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb)),
   };
 }
@@ -89,10 +91,7 @@ export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null
   const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
   const ga = a.group;
   const gb = b.group;
-  const parts: FingerprintPartMatch[] = [
-    { part: 'mechanism', same: ga.mechanism === gb.mechanism, a: mechanismText(ga.mechanism), b: mechanismText(gb.mechanism) },
-    { part: 'frames', same: ga.frames.join('\0') === gb.frames.join('\0'), a: ga.frames.join(' → '), b: gb.frames.join(' → ') },
-  ];
+  const parts = signatureParts(ga, gb);
   if (ga.version !== gb.version)
     parts.push({
       part: 'algorithm',
@@ -103,7 +102,7 @@ export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null
   return {
     a: ga,
     b: gb,
-    stack: diffStacks(repA ? crashingFrames(repA) : [], repB ? crashingFrames(repB) : []),
+    stack: diffStacks(crashingFrames(repA), crashingFrames(repB)),
     attributes: keys.map((key) => ({ key, a: a.attributes[key] ?? [], b: b.attributes[key] ?? [] })),
     explanation: explain(ga.id === gb.id, parts),
     similarity: repA && repB ? stackSimilarity(significantNames(repA), significantNames(repB)).score : 0,

@@ -1,7 +1,8 @@
 import type { SimilarGroup } from '../../shared/model';
-import { significantNames } from '../fingerprint/fingerprint';
+import { mechanismName, significantNames } from '../fingerprint/fingerprint';
 import type { Db } from '../store/database';
-import { groupDetail, representativeCrash } from '../store/group-detail';
+import { representativeCrash } from '../store/group-detail';
+import { groupSummaries } from '../store/group-queries';
 import { ftsQuery } from '../store/search-index';
 import { stackSimilarity } from './similarity';
 
@@ -42,13 +43,18 @@ export function similarGroups(db: Db, groupId: number, now = Date.now()): Simila
     const { score, shared } = stackSimilarity(names, theirs);
     const similarity = score * (c.mechanism === own.mechanism ? 1 : OTHER_MECHANISM);
     if (similarity < MIN_SIMILARITY) return [];
-    const mechanism =
-      c.mechanism === own.mechanism ? '' : `; ${own.mechanism.replace(/^signal:/, '')} vs ${c.mechanism.replace(/^signal:/, '')}`;
+    const mechanism = c.mechanism === own.mechanism ? '' : `; ${mechanismName(own.mechanism)} vs ${mechanismName(c.mechanism)}`;
     const top = names[0] === theirs[0] ? '' : `; crashing in ${names[0] ?? '?'} vs ${theirs[0] ?? '?'}`;
     return [{ id: c.id, similarity, reason: `shares ${shared.slice(0, 4).join(' → ')}${shared.length > 4 ? ' …' : ''}${top}${mechanism}` }];
   });
-  return scored
-    .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
-    .slice(0, SUGGESTIONS)
-    .map((s) => ({ group: groupDetail(db, s.id, now).group, similarity: Math.round(s.similarity * 100) / 100, reason: s.reason }));
+  const best = scored.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, SUGGESTIONS);
+  const summaries = groupSummaries(
+    db,
+    best.map((s) => s.id),
+    now,
+  );
+  return best.flatMap((s, i) => {
+    const group = summaries[i];
+    return group ? [{ group, similarity: Math.round(s.similarity * 100) / 100, reason: s.reason }] : [];
+  });
 }

@@ -1,5 +1,5 @@
 /** Frames compared from the top of each stack; deeper ones are where every crash of a program meets. */
-export const SIMILARITY_DEPTH = 16;
+const SIMILARITY_DEPTH = 16;
 
 const weight = (i: number): number => 1 / (i + 1);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CrashAnalysis, Frame } from '../../shared/model';
 import { ALLOCATOR, MACHINERY, MECHANISMS, SHARED, SYSTEM_MODULE, type Mechanism } from './frame-lists';
 import { moduleName, normalizeFunction } from './normalize';
+import { crashingThread } from '../crashing-thread';
 
 /** Bumped whenever a change here would group the same crashes differently; see `crashwb regroup`. */
 export const FINGERPRINT_VERSION = 1;
@@ -108,13 +109,14 @@ function significantFrames(frames: NamedFrame[]): NamedFrame[] {
 
 /** The crashing stack's normalized frame names below the crash machinery: what similarity compares. */
 export function significantNames(crash: Pick<CrashAnalysis, 'threads'>): string[] {
-  const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
-  return significantFrames((thread?.frames ?? []).map(named)).map((f) => f.name);
+  return significantFrames((crashingThread(crash)?.frames ?? []).map(named)).map((f) => f.name);
 }
 
+/** A mechanism as people read it: "assert", or the signal's name for a plain fault. */
+export const mechanismName = (mechanism: string): string => mechanism.replace(/^signal:/, '');
+
 export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'executable'>): Fingerprint {
-  const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
-  const frames = (thread?.frames ?? []).map(named);
+  const frames = (crashingThread(crash)?.frames ?? []).map(named);
   const mechanism = mechanismOf(frames, crash.signal.name);
   const significant = significantFrames(frames);
   const names = signatureFrames(significant);
@@ -129,7 +131,7 @@ export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'e
     hash,
     mechanism,
     frames: parts,
-    title: `${mechanism.replace(/^signal:/, '')} in ${parts.join(' → ')}${location ? ` (${location})` : ''}`,
+    title: `${mechanismName(mechanism)} in ${parts.join(' → ')}${location ? ` (${location})` : ''}`,
     location,
   };
 }

@@ -12,7 +12,6 @@ import type {
 } from '../../shared/model';
 import type { PdfRenderer } from './pdf';
 import { redactReport } from './redact-report';
-import { checkRules } from './redactor';
 import { REPORT_CRASHES, crashReport, groupReport, type ReportData, type SourceReader } from './report-data';
 import { reportBlocks } from './report-document';
 import { renderHtml } from './render-html';
@@ -24,8 +23,9 @@ export interface ReportSources {
   group(id: number): Promise<GroupDetail>;
   /** A group's newest crashes, newest first. */
   newestEvents(id: number, limit: number): CrashEvent[];
-  /** The group a crash is in, for its notes. */
+  /** The group a crash is in, for its title and notes. */
   groupOf(crashId: string): number | null;
+  groupTitle(groupId: number): string;
   notes(groupId: number): GroupNotes;
   rules(): RedactionRules;
   pdf: PdfRenderer;
@@ -49,11 +49,10 @@ export class Reports {
     if (target.kind === 'crash') {
       const crash = await s.crash(target.id);
       const groupId = s.groupOf(crash.id);
-      const group = groupId === null ? null : await s.group(groupId);
       return {
         ...base,
         kind: 'crash',
-        title: `Crash ${crash.id.slice(0, 12)}: ${group?.group.title ?? crash.signal.explanation}`,
+        title: `Crash ${crash.id.slice(0, 12)}: ${groupId === null ? crash.signal.explanation : s.groupTitle(groupId)}`,
         crash: await crashReport(crash, s.readSource),
         group: null,
         notes: groupId === null ? null : s.notes(groupId),
@@ -73,7 +72,7 @@ export class Reports {
   }
 
   private async prepared(request: ExportRequest): Promise<{ data: ReportData; removed: ExportPreview['removed']; rules: RedactionRules }> {
-    const rules = checkRules(request.rules ?? this.sources.rules());
+    const rules = request.rules ?? this.sources.rules();
     const raw = await this.data(request.target);
     if (!request.redact) return { data: raw, removed: [], rules };
     return { ...redactReport(raw, rules), rules };
@@ -92,7 +91,7 @@ export class Reports {
   }
 }
 
-export async function render(data: ReportData, format: ExportFormat, pdf: PdfRenderer): Promise<Buffer> {
+async function render(data: ReportData, format: ExportFormat, pdf: PdfRenderer): Promise<Buffer> {
   switch (format) {
     case 'json':
       return Buffer.from(`${JSON.stringify(data, null, 2)}\n`);

@@ -1,16 +1,13 @@
 import type { FacetValue, Redaction, RedactionRules } from '../../shared/model';
 import type { CrashReport, GroupReport, ReportData, ReportFrame, ReportThread } from './report-data';
-import { Redactor } from './redactor';
-
-const HOST_KEYS = /^(?:host|hostname|nodename|node|uname\.nodename)$/i;
+import { Redactor, isHostKey } from './redactor';
 
 /** The hosts a report names: what to hide everywhere when hostnames are redacted. */
 function hostnamesIn(data: ReportData): string[] {
   const hosts = Object.entries(data.crash.attributes)
-    .filter(([key]) => HOST_KEYS.test(key))
+    .filter(([key]) => isHostKey(key))
     .map(([, value]) => value);
-  for (const [key, values] of Object.entries(data.group?.attributes ?? {}))
-    if (HOST_KEYS.test(key)) hosts.push(...values.map((v) => v.value));
+  for (const [key, values] of Object.entries(data.group?.attributes ?? {})) if (isHostKey(key)) hosts.push(...values.map((v) => v.value));
   for (const c of data.group?.crashes ?? []) if (c.host) hosts.push(c.host);
   return hosts;
 }

@@ -11,7 +11,7 @@ export const DEFAULT_REDACTION: RedactionRules = {
   patterns: [],
 };
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Names that say their value is a secret: password, api_key, client-secret, X-Auth-Token, license.key … */
 const SECRET_NAME =
@@ -56,11 +56,19 @@ export function looksRandom(value: string): boolean {
   return entropy >= 3.5;
 }
 
-export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
+const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
+
+/** Attribute keys that name the machine a crash came from. */
+export const isHostKey = (key: string): boolean => /^(?:host|hostname|nodename|node|uname\.nodename)$/i.test(key);
 
 /** Checks rules from outside (settings, the UI, the CLI): patterns must compile and must not match nothing. */
 export function checkRules(rules: RedactionRules): RedactionRules {
-  for (const p of rules.patterns) {
+  compilePatterns(rules.patterns);
+  return rules;
+}
+
+function compilePatterns(patterns: string[]): RegExp[] {
+  return patterns.map((p) => {
     let re: RegExp;
     try {
       re = new RegExp(p, 'g');
@@ -68,8 +76,8 @@ export function checkRules(rules: RedactionRules): RedactionRules {
       throw new Error(`redaction pattern ${JSON.stringify(p)} is not a valid regular expression: ${(error as Error).message}`);
     }
     if (re.test('')) throw new Error(`redaction pattern ${JSON.stringify(p)} matches empty text; it would remove nothing and everything`);
-  }
-  return rules;
+    return re;
+  });
 }
 
 type Kind = 'text' | 'source';
@@ -90,7 +98,7 @@ export class Redactor {
     private readonly rules: RedactionRules,
     hostnames: string[],
   ) {
-    this.patterns = checkRules(rules).patterns.map((p) => new RegExp(p, 'g'));
+    this.patterns = compilePatterns(rules.patterns);
     const hosts = [...new Set(hostnames.filter((h) => h.length >= 2))].sort((a, b) => b.length - a.length);
     this.hostnames =
       rules.hostnames && hosts.length
@@ -200,7 +208,7 @@ export class Redactor {
       this.note('secret', where, value);
       return REDACTED;
     }
-    if (this.hostnames && /^(?:host|hostname|nodename|node|uname\.nodename)$/i.test(key) && value) {
+    if (this.hostnames && isHostKey(key) && value) {
       this.note('hostname', where, value);
       return this.alias('host', value);
     }

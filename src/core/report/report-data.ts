@@ -1,4 +1,6 @@
 import type { Crash, DayCount, FacetValue, Frame, GroupDetail, GroupNotes, SourceResult, Thread } from '../../shared/model';
+import { crashingThread } from '../crashing-thread';
+import { mechanismName } from '../fingerprint/fingerprint';
 
 /** Lines of source shown on each side of a frame's line. */
 const SNIPPET_CONTEXT = 3;
@@ -122,7 +124,7 @@ async function snippets(thread: Thread | undefined, executable: string | null, r
 }
 
 export async function crashReport(crash: Crash, read: SourceReader): Promise<CrashReport> {
-  const crashed = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
+  const crashed = crashingThread(crash);
   const sources = await snippets(crashed, crash.executable, read);
   return {
     id: crash.id,
@@ -158,7 +160,7 @@ export function groupReport(
     id: g.id,
     title: g.title,
     status: g.status,
-    mechanism: g.mechanism.replace(/^signal:/, ''),
+    mechanism: mechanismName(g.mechanism),
     signature: g.frames,
     fingerprint: g.fingerprint,
     count: g.count,

@@ -1,9 +1,9 @@
 import type { Crash, FacetValue, GroupDetail } from '../../shared/model';
 import type { Db } from './database';
-import { summarize, trendStart, TREND_DAYS, type GroupRow } from './group-queries';
+import { groupSummaries, trendStart, windowDays, TREND_DAYS } from './group-queries';
 import { GroupNotesStore } from './group-notes';
+import { crashingThread } from '../crashing-thread';
 
-const DAY_MS = 86_400_000;
 /** Attribute spreads are read from a group's newest crashes, so a huge group stays quick to open. */
 const DETAIL_SAMPLE = 20_000;
 
@@ -36,26 +36,16 @@ export function representativeCrash(db: Db, groupId: number): Crash | null {
 }
 
 export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDetail {
-  const row = db
-    .prepare(
-      `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status, g.crash_count AS count, g.first_seen, g.last_seen
-       FROM groups g WHERE id = ?`,
-    )
-    .get(groupId) as GroupRow | undefined;
-  if (!row) throw new Error(`no group with id ${groupId}`);
-  const [group] = summarize(db, [row], { clauses: [], params: {} }, now);
+  const [group] = groupSummaries(db, [groupId], now);
   if (!group) throw new Error(`no group with id ${groupId}`);
   const crash = representativeCrash(db, groupId);
-  const thread = crash?.threads.find((t) => t.crashed) ?? crash?.threads[0];
+  const thread = crash ? crashingThread(crash) : undefined;
   const start = trendStart(now);
   return {
     group,
     attributes: attributeSpread(db, groupId),
     representative: crash && thread ? { crashId: crash.id, frames: thread.frames } : null,
-    daily: Array.from({ length: TREND_DAYS }, (_, i) => ({
-      day: new Date(start + i * DAY_MS).toISOString().slice(0, 10),
-      count: group.daily[i] ?? 0,
-    })),
+    daily: windowDays(start, TREND_DAYS).map((day, i) => ({ day, count: group.daily[i] ?? 0 })),
     notes: new GroupNotesStore(db).get(groupId),
   };
 }

@@ -2,7 +2,7 @@ import type { FacetValue, GroupListing, GroupPage, GroupQuery, GroupSort, GroupS
 import { crashFilter, where, type CrashFilter } from './crash-filter';
 import type { Db } from './database';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const TREND_DAYS = 30;
 /** How many of a group's versions and hosts a summary names; the rest are counted. */
 const TOP_VALUES = 3;
@@ -21,6 +21,8 @@ export interface GroupRow {
 }
 
 const GROUP_COLUMNS = 'g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status';
+/** A GroupRow over all of a group's crashes, from its kept counts and dates. */
+export const GROUP_ROW = `${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen`;
 
 /** Status order for sorting: what needs attention first. */
 const STATUS_RANK = `CASE status WHEN 'regressed' THEN 0 WHEN 'new' THEN 1 WHEN 'ongoing' THEN 2 ELSE 3 END`;
@@ -38,9 +40,9 @@ const SORT_KEY: Record<GroupSort, string> = {
 
 const NEEDS_AGGREGATES = new Set<GroupSort>(['versions', 'hosts', 'trend']);
 
-/** The first day of the sparkline window, midnight UTC, 29 days before today. */
-export function trendStart(now: number): number {
-  return Math.floor(now / DAY_MS) * DAY_MS - (TREND_DAYS - 1) * DAY_MS;
+/** The first day of a window of `days` days ending today, midnight UTC: by default the sparkline's 30. */
+export function trendStart(now: number, days = TREND_DAYS): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
 }
 
 /** The groups whose crashes match the query: all of them, or a sorted window when `page` is given. */
@@ -85,6 +87,25 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
     crashes = whole.crashes ?? 0;
   }
   return { groups: summarize(db, rows, filter, now), total, crashes };
+}
+
+/** The dates (YYYY-MM-DD) of `days` days from `start` on. */
+export function windowDays(start: number, days: number): string[] {
+  return Array.from({ length: days }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** The summaries of the given groups, over all their crashes, in the order given; unknown ids are left out. */
+export function groupSummaries(db: Db, ids: number[], now = Date.now()): GroupSummary[] {
+  const rows = db
+    .prepare(`SELECT ${GROUP_ROW} FROM groups g WHERE g.id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as GroupRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return summarize(
+    db,
+    ids.flatMap((id) => byId.get(id) ?? []),
+    { clauses: [], params: {} },
+    now,
+  );
 }
 
 /** Turns group rows into summaries with their versions, hosts and last 30 days, among the crashes that match. */

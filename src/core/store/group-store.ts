@@ -135,6 +135,12 @@ export class GroupStore {
     return groupHistograms(this.db, query, attribute, groupIds);
   }
 
+  title(groupId: number): string {
+    const row = this.db.prepare('SELECT title FROM groups WHERE id = ?').get(groupId) as { title: string } | undefined;
+    if (!row) throw new Error(`no group with id ${groupId}`);
+    return row.title;
+  }
+
   /** The group a crash is in and the fingerprint that put it there. */
   groupOf(crashId: string): { groupId: number | null; fingerprint: string | null; fingerprintVersion: number | null } {
     const row = this.db.prepare('SELECT group_id, fingerprint, fingerprint_version FROM crashes WHERE id = ?').get(crashId) as

@@ -1,9 +1,10 @@
 import type { Crash } from '../../shared/model';
 import type { Db } from './database';
+import { crashingThread } from '../crashing-thread';
 
 /** What full-text search finds a crash by: its group title, frames, files, modules and attributes. */
 export function searchText(crash: Crash, title: string): string {
-  const thread = crash.threads.find((t) => t.crashed) ?? crash.threads[0];
+  const thread = crashingThread(crash);
   const parts = [title, crash.signal.name, crash.executable ?? '', crash.source];
   for (const f of thread?.frames ?? []) parts.push(f.function ?? '', f.file ?? '', f.module ?? '');
   for (const [k, v] of Object.entries(crash.attributes)) parts.push(`${k} ${v}`);

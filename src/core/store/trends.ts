@@ -1,17 +1,13 @@
 import type { DayCount, GroupQuery, Histogram, Trends } from '../../shared/model';
 import { FACET_COLUMN, attributePath, crashFilter, where } from './crash-filter';
 import type { Db } from './database';
-import { summarize, type GroupRow } from './group-queries';
+import { GROUP_ROW, summarize, trendStart, windowDays, type GroupRow } from './group-queries';
 
-const DAY_MS = 86_400_000;
-export const MAX_TREND_DAYS = 366;
 const HISTOGRAM_VALUES = 50;
 
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
 /** Crashes per day over the last `days` days (today included), days without crashes as zeros. */
-export function dailyCounts(db: Db, query: GroupQuery, days: number, now = Date.now()): DayCount[] {
-  const start = Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
+function dailyCounts(db: Db, query: GroupQuery, days: number, now: number): DayCount[] {
+  const start = trendStart(now, days);
   const filter = crashFilter(query);
   const rows = db
     .prepare(
@@ -20,10 +16,7 @@ export function dailyCounts(db: Db, query: GroupQuery, days: number, now = Date.
     )
     .all({ ...filter.params, trendStart: new Date(start).toISOString() }) as DayCount[];
   const counts = new Map(rows.map((r) => [r.day, r.count]));
-  return Array.from({ length: days }, (_, i) => {
-    const day = dayOf(start + i * DAY_MS);
-    return { day, count: counts.get(day) ?? 0 };
-  });
+  return windowDays(start, days).map((day) => ({ day, count: counts.get(day) ?? 0 }));
 }
 
 /** At most this many groups are listed as new, and as regressed, in one window. */
@@ -31,12 +24,11 @@ const MAX_LISTED = 500;
 
 /** The trend over a window: per day, the groups that first crashed in it, and the regressed ones that crashed in it. */
 export function trends(db: Db, query: GroupQuery, days: number, now = Date.now()): Trends {
-  const since = new Date(Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS).toISOString();
+  const since = new Date(trendStart(now, days)).toISOString();
   // Whether a group is new is its first crash ever, so candidates come from the groups' own dates.
   const candidates = db
     .prepare(
-      `SELECT g.id, g.title, g.fingerprint, g.version, g.mechanism, g.frames, g.status, g.crash_count AS count, g.first_seen, g.last_seen
-       FROM groups g WHERE g.crash_count > 0 AND (g.first_seen >= @since OR (g.status = 'regressed' AND g.last_seen >= @since))
+      `SELECT ${GROUP_ROW} FROM groups g WHERE g.crash_count > 0 AND (g.first_seen >= @since OR (g.status = 'regressed' AND g.last_seen >= @since))
        ORDER BY g.last_seen DESC LIMIT ${2 * MAX_LISTED}`,
     )
     .all({ since }) as GroupRow[];
@@ -67,9 +59,8 @@ export function trends(db: Db, query: GroupQuery, days: number, now = Date.now()
 
 /** Which SQL gives an attribute's value: a column for the facets, the JSON attributes otherwise. */
 function valueSql(attribute: string): { sql: string; params: Record<string, string> } {
-  const facet = (Object.keys(FACET_COLUMN) as Array<keyof typeof FACET_COLUMN>).find((f) => f === attribute);
-  return facet
-    ? { sql: `c.${FACET_COLUMN[facet]}`, params: {} }
+  return Object.hasOwn(FACET_COLUMN, attribute)
+    ? { sql: `c.${FACET_COLUMN[attribute as keyof typeof FACET_COLUMN]}`, params: {} }
     : { sql: 'json_extract(c.attributes, @histogramPath)', params: { histogramPath: attributePath(attribute) } };
 }
 

@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat, type ExportPreview, type RedactionRule, type RedactionRules } from '../../../shared/model';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportPreview,
+  type ExportTarget,
+  type RedactionRule,
+  type RedactionRules,
+} from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useReportStore } from '../stores/report-store';
 
@@ -49,6 +56,11 @@ function download(fileName: string, mimeType: string, base64: string): void {
  */
 export function ExportDialog() {
   const { exportTarget: target, closeExport } = useReportStore();
+  // Mounted only while open: the rules are read when the dialog opens, not when the app starts.
+  return target ? <ExportForm target={target} onClose={closeExport} /> : null;
+}
+
+function ExportForm({ target, onClose }: { target: ExportTarget; onClose(): void }) {
   const [format, setFormat] = useState<ExportFormat>('md');
   const [redact, setRedact] = useState(true);
   const [rules, setRules] = useState<RedactionRules | null>(null);
@@ -61,7 +73,7 @@ export function ExportDialog() {
     api.getRedactionRules().then(setRules, (e: unknown) => setError(message(e)));
   }, []);
   useEffect(() => {
-    if (!target || !rules) return;
+    if (!rules) return;
     let current = true;
     api.previewExport({ target, format, redact, rules }).then(
       (p) => current && (setPreview(p), setError(null)),
@@ -72,7 +84,6 @@ export function ExportDialog() {
     };
   }, [target, format, redact, rules]);
 
-  if (!target) return null;
   const save = async (): Promise<void> => {
     if (!rules) return;
     setBusy(true);
@@ -99,7 +110,7 @@ export function ExportDialog() {
   return (
     <div className="modal" role="dialog" aria-label="Export report">
       <div className="modal-body export-dialog">
-        <button className="modal-close" onClick={closeExport} aria-label="Close export">
+        <button className="modal-close" onClick={onClose} aria-label="Close export">
           ×
         </button>
         <h2>Export {what}</h2>
