@@ -226,6 +226,13 @@ export const MAX_MEMORY_READ = 4096;
  * pointers and arithmetic. Debugger convenience functions ($_…) can reach outside the core, so
  * they are refused here; the console remains for anything else.
  */
+/**
+ * A variable handle: gdb's variable object name (var1.child), or lldb's thread, frame and member
+ * path (lldb:1:0:p->next[2]). Never spaces, quotes, backticks or control characters, since the
+ * path is written into a debugger command.
+ */
+export const VARIABLE_HANDLE = /^(?:var\d+(?:\.[\w$.-]+)*|lldb:\d+:\d+:[\w$.\-><[\]*:&,]+)$/;
+
 const addressExpression = z
   .string()
   .min(1)
@@ -347,13 +354,7 @@ export const methodParams = {
   disassemble: z.tuple([sessionId, threadNumber, frameLevel]),
   readMemory: z.tuple([sessionId, threadNumber, frameLevel, addressExpression, z.number().int().positive().max(MAX_MEMORY_READ)]),
   frameVariables: z.tuple([sessionId, threadNumber, frameLevel]),
-  expandVariable: z.tuple([
-    sessionId,
-    z
-      .string()
-      .regex(/^var\d+(?:\.[\w$.-]+)*$/, 'not a variable handle')
-      .max(1000),
-  ]),
+  expandVariable: z.tuple([sessionId, z.string().max(1000).regex(VARIABLE_HANDLE, 'not a variable handle')]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),

@@ -93,6 +93,23 @@ describe('the debugger console on a core', () => {
     await wb.closeConsole(sessionId);
   });
 
+  it('refuses every spelling of starting, attaching and connecting, and has no native target to start with', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    for (const command of ['r', 'ru', 'start', 'starti', 'attach 1', 'target native', 'tar rem | /bin/true', 'target extended-remote :1']) {
+      const before = output(sessionId).length;
+      await wb.writeConsole(sessionId, `${command}\r`);
+      await expectOutput(sessionId, /is turned off in Crash Workbench/, before);
+    }
+    // Reached through history, which the console cannot read, `run` still finds no way to start.
+    await wb.writeConsole(sessionId, 'show auto-connect-native-target\r');
+    await expectOutput(sessionId, /native target is off/);
+    await wb.writeConsole(sessionId, 'bt 1\r');
+    await expectOutput(sessionId, /#0 .* in read_retries [\s\S]*#0 .* in read_retries /);
+    await wb.closeConsole(sessionId);
+  });
+
   it('switches threads from the views and follows thread commands typed in the console', async () => {
     const crash = await wb.openCore({ path: fixtures.workerThread.core });
     const { sessionId } = await wb.openConsole(crash.id, SIZE);
@@ -207,12 +224,36 @@ describe('the lldb console and views on a core analysed with lldb', () => {
     await expectOutput(sessionId, /frame select 0[\s\S]*frame #0: .*store_result/, before);
   });
 
-  it('refuses to start the crashed program', async () => {
-    const before = output(sessionId).length;
-    await wb.writeConsole(sessionId, 'run\r');
-    await expectOutput(sessionId, /^run is turned off in Crash Workbench: this session examines a core file/m, before);
+  it('refuses to start the crashed program, however it is spelt', async () => {
+    const start = output(sessionId).length;
+    for (const command of [
+      'run',
+      'r',
+      'process launch',
+      'pro la -- x',
+      'process attach -p 1',
+      'attach 1',
+      'platform process launch -- /bin/true',
+      'platform select host',
+      'gdb-remote 1',
+      'process connect connect://127.0.0.1:1',
+    ]) {
+      const before = output(sessionId).length;
+      await wb.writeConsole(sessionId, `${command}\r`);
+      await expectOutput(sessionId, /is turned off in Crash Workbench: this session examines a core file/, before);
+    }
     await wb.writeConsole(sessionId, 'thread list\r');
-    await expectOutput(sessionId, /Process \d+ stopped\s+\* thread #1/, before);
+    await expectOutput(sessionId, /Process \d+ stopped\s+\* thread #1/, start);
+  });
+
+  it('cannot launch even a command the console could not read, since its platform has nowhere to launch', async () => {
+    const before = output(sessionId).length;
+    // Completion makes the line unknown to the console's guard; lldb itself must then refuse.
+    await wb.writeConsole(sessionId, 'process launc\t\r');
+    await expectOutput(sessionId, /\[Y\/n\]/, before);
+    await wb.writeConsole(sessionId, 'Y\r');
+    await expectOutput(sessionId, /error: failed to launch or debug process/, before);
+    expect(output(sessionId).slice(before)).not.toMatch(/Process \d+ launched/);
   });
 
   it('disassembles, reads memory and opens variables', async () => {

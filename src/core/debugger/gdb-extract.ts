@@ -12,10 +12,12 @@ import {
   type PreparedDebugger,
 } from './extraction';
 import { GdbSession } from './gdb-session';
+import { PathAliases } from './path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
 
-export function gdbInitCommands(debugDirs: string[]): string[] {
-  const dirs = ['/usr/lib/debug', ...debugDirs.filter((d) => d !== '/usr/lib/debug')];
+/** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */
+export function gdbInitCommands(debugDirs: string[], aliases: PathAliases): string[] {
+  const dirs = ['/usr/lib/debug', ...debugDirs.filter((d) => d !== '/usr/lib/debug').map((d) => aliases.alias(d))];
   return [`set debug-file-directory ${dirs.join(':')}`];
 }
 
@@ -57,13 +59,15 @@ async function pipelined<T>(items: T[], width: number, run: (item: T) => Promise
 }
 
 /** Loads the program and the core into a session; what gdb warns about them becomes analysis warnings. */
-export async function loadFiles(
+async function loadFiles(
   gdb: GdbSession,
   input: Pick<ExtractionInput, 'core' | 'executable'>,
+  aliases: PathAliases,
   warnings: AnalysisWarning[],
 ): Promise<void> {
-  if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(input.executable)}`);
-  const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${input.core}`)}`, 120_000);
+  if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(aliases.alias(input.executable))}`);
+  // core-file takes the rest of its line as the name: only a plain path may stand there.
+  const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${aliases.alias(input.core)}`)}`, 120_000);
   for (const text of loaded.console.split('\n')) {
     if (/warning: (core file may not match|exec file is newer)/i.test(text)) {
       warnings.push({ kind: 'debugger', message: text.trim() });
@@ -71,10 +75,10 @@ export async function loadFiles(
   }
 }
 
-async function extractFrom(gdb: GdbSession, input: ExtractionInput): Promise<ExtractionResult> {
+async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: PathAliases): Promise<ExtractionResult> {
   const warnings: AnalysisWarning[] = [];
   try {
-    await loadFiles(gdb, input, warnings);
+    await loadFiles(gdb, input, aliases, warnings);
     const info = await gdb.command('-thread-info');
     const rawThreads = miList(info.results.threads)
       .map(miTuple)
@@ -133,15 +137,24 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput): Promise<Ext
  * extract() then loads the files into the already running session.
  */
 export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
-  const session = GdbSession.start({ initCommands: gdbInitCommands(options.debugDirs), commandTimeoutMs: options.timeoutMs });
+  const aliases = new PathAliases();
+  let session: Promise<GdbSession>;
+  try {
+    session = GdbSession.start({ initCommands: gdbInitCommands(options.debugDirs, aliases), commandTimeoutMs: options.timeoutMs });
+  } catch (error) {
+    aliases.dispose();
+    throw error;
+  }
   // The rejection is observed by extract() or dispose(); this keeps it from counting as unhandled meanwhile.
   session.catch(() => undefined);
   return {
-    extract: async (input) => extractFrom(await session, input),
-    dispose: () =>
+    extract: async (input) => extractFrom(await session, input, aliases),
+    dispose: () => {
       void session.then(
         (gdb) => gdb.close(),
         () => undefined,
-      ),
+      );
+      aliases.dispose();
+    },
   };
 }

@@ -47,6 +47,8 @@ interface Pending {
  */
 const SAFE_INIT = [
   'set auto-load off',
+  // Without the native target, run, start and attach have nothing to start a program with.
+  'set auto-connect-native-target off',
   'set debuginfod enabled off',
   'set pagination off',
   'set height 0',

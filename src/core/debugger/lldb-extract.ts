@@ -10,20 +10,54 @@ import {
   type ExtractionResult,
 } from './extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './lldb-output';
+import { PathAliases, isPlainPath, lldbQuote } from './path-aliases';
 import { PtyProcess } from './pty-process';
 
-export const quote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
+/** What every lldb run loads before its own commands. */
+export interface LldbTarget {
+  core: string;
+  executable: string | null;
+  debugDirs: string[];
+}
+
+/** The same target with every path made safe to write into lldb's commands, through `aliases`. */
+export function aliasTarget(target: LldbTarget, aliases: PathAliases): LldbTarget {
+  return {
+    core: aliases.alias(target.core),
+    executable: target.executable ? aliases.alias(target.executable) : null,
+    debugDirs: target.debugDirs.map((d) => aliases.alias(d)),
+  };
+}
+
+/** Loads the target; its paths must come from `aliasTarget`, and a path that did not is refused. */
+export function targetCommands(target: LldbTarget): string[] {
+  const path = (p: string): string => {
+    if (!isPlainPath(p)) throw new Error(`internal: ${JSON.stringify(p)} was not made safe for lldb's command line`);
+    return lldbQuote(p, 'path');
+  };
+  return [
+    'settings set target.load-script-from-symbol-file false',
+    'settings set target.load-cwd-lldbinit false',
+    ...['/usr/lib/debug', ...target.debugDirs].map((d) => `settings append target.debug-file-search-paths ${path(d)}`),
+    target.executable
+      ? `target create ${path(target.executable)} --core ${path(target.core)}`
+      : `target create --core ${path(target.core)}`,
+  ];
+}
+
+/**
+ * Quotes one of the workbench's own constant texts (frame formats, messages), whose backslash
+ * escapes (`\\n`, `\\x1b`) are meant for lldb; never text that came from outside.
+ */
+export const formatQuote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 
 export function lldbCommands(input: ExtractionInput): string[] {
   const commands = [
     'settings set use-color false',
-    'settings set target.load-script-from-symbol-file false',
-    'settings set target.load-cwd-lldbinit false',
-    `settings set thread-format ${quote(THREAD_FORMAT)}`,
-    `settings set thread-stop-format ${quote(THREAD_FORMAT)}`,
-    `settings set frame-format ${quote(FRAME_FORMAT)}`,
-    ...['/usr/lib/debug', ...input.debugDirs].map((d) => `settings append target.debug-file-search-paths ${quote(d)}`),
-    input.executable ? `target create ${quote(input.executable)} --core ${quote(input.core)}` : `target create --core ${quote(input.core)}`,
+    `settings set thread-format ${formatQuote(THREAD_FORMAT)}`,
+    `settings set thread-stop-format ${formatQuote(THREAD_FORMAT)}`,
+    `settings set frame-format ${formatQuote(FRAME_FORMAT)}`,
+    ...targetCommands(input),
     `thread backtrace all -c ${MAX_FRAMES}`,
   ];
   for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
@@ -62,7 +96,13 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
 
 /** Extracts threads, frames, registers and locals with lldb, in one batch run. */
 export async function extractWithLldb(input: ExtractionInput): Promise<ExtractionResult> {
-  const output = await runBatch(lldbCommands(input), input.timeoutMs ?? 60_000);
+  const aliases = new PathAliases();
+  let output: string;
+  try {
+    output = await runBatch(lldbCommands({ ...input, ...aliasTarget(input, aliases) }), input.timeoutMs ?? 60_000);
+  } finally {
+    aliases.dispose();
+  }
   const sections = splitSections(output);
   const warnings: AnalysisWarning[] = [];
   const created = sections.find((s) => s.command.startsWith('target create'));

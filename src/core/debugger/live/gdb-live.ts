@@ -3,19 +3,17 @@ import { DebuggerError } from '../errors';
 import { gdbInitCommands } from '../gdb-extract';
 import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from '../gdb-session';
 import { miQuote, miString, miTuple } from '../mi-parser';
+import { gdbQuote, PathAliases } from '../path-aliases';
 import { PtyProcess } from '../pty-process';
 import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './gdb-inspect';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from './live-session';
-import { writeRefuseStartScript } from './refuse-start';
+import { StartGuard, writeRefuseStartScript } from './refuse-start';
 import { TerminalProcess } from './terminal-process';
 
 /** A console command may run long (`info functions` on a big program); views wait this long behind it. */
 const COMMAND_TIMEOUT_MS = 120_000;
 /** Holds the MI terminal open and never reads it, ignoring the signals a terminal can send. */
 const MI_HOLDER = "trap '' INT QUIT TSTP HUP; tty; exec sleep infinity";
-
-/** gdb splits this command's arguments like a shell: quoted, a path may hold spaces. */
-const gdbArg = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 function selectionOf(record: MiAsync): { thread: number; frame: number } | null {
   if (record.class !== 'thread-selected') return null;
@@ -55,18 +53,22 @@ export class GdbLiveSession implements LiveSession {
   private current = { thread: 0, frame: 0 };
   /** Variable objects made for the frame the views last showed. */
   private roots: string[] = [];
+  private readonly guard = new StartGuard();
 
   private constructor(
     private readonly gdb: GdbSession,
     private readonly terminal: TerminalProcess,
+    private readonly events: LiveSessionEvents,
   ) {}
 
   static async start(input: LiveSessionInput, events: LiveSessionEvents): Promise<GdbLiveSession> {
     const script = writeRefuseStartScript();
+    const aliases = new PathAliases();
     let mi: { holder: PtyProcess; tty: string } | null = null;
     let terminal: TerminalProcess | null = null;
     try {
       mi = await openMiTerminal();
+      // Command-line file arguments reach gdb as they are, never through its command parser.
       const files = input.executable ? [input.executable, input.core] : ['--core', input.core];
       terminal = new TerminalProcess(
         'gdb',
@@ -74,8 +76,11 @@ export class GdbLiveSession implements LiveSession {
           '-nx',
           '-q',
           ...gdbArguments([
-            ...gdbInitCommands(input.debugDirs),
-            ...input.sourceMappings.map((m) => `set substitute-path ${gdbArg(m.from)} ${gdbArg(m.to)}`),
+            ...gdbInitCommands(input.debugDirs, aliases),
+            ...input.sourceMappings.map(
+              (m) =>
+                `set substitute-path ${gdbQuote(m.from, 'the build path of a source mapping')} ${gdbQuote(aliases.alias(m.to), 'a source folder')}`,
+            ),
             `source ${script.path}`,
           ]),
           ...files,
@@ -98,7 +103,7 @@ export class GdbLiveSession implements LiveSession {
       };
       terminal.onData((data) => events.output(data));
       const gdb = await GdbSession.attach(transport, { commandTimeoutMs: COMMAND_TIMEOUT_MS, startTimeoutMs: 120_000 });
-      const session = new GdbLiveSession(gdb, console);
+      const session = new GdbLiveSession(gdb, console, events);
       gdb.onAsync((record) => {
         const selection = selectionOf(record);
         if (!selection) return;
@@ -108,6 +113,7 @@ export class GdbLiveSession implements LiveSession {
       gdb.onClose((reason) => {
         transport.kill();
         script.remove();
+        aliases.dispose();
         events.closed(reason.message);
       });
       const info = await gdb.command('-thread-info');
@@ -117,13 +123,16 @@ export class GdbLiveSession implements LiveSession {
       terminal?.kill();
       mi?.holder.kill();
       script.remove();
+      aliases.dispose();
       if (error instanceof DebuggerError) throw error;
       throw new DebuggerError('gdb', 'starting the console', (error as Error).message);
     }
   }
 
   write(data: string): void {
-    this.terminal.write(data);
+    const { pass, refusal } = this.guard.take(data);
+    this.terminal.write(pass);
+    if (refusal) this.events.output(`\r\n${refusal}\r\n(gdb) `);
   }
 
   resize(cols: number, rows: number): void {

@@ -1,14 +1,8 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
+import { VARIABLE_HANDLE } from '../../../shared/api';
 import { DebuggerError } from '../errors';
-import { quote, runBatch } from '../lldb-extract';
+import { runBatch, targetCommands, type LldbTarget } from '../lldb-extract';
 import { splitSections } from '../lldb-output';
-
-/** What every lldb query loads before its own commands. */
-export interface LldbTarget {
-  core: string;
-  executable: string | null;
-  debugDirs: string[];
-}
 
 /** A view's query on a small core takes well under a second; one that takes this long has hung. */
 const QUERY_TIMEOUT_MS = 15_000;
@@ -17,17 +11,6 @@ const QUERY_TIMEOUT_MS = 15_000;
  * own report of the core's stop; a fresh run does not.
  */
 const ATTEMPTS = 3;
-
-export function targetCommands(target: LldbTarget): string[] {
-  return [
-    'settings set target.load-script-from-symbol-file false',
-    'settings set target.load-cwd-lldbinit false',
-    ...['/usr/lib/debug', ...target.debugDirs].map((d) => `settings append target.debug-file-search-paths ${quote(d)}`),
-    target.executable
-      ? `target create ${quote(target.executable)} --core ${quote(target.core)}`
-      : `target create --core ${quote(target.core)}`,
-  ];
-}
 
 /**
  * Runs commands in a frame with a one-off lldb and returns what each printed. lldb has no
@@ -125,6 +108,8 @@ export async function lldbReadMemory(
   expression: string,
   length: number,
 ): Promise<{ address: string; chunks: MemoryChunk[] }> {
+  if (/[\x00-\x1f\x7f`]/.test(expression))
+    throw new Error(`${JSON.stringify(expression)} holds characters an address expression cannot have`);
   const [evaluated = [], read = []] = await inFrame(target, thread, frame, [
     `expression -f x -- (unsigned long)(${expression})`,
     `memory read --force -s1 -fx -c ${length} -- ${expression}`,
@@ -185,7 +170,7 @@ export function membersAnswered(lines: string[]): boolean {
 
 export async function lldbChildren(target: LldbTarget, id: string): Promise<VariableNode[]> {
   const m = /^lldb:(\d+):(\d+):(.+)$/.exec(id);
-  if (!m) throw new Error(`not an lldb variable handle: ${id}`);
+  if (!m || !VARIABLE_HANDLE.test(id)) throw new Error(`not an lldb variable handle: ${JSON.stringify(id)}`);
   const thread = Number(m[1]);
   const frame = Number(m[2]);
   const path = m[3] ?? '';

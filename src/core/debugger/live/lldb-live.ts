@@ -1,18 +1,24 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
-import { quote } from '../lldb-extract';
+import { aliasTarget, formatQuote, targetCommands, type LldbTarget } from '../lldb-extract';
+import { PathAliases, lldbQuote } from '../path-aliases';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from './live-session';
-import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables, targetCommands, type LldbTarget } from './lldb-inspect';
+import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables } from './lldb-inspect';
 import { LldbSelectionReader, MARKED_FRAME_FORMAT } from './lldb-selection';
+import { StartGuard } from './refuse-start';
 import { TerminalProcess } from './terminal-process';
 
 /**
- * lldb would start the crashed program on `run`, replacing the core with a live process; these
- * aliases answer instead. `process launch`, typed out, still does what it says.
+ * An unconnected remote platform has nowhere to launch or attach: `process launch`, however it
+ * is spelt or reached, fails instead of starting the crashed program here. The core loads as
+ * before, from local files. The aliases that would start it are also replaced with a no-op, for
+ * when completion or history gets one past the console's StartGuard.
  */
-const REFUSE_START = ['run', 'r', 'attach'].map(
-  (name) =>
-    `command regex ${name} ${quote(`s/.*/platform shell echo '${name} is turned off in Crash Workbench: this session examines a core file, and starting the crashed program here could repeat what it did.'/`)}`,
-);
+const NO_LAUNCH = [
+  'platform select remote-linux',
+  ...['run', 'r', 'attach', 'gdb-remote', 'kdp-remote'].map(
+    (name) => `command regex ${name} ${formatQuote(`s/.*/settings show ${name}-is-turned-off-in-crash-workbench/`)}`,
+  ),
+];
 
 /**
  * lldb on a core: its own command line in the console, where the selection is read from marked
@@ -21,11 +27,13 @@ const REFUSE_START = ['run', 'r', 'attach'].map(
 export class LldbLiveSession implements LiveSession {
   readonly debugger = 'lldb' as const;
   private current = { thread: 1, frame: 0 };
+  private readonly guard = new StartGuard();
   private closed = false;
 
   private constructor(
     private readonly terminal: TerminalProcess,
     private readonly target: LldbTarget,
+    private readonly events: LiveSessionEvents,
     /** The stored frame's source file, for lldb's disassembly, which names only line numbers. */
     private readonly fileOf: (thread: number, frame: number) => string | null,
   ) {}
@@ -35,18 +43,29 @@ export class LldbLiveSession implements LiveSession {
     events: LiveSessionEvents,
     fileOf: (thread: number, frame: number) => string | null,
   ): Promise<LldbLiveSession> {
-    const target: LldbTarget = { core: input.core, executable: input.executable, debugDirs: input.debugDirs };
-    const commands = [
-      `settings set frame-format ${quote(MARKED_FRAME_FORMAT)}`,
-      ...REFUSE_START,
-      ...targetCommands(target),
-      ...input.sourceMappings.map((m) => `settings append target.source-map ${quote(m.from)} ${quote(m.to)}`),
-    ];
-    const terminal = new TerminalProcess('lldb', ['--no-lldbinit', ...commands.flatMap((c) => ['-o', c])], {
-      cols: input.cols,
-      rows: input.rows,
-    });
-    const session = new LldbLiveSession(terminal, target, fileOf);
+    const aliases = new PathAliases();
+    let terminal: TerminalProcess;
+    let target: LldbTarget;
+    try {
+      target = aliasTarget(input, aliases);
+      const commands = [
+        `settings set frame-format ${formatQuote(MARKED_FRAME_FORMAT)}`,
+        ...NO_LAUNCH,
+        ...targetCommands(target),
+        ...input.sourceMappings.map(
+          (m) =>
+            `settings append target.source-map ${lldbQuote(m.from, 'the build path of a source mapping')} ${lldbQuote(aliases.alias(m.to), 'a source folder')}`,
+        ),
+      ];
+      terminal = new TerminalProcess('lldb', ['--no-lldbinit', ...commands.flatMap((c) => ['-o', c])], {
+        cols: input.cols,
+        rows: input.rows,
+      });
+    } catch (error) {
+      aliases.dispose();
+      throw error;
+    }
+    const session = new LldbLiveSession(terminal, target, events, fileOf);
     const reader = new LldbSelectionReader((selection) => {
       session.current = selection;
       events.selection(selection);
@@ -54,13 +73,16 @@ export class LldbLiveSession implements LiveSession {
     terminal.onData((data) => events.output(reader.take(data)));
     void terminal.exited.then(({ exitCode }) => {
       session.closed = true;
+      aliases.dispose();
       events.closed(exitCode === 127 ? 'lldb is not installed (apt-get install lldb)' : `lldb exited (code ${exitCode})`);
     });
     return session;
   }
 
   write(data: string): void {
-    this.terminal.write(data);
+    const { pass, refusal } = this.guard.take(data);
+    this.terminal.write(pass);
+    if (refusal) this.events.output(`\r\n${refusal}\r\n(lldb) `);
   }
 
   resize(cols: number, rows: number): void {

@@ -18,7 +18,7 @@ class Refused(gdb.Command):
         raise gdb.GdbError(self.refused + " is turned off in Crash Workbench: this session examines a core file, "
                            "and starting the crashed program here could repeat what it did. Debug a live process outside the workbench.")
 
-for name in ("run", "start", "starti", "attach"):
+for name in ("run", "start", "starti", "attach", "target native", "target remote", "target extended-remote"):
     Refused(name)
 `;
 
@@ -28,4 +28,65 @@ export function writeRefuseStartScript(): { path: string; remove(): void } {
   const path = join(dir, 'refuse-start.py');
   writeFileSync(path, SCRIPT, { mode: 0o600 });
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const REFUSED_MESSAGE =
+  'is turned off in Crash Workbench: this session examines a core file, and starting or attaching to a program here could repeat what the crashed one did. Debug a live process outside the workbench.';
+
+/**
+ * Commands that start, attach to or connect to a process, in gdb's and lldb's spellings with
+ * their abbreviations (lldb takes any unique prefix of a command word: `pro la`).
+ */
+const STARTERS: RegExp[] = [
+  /^(r|ru|run|start|starti|at|att|atta|attac|attach)(\s|$)/,
+  /^(tar|targ|targe|target)\s+(native|rem|remo|remot|remote|ext|extended-remote|extended-async)\b/,
+  /^(gdb-remote|kdp-remote|process-launch)(\s|$)/,
+  /^pro(c|ce|ces|cess)?\s+(l|la|lau|laun|launc|launch|a|at|att|atta|attac|attach|con|conn|conne|connec|connect)(\s|$)/,
+  /^pla(t|tf|tfo|tfor|tform)?\s+(pro(c|ce|ces|cess)?\s+(l|la|lau|laun|launc|launch|a|at|att|atta|attac|attach)|sel|sele|selec|select|con|conn|conne|connec|connect)(\s|$)/,
+];
+
+/** The refusal for a command line, or null when it may run. */
+export function refusedCommand(line: string): string | null {
+  const command = line.trim().replace(/\s+/g, ' ');
+  if (!STARTERS.some((pattern) => pattern.test(command))) return null;
+  return `${command.split(' ').slice(0, 2).join(' ')} ${REFUSED_MESSAGE}`;
+}
+
+/**
+ * Follows what is typed into a console, line by line, and holds back a line that would start or
+ * attach to a program. Editing it cannot follow (history, completion, cursor moves) makes the
+ * line unknown; such a line goes through, and the debugger's own setup (no native target for
+ * gdb, an unconnected remote platform for lldb) makes starting fail there.
+ */
+export class StartGuard {
+  private line = '';
+  private known = true;
+
+  /** Splits keystrokes into what goes to the debugger and a refusal to show instead of a held-back line. */
+  take(data: string): { pass: string; refusal: string | null } {
+    let pass = '';
+    let refusal: string | null = null;
+    for (let i = 0; i < data.length; i++) {
+      const ch = data[i] as string;
+      if (ch === '\r' || ch === '\n') {
+        const refused = this.known ? refusedCommand(this.line) : null;
+        if (refused) {
+          // Ctrl-U empties the debugger's line; Enter is never sent, so nothing runs.
+          pass += '\x15';
+          refusal = refused;
+        } else pass += ch;
+        this.line = '';
+        this.known = true;
+        continue;
+      }
+      pass += ch;
+      if (ch === '\x7f' || ch === '\b') this.line = this.line.slice(0, -1);
+      else if (ch === '\x15' || ch === '\x03') {
+        this.line = '';
+        this.known = true;
+      } else if (ch < ' ') this.known = false;
+      else this.line += ch;
+    }
+    return { pass, refusal };
+  }
 }
