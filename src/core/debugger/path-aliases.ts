@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
  */
 const PLAIN_PATH = /^\/[A-Za-z0-9_./+,@%=-]*$/;
 /** Control characters cannot be put into a debugger's command line at all. */
+// eslint-disable-next-line no-control-regex -- finding them is the point
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 export function isPlainPath(path: string): boolean {

@@ -3,6 +3,7 @@ import { VARIABLE_HANDLE } from '../../../shared/api';
 import { DebuggerError } from '../errors';
 import { runBatch, targetCommands, type LldbTarget } from '../lldb-extract';
 import { splitSections } from '../lldb-output';
+import { hasControlCharacters } from '../path-aliases';
 
 /** A view's query on a small core takes well under a second; one that takes this long has hung. */
 const QUERY_TIMEOUT_MS = 15_000;
@@ -108,7 +109,7 @@ export async function lldbReadMemory(
   expression: string,
   length: number,
 ): Promise<{ address: string; chunks: MemoryChunk[] }> {
-  if (/[\x00-\x1f\x7f`]/.test(expression))
+  if (hasControlCharacters(expression) || expression.includes('`'))
     throw new Error(`${JSON.stringify(expression)} holds characters an address expression cannot have`);
   const [evaluated = [], read = []] = await inFrame(target, thread, frame, [
     `expression -f x -- (unsigned long)(${expression})`,
