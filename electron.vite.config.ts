@@ -5,7 +5,12 @@ import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        // The worker that reads crash files off the main process's event loop (src/core/offload).
+        input: { index: resolve('src/main/index.ts'), 'offload-worker': resolve('src/core/offload/offload-worker.ts') },
+      },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

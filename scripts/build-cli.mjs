@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { crashwb: 'src/cli/index.ts' },
+  entryPoints: { crashwb: 'src/cli/index.ts', 'offload-worker': 'src/core/offload/offload-worker.ts' },
   outdir: 'out/cli',
   outExtension: { '.js': '.cjs' },
   bundle: true,

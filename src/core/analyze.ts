@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../shared/model';
 import { DebuggerError, prepareDebugger } from './debugger';
 import { orderThreads } from './debugger/extraction';
-import { moduleAt, readCore, type CoreInfo } from './elf/core-file';
+import { moduleAt, type CoreInfo } from './elf/core-file';
 import { registerNames } from './elf/notes';
 import { locateProgramFiles, type ProgramFiles } from './symbols/locate';
-import { isMinidump, readMinidump } from './minidump/minidump-file';
+import { isMinidump } from './minidump/minidump-file';
+import { readCoreOffThread, readMinidumpOffThread } from './offload/offload';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -55,7 +56,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   let files: ProgramFiles;
   try {
     say('reading-core', 'Reading the core’s notes');
-    core = minidump ? await readMinidump(path) : await readCore(path);
+    core = minidump ? await readMinidumpOffThread(path) : await readCoreOffThread(path);
     say('locating-files', 'Finding the executable and debug info');
     files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
   } catch (error) {
@@ -96,7 +97,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     source: path,
     size: info.size,
     analyzedAt: new Date().toISOString(),
-    timestamp: info.mtime.toISOString(),
+    timestamp: core.dumpTime ?? info.mtime.toISOString(),
     debugger: kind,
     signal: core.signal,
     pid: core.pid,

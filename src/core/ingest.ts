@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Crash, CrashAnalysis } from '../shared/model';
-import { sha256File } from './hash';
+import { sha256OffThread } from './offload/offload';
 import { partialAnalysis } from './partial-crash';
 import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './sources/prepare';
 
@@ -48,7 +48,7 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
   const core = input.core;
   const origin = { size: info.size, storedPath: input.stored ? core : null };
   // The digest is I/O and the debugger is CPU: on a big core, doing both at once saves seconds.
-  const digest = input.coreSha256 ? Promise.resolve(input.coreSha256) : (known ?? sha256File(core, ctx.onHashing));
+  const digest = input.coreSha256 ? Promise.resolve(input.coreSha256) : (known ?? sha256OffThread(core, ctx.onHashing));
   if (!ctx.refresh) {
     const id = await digest;
     if (ctx.has(id)) return { ...base, origin, crash: null, id };

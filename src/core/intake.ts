@@ -17,7 +17,7 @@ import type {
 } from '../shared/model';
 import { analyzeCore } from './analyze';
 import { fingerprint } from './fingerprint/fingerprint';
-import { sha256File } from './hash';
+import { sha256OffThread } from './offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
 import { findCores } from './jobs/find-cores';
 import { runPool } from './jobs/pool';
@@ -114,7 +114,7 @@ export class Intake {
     const info = await stat(core).catch((error: Error) => {
       throw new Error(`cannot analyse ${core} again: ${error.message}. Open the core from where it is now.`);
     });
-    const digest = this.ctx.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256File(core, () => undefined, info.size));
+    const digest = this.ctx.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256OffThread(core, undefined, info.size));
     if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
     const jobId = randomUUID();
     const analysis = await analyzeCore(core, {

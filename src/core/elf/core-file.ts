@@ -7,6 +7,7 @@ import {
   NT_PRPSINFO,
   NT_PRSTATUS,
   NT_SIGINFO,
+  MAX_NOTES,
   findBuildIdNote,
   parseAuxv,
   parseFileNote,
@@ -48,6 +49,8 @@ export interface CoreInfo {
   modules: CoreModule[];
   /** Set when the core is shorter than its headers say. */
   truncation: { expected: number; actual: number } | null;
+  /** When the dump says it was written (minidumps do; ELF cores leave it to the file's date). */
+  dumpTime: string | null;
 }
 
 const AT_ENTRY = 9n;
@@ -60,13 +63,36 @@ const ERRORS = {
 
 /** Reads process memory that the core saved, or returns what part of it exists. */
 class CoreMemory {
+  /** Sorted by address, so each look-up is a binary search however many segments a core has. */
+  private readonly loads: ProgramHeader[];
+
   constructor(
     private readonly file: BoundedFile,
-    private readonly loads: ProgramHeader[],
-  ) {}
+    loads: ProgramHeader[],
+  ) {
+    this.loads = [...loads].sort((a, b) => (a.vaddr < b.vaddr ? -1 : a.vaddr > b.vaddr ? 1 : 0));
+  }
+
+  /** The segment whose saved bytes hold `address` (or end at it, when `endInclusive`). */
+  private segmentAt(address: bigint, endInclusive = false): ProgramHeader | undefined {
+    let lo = 0;
+    let hi = this.loads.length - 1;
+    let found: ProgramHeader | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const seg = this.loads[mid] as ProgramHeader;
+      if (endInclusive ? seg.vaddr < address : seg.vaddr <= address) {
+        found = seg;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (!found) return undefined;
+    const end = found.vaddr + BigInt(found.filesz);
+    return address < end || (endInclusive && address === end) ? found : undefined;
+  }
 
   async read(address: bigint, length: number): Promise<Buffer | null> {
-    const seg = this.loads.find((s) => address >= s.vaddr && address < s.vaddr + BigInt(s.filesz));
+    const seg = this.segmentAt(address);
     if (!seg) return null;
     const delta = Number(address - seg.vaddr);
     return this.file.read(seg.offset + delta, Math.min(length, seg.filesz - delta));
@@ -74,7 +100,7 @@ class CoreMemory {
 
   /** Up to `length` bytes that end just before `address`, within the segment that holds it. */
   async readBefore(address: bigint, length: number): Promise<Buffer | null> {
-    const seg = this.loads.find((s) => address > s.vaddr && address <= s.vaddr + BigInt(s.filesz));
+    const seg = this.segmentAt(address, true);
     if (!seg) return null;
     const start = address - BigInt(length) > seg.vaddr ? address - BigInt(length) : seg.vaddr;
     return this.read(start, Number(address - start));
@@ -130,14 +156,23 @@ async function processStrings(
   let envStart = strings.length;
   while (envStart > 1 && ENV_ENTRY.test(strings[envStart - 1] as string)) envStart--;
   const environment = strings.slice(envStart);
-  const prefix = psArgs.trimEnd();
+  // prpsinfo's copy is cut at 80 bytes, sometimes inside a character, which decodes as U+FFFD.
+  const prefix = psArgs.trimEnd().replace(/\uFFFD+$/, '');
   if (!prefix) return { argv: null, environment };
   for (let i = envStart - 1; i >= 1; i--) {
-    const joined = strings.slice(i, envStart).join(' ');
-    if (joined.startsWith(prefix)) return { argv: strings.slice(i, envStart), environment };
-    if (joined.length > PROCESS_STRINGS_BYTES) break;
+    if (joinedStartsWith(strings, i, envStart, prefix)) return { argv: strings.slice(i, envStart), environment };
   }
   return { argv: null, environment };
+}
+
+/**
+ * Whether strings[from..to) joined by spaces begins with `prefix`, reading no more of them than
+ * the prefix is long: the search above stays linear over a hundred thousand strings.
+ */
+function joinedStartsWith(strings: string[], from: number, to: number, prefix: string): boolean {
+  let head = '';
+  for (let i = from; i < to && head.length < prefix.length; i++) head += (i > from ? ' ' : '') + strings[i];
+  return head.startsWith(prefix);
 }
 
 function groupModules(mappings: FileMapping[]): Map<string, { start: bigint; end: bigint; base: bigint | null }> {
@@ -167,7 +202,9 @@ async function readNotes(file: BoundedFile, segments: ProgramHeader[]): Promise<
         `truncated: the core ends at byte ${file.size}, before its notes (which end at ${seg.offset + seg.filesz}); the dump was cut off while being written — there is nothing to analyse`,
       );
     }
-    notes.push(...parseNotes(bytes));
+    for (const note of parseNotes(bytes)) notes.push(note);
+    if (notes.length >= MAX_NOTES)
+      throw new ElfFormatError(file.path, `more than ${MAX_NOTES} notes is not a plausible core; it is corrupt`);
   }
   return notes;
 }
@@ -240,7 +277,12 @@ export async function readCore(path: string): Promise<CoreInfo> {
       mappings,
       modules,
       truncation: expected > file.size ? { expected, actual: file.size } : null,
+      dumpTime: null,
     };
+  } catch (error) {
+    // A length or offset in the notes that points outside them: corrupt, however it came about.
+    if (error instanceof RangeError) throw new ElfFormatError(path, `its notes are malformed (${error.message}); the core is corrupt`);
+    throw error;
   } finally {
     await file.close();
   }

@@ -16,10 +16,13 @@ export interface Note {
 const align4 = (n: number): number => (n + 3) & ~3;
 
 /** Splits a PT_NOTE segment into notes; stops at the first malformed entry. */
+/** More notes than a process with a hundred thousand threads writes: past it, the core is corrupt. */
+export const MAX_NOTES = 1_000_000;
+
 export function parseNotes(segment: Buffer): Note[] {
   const notes: Note[] = [];
   let offset = 0;
-  while (offset + 12 <= segment.length) {
+  while (offset + 12 <= segment.length && notes.length < MAX_NOTES) {
     const namesz = segment.readUInt32LE(offset);
     const descsz = segment.readUInt32LE(offset + 4);
     const type = segment.readUInt32LE(offset + 8);
@@ -143,22 +146,23 @@ export interface FileMapping {
 
 export function parseFileNote(desc: Buffer): FileMapping[] {
   if (desc.length < 16) return [];
-  const count = Number(desc.readBigUInt64LE(0));
+  const count = desc.readBigUInt64LE(0);
   const pageSize = desc.readBigUInt64LE(8);
-  const namesAt = 16 + count * 24;
-  if (namesAt > desc.length) return [];
+  // A count the note cannot hold is corrupt; checked as a bigint before it becomes a loop bound.
+  if (count > BigInt(Math.floor((desc.length - 16) / 25))) return [];
   const out: FileMapping[] = [];
-  let nameOffset = namesAt;
-  for (let i = 0; i < count; i++) {
+  let nameOffset = 16 + Number(count) * 24;
+  for (let i = 0; i < Number(count) && nameOffset < desc.length; i++) {
     const o = 16 + i * 24;
-    const path = cString(desc, nameOffset);
-    nameOffset += Buffer.byteLength(path) + 1;
+    const nul = desc.indexOf(0, nameOffset);
+    const end = nul === -1 ? desc.length : nul;
     out.push({
       start: desc.readBigUInt64LE(o),
       end: desc.readBigUInt64LE(o + 8),
       fileOffset: desc.readBigUInt64LE(o + 16) * pageSize,
-      path,
+      path: desc.toString('utf8', nameOffset, end),
     });
+    nameOffset = end + 1;
   }
   return out;
 }
