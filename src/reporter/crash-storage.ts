@@ -27,8 +27,18 @@ export interface CrashPage {
 export interface CrashStorage {
   /** What the logs say the reporter stores into. */
   readonly description: string;
-  /** Streams a core in; the same bytes uploaded twice are one crash (`created: false`). */
-  put(project: string, body: Readable, metadata: Record<string, string>, limit: number): Promise<{ crash: StoredCrash; created: boolean }>;
+  /**
+   * Streams a core in; the same bytes uploaded twice, even at once, are one crash (`created:
+   * false`). With `expectedSha256`, bytes that hash otherwise are dropped before anything of them
+   * becomes visible, and the put fails with `Damaged`.
+   */
+  put(
+    project: string,
+    body: Readable,
+    metadata: Record<string, string>,
+    limit: number,
+    expectedSha256?: string,
+  ): Promise<{ crash: StoredCrash; created: boolean }>;
   get(project: string, crashId: string): Promise<StoredCrash | null>;
   /** Crashes received after the cursor, oldest first. */
   list(project: string, after: string | null, limit: number): Promise<CrashPage>;
@@ -38,6 +48,22 @@ export interface CrashStorage {
 }
 
 export class TooLarge extends Error {}
+
+/** The bytes that arrived are not the ones the uploader hashed. */
+export class Damaged extends Error {
+  constructor(actual: string, expected: string) {
+    super(`the body's sha256 is ${actual}, not ${expected}: the upload was damaged on the way; send it again`);
+  }
+}
+
+/** The storage cannot be reached or refused the request (S3 down, denied): try again later. */
+export class StorageUnavailable extends Error {}
+
+/** The storage has no room: nothing of the upload was kept, and what was stored before is whole. */
+export class StorageFull extends Error {}
+
+/** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
+export const IN_FLIGHT_MS = 60_000;
 
 /** Hashes and counts what passes, and stops past the size limit. */
 export class Measure extends Transform {
@@ -82,8 +108,6 @@ export function parseIndexName(name: string): IndexEntry | null {
   return m?.[1] && m[2] ? { receivedAt: m[1], crashId: m[2] } : null;
 }
 
-/** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
-const IN_FLIGHT_MS = 60_000;
 /** Records read at once while listing. */
 const READS_AT_ONCE = 16;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,10 +8,13 @@ import {
   checkCrashId,
   checkProject,
   cursorOf,
+  Damaged,
+  IN_FLIGHT_MS,
   indexName,
   Measure,
   pageFromIndex,
   parseIndexName,
+  StorageFull,
   type CrashPage,
   type CrashStorage,
   type StoredCrash,
@@ -21,6 +24,22 @@ import {
 const INDEX = '.index';
 /** Says the index holds every record, including those written before it existed. */
 const INDEXED = '.complete';
+/** One empty file per crash whose record a put has taken the right to write. */
+const CLAIMS = '.claims';
+/** A partial upload untouched this long belongs to no live upload: a slow client is cut off long before. */
+const LEFTOVER_AGE_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 60 * 60_000;
+
+/** A full disk says so, with what to do, instead of a bare ENOSPC. */
+function full(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new StorageFull(
+      "the reporter's disk is full: nothing of this upload was kept; free space on the data folder, then send it again",
+    );
+  }
+  return error;
+}
 
 const exists = (path: string) =>
   access(path).then(
@@ -37,6 +56,7 @@ const exists = (path: string) =>
  */
 export class LocalStorage implements CrashStorage {
   readonly description: string;
+  private readonly swept = new Map<string, number>();
   constructor(private readonly root: string) {
     this.description = `local disk ${root}`;
   }
@@ -50,32 +70,82 @@ export class LocalStorage implements CrashStorage {
     body: Readable,
     metadata: Record<string, string>,
     limit: number,
+    expectedSha256?: string,
   ): Promise<{ crash: StoredCrash; created: boolean }> {
     const dir = this.dir(project);
-    await mkdir(join(dir, '.incoming'), { recursive: true });
     const partial = join(dir, '.incoming', randomUUID());
     const measure = new Measure(limit);
     try {
-      await pipeline(body, measure, createWriteStream(partial, { mode: 0o600 }));
+      await mkdir(join(dir, '.incoming'), { recursive: true });
+      await this.sweepIncoming(dir);
+      // Piped, not pipelined from the body: a refusal (full disk, too large) must leave the
+      // request open so that it can be answered; the body's own failure still ends the write.
+      body.once('error', (error) => measure.destroy(error));
+      body.once('close', () => body.readableEnded || measure.destroy(new Error('the upload broke off before its end')));
+      body.pipe(measure);
+      await pipeline(measure, createWriteStream(partial, { mode: 0o600 }));
     } catch (error) {
       await rm(partial, { force: true });
-      throw error;
+      throw full(error);
     }
     const crashId = measure.hash.digest('hex');
-    const core = join(dir, `${crashId}.core`);
-    const existing = await this.get(project, crashId);
-    if (existing) {
-      await rm(partial, { force: true });
-      return { crash: existing, created: false };
-    }
-    await rename(partial, core);
     const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt: new Date().toISOString(), metadata };
-    await mkdir(join(dir, INDEX), { recursive: true });
-    await writeFile(join(dir, INDEX, indexName(crash)), '');
-    const meta = join(dir, '.incoming', `${crashId}.json`);
-    await writeFile(meta, JSON.stringify(crash), { mode: 0o600 });
-    await rename(meta, join(dir, `${crashId}.json`));
-    return { crash, created: true };
+    let claimed = false;
+    try {
+      if (expectedSha256 !== undefined && expectedSha256 !== crashId) throw new Damaged(crashId, expectedSha256);
+      const existing = await this.get(project, crashId);
+      if (existing) return { crash: existing, created: false };
+      // Of several puts of the same bytes at once, one claims the crash and the others answer `created: false`.
+      if (!(await this.claim(dir, crashId))) return { crash, created: false };
+      claimed = true;
+      await rename(partial, join(dir, `${crashId}.core`));
+      await mkdir(join(dir, INDEX), { recursive: true });
+      await writeFile(join(dir, INDEX, indexName(crash)), '');
+      const meta = join(dir, '.incoming', `${crashId}.json`);
+      await writeFile(meta, JSON.stringify(crash), { mode: 0o600 });
+      await rename(meta, join(dir, `${crashId}.json`));
+      return { crash, created: true };
+    } catch (error) {
+      // Released, so that the uploader's retry is not told the crash is already here.
+      if (claimed) await rm(join(dir, CLAIMS, crashId), { force: true });
+      throw full(error);
+    } finally {
+      await rm(partial, { force: true });
+    }
+  }
+
+  /**
+   * Takes the right to write a crash's record: an empty DIR/.claims/<sha256>, made only if absent.
+   * A claim older than a put can take, whose record never came, was left by a killed reporter
+   * and is taken over.
+   */
+  private async claim(dir: string, crashId: string): Promise<boolean> {
+    const path = join(dir, CLAIMS, crashId);
+    await mkdir(join(dir, CLAIMS), { recursive: true });
+    try {
+      await writeFile(path, '', { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const { mtimeMs } = await stat(path);
+    if (Date.now() - mtimeMs < IN_FLIGHT_MS) return false;
+    const now = new Date();
+    await utimes(path, now, now);
+    return true;
+  }
+
+  /** Removes what killed reporters left half-written in .incoming, once an hour at most. */
+  private async sweepIncoming(dir: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.swept.get(dir) ?? 0) < SWEEP_EVERY_MS) return;
+    this.swept.set(dir, now);
+    const incoming = join(dir, '.incoming');
+    for (const name of await readdir(incoming)) {
+      const path = join(incoming, name);
+      const info = await stat(path).catch(() => null);
+      if (info && now - info.mtimeMs > LEFTOVER_AGE_MS) await rm(path, { force: true });
+    }
   }
 
   async get(project: string, crashId: string): Promise<StoredCrash | null> {

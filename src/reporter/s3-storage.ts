@@ -7,10 +7,13 @@ import type { S3Credentials, S3Location } from '../core/s3/s3-location';
 import {
   checkCrashId,
   checkProject,
+  Damaged,
+  IN_FLIGHT_MS,
   indexName,
   Measure,
   pageFromIndex,
   parseIndexName,
+  StorageUnavailable,
   TooLarge,
   type CrashPage,
   type CrashStorage,
@@ -25,6 +28,9 @@ interface CrashRecord extends StoredCrash {
 /** Parts of a multipart upload, and how many are in memory at once: memory stays at a few parts per upload. */
 const PART_BYTES = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
+
+const unavailable = (...args: Parameters<typeof explainS3Error>): StorageUnavailable =>
+  new StorageUnavailable(explainS3Error(...args).message);
 
 const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -61,7 +67,7 @@ export class S3Storage implements CrashStorage {
     try {
       return await run(await this.s3.get());
     } catch (error) {
-      throw explainS3Error(error, this.location, what);
+      throw unavailable(error, this.location, what);
     }
   }
 
@@ -73,7 +79,7 @@ export class S3Storage implements CrashStorage {
       return JSON.parse((await object.Body?.transformToString('utf8')) ?? 'null') as CrashRecord | null;
     } catch (error) {
       if (isMissing(error)) return null;
-      throw explainS3Error(error, this.location, `s3://${this.location.bucket}/${key}`);
+      throw unavailable(error, this.location, `s3://${this.location.bucket}/${key}`);
     }
   }
 
@@ -91,6 +97,41 @@ export class S3Storage implements CrashStorage {
     );
   }
 
+  /**
+   * Takes the right to write a crash's record with a conditional put of `claims/<sha256>`
+   * (If-None-Match: *), which S3 and MinIO make atomic: of several reporters that took the same
+   * core at once, one wins. A claim older than a put can take whose record never came was left by
+   * a killed reporter, and is taken over.
+   */
+  private async claim(project: string, crashId: string): Promise<boolean> {
+    const key = this.key(project, `claims/${crashId}`);
+    const where = `s3://${this.location.bucket}/${key}`;
+    const { client, sdk } = await this.s3.get();
+    const put = (conditional: boolean) =>
+      client.send(
+        new sdk.PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: key,
+          Body: '',
+          ContentLength: 0,
+          ...(conditional ? { IfNoneMatch: '*' } : {}),
+        }),
+      );
+    try {
+      await put(true);
+      return true;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== 412 && status !== 409) throw unavailable(error, this.location, where);
+    }
+    const head = await this.send(where, ({ client: c, sdk: s }) =>
+      c.send(new s.HeadObjectCommand({ Bucket: this.location.bucket, Key: key })),
+    );
+    if (Date.now() - (head.LastModified?.getTime() ?? 0) < IN_FLIGHT_MS) return false;
+    await this.send(where, () => put(false));
+    return true;
+  }
+
   private async deleteBlob(key: string): Promise<void> {
     await this.send(`s3://${this.location.bucket}/${key}`, ({ client, sdk }) =>
       client.send(new sdk.DeleteObjectCommand({ Bucket: this.location.bucket, Key: key })),
@@ -102,6 +143,7 @@ export class S3Storage implements CrashStorage {
     body: Readable,
     metadata: Record<string, string>,
     limit: number,
+    expectedSha256?: string,
   ): Promise<{ crash: StoredCrash; created: boolean }> {
     const blob = this.key(project, `blobs/${randomUUID()}`);
     const measure = new Measure(limit);
@@ -118,23 +160,27 @@ export class S3Storage implements CrashStorage {
       await upload.done();
     } catch (error) {
       if (error instanceof TooLarge || measure.errored instanceof TooLarge) throw measure.errored ?? error;
-      throw explainS3Error(error, this.location, `s3://${this.location.bucket}/${blob}`);
+      throw unavailable(error, this.location, `s3://${this.location.bucket}/${blob}`);
     }
     const crashId = measure.hash.digest('hex');
-    const existing = await this.get(project, crashId);
-    if (existing) {
+    if (expectedSha256 !== undefined && expectedSha256 !== crashId) {
       await this.deleteBlob(blob);
-      return { crash: existing, created: false };
+      throw new Damaged(crashId, expectedSha256);
     }
+    const existing = await this.get(project, crashId);
     const receivedAt = new Date().toISOString();
+    const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt, metadata };
+    if (existing || !(await this.claim(project, crashId))) {
+      await this.deleteBlob(blob);
+      return { crash: existing ?? crash, created: false };
+    }
     const index = this.key(project, `index/${indexName({ receivedAt, crashId })}`);
     await this.send(`s3://${this.location.bucket}/${index}`, ({ client, sdk }) =>
       client.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: index, Body: '', ContentLength: 0 })),
     );
-    const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt, metadata };
     await this.putRecord({ ...crash, blob });
-    // Two reporters that took the same core at once both wrote a record; the last one stands, and
-    // the other's bytes would be kept for nothing.
+    // A store without conditional writes lets two reporters that took the same core at once both
+    // write a record; the last one stands, and the other's bytes would be kept for nothing.
     const standing = await this.record(project, crashId);
     if (standing && standing.blob !== blob) await this.deleteBlob(blob);
     return { crash, created: true };

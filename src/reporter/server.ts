@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
-import { CRASH_ID, TooLarge, type CrashStorage } from './crash-storage';
+import { CRASH_ID, Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
 export interface ProjectConfig {
@@ -21,6 +21,8 @@ export interface ReporterOptions {
   /** Defaults for projects that set no limits of their own. */
   maxBytes?: number;
   ratePerMinute?: number;
+  /** A connection that sends nothing for this long is closed (slow or stalled clients); 60 s by default. */
+  idleTimeoutMs?: number;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -36,6 +38,16 @@ const MAX_VALUE = 1024;
 /** `receivedAt|crashId` as a listing returns it; the id may be left out to start at a time. */
 const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f]{0,64}$/;
 
+/** The answer for an error: the client's fault (4xx), a full disk (507), storage away (503), or ours (500). */
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof TooLarge) return 413;
+  if (error instanceof Damaged) return 400;
+  if (error instanceof StorageFull) return 507;
+  if (error instanceof StorageUnavailable) return 503;
+  return 500;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -43,6 +55,21 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The X-Crash-Metadata header: base64url of a JSON object, or nothing. */
+function parseMetadataHeader(raw: string | string[] | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = typeof raw === 'string' ? JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) : null;
+  } catch {
+    throw new HttpError(400, 'X-Crash-Metadata must be base64url-encoded JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'X-Crash-Metadata must hold a JSON object of field names and values');
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Keeps uploader-sent metadata to short strings under plain keys; nothing in it is ever a path. */
@@ -93,8 +120,9 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
 
   const authenticate = (req: IncomingMessage, url: URL): { project: string; maxBytes: number } => {
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
+    // The scheme's name is case-insensitive (RFC 9110): `bearer` is as good as `Bearer`.
+    const bearer = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const token = bearer?.[1] ?? url.searchParams.get('token');
     if (!token) throw new HttpError(401, 'no token: send Authorization: Bearer TOKEN, or ?token=TOKEN');
     const entry = byToken.get(token);
     if (!entry) throw new HttpError(403, 'this token is not valid for any project');
@@ -107,6 +135,72 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
     res.end(JSON.stringify(body));
   };
 
+  /**
+   * A multipart form with a `dump` file. Fields before the file are stored with it; fields after
+   * it are added when valid, and named in `ignored` when not. A form that ends early, has no
+   * boundary or has no `dump` is refused, and nothing of it is kept.
+   */
+  const receiveForm = (req: IncomingMessage, project: string, maxBytes: number) =>
+    new Promise<{ crashId: string; created: boolean; ignored: string[] }>((resolve, reject) => {
+      const fields: Record<string, string> = {};
+      let stored: Promise<{ crashId: string; created: boolean }> | null = null;
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: req.headers, limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: maxBytes + 1 } });
+      } catch (error) {
+        reject(new HttpError(400, `not a multipart upload: ${(error as Error).message}; send multipart/form-data with a boundary`));
+        req.resume();
+        return;
+      }
+      let failed = false;
+      const fail = (error: Error): void => {
+        failed = true;
+        reject(error);
+      };
+      parser.on('field', (name, value) => (fields[name] = value));
+      parser.on('file', (name, file) => {
+        // Listened to at once: a form that ends inside the file makes this stream fail.
+        file.on('error', (error: Error) => fail(new HttpError(400, `malformed multipart upload: ${error.message}`)));
+        if (name !== 'dump' || stored) {
+          file.resume();
+          return;
+        }
+        let known: Record<string, string>;
+        try {
+          known = cleanMetadata(fields);
+        } catch (error) {
+          file.resume();
+          fail(error as Error);
+          return;
+        }
+        stored = storage.put(project, file, known, maxBytes).then(({ crash, created }) => ({ crashId: crash.crashId, created }));
+        stored.catch((error: Error) => fail(error));
+      });
+      parser.on('error', (error: Error) => fail(new HttpError(400, `malformed multipart upload: ${error.message}`)));
+      parser.on('close', () => {
+        if (failed) return;
+        if (!stored) return fail(new HttpError(400, 'the upload has no "dump" file'));
+        stored
+          .then(async (r) => {
+            const late = Object.fromEntries(Object.entries(fields).filter(([key]) => METADATA_KEY.test(key)));
+            const ignored = Object.keys(fields).filter((key) => !(key in late));
+            const crash = await storage.get(project, r.crashId);
+            if (crash && r.created && Object.keys(late).length > Object.keys(crash.metadata).length) {
+              try {
+                await storage.setMetadata(project, r.crashId, cleanMetadata(late));
+              } catch (error) {
+                if (!(error instanceof HttpError)) throw error;
+                ignored.push(...Object.keys(late).filter((key) => !(key in crash.metadata)));
+              }
+            }
+            return { ...r, ignored };
+          })
+          .then(resolve, fail);
+      });
+      req.on('error', (error) => fail(new HttpError(400, `the upload broke off: ${error.message}`)));
+      req.pipe(parser);
+    });
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
     if (url.pathname === '/healthz') return json(res, 200, { ok: true });
@@ -115,65 +209,32 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
     if (declared > maxBytes) throw new HttpError(413, `the upload is larger than the limit of ${maxBytes} bytes`);
 
     if (req.method === 'PUT' && url.pathname === '/api/v1/crashes') {
-      const raw = req.headers['x-crash-metadata'];
-      let fields: Record<string, unknown> = {};
-      if (typeof raw === 'string') {
-        try {
-          fields = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
-        } catch {
-          throw new HttpError(400, 'X-Crash-Metadata must be base64url-encoded JSON');
-        }
-      }
-      const { crash, created } = await storage.put(project, req, cleanMetadata(fields), maxBytes);
       const expected = req.headers['x-crash-sha256'];
-      if (typeof expected === 'string' && expected !== crash.crashId) {
-        throw new HttpError(400, `the body's sha256 is ${crash.crashId}, not ${expected}: the upload was damaged; send it again`);
+      if (expected !== undefined && (typeof expected !== 'string' || !CRASH_ID.test(expected))) {
+        throw new HttpError(400, 'X-Crash-Sha256 must be the sha256 of the body, in lower-case hex');
       }
+      const { crash, created } = await storage.put(
+        project,
+        req,
+        cleanMetadata(parseMetadataHeader(req.headers['x-crash-metadata'])),
+        maxBytes,
+        expected,
+      );
       log({ event: 'upload', project, crashId: crash.crashId, size: crash.size, created });
       return json(res, created ? 201 : 200, { crash_id: crash.crashId, created });
     }
 
     if (req.method === 'POST' && url.pathname === '/api/upload') {
-      const result = await new Promise<{ crashId: string; created: boolean }>((resolve, reject) => {
-        const fields: Record<string, string> = {};
-        let stored: Promise<{ crashId: string; created: boolean }> | null = null;
-        const parser = busboy({
-          headers: req.headers,
-          limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: maxBytes + 1 },
-        });
-        parser.on('field', (name, value) => (fields[name] = value));
-        parser.on('file', (name, file) => {
-          if (name !== 'dump') {
-            file.resume();
-            return;
-          }
-          // Fields sent before the file, the form's usual order, are stored with it; later ones after it.
-          let known: Record<string, string>;
-          try {
-            known = cleanMetadata(fields);
-          } catch (error) {
-            file.resume();
-            reject(error as Error);
-            return;
-          }
-          stored = storage.put(project, file, known, maxBytes).then(({ crash, created }) => ({ crashId: crash.crashId, created }));
-          stored.catch(() => undefined);
-        });
-        parser.on('error', (error: Error) => reject(new HttpError(400, `malformed multipart upload: ${error.message}`)));
-        parser.on('close', () => {
-          if (!stored) return reject(new HttpError(400, 'the upload has no "dump" file'));
-          stored.then(async (r) => {
-            const crash = await storage.get(project, r.crashId);
-            const all = cleanMetadata(fields);
-            if (crash && r.created && Object.keys(all).length > Object.keys(crash.metadata).length)
-              await storage.setMetadata(project, r.crashId, all);
-            resolve(r);
-          }, reject);
-        });
-        req.pipe(parser);
+      const result = await receiveForm(req, project, maxBytes);
+      log({
+        event: 'upload',
+        project,
+        crashId: result.crashId,
+        created: result.created,
+        form: true,
+        ...(result.ignored.length ? { ignored: result.ignored } : {}),
       });
-      log({ event: 'upload', project, crashId: result.crashId, created: result.created, form: true });
-      return json(res, 202, { crash_id: result.crashId });
+      return json(res, 202, { crash_id: result.crashId, ...(result.ignored.length ? { ignored_fields: result.ignored } : {}) });
     }
 
     if (req.method === 'GET' && url.pathname === '/api/v1/crashes') {
@@ -197,8 +258,10 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   };
 
   const server = createServer((req, res) => {
+    // Until a handler reads the body, a client that goes away must not become an unhandled 'error'.
+    req.on('error', () => undefined);
     handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : error instanceof TooLarge ? 413 : 500;
+      const status = statusOf(error);
       const message = error instanceof Error ? error.message : String(error);
       // The path only: a minimal uploader's token travels in the query.
       log({ event: status >= 500 ? 'error' : 'refused', status, message, method: req.method, path: (req.url ?? '').split('?')[0] });
@@ -207,6 +270,10 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       req.resume();
     });
   });
+  // No cap on a whole upload (a large core on a slow link takes long), but on silence.
+  server.requestTimeout = 0;
+  server.headersTimeout = Math.min(options.idleTimeoutMs ?? 60_000, 60_000);
+  server.setTimeout(options.idleTimeoutMs ?? 60_000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

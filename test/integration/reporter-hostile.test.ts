@@ -1,0 +1,247 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LocalStorage } from '../../src/reporter/local-storage';
+import { startReporter, type RunningReporter } from '../../src/reporter/server';
+
+const fixtures = inject('fixtures');
+const CLI = join(process.cwd(), 'bin', 'crashwb.cjs');
+const root = mkdtempSync(join(tmpdir(), 'crashwb-reporter-hostile-'));
+const data = join(root, 'data');
+const TOKEN = 'hostile-token';
+let reporter: RunningReporter;
+const core = () => readFileSync(fixtures.nullDeref.core);
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+beforeAll(async () => {
+  reporter = await startReporter({
+    port: 0,
+    storage: new LocalStorage(data),
+    projects: [{ name: 'web', tokens: [TOKEN] }],
+    idleTimeoutMs: 1_000,
+    log: () => undefined,
+  });
+});
+afterAll(() => reporter?.close());
+
+const auth = { Authorization: `Bearer ${TOKEN}` };
+const listed = async (): Promise<string[]> => {
+  const page = (await (await fetch(`${reporter.url}/api/v1/crashes?limit=1000`, { headers: auth })).json()) as {
+    crashes: Array<{ crashId: string }>;
+  };
+  return page.crashes.map((c) => c.crashId);
+};
+const alive = async () => expect((await fetch(`${reporter.url}/healthz`)).status).toBe(200);
+
+/** Sends raw bytes and returns what came back before the server closed the connection (at most 10 s). */
+function raw(request: string | Buffer, endAfter = true, url = reporter.url): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    socket.on('data', (d) => (answer += d.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.write(request);
+    if (endAfter) socket.end();
+  });
+}
+
+function form(parts: Array<{ name: string; value: string | Buffer; file?: boolean }>, boundary = 'XyZ'): Buffer {
+  const chunks = parts.map((p) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.file ? '; filename="core"' : ''}\r\n${p.file ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`,
+      ),
+      Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value),
+      Buffer.from('\r\n'),
+    ]),
+  );
+  return Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]);
+}
+
+const postForm = (body: Buffer, contentType = 'multipart/form-data; boundary=XyZ') =>
+  fetch(`${reporter.url}/api/upload`, { method: 'POST', headers: { ...auth, 'Content-Type': contentType }, body: new Uint8Array(body) });
+
+describe('the reporter under malformed and hostile requests', () => {
+  it('survives a multipart upload that ends inside the file, and keeps nothing of it', async () => {
+    // Its own process, where an unhandled stream error would end it.
+    const child = spawn(process.execPath, [CLI, 'reporter', '--port', '0', '--data', join(root, 'own'), '--token', TOKEN], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the reporter did not start within 20 s')), 20_000);
+        child.stdout.on('data', (d: Buffer) => {
+          const port = /"listening".*?"url":"(http:[^"]+)"/.exec(d.toString())?.[1];
+          if (port) {
+            clearTimeout(timer);
+            resolve(port);
+          }
+        });
+      });
+      const body = form([{ name: 'dump', value: core(), file: true }]);
+      const head = `POST /api/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${body.length}\r\n\r\n`;
+      await raw(Buffer.concat([Buffer.from(head), body.subarray(0, body.length / 2)]), true, url);
+      // A form whose closing boundary never comes, sent whole: small, so it ends before storing starts.
+      const open = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="dump"; filename="c"\r\n\r\nsmall');
+      const refused = await fetch(`${url}/api/upload`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'multipart/form-data; boundary=XyZ' },
+        body: new Uint8Array(open),
+      });
+      expect(refused.status).toBe(400);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(child.exitCode).toBeNull();
+      const page = (await (await fetch(`${url}/api/v1/crashes`, { headers: auth })).json()) as { crashes: unknown[] };
+      expect(page.crashes).toEqual([]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('takes fields sent after the file, and names the ones it could not take instead of failing', async () => {
+    const bytes = Buffer.concat([core(), Buffer.from('late fields')]);
+    const answer = await postForm(
+      form([
+        { name: 'version', value: '2.1' },
+        { name: 'dump', value: bytes, file: true },
+        { name: 'host', value: 'web-7' },
+        { name: 'Bad Key!', value: 'x' },
+      ]),
+    );
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({ crash_id: sha(bytes), ignored_fields: ['Bad Key!'] });
+    const stored = (await (await fetch(`${reporter.url}/api/v1/crashes?limit=1000`, { headers: auth })).json()) as {
+      crashes: Array<{ crashId: string; metadata: Record<string, string> }>;
+    };
+    expect(stored.crashes.find((c) => c.crashId === sha(bytes))?.metadata).toEqual({ version: '2.1', host: 'web-7' });
+    await alive();
+  });
+
+  it('answers 400, never 500, to null metadata and to a form without a boundary', async () => {
+    const put = (metadata: string) =>
+      fetch(`${reporter.url}/api/v1/crashes`, {
+        method: 'PUT',
+        headers: { ...auth, 'X-Crash-Metadata': Buffer.from(metadata).toString('base64url') },
+        body: Buffer.from('x'),
+      });
+    for (const metadata of ['null', '[1]', '"text"', '{']) expect((await put(metadata)).status).toBe(400);
+    expect((await postForm(form([{ name: 'dump', value: 'x', file: true }]), 'multipart/form-data')).status).toBe(400);
+    expect((await postForm(form([{ name: 'dump', value: 'x', file: true }]), 'text/plain')).status).toBe(400);
+    await alive();
+  });
+
+  it('stores nothing when the body does not match X-Crash-Sha256', async () => {
+    const bytes = Buffer.concat([core(), Buffer.from('damaged')]);
+    const answer = await fetch(`${reporter.url}/api/v1/crashes`, {
+      method: 'PUT',
+      headers: { ...auth, 'X-Crash-Sha256': sha(core()) },
+      body: bytes,
+    });
+    expect(answer.status).toBe(400);
+    expect(await listed()).not.toContain(sha(bytes));
+    expect(existsSync(join(data, 'web', `${sha(bytes)}.core`))).toBe(false);
+    expect((await fetch(`${reporter.url}/api/v1/crashes/${sha(bytes)}/core`, { headers: auth })).status).toBe(404);
+  });
+
+  it('stores a core sent eight times at once as one crash, listed once', async () => {
+    const bytes = Buffer.concat([core(), Buffer.from('concurrent')]);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${reporter.url}/api/v1/crashes`, { method: 'PUT', headers: auth, body: bytes }).then(
+          async (r) => (await r.json()) as { created: boolean },
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a.created)).toHaveLength(1);
+    expect((await listed()).filter((id) => id === sha(bytes))).toHaveLength(1);
+    expect(readdirSync(join(data, 'web', '.index')).filter((n) => n.endsWith(sha(bytes)))).toHaveLength(1);
+  });
+
+  it('takes `bearer` in any case', async () => {
+    const answer = await fetch(`${reporter.url}/api/v1/crashes`, { headers: { Authorization: `bearer ${TOKEN}` } });
+    expect(answer.status).toBe(200);
+  });
+
+  it('clears partial uploads that killed reporters left in .incoming', async () => {
+    const incoming = join(data, 'web', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    const old = join(incoming, 'left-by-a-killed-reporter');
+    writeFileSync(old, 'partial');
+    const hourAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    utimesSync(old, hourAgo, hourAgo);
+    // A fresh reporter on the same folder sweeps on its first upload.
+    const again = await startReporter({
+      port: 0,
+      storage: new LocalStorage(data),
+      projects: [{ name: 'web', tokens: [TOKEN] }],
+      log: () => undefined,
+    });
+    try {
+      await fetch(`${again.url}/api/v1/crashes`, { method: 'PUT', headers: auth, body: Buffer.from('sweep') });
+    } finally {
+      await again.close();
+    }
+    expect(existsSync(old)).toBe(false);
+  });
+
+  it('closes a connection that stalls mid-upload, and goes on serving others', async () => {
+    const head = `PUT /api/v1/crashes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Length: 1000000\r\n\r\n`;
+    const started = Date.now();
+    await raw(Buffer.concat([Buffer.from(head), Buffer.alloc(1000)]), false);
+    // Closed by the server's idle timeout (1 s here), not by the client's 10 s guard.
+    expect(Date.now() - started).toBeLessThan(9_000);
+    await alive();
+  });
+});
+
+const mounted = (() => {
+  if (process.getuid?.() !== 0) return 'mounting a small tmpfs needs root';
+  const probe = mkdtempSync(join(tmpdir(), 'crashwb-tmpfs-probe-'));
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]);
+  if (result.status !== 0) return `mount -t tmpfs failed here: ${result.stderr.toString().trim()}`;
+  spawnSync('umount', [probe]);
+  return null;
+})();
+
+describe('the reporter on a full disk', () => {
+  it.skipIf(mounted !== null)(`answers 507 and loses nothing it acknowledged${mounted ? ` (skipped: ${mounted})` : ''}`, async () => {
+    const disk = mkdtempSync(join(tmpdir(), 'crashwb-full-'));
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk]).status).toBe(0);
+    const small = await startReporter({
+      port: 0,
+      storage: new LocalStorage(disk),
+      projects: [{ name: 'web', tokens: [TOKEN] }],
+      log: () => undefined,
+    });
+    try {
+      const put = (body: Buffer) => fetch(`${small.url}/api/v1/crashes`, { method: 'PUT', headers: auth, body: new Uint8Array(body) });
+      const kept = Buffer.alloc(512 * 1024, 1);
+      expect((await put(kept)).status).toBe(201);
+      const answer = await put(Buffer.alloc(4 * 1024 * 1024, 2));
+      expect(answer.status).toBe(507);
+      expect(((await answer.json()) as { error: string }).error).toMatch(/disk is full.*send it again/);
+      const page = (await (await fetch(`${small.url}/api/v1/crashes`, { headers: auth })).json()) as {
+        crashes: Array<{ crashId: string }>;
+      };
+      expect(page.crashes.map((c) => c.crashId)).toEqual([sha(kept)]);
+      const back = Buffer.from(await (await fetch(`${small.url}/api/v1/crashes/${sha(kept)}/core`, { headers: auth })).arrayBuffer());
+      expect(sha(back)).toBe(sha(kept));
+      expect(readdirSync(join(disk, 'web', '.incoming')).filter((n) => !n.endsWith('.json'))).toEqual([]);
+      // Room again: the same upload now lands.
+      expect((await put(Buffer.alloc(256 * 1024, 3))).status).toBe(201);
+    } finally {
+      await small.close();
+      spawnSync('umount', [disk]);
+    }
+  });
+});
