@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,6 +20,8 @@ export interface ServerOptions {
   token?: string;
   /** How long a watched folder's entry must stay unchanged before it is imported. */
   watchSettleMs?: number;
+  /** Where connection failures are told; standard error by default. */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -31,7 +33,8 @@ export interface RunningServer {
 }
 
 const COOKIE = 'crashwb_token';
-const MAX_MESSAGE_BYTES = 1 << 20;
+/** Large enough for any call the UI makes (importPaths of thousands of paths); larger frames close the socket with 1009. */
+const MAX_MESSAGE_BYTES = 64 << 20;
 const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
 
 /** The built renderer: out/renderer beside out/cli in a build, or found from the package root. */
@@ -94,7 +97,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authorized = (req: IncomingMessage, url: URL): boolean =>
     sameToken(url.searchParams.get('token') ?? undefined, token) || sameToken(cookieToken(req), token);
 
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const server = createServer((req, res) => {
+    req.on('error', () => undefined);
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -141,7 +146,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .slice(0, 100) || 'core';
     await mkdir(uploadDir, { recursive: true });
     const target = join(uploadDir, `${randomUUID()}-${name}`);
-    await pipeline(req, createWriteStream(target, { flags: 'wx' }));
+    try {
+      await pipeline(req, createWriteStream(target, { flags: 'wx' }));
+    } catch (error) {
+      await rm(target, { force: true });
+      throw new Error(`the upload of ${name} broke off (${(error as Error).message}); nothing was kept, drop the file again`);
+    }
     res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ path: target }));
   }
@@ -170,6 +180,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (event.type === 'console-closed') consoles.delete(event.sessionId);
       send({ kind: 'event', event });
     });
+    // Oversized frames (1009) and invalid UTF-8 (1007) arrive here; ws then closes this socket,
+    // and only this one: an 'error' without a listener would end the whole server.
+    ws.on('error', (error) => log(`crashwb serve: a page's connection failed and was closed: ${error.message}`));
     ws.on('close', () => {
       unsubscribe();
       for (const id of consoles) void workbench.closeConsole(id);
