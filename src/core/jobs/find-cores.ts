@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { shapeOfDirectory, shapeOfFile } from '../sources/shape';
 
@@ -14,11 +14,19 @@ export interface FoundFiles {
 export async function findCores(paths: string[]): Promise<FoundFiles> {
   const found: FoundFiles = { cores: [], rejected: [], skipped: 0 };
   const walk = async (path: string, named: boolean): Promise<void> => {
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    // A path someone names is theirs to choose; a link met inside a folder is not followed.
+    const info = await (named ? stat(path) : lstat(path)).catch((error: NodeJS.ErrnoException) => {
       if (named) found.rejected.push({ path, error: `cannot read it: ${error.code ?? error.message}` });
       return null;
     });
     if (!info) return;
+    if (info.isSymbolicLink()) {
+      found.rejected.push({
+        path,
+        error: 'a symbolic link inside a folder: not followed, since it could point anywhere; name its target to import it',
+      });
+      return;
+    }
     if (info.isDirectory()) {
       if (await shapeOfDirectory(path)) {
         found.cores.push(path);

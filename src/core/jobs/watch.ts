@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export interface WatchOptions {
@@ -22,8 +22,9 @@ interface Seen {
 const DEPTH = 4;
 
 /** What identifies the state of a file, or of a folder through its files (an AppScope crash directory fills up file by file). */
-async function signatureOf(path: string, depth = 0): Promise<string> {
-  const info = await stat(path);
+async function signatureOf(path: string, depth = 0): Promise<string | null> {
+  const info = await lstat(path);
+  if (info.isSymbolicLink()) return null;
   if (!info.isDirectory()) return `${info.size}:${info.mtimeMs}`;
   if (depth >= DEPTH) return `d:${info.mtimeMs}`;
   const names = (await readdir(path)).sort();
@@ -63,8 +64,14 @@ export function watchFolders(dirs: string[], options: WatchOptions): { stop(): v
         for (const name of names) {
           if (name.startsWith('.')) continue;
           const path = join(dir, name);
-          const signature = await signatureOf(path).catch(() => null);
-          if (signature === null) continue;
+          const signature = await signatureOf(path).catch(() => undefined);
+          if (signature === undefined) continue;
+          if (signature === null) {
+            // A link in a watched folder could point at any file here; a workbench watching as root must not read it.
+            if (!seen.has(path)) options.onError?.(new Error(`${path} is a symbolic link: watched folders' links are not followed`));
+            seen.set(path, { signature: 'link', since: now, handled: true });
+            continue;
+          }
           const entry = seen.get(path);
           if (!entry || entry.signature !== signature) seen.set(path, { signature, since: now, handled: false });
           else if (!entry.handled && now - entry.since >= settleMs) {

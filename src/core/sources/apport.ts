@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { PassThrough, type Readable } from 'node:stream';
 import { codecOf, decompressStream, storeStream } from './decompress';
+import { linePieces } from './line-pieces';
 
 /** Keys kept from a report, with how much of each; the rest (maps, status …) is left in the file. */
 const KEPT = new Set([
@@ -40,20 +40,32 @@ export async function readApportReport(path: string, storeDir: string, limit: nu
   const fields: Record<string, string> = {};
   const core = new CoreDumpField(path, storeDir, limit);
   let key: string | null = null;
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.startsWith(' ')) {
-      if (key === 'CoreDump') await core.add(Buffer.from(line.trim(), 'base64'));
-      else if (key && KEPT.has(key) && (fields[key]?.length ?? 0) < MAX_VALUE) {
-        fields[key] = fields[key] ? `${fields[key]}\n${line.slice(1)}` : line.slice(1);
+  /** Where the current line's text goes: a kept field, the CoreDump field, or nowhere. */
+  let target: 'field' | 'core' | null = null;
+  const keep = (text: string): void => {
+    const field = key as string;
+    const room = MAX_VALUE - (fields[field]?.length ?? 0);
+    if (room > 0) fields[field] = (fields[field] ?? '') + text.slice(0, room);
+  };
+  // Lines come in pieces: one base64 block of a CoreDump or a corrupt line may be gigabytes long.
+  for await (const piece of linePieces(createReadStream(path))) {
+    let text = piece.text;
+    if (piece.start) {
+      if (text.startsWith(' ')) {
+        text = text.slice(1);
+        target = key === 'CoreDump' ? 'core' : key && KEPT.has(key) ? 'field' : null;
+        if (target === 'field' && fields[key as string]) keep('\n');
+      } else {
+        const m = /^([A-Za-z][\w.-]*):\s?/.exec(text);
+        key = m?.[1] ?? null;
+        target = key !== null && KEPT.has(key) ? 'field' : null;
+        if (key === 'CoreDump') core.present = true;
+        if (target === 'field') fields[key as string] = '';
+        text = m ? text.slice(m[0].length) : '';
       }
-      continue;
     }
-    const m = /^([A-Za-z][\w.-]*):\s?(.*)$/.exec(line);
-    if (!m?.[1]) continue;
-    key = m[1];
-    if (key === 'CoreDump') core.present = true;
-    else if (KEPT.has(key)) fields[key] = (m[2] ?? '').slice(0, MAX_VALUE);
+    if (target === 'field') keep(text);
+    else if (target === 'core') await core.addBase64(text, piece.end);
   }
   return { fields, core: await core.finish() };
 }
@@ -64,6 +76,8 @@ class CoreDumpField {
   private head: Buffer[] = [];
   private input: PassThrough | null = null;
   private stored: Promise<{ path: string; sha256: string; size: number }> | null = null;
+  /** Base64 characters of the current line not yet decoded: fewer than four. */
+  private base64 = '';
 
   constructor(
     private readonly path: string,
@@ -71,7 +85,15 @@ class CoreDumpField {
     private readonly limit: number,
   ) {}
 
-  async add(chunk: Buffer): Promise<void> {
+  /** Part of one line of the field; each line is a base64 block of its own, padded at its end. */
+  async addBase64(text: string, lineEnds: boolean): Promise<void> {
+    const all = this.base64 + text.trim();
+    const whole = lineEnds ? all.length : all.length - (all.length % 4);
+    this.base64 = all.slice(whole);
+    if (whole > 0) await this.add(Buffer.from(all.slice(0, whole), 'base64'));
+  }
+
+  private async add(chunk: Buffer): Promise<void> {
     if (!this.input) {
       // The codec shows in the first bytes, which may span more than one block.
       this.head.push(chunk);
@@ -82,7 +104,8 @@ class CoreDumpField {
       chunk = head;
     }
     const input = this.input as PassThrough | null;
-    if (input && !input.write(chunk)) await new Promise((resolve) => input.once('drain', resolve));
+    // Storing may fail (disk full, a bad block): its error ends the wait for room instead of hanging it.
+    if (input && !input.write(chunk)) await Promise.race([new Promise((resolve) => input.once('drain', resolve)), this.stored]);
   }
 
   private start(head: Buffer): void {

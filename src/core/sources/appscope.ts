@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attributeText, parseLenientJson } from './lenient-json';
+import { readHead } from './read-head';
 
 /** Files AppView/AppScope writes into /tmp/appview/<pid>/ (older: /tmp/appscope/<pid>/), each suffixed _<epoch>. */
 const PART = /^(info|cfg|backtrace|snapshot|core)_(\d+)$/;
@@ -28,17 +29,30 @@ export async function isScopeCrashDir(dir: string): Promise<boolean> {
   return names.some((n) => /^(info|backtrace|snapshot)_\d+$/.test(n));
 }
 
-const text = async (path: string): Promise<string> => (await readFile(path)).subarray(0, MAX_TEXT).toString('utf8');
+const text = (path: string): Promise<string> => readHead(path, MAX_TEXT);
 
 export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
   const parts: Record<string, string> = {};
-  for (const name of await readdir(dir)) {
+  const links: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const name = entry.name;
     const m = PART.exec(name);
+    if (m && entry.isSymbolicLink()) {
+      links.push(name);
+      continue;
+    }
     // Several crashes of one pid: the newest epoch of each part wins.
     if (m?.[1] && (!parts[m[1]] || name > (parts[m[1]] ?? ''))) parts[m[1]] = join(dir, name);
   }
   const attributes: Record<string, string> = {};
-  const attachments: ScopeCrash['attachments'] = [];
+  const attachments: ScopeCrash['attachments'] = links.length
+    ? [
+        {
+          name: 'skipped',
+          text: `Not read, being symbolic links (a crash folder's files are never read through links): ${links.join(', ')}`,
+        },
+      ]
+    : [];
   let signal: number | null = null;
   let faultAddress: string | null = null;
   let reason: string | null = null;
