@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -235,6 +235,20 @@ describe('core-dump-handler zips', () => {
         { path: corrupt, error: expect.stringMatching(/is not a readable zip archive/) },
       ]),
     );
+  });
+});
+
+describe('damaged archives', () => {
+  it('refuses a zip whose core had a byte flipped, by its CRC-32, and imports nothing of it', async () => {
+    const zip = zipOf(join(folder(), 'flipped.zip'), [{ name: 'app.core', file: fixtures.abort.core }], 'store');
+    const bytes = readFileSync(zip);
+    const at = bytes.indexOf(Buffer.from([0x7f, 0x45, 0x4c, 0x46])) + 4096;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    writeFileSync(zip, bytes);
+    const before = (await wb.listGroups()).crashes;
+    const report = await wb.importPaths({ paths: [zip] });
+    expect(report.failed).toEqual([{ path: zip, error: expect.stringMatching(/"app\.core" is damaged \(its CRC-32 does not match/) }]);
+    expect((await wb.listGroups()).crashes).toBe(before);
   });
 });
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { codecOf, decompressStream, storeStream } from './decompress';
 import { attributeText, parseLenientJson } from './lenient-json';
@@ -90,15 +91,17 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
         );
       }
       const name = basename(entry.fileName);
-      const stream = await zip.openReadStreamPromise(entry);
+      const raw = await zip.openReadStreamPromise(entry);
+      // Entries that are read are checked against their CRC-32; the rest are passed over unread.
+      const checked = (): Readable => checkCrc(raw, entry, path);
       if (/\.core(\.(zst|lz4|xz|gz))?$/.test(name) && !result.core) {
-        result.core = await storeCore(stream, storeDir, `${path}!${entry.fileName}`, limits.maxTotalBytes);
+        result.core = await storeCore(checked(), storeDir, `${path}!${entry.fileName}`, limits.maxTotalBytes);
       } else if (name.endsWith('.json')) {
-        json[name.replace(/^.*?-(dump|pod|runtime|ps|image)-info\.json$/, '$1')] = parseLenientJson(await readAll(stream, MAX_JSON));
+        json[name.replace(/^.*?-(dump|pod|runtime|ps|image)-info\.json$/, '$1')] = parseLenientJson(await readAll(checked(), MAX_JSON));
       } else if (name.endsWith('.log') || name.endsWith('.txt')) {
-        result.attachments.push({ name, text: await readAll(stream, MAX_LOG) });
+        result.attachments.push({ name, text: await readAll(checked(), MAX_LOG) });
       } else {
-        stream.resume();
+        raw.resume();
       }
     }
   } catch (error) {
@@ -107,6 +110,28 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
   }
   describe(result, json, path);
   return result;
+}
+
+/** Passes an entry's bytes on and fails at its end when they are not the ones the archive recorded. */
+function checkCrc(stream: Readable, entry: Entry, path: string): Readable {
+  let crc = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done) {
+      done(
+        crc >>> 0 === entry.crc32 >>> 0
+          ? null
+          : new Error(
+              `${path}: "${entry.fileName}" is damaged (its CRC-32 does not match the archive's); the archive is corrupt, fetch it again`,
+            ),
+      );
+    },
+  });
+  stream.on('error', (error) => check.destroy(error));
+  return stream.pipe(check);
 }
 
 async function storeCore(stream: Readable, dir: string, what: string, limit: number) {
