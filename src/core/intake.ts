@@ -222,8 +222,12 @@ export class Intake {
     );
     const crash = ingested.crash;
     if (!crash) return false;
-    this.ctx.db.transaction(() => this.save(crash, ingested.mtimeMs, ingested.origin))();
-    return true;
+    // Two copies of one core imported at once were both new when hashed: the first to land counts.
+    return this.ctx.db.transaction(() => {
+      if (this.ctx.store.has(crash.id)) return false;
+      this.save(crash, ingested.mtimeMs, ingested.origin);
+      return true;
+    })();
   }
 
   /**

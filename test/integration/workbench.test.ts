@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -51,6 +51,16 @@ describe('the workbench façade', () => {
     expect(b.id).toBe(a.id);
     expect(await wb.listRecent()).toHaveLength(1);
     expect((await wb.getCrash(a.id)).debugger).toBe('lldb');
+    wb.close();
+  });
+
+  it('counts two copies of one core imported together as one imported and one already present', async () => {
+    const wb = new Workbench({ databasePath: newDb() });
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-twins-'));
+    for (const name of ['a.core', 'b.core']) copyFileSync(fixtures.abort.core, join(dir, name));
+    const report = await wb.importPaths({ paths: [dir] });
+    expect([report.imported.length, report.existing.length]).toEqual([1, 1]);
+    expect((await wb.listGroups()).crashes).toBe(1);
     wb.close();
   });
 
