@@ -94,8 +94,26 @@ async function serve(argv: string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
+/** A command's own lines of HELP: its usage and what it does. */
+function usageOf(command: string): string | null {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (line.startsWith('  crashwb ')) inside = line.startsWith(`  crashwb ${command} `) || line === `  crashwb ${command}`;
+    else if (!line.startsWith('   ')) inside = false;
+    if (inside) out.push(line);
+  }
+  return out.length ? `Usage:\n${out.join('\n')}` : null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = command ? usageOf(command) : null;
+  if (usage && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'analyze':
@@ -145,6 +163,12 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// `crashwb groups | head`: the reader has gone, which is no error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -23,6 +23,40 @@ describe('crashwb', () => {
     expect(result.stdout).toMatch(/crashwb serve/);
   });
 
+  it.each([
+    'analyze',
+    'import',
+    'events',
+    'groups',
+    'trends',
+    'compare',
+    'export',
+    'watch',
+    'reporter',
+    'upload',
+    'agent',
+    'install-handler',
+    'regroup',
+    'serve',
+  ])('%s --help prints its own usage and exits 0', (command) => {
+    const result = crashwb(command, '--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage:\\n  crashwb ${command}( |$)`, 'm'));
+    expect(result.stdout.match(/^ {2}crashwb /gm)).toHaveLength(1);
+    expect(result.stderr).toBe('');
+  });
+
+  it('stops quietly when the reader of its output has gone (crashwb … | head)', () => {
+    // `true` leaves before crashwb writes, so its first write meets a closed pipe.
+    const result = spawnSync(
+      'bash',
+      ['-c', 'set -o pipefail; "$0" "$1" analyze "$2" --json | true; echo "status=$?"', process.execPath, BIN, fixtures.nullDeref.core],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.stdout.trim()).toBe('status=0');
+    expect(result.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
   it('analyze --json prints the documented shape', () => {
     const result = crashwb('analyze', fixtures.workerThread.core, '--json');
     expect(result.status).toBe(0);
