@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Workbench } from '../../src/core/workbench';
 import { localPathFor } from '../../src/core/s3/s3-source';
-import { handlerZip } from '../fixtures/bundles';
+import { handlerZip, scopeCrashDir } from '../fixtures/bundles';
 import { S3RVER_KEYS, startDroppingProxy, startS3, type TestS3 } from '../fixtures/s3';
 
 const fixtures = inject('fixtures');
@@ -20,6 +20,14 @@ beforeAll(async () => {
   await s3.put('crashes', 'prod/2026-11/handler.zip', readFileSync(handlerZip(join(root, 'zips'), fixtures.cpp.core)));
   await s3.put('crashes', 'prod/README.txt', 'not a crash');
   await s3.put('crashes', 'staging/core', readFileSync(fixtures.abort.core));
+  const scope = scopeCrashDir(
+    join(root, 'scope'),
+    777,
+    1764000000,
+    'backtrace info: signal 11 errno 0 fault address 0x0\n',
+    fixtures.nullDeref.core,
+  );
+  for (const name of readdirSync(scope)) await s3.put('crashes', `appview/777/${name}`, readFileSync(join(scope, name)));
 }, 60_000);
 afterAll(() => s3?.close());
 
@@ -51,6 +59,27 @@ describe('importing from S3', () => {
       's3://crashes/prod/2026-11/handler.zip',
     ]);
     expect(events.find((e) => e.attributes.namespace)?.attributes).toMatchObject({ namespace: 'payments', 's3.bucket': 'crashes' });
+  });
+
+  it('imports an AppView crash folder as one crash with its metadata, even when one part is picked', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'db-')), 'wb.db') });
+    try {
+      const report = await wb.importS3({
+        url: 's3://crashes/appview',
+        endpoint: s3.endpoint,
+        pathStyle: true,
+        keys: ['appview/777/core_1764000000'],
+      });
+      expect(report).toMatchObject({ imported: ['s3://crashes/appview/777/'], failed: [] });
+      const [group] = (await wb.listGroups()).groups;
+      const [crash] = await wb.listGroupEvents(group?.id ?? 0);
+      expect(crash?.attributes['s3.url']).toBe('s3://crashes/appview/777/');
+      expect(crash?.attributes).toMatchObject({ hostname: 'scope-host', 'scope.version': 'v1.4.1', application: 'server' });
+      const listing = await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, 's3://crashes/appview/777/');
+      expect(new Set(listing.objects.map((o) => o.kind))).toEqual(new Set(['AppView crash folder']));
+    } finally {
+      wb.close();
+    }
   });
 
   it('resumes a download whose connection dropped halfway', async () => {
@@ -105,7 +134,7 @@ describe('importing from S3', () => {
     try {
       expect((await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, null)).buckets).toEqual(['crashes']);
       const rootLevel = await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, 's3://crashes');
-      expect(rootLevel.prefixes).toEqual(['prod/', 'staging/']);
+      expect(rootLevel.prefixes).toEqual(['appview/', 'prod/', 'staging/']);
       const month = await wb.listS3({ endpoint: s3.endpoint, pathStyle: true }, 's3://crashes/prod/2026-11/');
       expect(month.objects.map((o) => [o.key, o.kind, o.synced])).toEqual([
         ['prod/2026-11/core.zst', 'compressed core', false],

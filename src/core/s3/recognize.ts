@@ -26,6 +26,8 @@ export function recognizeKey(key: string): { kind: string | null; metadata: Reco
       kind: 'systemd-coredump',
       metadata: { executable: coredump.comm, pid: coredump.pid, uid: coredump.uid, time: coredump.timestamp },
     };
+  const scope = /^(info|cfg|backtrace|snapshot|core)_\d+$/.exec(name);
+  if (scope) return { kind: 'AppView crash folder', metadata: { part: scope[1] ?? '' } };
   if (name.endsWith('.crash'))
     return { kind: 'apport report', metadata: { executable: name.replace(/\.\d+\.crash$/, '').replace(/_/g, '/') } };
   if (name.endsWith('.dmp')) return { kind: 'minidump', metadata: {} };

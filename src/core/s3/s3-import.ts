@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ImportReport, ImportRequest, S3Endpoint, S3ImportRequest, S3Listing } from '../../shared/model';
 import { recognizeKey } from './recognize';
 import type { CrashStore } from '../store/crash-store';
@@ -21,6 +22,15 @@ const exists = (path: string) =>
     () => false,
   );
 
+const SCOPE_PART = /^(info|cfg|backtrace|snapshot|core)_\d+$/;
+const folderOf = (key: string): string => key.slice(0, key.lastIndexOf('/') + 1);
+const isScopePart = (key: string): boolean => SCOPE_PART.test(key.slice(key.lastIndexOf('/') + 1));
+
+/** Key prefixes that hold an AppView/AppScope crash folder: a backtrace_, info_ or snapshot_ object. */
+function scopeFoldersIn(keys: string[]): Set<string> {
+  return new Set(keys.filter((k) => /^(info|backtrace|snapshot)_\d+$/.test(k.slice(k.lastIndexOf('/') + 1))).map(folderOf));
+}
+
 /**
  * Syncs a prefix into the workbench: lists it, downloads what is new or changed (by ETag) with
  * resume, then imports the files like any others. A failed object is reported and the rest go on;
@@ -32,8 +42,12 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
     { bucket, prefix, endpoint: request.endpoint, region: request.region, pathStyle: request.pathStyle },
     deps.credentials,
   );
+  const listed = await source.list();
+  const scopeFolders = scopeFoldersIn(listed.map((o) => o.key));
   const wanted = request.keys ? new Set(request.keys) : null;
-  const objects = (await source.list()).filter((o) => !wanted || wanted.has(o.key));
+  const wantedFolders = new Set([...(wanted ?? [])].map(folderOf).filter((f) => scopeFolders.has(f)));
+  // A part of an AppView crash folder brings the whole folder: it is one crash in several objects.
+  const objects = listed.filter((o) => !wanted || wanted.has(o.key) || (wantedFolders.has(folderOf(o.key)) && isScopePart(o.key)));
   const failed: ImportReport['failed'] = [];
   const urlOf = new Map<string, string>();
   for (const object of objects) {
@@ -56,7 +70,10 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
         continue;
       }
     }
-    urlOf.set(path, url);
+    // The parts of an AppView crash folder are imported as their folder, as on disk.
+    const folder = folderOf(object.key);
+    if (scopeFolders.has(folder) && isScopePart(object.key)) urlOf.set(dirname(path), s3Url(bucket, folder));
+    else urlOf.set(path, url);
   }
   const empty: ImportReport = { jobId: '', imported: [], existing: [], failed: [], skipped: 0, total: 0, cancelled: false };
   const report = urlOf.size
