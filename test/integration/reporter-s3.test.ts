@@ -119,17 +119,17 @@ describe('a reporter storing into S3, several instances on one bucket', () => {
     expect((await list(a, WEB_TOKEN)).crashes.map((c) => c.crashId)).not.toContain(sha(small));
   });
 
-  it('answers 500 with what to check when the bucket is missing, and keeps what was stored', async () => {
+  it('answers 503 with what to check when the bucket is missing, and keeps what was stored', async () => {
     const broken = writeConfig('broken.json', { type: 's3', bucket: 'no-such-bucket', endpoint: s3.endpoint, pathStyle: true });
     const logs: Array<Record<string, unknown>> = [];
     const reporter = await startReporter({ ...(await loadReporterConfig(broken, ENV)), port: 0, log: (e) => logs.push(e) });
     reporters.push(reporter);
     const response = await put(reporter, WEB_TOKEN, randomBytes(100));
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(503);
     expect(((await response.json()) as { error: string }).error).toMatch(
       /no-such-bucket.* does not exist at http:\/\/127\.0\.0\.1:\d+.*check the bucket name/,
     );
-    expect(logs).toContainEqual(expect.objectContaining({ event: 'error', status: 500, path: '/api/v1/crashes' }));
+    expect(logs).toContainEqual(expect.objectContaining({ event: 'error', status: 503, path: '/api/v1/crashes' }));
     expect((await list(await instance(), WEB_TOKEN)).crashes.length).toBeGreaterThanOrEqual(3);
   });
 
