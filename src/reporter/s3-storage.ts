@@ -32,6 +32,11 @@ const PARTS_IN_FLIGHT = 2;
 const unavailable = (...args: Parameters<typeof explainS3Error>): StorageUnavailable =>
   new StorageUnavailable(explainS3Error(...args).message);
 
+const isPreconditionFailed = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 412 || status === 409;
+};
+
 const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
@@ -49,6 +54,7 @@ export class S3Storage implements CrashStorage {
   readonly description: string;
   private readonly s3: S3Connection;
   private readonly prefix: string;
+  private conditional: Promise<boolean> | null = null;
 
   constructor(
     private readonly location: S3Location,
@@ -98,38 +104,82 @@ export class S3Storage implements CrashStorage {
   }
 
   /**
-   * Takes the right to write a crash's record with a conditional put of `claims/<sha256>`
-   * (If-None-Match: *), which S3 and MinIO make atomic: of several reporters that took the same
-   * core at once, one wins. A claim older than a put can take whose record never came was left by
-   * a killed reporter, and is taken over.
+   * Takes the right to write a crash's record, so that of several reporters that took the same
+   * core at once one wins: a conditional put of `claims/<sha256>` (If-None-Match: *) where the
+   * store makes that atomic (S3, MinIO, R2), else an election among the claims written under
+   * `claims/<sha256>/`. A claim older than a put can take, whose record never came, was left by a
+   * killed reporter and is passed over.
    */
   private async claim(project: string, crashId: string): Promise<boolean> {
+    if (!(await this.conditionalWrites(project))) return this.elect(project, crashId);
     const key = this.key(project, `claims/${crashId}`);
     const where = `s3://${this.location.bucket}/${key}`;
-    const { client, sdk } = await this.s3.get();
-    const put = (conditional: boolean) =>
-      client.send(
-        new sdk.PutObjectCommand({
-          Bucket: this.location.bucket,
-          Key: key,
-          Body: '',
-          ContentLength: 0,
-          ...(conditional ? { IfNoneMatch: '*' } : {}),
-        }),
-      );
     try {
-      await put(true);
+      await this.putEmpty(key, true);
       return true;
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 412 && status !== 409) throw unavailable(error, this.location, where);
+      if (!isPreconditionFailed(error)) throw unavailable(error, this.location, where);
     }
-    const head = await this.send(where, ({ client: c, sdk: s }) =>
-      c.send(new s.HeadObjectCommand({ Bucket: this.location.bucket, Key: key })),
+    const head = await this.send(where, ({ client, sdk }) =>
+      client.send(new sdk.HeadObjectCommand({ Bucket: this.location.bucket, Key: key })),
     );
     if (Date.now() - (head.LastModified?.getTime() ?? 0) < IN_FLIGHT_MS) return false;
-    await this.send(where, () => put(false));
+    await this.send(where, () => this.putEmpty(key, false));
     return true;
+  }
+
+  /** Each claimant writes its own claim, then the earliest live one wins; all read the same listing. */
+  private async elect(project: string, crashId: string): Promise<boolean> {
+    const prefix = this.key(project, `claims/${crashId}/`);
+    const mine = `${prefix}${new Date().toISOString()}_${randomUUID()}`;
+    const where = `s3://${this.location.bucket}/${prefix}`;
+    await this.send(where, () => this.putEmpty(mine, false));
+    const listed = await this.send(where, ({ client, sdk }) =>
+      client.send(new sdk.ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix })),
+    );
+    const live = (listed.Contents ?? [])
+      .map((o) => o.Key ?? '')
+      .filter((key) => Date.now() - Date.parse(key.slice(prefix.length).split('_')[0] ?? '') < IN_FLIGHT_MS)
+      .sort();
+    return live[0] === mine;
+  }
+
+  /**
+   * Whether the store refuses a second If-None-Match put of one key, found once with a probe:
+   * S3 and MinIO do; older gateways and some test servers take the condition and ignore it.
+   */
+  private conditionalWrites(project: string): Promise<boolean> {
+    this.conditional ??= (async () => {
+      const probe = this.key(project, `claims/.probe-${randomUUID()}`);
+      const where = `s3://${this.location.bucket}/${probe}`;
+      await this.send(where, () => this.putEmpty(probe, true));
+      let honoured = false;
+      try {
+        await this.putEmpty(probe, true);
+      } catch (error) {
+        if (!isPreconditionFailed(error)) throw unavailable(error, this.location, where);
+        honoured = true;
+      }
+      await this.deleteBlob(probe);
+      return honoured;
+    })().catch((error: unknown) => {
+      this.conditional = null;
+      throw error;
+    });
+    return this.conditional;
+  }
+
+  private async putEmpty(key: string, ifNoneMatch: boolean): Promise<void> {
+    const { client, sdk } = await this.s3.get();
+    await client.send(
+      new sdk.PutObjectCommand({
+        Bucket: this.location.bucket,
+        Key: key,
+        Body: '',
+        ContentLength: 0,
+        ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+      }),
+    );
   }
 
   private async deleteBlob(key: string): Promise<void> {

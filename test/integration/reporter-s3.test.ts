@@ -133,15 +133,26 @@ describe('a reporter storing into S3, several instances on one bucket', () => {
     expect((await list(await instance(), WEB_TOKEN)).crashes.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('stores a core sent eight times at once, to two instances, as one crash listed once', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const body = randomBytes(64 * 1024);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => put(i % 2 ? a : b, WEB_TOKEN, body).then(async (r) => (await r.json()) as { created: boolean })),
+    );
+    expect(answers.filter((x) => x.created)).toHaveLength(1);
+    const id = createHash('sha256').update(body).digest('hex');
+    expect((await list(a, WEB_TOKEN)).crashes.filter((c) => c.crashId === id)).toHaveLength(1);
+  });
+
   it('is pulled into the workbench through any instance', async () => {
     const { Workbench } = await import('../../src/core/workbench');
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db') });
     try {
       const a = await instance();
       const report = await wb.importReporter({ url: `reporter+${a.url}`, token: WEB_TOKEN }, {});
-      // Two real cores, and the random 20 MiB that no debugger can read.
+      // Two real cores, and the random bytes no debugger can read (20 MiB, and the 64 KiB sent eight times).
       expect(report.imported).toHaveLength(2);
-      expect(report.failed).toHaveLength(1);
+      expect(report.failed).toHaveLength(2);
       const b = await instance();
       const again = await wb.importReporter({ url: `reporter+${b.url}`, token: WEB_TOKEN }, {});
       expect(again.imported).toEqual([]);
