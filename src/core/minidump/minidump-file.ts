@@ -84,12 +84,13 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
 
   const threadList = await stream(THREAD_LIST, 'thread list');
   if (!threadList) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
-  const threadCount = Math.min(threadList.readUInt32LE(0), MAX_ITEMS);
+  // A count is trusted only as far as its stream holds entries: past that the dump is corrupt.
+  const threadCount = Math.min(threadList.readUInt32LE(0), MAX_ITEMS, Math.floor((threadList.length - 4) / 48));
   const tids = Array.from({ length: threadCount }, (_, i) => threadList.readUInt32LE(4 + i * 48));
 
   const modules: CoreModule[] = [];
   const moduleList = await stream(MODULE_LIST, 'module list');
-  const moduleCount = moduleList ? Math.min(moduleList.readUInt32LE(0), MAX_ITEMS) : 0;
+  const moduleCount = moduleList ? Math.min(moduleList.readUInt32LE(0), MAX_ITEMS, Math.floor((moduleList.length - 4) / 108)) : 0;
   for (let i = 0; i < moduleCount && moduleList; i++) {
     const at = 4 + i * 108;
     const start = moduleList.readBigUInt64LE(at);

@@ -29,7 +29,15 @@ const TOOL: Record<Exclude<Codec, 'gzip'>, { command: string; package: string }>
 
 /** A stream of the decompressed bytes; zstd, xz and lz4 by their own tools, as a stream, never whole in memory. */
 export function decompressStream(source: Readable, codec: Codec, what: string): Readable {
-  if (codec === 'gzip') return source.pipe(createGunzip());
+  if (codec === 'gzip') {
+    const out = new PassThrough();
+    const gunzip = createGunzip();
+    source.on('error', (error) => out.destroy(error));
+    gunzip.on('error', (error) =>
+      out.destroy(new Error(`${what}: gzip could not decompress it (${error.message}); the file is corrupt or cut off`)),
+    );
+    return source.pipe(gunzip).pipe(out);
+  }
   const tool = TOOL[codec];
   const child = spawn(tool.command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

@@ -106,7 +106,8 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
     }
   } catch (error) {
     zip.close();
-    throw error;
+    const message = (error as Error).message;
+    throw message.includes(path) ? error : new Error(`${path}: ${message}; the archive is corrupt`);
   }
   describe(result, json, path);
   return result;
