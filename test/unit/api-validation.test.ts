@@ -10,6 +10,23 @@ describe('validation of calls that cross a process boundary', () => {
     });
   });
 
+  it('takes the variable handles of both debuggers, and none that could carry a command', () => {
+    const session = '6d9a2b4e-5f3c-4e1a-9b7d-2c8e0f1a3b5d';
+    for (const id of [
+      'var1',
+      'var12.cfg.name',
+      'lldb:1:0:p',
+      'lldb:3:2:job->result',
+      'lldb:1:0:items[2].next',
+      'lldb:1:1:std::vector<int>',
+    ]) {
+      expect(parseCall('expandVariable', [session, id]).args[1]).toBe(id);
+    }
+    for (const id of ['lldb:1:0:p\nplatform shell touch x', 'lldb:1:0:`expr`', 'lldb:1:0:a b', 'lldb:x:0:p', 'var1; rm']) {
+      expect(() => parseCall('expandVariable', [session, id])).toThrow(/not a variable handle/);
+    }
+  });
+
   it('refuses unknown methods, including inherited object keys', () => {
     expect(() => parseCall('close', [])).toThrow(/unknown method/);
     expect(() => parseCall('constructor', [])).toThrow(/unknown method/);
