@@ -16,6 +16,11 @@ export function isPlainPath(path: string): boolean {
   return PLAIN_PATH.test(path);
 }
 
+/** The temporary folder, or /tmp when TMPDIR names one whose path would not be plain. */
+export function plainTmpdir(): string {
+  return isPlainPath(tmpdir()) ? tmpdir() : '/tmp';
+}
+
 export function hasControlCharacters(text: string): boolean {
   return CONTROL.test(text);
 }
@@ -51,8 +56,7 @@ export class PathAliases {
 
   private folder(): string {
     if (this.dir) return this.dir;
-    const base = isPlainPath(tmpdir()) ? tmpdir() : '/tmp';
-    this.dir = mkdtempSync(join(base, 'crashwb-paths-'));
+    this.dir = mkdtempSync(join(plainTmpdir(), 'crashwb-paths-'));
     return this.dir;
   }
 }

@@ -34,7 +34,10 @@ class Offload {
   }
 
   private start(): Worker {
-    const file = WORKER_FILES.map((name) => join(__dirname, name)).find((candidate) => existsSync(candidate));
+    // A bundler may place this module in a chunk folder below the worker's.
+    const file = [__dirname, join(__dirname, '..')]
+      .flatMap((dir) => WORKER_FILES.map((name) => join(dir, name)))
+      .find((candidate) => existsSync(candidate));
     if (!file) {
       throw new Error(`the worker that reads crash files (offload-worker) is missing from ${__dirname}; build again with npm run build`);
     }

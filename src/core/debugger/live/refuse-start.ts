@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { plainTmpdir } from '../path-aliases';
 
 /**
  * gdb would happily start the crashed program from a core session (`run`, `start`), on this
@@ -24,7 +24,8 @@ for name in ("run", "start", "starti", "attach", "target native", "target remote
 
 /** Writes the script to a private temporary folder; `remove` deletes it. */
 export function writeRefuseStartScript(): { path: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'crashwb-gdb-'));
+  // Its path is written into gdb's `source` command: it must be plain, whatever TMPDIR says.
+  const dir = mkdtempSync(join(plainTmpdir(), 'crashwb-gdb-'));
   const path = join(dir, 'refuse-start.py');
   writeFileSync(path, SCRIPT, { mode: 0o600 });
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
