@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
 import { codecOf, decompressStream, storeStream } from './decompress';
@@ -101,7 +102,9 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
       } else if (name.endsWith('.log') || name.endsWith('.txt')) {
         result.attachments.push({ name, text: await readAll(checked(), MAX_LOG) });
       } else {
+        // Drained, not read; a failure in it (sizes that do not add up) still refuses the archive.
         raw.resume();
+        await finished(raw);
       }
     }
   } catch (error) {
