@@ -24,6 +24,10 @@ const result = JSON.parse(readFileSync(report, 'utf8'));
 const skipped = result.numPendingTests + result.numTodoTests;
 // A file that fails to load has no test results of its own; count it as a failure.
 const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-const failed = result.numFailedTests + brokenFiles;
+// Errors outside any test (an exception thrown from a stream, say) fail the run without failing a
+// test: they count as one failure, so the summary never reads "0 failed" for a failed run.
+const outside = run.status !== 0 && result.numFailedTests + brokenFiles === 0 ? 1 : 0;
+if (outside) console.error(`vitest exited ${run.status} with every test passed: errors outside the tests (see "Unhandled Errors" above)`);
+const failed = result.numFailedTests + brokenFiles + outside;
 console.log(`tests: ${result.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
