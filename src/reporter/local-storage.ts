@@ -80,8 +80,11 @@ export class LocalStorage implements CrashStorage {
       await this.sweepIncoming(dir);
       // Piped, not pipelined from the body: a refusal (full disk, too large) must leave the
       // request open so that it can be answered; the body's own failure still ends the write.
+      const brokeOff = () => new Error('the upload broke off before its end');
+      // A body that ended badly while the folder was made would never say so again.
+      if (body.destroyed && !body.readableEnded) throw brokeOff();
       body.once('error', (error) => measure.destroy(error));
-      body.once('close', () => body.readableEnded || measure.destroy(new Error('the upload broke off before its end')));
+      body.once('close', () => body.readableEnded || measure.destroy(brokeOff()));
       body.pipe(measure);
       await pipeline(measure, createWriteStream(partial, { mode: 0o600 }));
     } catch (error) {
