@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DebuggerKind, Histogram, ImportReport } from '../shared/model';
+import { DEBUGGERS, type DebuggerKind, type Histogram, type ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
 
 export class UsageError extends Error {}
 
 export function debuggerOption(value: string | undefined): DebuggerKind {
-  if (value === undefined || value === 'gdb' || value === 'lldb') return value ?? 'gdb';
-  throw new UsageError(`--debugger must be gdb or lldb, not ${value}`);
+  if (value === undefined) return 'gdb';
+  const kind = DEBUGGERS.find((k) => k === value);
+  if (kind) return kind;
+  throw new UsageError(`--debugger must be ${DEBUGGERS.join(' or ')}, not ${value}`);
 }
 
 export function attributesOption(values: string[] | undefined): Record<string, string> {

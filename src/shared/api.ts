@@ -40,7 +40,7 @@ import type {
   SimilarGroup,
   Trends,
 } from './model';
-import { EXPORT_FORMATS, GROUP_SORTS } from './model';
+import { DEBUGGERS, EXPORT_FORMATS, GROUP_SORTS, GROUP_STATUSES } from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -131,24 +131,16 @@ const absolutePath = z
   .refine((p) => p.startsWith('/'), 'must be an absolute path')
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
 
-export const openCoreRequestSchema = z
-  .object({
-    path: absolutePath,
-    executable: absolutePath.optional(),
-    debugDirs: z.array(absolutePath).max(64).optional(),
-    debugger: z.enum(['gdb', 'lldb']).optional(),
-  })
-  .strict();
+const debuggerKind = z.enum(DEBUGGERS);
 
-export const importRequestSchema = z
-  .object({
-    paths: z.array(absolutePath).min(1).max(10_000),
-    executable: absolutePath.optional(),
-    debugDirs: z.array(absolutePath).max(64).optional(),
-    debugger: z.enum(['gdb', 'lldb']).optional(),
-    attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
-  })
-  .strict();
+/** ReanalyzeRequest, AnalysisOptions, BatchOptions: each a step of the one before. */
+const reanalyzeShape = { debugDirs: z.array(absolutePath).max(64).optional(), debugger: debuggerKind.optional() };
+const analysisShape = { ...reanalyzeShape, executable: absolutePath.optional() };
+const batchShape = { ...analysisShape, attributes: z.record(z.string().max(256), z.string().max(4096)).optional() };
+
+export const openCoreRequestSchema = z.object({ path: absolutePath, ...analysisShape }).strict();
+
+export const importRequestSchema = z.object({ paths: z.array(absolutePath).min(1).max(10_000), ...batchShape }).strict();
 
 const groupId = z.number().int().positive();
 const crashId = z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest');
@@ -286,17 +278,34 @@ export const SESSION_METHODS = new Set<WorkbenchMethod>([
 ]);
 const consoleSize = z.object({ cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) }).strict();
 
+const reanalyzeRequestSchema = z.object(reanalyzeShape).strict();
+const s3ImportRequestSchema = s3EndpointSchema
+  .extend({ url: s3Url, keys: z.array(z.string().min(1).max(1024)).max(10_000).optional(), ...batchShape })
+  .strict();
+const reporterSyncRequestSchema = z.object({ url: reporterUrl, token: reporterToken.optional(), ...batchShape }).strict();
+
+/**
+ * The request schemas and the types the engine takes are written once each; these fail to
+ * compile the moment one of a pair changes without the other.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees<T extends true> = T;
+export type ContractChecks = [
+  Agrees<Same<z.infer<typeof openCoreRequestSchema>, OpenCoreRequest>>,
+  Agrees<Same<z.infer<typeof importRequestSchema>, ImportRequest>>,
+  Agrees<Same<z.infer<typeof reanalyzeRequestSchema>, ReanalyzeRequest>>,
+  Agrees<Same<z.infer<typeof s3ImportRequestSchema>, S3ImportRequest>>,
+  Agrees<Same<z.infer<typeof reporterSyncRequestSchema>, ReporterSyncRequest>>,
+];
+
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
   openCore: z.tuple([openCoreRequestSchema]),
   getCrash: z.tuple([crashId]),
-  reanalyzeCrash: z.tuple([
-    crashId,
-    z.object({ debugDirs: z.array(absolutePath).max(64).optional(), debugger: z.enum(['gdb', 'lldb']).optional() }).strict(),
-  ]),
+  reanalyzeCrash: z.tuple([crashId, reanalyzeRequestSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([
-    z.object({ defaultDebugger: z.enum(['gdb', 'lldb']).optional(), watchedFolders: z.array(absolutePath).max(32).optional() }).strict(),
+    z.object({ defaultDebugger: debuggerKind.optional(), watchedFolders: z.array(absolutePath).max(32).optional() }).strict(),
   ]),
   listRecent: z.tuple([]),
   readSource: z.union([z.tuple([sourcePath]), z.tuple([sourcePath, absolutePath.nullable()])]),
@@ -308,18 +317,7 @@ export const methodParams = {
   importPaths: z.tuple([importRequestSchema]),
   cancelImport: z.tuple([z.string().uuid()]),
   listS3: z.tuple([s3EndpointSchema, s3Url.nullable()]),
-  importS3: z.tuple([
-    s3EndpointSchema
-      .extend({
-        url: s3Url,
-        keys: z.array(z.string().min(1).max(1024)).max(10_000).optional(),
-        executable: absolutePath.optional(),
-        debugDirs: z.array(absolutePath).max(64).optional(),
-        debugger: z.enum(['gdb', 'lldb']).optional(),
-        attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
-      })
-      .strict(),
-  ]),
+  importS3: z.tuple([s3ImportRequestSchema]),
   saveS3Credentials: z.tuple([
     endpointUrl.nullable(),
     z
@@ -330,18 +328,7 @@ export const methodParams = {
   listReporterSources: z.tuple([]),
   saveReporterSource: z.tuple([reporterUrl, reporterToken.nullable()]),
   removeReporterSource: z.tuple([reporterUrl]),
-  syncReporter: z.tuple([
-    z
-      .object({
-        url: reporterUrl,
-        token: reporterToken.optional(),
-        executable: absolutePath.optional(),
-        debugDirs: z.array(absolutePath).max(64).optional(),
-        debugger: z.enum(['gdb', 'lldb']).optional(),
-        attributes: z.record(z.string().max(256), z.string().max(4096)).optional(),
-      })
-      .strict(),
-  ]),
+  syncReporter: z.tuple([reporterSyncRequestSchema]),
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),
   listFacets: z.union([z.tuple([]), z.tuple([groupQuerySchema])]),
   diffWithGroup: z.tuple([crashId]),
@@ -357,7 +344,7 @@ export const methodParams = {
   expandVariable: z.tuple([sessionId, z.string().max(1000).regex(VARIABLE_HANDLE, 'not a variable handle')]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
-  setGroupStatus: z.tuple([groupId, z.enum(['new', 'ongoing', 'resolved', 'regressed'])]),
+  setGroupStatus: z.tuple([groupId, z.enum(GROUP_STATUSES)]),
   mergeGroups: z.tuple([groupId, groupId]),
   moveCrashToNewGroup: z.tuple([crashId]),
   setGroupNotes: z.tuple([groupId, groupNotesSchema]),

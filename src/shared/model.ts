@@ -7,7 +7,9 @@ import type { GroupNotes } from './report-model';
 
 export * from './report-model';
 
-export type DebuggerKind = 'gdb' | 'lldb';
+/** The debuggers the workbench drives; the one list that schemas, selects and the CLI read. */
+export const DEBUGGERS = ['gdb', 'lldb'] as const;
+export type DebuggerKind = (typeof DEBUGGERS)[number];
 
 export interface SignalInfo {
   number: number;
@@ -145,17 +147,24 @@ export interface CrashSummary {
   analyzedAt: string;
 }
 
-export interface OpenCoreRequest {
-  path: string;
-  executable?: string;
-  debugDirs?: string[];
-  debugger?: DebuggerKind;
-}
-
 /** Analyse a stored crash again: with more debug directories, or with the other debugger. */
 export interface ReanalyzeRequest {
   debugDirs?: string[];
   debugger?: DebuggerKind;
+}
+
+/** How a core is analysed, wherever it comes from: a file opened, an import, S3, a reporter. */
+export interface AnalysisOptions extends ReanalyzeRequest {
+  executable?: string;
+}
+
+export interface OpenCoreRequest extends AnalysisOptions {
+  path: string;
+}
+
+/** Analysis options for many crashes, with attributes given to each. */
+export interface BatchOptions extends AnalysisOptions {
+  attributes?: Record<string, string>;
 }
 
 /** A build path and where its files are on this machine (gdb's substitute-path, lldb's source-map). */
@@ -205,7 +214,9 @@ export interface DirectoryListing {
   entries: DirectoryEntry[];
 }
 
-export type GroupStatus = 'new' | 'ongoing' | 'resolved' | 'regressed';
+/** A group's place in triage, in the order the workflow goes. */
+export const GROUP_STATUSES = ['new', 'ongoing', 'resolved', 'regressed'] as const;
+export type GroupStatus = (typeof GROUP_STATUSES)[number];
 
 export interface GroupSummary {
   id: number;
@@ -320,12 +331,8 @@ export interface CrashEvent {
   attributes: Record<string, string>;
 }
 
-export interface ImportRequest {
+export interface ImportRequest extends BatchOptions {
   paths: string[];
-  executable?: string;
-  debugDirs?: string[];
-  debugger?: DebuggerKind;
-  attributes?: Record<string, string>;
 }
 
 /** How to reach an S3-compatible store, and with which credentials. */
@@ -357,15 +364,11 @@ export interface S3Entry {
 }
 
 /** Import what lies under an S3 prefix: only objects new or changed since the last sync are downloaded. */
-export interface S3ImportRequest extends S3Endpoint {
+export interface S3ImportRequest extends S3Endpoint, BatchOptions {
   /** s3://BUCKET or s3://BUCKET/PREFIX */
   url: string;
   /** Only these keys, when given (a selection in the browser). */
   keys?: string[];
-  executable?: string;
-  debugDirs?: string[];
-  debugger?: DebuggerKind;
-  attributes?: Record<string, string>;
 }
 
 /** A crash reporter the workbench pulls from. */
@@ -379,13 +382,9 @@ export interface ReporterSourceInfo {
 }
 
 /** Pull what arrived at a reporter since the last sync; the token saved for it unless one is given. */
-export interface ReporterSyncRequest {
+export interface ReporterSyncRequest extends BatchOptions {
   url: string;
   token?: string;
-  executable?: string;
-  debugDirs?: string[];
-  debugger?: DebuggerKind;
-  attributes?: Record<string, string>;
 }
 
 export interface ImportReport {

@@ -1,11 +1,10 @@
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
-import { GROUP_SORTS, type FacetValue, type GroupSort, type GroupStatus, type GroupSummary } from '../../../shared/model';
+import { GROUP_SORTS, GROUP_STATUSES, type FacetValue, type GroupSort, type GroupStatus, type GroupSummary } from '../../../shared/model';
 import { PAGE_SIZE, useGroupsStore } from '../stores/groups-store';
 import { Sparkline } from './Sparkline';
 
-const STATUSES: GroupStatus[] = ['new', 'ongoing', 'resolved', 'regressed'];
 const ROW_HEIGHT = 30;
 /** Rows before the end of what is loaded at which the next page is asked for. */
 const PREFETCH = PAGE_SIZE / 2;
@@ -23,7 +22,7 @@ function StatusSelect({ group }: { group: GroupSummary }) {
       onClick={(e) => e.stopPropagation()}
       onChange={(e) => void setStatus(group.id, e.target.value as GroupStatus)}
     >
-      {STATUSES.map((s) => (
+      {GROUP_STATUSES.map((s) => (
         <option key={s} value={s}>
           {s}
         </option>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Crash, SymbolStatus } from '../../../shared/model';
+import { DEBUGGERS, type Crash, type SymbolStatus } from '../../../shared/model';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from './FileBrowser';
@@ -31,8 +31,11 @@ export function ModulesView({ crash }: { crash: Crash }) {
             value={crash.debugger}
             onChange={(e) => void reanalyze({ debugger: e.target.value as Crash['debugger'] })}
           >
-            <option value="gdb">gdb</option>
-            <option value="lldb">lldb</option>
+            {DEBUGGERS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
           </select>
         </label>
         <span className="muted">

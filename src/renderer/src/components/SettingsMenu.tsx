@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DebuggerKind, Settings } from '../../../shared/model';
+import { DEBUGGERS, type DebuggerKind, type Settings } from '../../../shared/model';
 import { api } from '../api';
 
 /** Settings that apply to every crash opened or imported from now on. */
@@ -21,8 +21,11 @@ export function SettingsMenu() {
         disabled={!settings}
         onChange={(e) => change(e.target.value as DebuggerKind)}
       >
-        <option value="gdb">gdb</option>
-        <option value="lldb">lldb</option>
+        {DEBUGGERS.map((kind) => (
+          <option key={kind} value={kind}>
+            {kind}
+          </option>
+        ))}
       </select>
     </label>
   );
