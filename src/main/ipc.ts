@@ -1,6 +1,8 @@
 import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { writeFile } from 'node:fs/promises';
-import { exportRequestSchema, parseCall } from '../shared/api';
+import { exportRequestSchema } from '../shared/api';
+import { IPC } from '../shared/bridge';
+import { dispatch } from '../core/dispatch';
 import type { Workbench } from '../core/workbench';
 import { CORE_DIALOG, SOURCE_FOLDER_DIALOG, choosePath, chooseSavePath } from './dialogs';
 
@@ -11,21 +13,19 @@ function fromOurPage(event: IpcMainInvokeEvent, allowedOrigin: (url: string) => 
 }
 
 export function bindWorkbench(workbench: Workbench, allowedOrigin: (url: string) => boolean): void {
-  ipcMain.handle('workbench:call', async (event, method: unknown, params: unknown) => {
+  ipcMain.handle(IPC.call, async (event, method: unknown, params: unknown) => {
     fromOurPage(event, allowedOrigin);
-    const call = parseCall(method, params);
-    const fn = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
-    return fn.apply(workbench, call.args);
+    return (await dispatch(workbench, method, params)).value;
   });
-  ipcMain.handle('host:pick-core-file', async (event) => {
+  ipcMain.handle(IPC.pickCoreFile, async (event) => {
     fromOurPage(event, allowedOrigin);
     return choosePath(BrowserWindow.fromWebContents(event.sender), CORE_DIALOG);
   });
-  ipcMain.handle('host:pick-folder', async (event) => {
+  ipcMain.handle(IPC.pickFolder, async (event) => {
     fromOurPage(event, allowedOrigin);
     return choosePath(BrowserWindow.fromWebContents(event.sender), SOURCE_FOLDER_DIALOG);
   });
-  ipcMain.handle('host:save-report', async (event, request: unknown) => {
+  ipcMain.handle(IPC.saveReport, async (event, request: unknown) => {
     fromOurPage(event, allowedOrigin);
     const parsed = exportRequestSchema.safeParse(request);
     if (!parsed.success) throw new Error(`invalid export request: ${parsed.error.issues[0]?.message ?? 'rejected'}`);
@@ -35,6 +35,6 @@ export function bindWorkbench(workbench: Workbench, allowedOrigin: (url: string)
     return path;
   });
   workbench.onEvent((event) => {
-    for (const window of BrowserWindow.getAllWindows()) window.webContents.send('workbench:event', event);
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC.event, event);
   });
 }

@@ -1,9 +1,10 @@
 import { BrowserWindow, Menu, app, type MenuItemConstructorOptions } from 'electron';
+import { IPC } from '../shared/bridge';
 import type { CrashSummary } from '../shared/model';
 import { CORE_DIALOG, choosePath } from './dialogs';
 
 function openPath(path: string): void {
-  BrowserWindow.getAllWindows()[0]?.webContents.send('host:open-path', path);
+  BrowserWindow.getAllWindows()[0]?.webContents.send(IPC.openPath, path);
 }
 
 async function chooseCore(): Promise<void> {

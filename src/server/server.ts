@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientMessageSchema, parseCall, SESSION_METHODS, type ServerMessage } from '../shared/api';
+import { clientMessageSchema, SESSION_METHODS, type ServerMessage } from '../shared/api';
 import type { ConsoleInfo } from '../shared/model';
+import { dispatch } from '../core/dispatch';
 import { Workbench } from '../core/workbench';
 import { serveStatic } from './static-files';
 
@@ -193,13 +194,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const parsed = clientMessageSchema.safeParse(JSON.parse(data.toString()));
         if (!parsed.success) throw new Error('malformed message: expected {id, method, params}');
         id = parsed.data.id;
-        const call = parseCall(parsed.data.method, parsed.data.params);
-        const method = workbench[call.method] as (...args: unknown[]) => Promise<unknown>;
-        if (SESSION_METHODS.has(call.method) && !consoles.has(call.args[0] as string)) {
-          throw new Error('that console was not opened by this page');
-        }
-        const value = await method.apply(workbench, call.args);
-        if (call.method === 'openConsole') consoles.add((value as ConsoleInfo).sessionId);
+        const { method, value } = await dispatch(workbench, parsed.data.method, parsed.data.params, (call) => {
+          if (SESSION_METHODS.has(call.method) && !consoles.has(call.args[0] as string)) {
+            throw new Error('that console was not opened by this page');
+          }
+        });
+        if (method === 'openConsole') consoles.add((value as ConsoleInfo).sessionId);
         send({ kind: 'result', id, ok: true, value });
       })().catch((error: unknown) =>
         send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),

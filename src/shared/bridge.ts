@@ -14,3 +14,19 @@ export interface DesktopBridge {
   /** Path of a file dropped on the window. */
   pathForFile(file: File): string | null;
 }
+
+/** The IPC channels between Electron's main process and the preload: one name for each, here. */
+export const IPC = {
+  /** invoke(method, params) → the workbench's answer */
+  call: 'workbench:call',
+  /** main → page: a WorkbenchEvent */
+  event: 'workbench:event',
+  /** main → page: a path chosen in the File menu */
+  openPath: 'host:open-path',
+  /** invoke() → a chosen core file, or null */
+  pickCoreFile: 'host:pick-core-file',
+  /** invoke() → a chosen folder, or null */
+  pickFolder: 'host:pick-folder',
+  /** invoke(ExportRequest) → where the report was saved, or null */
+  saveReport: 'host:save-report',
+} as const;
