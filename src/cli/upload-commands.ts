@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { bearer, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
 import { UsageError } from './import-commands';
 
 const ATTEMPTS = 5;
@@ -101,13 +102,13 @@ async function addBuildId(spool: string, name: string): Promise<void> {
 /** Sends one spooled core; true once the reporter has it (created now or before). */
 async function send(server: string, token: string, core: string, meta: Record<string, string>): Promise<void> {
   const size = (await stat(core)).size;
-  const response = await fetch(new URL('/api/v1/crashes', server), {
+  const response = await fetch(new URL(REPORTER_PATHS.crashes, server), {
     method: 'PUT',
     headers: {
-      Authorization: `Bearer ${token}`,
+      Authorization: bearer(token),
       'Content-Length': String(size),
-      'X-Crash-Sha256': meta.sha256 ?? '',
-      'X-Crash-Metadata': Buffer.from(JSON.stringify(meta)).toString('base64url'),
+      [REPORTER_HEADERS.sha256]: meta.sha256 ?? '',
+      [REPORTER_HEADERS.metadata]: Buffer.from(JSON.stringify(meta)).toString('base64url'),
     },
     body: createReadStream(core) as unknown as BodyInit,
     duplex: 'half',

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import type { ImportReport, ImportRequest } from '../shared/model';
+import { bearer, CRASH_ID, cursorTime, REPORTER_PATHS, type StoredCrash } from '../shared/reporter-protocol';
 import type { CrashStore } from './store/crash-store';
 
 /** A reporter as a source: `reporter+http://HOST:PORT` and the project's token. */
@@ -13,12 +14,7 @@ export interface ReporterSource {
   token: string;
 }
 
-interface Listed {
-  crashId: string;
-  size: number;
-  receivedAt: string;
-  metadata: Record<string, string>;
-}
+type Listed = Omit<StoredCrash, 'project'>;
 
 const PAGE = 500;
 
@@ -31,7 +27,7 @@ export function reporterBase(url: string): URL {
 async function call(base: URL, path: string, token: string): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(new URL(path, base), { headers: { Authorization: `Bearer ${token}` } });
+    response = await fetch(new URL(path, base), { headers: { Authorization: bearer(token) } });
   } catch (error) {
     throw new Error(
       `cannot reach the reporter at ${base.origin} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}): is it running?`,
@@ -61,7 +57,7 @@ export const REWIND_MS = 10 * 60_000;
 
 /** The cursor to ask from: the last one seen, moved back by REWIND_MS. */
 export function rewound(cursor: string | null): string | null {
-  const time = cursor ? Date.parse(cursor.split('|')[0] ?? '') : NaN;
+  const time = cursor ? cursorTime(cursor) : NaN;
   return Number.isNaN(time) ? null : `${new Date(time - REWIND_MS).toISOString()}|`;
 }
 
@@ -78,9 +74,10 @@ async function listSince(base: URL, token: string, after: string | null): Promis
   const listed: Listed[] = [];
   let cursor = after;
   for (;;) {
-    const page = (await (
-      await call(base, `/api/v1/crashes?limit=${PAGE}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`, token)
-    ).json()) as { crashes: Listed[]; cursor: string | null };
+    const page = (await (await call(base, REPORTER_PATHS.list(cursor, PAGE), token)).json()) as {
+      crashes: Listed[];
+      cursor: string | null;
+    };
     listed.push(...page.crashes);
     const done = page.crashes.length < PAGE || !page.cursor || page.cursor === cursor;
     cursor = page.cursor ?? cursor;
@@ -104,19 +101,19 @@ export async function pullFromReporter(
   const urlOf = new Map<string, string>();
   const fresh: Listed[] = [];
   for (const crash of listed) {
-    if (!/^[0-9a-f]{64}$/.test(crash.crashId)) continue;
-    const url = `${base.origin}/api/v1/crashes/${crash.crashId}`;
+    if (!CRASH_ID.test(crash.crashId)) continue;
+    const url = `${base.origin}${REPORTER_PATHS.crash(crash.crashId)}`;
     if (deps.store.remoteSynced(url) && (await exists(join(dir, `${crash.crashId}.core`)))) continue;
     if (!fresh.some((c) => c.crashId === crash.crashId)) fresh.push(crash);
   }
   for (const [done, crash] of fresh.entries()) {
     if (deps.signal?.aborted) break;
     const target = join(dir, `${crash.crashId}.core`);
-    const url = `${base.origin}/api/v1/crashes/${crash.crashId}`;
+    const url = `${base.origin}${REPORTER_PATHS.crash(crash.crashId)}`;
     deps.onProgress?.(done, fresh.length, crash.crashId);
     try {
       if (!(await exists(target))) {
-        const response = await call(base, `/api/v1/crashes/${crash.crashId}/core`, source.token);
+        const response = await call(base, REPORTER_PATHS.core(crash.crashId), source.token);
         if (!response.body) throw new Error('empty body');
         await pipeline(
           Readable.fromWeb(response.body as unknown as WebReadableStream),

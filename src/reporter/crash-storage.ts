@@ -1,24 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
+import { CRASH_ID, cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+
+export { CRASH_ID, cursorOf, type CrashPage, type StoredCrash };
 
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-export const CRASH_ID = /^[0-9a-f]{64}$/;
-
-/** What the reporter keeps about each crash, beside its bytes. */
-export interface StoredCrash {
-  crashId: string;
-  project: string;
-  size: number;
-  receivedAt: string;
-  /** Metadata as the uploader sent it: strings only, bounded. */
-  metadata: Record<string, string>;
-}
-
-export interface CrashPage {
-  crashes: StoredCrash[];
-  /** `receivedAt|crashId` of the last crash listed; pass it as `after` for the next page. */
-  cursor: string | null;
-}
 
 /**
  * Where a reporter keeps crashes. Every implementation keeps all of its state in the storage
@@ -92,8 +78,6 @@ export function checkCrashId(crashId: string): string {
   if (!CRASH_ID.test(crashId)) throw new Error('bad crash id');
   return crashId;
 }
-
-export const cursorOf = (crash: Pick<StoredCrash, 'receivedAt' | 'crashId'>): string => `${crash.receivedAt}|${crash.crashId}`;
 
 /** An arrival in a storage's index: `<receivedAt>_<crashId>`, which sorts in order of arrival. */
 export interface IndexEntry {

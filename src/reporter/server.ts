@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
-import { CRASH_ID, Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
+import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
+import { Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
 export interface ProjectConfig {
@@ -35,8 +36,6 @@ export interface RunningReporter {
 const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 const MAX_FIELDS = 64;
 const MAX_VALUE = 1024;
-/** `receivedAt|crashId` as a listing returns it; the id may be left out to start at a time. */
-const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f]{0,64}$/;
 
 /** The answer for an error: the client's fault (4xx), a full disk (507), storage away (503), or ours (500). */
 function statusOf(error: unknown): number {
@@ -203,20 +202,20 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
-    if (url.pathname === '/healthz') return json(res, 200, { ok: true });
+    if (url.pathname === REPORTER_PATHS.health) return json(res, 200, { ok: true });
     const { project, maxBytes } = authenticate(req, url);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) throw new HttpError(413, `the upload is larger than the limit of ${maxBytes} bytes`);
 
-    if (req.method === 'PUT' && url.pathname === '/api/v1/crashes') {
-      const expected = req.headers['x-crash-sha256'];
+    if (req.method === 'PUT' && url.pathname === REPORTER_PATHS.crashes) {
+      const expected = req.headers[REPORTER_HEADERS.sha256.toLowerCase()];
       if (expected !== undefined && (typeof expected !== 'string' || !CRASH_ID.test(expected))) {
         throw new HttpError(400, 'X-Crash-Sha256 must be the sha256 of the body, in lower-case hex');
       }
       const { crash, created } = await storage.put(
         project,
         req,
-        cleanMetadata(parseMetadataHeader(req.headers['x-crash-metadata'])),
+        cleanMetadata(parseMetadataHeader(req.headers[REPORTER_HEADERS.metadata.toLowerCase()])),
         maxBytes,
         expected,
       );
@@ -224,7 +223,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       return json(res, created ? 201 : 200, { crash_id: crash.crashId, created });
     }
 
-    if (req.method === 'POST' && url.pathname === '/api/upload') {
+    if (req.method === 'POST' && url.pathname === REPORTER_PATHS.form) {
       const result = await receiveForm(req, project, maxBytes);
       log({
         event: 'upload',
@@ -237,7 +236,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       return json(res, 202, { crash_id: result.crashId, ...(result.ignored.length ? { ignored_fields: result.ignored } : {}) });
     }
 
-    if (req.method === 'GET' && url.pathname === '/api/v1/crashes') {
+    if (req.method === 'GET' && url.pathname === REPORTER_PATHS.crashes) {
       const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
       const after = url.searchParams.get('after');
       if (after !== null && !CURSOR.test(after)) throw new HttpError(400, 'after= takes the cursor a listing returned (TIME|CRASH_ID)');

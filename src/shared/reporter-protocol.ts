@@ -1,0 +1,56 @@
+/**
+ * The crash reporter's HTTP protocol, version 1, as the reporter serves it (src/reporter), the
+ * uploader sends to it (crashwb upload, agent) and the workbench pulls from it: one definition.
+ */
+
+/** Where each call goes. */
+export const REPORTER_PATHS = {
+  /** PUT: the core as the body. GET: the listing. */
+  crashes: '/api/v1/crashes',
+  /** POST: a multipart form with a `dump` file, for minimal uploaders. */
+  form: '/api/upload',
+  health: '/healthz',
+  /** One crash, as the workbench names where it came from. */
+  crash: (crashId: string): string => `/api/v1/crashes/${crashId}`,
+  core: (crashId: string): string => `/api/v1/crashes/${crashId}/core`,
+  list: (after: string | null, limit: number): string =>
+    `/api/v1/crashes?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+} as const;
+
+/** The PUT's headers beside `Authorization: Bearer TOKEN`. */
+export const REPORTER_HEADERS = {
+  /** base64url of a JSON object of short string fields */
+  metadata: 'X-Crash-Metadata',
+  /** the body's sha256, lower-case hex: a body that hashes otherwise is refused */
+  sha256: 'X-Crash-Sha256',
+} as const;
+
+/** A crash's id: the sha256 of its core, which makes a retried upload land once. */
+export const CRASH_ID = /^[0-9a-f]{64}$/;
+
+/** `receivedAt|crashId` as a listing returns it; the id may be left out to start at a time. */
+export const CURSOR = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|[0-9a-f]{0,64}$/;
+
+/** What the reporter keeps about each crash, beside its bytes. */
+export interface StoredCrash {
+  crashId: string;
+  project: string;
+  size: number;
+  receivedAt: string;
+  /** Metadata as the uploader sent it: strings only, bounded. */
+  metadata: Record<string, string>;
+}
+
+/** A page of the listing. */
+export interface CrashPage {
+  crashes: StoredCrash[];
+  /** `receivedAt|crashId` of the last crash listed; pass it as `after` for the next page. */
+  cursor: string | null;
+}
+
+export const cursorOf = (crash: Pick<StoredCrash, 'receivedAt' | 'crashId'>): string => `${crash.receivedAt}|${crash.crashId}`;
+
+/** The time part of a cursor, in ms, or NaN. */
+export const cursorTime = (cursor: string): number => Date.parse(cursor.split('|')[0] ?? '');
+
+export const bearer = (token: string): string => `Bearer ${token}`;
