@@ -21,7 +21,7 @@ const NODE_BUILTINS = [
 const NATIVE = ['better-sqlite3', 'node-pty', 'ws'];
 const layer = (patterns, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] });
 
-/** The layering of ../shared/ARCHITECTURE.md: imports point inward, never across front doors. */
+/** The layering of docs/architecture.md: imports point inward, never across front doors. */
 const layering = [
   {
     files: ['src/shared/**/*.ts'],
@@ -58,6 +58,13 @@ const layering = [
   {
     files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
     rules: layer(['electron', '**/main/**', '**/renderer/**', '**/preload/**'], 'The CLI and the browser host run in plain Node.'),
+  },
+  {
+    files: ['src/reporter/**/*.ts', 'src/agent/**/*.ts'],
+    rules: layer(
+      ['electron', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**', '**/cli/**'],
+      'The reporter and the capture agent run on servers in plain Node; the CLI starts them, never the reverse.',
+    ),
   },
 ];
 

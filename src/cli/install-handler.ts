@@ -1,18 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CORE_PATTERN, handlerLine, installHandler, SAVED_PATTERN, uninstallHandler } from '../agent/core-pattern';
 import { UsageError } from './import-commands';
-
-const CORE_PATTERN = '/proc/sys/kernel/core_pattern';
-/** The pattern that was there before ours, so --uninstall can put it back. */
-const SAVED = '/var/lib/crashwb/previous-core-pattern';
-
-/** The core_pattern line that pipes cores to `crashwb upload`. */
-export function handlerLine(cli: string, server: string, token: { token?: string; file?: string }, spool: string): string {
-  // core_pattern is readable by every user: a token file keeps the token itself out of it.
-  const auth = token.file ? `--token-file ${token.file}` : `--token ${token.token ?? ''}`;
-  return `|${process.execPath} ${cli} upload --server ${server} ${auth} --spool ${spool} %p %e %t %s %h`;
-}
 
 /**
  * `crashwb install-handler --server URL --token T [--spool DIR] [--apply | --uninstall]`: prints the
@@ -34,13 +23,9 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     },
   });
   const patternFile = values['core-pattern-file'] ?? CORE_PATTERN;
-  const savedFile = values['saved-file'] ?? SAVED;
+  const savedFile = values['saved-file'] ?? SAVED_PATTERN;
   if (values.uninstall) {
-    const previous = await readFile(savedFile, 'utf8').catch(() => {
-      throw new Error(`nothing to restore: ${savedFile} does not exist (was the handler installed with --apply?)`);
-    });
-    await writeFile(patternFile, previous);
-    await rm(savedFile, { force: true });
+    const previous = await uninstallHandler(patternFile, savedFile);
     process.stdout.write(`restored core_pattern: ${previous.trim()}\n`);
     return 0;
   }
@@ -54,21 +39,7 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${line}\n\nwrite it to ${CORE_PATTERN} (as root), or run again with --apply\n`);
     return 0;
   }
-  if (line.length > 127) {
-    throw new Error(
-      `the core_pattern line is ${line.length} characters; the kernel takes at most 127 — use shorter paths (a symlink to crashwb, a short spool path)`,
-    );
-  }
-  const previous = await readFile(patternFile, 'utf8');
-  if (!previous.startsWith('|') || !previous.includes(' upload --server ')) {
-    await mkdir(dirname(savedFile), { recursive: true });
-    await writeFile(savedFile, previous);
-  }
-  await writeFile(patternFile, `${line}\n`).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      error.code === 'EACCES' ? `cannot write ${patternFile}: run it as root (sudo)` : `cannot write ${patternFile}: ${error.message}`,
-    );
-  });
+  await installHandler(line, patternFile, savedFile);
   process.stdout.write(`core_pattern set; the previous one is kept in ${savedFile} for --uninstall\n`);
   return 0;
 }
