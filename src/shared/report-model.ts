@@ -2,15 +2,7 @@
  * The model of what leaves the workbench and what compares crashes: exports with their
  * redaction, comparisons, trends and the notes people keep on a group. JSON-safe like model.ts.
  */
-import type { FacetValue, GroupSummary, StackDiffRow } from './model';
-
-/** What people keep on a group: free text and the ticket it is tracked in. */
-export interface GroupNotes {
-  text: string;
-  /** An http(s) link to the ticket, or null. */
-  ticket: string | null;
-  updatedAt: string | null;
-}
+import type { FacetValue, GroupSummary, StackDiffRow } from './group-model';
 
 export const EXPORT_FORMATS = ['md', 'html', 'json', 'pdf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,0 +1,296 @@
+/**
+ * A crash as the workbench knows it: signal, threads, frames, modules, how it was analysed, and
+ * the live debugger's console and inspection views on it. JSON-safe (addresses are "0x…" strings).
+ */
+
+/** The debuggers the workbench drives; the one list that schemas, selects and the CLI read. */
+export const DEBUGGERS = ['gdb', 'lldb'] as const;
+export type DebuggerKind = (typeof DEBUGGERS)[number];
+
+export interface SignalInfo {
+  number: number;
+  name: string;
+  /** si_code as the kernel wrote it. */
+  code: number;
+  /** Name of si_code for this signal, e.g. SEGV_MAPERR. */
+  codeName: string | null;
+  /** Address that faulted, for SIGSEGV/SIGBUS/SIGILL/SIGFPE. */
+  faultAddress: string | null;
+  /** Who sent it, for signals sent by kill/tgkill/abort. */
+  senderPid: number | null;
+  /** One sentence for people: "SIGSEGV at 0x0: address not mapped — a NULL pointer dereference". */
+  explanation: string;
+}
+
+export interface Frame {
+  index: number;
+  address: string;
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  module: string | null;
+  inline: boolean;
+}
+
+export interface Variable {
+  name: string;
+  type: string | null;
+  value: string | null;
+  isArgument: boolean;
+}
+
+export interface Thread {
+  /** Kernel thread id (LWP): the same whichever debugger extracted it. */
+  id: number;
+  /** The debugger's own thread number, as typed in its console. */
+  number: number;
+  name: string | null;
+  crashed: boolean;
+  frames: Frame[];
+  /** True when the stack was cut at the frame limit (deep recursion). */
+  framesTruncated: boolean;
+  registers: Record<string, string>;
+  /** Locals and arguments by frame index, for the frames that have debug info. */
+  locals: Record<string, Variable[]>;
+}
+
+export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';
+
+export interface Module {
+  /** Path as the crashed process saw it. */
+  path: string;
+  /** Path on this machine that was used, when found. */
+  hostPath: string | null;
+  buildId: string | null;
+  /** Separate debug file found by build-id, if any. */
+  debugFile: string | null;
+  symbols: SymbolStatus;
+  start: string;
+  end: string;
+}
+
+export type WarningKind = 'build-id-mismatch' | 'executable-missing' | 'truncated-core' | 'debugger' | 'no-debug-info';
+
+export interface AnalysisWarning {
+  kind: WarningKind;
+  message: string;
+}
+
+/** What the analysis of one core finds, before the crash is stored. */
+export interface CrashAnalysis {
+  /** Absolute path the crash was opened from. */
+  source: string;
+  size: number;
+  analyzedAt: string;
+  /** When the process died, from the core file's mtime. */
+  timestamp: string;
+  debugger: DebuggerKind;
+  signal: SignalInfo;
+  pid: number;
+  commandLine: string;
+  /** NAME=value strings the process started with, as the core kept them; absent where unknown. */
+  environment?: string[];
+  executable: string | null;
+  executableBuildId: string | null;
+  crashingThreadId: number;
+  threads: Thread[];
+  modules: Module[];
+  warnings: AnalysisWarning[];
+  /**
+   * Why the debugger could not finish, when it could not. The crash then still has what the
+   * core itself says (signal, threads, registers), so nothing is lost.
+   */
+  analysisError: string | null;
+  /**
+   * The files the debugger was given, so a live session can load the same ones. Absent in
+   * crashes stored before it was kept.
+   */
+  loaded?: {
+    executable: string | null;
+    debugDirs: string[];
+    /**
+     * The core the debugger read when it is not `source` itself (decompressed from a .zst, taken
+     * out of a zip or an apport report into the store); null when the bundle had no core.
+     */
+    core?: string | null;
+  };
+  /** What the crash came as, when not a plain core: "apport report", "zstd-compressed core" … */
+  origin?: string;
+  /** Text that came with the crash: container logs, AppScope's info and cfg … */
+  attachments?: Attachment[];
+}
+
+export interface Attachment {
+  name: string;
+  text: string;
+}
+
+/** A stored crash: its identity is the sha256 of the core, so the same core is one crash. */
+export interface Crash extends CrashAnalysis {
+  id: string;
+  sha256: string;
+  /** hostname, version, custom key=value pairs given at import. */
+  attributes: Record<string, string>;
+}
+
+export interface CrashSummary {
+  id: string;
+  source: string;
+  executable: string | null;
+  signalName: string;
+  explanation: string;
+  timestamp: string;
+  analyzedAt: string;
+}
+
+/** Analyse a stored crash again: with more debug directories, or with the other debugger. */
+export interface ReanalyzeRequest {
+  debugDirs?: string[];
+  debugger?: DebuggerKind;
+}
+
+/** How a core is analysed, wherever it comes from: a file opened, an import, S3, a reporter. */
+export interface AnalysisOptions extends ReanalyzeRequest {
+  executable?: string;
+}
+
+export interface OpenCoreRequest extends AnalysisOptions {
+  path: string;
+}
+
+/** Analysis options for many crashes, with attributes given to each. */
+export interface BatchOptions extends AnalysisOptions {
+  attributes?: Record<string, string>;
+}
+
+/** A build path and where its files are on this machine (gdb's substitute-path, lldb's source-map). */
+export interface SourceMapping {
+  from: string;
+  to: string;
+}
+
+export interface Settings {
+  /** The debugger that opens and imports cores unless one is chosen for a crash. */
+  defaultDebugger: DebuggerKind;
+  /** Folders whose new crashes are imported as they land, while the app (or crashwb serve) runs. */
+  watchedFolders: string[];
+}
+
+export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';
+
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: string;
+  path: string;
+  stage: OpenStage;
+  /** 0..1 where the stage knows it, otherwise null. */
+  fraction: number | null;
+  message: string;
+}
+
+export interface SourceRequest {
+  file: string;
+  /** Extra folders to look in, for sources not at their build path. */
+  executable: string | null;
+}
+
+export type SourceResult =
+  { found: true; path: string; text: string; language: string } | { found: false; searched: string[]; message: string };
+
+export interface DirectoryEntry {
+  name: string;
+  path: string;
+  kind: 'file' | 'directory';
+  size: number;
+}
+
+export interface DirectoryListing {
+  path: string;
+  parent: string | null;
+  entries: DirectoryEntry[];
+}
+
+export interface Instruction {
+  address: string;
+  /** Bytes from the function's start, when the address is in a known function. */
+  offset: number | null;
+  opcodes: string | null;
+  text: string;
+  /** The frame's program counter (or return address, for outer frames). */
+  current: boolean;
+}
+
+/** Instructions that came from one source line; `file`/`line` are null where there is no line info. */
+export interface DisassemblyBlock {
+  file: string | null;
+  line: number | null;
+  /** The text of that source line, when the file was found. */
+  source: string | null;
+  instructions: Instruction[];
+}
+
+export interface Disassembly {
+  function: string | null;
+  blocks: DisassemblyBlock[];
+  /** Instructions were left out, far from the program counter, to keep a huge function readable. */
+  truncated: boolean;
+}
+
+/** Memory at an address; `hex` has two digits per byte, `readable` is false where the core holds nothing. */
+export interface MemoryChunk {
+  address: string;
+  hex: string;
+  readable: boolean;
+}
+
+export interface MemoryDump {
+  expression: string;
+  address: string;
+  chunks: MemoryChunk[];
+}
+
+/** A variable that can be opened: structures, arrays and pointers have children, read on demand. */
+export interface VariableNode {
+  /** Handle for expanding it within its console session. */
+  id: string;
+  name: string;
+  type: string | null;
+  value: string | null;
+  childCount: number;
+  isArgument: boolean;
+}
+
+/** A live debugger console on one crash, as the views know it. */
+export interface ConsoleInfo {
+  sessionId: string;
+  crashId: string;
+  debugger: DebuggerKind;
+}
+
+export interface ConsoleSize {
+  cols: number;
+  rows: number;
+}
+
+/** Terminal bytes from a console, escape sequences included. */
+export interface ConsoleOutputEvent {
+  type: 'console-output';
+  sessionId: string;
+  data: string;
+}
+
+/** The debugger's selection moved (`thread` is the debugger's thread number, `frame` the level). */
+export interface ConsoleSelectionEvent {
+  type: 'console-selection';
+  sessionId: string;
+  thread: number;
+  frame: number;
+}
+
+export interface ConsoleClosedEvent {
+  type: 'console-closed';
+  sessionId: string;
+  reason: string;
+}
+
+export type ConsoleEvent = ConsoleOutputEvent | ConsoleSelectionEvent | ConsoleClosedEvent;
