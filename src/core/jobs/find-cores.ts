@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { shapeOfDirectory, shapeOfFile } from '../sources/shape';
+import { shapeOfDirectory, shapeOfFile } from '../sources/registry';
 
 export interface FoundFiles {
   /** Crashes to import: core files, minidumps, compressed cores, apport reports, zips and AppScope directories. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
+import type { CrashSource } from './crash-input';
 
 /** core.<comm>.<uid>.<boot-id>.<pid>.<usec>[.zst|.lz4|.xz] — comm may itself contain dots. */
 const NAME = /^core\.(.+)\.(\d+)\.([0-9a-f]{32})\.(\d+)\.(\d+)(?:\.(zst|lz4|xz))?$/;
@@ -49,3 +50,34 @@ export function readCoredumpXattrs(path: string): Promise<Record<string, string>
     });
   });
 }
+
+/** systemd-coredump's name and extended attributes, for a file named like its cores. */
+export async function coredumpFacts(path: string): Promise<{ attributes: Record<string, string>; timestamp: string | null }> {
+  const name = parseCoredumpName(path);
+  if (!name) return { attributes: {}, timestamp: null };
+  const xattrs = await readCoredumpXattrs(path);
+  const attributes: Record<string, string> = {
+    application: xattrs.comm ?? name.comm,
+    'coredump.boot-id': name.bootId,
+    'coredump.uid': xattrs.uid ?? name.uid,
+  };
+  if (xattrs.hostname) attributes.hostname = xattrs.hostname;
+  if (xattrs.exe) attributes['coredump.exe'] = xattrs.exe;
+  if (xattrs.signal) attributes['coredump.signal'] = xattrs.signal;
+  const usec = xattrs.timestamp && /^\d+$/.test(xattrs.timestamp) ? new Date(Number(BigInt(xattrs.timestamp) / 1000n)).toISOString() : null;
+  return { attributes, timestamp: usec ?? name.timestamp };
+}
+
+/** systemd-coredump's files are cores or compressed cores: its name is what it adds, for listings. */
+export const systemdCoredumpSource: CrashSource = {
+  name: 'systemd-coredump',
+  recognizeName(name) {
+    const coredump = parseCoredumpName(name);
+    return coredump
+      ? {
+          kind: 'systemd-coredump',
+          metadata: { executable: coredump.comm, pid: coredump.pid, uid: coredump.uid, time: coredump.timestamp },
+        }
+      : null;
+  },
+};

@@ -1,0 +1,58 @@
+import type { CrashSource } from './crash-input';
+import { appScopeSource } from './kinds/appscope';
+import { apportSource } from './kinds/apport';
+import { compressedSource } from './kinds/compressed';
+import { elfCoreSource } from './kinds/elf-core';
+import { handlerZipSource } from './kinds/handler-zip';
+import { minidumpSource } from './kinds/minidump';
+import { fileHead, type CrashShape } from './shape';
+import { systemdCoredumpSource } from './systemd-coredump';
+
+/**
+ * Every way crashes arrive, in the order they are asked: by content for files and folders, by
+ * name for S3 listings (the most particular names first). A new format is one line here.
+ */
+export const SOURCES: readonly CrashSource[] = [
+  handlerZipSource,
+  systemdCoredumpSource,
+  appScopeSource,
+  apportSource,
+  minidumpSource,
+  compressedSource,
+  elfCoreSource,
+];
+
+/** What a file is, by its first bytes (names lie; a .crash may be anything); null when it is no crash. */
+export async function shapeOfFile(path: string): Promise<CrashShape | null> {
+  const head = await fileHead(path);
+  for (const source of SOURCES) {
+    const shape = source.detectFile?.(head);
+    if (shape) return shape;
+  }
+  return null;
+}
+
+/** What a folder is, when it is one crash; null otherwise. */
+export async function shapeOfDirectory(path: string): Promise<CrashShape | null> {
+  for (const source of SOURCES) {
+    const shape = await source.detectDirectory?.(path);
+    if (shape) return shape;
+  }
+  return null;
+}
+
+/** The source that opens a shape. */
+export function sourceOf(shape: CrashShape): CrashSource {
+  const source = SOURCES.find((s) => s.opens === shape.kind);
+  if (!source) throw new Error(`no crash source opens ${shape.kind}`);
+  return source;
+}
+
+/** What an object's name says about it before it is downloaded. */
+export function recognizeName(name: string): { kind: string | null; metadata: Record<string, string> } {
+  for (const source of SOURCES) {
+    const known = source.recognizeName?.(name);
+    if (known) return known;
+  }
+  return { kind: null, metadata: {} };
+}
