@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../shared/model';
-import { DebuggerError, prepareDebugger } from './debugger';
+import { backendFor, DebuggerError } from './debugger';
 import { orderThreads } from './debugger/extraction';
 import { moduleAt, type CoreInfo } from './elf/core-file';
 import { registerNames } from './elf/notes';
@@ -47,11 +47,12 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   if (options.executable) await checkReadable(options.executable, 'executable (--exe)');
   const info = await stat(path);
 
-  // gdb reads no minidumps; lldb reads both kinds.
+  // A debugger that reads no minidumps (gdb) hands them to one that does.
   const minidump = await isMinidump(path);
-  const kind = minidump ? 'lldb' : (options.debugger ?? 'gdb');
+  const backend = backendFor(options.debugger ?? 'gdb', minidump);
+  const kind = backend.kind;
   const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
-  const debuggerReady = prepareDebugger(kind, { debugDirs, timeoutMs: options.timeoutMs });
+  const debuggerReady = backend.prepare({ debugDirs, timeoutMs: options.timeoutMs });
   let core: CoreInfo;
   let files: ProgramFiles;
   try {

@@ -11,10 +11,9 @@ import type {
   SourceResult,
   VariableNode,
 } from '../shared/model';
-import { GdbLiveSession } from './debugger/live/gdb-live';
-import { coreOf } from './ingest';
-import { LldbLiveSession } from './debugger/live/lldb-live';
+import { backendOf } from './debugger';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
+import { coreOf } from './ingest';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
@@ -71,8 +70,7 @@ export class Consoles {
     // The console speaks the debugger the crash was analysed with, so its thread numbers match the views'.
     const fileOf = (thread: number, frame: number): string | null =>
       crash.threads.find((t) => t.number === thread)?.frames.find((f) => f.index === frame)?.file ?? null;
-    const session: LiveSession =
-      crash.debugger === 'lldb' ? await LldbLiveSession.start(input, events, fileOf) : await GdbLiveSession.start(input, events);
+    const session = await backendOf(crash.debugger).startConsole(input, events, fileOf);
     this.sessions.set(sessionId, { crashId: crash.id, executable: crash.executable, session });
     setImmediate(() => {
       const early = held ?? [];

@@ -9,9 +9,9 @@ import { MinidumpFormatError, readMinidump } from '../../src/core/minidump/minid
 import { readApportReport } from '../../src/core/sources/apport';
 import { readScopeCrash } from '../../src/core/sources/appscope';
 import { readHandlerZip } from '../../src/core/sources/ibm-zip';
-import { parseMiLine, MiSyntaxError } from '../../src/core/debugger/mi-parser';
-import { parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb-output';
-import { LldbSelectionReader } from '../../src/core/debugger/live/lldb-selection';
+import { parseMiLine, MiSyntaxError } from '../../src/core/debugger/gdb/mi-parser';
+import { parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb/output';
+import { LldbSelectionReader } from '../../src/core/debugger/lldb/selection';
 import { apportReport, handlerZip, scopeCrashDir } from '../fixtures/bundles';
 import { writeMinidump } from '../fixtures/minidumps';
 import { FUZZ_RUNS, mutationOf } from './fuzz';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { analyzeCore } from '../../src/core/analyze';
-import { GdbSession } from '../../src/core/debugger/gdb-session';
+import { GdbSession } from '../../src/core/debugger/gdb/session';
 
 const fixtures = inject('fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'crashwb-fail-'));

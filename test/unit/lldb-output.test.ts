@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SEP, parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb-output';
-import { membersAnswered } from '../../src/core/debugger/live/lldb-inspect';
+import { SEP, parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb/output';
+import { membersAnswered } from '../../src/core/debugger/lldb/inspect';
 
 const f = (...fields: string[]): string => `@@${fields.join(SEP)}`;
 

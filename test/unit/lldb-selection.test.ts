@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LldbSelectionReader } from '../../src/core/debugger/live/lldb-selection';
+import { LldbSelectionReader } from '../../src/core/debugger/lldb/selection';
 
 const ESC = String.fromCharCode(27);
 const BEL = String.fromCharCode(7);

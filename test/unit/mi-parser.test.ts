@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { miList, miQuote, parseMiLine } from '../../src/core/debugger/mi-parser';
+import { miList, miQuote, parseMiLine } from '../../src/core/debugger/gdb/mi-parser';
 
 describe('GDB/MI parser', () => {
   it('parses a tokenized result with nested tuples and lists', () => {

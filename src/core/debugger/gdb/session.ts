@@ -1,6 +1,6 @@
-import { DebuggerError } from './errors';
+import { DebuggerError } from '../errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
-import { cleanEnv, PtyProcess, type PtyExit } from './pty-process';
+import { cleanEnv, PtyProcess, type PtyExit } from '../pty-process';
 
 export interface GdbSessionOptions {
   gdbPath?: string;

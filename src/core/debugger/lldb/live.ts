@@ -1,11 +1,11 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
-import { aliasTarget, formatQuote, targetCommands, type LldbTarget } from '../lldb-extract';
+import { aliasTarget, formatQuote, targetCommands, type LldbTarget } from './extract';
 import { PathAliases, lldbQuote } from '../path-aliases';
-import type { LiveSession, LiveSessionEvents, LiveSessionInput } from './live-session';
-import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables } from './lldb-inspect';
-import { LldbSelectionReader, MARKED_FRAME_FORMAT } from './lldb-selection';
-import { StartGuard } from './refuse-start';
-import { TerminalProcess } from './terminal-process';
+import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/live-session';
+import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables } from './inspect';
+import { LldbSelectionReader, MARKED_FRAME_FORMAT } from './selection';
+import { StartGuard } from '../live/refuse-start';
+import { TerminalProcess } from '../live/terminal-process';
 
 /**
  * An unconnected remote platform has nowhere to launch or attach: `process launch`, however it

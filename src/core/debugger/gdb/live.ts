@@ -1,14 +1,14 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { DebuggerError } from '../errors';
-import { gdbInitCommands } from '../gdb-extract';
-import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from '../gdb-session';
-import { miQuote, miString, miTuple } from '../mi-parser';
+import { gdbInitCommands } from './extract';
+import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from './session';
+import { miQuote, miString, miTuple } from './mi-parser';
 import { gdbQuote, PathAliases } from '../path-aliases';
 import { PtyProcess } from '../pty-process';
-import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './gdb-inspect';
-import type { LiveSession, LiveSessionEvents, LiveSessionInput } from './live-session';
-import { StartGuard, writeRefuseStartScript } from './refuse-start';
-import { TerminalProcess } from './terminal-process';
+import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './inspect';
+import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/live-session';
+import { StartGuard, writeRefuseStartScript } from '../live/refuse-start';
+import { TerminalProcess } from '../live/terminal-process';
 
 /** A console command may run long (`info functions` on a big program); views wait this long behind it. */
 const COMMAND_TIMEOUT_MS = 120_000;

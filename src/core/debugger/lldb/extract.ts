@@ -1,5 +1,5 @@
-import type { AnalysisWarning } from '../../shared/model';
-import { DebuggerError } from './errors';
+import type { AnalysisWarning } from '../../../shared/model';
+import { DebuggerError } from '../errors';
 import {
   MAX_FRAMES,
   MAX_LOCAL_FRAMES,
@@ -8,10 +8,10 @@ import {
   orderThreads,
   type ExtractionInput,
   type ExtractionResult,
-} from './extraction';
-import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './lldb-output';
-import { PathAliases, isPlainPath, lldbQuote } from './path-aliases';
-import { PtyProcess } from './pty-process';
+} from '../extraction';
+import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
+import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
+import { PtyProcess } from '../pty-process';
 
 /** What every lldb run loads before its own commands. */
 export interface LldbTarget {

@@ -1,5 +1,5 @@
-import type { Frame, Thread, Variable } from '../../shared/model';
-import { hexAddress } from './extraction';
+import type { Frame, Thread, Variable } from '../../../shared/model';
+import { hexAddress } from '../extraction';
 
 /** Formats that make lldb's backtraces machine-readable: fields split by a rare separator. */
 export const SEP = '\u241f';

@@ -1,7 +1,7 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
 import { hexAddress } from '../extraction';
-import type { GdbSession } from '../gdb-session';
-import { miList, miQuote, miString, miTuple, type MiTuple } from '../mi-parser';
+import type { GdbSession } from './session';
+import { miList, miQuote, miString, miTuple, type MiTuple } from './mi-parser';
 
 /** Instructions kept either side of the program counter in a long function. */
 const INSTRUCTION_WINDOW = 200;

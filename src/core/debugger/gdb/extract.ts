@@ -1,5 +1,5 @@
-import type { AnalysisWarning, Frame, Thread, Variable } from '../../shared/model';
-import { DebuggerError } from './errors';
+import type { AnalysisWarning, Frame, Thread, Variable } from '../../../shared/model';
+import { DebuggerError } from '../errors';
 import {
   MAX_FRAMES,
   framesForLocals,
@@ -10,9 +10,9 @@ import {
   type ExtractionInput,
   type ExtractionResult,
   type PreparedDebugger,
-} from './extraction';
-import { GdbSession } from './gdb-session';
-import { PathAliases } from './path-aliases';
+} from '../extraction';
+import { GdbSession } from './session';
+import { PathAliases } from '../path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
 
 /** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */

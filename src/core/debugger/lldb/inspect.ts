@@ -1,8 +1,8 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
 import { VARIABLE_HANDLE } from '../../../shared/api';
 import { DebuggerError } from '../errors';
-import { runBatch, targetCommands, type LldbTarget } from '../lldb-extract';
-import { splitSections } from '../lldb-output';
+import { runBatch, targetCommands, type LldbTarget } from './extract';
+import { splitSections } from './output';
 import { hasControlCharacters } from '../path-aliases';
 
 /** A view's query on a small core takes well under a second; one that takes this long has hung. */
