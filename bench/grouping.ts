@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { CrashAnalysis } from '../src/shared/model';
-import { analyzeCore } from '../src/core/analyze';
+import { analyzeCore } from '../src/core/intake/analyze';
 import { fingerprint } from '../src/core/fingerprint/fingerprint';
 import { buildCorpus } from '../test/fixtures/corpus';
 import { score, type Scores } from '../test/fixtures/scoring';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { analyzeCore } from '../core/analyze';
+import { analyzeCore } from '../core/intake/analyze';
 import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';

@@ -13,7 +13,7 @@ import type {
 } from '../shared/model';
 import { backendOf } from './debugger';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
-import { coreOf } from './ingest';
+import { coreOf } from './intake/ingest';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;

@@ -58,9 +58,9 @@ import { Triage } from './triage';
 import { chromiumPdf, type PdfRenderer } from './report/pdf';
 import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
-import { Intake, type ImportControl } from './intake';
+import { Intake, type ImportControl } from './intake/intake';
 
-export type { ImportControl } from './intake';
+export type { ImportControl } from './intake/intake';
 import { openDatabase, type Db } from './store/database';
 
 export interface WorkbenchOptions {

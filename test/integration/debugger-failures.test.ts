@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { analyzeCore } from '../../src/core/analyze';
+import { analyzeCore } from '../../src/core/intake/analyze';
 import { GdbSession } from '../../src/core/debugger/gdb/session';
 
 const fixtures = inject('fixtures');

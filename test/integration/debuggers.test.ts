@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { CrashAnalysis, DebuggerKind } from '../../src/shared/model';
-import { analyzeCore } from '../../src/core/analyze';
+import { analyzeCore } from '../../src/core/intake/analyze';
 
 const fixtures = inject('fixtures');
 const crashing = (crash: CrashAnalysis) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCore } from '../../src/core/analyze';
+import { analyzeCore } from '../../src/core/intake/analyze';
 import { fingerprint } from '../../src/core/fingerprint/fingerprint';
 import { buildCorpus, type LabelledCore } from '../fixtures/corpus';
 import { score } from '../fixtures/scoring';

@@ -3,7 +3,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { analyzeCore } from '../../src/core/analyze';
+import { analyzeCore } from '../../src/core/intake/analyze';
 import { lldbQuote } from '../../src/core/debugger/path-aliases';
 import type { DebuggerKind } from '../../src/shared/model';
 import { writeMinidump } from '../fixtures/minidumps';

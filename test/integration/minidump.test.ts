@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { analyzeCore } from '../../src/core/analyze';
+import { analyzeCore } from '../../src/core/intake/analyze';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
 import { Workbench } from '../../src/core/workbench';
 import { writeMinidump } from '../fixtures/minidumps';

@@ -1,6 +1,8 @@
-import type { CrashAnalysis } from '../shared/model';
-import { describeSignal } from './elf/signals';
-import type { CrashInput, PartialCrash } from './sources/prepare';
+/** Intake, step 3 for bundles without a core: what their recorder wrote stands for the analysis. */
+
+import type { CrashAnalysis } from '../../shared/model';
+import { describeSignal } from '../elf/signals';
+import type { CrashInput, PartialCrash } from './open-bundle';
 
 /** si_code unknown: the bundle gave the signal only, and 0 would read as "sent by kill()". */
 const UNKNOWN_CODE = -1000;

@@ -1,12 +1,14 @@
+/** Intake, step 1: a path becomes a crash input, opened by the crash source that knows its shape. */
+
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from './crash-input';
-import { shapeOfDirectory, shapeOfFile, sourceOf } from './registry';
-import { notACrash } from './shape';
+import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from '../sources/crash-input';
+import { shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
+import { notACrash } from '../sources/shape';
 
-export { DEFAULT_LIMITS, type CrashInput, type PartialCrash, type SourceLimits } from './crash-input';
+export { DEFAULT_LIMITS, type CrashInput, type PartialCrash, type SourceLimits } from '../sources/crash-input';
 
 /** The digest a bundle without a core is known by: of the files that describe it. */
 export async function digestOf(paths: string[]): Promise<string> {

@@ -1,13 +1,15 @@
+/** Intake, step 3: one core is read (notes off the event loop), its program found, its threads extracted. */
+
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../shared/model';
-import { backendFor, DebuggerError } from './debugger';
-import { orderThreads } from './debugger/extraction';
-import { moduleAt, type CoreInfo } from './elf/core-file';
-import { registerNames } from './elf/notes';
-import { locateProgramFiles, type ProgramFiles } from './symbols/locate';
-import { isMinidump } from './minidump/minidump-file';
-import { readCoreOffThread, readMinidumpOffThread } from './offload/offload';
+import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../../shared/model';
+import { backendFor, DebuggerError } from '../debugger';
+import { orderThreads } from '../debugger/extraction';
+import { moduleAt, type CoreInfo } from '../elf/core-file';
+import { registerNames } from '../elf/notes';
+import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
+import { isMinidump } from '../minidump/minidump-file';
+import { readCoreOffThread, readMinidumpOffThread } from '../offload/offload';
 
 export interface AnalyzeOptions {
   executable?: string;

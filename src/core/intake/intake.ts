@@ -1,3 +1,9 @@
+/**
+ * Intake, step 0: what the façade calls to take crashes in — open one core, import files and
+ * folders with a pool of debuggers, watch folders, sync S3 and reporters — each crash through
+ * ingest, in one transaction with its group.
+ */
+
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -14,22 +20,22 @@ import type {
   S3Listing,
   Settings,
   WorkbenchEvent,
-} from '../shared/model';
+} from '../../shared/model';
 import { analyzeCore } from './analyze';
-import { fingerprint } from './fingerprint/fingerprint';
-import { sha256OffThread } from './offload/offload';
+import { fingerprint } from '../fingerprint/fingerprint';
+import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
-import { findCores } from './jobs/find-cores';
-import { runPool } from './jobs/pool';
-import { watchFolders } from './jobs/watch';
-import { importFromS3, listS3 } from './s3/s3-import';
-import type { S3Credentials } from './s3/s3-location';
-import { saveCredentials, savedCredentials, type SecretStore } from './s3/secrets';
-import type { CrashStore } from './store/crash-store';
-import type { Db } from './store/database';
-import type { GroupStore } from './store/group-store';
-import { indexCrash } from './store/search-index';
-import { pullFromReporter, type ReporterSource } from './reporter-pull';
+import { findCores } from '../jobs/find-cores';
+import { runPool } from '../jobs/pool';
+import { watchFolders } from '../jobs/watch';
+import { importFromS3, listS3 } from '../s3/s3-import';
+import type { S3Credentials } from '../s3/s3-location';
+import { saveCredentials, savedCredentials, type SecretStore } from '../s3/secrets';
+import type { CrashStore } from '../store/crash-store';
+import type { Db } from '../store/database';
+import type { GroupStore } from '../store/group-store';
+import { indexCrash } from '../store/search-index';
+import { pullFromReporter, type ReporterSource } from '../reporter-pull';
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {

@@ -1,8 +1,10 @@
+/** Intake, step 2: one crash input becomes a Crash, named by its core's digest (analysed by step 3). */
+
 import { stat } from 'node:fs/promises';
-import type { Crash, CrashAnalysis } from '../shared/model';
-import { sha256OffThread } from './offload/offload';
+import type { Crash, CrashAnalysis } from '../../shared/model';
+import { sha256OffThread } from '../offload/offload';
 import { partialAnalysis } from './partial-crash';
-import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './sources/prepare';
+import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './open-bundle';
 
 export interface IngestContext {
   /** Where cores taken out of bundles and compressed files are kept, by digest. */
