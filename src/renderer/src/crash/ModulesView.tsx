@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { DEBUGGERS, type Crash, type SymbolStatus } from '../../../shared/model';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
-import { FileBrowser } from './FileBrowser';
+import { FileBrowser } from '../widgets/FileBrowser';
 
 const STATUS: Record<SymbolStatus, string> = {
   'debug-info': 'debug info',

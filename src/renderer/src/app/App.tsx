@@ -1,23 +1,23 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { api, desktop, uploadFile } from '../api';
 import { useCrashStore } from '../stores/crash-store';
-import { CrashBanner } from './CrashBanner';
-import { LocalsView } from './DetailsView';
-import { InspectPanel } from './InspectPanel';
-import { VariablesView } from './VariablesView';
-import { useLiveSession } from './use-live-session';
+import { CrashBanner } from '../crash/CrashBanner';
+import { LocalsView } from '../crash/DetailsView';
+import { InspectPanel } from '../crash/InspectPanel';
+import { VariablesView } from '../crash/VariablesView';
+import { useLiveSession } from '../crash/use-live-session';
 import type { Crash, Thread } from '../../../shared/model';
 import { OpenBar } from './OpenBar';
-import { SourceView } from './SourceView';
-import { StackView } from './StackView';
-import { ThreadList } from './ThreadList';
-import { GroupsView } from './GroupsView';
+import { SourceView } from '../crash/SourceView';
+import { StackView } from '../crash/StackView';
+import { ThreadList } from '../crash/ThreadList';
+import { GroupsView } from '../groups/GroupsView';
 import { useGroupsStore } from '../stores/groups-store';
 import { useConsoleStore } from '../stores/console-store';
-import { ConsoleView } from './ConsoleView';
-import { CompareView } from './CompareView';
-import { ExportDialog } from './ExportDialog';
-import { TrendsView } from './TrendsView';
+import { ConsoleView } from '../console/ConsoleView';
+import { CompareView } from '../groups/CompareView';
+import { ExportDialog } from '../reports/ExportDialog';
+import { TrendsView } from '../trends/TrendsView';
 import { useReportStore } from '../stores/report-store';
 
 function Progress() {

@@ -4,7 +4,7 @@ import { useGroupsStore } from '../stores/groups-store';
 import { GroupFilters } from './GroupFilters';
 import { GroupPanel } from './GroupPanel';
 import { GroupsTable } from './GroupsTable';
-import { ImportPanel } from './ImportPanel';
+import { ImportPanel } from '../sources/ImportPanel';
 
 /** The triage view: import, filters, the groups table and the selected group. */
 export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {

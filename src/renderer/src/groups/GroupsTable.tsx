@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { GROUP_SORTS, GROUP_STATUSES, type FacetValue, type GroupSort, type GroupStatus, type GroupSummary } from '../../../shared/model';
 import { PAGE_SIZE, useGroupsStore } from '../stores/groups-store';
-import { Sparkline } from './Sparkline';
+import { Sparkline } from '../widgets/Sparkline';
 
 const ROW_HEIGHT = 30;
 /** Rows before the end of what is loaded at which the next page is asked for. */

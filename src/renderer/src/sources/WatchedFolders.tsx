@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, desktop } from '../api';
-import { FileBrowser } from './FileBrowser';
+import { FileBrowser } from '../widgets/FileBrowser';
 
 /** Folders whose new crashes are imported as they land, kept in the settings. */
 export function WatchedFolders() {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
-import { FileBrowser } from './FileBrowser';
+import { FileBrowser } from '../widgets/FileBrowser';
 import { ReporterSources } from './ReporterSources';
 import { S3Browser } from './S3Browser';
 import { WatchedFolders } from './WatchedFolders';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { FACETS, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
 import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
-import { Sparkline } from './Sparkline';
+import { Sparkline } from '../widgets/Sparkline';
 
 const WINDOWS = [7, 30, 90];
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

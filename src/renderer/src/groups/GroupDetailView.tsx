@@ -1,5 +1,5 @@
 import type { GroupDetail } from '../../../shared/model';
-import { Sparkline } from './Sparkline';
+import { Sparkline } from '../widgets/Sparkline';
 
 export function GroupDetailView({ detail }: { detail: GroupDetail }) {
   return (

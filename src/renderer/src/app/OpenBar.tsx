@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
-import { FileBrowser } from './FileBrowser';
+import { FileBrowser } from '../widgets/FileBrowser';
 import { SettingsMenu } from './SettingsMenu';
 
 export function OpenBar() {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Frame, SourceResult } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { monaco } from '../monaco';
-import { FileBrowser } from './FileBrowser';
+import { FileBrowser } from '../widgets/FileBrowser';
 
 const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
 
