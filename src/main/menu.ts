@@ -2,9 +2,11 @@ import { BrowserWindow, Menu, app, type MenuItemConstructorOptions } from 'elect
 import { IPC } from '../shared/bridge';
 import type { CrashSummary } from '../shared/model';
 import { CORE_DIALOG, choosePath } from './dialogs';
+import { sendTo } from './ipc';
 
 function openPath(path: string): void {
-  BrowserWindow.getAllWindows()[0]?.webContents.send(IPC.openPath, path);
+  const contents = BrowserWindow.getAllWindows()[0]?.webContents;
+  if (contents) sendTo(contents, IPC.openPath, path);
 }
 
 async function chooseCore(): Promise<void> {

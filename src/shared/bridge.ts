@@ -17,16 +17,24 @@ export interface DesktopBridge {
 
 /** The IPC channels between Electron's main process and the preload: one name for each, here. */
 export const IPC = {
-  /** invoke(method, params) → the workbench's answer */
   call: 'workbench:call',
-  /** main → page: a WorkbenchEvent */
   event: 'workbench:event',
-  /** main → page: a path chosen in the File menu */
   openPath: 'host:open-path',
-  /** invoke() → a chosen core file, or null */
   pickCoreFile: 'host:pick-core-file',
-  /** invoke() → a chosen folder, or null */
   pickFolder: 'host:pick-folder',
-  /** invoke(ExportRequest) → where the report was saved, or null */
   saveReport: 'host:save-report',
 } as const;
+
+/** What each invoked channel takes and answers: the preload and main are typed by this one map. */
+export interface IpcInvokes {
+  [IPC.call]: { args: [method: WorkbenchMethod, params: unknown[]]; result: unknown };
+  [IPC.pickCoreFile]: { args: []; result: string | null };
+  [IPC.pickFolder]: { args: []; result: string | null };
+  [IPC.saveReport]: { args: [request: ExportRequest]; result: string | null };
+}
+
+/** What each channel main sends to the page carries. */
+export interface IpcSends {
+  [IPC.event]: WorkbenchEvent;
+  [IPC.openPath]: string;
+}
