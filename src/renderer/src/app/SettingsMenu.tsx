@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { DEBUGGERS, type DebuggerKind, type Settings } from '../../../shared/model';
+import type { DebuggerKind, Settings } from '../../../shared/model';
+import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { api } from '../api';
 
 /** Settings that apply to every crash opened or imported from now on. */
@@ -21,11 +22,7 @@ export function SettingsMenu() {
         disabled={!settings}
         onChange={(e) => change(e.target.value as DebuggerKind)}
       >
-        {DEBUGGERS.map((kind) => (
-          <option key={kind} value={kind}>
-            {kind}
-          </option>
-        ))}
+        <DebuggerOptions />
       </select>
     </label>
   );

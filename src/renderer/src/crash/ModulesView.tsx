@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DEBUGGERS, type Crash, type SymbolStatus } from '../../../shared/model';
+import type { Crash, SymbolStatus } from '../../../shared/model';
+import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
@@ -31,11 +32,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
             value={crash.debugger}
             onChange={(e) => void reanalyze({ debugger: e.target.value as Crash['debugger'] })}
           >
-            {DEBUGGERS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
+            <DebuggerOptions />
           </select>
         </label>
         <span className="muted">
