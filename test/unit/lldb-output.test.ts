@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEP, parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb/output';
-import { membersAnswered } from '../../src/core/debugger/lldb/inspect';
+import { isPointer, membersAnswered } from '../../src/core/debugger/lldb/inspect';
 
 const f = (...fields: string[]): string => `@@${fields.join(SEP)}`;
 
@@ -62,5 +62,16 @@ describe('lldb member listings', () => {
     expect(membersAnswered(['(int) id = 7'])).toBe(true);
     expect(membersAnswered(['error: no variable named "x" found in this frame'])).toBe(true);
     expect(membersAnswered([])).toBe(false);
+  });
+});
+
+describe('isPointer', () => {
+  it('reads the variable’s own line, even after lldb’s report of the stop', () => {
+    expect(isPointer(['(job *) job = 0x00005555555592a0'])).toBe(true);
+    expect(isPointer(["* thread #2, name = 'worker', stop reason = signal SIGSEGV", '    frame #0: 0x1 w`f', '(job *) job = 0x1'])).toBe(
+      true,
+    );
+    expect(isPointer(['(job) *job = {'])).toBe(false);
+    expect(isPointer(["error: no variable named 'x' found in this frame"])).toBe(false);
   });
 });

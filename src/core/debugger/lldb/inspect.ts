@@ -160,11 +160,20 @@ export async function lldbVariables(target: LldbTarget, thread: number, frame: n
 }
 
 /**
+ * The variable's own "(type) name = …" line of `frame variable`: lldb may print its report of the
+ * core's stop into the same section, before it.
+ */
+const variableLine = (lines: string[]): string | undefined => lines.find((l) => l.startsWith('('));
+
+/** Whether `frame variable` showed a pointer, which opens onto what it points at. */
+export const isPointer = (lines: string[]): boolean => /^\([^)]*\*\s*\)/.test(variableLine(lines) ?? '');
+
+/**
  * Whether `frame variable -D 1` answered whole: an error, a value without members, or the
  * members between "= {" and the closing "}" — a run that died after the opening line has not.
  */
 export function membersAnswered(lines: string[]): boolean {
-  const own = lines.find((l) => l.startsWith('('));
+  const own = variableLine(lines);
   if (lines.some((l) => l.startsWith('error:'))) return true;
   return own !== undefined && (!own.trimEnd().endsWith('{') || lines.some((l) => l.trim() === '}'));
 }
@@ -179,7 +188,7 @@ export async function lldbChildren(target: LldbTarget, id: string): Promise<Vari
   // Either command answers with the variable's own "(type) name = …" line first, or an error.
   const answered = (lines: string[]) => lines.some((l) => l.startsWith('(') || l.startsWith('error:'));
   const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`], answered);
-  const pointer = /^\([^)]*\*\s*\)/.test(probe[0] ?? '');
+  const pointer = isPointer(probe);
   const shown = pointer ? `*${path}` : path;
   const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`], membersAnswered);
   const error = errorOf(lines);
