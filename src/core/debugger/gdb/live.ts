@@ -53,7 +53,7 @@ export class GdbLiveSession implements LiveSession {
   private current = { thread: 0, frame: 0 };
   /** Variable objects made for the frame the views last showed. */
   private roots: string[] = [];
-  private readonly guard = new StartGuard();
+  private readonly guard = new StartGuard('(gdb) ');
 
   private constructor(
     private readonly gdb: GdbSession,
@@ -130,9 +130,7 @@ export class GdbLiveSession implements LiveSession {
   }
 
   write(data: string): void {
-    const { pass, refusal } = this.guard.take(data);
-    this.terminal.write(pass);
-    if (refusal) this.events.output(`\r\n${refusal}\r\n(gdb) `);
+    this.guard.forward(data, this.terminal, (text) => this.events.output(text));
   }
 
   resize(cols: number, rows: number): void {

@@ -63,6 +63,16 @@ export class StartGuard {
   private line = '';
   private known = true;
 
+  /** `prompt` is the debugger's own, shown again after a refusal so the line reads as it would. */
+  constructor(private readonly prompt = '') {}
+
+  /** Passes keystrokes on to the debugger, and shows a refusal on screen in place of a held-back line. */
+  forward(data: string, debuggerInput: { write(data: string): void }, screen: (text: string) => void): void {
+    const { pass, refusal } = this.take(data);
+    debuggerInput.write(pass);
+    if (refusal) screen(`\r\n${refusal}\r\n${this.prompt}`);
+  }
+
   /** Splits keystrokes into what goes to the debugger and a refusal to show instead of a held-back line. */
   take(data: string): { pass: string; refusal: string | null } {
     let pass = '';

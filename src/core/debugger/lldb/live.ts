@@ -27,7 +27,7 @@ const NO_LAUNCH = [
 export class LldbLiveSession implements LiveSession {
   readonly debugger = 'lldb' as const;
   private current = { thread: 1, frame: 0 };
-  private readonly guard = new StartGuard();
+  private readonly guard = new StartGuard('(lldb) ');
   private closed = false;
 
   private constructor(
@@ -80,9 +80,7 @@ export class LldbLiveSession implements LiveSession {
   }
 
   write(data: string): void {
-    const { pass, refusal } = this.guard.take(data);
-    this.terminal.write(pass);
-    if (refusal) this.events.output(`\r\n${refusal}\r\n(lldb) `);
+    this.guard.forward(data, this.terminal, (text) => this.events.output(text));
   }
 
   resize(cols: number, rows: number): void {
