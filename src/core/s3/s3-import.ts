@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ImportReport, ImportRequest, S3Endpoint, S3ImportRequest, S3Listing } from '../../shared/model';
+import { isScopeMarker, SCOPE_PART } from '../sources/appscope';
 import { recognizeKey } from './recognize';
 import type { CrashStore } from '../store/crash-store';
 import { localPathFor, S3Source } from './s3-source';
@@ -22,13 +23,12 @@ const exists = (path: string) =>
     () => false,
   );
 
-const SCOPE_PART = /^(info|cfg|backtrace|snapshot|core)_\d+$/;
 const folderOf = (key: string): string => key.slice(0, key.lastIndexOf('/') + 1);
 const isScopePart = (key: string): boolean => SCOPE_PART.test(key.slice(key.lastIndexOf('/') + 1));
 
 /** Key prefixes that hold an AppView/AppScope crash folder: a backtrace_, info_ or snapshot_ object. */
 function scopeFoldersIn(keys: string[]): Set<string> {
-  return new Set(keys.filter((k) => /^(info|backtrace|snapshot)_\d+$/.test(k.slice(k.lastIndexOf('/') + 1))).map(folderOf));
+  return new Set(keys.filter((k) => isScopeMarker(k.slice(k.lastIndexOf('/') + 1))).map(folderOf));
 }
 
 /**

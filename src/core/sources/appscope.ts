@@ -4,7 +4,11 @@ import { attributeText, parseLenientJson } from './lenient-json';
 import { readHead } from './read-head';
 
 /** Files AppView/AppScope writes into /tmp/appview/<pid>/ (older: /tmp/appscope/<pid>/), each suffixed _<epoch>. */
-const PART = /^(info|cfg|backtrace|snapshot|core)_(\d+)$/;
+export const SCOPE_PART = /^(info|cfg|backtrace|snapshot|core)_(\d+)$/;
+/** The parts that make a folder an AppScope crash (a core_ or cfg_ alone does not). */
+export const isScopeMarker = (name: string): boolean => /^(info|backtrace|snapshot)_\d+$/.test(name);
+/** The parts that describe a crash, which identify one that came without a core. */
+export const isScopeDescription = (name: string): boolean => /^(info|cfg|backtrace|snapshot)_\d+$/.test(name);
 const MAX_TEXT = 1024 * 1024;
 
 export interface ScopeCrash {
@@ -26,7 +30,7 @@ export interface ScopeCrash {
 /** A directory is an AppScope crash when it holds a backtrace_, info_ or snapshot_ file. */
 export async function isScopeCrashDir(dir: string): Promise<boolean> {
   const names = await readdir(dir).catch(() => []);
-  return names.some((n) => /^(info|backtrace|snapshot)_\d+$/.test(n));
+  return names.some(isScopeMarker);
 }
 
 const text = (path: string): Promise<string> => readHead(path, MAX_TEXT);
@@ -36,7 +40,7 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
   const links: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const name = entry.name;
-    const m = PART.exec(name);
+    const m = SCOPE_PART.exec(name);
     if (m && entry.isSymbolicLink()) {
       links.push(name);
       continue;
@@ -116,7 +120,7 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
   }
   if (processName && !attributes.application) attributes.application = processName;
   if (!timestamp && (parts.backtrace || parts.info)) {
-    const epoch = Number(PART.exec((parts.backtrace ?? parts.info ?? '').split('/').pop() ?? '')?.[2]);
+    const epoch = Number(SCOPE_PART.exec((parts.backtrace ?? parts.info ?? '').split('/').pop() ?? '')?.[2]);
     timestamp = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000).toISOString() : (await stat(dir)).mtime.toISOString();
   }
   return {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isScopeCrashDir, readScopeCrash } from '../appscope';
+import { isScopeCrashDir, isScopeDescription, readScopeCrash, SCOPE_PART } from '../appscope';
 import { withoutCore, type CrashSource } from '../crash-input';
 import { parseScopeBacktrace, threadFromFrames } from '../text-stack';
 
@@ -10,7 +10,7 @@ export const appScopeSource: CrashSource = {
   name: 'AppScope crash directory',
   detectDirectory: async (path) => ((await isScopeCrashDir(path)) ? { kind: 'appscope' } : null),
   recognizeName(name) {
-    const part = /^(info|cfg|backtrace|snapshot|core)_\d+$/.exec(name);
+    const part = SCOPE_PART.exec(name);
     return part ? { kind: 'AppView crash folder', metadata: { part: part[1] ?? '' } } : null;
   },
   async open(path, shape) {
@@ -33,5 +33,5 @@ export const appScopeSource: CrashSource = {
       recordedBy: 'AppScope',
     });
   },
-  identity: async (path) => (await readdir(path)).filter((n) => /^(info|cfg|backtrace|snapshot)_\d+$/.test(n)).map((n) => join(path, n)),
+  identity: async (path) => (await readdir(path)).filter(isScopeDescription).map((n) => join(path, n)),
 };
