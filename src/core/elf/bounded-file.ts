@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** Reads a large file in small pieces; nothing here ever loads the whole file. */
@@ -8,8 +9,9 @@ export class BoundedFile {
     readonly size: number,
   ) {}
 
-  static async open(path: string): Promise<BoundedFile> {
-    const handle = await open(path, 'r');
+  /** With `noFollow`, a symbolic link is refused (ELOOP) instead of read through. */
+  static async open(path: string, options: { noFollow?: boolean } = {}): Promise<BoundedFile> {
+    const handle = await open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
@@ -39,8 +41,8 @@ export class BoundedFile {
   }
 }
 
-export async function withFile<T>(path: string, use: (file: BoundedFile) => Promise<T>): Promise<T> {
-  const file = await BoundedFile.open(path);
+export async function withFile<T>(path: string, use: (file: BoundedFile) => Promise<T>, options: { noFollow?: boolean } = {}): Promise<T> {
+  const file = await BoundedFile.open(path, options);
   try {
     return await use(file);
   } finally {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { withFile } from '../elf/bounded-file';
 import { basename } from 'node:path';
 import type { Codec } from './decompress';
 
@@ -15,16 +15,7 @@ export type CrashShape =
 const HEAD = 32;
 
 /** The first bytes of a file. */
-export async function fileHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(HEAD);
-    const { bytesRead } = await handle.read(head, 0, HEAD, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
+export const fileHead = (path: string): Promise<Buffer> => withFile(path, (file) => file.read(0, HEAD));
 
 const ELF_KINDS: Record<number, string> = { 1: 'ELF object file', 2: 'ELF executable', 3: 'ELF executable or shared library' };
 
