@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { CRASH_ID, cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 
-export { CRASH_ID, cursorOf, type CrashPage, type StoredCrash };
-
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**

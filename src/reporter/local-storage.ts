@@ -4,10 +4,10 @@ import { access, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile }
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import {
   checkCrashId,
   checkProject,
-  cursorOf,
   Damaged,
   IN_FLIGHT_MS,
   indexName,
@@ -15,9 +15,7 @@ import {
   pageFromIndex,
   parseIndexName,
   StorageFull,
-  type CrashPage,
   type CrashStorage,
-  type StoredCrash,
 } from './crash-storage';
 
 /** Where arrivals are listed: an empty file `<receivedAt>_<sha256>` per crash. */

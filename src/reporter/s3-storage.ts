@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { S3Connection, type S3Sdk } from '../core/s3/s3-client';
 import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
+import { type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import {
   checkCrashId,
   checkProject,
@@ -15,9 +16,7 @@ import {
   parseIndexName,
   StorageUnavailable,
   TooLarge,
-  type CrashPage,
   type CrashStorage,
-  type StoredCrash,
 } from './crash-storage';
 
 /** The record of a crash in the bucket: what is listed, plus where its bytes are. */

@@ -17,14 +17,18 @@ let reporter: RunningReporter;
 const core = () => readFileSync(fixtures.nullDeref.core);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-beforeAll(async () => {
-  reporter = await startReporter({
+/** A reporter of project `web` storing into `dir`, on a port of its own, quiet. */
+const reporterOn = (dir: string, options: { idleTimeoutMs?: number } = {}): Promise<RunningReporter> =>
+  startReporter({
     port: 0,
-    storage: new LocalStorage(data),
+    storage: new LocalStorage(dir),
     projects: [{ name: 'web', tokens: [TOKEN] }],
-    idleTimeoutMs: 1_000,
     log: () => undefined,
+    ...options,
   });
+
+beforeAll(async () => {
+  reporter = await reporterOn(data, { idleTimeoutMs: 1_000 });
 });
 afterAll(() => reporter?.close());
 
@@ -180,12 +184,7 @@ describe('the reporter under malformed and hostile requests', () => {
     const hourAgo = new Date(Date.now() - 2 * 60 * 60_000);
     utimesSync(old, hourAgo, hourAgo);
     // A fresh reporter on the same folder sweeps on its first upload.
-    const again = await startReporter({
-      port: 0,
-      storage: new LocalStorage(data),
-      projects: [{ name: 'web', tokens: [TOKEN] }],
-      log: () => undefined,
-    });
+    const again = await reporterOn(data);
     try {
       await fetch(`${again.url}/api/v1/crashes`, { method: 'PUT', headers: auth, body: Buffer.from('sweep') });
     } finally {
@@ -217,12 +216,7 @@ describe('the reporter on a full disk', () => {
   it.skipIf(mounted !== null)(`answers 507 and loses nothing it acknowledged${mounted ? ` (skipped: ${mounted})` : ''}`, async () => {
     const disk = mkdtempSync(join(tmpdir(), 'crashwb-full-'));
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk]).status).toBe(0);
-    const small = await startReporter({
-      port: 0,
-      storage: new LocalStorage(disk),
-      projects: [{ name: 'web', tokens: [TOKEN] }],
-      log: () => undefined,
-    });
+    const small = await reporterOn(disk);
     try {
       const put = (body: Buffer) => fetch(`${small.url}/api/v1/crashes`, { method: 'PUT', headers: auth, body: new Uint8Array(body) });
       const kept = Buffer.alloc(512 * 1024, 1);
