@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { DEBUGGERS, type DebuggerKind, type Histogram, type ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
+import { UsageError } from './usage-error';
+import { SYMBOL_OPTIONS, symbolSearchOf, type SymbolValues } from './symbol-options';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function debuggerOption(value: string | undefined): DebuggerKind {
   if (value === undefined) return 'gdb';
@@ -44,19 +46,24 @@ export function sinceOption(text: string, now = Date.now()): string {
 export const IMPORT_OPTIONS = {
   db: { type: 'string' },
   exe: { type: 'string' },
-  'debug-dir': { type: 'string', multiple: true },
+  ...SYMBOL_OPTIONS,
   debugger: { type: 'string' },
   attr: { type: 'string', multiple: true },
 } as const;
 
 /** The analysis half of an import request, from those options. */
-export function importRequestOf(values: { exe?: string; 'debug-dir'?: string[]; debugger?: string; attr?: string[] }) {
+export function importRequestOf(values: SymbolValues & { exe?: string; debugger?: string; attr?: string[] }) {
   return {
     executable: values.exe && resolve(values.exe),
-    debugDirs: (values['debug-dir'] ?? []).map((d) => resolve(d)),
+    ...symbolSearchOf(values).request,
     debugger: debuggerOption(values.debugger),
     attributes: attributesOption(values.attr),
   };
+}
+
+/** A workbench that knows the tokens the options gave for their symbol servers. */
+export function workbenchFor(values: SymbolValues & { db?: string }): Workbench {
+  return new Workbench({ databasePath: values.db ?? defaultDatabasePath(), symbolTokens: symbolSearchOf(values).tokens });
 }
 
 export async function importCommand(argv: string[]): Promise<number> {
@@ -84,7 +91,8 @@ export async function importCommand(argv: string[]): Promise<number> {
     process.stderr.write('\nstopping after the crashes in progress; run the same import again to finish\n');
     controller.abort();
   });
-  const report = await withWorkbench(values.db, async (wb) => {
+  const wb = workbenchFor(values);
+  const report = await (async () => {
     wb.onEvent((p) => {
       if (p.type === 'import' && p.jobId === 'download' && process.stderr.isTTY) {
         process.stderr.write(`\r${p.current ?? ''}: ${Math.round((p.done / Math.max(1, p.total)) * 100)}%`.slice(0, 160).padEnd(160));
@@ -109,7 +117,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     if (paths.length || reports.length === 0) reports.push(await wb.importPaths({ ...common, paths }, control));
     return mergeReports(reports);
-  });
+  })().finally(() => wb.close());
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { analyzeCore } from '../core/intake/analyze';
+import { symbolServersFor } from '../core/symbols/symbol-servers';
+import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
+import { ProgressLine } from './progress-line';
+import { cliSymbolCache, symbolsCommand, uploadSymbolsCommand } from './symbol-commands';
 import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
@@ -12,9 +16,9 @@ import { compareCommand, exportCommand, trendsCommand } from './report-commands'
 const HELP = `crashwb — Crash Workbench on the command line
 
 Usage:
-  crashwb analyze CORE [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--json]
+  crashwb analyze CORE [--exe FILE] [SYMBOL OPTIONS] [--debugger gdb|lldb] [--json]
       Read a core, find its program and debug info, extract every thread with a debugger.
-  crashwb import [--db FILE] [--exe FILE] [--debug-dir DIR]... [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH... | s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style] | reporter+http://HOST:PORT --token T
+  crashwb import [--db FILE] [--exe FILE] [SYMBOL OPTIONS] [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH... | s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style] | reporter+http://HOST:PORT --token T
       Analyse crashes with a pool of debuggers, group them and store them: core files, minidumps,
       .gz/.zst/.xz/.lz4 cores, systemd-coredump files, apport .crash reports, AppScope crash
       directories and core-dump-handler zips, alone or in folders walked recursively.
@@ -31,7 +35,7 @@ Usage:
                  [--redact-hosts] [--redact-ips] [--redact-key K]... [--redact-pattern REGEX]... [--preview]
       A report to send: summary, stacks with source, threads, registers, modules, attributes, notes.
       Environment values, secrets and home paths are removed first; --preview lists what would go.
-  crashwb watch [--db FILE] [--settle-ms N] [--debug-dir DIR]... [--attr K=V]... DIR...
+  crashwb watch [--db FILE] [--settle-ms N] [SYMBOL OPTIONS] [--attr K=V]... DIR...
       Import what lands in the folders (/var/lib/systemd/coredump, /tmp/appview …) once it is complete.
   crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N] | --config FILE
       Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR;
@@ -42,6 +46,11 @@ Usage:
       Stay resident and send what the spool kept, every N seconds (60), until stopped.
   crashwb install-handler --server URL --token T|--token-file FILE [--spool DIR] [--apply | --uninstall]
       Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
+  crashwb upload-symbols --server URL --token T|--token-file FILE [--dry-run] FILE|DIR...
+      Send executables, libraries and debug files (by build-id) to a reporter's symbol store;
+      only those it lacks are sent.
+  crashwb symbols [--clear] [--json]
+      The symbol cache: where it is, its size and limit; --clear empties it.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
@@ -49,7 +58,16 @@ Usage:
   crashwb --help
       This text.
 
-Debug info is looked up by build-id under each --debug-dir and /usr/lib/debug.
+SYMBOL OPTIONS (where a crash's program, libraries and debug info are, when not at the recorded paths):
+  --solib-dir DIR       the executable and libraries, by file name or DIR/.build-id/ab/cdef…; a file
+                        is used only when its build-id is the core's (repeatable)
+  --sysroot DIR         a copy of the crashed machine's root: recorded paths are looked up under DIR
+  --debug-dir DIR       debug files, by build-id (DIR/.build-id/ab/cdef….debug); /usr/lib/debug too
+  --symbol-server URL   a debuginfod server or a crashwb reporter, asked by build-id (repeatable);
+                        the servers in DEBUGINFOD_URLS are asked too
+  --symbol-token T      the token for the --symbol-server(s) given (a reporter's project token)
+Fetched files are kept in the symbol cache (~/.cache/crash-workbench/symbols, or $CRASHWB_SYMBOL_CACHE);
+a server that does not answer is given up on after 4 s, and the whole look-up after 10 s.
 --db defaults to the desktop app's database (~/.config/Crash Workbench/workbench.db).`;
 
 async function analyze(argv: string[]): Promise<number> {
@@ -58,7 +76,7 @@ async function analyze(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       exe: { type: 'string' },
-      'debug-dir': { type: 'string', multiple: true },
+      ...SYMBOL_OPTIONS,
       debugger: { type: 'string' },
       json: { type: 'boolean' },
       timeout: { type: 'string' },
@@ -66,12 +84,25 @@ async function analyze(argv: string[]): Promise<number> {
   });
   const core = positionals[0];
   if (!core || positionals.length > 1) throw new UsageError('analyze takes exactly one core file');
+  const { request, tokens } = symbolSearchOf(values);
+  const symbolServers = await symbolServersFor({
+    requested: request.symbolServers ?? [],
+    settings: { symbolServers: [] },
+    reporters: [],
+    tokenFor: async (url) => tokens[url] ?? null,
+  });
+  const progress = new ProgressLine(process.stderr);
   const crash = await analyzeCore(core, {
+    ...request,
     executable: values.exe,
-    debugDirs: values['debug-dir'] ?? [],
+    symbolServers,
+    symbolCache: cliSymbolCache(),
     debugger: debuggerOption(values.debugger),
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
-  });
+    onStage: (stage, message) => {
+      if (stage === 'locating-files' && symbolServers.length) progress.show(message);
+    },
+  }).finally(() => progress.end());
   process.stdout.write(values.json ? `${JSON.stringify(crashJson(crash), null, 2)}\n` : `${formatCrash(crash)}\n`);
   return crash.analysisError ? 3 : 0;
 }
@@ -144,6 +175,10 @@ export async function main(argv: string[]): Promise<number> {
         return await agentCommand(rest);
       case 'install-handler':
         return await installHandlerCommand(rest);
+      case 'upload-symbols':
+        return await uploadSymbolsCommand(rest);
+      case 'symbols':
+        return await symbolsCommand(rest);
       case undefined:
       case '-h':
       case '--help':

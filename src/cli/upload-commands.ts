@@ -24,7 +24,7 @@ interface SpoolSettings {
 const warn = (line: string): void => void process.stderr.write(`crashwb upload: ${line}\n`);
 
 /** The token from --token, or from --token-file, which keeps it out of `ps` and core_pattern. */
-async function tokenOf(values: { token?: string; 'token-file'?: string }, command: string): Promise<string> {
+export async function tokenOf(values: { token?: string; 'token-file'?: string }, command: string): Promise<string> {
   if (values.token) return values.token;
   if (!values['token-file']) throw new UsageError(`${command} needs --server URL and --token T (or --token-file FILE)`);
   const token = (

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDatabasePath } from '../core/paths';
-import { Workbench } from '../core/workbench';
-import { IMPORT_OPTIONS, UsageError, importRequestOf } from './import-commands';
+import { IMPORT_OPTIONS, UsageError, importRequestOf, workbenchFor } from './import-commands';
 
 /** `crashwb watch DIR...`: imports what lands in the folders until stopped (Ctrl+C or SIGTERM). */
 export async function watchCommand(argv: string[]): Promise<number> {
@@ -15,7 +13,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
   const settleMs = values['settle-ms'] === undefined ? undefined : Number(values['settle-ms']);
   if (settleMs !== undefined && (!Number.isInteger(settleMs) || settleMs < 0))
     throw new UsageError(`--settle-ms takes milliseconds, not ${values['settle-ms']}`);
-  const wb = new Workbench({ databasePath: values.db ?? defaultDatabasePath() });
+  const wb = workbenchFor(values);
   const dirs = positionals.map((p) => resolve(p));
   const watcher = wb.watch(dirs, importRequestOf(values), {
     settleMs,

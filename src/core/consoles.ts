@@ -14,13 +14,17 @@ import type {
 import { backendOf } from './debugger';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
 import { coreOf } from './intake/ingest';
+import { linkModules, type ModuleLinks } from './symbols/module-links';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
 
 /** The live debugger sessions behind the consoles, by session id. */
 export class Consoles {
-  private readonly sessions = new Map<string, { crashId: string; executable: string | null; session: LiveSession }>();
+  private readonly sessions = new Map<
+    string,
+    { crashId: string; executable: string | null; session: LiveSession; links: ModuleLinks | null }
+  >();
 
   constructor(
     private readonly emit: (event: ConsoleEvent) => void,
@@ -51,10 +55,15 @@ export class Consoles {
       else this.emit(event);
     };
     const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
+    // The console is shown the libraries and debug files the analysis chose, so it sees what the views see.
+    const libraries = crash.loaded?.libraries;
+    const links: ModuleLinks | null = libraries ? linkModules(libraries, crash.modules) : null;
     const input = {
       core,
       executable,
-      debugDirs: crash.loaded?.debugDirs ?? [],
+      debugDirs: [...(links ? [links.debugDir] : []), ...(crash.loaded?.debugDirs ?? [])],
+      sysroot: links?.sysroot ?? null,
+      solibDirs: crash.loaded?.solibDirs ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
       cols: size.cols,
       rows: size.rows,
@@ -63,6 +72,7 @@ export class Consoles {
       output: (data) => emit({ type: 'console-output', sessionId, data }),
       selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
       closed: (reason) => {
+        links?.dispose();
         this.sessions.delete(sessionId);
         emit({ type: 'console-closed', sessionId, reason });
       },
@@ -70,8 +80,13 @@ export class Consoles {
     // The console speaks the debugger the crash was analysed with, so its thread numbers match the views'.
     const fileOf = (thread: number, frame: number): string | null =>
       crash.threads.find((t) => t.number === thread)?.frames.find((f) => f.index === frame)?.file ?? null;
-    const session = await backendOf(crash.debugger).startConsole(input, events, fileOf);
-    this.sessions.set(sessionId, { crashId: crash.id, executable: crash.executable, session });
+    const session = await backendOf(crash.debugger)
+      .startConsole(input, events, fileOf)
+      .catch((error: unknown) => {
+        links?.dispose();
+        throw error;
+      });
+    this.sessions.set(sessionId, { crashId: crash.id, executable: crash.executable, session, links });
     setImmediate(() => {
       const early = held ?? [];
       held = null;
@@ -127,6 +142,7 @@ export class Consoles {
 
   close(sessionId: string): void {
     this.sessions.get(sessionId)?.session.close();
+    this.sessions.get(sessionId)?.links?.dispose();
     this.sessions.delete(sessionId);
   }
 

@@ -53,6 +53,16 @@ export class ReporterSources {
     return this.list();
   }
 
+  /** The reporters' URLs, for use as symbol stores. */
+  urlsKept(): string[] {
+    return this.urls();
+  }
+
+  /** The token kept for a reporter, or null when none is. */
+  async savedToken(url: string): Promise<string | null> {
+    return this.secrets ? this.secrets.get(secretName(url)) : null;
+  }
+
   /** The token to pull with: the one given, else the one saved for the URL. */
   async tokenFor(url: string, given: string | undefined): Promise<string> {
     if (given) return given;

@@ -38,6 +38,7 @@ import type {
   S3ImportRequest,
   S3Listing,
   Settings,
+  SymbolSearchRequest,
   SourceMapping,
   SourceResult,
   StackDiff,
@@ -58,6 +59,9 @@ import { Triage } from './triage';
 import { chromiumPdf, type PdfRenderer } from './report/pdf';
 import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
+import { DEFAULT_CACHE_MB, SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
+import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
+import type { SymbolOptions } from './intake/intake';
 import { Intake, type ImportControl } from './intake/intake';
 
 export type { ImportControl } from './intake/intake';
@@ -76,13 +80,25 @@ export interface WorkbenchOptions {
   watchSettleMs?: number;
   /** Prints report HTML to PDF: Electron's printToPDF in the app; headless Chromium by default. */
   pdf?: PdfRenderer;
+  /** Tokens for symbol servers by URL, given on the command line (the app keeps them in `secrets`). */
+  symbolTokens?: Record<string, string>;
+  /** The symbol cache's folder; the user's cache folder by default. */
+  symbolCacheDir?: string;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
 const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
 const REDACTION_RULES = 'redactionRules';
-const DEFAULT_SETTINGS: Settings = { defaultDebugger: 'gdb', watchedFolders: [] };
+const DEFAULT_SETTINGS: Settings = {
+  defaultDebugger: 'gdb',
+  watchedFolders: [],
+  solibDirs: [],
+  debugDirs: [],
+  solibDirsByExecutable: {},
+  symbolServers: [],
+  symbolCacheMb: DEFAULT_CACHE_MB,
+};
 
 /** The one implementation of WorkbenchApi; every front door calls into this. */
 export class Workbench implements WorkbenchApi {
@@ -134,6 +150,7 @@ export class Workbench implements WorkbenchApi {
       emit: (event) => this.emit(event),
       getSettings: () => this.getSettings(),
       getCrash: (id) => this.getCrash(id),
+      symbolOptions: (request) => this.symbolOptions(request),
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -200,6 +217,28 @@ export class Workbench implements WorkbenchApi {
 
   cancelImport(jobId: string): Promise<void> {
     return this.intake.cancelImport(jobId);
+  }
+
+  /** The request's folders and servers, strictly; the settings' ones, leniently (a folder may have gone). */
+  private async symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions> {
+    const settings = await this.getSettings();
+    const reporters = this.reporters.urlsKept();
+    const tokenFor = async (url: string): Promise<string | null> => {
+      const given = this.options.symbolTokens?.[url];
+      if (given) return given;
+      const kept = this.options.secrets ? await this.options.secrets.get(`symbols:${url}`) : null;
+      if (kept) return kept;
+      const reporter = reporters.find((r) => reporterSymbolUrl(r) === url);
+      return reporter ? this.reporters.savedToken(reporter) : null;
+    };
+    return {
+      debugDirs: [...new Set([...(request.debugDirs ?? []), ...settings.debugDirs])],
+      solibDirs: request.solibDirs,
+      solibDirsFor: (executable) => solibDirsFor({}, settings, executable),
+      sysroot: request.sysroot,
+      symbolServers: await symbolServersFor({ requested: request.symbolServers ?? [], settings, reporters, tokenFor }),
+      symbolCache: new SymbolCache(this.options.symbolCacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024),
+    };
   }
 
   async getSettings(): Promise<Settings> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { CRASH_ID, cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import type { SymbolStorage } from './symbol-storage';
 
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -11,6 +12,8 @@ export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export interface CrashStorage {
   /** What the logs say the reporter stores into. */
   readonly description: string;
+  /** The symbol store beside the crashes. */
+  readonly symbols: SymbolStorage;
   /**
    * Streams a core in; the same bytes uploaded twice, even at once, are one crash (`created:
    * false`). With `expectedSha256`, bytes that hash otherwise are dropped before anything of them

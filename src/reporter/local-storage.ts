@@ -17,6 +17,7 @@ import {
   StorageFull,
   type CrashStorage,
 } from './crash-storage';
+import { LocalSymbols, type SymbolStorage } from './symbol-storage';
 
 /** Where arrivals are listed: an empty file `<receivedAt>_<sha256>` per crash. */
 const INDEX = '.index';
@@ -54,9 +55,12 @@ const exists = (path: string) =>
  */
 export class LocalStorage implements CrashStorage {
   readonly description: string;
+  readonly symbols: SymbolStorage;
   private readonly swept = new Map<string, number>();
   constructor(private readonly root: string) {
     this.description = `local disk ${root}`;
+    // A project's name cannot start with a dot, so no project's folder is the symbols'.
+    this.symbols = new LocalSymbols(join(root, '.symbols'));
   }
 
   private dir(project: string): string {

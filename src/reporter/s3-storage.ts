@@ -18,6 +18,8 @@ import {
   TooLarge,
   type CrashStorage,
 } from './crash-storage';
+import { S3Symbols } from './s3-symbols';
+import type { SymbolStorage } from './symbol-storage';
 
 /** The record of a crash in the bucket: what is listed, plus where its bytes are. */
 interface CrashRecord extends StoredCrash {
@@ -51,6 +53,7 @@ const isMissing = (error: unknown): boolean => {
  */
 export class S3Storage implements CrashStorage {
   readonly description: string;
+  readonly symbols: SymbolStorage;
   private readonly s3: S3Connection;
   private readonly prefix: string;
   private conditional: Promise<boolean> | null = null;
@@ -62,6 +65,7 @@ export class S3Storage implements CrashStorage {
     this.s3 = new S3Connection(location, credentials);
     this.prefix = location.prefix && !location.prefix.endsWith('/') ? `${location.prefix}/` : location.prefix;
     this.description = `s3://${location.bucket}/${this.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}`;
+    this.symbols = new S3Symbols(this.s3, location, this.prefix);
   }
 
   private key(project: string, rest: string): string {

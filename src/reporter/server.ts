@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
 import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
 import { Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
+import { HttpError } from './http-error';
+import { handleSymbols } from './symbol-routes';
+import { BadSymbolFile } from './symbol-storage';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
 export interface ProjectConfig {
@@ -40,20 +43,12 @@ const MAX_VALUE = 1024;
 /** The answer for an error: the client's fault (4xx), a full disk (507), storage away (503), or ours (500). */
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
+  if (error instanceof BadSymbolFile) return 400;
   if (error instanceof TooLarge) return 413;
   if (error instanceof Damaged) return 400;
   if (error instanceof StorageFull) return 507;
   if (error instanceof StorageUnavailable) return 503;
   return 500;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The X-Crash-Metadata header: base64url of a JSON object, or nothing. */
@@ -253,6 +248,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       opened.stream.pipe(res);
       return;
     }
+    if (await handleSymbols(req, res, url, { storage: storage.symbols, maxBytes, json, log, project })) return;
     throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
   };
 

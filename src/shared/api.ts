@@ -134,7 +134,18 @@ const absolutePath = z
 const debuggerKind = z.enum(DEBUGGERS);
 
 /** ReanalyzeRequest, AnalysisOptions, BatchOptions: each a step of the one before. */
-const reanalyzeShape = { debugDirs: z.array(absolutePath).max(64).optional(), debugger: debuggerKind.optional() };
+/** A symbol server's address: http(s) only, without credentials (tokens are kept apart). */
+const symbolServerUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/, 'http(s)://HOST[:PORT][/PATH], without user or token');
+const symbolSearchShape = {
+  debugDirs: z.array(absolutePath).max(64).optional(),
+  solibDirs: z.array(absolutePath).max(64).optional(),
+  sysroot: absolutePath.optional(),
+  symbolServers: z.array(symbolServerUrl).max(16).optional(),
+};
+const reanalyzeShape = { ...symbolSearchShape, debugger: debuggerKind.optional() };
 const analysisShape = { ...reanalyzeShape, executable: absolutePath.optional() };
 const batchShape = { ...analysisShape, attributes: z.record(z.string().max(256), z.string().max(4096)).optional() };
 
@@ -305,7 +316,17 @@ export const methodParams = {
   reanalyzeCrash: z.tuple([crashId, reanalyzeRequestSchema]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([
-    z.object({ defaultDebugger: debuggerKind.optional(), watchedFolders: z.array(absolutePath).max(32).optional() }).strict(),
+    z
+      .object({
+        defaultDebugger: debuggerKind.optional(),
+        watchedFolders: z.array(absolutePath).max(32).optional(),
+        solibDirs: z.array(absolutePath).max(64).optional(),
+        debugDirs: z.array(absolutePath).max(64).optional(),
+        solibDirsByExecutable: z.record(absolutePath, z.array(absolutePath).max(64)).optional(),
+        symbolServers: z.array(symbolServerUrl).max(16).optional(),
+        symbolCacheMb: z.number().int().min(16).max(1_048_576).optional(),
+      })
+      .strict(),
   ]),
   listRecent: z.tuple([]),
   readSource: z.union([z.tuple([sourcePath]), z.tuple([sourcePath, absolutePath.nullable()])]),

@@ -56,6 +56,16 @@ export interface Thread {
 
 export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';
 
+/** Where a module's file or its debug info was found; the Modules tab says it, and reprocess reads it. */
+export const ORIGIN_KINDS = ['recorded-path', 'exe-option', 'sysroot', 'solib-dir', 'debug-dir', 'embedded', 'symbol-server'] as const;
+export type OriginKind = (typeof ORIGIN_KINDS)[number];
+
+export interface FileOrigin {
+  kind: OriginKind;
+  /** The folder, server or path it came from, as a person would look for it. */
+  from: string;
+}
+
 export interface Module {
   /** Path as the crashed process saw it. */
   path: string;
@@ -67,9 +77,11 @@ export interface Module {
   symbols: SymbolStatus;
   start: string;
   end: string;
+  /** Where `hostPath` and the debug info came from; absent in crashes stored before it was kept. */
+  origin?: { file: FileOrigin | null; debug: FileOrigin | null };
 }
 
-export type WarningKind = 'build-id-mismatch' | 'executable-missing' | 'truncated-core' | 'debugger' | 'no-debug-info';
+export type WarningKind = 'build-id-mismatch' | 'executable-missing' | 'truncated-core' | 'debugger' | 'no-debug-info' | 'symbol-server';
 
 export interface AnalysisWarning {
   kind: WarningKind;
@@ -108,6 +120,14 @@ export interface CrashAnalysis {
   loaded?: {
     executable: string | null;
     debugDirs: string[];
+    /** Folders searched for the program and its libraries by file name or build-id. */
+    solibDirs?: string[];
+    /** A copy of the crashed machine's root, under which recorded paths were resolved. */
+    sysroot?: string | null;
+    /** Symbol servers asked (URLs without their tokens). */
+    symbolServers?: string[];
+    /** Each mapped file found on this machine, by the path the core recorded; the console loads the same. */
+    libraries?: { path: string; hostPath: string }[];
     /**
      * The core the debugger read when it is not `source` itself (decompressed from a .zst, taken
      * out of a zip or an apport report into the store); null when the bundle had no core.
@@ -144,9 +164,19 @@ export interface CrashSummary {
 }
 
 /** Analyse a stored crash again: with more debug directories, or with the other debugger. */
-export interface ReanalyzeRequest {
-  debugDirs?: string[];
+export interface ReanalyzeRequest extends SymbolSearchRequest {
   debugger?: DebuggerKind;
+}
+
+/**
+ * Where a crash's program, libraries and debug info may be, besides the paths the core recorded.
+ * Symbol servers are named by URL; their tokens are kept by the front door, never sent with a request.
+ */
+export interface SymbolSearchRequest {
+  debugDirs?: string[];
+  solibDirs?: string[];
+  sysroot?: string;
+  symbolServers?: string[];
 }
 
 /** How a core is analysed, wherever it comes from: a file opened, an import, S3, a reporter. */
@@ -174,6 +204,15 @@ export interface Settings {
   defaultDebugger: DebuggerKind;
   /** Folders whose new crashes are imported as they land, while the app (or crashwb serve) runs. */
   watchedFolders: string[];
+  /** Searched for every crash's program and libraries (by file name, build-id checked) and debug files. */
+  solibDirs: string[];
+  debugDirs: string[];
+  /** Per executable (its recorded path), more folders for its program and libraries. */
+  solibDirsByExecutable: Record<string, string[]>;
+  /** debuginfod-protocol servers, asked by build-id after DEBUGINFOD_URLS' own. */
+  symbolServers: string[];
+  /** The symbol cache's size limit, in MiB. */
+  symbolCacheMb: number;
 }
 
 export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';

@@ -15,7 +15,28 @@ export const REPORTER_PATHS = {
   core: (crashId: string): string => `/api/v1/crashes/${crashId}/core`,
   list: (after: string | null, limit: number): string =>
     `/api/v1/crashes?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+  /** POST `{ wanted: SymbolRef[] }`: answers `{ missing: SymbolRef[] }`, what the store lacks. */
+  missingSymbols: '/api/v1/symbols/missing',
+  /** PUT: an executable, library or debug file, checked against its build-id before it is kept. */
+  symbol: (buildId: string, kind: SymbolKind): string => `/api/v1/symbols/${buildId}/${kind}`,
+  /** GET, as debuginfod serves it, so gdb, lldb and elfutils' tools can read the store too. */
+  buildId: (buildId: string, kind: SymbolKind): string => `/buildid/${buildId}/${kind}`,
 } as const;
+
+/** What a symbol store keeps per build-id: the binary, and its debug info (the same file when not split). */
+export const SYMBOL_KINDS = ['executable', 'debuginfo'] as const;
+export type SymbolKind = (typeof SYMBOL_KINDS)[number];
+
+/** A GNU build-id in lower-case hex, as the store names files. */
+export const BUILD_ID = /^[0-9a-f]{8,128}$/;
+
+export interface SymbolRef {
+  buildId: string;
+  kind: SymbolKind;
+}
+
+/** Build-ids asked about at once. */
+export const MAX_SYMBOL_QUERY = 10_000;
 
 /** The PUT's headers beside `Authorization: Bearer TOKEN`. */
 export const REPORTER_HEADERS = {

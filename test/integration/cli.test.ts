@@ -36,6 +36,8 @@ describe('crashwb', () => {
     'upload',
     'agent',
     'install-handler',
+    'upload-symbols',
+    'symbols',
     'regroup',
     'serve',
   ])('%s --help prints its own usage and exits 0', (command) => {

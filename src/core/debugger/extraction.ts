@@ -18,6 +18,10 @@ export interface ExtractionInput {
   core: string;
   executable: string | null;
   debugDirs: string[];
+  /** A root under which the core's recorded library paths lead to the files chosen for them. */
+  sysroot: string | null;
+  /** Searched for libraries by file name, after the sysroot. */
+  solibDirs: string[];
   /** Kernel thread id of the thread that took the signal, from the core's notes. */
   crashingThreadId: number;
   /** Its place in the core's thread list, from 1: lldb's number for it. */

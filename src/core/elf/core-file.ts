@@ -20,12 +20,15 @@ import {
   type PrStatus,
 } from './notes';
 import { describeSignal } from './signals';
+import { loadedObjects, type ProcessMemory } from './link-map';
 
 export interface CoreModule {
   path: string;
   start: bigint;
   end: bigint;
   buildId: string | null;
+  /** The other names the dynamic loader opened it by (a soname link, /lib for /usr/lib …). */
+  loadedAs: string[];
 }
 
 export interface CoreInfo {
@@ -62,7 +65,7 @@ const ERRORS = {
 };
 
 /** Reads process memory that the core saved, or returns what part of it exists. */
-class CoreMemory {
+class CoreMemory implements ProcessMemory {
   /** Sorted by address, so each look-up is a binary search however many segments a core has. */
   private readonly loads: ProgramHeader[];
 
@@ -250,7 +253,11 @@ export async function readCore(path: string): Promise<CoreInfo> {
     const modules: CoreModule[] = [];
     for (const [modulePath, range] of groupModules(mappings)) {
       const buildId = range.base !== null ? await buildIdInMemory(memory, range.base) : null;
-      modules.push({ path: modulePath, start: range.start, end: range.end, buildId });
+      modules.push({ path: modulePath, start: range.start, end: range.end, buildId, loadedAs: [] });
+    }
+    for (const loaded of await loadedObjects(memory, auxv)) {
+      const m = modules.find((x) => loaded.dynamic >= x.start && loaded.dynamic < x.end);
+      if (m && loaded.name !== m.path && !m.loadedAs.includes(loaded.name)) m.loadedAs.push(loaded.name);
     }
 
     return {

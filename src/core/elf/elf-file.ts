@@ -6,12 +6,15 @@ export interface ElfFileFacts {
   buildId: string | null;
   hasDebugInfo: boolean;
   hasSymbols: boolean;
+  /** Whether its code is in it: false for a separate debug file, whose .text takes no bytes. */
+  hasCode: boolean;
   /** Name in .gnu_debuglink, for debug files found by name rather than build-id. */
   debugLink: string | null;
 }
 
 const SHT_SYMTAB = 2;
 const SHT_DYNSYM = 11;
+const SHT_NOBITS = 8;
 
 /** What an executable or library on disk says about itself: its build-id and what symbols it carries. */
 export async function inspectElfFile(path: string): Promise<ElfFileFacts> {
@@ -34,6 +37,7 @@ export async function inspectElfFile(path: string): Promise<ElfFileFacts> {
       buildId,
       hasDebugInfo: sections.some((s) => s.name === '.debug_info' && s.size > 0),
       hasSymbols: sections.some((s) => s.type === SHT_SYMTAB || s.type === SHT_DYNSYM),
+      hasCode: sections.some((s) => s.name === '.text' && s.type !== SHT_NOBITS && s.size > 0),
       debugLink,
     };
   });

@@ -8,12 +8,25 @@ import { orderThreads } from '../debugger/extraction';
 import { moduleAt, type CoreInfo } from '../elf/core-file';
 import { registerNames } from '../elf/notes';
 import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
+import { linkModules, type ModuleLinks } from '../symbols/module-links';
+import type { SymbolServer } from '../symbols/debuginfod-client';
+import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump } from '../minidump/minidump-file';
 import { readCoreOffThread, readMinidumpOffThread } from '../offload/offload';
 
 export interface AnalyzeOptions {
   executable?: string;
   debugDirs?: string[];
+  solibDirs?: string[];
+  /** More solib folders once the core has named its executable (the settings' per-executable ones). */
+  solibDirsFor?: (executable: string | null) => string[];
+  sysroot?: string;
+  /** Asked by build-id for what is not on this machine (DEBUGINFOD_URLS' servers are the caller's to add). */
+  symbolServers?: SymbolServer[];
+  /** Where fetched files are kept; without one, no server is asked. */
+  symbolCache?: SymbolCache | null;
+  /** Bounds the whole symbol-server look-up (10 s). */
+  symbolLookupMs?: number;
   debugger?: DebuggerKind;
   timeoutMs?: number;
   onStage?: (stage: OpenStage, message: string, fraction?: number) => void;
@@ -54,14 +67,31 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const backend = backendFor(options.debugger ?? 'gdb', minidump);
   const kind = backend.kind;
   const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
+  const solibDirs = (options.solibDirs ?? []).map((d) => resolve(d));
+  const sysroot = options.sysroot ? resolve(options.sysroot) : null;
+  for (const dir of [...solibDirs, ...(sysroot ? [sysroot] : [])])
+    await checkReadable(dir, sysroot === dir ? 'sysroot (--sysroot)' : 'solib folder (--solib-dir)');
+  const servers = options.symbolCache ? (options.symbolServers ?? []) : [];
   const debuggerReady = backend.prepare({ debugDirs, timeoutMs: options.timeoutMs });
   let core: CoreInfo;
   let files: ProgramFiles;
+  let links: ModuleLinks;
   try {
     say('reading-core', 'Reading the core’s notes');
     core = minidump ? await readMinidumpOffThread(path) : await readCoreOffThread(path);
     say('locating-files', 'Finding the executable and debug info');
-    files = await locateProgramFiles(core, { executable: options.executable && resolve(options.executable), debugDirs });
+    for (const dir of options.solibDirsFor?.(core.executablePath) ?? []) if (!solibDirs.includes(dir)) solibDirs.push(dir);
+    files = await locateProgramFiles(core, {
+      executable: options.executable && resolve(options.executable),
+      debugDirs: options.symbolCache ? [...debugDirs, options.symbolCache.dir] : debugDirs,
+      solibDirs,
+      sysroot,
+      servers,
+      cache: options.symbolCache ?? null,
+      lookupDeadlineMs: options.symbolLookupMs,
+      onProgress: (message, fraction) => say('locating-files', message, fraction),
+    });
+    links = linkModules(files.libraries, files.modules);
   } catch (error) {
     debuggerReady.dispose();
     throw error;
@@ -79,7 +109,9 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     .extract({
       core: path,
       executable: files.executable,
-      debugDirs,
+      debugDirs: [links.debugDir, ...debugDirs],
+      sysroot: links.sysroot,
+      solibDirs,
       crashingThreadId: core.crashingThreadId,
       crashingThreadNumber: core.threads.findIndex((t) => t.tid === core.crashingThreadId) + 1 || 1,
       moduleAt: (address) => moduleAt(core.mappings, address),
@@ -94,7 +126,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
         throw error;
       },
     );
-  const result = await extraction;
+  const result = await extraction.finally(() => links.dispose());
   warnings.push(...result.warnings);
   return {
     source: path,
@@ -107,7 +139,14 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     commandLine: core.argv?.join(' ') ?? core.commandLine,
     ...(core.environment.length ? { environment: core.environment } : {}),
     executable: core.executablePath ?? files.executable,
-    loaded: { executable: files.executable, debugDirs },
+    loaded: {
+      executable: files.executable,
+      debugDirs,
+      solibDirs,
+      sysroot,
+      symbolServers: servers.map((s) => s.url),
+      libraries: files.libraries,
+    },
     executableBuildId: files.executableBuildId,
     crashingThreadId: core.crashingThreadId,
     threads: orderThreads(result.threads),

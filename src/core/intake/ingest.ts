@@ -62,8 +62,7 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     source: path,
     timestamp: input.timestamp ?? (core === path ? analysis.timestamp : info.mtime.toISOString()),
     loaded: {
-      executable: analysis.loaded?.executable ?? null,
-      debugDirs: analysis.loaded?.debugDirs ?? [],
+      ...(analysis.loaded ?? { executable: null, debugDirs: [] }),
       ...(core !== path ? { core } : {}),
     },
     id,

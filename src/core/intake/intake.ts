@@ -19,9 +19,10 @@ import type {
   S3ImportRequest,
   S3Listing,
   Settings,
+  SymbolSearchRequest,
   WorkbenchEvent,
 } from '../../shared/model';
-import { analyzeCore } from './analyze';
+import { analyzeCore, type AnalyzeOptions } from './analyze';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
@@ -60,7 +61,11 @@ export interface IntakeContext {
   emit(event: WorkbenchEvent): void;
   getSettings(): Promise<Settings>;
   getCrash(id: string): Promise<Crash>;
+  /** Where to look for a crash's files: the request's folders and servers with the settings', tokens resolved. */
+  symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions>;
 }
+
+export type SymbolOptions = Pick<AnalyzeOptions, 'debugDirs' | 'solibDirs' | 'solibDirsFor' | 'sysroot' | 'symbolServers' | 'symbolCache'>;
 
 /** How crashes come in: opened, imported from disk or S3, watched for, analysed again. */
 export class Intake {
@@ -74,6 +79,7 @@ export class Intake {
     const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
       this.ctx.emit({ type: 'progress', jobId, path, stage, message, fraction: fraction ?? null });
     const settings = await this.ctx.getSettings();
+    const symbols = await this.ctx.symbolOptions(request);
     const ingested = await ingestCrash(
       path,
       {},
@@ -83,8 +89,8 @@ export class Intake {
         onHashing: (f) => onStage('hashing', 'Computing the core’s digest', f),
         analyze: (core) =>
           analyzeCore(core, {
+            ...symbols,
             executable: request.executable,
-            debugDirs: request.debugDirs,
             debugger: request.debugger ?? settings.defaultDebugger,
             timeoutMs: this.ctx.options.debuggerTimeoutMs,
             onStage,
@@ -123,9 +129,16 @@ export class Intake {
     const digest = this.ctx.store.knownDigest(core, info.size, info.mtimeMs) ?? (await sha256OffThread(core, undefined, info.size));
     if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
     const jobId = randomUUID();
+    // What was searched before is searched again, with whatever the request adds.
+    const symbols = await this.ctx.symbolOptions({
+      debugDirs: [...new Set([...(request.debugDirs ?? []), ...(old.loaded?.debugDirs ?? [])])],
+      solibDirs: [...new Set([...(request.solibDirs ?? []), ...(old.loaded?.solibDirs ?? [])])],
+      sysroot: request.sysroot ?? old.loaded?.sysroot ?? undefined,
+      symbolServers: [...new Set([...(request.symbolServers ?? []), ...(old.loaded?.symbolServers ?? [])])],
+    });
     const analysis = await analyzeCore(core, {
+      ...symbols,
       executable: old.loaded?.executable ?? undefined,
-      debugDirs: request.debugDirs ?? old.loaded?.debugDirs,
       debugger: request.debugger ?? old.debugger,
       timeoutMs: this.ctx.options.debuggerTimeoutMs,
       onStage: (stage, message, fraction) =>
@@ -138,8 +151,7 @@ export class Intake {
       origin: old.origin,
       attachments: old.attachments,
       loaded: {
-        executable: analysis.loaded?.executable ?? null,
-        debugDirs: analysis.loaded?.debugDirs ?? [],
+        ...(analysis.loaded ?? { executable: null, debugDirs: [] }),
         ...(old.loaded?.core !== undefined ? { core: old.loaded.core } : {}),
       },
       id,
@@ -172,6 +184,7 @@ export class Intake {
     try {
       const found = await findCores(request.paths);
       const chosen: ImportRequest = { ...request, debugger: request.debugger ?? (await this.ctx.getSettings()).defaultDebugger };
+      const symbols = await this.ctx.symbolOptions(request);
       const report: ImportReport = {
         jobId,
         imported: [],
@@ -192,7 +205,7 @@ export class Intake {
           progress(path);
           try {
             const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
-            if (await this.importOne(path, { ...chosen, attributes })) report.imported.push(path);
+            if (await this.importOne(path, { ...chosen, attributes }, symbols)) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
@@ -210,7 +223,7 @@ export class Intake {
   }
 
   /** Imports one crash (any shape) unless it is already stored; true when it was new. */
-  private async importOne(path: string, request: ImportRequest): Promise<boolean> {
+  private async importOne(path: string, request: ImportRequest, symbols: SymbolOptions): Promise<boolean> {
     const ingested = await ingestCrash(
       path,
       { ...request.attributes },
@@ -219,8 +232,8 @@ export class Intake {
         refresh: false,
         analyze: (core) =>
           analyzeCore(core, {
+            ...symbols,
             executable: request.executable,
-            debugDirs: request.debugDirs,
             debugger: request.debugger,
             timeoutMs: this.ctx.options.debuggerTimeoutMs,
           }),

@@ -100,6 +100,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
       start,
       end: start + BigInt(moduleList.readUInt32LE(at + 8)),
       buildId: await buildId(file, moduleList.readUInt32LE(at + 76), moduleList.readUInt32LE(at + 80)),
+      loadedAs: [],
     });
   }
 

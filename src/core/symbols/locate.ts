@@ -1,8 +1,11 @@
 import { access, constants } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { AnalysisWarning, Module, SymbolStatus } from '../../shared/model';
+import { basename, join, normalize } from 'node:path';
+import type { AnalysisWarning, FileOrigin, Module, OriginKind, SymbolStatus } from '../../shared/model';
 import type { CoreInfo, CoreModule } from '../elf/core-file';
 import { inspectElfFile, type ElfFileFacts } from '../elf/elf-file';
+import type { SymbolServer } from './debuginfod-client';
+import type { SymbolCache } from './symbol-cache';
+import { fetchFromServers, keyOf, type Found, type Wanted } from './symbol-lookup';
 
 export const DEFAULT_DEBUG_DIR = '/usr/lib/debug';
 
@@ -20,14 +23,24 @@ export function debugSearchPath(debugDirs: string[]): string[] {
   return [...new Set([...debugDirs, DEFAULT_DEBUG_DIR])];
 }
 
-/** DIR/.build-id/ab/cdef….debug, the layout gdb, lldb and debuginfod agree on. */
+/** DIR/.build-id/ab/cdef…[.debug], the layout gdb, lldb and debuginfod agree on. */
+export function buildIdPath(dir: string, buildId: string, debug: boolean): string {
+  return join(dir, '.build-id', buildId.slice(0, 2), `${buildId.slice(2)}${debug ? '.debug' : ''}`);
+}
+
 export async function findDebugFile(buildId: string, debugDirs: string[]): Promise<string | null> {
   if (buildId.length < 4) return null;
   for (const dir of debugSearchPath(debugDirs)) {
-    const candidate = join(dir, '.build-id', buildId.slice(0, 2), `${buildId.slice(2)}.debug`);
+    const candidate = buildIdPath(dir, buildId, true);
     if (await readable(candidate)) return candidate;
   }
   return null;
+}
+
+/** A recorded path under a sysroot; null when `..` would take it out of the sysroot. */
+export function underSysroot(sysroot: string, recorded: string): string | null {
+  const inside = normalize(`/${recorded}`);
+  return inside.split('/').includes('..') ? null : join(sysroot, inside);
 }
 
 async function inspectOrNull(path: string): Promise<ElfFileFacts | null> {
@@ -38,80 +51,245 @@ async function inspectOrNull(path: string): Promise<ElfFileFacts | null> {
   }
 }
 
+/** Where to look for a crash's files beyond the paths its core recorded. */
+export interface SymbolSearch {
+  executable?: string;
+  debugDirs: string[];
+  solibDirs: string[];
+  sysroot: string | null;
+  servers: SymbolServer[];
+  /** Where fetched files are kept; it is also searched, as a debug directory and a build-id folder. */
+  cache: SymbolCache | null;
+  lookupDeadlineMs?: number;
+  onProgress?: (message: string, fraction: number) => void;
+}
+
 export interface ProgramFiles {
   executable: string | null;
   executableBuildId: string | null;
   modules: Module[];
+  /** Every mapped file found on this machine, by the path the core recorded: what the debuggers are shown. */
+  libraries: { path: string; hostPath: string }[];
   warnings: AnalysisWarning[];
 }
 
-function symbolStatus(host: ElfFileFacts | null, debug: ElfFileFacts | null): SymbolStatus {
-  if (!host && !debug) return 'missing';
-  if (host?.hasDebugInfo || debug?.hasDebugInfo) return 'debug-info';
-  return host?.hasSymbols ? 'symbols' : 'none';
+interface Candidate {
+  path: string;
+  origin: FileOrigin;
+  /** Whether a build that differs may still be used (with a warning), for want of a better one. */
+  fallback: boolean;
 }
 
-async function describeModule(
-  m: CoreModule,
-  hostPath: string | null,
-  debugDirs: string[],
-): Promise<{ module: Module; host: ElfFileFacts | null }> {
-  const host = hostPath ? await inspectOrNull(hostPath) : null;
-  const buildId = m.buildId ?? host?.buildId ?? null;
-  const debugFile = buildId ? await findDebugFile(buildId, debugDirs) : null;
-  const debug = debugFile ? await inspectOrNull(debugFile) : null;
+const origin = (kind: OriginKind, from: string): FileOrigin => ({ kind, from });
+
+/** Where one module may be, best first. */
+function candidatesFor(m: CoreModule, isExe: boolean, search: SymbolSearch): Candidate[] {
+  const out: Candidate[] = [];
+  if (isExe && search.executable) out.push({ path: search.executable, origin: origin('exe-option', search.executable), fallback: true });
+  const rooted = search.sysroot ? underSysroot(search.sysroot, m.path) : null;
+  if (rooted && search.sysroot) out.push({ path: rooted, origin: origin('sysroot', search.sysroot), fallback: true });
+  for (const dir of search.solibDirs) {
+    out.push({ path: join(dir, basename(m.path)), origin: origin('solib-dir', dir), fallback: false });
+    if (m.buildId) out.push({ path: buildIdPath(dir, m.buildId, false), origin: origin('solib-dir', dir), fallback: false });
+  }
+  if (m.buildId) {
+    for (const dir of search.debugDirs)
+      out.push({ path: buildIdPath(dir, m.buildId, false), origin: origin('debug-dir', dir), fallback: false });
+  }
+  out.push({ path: m.path, origin: origin('recorded-path', m.path), fallback: true });
+  return out;
+}
+
+interface Resolved {
+  core: CoreModule;
+  isExe: boolean;
+  host: { path: string; facts: ElfFileFacts | null; origin: FileOrigin } | null;
+  mismatches: { path: string; buildId: string | null; origin: FileOrigin }[];
+  debug: { path: string; facts: ElfFileFacts | null; origin: FileOrigin } | null;
+}
+
+async function resolveFile(m: CoreModule, isExe: boolean, search: SymbolSearch): Promise<Resolved> {
+  const resolved: Resolved = { core: m, isExe, host: null, mismatches: [], debug: null };
+  let fallback: Resolved['host'] = null;
+  for (const c of candidatesFor(m, isExe, search)) {
+    if (!(await readable(c.path))) continue;
+    const facts = await inspectOrNull(c.path);
+    // Without a build-id in the core there is nothing to check a file against: the first one found is it.
+    if (!m.buildId || facts?.buildId === m.buildId) {
+      resolved.host = { path: c.path, facts, origin: c.origin };
+      return resolved;
+    }
+    if (!facts) continue;
+    resolved.mismatches.push({ path: c.path, buildId: facts.buildId, origin: c.origin });
+    if (c.fallback && !fallback) fallback = { path: c.path, facts, origin: c.origin };
+  }
+  // Kept only until a symbol server has been asked; see settle().
+  resolved.host = fallback;
+  return resolved;
+}
+
+async function resolveDebug(r: Resolved, search: SymbolSearch): Promise<void> {
+  const buildId = r.core.buildId ?? r.host?.facts?.buildId ?? null;
+  if (r.host?.facts?.hasDebugInfo && !isMismatch(r)) {
+    r.debug = { path: r.host.path, facts: r.host.facts, origin: origin('embedded', r.host.path) };
+    return;
+  }
+  if (!buildId) return;
+  for (const dir of debugSearchPath(search.debugDirs)) {
+    const path = buildIdPath(dir, buildId, true);
+    if (!(await readable(path))) continue;
+    r.debug = { path, facts: await inspectOrNull(path), origin: origin('debug-dir', dir) };
+    return;
+  }
+  if (search.cache) {
+    const cached = await search.cache.lookup(search.cache.pathOf(buildId, 'debuginfo'));
+    if (cached) r.debug = { path: cached.path, facts: await inspectOrNull(cached.path), origin: origin('symbol-server', cached.from) };
+  }
+}
+
+function isMismatch(r: Resolved): boolean {
+  return !!(r.core.buildId && r.host?.facts?.buildId && r.host.facts.buildId !== r.core.buildId);
+}
+
+async function fromCache(r: Resolved, search: SymbolSearch): Promise<void> {
+  const buildId = r.core.buildId;
+  if (!buildId || !search.cache || (r.host && !isMismatch(r))) return;
+  const cached = await search.cache.lookup(search.cache.pathOf(buildId, 'executable'));
+  if (cached) r.host = { path: cached.path, facts: await inspectOrNull(cached.path), origin: origin('symbol-server', cached.from) };
+}
+
+function symbolStatus(r: Resolved): SymbolStatus {
+  if (!r.host && !r.debug) return 'missing';
+  if (r.host?.facts?.hasDebugInfo || r.debug?.facts?.hasDebugInfo) return 'debug-info';
+  return r.host?.facts?.hasSymbols ? 'symbols' : 'none';
+}
+
+function moduleOf(r: Resolved): Module {
   return {
-    host,
-    module: {
-      path: m.path,
-      hostPath: host ? hostPath : null,
-      buildId,
-      debugFile,
-      symbols: symbolStatus(host, debug),
-      start: `0x${m.start.toString(16)}`,
-      end: `0x${m.end.toString(16)}`,
-    },
+    path: r.core.path,
+    hostPath: r.host?.path ?? null,
+    buildId: r.core.buildId ?? r.host?.facts?.buildId ?? null,
+    debugFile: r.debug && r.debug.origin.kind !== 'embedded' ? r.debug.path : null,
+    symbols: symbolStatus(r),
+    start: `0x${r.core.start.toString(16)}`,
+    end: `0x${r.core.end.toString(16)}`,
+    origin: { file: r.host?.origin ?? null, debug: r.debug?.origin ?? null },
   };
 }
 
-/**
- * Finds the executable and libraries a core needs on this machine and checks that they are
- * the very builds that crashed (by build-id), so a rebuilt binary cannot silently mislead.
- */
-export async function locateProgramFiles(core: CoreInfo, options: { executable?: string; debugDirs: string[] }): Promise<ProgramFiles> {
+function warningsOf(r: Resolved, search: SymbolSearch): AnalysisWarning[] {
   const warnings: AnalysisWarning[] = [];
-  const modules: Module[] = [];
-  const elfModules = core.modules.filter((m) => m.buildId !== null || m.path === core.executablePath);
-  let executable: string | null = null;
-  let executableBuildId: string | null = null;
+  const name = r.core.path;
+  const used = isMismatch(r) ? r.host : null;
+  for (const m of r.mismatches) {
+    const fate = used?.path === m.path ? 'Stacks through it may be wrong' : 'It was not used';
+    warnings.push({
+      kind: 'build-id-mismatch',
+      message: `${m.path} (${describeOrigin(m.origin)}) is not the build that crashed (${name}): its build-id is ${m.buildId ?? 'missing'}, the core expects ${r.core.buildId}. ${fate}; give the right file${r.isExe ? ' with --exe,' : ' with'} --solib-dir DIR or --sysroot DIR.`,
+    });
+  }
+  if (!r.isExe) return warnings;
+  if (!r.host) {
+    warnings.push({
+      kind: 'executable-missing',
+      message: `the executable ${search.executable ?? name} is not on this machine; frames in it will have no names. Give it with --exe FILE, --solib-dir DIR or a symbol server.`,
+    });
+  }
+  if (symbolStatus(r) !== 'debug-info') {
+    const id = r.core.buildId ?? r.host?.facts?.buildId;
+    warnings.push({
+      kind: 'no-debug-info',
+      message: `no debug info for ${r.host?.path ?? name}${id ? ` (build-id ${id})` : ''}: no file and line numbers. Add the directory holding .build-id/… with --debug-dir DIR, or a symbol server.`,
+    });
+  }
+  return warnings;
+}
 
-  for (const m of elfModules) {
-    const isExe = m.path === core.executablePath;
-    const hostPath = isExe && options.executable ? options.executable : m.path;
-    const { module, host } = await describeModule(m, (await readable(hostPath)) ? hostPath : null, options.debugDirs);
-    modules.push(module);
-    if (m.buildId && host?.buildId && host.buildId !== m.buildId) {
-      warnings.push({
-        kind: 'build-id-mismatch',
-        message: `${hostPath} is not the build that crashed: its build-id is ${host.buildId}, the core expects ${m.buildId}. Stacks may be wrong; give the right binary with --exe${isExe ? '' : ' or a sysroot'}.`,
-      });
+function describeOrigin(o: FileOrigin): string {
+  switch (o.kind) {
+    case 'exe-option':
+      return 'given with --exe';
+    case 'sysroot':
+      return `under the sysroot ${o.from}`;
+    case 'solib-dir':
+      return `in ${o.from}`;
+    case 'debug-dir':
+      return `in the debug directory ${o.from}`;
+    case 'symbol-server':
+      return `from ${o.from}`;
+    default:
+      return 'at the recorded path';
+  }
+}
+
+/**
+ * Finds the executable and libraries a core needs on this machine (given, under a sysroot, in
+ * solib folders by name or build-id, at the recorded path, in the symbol cache, from symbol
+ * servers) and their debug info, and accepts a file only when it is the very build that crashed.
+ */
+export async function locateProgramFiles(core: CoreInfo, search: SymbolSearch): Promise<ProgramFiles> {
+  const elfModules = core.modules.filter((m) => m.buildId !== null || m.path === core.executablePath);
+  const resolved = await Promise.all(elfModules.map((m) => resolveFile(m, m.path === core.executablePath, search)));
+  for (const r of resolved) await fromCache(r, search);
+  for (const r of resolved) await resolveDebug(r, search);
+
+  const warnings: AnalysisWarning[] = [];
+  if (search.cache && search.servers.length) warnings.push(...(await askServers(resolved, search, search.cache)));
+
+  const modules = resolved.map(moduleOf);
+  for (const r of resolved) warnings.push(...warningsOf(r, search));
+  const exe = resolved.find((r) => r.isExe);
+  let executable = exe?.host?.path ?? null;
+  if (search.executable && !core.executablePath) executable = search.executable;
+
+  const described = new Set(elfModules.map((m) => m.path));
+  // Under every name the loader used too: that is the name a debugger asks its sysroot for.
+  const libraries = resolved.flatMap((r) => {
+    const host = r.host;
+    return host ? [r.core.path, ...r.core.loadedAs].map((path) => ({ path, hostPath: host.path })) : [];
+  });
+  for (const m of core.modules) {
+    if (described.has(m.path)) continue;
+    const rooted = search.sysroot ? underSysroot(search.sysroot, m.path) : null;
+    const hostPath = rooted && (await readable(rooted)) ? rooted : (await readable(m.path)) ? m.path : null;
+    if (hostPath) for (const path of [m.path, ...m.loadedAs]) libraries.push({ path, hostPath });
+  }
+  return {
+    executable,
+    executableBuildId: exe ? (exe.core.buildId ?? exe.host?.facts?.buildId ?? null) : null,
+    modules,
+    libraries,
+    warnings,
+  };
+}
+
+/** Fetches what is still missing (right builds, then debug info) from the symbol servers. */
+async function askServers(resolved: Resolved[], search: SymbolSearch, cache: SymbolCache): Promise<AnalysisWarning[]> {
+  const wanted: Wanted[] = [];
+  for (const r of resolved) {
+    const buildId = r.core.buildId;
+    if (!buildId) continue;
+    if (!r.host || isMismatch(r)) wanted.push({ buildId, kind: 'executable', module: r.core.path });
+    if (!r.debug && !(r.host?.facts?.hasDebugInfo && !isMismatch(r))) wanted.push({ buildId, kind: 'debuginfo', module: r.core.path });
+  }
+  const { found, warnings } = await fetchFromServers(wanted, {
+    servers: search.servers,
+    cache,
+    deadlineMs: search.lookupDeadlineMs,
+    onProgress: search.onProgress,
+  });
+  for (const r of resolved) {
+    const buildId = r.core.buildId;
+    if (!buildId) continue;
+    const exe: Found | undefined = found.get(keyOf(buildId, 'executable'));
+    if (exe) {
+      r.host = { path: exe.path, facts: await inspectOrNull(exe.path), origin: origin('symbol-server', exe.from) };
+      if (!r.debug) await resolveDebug(r, search);
     }
-    if (!isExe) continue;
-    executableBuildId = m.buildId ?? host?.buildId ?? null;
-    if (module.hostPath) executable = module.hostPath;
-    else {
-      warnings.push({
-        kind: 'executable-missing',
-        message: `the executable ${hostPath} is not on this machine; frames in it will have no names. Give it with --exe FILE.`,
-      });
-    }
-    if (module.symbols !== 'debug-info') {
-      warnings.push({
-        kind: 'no-debug-info',
-        message: `no debug info for ${hostPath}${executableBuildId ? ` (build-id ${executableBuildId})` : ''}: no file and line numbers. Add the directory holding .build-id/… with --debug-dir DIR.`,
-      });
+    const debug = found.get(keyOf(buildId, 'debuginfo'));
+    if (debug && !(r.debug && r.debug.origin.kind === 'embedded')) {
+      r.debug = { path: debug.path, facts: await inspectOrNull(debug.path), origin: origin('symbol-server', debug.from) };
     }
   }
-  if (options.executable && !core.executablePath) executable = options.executable;
-  return { executable, executableBuildId, modules, warnings };
+  return warnings;
 }

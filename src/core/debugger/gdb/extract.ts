@@ -21,6 +21,14 @@ export function gdbInitCommands(debugDirs: string[], aliases: PathAliases): stri
   return [`set debug-file-directory ${dirs.join(':')}`];
 }
 
+/** Where gdb finds the core's libraries: the sysroot first, then each solib folder by file name. */
+export function gdbLibraryCommands(files: { sysroot: string | null; solibDirs: string[] }, aliases: PathAliases): string[] {
+  return [
+    ...(files.sysroot ? [`set sysroot ${aliases.alias(files.sysroot)}`] : []),
+    ...(files.solibDirs.length ? [`set solib-search-path ${files.solibDirs.map((d) => aliases.alias(d)).join(':')}`] : []),
+  ];
+}
+
 function parseFrame(tuple: MiTuple, input: ExtractionInput): Frame {
   const address = hexAddress(miString(tuple.addr)) ?? '0x0';
   const line = miString(tuple.line);
@@ -61,10 +69,14 @@ async function pipelined<T>(items: T[], width: number, run: (item: T) => Promise
 /** Loads the program and the core into a session; what gdb warns about them becomes analysis warnings. */
 async function loadFiles(
   gdb: GdbSession,
-  input: Pick<ExtractionInput, 'core' | 'executable'>,
+  input: Pick<ExtractionInput, 'core' | 'executable' | 'debugDirs' | 'sysroot' | 'solibDirs'>,
   aliases: PathAliases,
   warnings: AnalysisWarning[],
 ): Promise<void> {
+  // gdb was started before the files were found; what was found since is set now, before they load.
+  for (const command of [...gdbInitCommands(input.debugDirs, aliases), ...gdbLibraryCommands(input, aliases)]) {
+    await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
+  }
   if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(aliases.alias(input.executable))}`);
   // core-file takes the rest of its line as the name: only a plain path may stand there.
   const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${aliases.alias(input.core)}`)}`, 120_000);

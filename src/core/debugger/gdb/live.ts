@@ -1,6 +1,6 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { DebuggerError } from '../errors';
-import { gdbInitCommands } from './extract';
+import { gdbInitCommands, gdbLibraryCommands } from './extract';
 import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from './session';
 import { miQuote, miString, miTuple } from './mi-parser';
 import { gdbQuote, PathAliases } from '../path-aliases';
@@ -77,6 +77,7 @@ export class GdbLiveSession implements LiveSession {
           '-q',
           ...gdbArguments([
             ...gdbInitCommands(input.debugDirs, aliases),
+            ...gdbLibraryCommands(input, aliases),
             ...input.sourceMappings.map(
               (m) =>
                 `set substitute-path ${gdbQuote(m.from, 'the build path of a source mapping')} ${gdbQuote(aliases.alias(m.to), 'a source folder')}`,

@@ -31,6 +31,9 @@ export interface LiveSessionInput {
   core: string;
   executable: string | null;
   debugDirs: string[];
+  /** The same library view as the analysis had (see linkModules), or null to use the recorded paths. */
+  sysroot: string | null;
+  solibDirs: string[];
   /** Where the build's source paths are on this machine. */
   sourceMappings: SourceMapping[];
   cols: number;

@@ -18,6 +18,10 @@ export interface LldbTarget {
   core: string;
   executable: string | null;
   debugDirs: string[];
+  /** Where the core's recorded library paths are resolved (the analysis's own folder of links). */
+  sysroot?: string | null;
+  /** Searched for modules by file name. */
+  solibDirs?: string[];
 }
 
 /** The same target with every path made safe to write into lldb's commands, through `aliases`. */
@@ -26,6 +30,8 @@ export function aliasTarget(target: LldbTarget, aliases: PathAliases): LldbTarge
     core: aliases.alias(target.core),
     executable: target.executable ? aliases.alias(target.executable) : null,
     debugDirs: target.debugDirs.map((d) => aliases.alias(d)),
+    sysroot: target.sysroot ? aliases.alias(target.sysroot) : null,
+    solibDirs: (target.solibDirs ?? []).map((d) => aliases.alias(d)),
   };
 }
 
@@ -38,7 +44,10 @@ export function targetCommands(target: LldbTarget): string[] {
   return [
     'settings set target.load-script-from-symbol-file false',
     'settings set target.load-cwd-lldbinit false',
+    // A remote platform, so its sysroot applies to the core's libraries; it has nowhere to launch anything either.
+    target.sysroot ? `platform select remote-linux --sysroot ${path(target.sysroot)}` : 'platform select remote-linux',
     ...['/usr/lib/debug', ...target.debugDirs].map((d) => `settings append target.debug-file-search-paths ${path(d)}`),
+    ...(target.solibDirs ?? []).map((d) => `settings append target.exec-search-paths ${path(d)}`),
     target.executable
       ? `target create ${path(target.executable)} --core ${path(target.core)}`
       : `target create --core ${path(target.core)}`,

@@ -8,13 +8,12 @@ import { StartGuard } from '../live/refuse-start';
 import { TerminalProcess } from '../live/terminal-process';
 
 /**
- * An unconnected remote platform has nowhere to launch or attach: `process launch`, however it
- * is spelt or reached, fails instead of starting the crashed program here. The core loads as
- * before, from local files. The aliases that would start it are also replaced with a no-op, for
+ * The target is loaded on an unconnected remote platform (see targetCommands), which has nowhere
+ * to launch or attach: `process launch`, however it is spelt or reached, fails instead of starting
+ * the crashed program here. The core loads as before, from local files. The aliases that would start it are also replaced with a no-op, for
  * when completion or history gets one past the console's StartGuard.
  */
 const NO_LAUNCH = [
-  'platform select remote-linux',
   ...['run', 'r', 'attach', 'gdb-remote', 'kdp-remote'].map(
     (name) => `command regex ${name} ${formatQuote(`s/.*/settings show ${name}-is-turned-off-in-crash-workbench/`)}`,
   ),

@@ -1,0 +1,170 @@
+import { createReadStream } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { inspectElfFile } from '../core/elf/elf-file';
+import { REPORTER_PATHS, bearer, type SymbolKind, type SymbolRef } from '../shared/reporter-protocol';
+
+/** A file worth sending: what it is to a symbol store. */
+export interface SymbolFile {
+  path: string;
+  buildId: string;
+  /** What it is sent as: `executable` for a file with code (the store serves its debug info too), else `debuginfo`. */
+  kind: SymbolKind;
+  /** What the store should have of it, to hold all it offers. */
+  provides: SymbolKind[];
+  size: number;
+}
+
+export interface FoundSymbols {
+  files: SymbolFile[];
+  /** ELF files that cannot be stored: no build-id, or nothing a debugger could use. */
+  refused: { path: string; reason: string }[];
+}
+
+const MAX_FILES = 100_000;
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+async function isElf(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await file.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(ELF_MAGIC);
+  } finally {
+    await file.close();
+  }
+}
+
+async function describe(path: string, found: FoundSymbols): Promise<void> {
+  const facts = await inspectElfFile(path).catch((error: Error) => {
+    found.refused.push({ path, reason: `not a readable ELF file: ${error.message}` });
+    return null;
+  });
+  if (!facts) return;
+  if (!facts.buildId) {
+    found.refused.push({ path, reason: 'it has no build-id, so no crash can be matched to it: link with -Wl,--build-id' });
+    return;
+  }
+  if (!facts.hasCode && !facts.hasDebugInfo) {
+    found.refused.push({ path, reason: 'it has neither code nor debug info' });
+    return;
+  }
+  const kind: SymbolKind = facts.hasCode ? 'executable' : 'debuginfo';
+  const provides: SymbolKind[] = facts.hasCode && facts.hasDebugInfo ? ['executable', 'debuginfo'] : [kind];
+  found.files.push({ path, buildId: facts.buildId, kind, provides, size: (await stat(path)).size });
+}
+
+/**
+ * The ELF files among the paths: files as named (one that is not ELF is refused), folders walked
+ * (what is not ELF is passed over; links are not followed, so a folder cannot lead outside itself).
+ */
+export async function findSymbolFiles(paths: string[]): Promise<FoundSymbols> {
+  const found: FoundSymbols = { files: [], refused: [] };
+  let seen = 0;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (++seen > MAX_FILES) throw new Error(`more than ${MAX_FILES} files under ${dir}: name the build's output folder`);
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && (await isElf(path))) await describe(path, found);
+    }
+  };
+  for (const path of paths) {
+    const info = await lstat(path).catch((error: Error) => {
+      throw new Error(`cannot read ${path}: ${error.message}`);
+    });
+    if (info.isDirectory()) await walk(path);
+    else if (!(await isElf(path))) found.refused.push({ path, reason: 'not an ELF file (an executable, library or debug file)' });
+    else await describe(path, found);
+  }
+  return found;
+}
+
+async function call(url: string, init: RequestInit & { duplex?: 'half' }, what: string): Promise<Response> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(600_000) }).catch((error: Error) => {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(`${what}: cannot reach ${new URL(url).origin} (${cause ?? error.message})`);
+  });
+  if (response.ok) return response;
+  const body = await response.text().catch(() => '');
+  let message = body.slice(0, 300);
+  try {
+    message = (JSON.parse(body) as { error?: string }).error ?? message;
+  } catch {
+    // Not JSON: the text itself is the best account of the refusal.
+  }
+  const hint = response.status === 401 || response.status === 403 ? ' Check the token (--token or --token-file).' : '';
+  throw new Error(`${what}: the reporter answered ${response.status}: ${message}.${hint}`);
+}
+
+/** Asks the store which of these it lacks. */
+export async function missingSymbols(server: string, token: string, wanted: SymbolRef[]): Promise<SymbolRef[]> {
+  const response = await call(
+    `${server.replace(/\/+$/, '')}${REPORTER_PATHS.missingSymbols}`,
+    { method: 'POST', headers: { authorization: bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ wanted }) },
+    'asking which symbols the reporter lacks',
+  );
+  const body = (await response.json()) as { missing?: SymbolRef[] };
+  return body.missing ?? [];
+}
+
+export async function sendSymbolFile(server: string, token: string, file: SymbolFile): Promise<void> {
+  await call(
+    `${server.replace(/\/+$/, '')}${REPORTER_PATHS.symbol(file.buildId, file.kind)}`,
+    {
+      method: 'PUT',
+      headers: { authorization: bearer(token), 'content-length': String(file.size), 'content-type': 'application/octet-stream' },
+      body: Readable.toWeb(createReadStream(file.path)) as ReadableStream,
+      duplex: 'half',
+    },
+    `sending ${file.path}`,
+  );
+}
+
+export interface SymbolUploadReport {
+  sent: SymbolFile[];
+  present: SymbolFile[];
+  refused: { path: string; reason: string }[];
+  failed: { path: string; error: string }[];
+}
+
+/** Sends the files the store lacks (asking first), each build-id once. */
+export async function uploadSymbols(
+  server: string,
+  token: string,
+  paths: string[],
+  options: { dryRun?: boolean; onFile?: (file: SymbolFile) => void } = {},
+): Promise<SymbolUploadReport> {
+  const found = await findSymbolFiles(paths);
+  const report: SymbolUploadReport = { sent: [], present: [], refused: found.refused, failed: [] };
+  // A file with code beats a debug file for the same build-id: the store serves both from it.
+  const byBuildId = new Map<string, SymbolFile[]>();
+  for (const file of found.files) byBuildId.set(file.buildId, [...(byBuildId.get(file.buildId) ?? []), file]);
+  const wanted = found.files.flatMap((f) => f.provides.map((kind) => ({ buildId: f.buildId, kind })));
+  const unique = [...new Map(wanted.map((w) => [`${w.buildId}/${w.kind}`, w])).values()];
+  const missing = new Set((unique.length ? await missingSymbols(server, token, unique) : []).map((m) => `${m.buildId}/${m.kind}`));
+  for (const [, files] of byBuildId) {
+    const lacking = new Set(files.flatMap((f) => f.provides).filter((kind) => missing.has(`${files[0]?.buildId}/${kind}`)));
+    const chosen = new Set<SymbolFile>();
+    for (const kind of lacking) {
+      const file = files.find((f) => f.provides.includes(kind) && chosen.has(f)) ?? files.find((f) => f.provides.includes(kind));
+      if (file) chosen.add(file);
+    }
+    for (const file of files) if (!chosen.has(file)) report.present.push(file);
+    for (const file of chosen) {
+      options.onFile?.(file);
+      if (options.dryRun) {
+        report.sent.push(file);
+        continue;
+      }
+      try {
+        await sendSymbolFile(server, token, file);
+        report.sent.push(file);
+      } catch (error) {
+        report.failed.push({ path: file.path, error: (error as Error).message });
+      }
+    }
+  }
+  return report;
+}

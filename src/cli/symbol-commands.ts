@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { uploadSymbols } from '../agent/symbol-upload';
+import { SymbolCache, defaultSymbolCacheDir, DEFAULT_CACHE_MB } from '../core/symbols/symbol-cache';
+import { UsageError } from './usage-error';
+import { tokenOf } from './upload-commands';
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** `crashwb upload-symbols`: a build's binaries and debug files to a reporter's symbol store. */
+export async function uploadSymbolsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'token-file': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.server || !/^https?:\/\/[^\s]+$/.test(values.server)) {
+    throw new UsageError('upload-symbols needs --server http(s)://HOST:PORT, the reporter to send to');
+  }
+  if (positionals.length === 0) throw new UsageError('upload-symbols needs the files or folders to send (a build output folder)');
+  const token = await tokenOf(values, 'upload-symbols');
+  const report = await uploadSymbols(
+    values.server,
+    token,
+    positionals.map((p) => resolve(p)),
+    {
+      dryRun: values['dry-run'],
+      onFile: (file) => {
+        if (!values.json)
+          process.stderr.write(`${values['dry-run'] ? 'would send' : 'sending'} ${file.path} (${file.kind}, ${file.buildId})\n`);
+      },
+    },
+  );
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `${values['dry-run'] ? 'would send' : 'sent'} ${report.sent.length}, already there ${report.present.length}, refused ${report.refused.length}, failed ${report.failed.length}\n`,
+    );
+    for (const r of report.refused) process.stdout.write(`refused: ${r.path}: ${r.reason}\n`);
+    for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
+  }
+  const named = report.refused.length > 0 && report.sent.length + report.present.length === 0;
+  return report.failed.length > 0 || named ? 1 : 0;
+}
+
+/** The symbol cache the command line uses: $CRASHWB_SYMBOL_CACHE, limited to $CRASHWB_SYMBOL_CACHE_MB. */
+export function cliSymbolCache(env: NodeJS.ProcessEnv = process.env): SymbolCache {
+  const limitMb = Number(env.CRASHWB_SYMBOL_CACHE_MB ?? DEFAULT_CACHE_MB);
+  if (!Number.isFinite(limitMb) || limitMb <= 0) {
+    throw new UsageError(`CRASHWB_SYMBOL_CACHE_MB must be a number of MiB, not ${env.CRASHWB_SYMBOL_CACHE_MB}`);
+  }
+  return new SymbolCache(defaultSymbolCacheDir(env), limitMb * 1024 * 1024);
+}
+
+/** `crashwb symbols`: where the symbol cache is and how full; `--clear` empties it. */
+export async function symbolsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { clear: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const cache = cliSymbolCache();
+  const usage = values.clear ? await cache.clear() : await cache.usage();
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...usage, cleared: !!values.clear }, null, 2)}\n`);
+  else if (values.clear) process.stdout.write(`cleared ${usage.dir}: ${usage.files} files, ${mb(usage.bytes)}\n`);
+  else process.stdout.write(`${usage.dir}: ${usage.files} files, ${mb(usage.bytes)} of ${mb(usage.limitBytes)}\n`);
+  return 0;
+}

@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Module } from '../../shared/model';
+import { plainTmpdir } from '../debugger/path-aliases';
+import { buildIdPath, underSysroot } from './locate';
+
+/** A private root and debug folder that show a debugger exactly the files the analysis chose. */
+export interface ModuleLinks {
+  /** For gdb's `set sysroot` and lldb's platform sysroot: each library at the path the core recorded. */
+  sysroot: string;
+  /** A `.build-id` folder with every module's chosen debug file. */
+  debugDir: string;
+  dispose(): void;
+}
+
+/**
+ * Builds the folder of symbolic links. The core's recorded paths become paths under the private
+ * root, so a library found in a solib folder, under a sysroot, by build-id or on a symbol server
+ * is loaded for the module it was chosen for, and one nothing was found for stays unloaded rather
+ * than picked up from this machine under the same name.
+ */
+export function linkModules(libraries: { path: string; hostPath: string }[], modules: Module[]): ModuleLinks {
+  const dir = mkdtempSync(join(plainTmpdir(), 'crashwb-modules-'));
+  const sysroot = join(dir, 'root');
+  const debugDir = join(dir, 'debug');
+  try {
+    mkdirSync(sysroot);
+    mkdirSync(debugDir);
+    for (const { path, hostPath } of libraries) placeLink(hostPath, underSysroot(sysroot, path));
+    for (const m of modules) {
+      if (m.buildId && m.buildId.length >= 4 && /^[0-9a-f]+$/.test(m.buildId) && m.debugFile) {
+        placeLink(m.debugFile, buildIdPath(debugDir, m.buildId, true));
+      }
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`cannot prepare the libraries for the debugger in ${dir}: ${(error as Error).message}`);
+  }
+  return { sysroot, debugDir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function placeLink(target: string, link: string | null): void {
+  if (!link) return;
+  try {
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(target, link);
+  } catch (error) {
+    // Two mappings of one file (or a path that is also a folder of another): the first stays.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { BUILD_ID, type SymbolKind } from '../../shared/reporter-protocol';
+
+export type ArtifactKind = SymbolKind;
+
+export const DEFAULT_CACHE_MB = 2048;
+const ORIGIN_SUFFIX = '.origin';
+
+/** The user's cache folder for fetched symbols: $CRASHWB_SYMBOL_CACHE, else XDG's cache home. */
+export function defaultSymbolCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CRASHWB_SYMBOL_CACHE) return resolve(env.CRASHWB_SYMBOL_CACHE);
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'crash-workbench', 'symbols');
+}
+
+export function isBuildId(text: string): boolean {
+  return BUILD_ID.test(text);
+}
+
+export interface CacheUsage {
+  dir: string;
+  files: number;
+  bytes: number;
+  limitBytes: number;
+}
+
+/**
+ * Files fetched from symbol servers, in the `.build-id/ab/cdef…[.debug]` layout that gdb, lldb
+ * and elfutils read, so the folder is also a debug directory and a build-id folder for binaries.
+ * Sources go under `sources/<build-id>/<path>`. Least recently used files go first when it is full.
+ */
+export class SymbolCache {
+  constructor(
+    readonly dir: string,
+    readonly limitBytes = DEFAULT_CACHE_MB * 1024 * 1024,
+  ) {}
+
+  pathOf(buildId: string, kind: ArtifactKind): string {
+    if (!isBuildId(buildId)) throw new Error(`not a build-id: ${JSON.stringify(buildId)}`);
+    return join(this.dir, '.build-id', buildId.slice(0, 2), buildId.slice(2) + (kind === 'debuginfo' ? '.debug' : ''));
+  }
+
+  /** Where a source file of a build is kept; null for a path that would leave the build's folder. */
+  sourcePathOf(buildId: string, file: string): string | null {
+    if (!isBuildId(buildId) || !file.startsWith('/')) return null;
+    const base = join(this.dir, 'sources', buildId);
+    const path = join(base, file);
+    return relative(base, path).startsWith('..') || !path.startsWith(base + sep) ? null : path;
+  }
+
+  /** The cached file, marked as just used, or null. */
+  async lookup(path: string): Promise<{ path: string; from: string } | null> {
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) return null;
+      const now = new Date();
+      await utimes(path, now, now);
+      const from = await readFile(path + ORIGIN_SUFFIX, 'utf8').catch(() => 'the symbol cache');
+      return { path, from };
+    } catch {
+      return null;
+    }
+  }
+
+  /** A file name inside the cache for a download in progress (same file system, so it can be renamed). */
+  async temporaryPath(): Promise<string> {
+    const dir = join(this.dir, '.incoming');
+    await mkdir(dir, { recursive: true });
+    return join(dir, randomUUID());
+  }
+
+  /** Moves a checked download into place, notes which server it came from, and keeps the cache in its limit. */
+  async store(temporary: string, path: string, from: string): Promise<string> {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path + ORIGIN_SUFFIX, from);
+    await rename(temporary, path);
+    await this.trim(path);
+    return path;
+  }
+
+  async usage(): Promise<CacheUsage> {
+    const files = await this.files();
+    return { dir: this.dir, files: files.length, bytes: files.reduce((n, f) => n + f.size, 0), limitBytes: this.limitBytes };
+  }
+
+  /** Removes least recently used files until the cache is within its limit; `keep` is never removed. */
+  async trim(keep?: string): Promise<number> {
+    const files = (await this.files()).sort((a, b) => a.usedMs - b.usedMs);
+    let bytes = files.reduce((n, f) => n + f.size, 0);
+    let removed = 0;
+    for (const f of files) {
+      if (bytes <= this.limitBytes) break;
+      if (f.path === keep) continue;
+      await rm(f.path, { force: true });
+      await rm(f.path + ORIGIN_SUFFIX, { force: true });
+      bytes -= f.size;
+      removed++;
+    }
+    return removed;
+  }
+
+  async clear(): Promise<CacheUsage> {
+    const before = await this.usage();
+    await rm(join(this.dir, '.build-id'), { recursive: true, force: true });
+    await rm(join(this.dir, 'sources'), { recursive: true, force: true });
+    await rm(join(this.dir, '.incoming'), { recursive: true, force: true });
+    return before;
+  }
+
+  private async files(): Promise<{ path: string; size: number; usedMs: number }[]> {
+    const out: { path: string; size: number; usedMs: number }[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw new Error(`cannot read the symbol cache at ${dir}: ${(error as Error).message}`);
+      }
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) await walk(path);
+        else if (e.isFile() && !e.name.endsWith(ORIGIN_SUFFIX)) {
+          const info = await stat(path);
+          out.push({ path, size: info.size, usedMs: info.mtimeMs });
+        }
+      }
+    };
+    await walk(join(this.dir, '.build-id'));
+    await walk(join(this.dir, 'sources'));
+    return out;
+  }
+}
