@@ -3,7 +3,7 @@ import { analyzeCore } from '../core/intake/analyze';
 import { symbolServersFor } from '../core/symbols/symbol-servers';
 import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
 import { ProgressLine } from './progress-line';
-import { cliSymbolCache, symbolsCommand, uploadSymbolsCommand } from './symbol-commands';
+import { cliSymbolCache, reprocessCommand, symbolsCommand, uploadSymbolsCommand } from './symbol-commands';
 import { defaultDatabasePath } from '../core/paths';
 import { crashJson, formatCrash } from './format';
 import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
@@ -51,6 +51,10 @@ Usage:
       only those it lacks are sent.
   crashwb symbols [--clear] [--json]
       The symbol cache: where it is, its size and limit; --clear empties it.
+  crashwb reprocess [--db FILE] [--missing-symbols] [--group ID] [SYMBOL OPTIONS] [--json]
+      Analyse stored crashes again (those whose program lacked debug info or whose libraries were
+      not found, with --missing-symbols), with what is searched now, and regroup them; notes and
+      merges stay.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
   crashwb serve [--port N] [--db FILE]
@@ -179,6 +183,8 @@ export async function main(argv: string[]): Promise<number> {
         return await uploadSymbolsCommand(rest);
       case 'symbols':
         return await symbolsCommand(rest);
+      case 'reprocess':
+        return await reprocessCommand(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { uploadSymbols } from '../agent/symbol-upload';
 import { SymbolCache, defaultSymbolCacheDir, DEFAULT_CACHE_MB } from '../core/symbols/symbol-cache';
 import { UsageError } from './usage-error';
+import { workbenchFor } from './import-commands';
+import { ProgressLine } from './progress-line';
+import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
 import { tokenOf } from './upload-commands';
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -67,4 +70,40 @@ export async function symbolsCommand(argv: string[]): Promise<number> {
   else if (values.clear) process.stdout.write(`cleared ${usage.dir}: ${usage.files} files, ${mb(usage.bytes)}\n`);
   else process.stdout.write(`${usage.dir}: ${usage.files} files, ${mb(usage.bytes)} of ${mb(usage.limitBytes)}\n`);
   return 0;
+}
+
+/** `crashwb reprocess`: analyse stored crashes again (a group's, or those that lacked symbols) and regroup them. */
+export async function reprocessCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      'missing-symbols': { type: 'boolean' },
+      group: { type: 'string' },
+      json: { type: 'boolean' },
+      ...SYMBOL_OPTIONS,
+    },
+  });
+  const groupId = values.group === undefined ? undefined : Number(values.group);
+  if (groupId !== undefined && (!Number.isInteger(groupId) || groupId < 1))
+    throw new UsageError(`--group takes a group id, not ${values.group}`);
+  const wb = workbenchFor(values);
+  const progress = new ProgressLine(process.stderr);
+  wb.onEvent((e) => {
+    if (e.type === 'import' && e.jobId === 'reprocess' && e.current) progress.show(`[${e.done}/${e.total}] ${e.current}`);
+  });
+  const report = await wb
+    .reprocessCrashes({ ...symbolSearchOf(values).request, missingSymbols: values['missing-symbols'], groupId })
+    .finally(() => {
+      progress.end();
+      wb.close();
+    });
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `checked ${report.checked}, analysed again ${report.reanalyzed.length}, with more frames named ${report.improved.length}, failed ${report.failed.length}\n`,
+    );
+    for (const f of report.failed) process.stdout.write(`failed: ${f.id.slice(0, 12)}: ${f.error}\n`);
+  }
+  return report.failed.length ? 1 : 0;
 }

@@ -38,7 +38,11 @@ import type {
   S3ImportRequest,
   S3Listing,
   Settings,
+  ReprocessReport,
+  ReprocessRequest,
+  SymbolCacheInfo,
   SymbolSearchRequest,
+  SymbolServerInfo,
   SourceMapping,
   SourceResult,
   StackDiff,
@@ -61,6 +65,8 @@ import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
 import { DEFAULT_CACHE_MB, SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
 import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
+import { serversFromEnvironment } from './symbols/debuginfod-client';
+import { reprocessCrashes } from './intake/reprocess';
 import type { SymbolOptions } from './intake/intake';
 import { Intake, type ImportControl } from './intake/intake';
 
@@ -87,6 +93,7 @@ export interface WorkbenchOptions {
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
+const symbolSecret = (url: string): string => `symbols:${url}`;
 const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
 const REDACTION_RULES = 'redactionRules';
@@ -202,6 +209,58 @@ export class Workbench implements WorkbenchApi {
     return this.reporters.remove(url);
   }
 
+  async listSymbolServers(): Promise<SymbolServerInfo[]> {
+    const settings = await this.getSettings();
+    const saved = async (url: string) => (this.options.secrets ? (await this.options.secrets.get(symbolSecret(url))) !== null : false);
+    const out: SymbolServerInfo[] = [];
+    for (const url of settings.symbolServers) out.push({ url, from: 'settings', tokenSaved: await saved(url) });
+    for (const source of await this.reporters.list()) {
+      out.push({ url: reporterSymbolUrl(source.url), from: 'reporter', tokenSaved: source.tokenSaved });
+    }
+    for (const server of serversFromEnvironment()) out.push({ url: server.url, from: 'environment', tokenSaved: false });
+    return out;
+  }
+
+  async saveSymbolServerToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
+    if (!this.options.secrets) {
+      throw new Error(
+        'tokens are kept by the desktop app only (in the OS keychain through safeStorage); on the command line give --symbol-token',
+      );
+    }
+    await this.options.secrets.set(symbolSecret(url), token);
+    return this.listSymbolServers();
+  }
+
+  reprocessCrashes(request: ReprocessRequest): Promise<ReprocessReport> {
+    return reprocessCrashes(request, {
+      crashIds: (groupId) => this.groups.events(groupId).map((e) => e.id),
+      getCrash: (id) => this.getCrash(id),
+      reanalyze: (id) =>
+        this.reanalyzeCrash(id, {
+          debugDirs: request.debugDirs,
+          solibDirs: request.solibDirs,
+          sysroot: request.sysroot,
+          symbolServers: request.symbolServers,
+        }),
+      emit: (event) => this.emit(event),
+    });
+  }
+
+  async getSymbolCache(): Promise<SymbolCacheInfo> {
+    return (await this.symbolCache()).usage();
+  }
+
+  async clearSymbolCache(): Promise<SymbolCacheInfo> {
+    const cache = await this.symbolCache();
+    await cache.clear();
+    return cache.usage();
+  }
+
+  private async symbolCache(): Promise<SymbolCache> {
+    const settings = await this.getSettings();
+    return new SymbolCache(this.options.symbolCacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024);
+  }
+
   async syncReporter(request: ReporterSyncRequest, control: ImportControl = {}): Promise<ImportReport> {
     const { url, token, ...rest } = request;
     return this.intake.importReporter({ url, token: await this.reporters.tokenFor(url, token) }, rest, control);
@@ -226,7 +285,7 @@ export class Workbench implements WorkbenchApi {
     const tokenFor = async (url: string): Promise<string | null> => {
       const given = this.options.symbolTokens?.[url];
       if (given) return given;
-      const kept = this.options.secrets ? await this.options.secrets.get(`symbols:${url}`) : null;
+      const kept = this.options.secrets ? await this.options.secrets.get(symbolSecret(url)) : null;
       if (kept) return kept;
       const reporter = reporters.find((r) => reporterSymbolUrl(r) === url);
       return reporter ? this.reporters.savedToken(reporter) : null;
@@ -247,10 +306,16 @@ export class Workbench implements WorkbenchApi {
 
   async updateSettings(change: Partial<Settings>): Promise<Settings> {
     const settings = { ...(await this.getSettings()), ...change };
-    if (change.watchedFolders) {
-      for (const dir of change.watchedFolders) {
+    const folders: [string[] | undefined, string][] = [
+      [change.watchedFolders, 'cannot watch'],
+      [change.solibDirs, 'cannot search for libraries in'],
+      [change.debugDirs, 'cannot search for debug files in'],
+      [Object.values(change.solibDirsByExecutable ?? {}).flat(), 'cannot search for libraries in'],
+    ];
+    for (const [dirs, what] of folders) {
+      for (const dir of dirs ?? []) {
         const info = await stat(dir).catch(() => null);
-        if (!info?.isDirectory()) throw new Error(`cannot watch ${dir}: it is not a folder on this machine`);
+        if (!info?.isDirectory()) throw new Error(`${what} ${dir}: it is not a folder on this machine`);
       }
     }
     this.store.setSetting(SETTINGS, settings);

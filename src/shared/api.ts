@@ -27,6 +27,10 @@ import type {
   ReanalyzeRequest,
   Settings,
   SourceResult,
+  SymbolCacheInfo,
+  SymbolServerInfo,
+  ReprocessReport,
+  ReprocessRequest,
   StackDiff,
   WorkbenchEvent,
   CrashComparison,
@@ -77,6 +81,15 @@ export interface WorkbenchApi {
   removeReporterSource(url: string): Promise<ReporterSourceInfo[]>;
   /** Downloads and imports what arrived at a reporter since the last sync. */
   syncReporter(request: ReporterSyncRequest): Promise<ImportReport>;
+  /** Every symbol server analyses ask: the settings', the reporters' and DEBUGINFOD_URLS'. */
+  listSymbolServers(): Promise<SymbolServerInfo[]>;
+  /** Keeps a symbol server's token in the OS keychain (desktop app only); null forgets it. */
+  saveSymbolServerToken(url: string, token: string | null): Promise<SymbolServerInfo[]>;
+  getSymbolCache(): Promise<SymbolCacheInfo>;
+  /** Analyses stored crashes again (a group's, or those that lacked symbols) and regroups them. */
+  reprocessCrashes(request: ReprocessRequest): Promise<ReprocessReport>;
+  /** Empties the symbol cache; what it held is fetched again when needed. */
+  clearSymbolCache(): Promise<SymbolCacheInfo>;
   /** Groups matching the query; with a page, one sorted window of them. */
   listGroups(query?: GroupQuery, page?: GroupPage): Promise<GroupListing>;
   /** Per facet, its values' counts among the crashes matching the rest of the query. */
@@ -348,6 +361,13 @@ export const methodParams = {
   ]),
   listReporterSources: z.tuple([]),
   saveReporterSource: z.tuple([reporterUrl, reporterToken.nullable()]),
+  listSymbolServers: z.tuple([]),
+  saveSymbolServerToken: z.tuple([symbolServerUrl, reporterToken.nullable()]),
+  getSymbolCache: z.tuple([]),
+  reprocessCrashes: z.tuple([
+    z.object({ ...symbolSearchShape, missingSymbols: z.boolean().optional(), groupId: groupId.optional() }).strict(),
+  ]),
+  clearSymbolCache: z.tuple([]),
   removeReporterSource: z.tuple([reporterUrl]),
   syncReporter: z.tuple([reporterSyncRequestSchema]),
   listGroups: z.union([z.tuple([]), z.tuple([groupQuerySchema]), z.tuple([groupQuerySchema, groupPageSchema])]),

@@ -215,6 +215,21 @@ export interface Settings {
   symbolCacheMb: number;
 }
 
+/** The cache of files fetched from symbol servers. */
+export interface SymbolCacheInfo {
+  dir: string;
+  files: number;
+  bytes: number;
+  limitBytes: number;
+}
+
+/** A symbol server that analyses ask, and where it was named. */
+export interface SymbolServerInfo {
+  url: string;
+  from: 'settings' | 'reporter' | 'environment';
+  tokenSaved: boolean;
+}
+
 export type OpenStage = 'hashing' | 'reading-core' | 'locating-files' | 'debugging' | 'storing' | 'done';
 
 export interface ProgressEvent {

@@ -1,6 +1,6 @@
 /** Where crashes come from: imports of files, S3 buckets and reporters, and their reports. */
 
-import type { BatchOptions } from './crash-model';
+import type { BatchOptions, SymbolSearchRequest } from './crash-model';
 
 export interface ImportRequest extends BatchOptions {
   paths: string[];
@@ -67,6 +67,20 @@ export interface ImportReport {
   skipped: number;
   total: number;
   cancelled: boolean;
+}
+
+/** Which stored crashes to analyse again: all, one group's, and/or only those that lacked symbols. */
+export interface ReprocessRequest extends SymbolSearchRequest {
+  missingSymbols?: boolean;
+  groupId?: number;
+}
+
+export interface ReprocessReport {
+  checked: number;
+  reanalyzed: string[];
+  /** Analysed again and now with more named frames. */
+  improved: string[];
+  failed: Array<{ id: string; error: string }>;
 }
 
 export interface ImportProgressEvent {

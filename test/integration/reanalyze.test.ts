@@ -54,8 +54,8 @@ describe('analysing a stored crash again', () => {
   });
 
   it('opens new cores with the debugger chosen in the settings', async () => {
-    expect(await wb.getSettings()).toEqual({ defaultDebugger: 'gdb', watchedFolders: [] });
-    expect(await wb.updateSettings({ defaultDebugger: 'lldb' })).toEqual({ defaultDebugger: 'lldb', watchedFolders: [] });
+    expect(await wb.getSettings()).toMatchObject({ defaultDebugger: 'gdb', watchedFolders: [], solibDirs: [], symbolServers: [] });
+    expect(await wb.updateSettings({ defaultDebugger: 'lldb' })).toMatchObject({ defaultDebugger: 'lldb', watchedFolders: [] });
     const crash = await wb.openCore({ path: fixtures.cpp.core });
     expect(crash.debugger).toBe('lldb');
     expect((await wb.openCore({ path: fixtures.cpp.core, debugger: 'gdb' })).debugger).toBe('gdb');

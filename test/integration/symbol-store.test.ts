@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
 import { Workbench } from '../../src/core/workbench';
@@ -12,6 +12,7 @@ import type { ConsoleEvent } from '../../src/shared/model';
 import { crashwbAsync as crashwb } from '../fixtures/cli';
 import { LIBRARY, buildForeignCrash, type ForeignCrash } from '../fixtures/foreign';
 
+const fixtures = inject('fixtures');
 const TOKEN = 'symbols-token-0123456789';
 const OWN_FRAMES = ['plugin_parse', 'plugin_parse', 'plugin_parse', 'plugin_handle', 'serve_request', 'main'];
 
@@ -198,5 +199,36 @@ describe('the console sees what the views see', () => {
     } finally {
       wb.close();
     }
+  });
+});
+
+describe('symbols that arrive later', () => {
+  it('analyses again only the crashes that lacked symbols, names their frames, regroups them and keeps the notes', async () => {
+    const db = join(mkdtempSync(join(root, 'later-')), 'wb.db');
+    const wb = new Workbench({ databasePath: db, symbolCacheDir: join(root, 'cache-later') });
+    try {
+      await wb.importPaths({ paths: [foreign.core, fixtures.nullDeref.core] });
+      const [nameless] = wb.groups.events().filter((e) => e.source === foreign.core);
+      expect((await wb.getCrash(nameless!.id)).threads.find((t) => t.crashed)?.frames[0]?.function).toBeNull();
+      await wb.setGroupNotes(nameless!.groupId!, { text: 'seen on the build servers', ticket: null });
+
+      const report = await wb.reprocessCrashes({ missingSymbols: true, solibDirs: [foreign.handed] });
+      expect(report).toMatchObject({ checked: 2, reanalyzed: [nameless!.id], improved: [nameless!.id], failed: [] });
+      const crash = await wb.getCrash(nameless!.id);
+      expect(
+        crash.threads
+          .find((t) => t.crashed)
+          ?.frames.map((f) => f.function)
+          .slice(0, 6),
+      ).toEqual(OWN_FRAMES);
+      const group = wb.groups.groupOf(nameless!.id).groupId!;
+      expect((await wb.getGroupDetail(group)).group.title).toMatch(/plugin_parse/);
+      expect((await wb.getGroupDetail(group)).notes.text).toBe('seen on the build servers');
+    } finally {
+      wb.close();
+    }
+    // The command line does the same; nothing lacks symbols any more, so nothing is analysed again.
+    const again = await crashwb(['reprocess', '--db', db, '--missing-symbols']);
+    expect(again.stdout).toMatch(/^checked 2, analysed again 0, with more frames named 0, failed 0/);
   });
 });

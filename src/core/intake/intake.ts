@@ -136,9 +136,13 @@ export class Intake {
       sysroot: request.sysroot ?? old.loaded?.sysroot ?? undefined,
       symbolServers: [...new Set([...(request.symbolServers ?? []), ...(old.loaded?.symbolServers ?? [])])],
     });
+    // The executable given by hand stays given; one found in a folder or on a server is looked for again.
+    const given = old.modules.some((m) => m.origin)
+      ? old.modules.find((m) => m.origin?.file?.kind === 'exe-option')?.hostPath
+      : old.loaded?.executable;
     const analysis = await analyzeCore(core, {
       ...symbols,
-      executable: old.loaded?.executable ?? undefined,
+      executable: given ?? undefined,
       debugger: request.debugger ?? old.debugger,
       timeoutMs: this.ctx.options.debuggerTimeoutMs,
       onStage: (stage, message, fraction) =>
@@ -158,7 +162,16 @@ export class Intake {
       sha256: old.sha256,
       attributes: old.attributes,
     };
-    this.ctx.db.transaction(() => this.save(crash, info.mtimeMs))();
+    this.ctx.db.transaction(() => {
+      const before = this.ctx.groups.groupOf(id).groupId;
+      this.save(crash, info.mtimeMs);
+      // A crash that leaves its group with names it lacked before takes the group's notes along
+      // when it was the last one there, and the empty group goes, as in a regroup.
+      if (before !== null && before !== this.ctx.groups.groupOf(id).groupId) {
+        this.ctx.groups.notes.followMembers(new Map([[before, [id]]]));
+        this.ctx.groups.dropEmptyGroups();
+      }
+    })();
     this.ctx.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
   }

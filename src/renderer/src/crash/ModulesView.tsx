@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Crash, SymbolStatus } from '../../../shared/model';
+import type { Crash, FileOrigin, Module, OriginKind, SymbolStatus } from '../../../shared/model';
 import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
@@ -12,19 +12,51 @@ const STATUS: Record<SymbolStatus, string> = {
   missing: 'file not found',
 };
 
-/** Every file mapped into the process, with its build-id and what the debugger could read of it. */
+const ORIGIN: Record<OriginKind, string> = {
+  'recorded-path': 'recorded path',
+  'exe-option': 'given executable',
+  sysroot: 'sysroot',
+  'solib-dir': 'library folder',
+  'debug-dir': 'debug folder',
+  embedded: 'in the file',
+  'symbol-server': 'symbol server',
+};
+
+function Origin({ origin, missing }: { origin: FileOrigin | null | undefined; missing: string }) {
+  if (!origin) return <span className="muted">{missing}</span>;
+  return <span title={origin.from}>{ORIGIN[origin.kind]}</span>;
+}
+
+type Picking = { kind: 'debug' } | { kind: 'library'; module: Module | null };
+
+/** Every file mapped into the process: its build-id, what could be read of it, and where it was found. */
 export function ModulesView({ crash }: { crash: Crash }) {
   const reanalyze = useCrashStore((s) => s.reanalyze);
-  const [picking, setPicking] = useState(false);
+  const [picking, setPicking] = useState<Picking | null>(null);
   const debugDirs = crash.loaded?.debugDirs ?? [];
-  const add = (dir: string | null): void => {
-    setPicking(false);
-    if (dir && !debugDirs.includes(dir)) void reanalyze({ debugDirs: [...debugDirs, dir] });
+  const solibDirs = crash.loaded?.solibDirs ?? [];
+  const chosen = (dir: string | null, what: Picking): void => {
+    setPicking(null);
+    if (!dir) return;
+    if (what.kind === 'debug' && !debugDirs.includes(dir)) void reanalyze({ debugDirs: [...debugDirs, dir] });
+    if (what.kind === 'library' && !solibDirs.includes(dir)) void reanalyze({ solibDirs: [...solibDirs, dir] });
   };
+  const pick = (what: Picking): void => {
+    if (desktop) void desktop.pickFolder().then((dir) => chosen(dir, what));
+    else setPicking(what);
+  };
+  const lacking = crash.modules.filter((m) => m.symbols !== 'debug-info').length;
   return (
     <div className="modules">
       <div className="modules-actions">
-        <button onClick={() => (desktop ? void desktop.pickFolder().then(add) : setPicking(true))}>Add debug directory…</button>
+        <button onClick={() => pick({ kind: 'library', module: null })}>Add library folder…</button>
+        <button onClick={() => pick({ kind: 'debug' })}>Add debug directory…</button>
+        <button
+          onClick={() => void reanalyze({})}
+          title="Look again in the folders and ask the symbol servers, for symbols that have arrived since"
+        >
+          Analyse again
+        </button>
         <label>
           Debugger{' '}
           <select
@@ -36,16 +68,37 @@ export function ModulesView({ crash }: { crash: Crash }) {
           </select>
         </label>
         <span className="muted">
-          {debugDirs.length ? `Debug directories: ${debugDirs.join(', ')}` : 'Debug info is looked up under /usr/lib/debug.'}
+          {lacking ? `${lacking} of ${crash.modules.length} modules lack debug info. ` : ''}
+          {[
+            solibDirs.length ? `Library folders: ${solibDirs.join(', ')}` : '',
+            crash.loaded?.sysroot ? `Sysroot: ${crash.loaded.sysroot}` : '',
+            debugDirs.length ? `Debug directories: ${debugDirs.join(', ')}` : 'Debug info is looked up under /usr/lib/debug.',
+            crash.loaded?.symbolServers?.length ? `Symbol servers: ${crash.loaded.symbolServers.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </span>
       </div>
-      {picking && <FileBrowser mode="folder" title="Choose a debug directory" onChoose={add} onCancel={() => setPicking(false)} />}
+      {picking && (
+        <FileBrowser
+          mode="folder"
+          title={
+            picking.kind === 'debug'
+              ? 'Choose a debug directory'
+              : `Choose the folder that holds ${picking.module ? picking.module.path.split('/').pop() : 'the program and its libraries'}`
+          }
+          onChoose={(dir) => chosen(dir, picking)}
+          onCancel={() => setPicking(null)}
+        />
+      )}
       <table aria-label="Modules">
         <thead>
           <tr>
             <th>Module</th>
             <th>Build-id</th>
             <th>Symbols</th>
+            <th>File from</th>
+            <th>Debug info from</th>
             <th>Path on this machine</th>
           </tr>
         </thead>
@@ -57,7 +110,19 @@ export function ModulesView({ crash }: { crash: Crash }) {
                 <code title={m.buildId ?? undefined}>{m.buildId ? m.buildId.slice(0, 16) : '—'}</code>
               </td>
               <td>{STATUS[m.symbols]}</td>
-              <td title={m.debugFile ?? undefined}>{m.hostPath ?? 'not found'}</td>
+              <td>
+                <Origin origin={m.origin?.file} missing={m.hostPath ? '' : 'not found'} />
+              </td>
+              <td>
+                <Origin origin={m.origin?.debug} missing="none" />
+              </td>
+              <td title={m.debugFile ?? m.hostPath ?? undefined}>
+                {m.hostPath ?? (
+                  <button aria-label={`Locate ${m.path.split('/').pop()}`} onClick={() => pick({ kind: 'library', module: m })}>
+                    Locate…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

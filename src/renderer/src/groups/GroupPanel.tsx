@@ -34,9 +34,21 @@ function GroupPicker({ label, groups, onPick }: { label: string; groups: GroupSu
 
 /** The selected group: its signature, spread, notes, crashes, and the triage actions on them. */
 export function GroupPanel({ onOpen }: { onOpen(id: string): void }) {
-  const { events, selectedGroupId, groups, merge, moveOut, detail, diff, showDiff, closeDiff } = useGroupsStore();
+  const { events, selectedGroupId, groups, merge, moveOut, detail, diff, showDiff, closeDiff, reprocessGroup } = useGroupsStore();
   const { openExport, compareCrashes, compareGroups } = useReportStore();
   const [picked, setPicked] = useState<string[]>([]);
+  const [reprocessed, setReprocessed] = useState<{ groupId: number; text: string } | null>(null);
+  const reprocess = (groupId: number): void => {
+    setReprocessed({ groupId, text: 'Analysing again…' });
+    void reprocessGroup(groupId).then((r) =>
+      setReprocessed(
+        r && {
+          groupId,
+          text: `Analysed ${r.reanalyzed.length} of ${r.checked} again (those lacking symbols); ${r.improved.length} now have more frames named${r.failed.length ? `; ${r.failed.length} failed: ${r.failed[0]?.error}` : ''}.`,
+        },
+      ),
+    );
+  };
   const group = detail?.group.id === selectedGroupId ? detail?.group : groups.find((g) => g.id === selectedGroupId);
   if (!group) return null;
   const others = groups.filter((g) => g.id !== group.id);
@@ -65,7 +77,19 @@ export function GroupPanel({ onOpen }: { onOpen(id: string): void }) {
           title="Tick two crashes below"
         >
           Compare the two ticked crashes
+        </button>{' '}
+        <button
+          onClick={() => reprocess(group.id)}
+          title="Analyse the crashes whose program lacked debug info or whose libraries were not found again, with the folders and symbol servers set now"
+        >
+          Analyse again for symbols
         </button>
+        {reprocessed?.groupId === group.id && (
+          <span role="status" className="muted">
+            {' '}
+            {reprocessed.text}
+          </span>
+        )}
       </div>
       {diff && <StackDiffView diff={diff} onClose={closeDiff} />}
       <ul>

@@ -4,6 +4,7 @@ import { useGroupsStore } from '../stores/groups-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { ReporterSources } from './ReporterSources';
 import { S3Browser } from './S3Browser';
+import { SymbolSettings } from './SymbolSettings';
 import { WatchedFolders } from './WatchedFolders';
 
 /** Import files or folders of cores: progress, cancel, and what failed with why. */
@@ -12,6 +13,7 @@ export function ImportPanel() {
   const [browsing, setBrowsing] = useState(false);
   const [s3, setS3] = useState(false);
   const [reporters, setReporters] = useState(false);
+  const [symbols, setSymbols] = useState(false);
   const failed = importing?.failed ?? lastImport?.failed ?? [];
 
   const choose = (): void => {
@@ -33,7 +35,11 @@ export function ImportPanel() {
       <button onClick={() => setReporters(true)} disabled={importing !== null}>
         Import from a reporter…
       </button>
+      <button onClick={() => setSymbols(true)} title="Where programs, libraries and debug info from other machines are found">
+        Symbols…
+      </button>
       {s3 && <S3Browser onClose={() => setS3(false)} />}
+      {symbols && <SymbolSettings onClose={() => setSymbols(false)} />}
       {reporters && <ReporterSources onClose={() => setReporters(false)} />}
       <WatchedFolders />
       {importing && (

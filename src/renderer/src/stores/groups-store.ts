@@ -9,6 +9,7 @@ import type {
   GroupSummary,
   ImportProgressEvent,
   ImportReport,
+  ReprocessReport,
   ReporterSyncRequest,
   S3ImportRequest,
   StackDiff,
@@ -48,6 +49,8 @@ interface GroupsState {
   saveNotes(id: number, notes: { text: string; ticket: string | null }): Promise<void>;
   merge(sourceId: number, targetId: number): Promise<void>;
   moveOut(crashId: string): Promise<void>;
+  /** Analyses a group's crashes that lacked symbols again; the groups follow their new stacks. */
+  reprocessGroup(groupId: number): Promise<ReprocessReport | null>;
   startImport(paths: string[]): Promise<void>;
   /** Downloads what is new under an S3 prefix (or the chosen keys) and imports it. */
   startS3Import(request: S3ImportRequest): Promise<void>;
@@ -197,6 +200,16 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
       await get().refresh();
       await get().selectGroup(groupId);
     });
+  },
+  async reprocessGroup(groupId) {
+    let report: ReprocessReport | null = null;
+    await attempt(set, async () => {
+      report = await api.reprocessCrashes({ groupId, missingSymbols: true });
+      await get().refresh();
+      // Its crashes may all have moved to other groups, now that their stacks have names.
+      if (get().groups.some((g) => g.id === groupId)) await get().selectGroup(groupId);
+    });
+    return report;
   },
   startImport(paths) {
     return runImport(set, get, () => api.importPaths({ paths }));

@@ -1,0 +1,177 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Settings, SymbolCacheInfo, SymbolServerInfo } from '../../../shared/model';
+import { api, desktop } from '../api';
+import { FileBrowser } from '../widgets/FileBrowser';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const FROM: Record<SymbolServerInfo['from'], string> = {
+  settings: 'added here',
+  reporter: 'a reporter source',
+  environment: 'DEBUGINFOD_URLS',
+};
+
+type FolderList = 'solibDirs' | 'debugDirs';
+const FOLDERS: Record<FolderList, { title: string; hint: string }> = {
+  solibDirs: {
+    title: 'Library folders',
+    hint: 'Programs and libraries from other machines, by file name or in a .build-id folder; each is used only when its build-id is the crash’s.',
+  },
+  debugDirs: {
+    title: 'Debug folders',
+    hint: 'Separate debug files, by build-id (.build-id/ab/cdef….debug). /usr/lib/debug is always searched.',
+  },
+};
+
+/**
+ * Where every crash's program, libraries and debug info are looked for beyond the paths its core
+ * recorded: folders, symbol servers (debuginfod or a reporter) and the cache of what they sent.
+ */
+export function SymbolSettings({ onClose }: { onClose(): void }) {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [servers, setServers] = useState<SymbolServerInfo[]>([]);
+  const [cache, setCache] = useState<SymbolCacheInfo | null>(null);
+  const [picking, setPicking] = useState<FolderList | null>(null);
+  const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const failed = (e: unknown): void => setError(message(e));
+
+  useEffect(() => {
+    api.getSettings().then(setSettings, failed);
+    api.listSymbolServers().then(setServers, failed);
+    api.getSymbolCache().then(setCache, failed);
+  }, []);
+
+  const save = (change: Partial<Settings>): void => {
+    setError(null);
+    api
+      .updateSettings(change)
+      .then((s) => {
+        setSettings(s);
+        return api.listSymbolServers();
+      })
+      .then(setServers, failed);
+  };
+  const addFolder = (list: FolderList, dir: string | null): void => {
+    setPicking(null);
+    if (dir && settings && !settings[list].includes(dir)) save({ [list]: [...settings[list], dir] });
+  };
+  const pick = (list: FolderList): void => {
+    if (desktop) void desktop.pickFolder().then((dir) => addFolder(list, dir));
+    else setPicking(list);
+  };
+  const addServer = (e: FormEvent): void => {
+    e.preventDefault();
+    if (!settings) return;
+    const typed = url.trim().replace(/\/+$/, '');
+    const next = settings.symbolServers.includes(typed) ? settings.symbolServers : [...settings.symbolServers, typed];
+    setError(null);
+    api
+      .updateSettings({ symbolServers: next })
+      .then((s) => {
+        setSettings(s);
+        setUrl('');
+        return token && desktop ? api.saveSymbolServerToken(typed, token) : api.listSymbolServers();
+      })
+      .then((list) => {
+        setToken('');
+        setServers(list);
+      }, failed);
+  };
+
+  return (
+    <div className="modal" role="dialog" aria-label="Symbols">
+      <div className="modal-body symbol-settings">
+        {(Object.keys(FOLDERS) as FolderList[]).map((list) => (
+          <section key={list} aria-label={FOLDERS[list].title}>
+            <strong>{FOLDERS[list].title}</strong> <span className="muted">{FOLDERS[list].hint}</span>
+            <ul>
+              {settings?.[list].map((dir) => (
+                <li key={dir}>
+                  <code>{dir}</code>{' '}
+                  <button aria-label={`Remove ${dir}`} onClick={() => save({ [list]: settings[list].filter((d) => d !== dir) })}>
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <button onClick={() => pick(list)} disabled={!settings}>
+              Add a folder…
+            </button>
+          </section>
+        ))}
+        <section aria-label="Symbol servers">
+          <strong>Symbol servers</strong>{' '}
+          <span className="muted">Asked by build-id for what no folder holds, for at most 10 s per crash.</span>
+          <ul>
+            {servers.map((s) => (
+              <li key={`${s.from}-${s.url}`}>
+                <code>{s.url}</code> <span className="muted">{FROM[s.from]}</span>
+                {s.tokenSaved && <span className="muted"> · token in the keychain</span>}{' '}
+                {s.from === 'settings' && settings && (
+                  <button
+                    aria-label={`Remove ${s.url}`}
+                    onClick={() => save({ symbolServers: settings.symbolServers.filter((u) => u !== s.url) })}
+                  >
+                    ×
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <form className="s3-endpoint" onSubmit={addServer} aria-label="Add a symbol server">
+            <input
+              aria-label="Symbol server URL"
+              placeholder="https://debuginfod.example.org"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              pattern="https?://[^\s/?#@]+(/[^\s?#]*)?"
+              required
+            />
+            {desktop && (
+              <input
+                aria-label="Token (optional)"
+                placeholder="token (optional)"
+                type="password"
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+                autoComplete="off"
+              />
+            )}
+            <button type="submit" disabled={!settings}>
+              Add
+            </button>
+          </form>
+        </section>
+        <section aria-label="Symbol cache">
+          <strong>Cache</strong>{' '}
+          {cache && (
+            <span className="muted">
+              <code>{cache.dir}</code>: {cache.files} files, {mb(cache.bytes)} of {mb(cache.limitBytes)}
+            </span>
+          )}{' '}
+          <button onClick={() => api.clearSymbolCache().then(setCache, failed)} disabled={!cache || cache.files === 0}>
+            Clear the cache
+          </button>
+        </section>
+        {error && (
+          <p role="alert" className="error-bar">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button onClick={onClose}>Close</button>
+        </div>
+      </div>
+      {picking && (
+        <FileBrowser
+          mode="folder"
+          title={`Choose a ${picking === 'solibDirs' ? 'library' : 'debug'} folder`}
+          onChoose={(dir) => addFolder(picking, dir)}
+          onCancel={() => setPicking(null)}
+        />
+      )}
+    </div>
+  );
+}
