@@ -11,6 +11,7 @@ import { benchExport } from './export';
 import { benchImportMemory } from './import-memory';
 import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
+import { benchSymbols } from './symbols';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
+    await benchSymbols(root);
     await benchCoreReader(root);
     await benchImportMemory(root);
     await benchReporterLoad(root);
