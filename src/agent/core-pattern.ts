@@ -14,6 +14,11 @@ export function handlerLine(cli: string, server: string, token: { token?: string
   return `|${process.execPath} ${cli} upload --server ${server} ${auth} --spool ${spool} %p %e %t %s %h`;
 }
 
+/** The line for a capture configuration file, which holds the server, token, spool and what else to send. */
+export function configHandlerLine(cli: string, config: string): string {
+  return `|${process.execPath} ${cli} upload --config ${config} %p %e %t %s %h`;
+}
+
 /** Sets the line, keeping the pattern it replaces (unless that was ours) in `savedFile`. */
 export async function installHandler(line: string, patternFile: string, savedFile: string): Promise<void> {
   if (line.length > MAX_LINE) {

@@ -4,7 +4,9 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, writeFile } f
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { bearer, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
+import { bearer, REPORTER_HEADERS, REPORTER_PATHS, type ModuleFact } from '../shared/reporter-protocol';
+import { spooled } from './capture';
+import { coreGoes, type CapturePlan } from './capture-plan';
 
 /**
  * The capture agent's spool: cores the kernel hands to `crashwb upload`, kept on disk (fsync'd)
@@ -26,8 +28,7 @@ export async function purge(spool: string, limits: SpoolLimits): Promise<number>
   for (const name of await readdir(spool).catch(() => [] as string[])) {
     const m = /^(\d+)-\d+\.core$/.exec(name);
     if (!m || Date.now() - Number(m[1]) <= limits.purgeAfterMs) continue;
-    await rm(join(spool, name), { force: true });
-    await rm(join(spool, name.replace(/\.core$/, '.json')), { force: true });
+    for (const file of Object.values(spooled(spool, name.slice(0, -5)))) await rm(file, { force: true });
     dropped++;
   }
   return dropped;
@@ -94,55 +95,103 @@ export async function metadataDefaults(file: string | undefined): Promise<Record
   return out;
 }
 
-/** Adds the crashed executable's build-id, read from the spooled core's notes, to its metadata. */
-export async function addBuildId(spool: string, name: string, warn: Warn): Promise<void> {
-  try {
-    const { readCore } = await import('../core/elf/core-file');
-    const core = await readCore(join(spool, `${name}.core`));
-    const exe = core.modules.find((m) => m.path === core.executablePath);
-    if (!exe?.buildId) return;
-    const metaPath = join(spool, `${name}.json`);
-    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Record<string, string>;
-    await writeFile(metaPath, JSON.stringify({ ...meta, build_id: exe.buildId }), { mode: 0o600 });
-  } catch (error) {
-    // The core is spooled whatever its notes hold; the build-id is a courtesy to the reporter.
-    warn(`no build-id for ${name}: ${(error as Error).message}`);
-  }
-}
-
-/** Sends one spooled core; true once the reporter has it (created now or before). */
-async function send(server: string, token: string, core: string, meta: Record<string, string>): Promise<void> {
-  const size = (await stat(core)).size;
+/** Sends one file as a crash; the reporter's answer once it has it (created now or before). */
+async function send(
+  server: string,
+  token: string,
+  file: string,
+  meta: Record<string, string>,
+  sha256: string,
+): Promise<Record<string, unknown>> {
+  const size = (await stat(file)).size;
   const response = await fetch(new URL(REPORTER_PATHS.crashes, server), {
     method: 'PUT',
     headers: {
       Authorization: bearer(token),
       'Content-Length': String(size),
-      [REPORTER_HEADERS.sha256]: meta.sha256 ?? '',
+      [REPORTER_HEADERS.sha256]: sha256,
       [REPORTER_HEADERS.metadata]: Buffer.from(JSON.stringify(meta)).toString('base64url'),
     },
-    body: createReadStream(core) as unknown as BodyInit,
+    body: createReadStream(file) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
-  if (response.status >= 200 && response.status < 300) return;
   const text = await response.text();
+  if (response.status >= 200 && response.status < 300) {
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
   const error = new Error(`the reporter answered ${response.status}: ${text.slice(0, 300)}`);
   (error as Error & { permanent?: boolean }).permanent = response.status === 401 || response.status === 403 || response.status === 413;
   throw error;
 }
 
+/** How the drain reaches the reporter: where, with which token for a crash's route, and what else to send. */
+export interface DrainTarget {
+  server: string;
+  token(route: number | null): Promise<string>;
+  /** Sends the programs and libraries of a crash that the reporter lacks (asking first). */
+  sendLibraries?(token: string, modules: ModuleFact[]): Promise<void>;
+}
+
+/**
+ * Sends one spooled crash by its plan: the snapshot first (the reporter says whether it wants the
+ * core), the libraries it lacks when asked to, then the core unless the policy keeps it back.
+ * A step already done (noted in the plan) is not done again after a retry.
+ */
+async function sendSpooled(spool: string, name: string, target: DrainTarget, warn: Warn): Promise<void> {
+  const files = spooled(spool, name);
+  const meta = JSON.parse(await readFile(files.meta, 'utf8')) as Record<string, string>;
+  const plan = JSON.parse(
+    await readFile(files.plan, 'utf8').catch(() => '{"core":{"kind":"always"},"uploadLibraries":false,"route":null}'),
+  ) as CapturePlan;
+  const token = await target.token(plan.route);
+  const savePlan = () => writeFile(files.plan, JSON.stringify(plan), { mode: 0o600 });
+  const snapshot = await stat(files.snapshot).then(
+    () => true,
+    () => false,
+  );
+  if (snapshot && plan.snapshotSha256) {
+    const answer = await send(
+      target.server,
+      token,
+      files.snapshot,
+      { ...meta, kind: 'snapshot', core_sha256: meta.sha256 ?? '' },
+      plan.snapshotSha256,
+    );
+    plan.wantsCore = answer.wants_core !== false;
+    await savePlan();
+    await rm(files.snapshot, { force: true });
+  }
+  if (plan.uploadLibraries && !plan.librariesSent && target.sendLibraries) {
+    const modules = JSON.parse(await readFile(files.modules, 'utf8').catch(() => '[]')) as ModuleFact[];
+    try {
+      await target.sendLibraries(token, modules);
+      plan.librariesSent = true;
+      await savePlan();
+    } catch (error) {
+      // The crash goes anyway; its libraries are a courtesy that a later crash can bring.
+      warn(`${name}: libraries not sent: ${(error as Error).message}`);
+    }
+  }
+  const size = (await stat(files.core)).size;
+  if (coreGoes(plan.core, size, plan.wantsCore !== undefined, plan.wantsCore ?? true)) {
+    await send(target.server, token, files.core, meta, meta.sha256 ?? '');
+  } else warn(`${name}: the core stays on this host by the policy (${plan.core.kind}); the reporter has its snapshot`);
+  for (const f of Object.values(files)) await rm(f, { force: true });
+}
+
 /** Uploads everything in the spool, oldest first, with retries, backoff and jitter; what fails stays. */
-export async function drain(spool: string, server: string, token: string, warn: Warn): Promise<{ sent: number; kept: number }> {
+export async function drain(spool: string, target: DrainTarget, warn: Warn): Promise<{ sent: number; kept: number }> {
   const names = (await readdir(spool).catch(() => [] as string[])).filter((n) => /^\d+-\d+\.core$/.test(n)).sort();
   let sent = 0;
   for (const file of names) {
-    const base = file.slice(0, -5);
-    const meta = JSON.parse(await readFile(join(spool, `${base}.json`), 'utf8')) as Record<string, string>;
+    const name = file.slice(0, -5);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        await send(server, token, join(spool, file), meta);
-        await rm(join(spool, file), { force: true });
-        await rm(join(spool, `${base}.json`), { force: true });
+        await sendSpooled(spool, name, target, warn);
         sent++;
         break;
       } catch (error) {

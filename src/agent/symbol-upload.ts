@@ -3,7 +3,7 @@ import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspectElfFile } from '../core/elf/elf-file';
-import { REPORTER_PATHS, bearer, type SymbolKind, type SymbolRef } from '../shared/reporter-protocol';
+import { REPORTER_PATHS, bearer, type ModuleFact, type SymbolKind, type SymbolRef } from '../shared/reporter-protocol';
 
 /** A file worth sending: what it is to a symbol store. */
 export interface SymbolFile {
@@ -136,7 +136,15 @@ export async function uploadSymbols(
   paths: string[],
   options: { dryRun?: boolean; onFile?: (file: SymbolFile) => void } = {},
 ): Promise<SymbolUploadReport> {
-  const found = await findSymbolFiles(paths);
+  return sendFound(server, token, await findSymbolFiles(paths), options);
+}
+
+async function sendFound(
+  server: string,
+  token: string,
+  found: FoundSymbols,
+  options: { dryRun?: boolean; onFile?: (file: SymbolFile) => void },
+): Promise<SymbolUploadReport> {
   const report: SymbolUploadReport = { sent: [], present: [], refused: found.refused, failed: [] };
   // A file with code beats a debug file for the same build-id: the store serves both from it.
   const byBuildId = new Map<string, SymbolFile[]>();
@@ -144,8 +152,8 @@ export async function uploadSymbols(
   const wanted = found.files.flatMap((f) => f.provides.map((kind) => ({ buildId: f.buildId, kind })));
   const unique = [...new Map(wanted.map((w) => [`${w.buildId}/${w.kind}`, w])).values()];
   const missing = new Set((unique.length ? await missingSymbols(server, token, unique) : []).map((m) => `${m.buildId}/${m.kind}`));
-  for (const [, files] of byBuildId) {
-    const lacking = new Set(files.flatMap((f) => f.provides).filter((kind) => missing.has(`${files[0]?.buildId}/${kind}`)));
+  for (const [buildId, files] of byBuildId) {
+    const lacking = new Set(files.flatMap((f) => f.provides).filter((kind) => missing.has(`${buildId}/${kind}`)));
     const chosen = new Set<SymbolFile>();
     for (const kind of lacking) {
       const file = files.find((f) => f.provides.includes(kind) && chosen.has(f)) ?? files.find((f) => f.provides.includes(kind));
@@ -166,5 +174,33 @@ export async function uploadSymbols(
       }
     }
   }
+  return report;
+}
+
+/** Where a distribution's own files live: their symbols come from the distribution, not from here. */
+const SYSTEM_PATH = /^\/(usr\/)?(lib|lib32|lib64|libx32|bin|sbin)\//;
+
+/**
+ * The crashed process's own programs and libraries (no package owns them, they are not the
+ * system's), sent to the reporter when it lacks them, as long as the file on this host is still
+ * the build that crashed.
+ */
+export async function sendCrashModules(server: string, token: string, modules: ModuleFact[]): Promise<SymbolUploadReport> {
+  const own = modules.filter((m) => m.buildId && !m.package && !SYSTEM_PATH.test(m.path));
+  const present = (
+    await Promise.all(
+      own.map(async (m) =>
+        stat(m.path).then(
+          (s) => (s.isFile() ? m : null),
+          () => null,
+        ),
+      ),
+    )
+  ).filter((m): m is ModuleFact => m !== null);
+  const found: FoundSymbols = { files: [], refused: [] };
+  for (const m of present) await describe(m.path, found);
+  found.files = found.files.filter((f) => present.some((m) => m.path === f.path && m.buildId === f.buildId));
+  const report = await sendFound(server, token, found, {});
+  if (report.failed.length) throw new Error(report.failed.map((f) => `${f.path}: ${f.error}`).join('; '));
   return report;
 }

@@ -40,11 +40,17 @@ Usage:
   crashwb reporter --data DIR --token T [--port N] [--project NAME] [--max-mb N] | --config FILE
       Collect crashes over HTTP (PUT /api/v1/crashes, or multipart POST /api/upload) into DIR;
       with --config, into local disk or S3, for several projects (docs/reporter.md).
-  crashwb upload --server URL --token T|--token-file FILE [--spool DIR] [--defaults FILE] PID EXE TIME SIGNAL HOST | --drain
+  crashwb upload --server URL --token T|--token-file FILE [--spool DIR] [--defaults FILE] [--config FILE]
+                 [--snapshot] [--core always|unseen|never|max:MB] [--upload-libraries] PID EXE TIME SIGNAL HOST | --drain
       As core_pattern pipe handler: spool the core from stdin, then send it (and what the spool kept).
-  crashwb agent --server URL --token T|--token-file FILE [--spool DIR] [--interval-s N]
+      Each module's build-id and package go with it. --snapshot analyses the core on this host first
+      (bounded in time and memory) and sends that analysis; --core says when the core follows it
+      (unseen: only for a fingerprint the reporter has not seen). --upload-libraries sends the
+      program's own libraries the reporter lacks. --config FILE holds these, and routes to projects
+      by executable pattern (docs/reporter.md).
+  crashwb agent --server URL --token T|--token-file FILE [--spool DIR] [--config FILE] [--interval-s N]
       Stay resident and send what the spool kept, every N seconds (60), until stopped.
-  crashwb install-handler --server URL --token T|--token-file FILE [--spool DIR] [--apply | --uninstall]
+  crashwb install-handler (--server URL --token T|--token-file FILE [--spool DIR] | --config FILE) [--apply | --uninstall]
       Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
   crashwb upload-symbols --server URL --token T|--token-file FILE [--dry-run] FILE|DIR...
       Send executables, libraries and debug files (by build-id) to a reporter's symbol store;

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CORE_PATTERN, handlerLine, installHandler, SAVED_PATTERN, uninstallHandler } from '../agent/core-pattern';
+import { CORE_PATTERN, configHandlerLine, handlerLine, installHandler, SAVED_PATTERN, uninstallHandler } from '../agent/core-pattern';
+import { readCaptureConfig } from '../agent/capture-plan';
 import { UsageError } from './import-commands';
 
 /**
@@ -15,6 +16,7 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'token-file': { type: 'string' },
       spool: { type: 'string' },
+      config: { type: 'string' },
       apply: { type: 'boolean' },
       uninstall: { type: 'boolean' },
       // Where the kernel's setting and the saved one live; tests point them at temporary files.
@@ -29,12 +31,24 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     process.stdout.write(`restored core_pattern: ${previous.trim()}\n`);
     return 0;
   }
-  if (!values.server || !(values.token || values['token-file']))
-    throw new UsageError('install-handler needs --server URL and --token T (or --token-file FILE, which keeps it out of core_pattern)');
   // The kernel runs the handler with no PATH and no working directory: every path is absolute.
   const cli = resolve(join(__dirname, '..', '..', 'bin', 'crashwb.cjs'));
-  const token = values['token-file'] ? { file: resolve(values['token-file']) } : { token: values.token };
-  const line = handlerLine(cli, values.server, token, resolve(values.spool ?? '/var/spool/crashwb'));
+  let line: string;
+  if (values.config) {
+    // Read now, so a broken file is found here rather than at the next crash.
+    const config = await readCaptureConfig(resolve(values.config));
+    if (!config.server || !(config.token || config.tokenFile)) {
+      throw new UsageError(`${values.config} needs "server" and "tokenFile" (or "token") for the handler to send anything`);
+    }
+    line = configHandlerLine(cli, resolve(values.config));
+  } else {
+    if (!values.server || !(values.token || values['token-file']))
+      throw new UsageError(
+        'install-handler needs --server URL and --token T (or --token-file FILE, which keeps it out of core_pattern), or --config FILE',
+      );
+    const token = values['token-file'] ? { file: resolve(values['token-file']) } : { token: values.token };
+    line = handlerLine(cli, values.server, token, resolve(values.spool ?? '/var/spool/crashwb'));
+  }
   if (!values.apply) {
     process.stdout.write(`${line}\n\nwrite it to ${CORE_PATTERN} (as root), or run again with --apply\n`);
     return 0;

@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { hostname, release } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addBuildId, drain, metadataDefaults, purge, spoolCore, type SpoolLimits } from '../agent/spool';
+import { drain, metadataDefaults, purge, spoolCore, type SpoolLimits } from '../agent/spool';
+import { prepareCapture } from '../agent/capture';
+import { parseCorePolicy, readCaptureConfig, routeFor, routeToken, snapshotOptions, type CaptureConfig } from '../agent/capture-plan';
+import { sendCrashModules } from '../agent/symbol-upload';
 import { UsageError } from './import-commands';
 
 const SPOOL_OPTIONS = {
@@ -12,6 +15,7 @@ const SPOOL_OPTIONS = {
   spool: { type: 'string' },
   'min-free-mb': { type: 'string' },
   'purge-days': { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 interface SpoolSettings {
@@ -19,6 +23,7 @@ interface SpoolSettings {
   token: string;
   spool: string;
   limits: SpoolLimits;
+  config: CaptureConfig;
 }
 
 const warn = (line: string): void => void process.stderr.write(`crashwb upload: ${line}\n`);
@@ -36,26 +41,39 @@ export async function tokenOf(values: { token?: string; 'token-file'?: string },
   return token;
 }
 
-/** What `upload` and `agent` both take: where to send, the spool and its limits. */
+/** What `upload` and `agent` both take: where to send, the spool and its limits, and the capture configuration. */
 async function spoolSettings(values: { [K in keyof typeof SPOOL_OPTIONS]?: string }, command: string): Promise<SpoolSettings> {
+  const config = values.config ? await readCaptureConfig(values.config) : {};
   const limits: SpoolLimits = {
     minFreeBytes: Number(values['min-free-mb'] ?? 1024) * 1024 * 1024,
     purgeAfterMs: Number(values['purge-days'] ?? 7) * 86_400_000,
   };
   if (!Number.isFinite(limits.minFreeBytes) || !Number.isFinite(limits.purgeAfterMs))
     throw new UsageError('--min-free-mb and --purge-days take numbers');
-  if (!values.server) throw new UsageError(`${command} needs --server URL and --token T (or --token-file FILE)`);
-  return { server: values.server, token: await tokenOf(values, command), spool: resolve(values.spool ?? '/var/spool/crashwb'), limits };
+  const server = values.server ?? config.server;
+  if (!server) throw new UsageError(`${command} needs --server URL and --token T (or --token-file FILE), or a --config file with them`);
+  const token = await tokenOf({ token: values.token ?? config.token, 'token-file': values['token-file'] ?? config.tokenFile }, command);
+  return { server, token, spool: resolve(values.spool ?? config.spool ?? '/var/spool/crashwb'), limits, config };
 }
 
-/** Purges what is past its age, then sends the rest. */
+/** Purges what is past its age, then sends the rest, each crash by its plan. */
 async function purgeAndDrain(settings: SpoolSettings): Promise<{ sent: number; kept: number }> {
   const purged = await purge(settings.spool, settings.limits);
   if (purged)
     process.stderr.write(
       `crashwb: dropped ${purged} cores older than ${settings.limits.purgeAfterMs / 86_400_000} days from ${settings.spool}\n`,
     );
-  return drain(settings.spool, settings.server, settings.token, warn);
+  return drain(
+    settings.spool,
+    {
+      server: settings.server,
+      token: (route) => routeToken(settings.config, route, settings.token),
+      sendLibraries: async (token, modules) => {
+        await sendCrashModules(settings.server, token, modules);
+      },
+    },
+    warn,
+  );
 }
 
 /**
@@ -66,9 +84,23 @@ export async function uploadCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...SPOOL_OPTIONS, drain: { type: 'boolean' }, defaults: { type: 'string' } },
+    options: {
+      ...SPOOL_OPTIONS,
+      drain: { type: 'boolean' },
+      defaults: { type: 'string' },
+      snapshot: { type: 'boolean' },
+      core: { type: 'string' },
+      'upload-libraries': { type: 'boolean' },
+    },
   });
   const settings = await spoolSettings(values, 'upload');
+  const policyText = values.core ?? settings.config.core ?? 'always';
+  let core;
+  try {
+    core = parseCorePolicy(policyText);
+  } catch (error) {
+    throw new UsageError(`--core: ${(error as Error).message}`);
+  }
   if (!values.drain) {
     const [pid = '', exe = '', time = '', signal = '', host = hostname()] = positionals;
     const name = await spoolCore(
@@ -78,7 +110,19 @@ export async function uploadCommand(argv: string[]): Promise<number> {
       settings.limits,
       warn,
     );
-    if (name) await addBuildId(settings.spool, name, warn);
+    const snapshot = snapshotOptions(settings.config, values.snapshot ?? false);
+    if (name) {
+      await prepareCapture(
+        settings.spool,
+        name,
+        {
+          plan: { core, uploadLibraries: values['upload-libraries'] ?? settings.config.uploadLibraries ?? false },
+          snapshot,
+          routeFor: (executable) => routeFor(settings.config, executable),
+        },
+        warn,
+      );
+    }
   }
   const { sent, kept } = await purgeAndDrain(settings);
   process.stdout.write(`sent ${sent}, kept in ${settings.spool}: ${kept}\n`);

@@ -32,6 +32,11 @@ export interface CrashStorage {
   open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null>;
   /** Sets the metadata of a crash that came by a form whose fields arrived after its file. */
   setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void>;
+  /**
+   * Notes that a crash of this fingerprint came, unless one came before; returns the id of the
+   * first one noted (this one's when it is new), so a retried upload gets the same answer.
+   */
+  firstOfFingerprint(project: string, fingerprint: string, crashId: string): Promise<string>;
 }
 
 export class TooLarge extends Error {}

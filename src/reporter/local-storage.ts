@@ -200,4 +200,18 @@ export class LocalStorage implements CrashStorage {
     await writeFile(temp, JSON.stringify({ ...crash, metadata }), { mode: 0o600 });
     await rename(temp, join(dir, `${crashId}.json`));
   }
+
+  async firstOfFingerprint(project: string, fingerprint: string, crashId: string): Promise<string> {
+    if (!/^[0-9a-f]{16,128}$/.test(fingerprint)) throw new Error('bad fingerprint');
+    const dir = join(this.dir(project), '.fingerprints');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, fingerprint);
+    try {
+      await writeFile(path, checkCrashId(crashId), { flag: 'wx' });
+      return crashId;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw full(error);
+      return (await readFile(path, 'utf8')).trim();
+    }
+  }
 }

@@ -280,4 +280,21 @@ export class S3Storage implements CrashStorage {
     const record = await this.record(project, crashId);
     if (record) await this.putRecord({ ...record, metadata });
   }
+
+  /** Read, then written when absent: two reporters taking the first two at once may both say new. */
+  async firstOfFingerprint(project: string, fingerprint: string, crashId: string): Promise<string> {
+    if (!/^[0-9a-f]{16,128}$/.test(fingerprint)) throw new Error('bad fingerprint');
+    const key = this.key(project, `fingerprints/${fingerprint}`);
+    try {
+      const { client, sdk } = await this.s3.get();
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      return ((await object.Body?.transformToString('utf8')) ?? '').trim();
+    } catch (error) {
+      if (!isMissing(error)) throw unavailable(error, this.location, `s3://${this.location.bucket}/${key}`);
+    }
+    await this.send(`s3://${this.location.bucket}/${key}`, ({ client, sdk }) =>
+      client.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: key, Body: checkCrashId(crashId) })),
+    );
+    return crashId;
+  }
 }

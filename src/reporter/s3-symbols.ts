@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { S3Connection } from '../core/s3/s3-client';
 import { explainS3Error } from '../core/s3/s3-errors';
@@ -42,14 +41,18 @@ export class S3Symbols implements SymbolStorage {
   }
 
   async put(buildId: string, kinds: SymbolKind[], file: string): Promise<void> {
-    const size = (await stat(file)).size;
     for (const kind of kinds) {
       const key = this.key(buildId, kind);
       try {
-        const { client, sdk } = await this.s3.get();
-        await client.send(
-          new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
-        );
+        // As the crashes' blobs go: lib-storage's upload, whose plain parts every S3 store reads alike.
+        const [{ client }, { Upload }] = await Promise.all([this.s3.get(), import('@aws-sdk/lib-storage')]);
+        await new Upload({
+          client,
+          params: { Bucket: this.location.bucket, Key: key, Body: createReadStream(file) },
+          partSize: 8 * 1024 * 1024,
+          queueSize: 2,
+          leavePartsOnError: false,
+        }).done();
       } catch (error) {
         throw new StorageUnavailable(explainS3Error(error, this.location, this.where(key)).message);
       }

@@ -5,6 +5,7 @@ import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/re
 import { Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
 import { HttpError } from './http-error';
 import { handleSymbols } from './symbol-routes';
+import { receiveSnapshot } from './snapshot-upload';
 import { BadSymbolFile } from './symbol-storage';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
@@ -207,13 +208,24 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       if (expected !== undefined && (typeof expected !== 'string' || !CRASH_ID.test(expected))) {
         throw new HttpError(400, 'X-Crash-Sha256 must be the sha256 of the body, in lower-case hex');
       }
-      const { crash, created } = await storage.put(
-        project,
-        req,
-        cleanMetadata(parseMetadataHeader(req.headers[REPORTER_HEADERS.metadata.toLowerCase()])),
-        maxBytes,
-        expected,
-      );
+      const metadata = cleanMetadata(parseMetadataHeader(req.headers[REPORTER_HEADERS.metadata.toLowerCase()]));
+      if (metadata.kind === 'snapshot') {
+        const snapshot = await receiveSnapshot(req, storage, project, metadata, expected);
+        log({
+          event: 'upload',
+          project,
+          crashId: snapshot.crashId,
+          snapshot: true,
+          created: snapshot.created,
+          wantsCore: snapshot.wantsCore,
+        });
+        return json(res, snapshot.created ? 201 : 200, {
+          crash_id: snapshot.crashId,
+          created: snapshot.created,
+          wants_core: snapshot.wantsCore,
+        });
+      }
+      const { crash, created } = await storage.put(project, req, metadata, maxBytes, expected);
       log({ event: 'upload', project, crashId: crash.crashId, size: crash.size, created });
       return json(res, created ? 201 : 200, { crash_id: crash.crashId, created });
     }

@@ -75,3 +75,41 @@ export const cursorOf = (crash: Pick<StoredCrash, 'receivedAt' | 'crashId'>): st
 export const cursorTime = (cursor: string): number => Date.parse(cursor.split('|')[0] ?? '');
 
 export const bearer = (token: string): string => `Bearer ${token}`;
+
+/**
+ * A crash analysed where it happened (`crashwb upload --snapshot`): the analysis as
+ * `crashwb analyze --json` gives it, and the modules with their packages, sent before (or
+ * instead of) the core. Uploaded like a core, with `kind: snapshot` in its metadata; `format`
+ * comes first in the JSON, so a file's first bytes say what it is.
+ */
+export const SNAPSHOT_FORMAT = 'crashwb-snapshot/1';
+export const SNAPSHOT_HEAD = `{"format":"${SNAPSHOT_FORMAT}"`;
+/** Largest snapshot a reporter or a workbench reads. */
+export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
+
+export interface ModuleFact {
+  path: string;
+  buildId: string | null;
+  /** The package that owns the file on the host (dpkg or rpm), when one does. */
+  package?: string;
+  version?: string;
+}
+
+export interface CrashSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  /** The core's sha256: the crash's identity, whether or not the core follows. */
+  coreSha256: string;
+  coreSize: number;
+  capturedAt: string;
+  /** What `crashwb analyze --json` printed on the host; null when it could not run there. */
+  analysis: unknown;
+  /** Why there is no analysis (no debugger on the host, a timeout …). */
+  analysisError: string | null;
+  modules: ModuleFact[];
+}
+
+/** The reporter's answer to a snapshot upload, beside `crash_id` and `created`. */
+export interface SnapshotAnswer {
+  /** False when a crash of the same fingerprint is already stored with its core. */
+  wants_core: boolean;
+}

@@ -27,6 +27,14 @@ describe('crashwb install-handler', () => {
     expect(out).not.toMatch(/--token /);
   });
 
+  it('points the line at a capture configuration file, checked first, which keeps it short', () => {
+    const config = join(dir, 'capture.json');
+    writeFileSync(config, JSON.stringify({ server: 'http://h:1', tokenFile: '/etc/crashwb/token', snapshot: true, core: 'unseen' }));
+    expect(crashwb('install-handler', '--config', config)).toMatch(new RegExp(` upload --config ${config} %p %e %t %s %h$`, 'm'));
+    writeFileSync(config, JSON.stringify({ server: 'http://h:1', tokenFile: '/t', snapshot: 'yes' }));
+    expect(() => crashwb('install-handler', '--config', config)).toThrow(/capture\.json: snapshot: /);
+  });
+
   it('sets it with --apply, keeping the previous pattern, and --uninstall puts that back', () => {
     writeFileSync(pattern, 'core\n');
     crashwb('install-handler', '--server', 'http://h:1', '--token', 'T', '--spool', '/s', '--apply', ...files);

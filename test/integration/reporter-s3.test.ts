@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadReporterConfig } from '../../src/reporter/config';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
+import { S3Storage } from '../../src/reporter/s3-storage';
 import { S3RVER_KEYS, startS3, type TestS3 } from '../fixtures/s3';
 
 const fixtures = inject('fixtures');
@@ -159,6 +160,46 @@ describe('a reporter storing into S3, several instances on one bucket', () => {
     } finally {
       wb.close();
     }
+  });
+});
+
+describe('the symbol store and fingerprints in S3', () => {
+  it('keeps a symbol file sent to one instance and serves it from another, as debuginfod', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const exe = readFileSync(fixtures.nullDeref.executable);
+    const buildId = /Build ID: ([0-9a-f]+)/.exec(execFileSync('readelf', ['-n', fixtures.nullDeref.executable], { encoding: 'utf8' }))?.[1];
+    const sent = await fetch(`${a.url}/api/v1/symbols/${buildId}/executable`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${WEB_TOKEN}` },
+      body: new Uint8Array(exe),
+    });
+    expect(sent.status).toBe(201);
+    expect(((await sent.json()) as { kinds: string[] }).kinds).toEqual(['executable', 'debuginfo']);
+    const served = await fetch(`${b.url}/buildid/${buildId}/debuginfo`, { headers: { Authorization: `Bearer ${BATCH_TOKEN}` } });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(exe)).toBe(true);
+    const missing = await fetch(`${b.url}/api/v1/symbols/missing`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${WEB_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        wanted: [
+          { buildId, kind: 'executable' },
+          { buildId: 'ab'.repeat(20), kind: 'debuginfo' },
+        ],
+      }),
+    });
+    expect(((await missing.json()) as { missing: unknown[] }).missing).toEqual([{ buildId: 'ab'.repeat(20), kind: 'debuginfo' }]);
+  });
+
+  it('remembers the first crash of a fingerprint across instances', async () => {
+    const storage = new S3Storage(
+      { bucket: 'crashes', prefix: 'fp/', endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true },
+      S3RVER_KEYS,
+    );
+    const [first, second] = ['1'.repeat(64), '2'.repeat(64)];
+    expect(await storage.firstOfFingerprint('web', 'f'.repeat(32), first)).toBe(first);
+    expect(await storage.firstOfFingerprint('web', 'f'.repeat(32), second)).toBe(first);
+    expect(await storage.firstOfFingerprint('batch', 'f'.repeat(32), second)).toBe(second);
   });
 });
 

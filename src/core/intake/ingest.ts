@@ -11,7 +11,10 @@ export interface IngestContext {
   storeDir: string;
   limits?: SourceLimits;
   knownDigest(path: string, size: number, mtimeMs: number): string | null;
+  /** Whether a crash is stored whole: a snapshot still waiting for its core does not count. */
   has(id: string): boolean;
+  /** Whether a crash is stored at all, a snapshot included. */
+  stored(id: string): boolean;
   /** Analyses a local core (ELF or minidump) with the caller's debugger options. */
   analyze(core: string): Promise<CrashAnalysis>;
   onHashing?(fraction: number): void;
@@ -41,6 +44,16 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
 
   const input = await prepareCrash(path, ctx.storeDir, ctx.limits);
   const extra = { origin: input.origin ?? undefined, attachments: input.attachments.length ? input.attachments : undefined };
+  if (input.snapshot) {
+    // Named by its core's digest: the core, whenever it comes, is the same crash and replaces it.
+    const id = input.snapshot.coreSha256;
+    if (!ctx.refresh && ctx.stored(id)) return { ...base, crash: null, id };
+    return {
+      ...base,
+      id,
+      crash: { ...input.snapshot.analysis, ...extra, id, sha256: id, attributes: { ...input.attributes, ...attributes } },
+    };
+  }
   if (!input.core || input.partial) {
     const id = await digestOf(await identityFiles(path));
     if (!ctx.refresh && ctx.has(id)) return { ...base, crash: null, id };

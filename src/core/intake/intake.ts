@@ -115,7 +115,8 @@ export class Intake {
     return {
       storeDir: this.ctx.storeDir,
       knownDigest: (path, size, mtimeMs) => this.ctx.store.knownDigest(path, size, mtimeMs),
-      has: (id) => this.ctx.store.has(id),
+      has: (id) => this.ctx.store.has(id) && !this.ctx.store.awaitsCore(id),
+      stored: (id) => this.ctx.store.has(id),
     };
   }
 
@@ -178,7 +179,9 @@ export class Intake {
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
   private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
-    this.ctx.store.save(crash, mtimeMs, origin);
+    const core = !crash.origin?.startsWith('snapshot ');
+    if (core && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
+    else this.ctx.store.save(crash, mtimeMs, origin);
     const fp = fingerprint(crash);
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.ctx.db, crash, fp.title);
@@ -256,7 +259,9 @@ export class Intake {
     if (!crash) return false;
     // Two copies of one core imported at once were both new when hashed: the first to land counts.
     return this.ctx.db.transaction(() => {
-      if (this.ctx.store.has(crash.id)) return false;
+      // A core replaces the snapshot that stood for it; anything else stored already stays.
+      const replacesSnapshot = !crash.origin?.startsWith('snapshot ') && this.ctx.store.awaitsCore(crash.id);
+      if (this.ctx.store.has(crash.id) && !replacesSnapshot) return false;
       this.save(crash, ingested.mtimeMs, ingested.origin);
       return true;
     })();

@@ -1,4 +1,4 @@
-import type { Attachment, Thread } from '../../shared/model';
+import type { Attachment, CrashAnalysis, Thread } from '../../shared/model';
 import type { CrashShape } from './shape';
 
 export interface SourceLimits {
@@ -35,6 +35,14 @@ export interface CrashInput {
   /** When the crash happened, when the bundle knows better than the file's mtime. */
   timestamp: string | null;
   partial: PartialCrash | null;
+  /** A crash analysed where it happened, sent without (or ahead of) its core. */
+  snapshot: SnapshotCrash | null;
+}
+
+/** What a snapshot brings: the host's analysis, named by the digest of the core it was made from. */
+export interface SnapshotCrash {
+  analysis: CrashAnalysis;
+  coreSha256: string;
 }
 
 /** A core read where it is. */
@@ -48,6 +56,7 @@ export const plain = (shape: CrashShape, path: string): CrashInput => ({
   attachments: [],
   timestamp: null,
   partial: null,
+  snapshot: null,
 });
 
 export type BundleFacts = Pick<CrashInput, 'shape' | 'origin' | 'attributes' | 'attachments' | 'timestamp'>;
@@ -59,6 +68,7 @@ export const withStoredCore = (base: BundleFacts, core: { path: string; sha256: 
   coreSha256: core.sha256,
   stored: true,
   partial: null,
+  snapshot: null,
 });
 
 /** A bundle that came without a core: what it recorded stands for the crash. */
@@ -68,6 +78,17 @@ export const withoutCore = (base: BundleFacts, partial: PartialCrash): CrashInpu
   coreSha256: null,
   stored: false,
   partial,
+  snapshot: null,
+});
+
+/** A snapshot: the host's analysis stands for the crash until (unless) its core arrives. */
+export const fromSnapshot = (base: BundleFacts, snapshot: SnapshotCrash): CrashInput => ({
+  ...base,
+  core: null,
+  coreSha256: null,
+  stored: false,
+  partial: null,
+  snapshot,
 });
 
 /**

@@ -1,3 +1,4 @@
+import { snapshotSource } from './kinds/snapshot';
 import type { CrashSource } from './crash-input';
 import { appScopeSource } from './kinds/appscope';
 import { apportSource } from './kinds/apport';
@@ -13,6 +14,7 @@ import { systemdCoredumpSource } from './systemd-coredump';
  * name for S3 listings (the most particular names first). A new format is one line here.
  */
 export const SOURCES: readonly CrashSource[] = [
+  snapshotSource,
   handlerZipSource,
   systemdCoredumpSource,
   appScopeSource,

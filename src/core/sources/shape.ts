@@ -9,7 +9,8 @@ export type CrashShape =
   | { kind: 'compressed'; codec: Codec }
   | { kind: 'apport' }
   | { kind: 'zip' }
-  | { kind: 'appscope' };
+  | { kind: 'appscope' }
+  | { kind: 'snapshot' };
 
 /** Enough of a file's start for every source to know its own. */
 const HEAD = 32;

@@ -79,6 +79,21 @@ export class CrashStore {
     return this.db.prepare('SELECT 1 FROM crashes WHERE id = ?').get(id) !== undefined;
   }
 
+  /** A crash known only from a snapshot made on its host: its core, when it comes, replaces it. */
+  awaitsCore(id: string): boolean {
+    return (
+      this.db.prepare(`SELECT 1 FROM crashes WHERE id = ? AND json_extract(analysis, '$.origin') LIKE 'snapshot %'`).get(id) !== undefined
+    );
+  }
+
+  /** Saves a crash over the snapshot that stood for it, taking the core's size, place and signal. */
+  replaceSnapshot(crash: Crash, mtimeMs: number, origin: { size: number; storedPath: string | null }): void {
+    this.save(crash, mtimeMs, origin);
+    this.db
+      .prepare('UPDATE crashes SET size = ?, stored_path = ?, signal_name = ?, explanation = ? WHERE id = ?')
+      .run(origin.size, origin.storedPath, crash.signal.name, crash.signal.explanation, crash.id);
+  }
+
   get(id: string): Crash | null {
     const row = this.db.prepare('SELECT analysis FROM crashes WHERE id = ?').get(id) as { analysis: string } | undefined;
     return row ? (JSON.parse(row.analysis) as Crash) : null;

@@ -22,7 +22,7 @@ export const appScopeSource: CrashSource = {
       attachments: scope.attachments,
       timestamp: scope.timestamp,
     };
-    if (scope.core) return { ...base, core: scope.core, coreSha256: null, stored: false, partial: null };
+    if (scope.core) return { ...base, core: scope.core, coreSha256: null, stored: false, partial: null, snapshot: null };
     return withoutCore(base, {
       signal: scope.signal,
       faultAddress: scope.faultAddress,

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { CrashAnalysis, WarningKind } from '../../shared/model';
+import { DEBUGGERS } from '../../shared/model';
+
+/**
+ * What a snapshot's analysis may hold. It was made on another machine and came through a
+ * reporter, so it is checked like any input from outside: known fields, bounded sizes, and
+ * nothing else is kept.
+ */
+const text = (max = 4096) => z.string().max(max);
+const address = z.string().regex(/^0x[0-9a-f]{1,16}$/);
+const frame = z.object({
+  index: z.number().int().min(0),
+  address,
+  function: text().nullable(),
+  file: text().nullable(),
+  line: z.number().int().min(0).nullable(),
+  module: text().nullable(),
+  inline: z.boolean(),
+});
+const variable = z.object({ name: text(), type: text().nullable(), value: text(16_384).nullable(), isArgument: z.boolean() });
+const thread = z.object({
+  id: z.number().int(),
+  number: z.number().int(),
+  name: text(256).nullable(),
+  crashed: z.boolean(),
+  frames: z.array(frame).max(1024),
+  framesTruncated: z.boolean(),
+  registers: z.record(text(32), text(64)),
+  locals: z.record(text(8), z.array(variable).max(1024)),
+});
+const origin = z.object({ kind: text(32), from: text() }).nullable();
+const module = z.object({
+  path: text(),
+  hostPath: text().nullable(),
+  buildId: z
+    .string()
+    .regex(/^[0-9a-f]{8,128}$/)
+    .nullable(),
+  debugFile: text().nullable(),
+  symbols: z.enum(['debug-info', 'symbols', 'none', 'missing']),
+  start: address,
+  end: address,
+  origin: z.object({ file: origin, debug: origin }).optional(),
+});
+const signal = z.object({
+  number: z.number().int().min(0).max(1024),
+  name: text(64),
+  code: z.number().int(),
+  codeName: text(64).nullable(),
+  faultAddress: address.nullable(),
+  explanation: text(),
+});
+
+export const snapshotAnalysisSchema = z.object({
+  signal: signal,
+  pid: z.number().int().min(0),
+  commandLine: text(65_536),
+  executable: text().nullable(),
+  executableBuildId: z
+    .string()
+    .regex(/^[0-9a-f]{8,128}$/)
+    .nullable(),
+  debugger: z.enum(DEBUGGERS),
+  crashingThreadId: z.number().int(),
+  threads: z.array(thread).max(4096),
+  modules: z.array(module).max(4096),
+  warnings: z.array(z.object({ kind: text(32), message: text() })).max(256),
+  analysisError: text().nullable(),
+});
+
+const moduleFact = z.object({
+  path: text(),
+  buildId: z
+    .string()
+    .regex(/^[0-9a-f]{8,128}$/)
+    .nullable(),
+  package: text(256).optional(),
+  version: text(256).optional(),
+});
+
+export const snapshotSchema = z.object({
+  format: z.literal('crashwb-snapshot/1'),
+  coreSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  coreSize: z.number().int().min(0),
+  capturedAt: z.string().datetime(),
+  analysis: snapshotAnalysisSchema.nullable(),
+  analysisError: text().nullable(),
+  modules: z.array(moduleFact).max(4096),
+});
+
+export type ValidSnapshot = z.infer<typeof snapshotSchema>;
+
+const WARNING_KINDS: WarningKind[] = [
+  'build-id-mismatch',
+  'executable-missing',
+  'truncated-core',
+  'debugger',
+  'no-debug-info',
+  'symbol-server',
+];
+
+/** The host's analysis as the workbench keeps crashes (fields it did not send take their defaults). */
+export function analysisOf(snapshot: ValidSnapshot, source: string, size: number): CrashAnalysis | null {
+  const a = snapshot.analysis;
+  if (!a) return null;
+  return {
+    source,
+    size,
+    analyzedAt: snapshot.capturedAt,
+    timestamp: snapshot.capturedAt,
+    debugger: a.debugger,
+    signal: { ...a.signal, senderPid: null },
+    pid: a.pid,
+    commandLine: a.commandLine,
+    executable: a.executable,
+    executableBuildId: a.executableBuildId,
+    crashingThreadId: a.crashingThreadId,
+    threads: a.threads,
+    modules: a.modules.map((m) => ({ ...m, origin: undefined })),
+    warnings: a.warnings.map((w) => ({ kind: WARNING_KINDS.find((k) => k === w.kind) ?? 'debugger', message: w.message })),
+    analysisError: a.analysisError,
+    loaded: { executable: null, debugDirs: [], core: null },
+  };
+}

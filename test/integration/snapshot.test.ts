@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LocalStorage } from '../../src/reporter/local-storage';
+import { startReporter, type RunningReporter } from '../../src/reporter/server';
+import { Workbench } from '../../src/core/workbench';
+import { crashForCore } from '../fixtures/crashers';
+import { buildForeignCrash, LIBRARY } from '../fixtures/foreign';
+
+const fixtures = inject('fixtures');
+const TOKEN = 'snapshot-token-0123456789';
+const OTHER = 'routed-token-0123456789a';
+let root: string;
+let reporter: RunningReporter;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'crashwb-snapshot-'));
+  reporter = await startReporter({
+    port: 0,
+    storage: new LocalStorage(join(root, 'reporter')),
+    projects: [
+      { name: 'app', tokens: [TOKEN] },
+      { name: 'plugins', tokens: [OTHER] },
+    ],
+    log: () => undefined,
+  });
+});
+afterAll(async () => {
+  await reporter?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** `crashwb upload` as core_pattern runs it, the core on stdin; asynchronous, as the reporter lives here. */
+function upload(core: string, spool: string, extra: string[]): Promise<{ status: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(process.cwd(), 'bin', 'crashwb.cjs'),
+        'upload',
+        '--server',
+        reporter.url,
+        '--token',
+        TOKEN,
+        '--spool',
+        spool,
+        ...extra,
+        '1',
+        'exe',
+        '1700000000',
+        '11',
+        'host-a',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // A refused call exits before it reads the core: its closed stdin is the expected end, not a fault.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+    createReadStream(core).pipe(child.stdin);
+    child.once('close', (code) => resolve({ status: code ?? -1, out }));
+  });
+}
+
+interface Listed {
+  crashId: string;
+  size: number;
+  metadata: Record<string, string>;
+}
+async function listed(token = TOKEN): Promise<Listed[]> {
+  const response = await fetch(`${reporter.url}/api/v1/crashes?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await response.json()) as { crashes: Listed[] }).crashes;
+}
+
+function config(name: string, body: unknown): string {
+  const file = join(root, `${name}.json`);
+  writeFileSync(file, JSON.stringify(body));
+  return file;
+}
+
+describe('crashwb upload --snapshot: analysed where it crashed', () => {
+  let first: string;
+  let second: string;
+  let hostConfig: string;
+  beforeAll(() => {
+    // Two crashes of the same stripped build, on a host that has its debug files.
+    first = fixtures.stripped.core;
+    second = crashForCore(fixtures.stripped.executable, join(root, 'again'));
+    hostConfig = config('host', { snapshot: { debugDirs: [fixtures.stripped.debugDir] }, core: 'unseen' });
+  });
+
+  it('sends the analysis and, for a fingerprint the reporter has not seen, the core; for the second crash of it, no core', async () => {
+    const a = await upload(first, join(root, 'spool-a'), ['--config', hostConfig]);
+    expect(a.status, a.out).toBe(0);
+    const b = await upload(second, join(root, 'spool-b'), ['--config', hostConfig]);
+    expect(b.status, b.out).toBe(0);
+    expect(b.out).toMatch(/the core stays on this host by the policy \(unseen\)/);
+    const crashes = await listed();
+    expect(crashes.filter((c) => c.metadata.kind === 'snapshot')).toHaveLength(2);
+    expect(crashes.filter((c) => c.metadata.kind !== 'snapshot')).toHaveLength(1);
+    expect(readdirSync(join(root, 'spool-b'))).toEqual([]);
+  });
+
+  it('lands in the workbench fully symbolized without the core, grouped with the crash whose core came, and says why there is no console', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
+    try {
+      // The developer has the debug files too, so the crash whose core came is named as on the host.
+      const report = await wb.importReporter(
+        { url: `reporter+${reporter.url}`, token: TOKEN },
+        { debugDirs: [fixtures.stripped.debugDir!] },
+      );
+      expect(report.failed).toEqual([]);
+      const events = wb.groups.events();
+      expect(events).toHaveLength(2);
+      expect(new Set(events.map((e) => e.groupId)).size).toBe(1);
+      const crashes = await Promise.all(events.map((e) => wb.getCrash(e.id)));
+      const withCore = crashes.find((c) => !c.origin?.startsWith('snapshot '));
+      const snapshotOnly = crashes.find((c) => c.origin?.startsWith('snapshot '));
+      expect(withCore?.loaded?.core).not.toBeNull();
+      expect(snapshotOnly).toBeDefined();
+      const top = snapshotOnly!.threads.find((t) => t.crashed)?.frames[0];
+      expect(top).toMatchObject({ function: 'read_retries', line: 11, file: expect.stringMatching(/null_deref\.c$/) });
+      expect(snapshotOnly!.attachments?.find((a) => a.name === 'packages')?.text).toMatch(/libc\.so\.6\tlibc6 /);
+      await expect(wb.openConsole(snapshotOnly!.id, { cols: 80, rows: 24 })).rejects.toThrow(/came without a core/);
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('replaces a snapshot with its crash when the core comes after all', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
+    try {
+      await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
+      const snapshotId = wb.groups.events().find((e) => e.source.includes('reporter'))?.id;
+      const before = wb.groups.events().length;
+      await wb.importPaths({ paths: [second] });
+      expect(wb.groups.events()).toHaveLength(before);
+      const crashes = await Promise.all(wb.groups.events().map((e) => wb.getCrash(e.id)));
+      expect(crashes.every((c) => !c.origin?.startsWith('snapshot '))).toBe(true);
+      expect(snapshotId).toBeDefined();
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('falls back to the plain core when the analysis on the host fails or takes too long', async () => {
+    const slow = config('slow', { snapshot: { timeoutS: 0.01 }, core: 'never' });
+    const result = await upload(fixtures.abort.core, join(root, 'spool-slow'), ['--config', slow]);
+    expect(result.status, result.out).toBe(0);
+    expect(result.out).toMatch(/no snapshot for .*, the core will be sent: the analysis on the host took longer than 0\.01 s/);
+    const abortCore = (await listed()).find((c) => c.metadata.snapshot_error);
+    expect(abortCore?.metadata.kind).toBeUndefined();
+  });
+
+  it('routes a crash to a project by its executable, and refuses a configuration with a bad field by name', async () => {
+    const routed = config('routed', { routes: [{ executable: '**/worker_thread', token: OTHER }] });
+    expect((await upload(fixtures.workerThread.core, join(root, 'spool-route'), ['--config', routed])).status).toBe(0);
+    expect((await listed(OTHER)).map((c) => c.size)).toHaveLength(1);
+    const bad = config('bad', { core: 'sometimes' });
+    const refused = await upload(fixtures.abort.core, join(root, 'spool-bad'), ['--config', bad]);
+    expect(refused.status).toBe(1);
+    expect(refused.out).toMatch(/bad\.json: core: the core policy is always, unseen, never or max:MB/);
+  });
+});
+
+describe('crashwb upload --upload-libraries', () => {
+  it('sends the program and its own library, which the reporter lacked, and not the system ones', async () => {
+    const foreign = buildForeignCrash(join(root, 'libraries'));
+    // Back where they ran, as on the host that crashed.
+    mkdirSync(foreign.builtAt, { recursive: true });
+    copyFileSync(join(foreign.handed, 'plugin_host'), join(foreign.builtAt, 'plugin_host'));
+    copyFileSync(join(foreign.handed, LIBRARY), join(foreign.builtAt, LIBRARY));
+    const result = await upload(foreign.core, join(root, 'spool-libs'), ['--upload-libraries']);
+    expect(result.status, result.out).toBe(0);
+    const missing = await fetch(`${reporter.url}/api/v1/symbols/missing`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        wanted: [
+          { buildId: foreign.programBuildId, kind: 'executable' },
+          { buildId: foreign.libraryBuildId, kind: 'executable' },
+          { buildId: foreign.libraryBuildId, kind: 'debuginfo' },
+        ],
+      }),
+    });
+    expect(((await missing.json()) as { missing: unknown[] }).missing).toEqual([]);
+  });
+});
