@@ -53,15 +53,19 @@ describe('symbols for a crash from another machine, in Chromium through crashwb 
     await expect.poll(() => page.getByRole('table', { name: 'Stack' }).textContent(), WAIT).toMatch(/plugin_parse[\s\S]*plugin_handle/);
     await expect.poll(() => libraryRow().textContent(), WAIT).toMatch(/debug info.*library folder.*in the file/);
     expect(await inspect.textContent()).toContain(`Library folders: ${foreign.handed}`);
+    await inspect.getByRole('button', { name: 'Keep for every plugin_host' }).click();
+    await expect.poll(() => inspect.getByRole('status').textContent(), WAIT).toMatch(/Kept for every crash of plugin_host/);
   });
 
   it('keeps library folders and symbol servers in the Symbols dialog, and shows the cache', async () => {
     await page.getByRole('tab', { name: 'Groups' }).click();
     await page.getByRole('button', { name: 'Symbols…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Symbols' });
-    await dialog.getByRole('region', { name: 'Library folders' }).getByRole('button', { name: 'Add a folder…' }).click();
+    await dialog.getByRole('region', { name: 'Library folders', exact: true }).getByRole('button', { name: 'Add a folder…' }).click();
     await chooseFolder('Choose a library folder', foreign.handed);
-    await expect.poll(() => dialog.getByRole('region', { name: 'Library folders' }).textContent(), WAIT).toContain(foreign.handed);
+    await expect
+      .poll(() => dialog.getByRole('region', { name: 'Library folders', exact: true }).textContent(), WAIT)
+      .toContain(foreign.handed);
 
     await dialog.getByLabel('Symbol server URL').fill('http://127.0.0.1:1/debuginfod');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
@@ -70,15 +74,22 @@ describe('symbols for a crash from another machine, in Chromium through crashwb 
       .toMatch(/127\.0\.0\.1:1\/debuginfod.*added here/);
     await dialog.getByLabel('Symbol server URL').fill('http://user:secret@example.org');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    // The browser refuses the pattern before anything is sent; the list is unchanged.
+    // Refused before anything is sent, with what a server's address is; the list is unchanged.
+    await expect.poll(() => dialog.getByRole('alert').textContent(), WAIT).toMatch(/A token goes in its own field, never in the URL/);
     expect(await dialog.getByRole('region', { name: 'Symbol servers' }).getByRole('listitem').count()).toBe(1);
     expect(await dialog.getByRole('region', { name: 'Symbol cache' }).textContent()).toMatch(/files, .* MB of .* MB/);
+    expect(await dialog.getByRole('region', { name: 'Library folders per program' }).textContent()).toContain(
+      `plugin_host: ${foreign.handed}`,
+    );
 
     await page.reload();
     await page.getByRole('tab', { name: 'Groups' }).click();
     await page.getByRole('button', { name: 'Symbols…' }).click();
     await expect
-      .poll(() => page.getByRole('dialog', { name: 'Symbols' }).getByRole('region', { name: 'Library folders' }).textContent(), WAIT)
+      .poll(
+        () => page.getByRole('dialog', { name: 'Symbols' }).getByRole('region', { name: 'Library folders', exact: true }).textContent(),
+        WAIT,
+      )
       .toContain(foreign.handed);
   });
 });

@@ -19,6 +19,9 @@ const LANGUAGES: Record<string, string> = {
   '.zig': 'zig',
 };
 
+/** Monaco's language for a file, by its extension. */
+export const languageOf = (path: string): string => LANGUAGES[extname(path)] ?? 'plaintext';
+
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -54,7 +57,7 @@ export async function findSource(file: string, folders: string[], mappings: Sour
     if (info.size > MAX_SOURCE_BYTES) {
       return { found: false, searched: [path], message: `${path} is ${info.size} bytes, too large to show` };
     }
-    return { found: true, path, text: await readFile(path, 'utf8'), language: LANGUAGES[extname(path)] ?? 'plaintext' };
+    return { found: true, path, text: await readFile(path, 'utf8'), language: languageOf(path) };
   }
   const hint = folders.length ? '' : ' No source folders are set yet.';
   return {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
@@ -51,7 +51,7 @@ import type {
 import type { S3Credentials } from './s3/s3-location';
 import type { SecretStore } from './s3/secrets';
 import { ReporterSources } from './reporter-sources';
-import { listDirectory, findSource } from './source-files';
+import { listDirectory, findSource, languageOf } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { groupDetail } from './store/group-detail';
@@ -66,6 +66,7 @@ import { Consoles } from './consoles';
 import { DEFAULT_CACHE_MB, SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
 import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
 import { serversFromEnvironment } from './symbols/debuginfod-client';
+import { sourceFromServers } from './symbols/symbol-lookup';
 import { reprocessCrashes } from './intake/reprocess';
 import type { SymbolOptions } from './intake/intake';
 import { Intake, type ImportControl } from './intake/intake';
@@ -296,7 +297,7 @@ export class Workbench implements WorkbenchApi {
       solibDirsFor: (executable) => solibDirsFor({}, settings, executable),
       sysroot: request.sysroot,
       symbolServers: await symbolServersFor({ requested: request.symbolServers ?? [], settings, reporters, tokenFor }),
-      symbolCache: new SymbolCache(this.options.symbolCacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024),
+      symbolCache: await this.symbolCache(),
     };
   }
 
@@ -482,8 +483,26 @@ export class Workbench implements WorkbenchApi {
     return this.store.recent();
   }
 
-  async readSource(file: string, executable?: string | null): Promise<SourceResult> {
-    return findSource(file, await this.listSourceFolders(), executable ? await this.getSourceMappings(executable) : []);
+  /** A source file from this machine, else (given the build-id of its module) from the symbol servers. */
+  async readSource(file: string, executable?: string | null, buildId?: string | null): Promise<SourceResult> {
+    const local = await findSource(file, await this.listSourceFolders(), executable ? await this.getSourceMappings(executable) : []);
+    if (local.found || !buildId || !file.startsWith('/')) return local;
+    // The server that sent this build's debug info is asked first: it is the one likeliest to have its sources.
+    const cache = await this.symbolCache();
+    const sentDebugInfo = (await cache.lookup(cache.pathOf(buildId, 'debuginfo')))?.from;
+    const { symbolServers, symbolCache } = await this.symbolOptions({
+      symbolServers: sentDebugInfo && /^https?:\/\//.test(sentDebugInfo) ? [sentDebugInfo] : [],
+    });
+    if (!symbolCache || !symbolServers?.length) return local;
+    const { found, failures } = await sourceFromServers(buildId, file, { servers: symbolServers, cache: symbolCache });
+    if (!found) {
+      const asked = failures.length
+        ? ` Symbol servers: ${failures.join('; ')}.`
+        : ` No symbol server (${symbolServers.map((s) => s.url).join(', ')}) has it.`;
+      return { ...local, message: `${local.message}${asked}` };
+    }
+    const text = await readFile(found.path, 'utf8');
+    return { found: true, path: found.path, text, language: languageOf(file), from: found.from };
   }
 
   async getSourceMappings(executable: string): Promise<SourceMapping[]> {

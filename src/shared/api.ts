@@ -59,7 +59,7 @@ export interface WorkbenchApi {
   updateSettings(change: Partial<Settings>): Promise<Settings>;
   listRecent(): Promise<CrashSummary[]>;
   /** Finds a source file: the executable's own mappings first, then the source folders. */
-  readSource(file: string, executable?: string | null): Promise<SourceResult>;
+  readSource(file: string, executable?: string | null, buildId?: string | null): Promise<SourceResult>;
   /** Build path → checkout mappings kept for one executable. */
   getSourceMappings(executable: string): Promise<SourceMapping[]>;
   setSourceMappings(executable: string, mappings: SourceMapping[]): Promise<SourceMapping[]>;
@@ -342,7 +342,18 @@ export const methodParams = {
       .strict(),
   ]),
   listRecent: z.tuple([]),
-  readSource: z.union([z.tuple([sourcePath]), z.tuple([sourcePath, absolutePath.nullable()])]),
+  readSource: z.union([
+    z.tuple([sourcePath]),
+    z.tuple([sourcePath, absolutePath.nullable()]),
+    z.tuple([
+      sourcePath,
+      absolutePath.nullable(),
+      z
+        .string()
+        .regex(/^[0-9a-f]{8,128}$/)
+        .nullable(),
+    ]),
+  ]),
   getSourceMappings: z.tuple([absolutePath]),
   setSourceMappings: z.tuple([absolutePath, z.array(z.object({ from: absolutePath, to: absolutePath }).strict()).max(64)]),
   listSourceFolders: z.tuple([]),

@@ -249,7 +249,8 @@ export interface SourceRequest {
 }
 
 export type SourceResult =
-  { found: true; path: string; text: string; language: string } | { found: false; searched: string[]; message: string };
+  | { found: true; path: string; text: string; language: string; /** The symbol server it came from, when it did. */ from?: string }
+  | { found: false; searched: string[]; message: string };
 
 export interface DirectoryEntry {
   name: string;

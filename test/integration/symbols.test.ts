@@ -1,10 +1,11 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIBRARY, buildForeignCrash, type ForeignCrash } from '../fixtures/foreign';
-import { startDebuginfod, type Debuginfod } from '../fixtures/debuginfod';
+import { canHideFiles, startDebuginfod, type Debuginfod } from '../fixtures/debuginfod';
+import { Workbench } from '../../src/core/workbench';
 import { readCore } from '../../src/core/elf/core-file';
 import { crashwbAsync, type CliResult as Result } from '../fixtures/cli';
 
@@ -161,6 +162,44 @@ describe('a stripped production crash and a real debuginfod server', () => {
     const cleared = await crashwb(['symbols', '--clear'], { CRASHWB_SYMBOL_CACHE: own });
     expect(cleared.stdout).toMatch(/cleared .*: 4 files/);
     expect(JSON.parse((await crashwb(['symbols', '--json'], { CRASHWB_SYMBOL_CACHE: own })).stdout)).toMatchObject({ files: 0 });
+  });
+});
+
+describe.skipIf(!canHideFiles())('sources from a debuginfod server (needs root for a mount namespace)', () => {
+  let server: Debuginfod;
+  let hidden: string;
+  beforeAll(async () => {
+    // The build server has the sources; this machine does not, at the path the debug info names.
+    hidden = join(root, 'checkout');
+    mkdirSync(hidden, { recursive: true });
+    renameSync(join(foreign.builtAt, 'plugin.c'), join(hidden, 'plugin.c'));
+    const served = join(root, 'served-with-sources');
+    cpSync(foreign.stripped, join(served, 'bin'), { recursive: true });
+    cpSync(foreign.debugDir, join(served, 'debug'), { recursive: true });
+    server = await startDebuginfod(served, foreign.libraryBuildId, { from: hidden, at: foreign.builtAt });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    renameSync(join(hidden, 'plugin.c'), join(foreign.builtAt, 'plugin.c'));
+  });
+
+  it("fetches the source of a frame by its module's build-id for the source view, and keeps it in the cache", async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache-sources') });
+    try {
+      const crash = await wb.openCore({ path: foreign.core, solibDirs: [foreign.stripped], symbolServers: [server.url] });
+      const top = crash.threads.find((t) => t.crashed)?.frames[0];
+      expect(top).toMatchObject({ function: 'plugin_parse', file: join(foreign.builtAt, 'plugin.c'), line: 8 });
+      const buildId = crash.modules.find((m) => m.path === top?.module)?.buildId ?? null;
+      expect(buildId).toBe(foreign.libraryBuildId);
+      expect(await wb.readSource(top!.file!, crash.executable)).toMatchObject({ found: false });
+      const fetched = await wb.readSource(top!.file!, crash.executable, buildId);
+      expect(fetched).toMatchObject({ found: true, from: server.url, language: 'c' });
+      expect(fetched.found && fetched.text).toContain('return request[0];');
+      await server.stop();
+      expect(await wb.readSource(top!.file!, crash.executable, buildId)).toMatchObject({ found: true });
+    } finally {
+      wb.close();
+    }
   });
 });
 

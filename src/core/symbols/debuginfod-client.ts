@@ -175,3 +175,21 @@ export async function fetchArtifact(
     throw error;
   }
 }
+
+/** Largest source file fetched, as the source view shows at most. */
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+
+/** Fetches a source file of a build (`/buildid/<id>/source/<path>`) into the cache; null when the server lacks it. */
+export async function fetchSource(
+  server: SymbolServer,
+  buildId: string,
+  file: string,
+  cache: SymbolCache,
+  limits: Omit<FetchLimits, 'maxBytes'>,
+): Promise<string | null> {
+  const target = cache.sourcePathOf(buildId, file);
+  if (!target) return null;
+  const temporary = await cache.temporaryPath();
+  if (!(await download(server, sourceUrlPath(buildId, file), temporary, { ...limits, maxBytes: MAX_SOURCE_BYTES }))) return null;
+  return cache.store(temporary, target, server.url);
+}

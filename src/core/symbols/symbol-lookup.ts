@@ -1,5 +1,5 @@
 import type { AnalysisWarning } from '../../shared/model';
-import { ServerFailure, fetchArtifact, type SymbolServer } from './debuginfod-client';
+import { ServerFailure, fetchArtifact, fetchSource, type SymbolServer } from './debuginfod-client';
 import type { ArtifactKind, SymbolCache } from './symbol-cache';
 
 export interface Wanted {
@@ -95,4 +95,34 @@ export async function fetchFromServers(
     });
   }
   return { found, warnings };
+}
+
+/**
+ * A build's source file from the first server that has it (the cache first), under the same
+ * bounds as any look-up; what the servers said when none had it.
+ */
+export async function sourceFromServers(
+  buildId: string,
+  file: string,
+  options: Pick<LookupOptions, 'servers' | 'cache' | 'deadlineMs' | 'requestTimeoutMs'>,
+): Promise<{ found: Found | null; failures: string[] }> {
+  const cachedPath = options.cache.sourcePathOf(buildId, file);
+  const cached = cachedPath ? await options.cache.lookup(cachedPath) : null;
+  if (cached) return { found: cached, failures: [] };
+  const deadline = AbortSignal.timeout(options.deadlineMs ?? LOOKUP_DEADLINE_MS);
+  const failures: string[] = [];
+  for (const server of options.servers) {
+    if (deadline.aborted) break;
+    try {
+      const path = await fetchSource(server, buildId, file, options.cache, {
+        requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        signal: deadline,
+      });
+      if (path) return { found: { path, from: server.url }, failures };
+    } catch (error) {
+      if (!(error instanceof ServerFailure)) throw error;
+      failures.push(error.message);
+    }
+  }
+  return { found: null, failures };
 }

@@ -61,7 +61,11 @@ function CrashView() {
       <div className="crash-grid">
         <ThreadList threads={crash.threads} selected={thread.id} onSelect={selectThread} />
         <StackView thread={thread} selected={frameIndex} onSelect={selectFrame} />
-        <SourceView frame={frame} executable={crash.executable} />
+        <SourceView
+          frame={frame}
+          executable={crash.executable}
+          buildId={crash.modules.find((m) => m.path === frame?.module)?.buildId ?? null}
+        />
         <Locals crash={crash} thread={thread} frame={frameIndex} />
         <InspectPanel crash={crash} thread={thread} frame={frameIndex} />
         <ConsoleView crashId={crash.id} analysis={crash.analyzedAt} />

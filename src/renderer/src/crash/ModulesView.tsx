@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Crash, FileOrigin, Module, OriginKind, SymbolStatus } from '../../../shared/model';
 import { DebuggerOptions } from '../widgets/DebuggerOptions';
-import { desktop } from '../api';
+import { api, desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 
@@ -33,6 +33,23 @@ type Picking = { kind: 'debug' } | { kind: 'library'; module: Module | null };
 export function ModulesView({ crash }: { crash: Crash }) {
   const reanalyze = useCrashStore((s) => s.reanalyze);
   const [picking, setPicking] = useState<Picking | null>(null);
+  const [kept, setKept] = useState<string | null>(null);
+  const program = crash.executable;
+  /** Keeps this crash's library folders in the settings, for every crash of its program. */
+  const keepForProgram = (exe: string): void => {
+    setKept(null);
+    api
+      .getSettings()
+      .then((settings) => {
+        const before = settings.solibDirsByExecutable[exe] ?? [];
+        const dirs = [...before, ...solibDirs.filter((d) => !before.includes(d))];
+        return api.updateSettings({ solibDirsByExecutable: { ...settings.solibDirsByExecutable, [exe]: dirs } });
+      })
+      .then(
+        () => setKept(`Kept for every crash of ${exe.split('/').pop()}.`),
+        (e: unknown) => setKept(e instanceof Error ? e.message : String(e)),
+      );
+  };
   const debugDirs = crash.loaded?.debugDirs ?? [];
   const solibDirs = crash.loaded?.solibDirs ?? [];
   const chosen = (dir: string | null, what: Picking): void => {
@@ -50,6 +67,11 @@ export function ModulesView({ crash }: { crash: Crash }) {
     <div className="modules">
       <div className="modules-actions">
         <button onClick={() => pick({ kind: 'library', module: null })}>Add library folder…</button>
+        {program && solibDirs.length > 0 && (
+          <button onClick={() => keepForProgram(program)} title="Search these library folders for every crash of this program">
+            Keep for every {program.split('/').pop()}
+          </button>
+        )}
         <button onClick={() => pick({ kind: 'debug' })}>Add debug directory…</button>
         <button
           onClick={() => void reanalyze({})}
@@ -79,6 +101,11 @@ export function ModulesView({ crash }: { crash: Crash }) {
             .join(' · ')}
         </span>
       </div>
+      {kept && (
+        <p role="status" className="muted">
+          {kept}
+        </p>
+      )}
       {picking && (
         <FileBrowser
           mode="folder"

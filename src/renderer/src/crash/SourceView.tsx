@@ -104,7 +104,16 @@ function MapBuildPath({ file, executable, onMapped }: { file: string; executable
   );
 }
 
-export function SourceView({ frame, executable }: { frame: Frame | undefined; executable: string | null }) {
+export function SourceView({
+  frame,
+  executable,
+  buildId,
+}: {
+  frame: Frame | undefined;
+  executable: string | null;
+  /** The build-id of the frame's module, for fetching the file from a symbol server. */
+  buildId: string | null;
+}) {
   const [result, setResult] = useState<SourceResult | null>(null);
   const [picking, setPicking] = useState(false);
   const [version, setVersion] = useState(0);
@@ -114,14 +123,14 @@ export function SourceView({ frame, executable }: { frame: Frame | undefined; ex
     setResult(null);
     if (!file) return;
     let current = true;
-    api.readSource(file, executable).then(
+    api.readSource(file, executable, buildId).then(
       (r) => current && setResult(r),
       (e: Error) => current && setResult({ found: false, searched: [], message: e.message }),
     );
     return () => {
       current = false;
     };
-  }, [file, executable, version]);
+  }, [file, executable, buildId, version]);
 
   const addFolder = async (folder: string | null): Promise<void> => {
     setPicking(false);
@@ -143,7 +152,13 @@ export function SourceView({ frame, executable }: { frame: Frame | undefined; ex
       </p>
     );
   else if (!result) body = <p className="muted">Loading {file}…</p>;
-  else if (result.found) body = <Editor source={result} line={frame.line ?? 1} />;
+  else if (result.found)
+    body = (
+      <>
+        {result.from && <p className="muted source-from">From the symbol server {result.from}</p>}
+        <Editor source={result} line={frame.line ?? 1} />
+      </>
+    );
   else
     body = (
       <div className="source-missing" role="status">

@@ -73,7 +73,7 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
             placeholder="http://reporter.example:8088"
             value={url}
             onChange={(e) => setUrl(e.target.value)}
-            pattern="https?://[^\s/?#]+/?"
+            pattern="https?://[^\s\/?#]+\/?"
             required
           />
           <input

@@ -4,6 +4,7 @@ import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const SERVER_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const FROM: Record<SymbolServerInfo['from'], string> = {
   settings: 'added here',
@@ -65,6 +66,10 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
     e.preventDefault();
     if (!settings) return;
     const typed = url.trim().replace(/\/+$/, '');
+    if (!SERVER_URL.test(typed)) {
+      setError('A symbol server is http(s)://HOST[:PORT][/PATH]. A token goes in its own field, never in the URL.');
+      return;
+    }
     const next = settings.symbolServers.includes(typed) ? settings.symbolServers : [...settings.symbolServers, typed];
     setError(null);
     api
@@ -101,6 +106,32 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
             </button>
           </section>
         ))}
+        {settings && Object.keys(settings.solibDirsByExecutable).length > 0 && (
+          <section aria-label="Library folders per program">
+            <strong>Per program</strong> <span className="muted">Kept from the Modules tab, for every crash of that program.</span>
+            <ul>
+              {Object.entries(settings.solibDirsByExecutable).flatMap(([exe, dirs]) =>
+                dirs.map((dir) => (
+                  <li key={`${exe}-${dir}`}>
+                    <code>{exe.split('/').pop()}</code>: <code>{dir}</code>{' '}
+                    <button
+                      aria-label={`Remove ${dir} for ${exe}`}
+                      onClick={() => {
+                        const rest = dirs.filter((d) => d !== dir);
+                        const next = { ...settings.solibDirsByExecutable };
+                        if (rest.length) next[exe] = rest;
+                        else delete next[exe];
+                        save({ solibDirsByExecutable: next });
+                      }}
+                    >
+                      ×
+                    </button>
+                  </li>
+                )),
+              )}
+            </ul>
+          </section>
+        )}
         <section aria-label="Symbol servers">
           <strong>Symbol servers</strong>{' '}
           <span className="muted">Asked by build-id for what no folder holds, for at most 10 s per crash.</span>
@@ -126,7 +157,6 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
               placeholder="https://debuginfod.example.org"
               value={url}
               onChange={(e) => setUrl(e.target.value)}
-              pattern="https?://[^\s/?#@]+(/[^\s?#]*)?"
               required
             />
             {desktop && (
