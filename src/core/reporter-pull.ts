@@ -40,8 +40,44 @@ async function call(base: URL, path: string, token: string): Promise<Response> {
   return response;
 }
 
+/** Downloads one crash's bytes (a core, or a snapshot) into `target`, whole or not at all. */
+async function download(base: URL, token: string, crashId: string, target: string): Promise<void> {
+  try {
+    const response = await call(base, REPORTER_PATHS.core(crashId), token);
+    if (!response.body) throw new Error(`the reporter at ${base.origin} sent an empty body for ${crashId}`);
+    await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), createWriteStream(`${target}.part`, { mode: 0o600 }));
+    await rename(`${target}.part`, target);
+  } catch (error) {
+    await rm(`${target}.part`, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Fetches the core of a crash that arrived as a snapshot, from the reporter it came through:
+ * the reporter names a core by its sha256, which is the crash's id. Returns the local file.
+ */
+export async function fetchCoreFrom(source: ReporterSource, crashId: string, downloadRoot: string): Promise<string> {
+  if (!CRASH_ID.test(crashId)) throw new Error(`${crashId} is not a crash id`);
+  const base = reporterBase(source.url);
+  const dir = join(downloadRoot, base.host.replace(/[^\w.-]/g, '_'));
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, `${crashId}.core`);
+  try {
+    if (!(await exists(target))) await download(base, source.token, crashId, target);
+  } catch (error) {
+    if (/answered 404/.test((error as Error).message)) {
+      throw new Error(
+        `the reporter at ${base.origin} has no core for this crash: its host kept it, by its core policy (or has not sent it yet)`,
+      );
+    }
+    throw error;
+  }
+  return target;
+}
+
 export interface PullDeps {
-  store: Pick<CrashStore, 'getSetting' | 'setSetting' | 'remoteSynced' | 'markRemoteSynced'>;
+  store: Pick<CrashStore, 'getSetting' | 'setSetting' | 'remoteSynced' | 'markRemoteSynced' | 'awaitsCore'>;
   downloadRoot: string;
   importFiles(request: ImportRequest, attributesFor: (path: string) => Record<string, string>): Promise<ImportReport>;
   onProgress?(done: number, total: number, current: string): void;
@@ -100,8 +136,18 @@ export async function pullFromReporter(
   const attributes = new Map<string, Record<string, string>>();
   const urlOf = new Map<string, string>();
   const fresh: Listed[] = [];
+  // A crash that came as a snapshot is whole enough to triage: its core stays on the reporter
+  // until someone opens it (fetchCoreFrom), however big it is.
+  const snapshotted = new Set(
+    listed.flatMap((c) => (c.metadata.kind === 'snapshot' && c.metadata.core_sha256 ? [c.metadata.core_sha256] : [])),
+  );
+  let deferred = 0;
   for (const crash of listed) {
     if (!CRASH_ID.test(crash.crashId)) continue;
+    if (crash.metadata.kind !== 'snapshot' && (snapshotted.has(crash.crashId) || deps.store.awaitsCore(crash.crashId))) {
+      deferred++;
+      continue;
+    }
     const url = `${base.origin}${REPORTER_PATHS.crash(crash.crashId)}`;
     if (deps.store.remoteSynced(url) && (await exists(join(dir, `${crash.crashId}.core`)))) continue;
     if (!fresh.some((c) => c.crashId === crash.crashId)) fresh.push(crash);
@@ -112,22 +158,13 @@ export async function pullFromReporter(
     const url = `${base.origin}${REPORTER_PATHS.crash(crash.crashId)}`;
     deps.onProgress?.(done, fresh.length, crash.crashId);
     try {
-      if (!(await exists(target))) {
-        const response = await call(base, REPORTER_PATHS.core(crash.crashId), source.token);
-        if (!response.body) throw new Error('empty body');
-        await pipeline(
-          Readable.fromWeb(response.body as unknown as WebReadableStream),
-          createWriteStream(`${target}.part`, { mode: 0o600 }),
-        );
-        await rename(`${target}.part`, target);
-      }
+      if (!(await exists(target))) await download(base, source.token, crash.crashId, target);
       urlOf.set(target, url);
       attributes.set(target, {
         ...Object.fromEntries(Object.entries(crash.metadata).map(([k, v]) => [k === 'sha256' ? 'reporter.sha256' : k, v])),
         'reporter.url': base.origin,
       });
     } catch (error) {
-      await rm(`${target}.part`, { force: true });
       failed.push({ path: url, error: (error as Error).message });
     }
   }
@@ -144,5 +181,5 @@ export async function pullFromReporter(
     if (cursor) deps.store.setSetting(cursorKey(source.url), cursor);
     deps.store.setSetting(lastSyncKey(source.url), new Date().toISOString());
   }
-  return { ...report, failed: [...failed, ...report.failed], total: report.total + failed.length };
+  return { ...report, failed: [...failed, ...report.failed], total: report.total + failed.length, ...(deferred ? { deferred } : {}) };
 }

@@ -210,6 +210,10 @@ export class Workbench implements WorkbenchApi {
     return this.reporters.remove(url);
   }
 
+  fetchCore(crashId: string, token: string | null): Promise<Crash> {
+    return this.intake.fetchCore(crashId, (source) => this.reporters.tokenFor(source, token ?? undefined));
+  }
+
   async listSymbolServers(): Promise<SymbolServerInfo[]> {
     const settings = await this.getSettings();
     const saved = async (url: string) => (this.options.secrets ? (await this.options.secrets.get(symbolSecret(url))) !== null : false);

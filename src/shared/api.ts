@@ -81,6 +81,8 @@ export interface WorkbenchApi {
   removeReporterSource(url: string): Promise<ReporterSourceInfo[]>;
   /** Downloads and imports what arrived at a reporter since the last sync. */
   syncReporter(request: ReporterSyncRequest): Promise<ImportReport>;
+  /** Brings a snapshot crash's core from its reporter (token: given, or the one kept); the crash is analysed from it. */
+  fetchCore(crashId: string, token: string | null): Promise<Crash>;
   /** Every symbol server analyses ask: the settings', the reporters' and DEBUGINFOD_URLS'. */
   listSymbolServers(): Promise<SymbolServerInfo[]>;
   /** Keeps a symbol server's token in the OS keychain (desktop app only); null forgets it. */
@@ -372,6 +374,7 @@ export const methodParams = {
   ]),
   listReporterSources: z.tuple([]),
   saveReporterSource: z.tuple([reporterUrl, reporterToken.nullable()]),
+  fetchCore: z.tuple([crashId, reporterToken.nullable()]),
   listSymbolServers: z.tuple([]),
   saveSymbolServerToken: z.tuple([symbolServerUrl, reporterToken.nullable()]),
   getSymbolCache: z.tuple([]),

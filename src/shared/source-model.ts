@@ -67,6 +67,8 @@ export interface ImportReport {
   skipped: number;
   total: number;
   cancelled: boolean;
+  /** Cores left on a reporter because their crash came as a snapshot; fetched when a crash is opened. */
+  deferred?: number;
 }
 
 /** Which stored crashes to analyse again: all, one group's, and/or only those that lacked symbols. */

@@ -106,43 +106,59 @@ describe('crashwb upload --snapshot: analysed where it crashed', () => {
     expect(readdirSync(join(root, 'spool-b'))).toEqual([]);
   });
 
-  it('lands in the workbench fully symbolized without the core, grouped with the crash whose core came, and says why there is no console', async () => {
+  it('lands in the workbench fully symbolized without the core, grouped, with no console and the core left on the reporter', async () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
     try {
-      // The developer has the debug files too, so the crash whose core came is named as on the host.
-      const report = await wb.importReporter(
-        { url: `reporter+${reporter.url}`, token: TOKEN },
-        { debugDirs: [fixtures.stripped.debugDir!] },
-      );
+      const report = await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
       expect(report.failed).toEqual([]);
+      expect(report.deferred).toBe(1);
       const events = wb.groups.events();
       expect(events).toHaveLength(2);
       expect(new Set(events.map((e) => e.groupId)).size).toBe(1);
-      const crashes = await Promise.all(events.map((e) => wb.getCrash(e.id)));
-      const withCore = crashes.find((c) => !c.origin?.startsWith('snapshot '));
-      const snapshotOnly = crashes.find((c) => c.origin?.startsWith('snapshot '));
-      expect(withCore?.loaded?.core).not.toBeNull();
-      expect(snapshotOnly).toBeDefined();
-      const top = snapshotOnly!.threads.find((t) => t.crashed)?.frames[0];
-      expect(top).toMatchObject({ function: 'read_retries', line: 11, file: expect.stringMatching(/null_deref\.c$/) });
-      expect(snapshotOnly!.attachments?.find((a) => a.name === 'packages')?.text).toMatch(/libc\.so\.6\tlibc6 /);
-      await expect(wb.openConsole(snapshotOnly!.id, { cols: 80, rows: 24 })).rejects.toThrow(/came without a core/);
+      for (const e of events) {
+        const crash = await wb.getCrash(e.id);
+        expect(crash.origin).toMatch(/^snapshot analysed on the host with gdb/);
+        const top = crash.threads.find((t) => t.crashed)?.frames[0];
+        expect(top).toMatchObject({ function: 'read_retries', line: 11, file: expect.stringMatching(/null_deref\.c$/) });
+        expect(crash.attachments?.find((a) => a.name === 'packages')?.text).toMatch(/libc\.so\.6\tlibc6 /);
+        await expect(wb.openConsole(crash.id, { cols: 80, rows: 24 })).rejects.toThrow(/came without a core/);
+      }
     } finally {
       wb.close();
     }
   });
 
-  it('replaces a snapshot with its crash when the core comes after all', async () => {
+  it('fetches the core on demand, and the crash is analysed from it; says so when the host kept the core', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
+    try {
+      // The developer keeps the build's debug files, so the core is named here as on its host.
+      await wb.updateSettings({ debugDirs: [fixtures.stripped.debugDir!] });
+      await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
+      const sent = (await listed()).find((c) => c.metadata.kind !== 'snapshot')?.crashId ?? '';
+      const kept = wb.groups.events().find((e) => e.id !== sent)?.id ?? '';
+      const crash = await wb.fetchCore(sent, TOKEN);
+      expect(crash.origin).toBeUndefined();
+      expect(crash.loaded?.core).not.toBeNull();
+      expect(crash.threads.find((t) => t.crashed)?.frames[0]?.function).toBe('read_retries');
+      expect(wb.groups.events()).toHaveLength(2);
+      const { sessionId } = await wb.openConsole(sent, { cols: 80, rows: 24 });
+      await wb.closeConsole(sessionId);
+      await expect(wb.fetchCore(kept, TOKEN)).rejects.toThrow(/has no core for this crash: its host kept it/);
+      await expect(wb.fetchCore(sent, TOKEN)).rejects.toThrow(/has its core already/);
+    } finally {
+      wb.close();
+    }
+  });
+
+  it('replaces a snapshot with its crash when the core is imported from disk', async () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
     try {
       await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
-      const snapshotId = wb.groups.events().find((e) => e.source.includes('reporter'))?.id;
       const before = wb.groups.events().length;
       await wb.importPaths({ paths: [second] });
       expect(wb.groups.events()).toHaveLength(before);
-      const crashes = await Promise.all(wb.groups.events().map((e) => wb.getCrash(e.id)));
-      expect(crashes.every((c) => !c.origin?.startsWith('snapshot '))).toBe(true);
-      expect(snapshotId).toBeDefined();
+      const replaced = await wb.getCrash(wb.groups.events().find((e) => e.source === second)?.id ?? '');
+      expect(replaced.loaded?.core).not.toBeNull();
     } finally {
       wb.close();
     }

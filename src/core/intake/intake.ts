@@ -36,7 +36,7 @@ import type { CrashStore } from '../store/crash-store';
 import type { Db } from '../store/database';
 import type { GroupStore } from '../store/group-store';
 import { indexCrash } from '../store/search-index';
-import { pullFromReporter, type ReporterSource } from '../reporter-pull';
+import { fetchCoreFrom, pullFromReporter, type ReporterSource } from '../reporter-pull';
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {
@@ -322,6 +322,19 @@ export class Intake {
           failed: [],
         }),
     });
+  }
+
+  /** Brings the core of a crash that came as a snapshot from its reporter; the core's analysis replaces the snapshot's. */
+  async fetchCore(crashId: string, tokenFor: (source: string) => Promise<string>): Promise<Crash> {
+    const crash = await this.ctx.getCrash(crashId);
+    if (!this.ctx.store.awaitsCore(crashId)) throw new Error(`${crash.source} has its core already; open it`);
+    const origin = crash.attributes['reporter.url'];
+    if (!origin) throw new Error(`this snapshot (${crash.source}) did not come through a reporter: import its core where it is`);
+    const source = `reporter+${origin}`;
+    const file = await fetchCoreFrom({ url: source, token: await tokenFor(source) }, crashId, join(this.ctx.dataDir, 'reporter'));
+    const report = await this.importPaths({ paths: [file], attributes: crash.attributes });
+    if (report.failed[0]) throw new Error(`the core came, but could not be analysed: ${report.failed[0].error}`);
+    return this.ctx.getCrash(crashId);
   }
 
   async listS3(endpoint: S3Endpoint, url: string | null): Promise<S3Listing> {

@@ -1,5 +1,41 @@
+import { useState, type FormEvent } from 'react';
 import { useReportStore } from '../stores/report-store';
+import { useCrashStore } from '../stores/crash-store';
+import { desktop } from '../api';
 import type { Crash } from '../../../shared/model';
+
+/** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
+function SnapshotNotice({ crash }: { crash: Crash }) {
+  const fetchCore = useCrashStore((s) => s.fetchCore);
+  const [token, setToken] = useState('');
+  const reporter = crash.attributes['reporter.url'];
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    void fetchCore(token || null);
+  };
+  return (
+    <form className="snapshot-notice" role="status" onSubmit={submit} aria-label="Snapshot">
+      Analysed on the host where it crashed; its core is not here, so there is no console.{' '}
+      {reporter ? (
+        <>
+          {!desktop && (
+            <input
+              aria-label="Project token"
+              type="password"
+              placeholder="project token"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              autoComplete="off"
+            />
+          )}{' '}
+          <button type="submit">Fetch the core from {reporter}</button>
+        </>
+      ) : (
+        'Import its core to open one.'
+      )}
+    </form>
+  );
+}
 
 export function CrashBanner({ crash }: { crash: Crash }) {
   const crashed = crash.threads.find((t) => t.crashed);
@@ -16,6 +52,7 @@ export function CrashBanner({ crash }: { crash: Crash }) {
         {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
       </p>
       {crash.commandLine && <p className="cmdline">{crash.commandLine}</p>}
+      {crash.origin?.startsWith('snapshot ') && <SnapshotNotice crash={crash} />}
       {crash.analysisError && (
         <p className="error" role="alert">
           The debugger could not finish: {crash.analysisError}. What the core itself says is shown.

@@ -14,6 +14,8 @@ interface CrashState {
   show(id: string): Promise<void>;
   /** Analyses the shown crash again (more debug directories, the other debugger) and shows the result. */
   reanalyze(request: ReanalyzeRequest): Promise<void>;
+  /** Brings the shown snapshot crash's core from its reporter and shows the crash analysed from it. */
+  fetchCore(token: string | null): Promise<void>;
   /** A person picked a thread or frame in the views: the console's debugger follows. */
   selectThread(id: number): void;
   selectFrame(index: number): void;
@@ -64,6 +66,20 @@ export const useCrashStore = create<CrashState>((set, get) => ({
       set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), opening: null });
     } catch (error) {
       set({ opening: null, error: `Could not analyse ${current.source} again: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  },
+  async fetchCore(token) {
+    const current = get().crash;
+    if (!current) return;
+    set({
+      opening: { stage: 'starting', path: current.source, message: 'Fetching the core from the reporter…', fraction: null },
+      error: null,
+    });
+    try {
+      const crash = await api.fetchCore(current.id, token);
+      set({ crash, threadId: crash.crashingThreadId, frameIndex: firstInterestingFrame(crash, crash.crashingThreadId), opening: null });
+    } catch (error) {
+      set({ opening: null, error: `Could not fetch the core: ${error instanceof Error ? error.message : String(error)}` });
     }
   },
   selectThread(id) {
