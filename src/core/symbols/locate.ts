@@ -37,10 +37,9 @@ export async function findDebugFile(buildId: string, debugDirs: string[]): Promi
   return null;
 }
 
-/** A recorded path under a sysroot; null when `..` would take it out of the sysroot. */
-export function underSysroot(sysroot: string, recorded: string): string | null {
-  const inside = normalize(`/${recorded}`);
-  return inside.split('/').includes('..') ? null : join(sysroot, inside);
+/** A recorded path under a sysroot; an absolute path normalized first cannot climb out of it with `..`. */
+export function underSysroot(sysroot: string, recorded: string): string {
+  return join(sysroot, normalize(`/${recorded}`));
 }
 
 async function inspectOrNull(path: string): Promise<ElfFileFacts | null> {
@@ -86,8 +85,7 @@ const origin = (kind: OriginKind, from: string): FileOrigin => ({ kind, from });
 function candidatesFor(m: CoreModule, isExe: boolean, search: SymbolSearch): Candidate[] {
   const out: Candidate[] = [];
   if (isExe && search.executable) out.push({ path: search.executable, origin: origin('exe-option', search.executable), fallback: true });
-  const rooted = search.sysroot ? underSysroot(search.sysroot, m.path) : null;
-  if (rooted && search.sysroot) out.push({ path: rooted, origin: origin('sysroot', search.sysroot), fallback: true });
+  if (search.sysroot) out.push({ path: underSysroot(search.sysroot, m.path), origin: origin('sysroot', search.sysroot), fallback: true });
   for (const dir of search.solibDirs) {
     out.push({ path: join(dir, basename(m.path)), origin: origin('solib-dir', dir), fallback: false });
     if (m.buildId) out.push({ path: buildIdPath(dir, m.buildId, false), origin: origin('solib-dir', dir), fallback: false });

@@ -26,10 +26,11 @@ export function linkModules(libraries: { path: string; hostPath: string }[], mod
   try {
     mkdirSync(sysroot);
     mkdirSync(debugDir);
-    for (const { path, hostPath } of libraries) placeLink(hostPath, underSysroot(sysroot, path));
+    const placed = new Set<string>();
+    for (const { path, hostPath } of libraries) placeLink(hostPath, underSysroot(sysroot, path), sysroot, placed);
     for (const m of modules) {
       if (m.buildId && m.buildId.length >= 4 && /^[0-9a-f]+$/.test(m.buildId) && m.debugFile) {
-        placeLink(m.debugFile, buildIdPath(debugDir, m.buildId, true));
+        placeLink(m.debugFile, buildIdPath(debugDir, m.buildId, true), debugDir, placed);
       }
     }
   } catch (error) {
@@ -39,8 +40,14 @@ export function linkModules(libraries: { path: string; hostPath: string }[], mod
   return { sysroot, debugDir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function placeLink(target: string, link: string | null): void {
-  if (!link) return;
+/**
+ * Places one link. The paths come from the core, which anyone may have written: a path below one
+ * already linked (`/x` linked to a folder, then `/x/y`) would be created through that link,
+ * outside this folder, so it is passed over.
+ */
+function placeLink(target: string, link: string, root: string, placed: Set<string>): void {
+  for (let dir = dirname(link); dir.length > root.length; dir = dirname(dir)) if (placed.has(dir)) return;
+  placed.add(link);
   try {
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link);
