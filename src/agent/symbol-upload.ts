@@ -81,7 +81,7 @@ export async function findSymbolFiles(paths: string[]): Promise<FoundSymbols> {
   return found;
 }
 
-async function call(url: string, init: RequestInit & { duplex?: 'half' }, what: string): Promise<Response> {
+export async function call(url: string, init: RequestInit & { duplex?: 'half' }, what: string): Promise<Response> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(600_000) }).catch((error: Error) => {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     throw new Error(`${what}: cannot reach ${new URL(url).origin} (${cause ?? error.message})`);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { uploadSymbols } from '../agent/symbol-upload';
+import { findSources, uploadSources } from '../agent/source-upload';
 import { SymbolCache, defaultSymbolCacheDir, DEFAULT_CACHE_MB } from '../core/symbols/symbol-cache';
 import { UsageError } from './usage-error';
 import { workbenchFor } from './import-commands';
@@ -21,6 +22,7 @@ export async function uploadSymbolsCommand(argv: string[]): Promise<number> {
       'token-file': { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      sources: { type: 'string', multiple: true },
     },
   });
   if (!values.server || !/^https?:\/\/[^\s]+$/.test(values.server)) {
@@ -40,11 +42,20 @@ export async function uploadSymbolsCommand(argv: string[]): Promise<number> {
       },
     },
   );
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  // The sources belong to the builds named in this run: every build-id found, sent now or before.
+  const buildIds = [...new Set([...report.sent, ...report.present].map((f) => f.buildId))];
+  const sources = values.sources?.length ? await findSources(values.sources.map((d) => resolve(d))) : [];
+  const sourceReport = sources.length && !values['dry-run'] ? await uploadSources(values.server, token, sources, buildIds) : null;
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...report, sources: sourceReport }, null, 2)}\n`);
   else {
     process.stdout.write(
       `${values['dry-run'] ? 'would send' : 'sent'} ${report.sent.length}, already there ${report.present.length}, refused ${report.refused.length}, failed ${report.failed.length}\n`,
     );
+    if (sourceReport) {
+      process.stdout.write(
+        `sources: ${sourceReport.files} files for ${buildIds.length} builds; sent ${sourceReport.sent}, already there ${sourceReport.present}\n`,
+      );
+    }
     for (const r of report.refused) process.stdout.write(`refused: ${r.path}: ${r.reason}\n`);
     for (const f of report.failed) process.stdout.write(`failed: ${f.path}: ${f.error}\n`);
   }

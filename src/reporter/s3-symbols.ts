@@ -5,7 +5,7 @@ import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Location } from '../core/s3/s3-location';
 import type { SymbolKind } from '../shared/reporter-protocol';
 import { StorageUnavailable } from './crash-storage';
-import { checkBuildId, type SymbolStorage } from './symbol-storage';
+import { checkBuildId, checkSha256, type SymbolStorage } from './symbol-storage';
 
 const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -28,8 +28,20 @@ export class S3Symbols implements SymbolStorage {
     return `s3://${this.location.bucket}/${key}`;
   }
 
-  async has(buildId: string, kind: SymbolKind): Promise<boolean> {
-    const key = this.key(buildId, kind);
+  has(buildId: string, kind: SymbolKind): Promise<boolean> {
+    return this.exists(this.key(buildId, kind));
+  }
+
+  /** Each kind as its own object, sent as the crashes' blobs are: plain parts every S3 store reads alike. */
+  async put(buildId: string, kinds: SymbolKind[], file: string): Promise<void> {
+    for (const kind of kinds) await this.upload(this.key(buildId, kind), createReadStream(file));
+  }
+
+  open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null> {
+    return this.get(this.key(buildId, kind));
+  }
+
+  private async exists(key: string): Promise<boolean> {
     try {
       const { client, sdk } = await this.s3.get();
       await client.send(new sdk.HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
@@ -40,27 +52,21 @@ export class S3Symbols implements SymbolStorage {
     }
   }
 
-  async put(buildId: string, kinds: SymbolKind[], file: string): Promise<void> {
-    for (const kind of kinds) {
-      const key = this.key(buildId, kind);
-      try {
-        // As the crashes' blobs go: lib-storage's upload, whose plain parts every S3 store reads alike.
-        const [{ client }, { Upload }] = await Promise.all([this.s3.get(), import('@aws-sdk/lib-storage')]);
-        await new Upload({
-          client,
-          params: { Bucket: this.location.bucket, Key: key, Body: createReadStream(file) },
-          partSize: 8 * 1024 * 1024,
-          queueSize: 2,
-          leavePartsOnError: false,
-        }).done();
-      } catch (error) {
-        throw new StorageUnavailable(explainS3Error(error, this.location, this.where(key)).message);
-      }
+  private async upload(key: string, body: Readable | string): Promise<void> {
+    try {
+      const [{ client }, { Upload }] = await Promise.all([this.s3.get(), import('@aws-sdk/lib-storage')]);
+      await new Upload({
+        client,
+        params: { Bucket: this.location.bucket, Key: key, Body: body },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 2,
+      }).done();
+    } catch (error) {
+      throw new StorageUnavailable(explainS3Error(error, this.location, this.where(key)).message);
     }
   }
 
-  async open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null> {
-    const key = this.key(buildId, kind);
+  private async get(key: string): Promise<{ stream: Readable; size: number } | null> {
     try {
       const { client, sdk } = await this.s3.get();
       const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
@@ -69,5 +75,37 @@ export class S3Symbols implements SymbolStorage {
       if (isMissing(error)) return null;
       throw new StorageUnavailable(explainS3Error(error, this.location, this.where(key)).message);
     }
+  }
+
+  private sourceKey(sha256: string): string {
+    return `${this.prefix}.symbols/sources/${checkSha256(sha256)}`;
+  }
+
+  private indexKey(buildId: string): string {
+    return `${this.prefix}.symbols/${checkBuildId(buildId)}/sources.json`;
+  }
+
+  hasSource(sha256: string): Promise<boolean> {
+    return this.exists(this.sourceKey(sha256));
+  }
+
+  putSource(sha256: string, file: string): Promise<void> {
+    return this.upload(this.sourceKey(sha256), createReadStream(file));
+  }
+
+  openSource(sha256: string): Promise<{ stream: Readable; size: number } | null> {
+    return this.get(this.sourceKey(sha256));
+  }
+
+  async sourceIndex(buildId: string): Promise<Record<string, string>> {
+    const object = await this.get(this.indexKey(buildId));
+    if (!object) return {};
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.stream as AsyncIterable<Buffer>) chunks.push(chunk);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
+  }
+
+  setSourceIndex(buildId: string, index: Record<string, string>): Promise<void> {
+    return this.upload(this.indexKey(buildId), JSON.stringify(index));
   }
 }

@@ -1,7 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BUILD_ID, MAX_SYMBOL_QUERY, REPORTER_PATHS, SYMBOL_KINDS, type SymbolKind, type SymbolRef } from '../shared/reporter-protocol';
+import type { Readable } from 'node:stream';
+import {
+  BUILD_ID,
+  MAX_SOURCE_BYTES,
+  MAX_SOURCES_PER_BUILD,
+  MAX_SYMBOL_QUERY,
+  REPORTER_PATHS,
+  SYMBOL_KINDS,
+  type SymbolKind,
+  type SymbolRef,
+} from '../shared/reporter-protocol';
 import { HttpError } from './http-error';
-import { receiveSymbolFile, type SymbolStorage } from './symbol-storage';
+import { receiveChecked, receiveSymbolFile, SHA256, type SymbolStorage } from './symbol-storage';
 
 const MAX_QUERY_BYTES = 2 * 1024 * 1024;
 const CHECKS_AT_ONCE = 16;
@@ -55,7 +65,76 @@ function wantedOf(body: unknown): SymbolRef[] {
  * build-id, and debuginfod's GET /buildid/<id>/executable|debuginfo for every client. True when
  * the request was one of these.
  */
+/** `/ABS/PATH` as debuginfod clients send it, each part percent-encoded. */
+function sourcePathOf(encoded: string): string {
+  let path: string;
+  try {
+    path = encoded
+      .split('/')
+      .map((part) => decodeURIComponent(part))
+      .join('/');
+  } catch {
+    throw new HttpError(400, 'the source path is not valid percent-encoding');
+  }
+  if (!path.startsWith('/') || path.includes('\0')) throw new HttpError(400, 'a source path is absolute, as the debug info names it');
+  return path;
+}
+
+/** Source contents by sha256, and per build the paths they were built from. */
+async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL, ctx: SymbolContext): Promise<boolean> {
+  if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingSources) {
+    const sha256s = ((await readJson(req)) as { sha256s?: unknown } | null)?.sha256s;
+    if (!Array.isArray(sha256s) || sha256s.length > MAX_SYMBOL_QUERY || !sha256s.every((h) => typeof h === 'string' && SHA256.test(h))) {
+      throw new HttpError(400, `the body must hold "sha256s": up to ${MAX_SYMBOL_QUERY} sha256s in lower-case hex`);
+    }
+    const missing: string[] = [];
+    for (let i = 0; i < sha256s.length; i += CHECKS_AT_ONCE) {
+      const batch = sha256s.slice(i, i + CHECKS_AT_ONCE) as string[];
+      const held = await Promise.all(batch.map((h) => ctx.storage.hasSource(h)));
+      batch.forEach((h, j) => {
+        if (!held[j]) missing.push(h);
+      });
+    }
+    ctx.json(res, 200, { missing });
+    return true;
+  }
+  const put = /^\/api\/v1\/sources\/([^/]+)$/.exec(url.pathname);
+  if (req.method === 'PUT' && put) {
+    const sha256 = put[1] ?? '';
+    if (!SHA256.test(sha256)) throw new HttpError(400, 'a source is named by the sha256 of its bytes, in lower-case hex');
+    const received = await receiveChecked(req, sha256, MAX_SOURCE_BYTES);
+    try {
+      await ctx.storage.putSource(sha256, received.file);
+    } finally {
+      await received.dispose();
+    }
+    ctx.json(res, 201, { sha256 });
+    return true;
+  }
+  const index = /^\/api\/v1\/symbols\/([^/]+)\/sources$/.exec(url.pathname);
+  if (req.method === 'PUT' && index) {
+    const buildId = buildIdOf(index[1]);
+    const files = ((await readJson(req)) as { files?: unknown } | null)?.files;
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) {
+      throw new HttpError(400, 'the body must hold "files": { "/build/path.c": "sha256", … }');
+    }
+    const entries = Object.entries(files as Record<string, unknown>);
+    if (entries.length > MAX_SOURCES_PER_BUILD) throw new HttpError(413, `at most ${MAX_SOURCES_PER_BUILD} sources for one build`);
+    for (const [path, sha256] of entries) {
+      if (!path.startsWith('/') || path.includes('\0') || path.length > 4096 || typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+        throw new HttpError(400, `bad source entry ${JSON.stringify(path.slice(0, 80))}: an absolute path and the sha256 of its contents`);
+      }
+    }
+    const merged = { ...(await ctx.storage.sourceIndex(buildId)), ...(files as Record<string, string>) };
+    await ctx.storage.setSourceIndex(buildId, merged);
+    ctx.json(res, 201, { build_id: buildId, sources: Object.keys(merged).length });
+    return true;
+  }
+  return false;
+}
+
 export async function handleSymbols(req: IncomingMessage, res: ServerResponse, url: URL, ctx: SymbolContext): Promise<boolean> {
+  if (await handleSources(req, res, url, ctx)) return true;
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingSymbols) {
     const wanted = wantedOf(await readJson(req));
     const missing: SymbolRef[] = [];
@@ -86,10 +165,17 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
   const served = /^\/buildid\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
   if ((req.method === 'GET' || req.method === 'HEAD') && served) {
     const buildId = buildIdOf(served[1]);
-    if (served[2] === 'source') throw new HttpError(404, 'this reporter keeps no sources; point the source view at a checkout');
-    const kind = kindOf(served[2]);
-    const opened = await ctx.storage.open(buildId, kind);
-    if (!opened) throw new HttpError(404, `no ${kind} for build-id ${buildId}; send it with crashwb upload-symbols`);
+    let opened: { stream: Readable; size: number } | null;
+    if (served[2] === 'source') {
+      const path = sourcePathOf(served[3] ?? '');
+      const sha256 = (await ctx.storage.sourceIndex(buildId))[path];
+      opened = sha256 ? await ctx.storage.openSource(sha256) : null;
+      if (!opened) throw new HttpError(404, `no source ${path} for build-id ${buildId}; send it with crashwb upload-symbols --sources DIR`);
+    } else {
+      const kind = kindOf(served[2]);
+      opened = await ctx.storage.open(buildId, kind);
+      if (!opened) throw new HttpError(404, `no ${kind} for build-id ${buildId}; send it with crashwb upload-symbols`);
+    }
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(opened.size) });
     if (req.method === 'HEAD') {
       opened.stream.destroy();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { inspectElfFile } from '../core/elf/elf-file';
@@ -18,6 +18,20 @@ export interface SymbolStorage {
   /** Keeps a checked file as each of the kinds it serves as. */
   put(buildId: string, kinds: SymbolKind[], file: string): Promise<void>;
   open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null>;
+  /** Source files, by the sha256 of their bytes (one copy however many builds use it). */
+  hasSource(sha256: string): Promise<boolean>;
+  putSource(sha256: string, file: string): Promise<void>;
+  openSource(sha256: string): Promise<{ stream: Readable; size: number } | null>;
+  /** Per build, its source paths (as its debug info names them) and their contents' sha256. */
+  sourceIndex(buildId: string): Promise<Record<string, string>>;
+  setSourceIndex(buildId: string, index: Record<string, string>): Promise<void>;
+}
+
+export const SHA256 = /^[0-9a-f]{64}$/;
+
+export function checkSha256(sha256: string): string {
+  if (!SHA256.test(sha256)) throw new Error('bad sha256');
+  return sha256;
 }
 
 export function checkBuildId(buildId: string): string {
@@ -56,6 +70,22 @@ export async function receiveSymbolFile(
       throw new BadSymbolFile(`the file is a separate debug file with no code; send it as debuginfo`);
     const kinds: SymbolKind[] = kind === 'executable' && facts.hasDebugInfo ? ['executable', 'debuginfo'] : [kind];
     return { file, kinds, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** Takes an upload into a temporary file, kept only when its bytes hash to `sha256`. */
+export async function receiveChecked(body: Readable, sha256: string, limit: number): Promise<{ file: string; dispose(): Promise<void> }> {
+  const file = join(tmpdir(), `crashwb-source-${randomUUID()}`);
+  const dispose = () => rm(file, { force: true });
+  const measure = new Measure(limit);
+  try {
+    await pipeline(body, measure, createWriteStream(file, { mode: 0o600 }));
+    const actual = measure.hash.digest('hex');
+    if (actual !== sha256) throw new BadSymbolFile(`the bytes hash to ${actual}, not ${sha256}: the upload was damaged; send it again`);
+    return { file, dispose };
   } catch (error) {
     await dispose();
     throw error;
@@ -109,5 +139,62 @@ export class LocalSymbols implements SymbolStorage {
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) return null;
     return { stream: createReadStream(path), size: info.size };
+  }
+
+  private sourcePath(sha256: string): string {
+    checkSha256(sha256);
+    return join(this.root, 'sources', sha256.slice(0, 2), sha256.slice(2));
+  }
+
+  private indexPath(buildId: string): string {
+    checkBuildId(buildId);
+    return join(this.root, buildId.slice(0, 2), buildId.slice(2), 'sources.json');
+  }
+
+  async hasSource(sha256: string): Promise<boolean> {
+    return stat(this.sourcePath(sha256)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  }
+
+  async putSource(sha256: string, file: string): Promise<void> {
+    await this.placeAside(this.sourcePath(sha256), (aside) => pipeline(createReadStream(file), createWriteStream(aside)));
+  }
+
+  async openSource(sha256: string): Promise<{ stream: Readable; size: number } | null> {
+    const path = this.sourcePath(sha256);
+    const info = await stat(path).catch(() => null);
+    return info?.isFile() ? { stream: createReadStream(path), size: info.size } : null;
+  }
+
+  async sourceIndex(buildId: string): Promise<Record<string, string>> {
+    try {
+      return JSON.parse(await readFile(this.indexPath(buildId), 'utf8')) as Record<string, string>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+  }
+
+  async setSourceIndex(buildId: string, index: Record<string, string>): Promise<void> {
+    await this.placeAside(this.indexPath(buildId), (aside) => writeFile(aside, JSON.stringify(index)));
+  }
+
+  /** Writes beside the target, then renames: a reader sees the whole file or none. */
+  private async placeAside(target: string, write: (aside: string) => Promise<void>): Promise<void> {
+    const aside = `${target}.incoming-${randomUUID()}`;
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await write(aside);
+      await rename(aside, target);
+    } catch (error) {
+      await rm(aside, { force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new StorageFull("the reporter's disk is full: nothing was kept; free space on the data folder, then send it again");
+      }
+      throw error;
+    }
   }
 }

@@ -19,6 +19,12 @@ export const REPORTER_PATHS = {
   missingSymbols: '/api/v1/symbols/missing',
   /** PUT: an executable, library or debug file, checked against its build-id before it is kept. */
   symbol: (buildId: string, kind: SymbolKind): string => `/api/v1/symbols/${buildId}/${kind}`,
+  /** POST `{ sha256s }`: answers `{ missing }`, the source contents the store lacks. */
+  missingSources: '/api/v1/sources/missing',
+  /** PUT: a source file's bytes, named by their sha256. */
+  source: (sha256: string): string => `/api/v1/sources/${sha256}`,
+  /** PUT `{ files: { PATH: SHA256 } }`: the sources a build was made from, as its debug info names them. */
+  sourceIndex: (buildId: string): string => `/api/v1/symbols/${buildId}/sources`,
   /** GET, as debuginfod serves it, so gdb, lldb and elfutils' tools can read the store too. */
   buildId: (buildId: string, kind: SymbolKind): string => `/buildid/${buildId}/${kind}`,
 } as const;
@@ -35,8 +41,12 @@ export interface SymbolRef {
   kind: SymbolKind;
 }
 
-/** Build-ids asked about at once. */
+/** Build-ids (or source contents) asked about at once. */
 export const MAX_SYMBOL_QUERY = 10_000;
+/** Largest source file kept, as the source view shows at most. */
+export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+/** Source paths recorded for one build. */
+export const MAX_SOURCES_PER_BUILD = 100_000;
 
 /** The PUT's headers beside `Authorization: Bearer TOKEN`. */
 export const REPORTER_HEADERS = {

@@ -191,6 +191,31 @@ describe('the symbol store and fingerprints in S3', () => {
     expect(((await missing.json()) as { missing: unknown[] }).missing).toEqual([{ buildId: 'ab'.repeat(20), kind: 'debuginfo' }]);
   });
 
+  it('keeps sources by content and serves them by path for a build, across instances', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const text = Buffer.from('int main(void) { return *(int *)0; }\n');
+    const hash = sha(text);
+    const auth = { Authorization: `Bearer ${WEB_TOKEN}` };
+    expect((await fetch(`${a.url}/api/v1/sources/${hash}`, { method: 'PUT', headers: auth, body: new Uint8Array(text) })).status).toBe(201);
+    const damaged = await fetch(`${a.url}/api/v1/sources/${'0'.repeat(64)}`, { method: 'PUT', headers: auth, body: new Uint8Array(text) });
+    expect(damaged.status).toBe(400);
+    const indexed = await fetch(`${b.url}/api/v1/symbols/${'ab'.repeat(20)}/sources`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ files: { '/build/src/main file.c': hash } }),
+    });
+    expect(indexed.status).toBe(201);
+    const served = await fetch(`${a.url}/buildid/${'ab'.repeat(20)}/source/build/src/main%20file.c`, { headers: auth });
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(text)).toBe(true);
+    const missing = await fetch(`${b.url}/api/v1/sources/missing`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ sha256s: [hash, '1'.repeat(64)] }),
+    });
+    expect(((await missing.json()) as { missing: string[] }).missing).toEqual(['1'.repeat(64)]);
+  });
+
   it('remembers the first crash of a fingerprint across instances', async () => {
     const storage = new S3Storage(
       { bucket: 'crashes', prefix: 'fp/', endpoint: s3.endpoint, region: 'us-east-1', pathStyle: true },

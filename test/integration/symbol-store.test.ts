@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,57 @@ describe('the reporter as a symbol store', () => {
         readFileSync(join(foreign.debugDir, '.build-id', foreign.libraryBuildId.slice(0, 2), `${foreign.libraryBuildId.slice(2)}.debug`)),
       ),
     ).toBe(true);
+  });
+
+  it("keeps a build's sources with --sources and serves them by path, to elfutils and to the source view", async () => {
+    const sent = await crashwb([
+      'upload-symbols',
+      '--server',
+      reporter.url,
+      '--token',
+      TOKEN,
+      '--sources',
+      foreign.builtAt,
+      foreign.stripped,
+      foreign.debugDir,
+    ]);
+    expect(sent.stdout).toMatch(/sources: 1 files for 2 builds; sent 1, already there 0/);
+    const file = join(foreign.builtAt, 'plugin.c');
+    const headers = join(root, 'headers-sources');
+    writeFileSync(headers, `Authorization: Bearer ${TOKEN}\n`);
+    const found = await promisify(execFile)('debuginfod-find', ['source', foreign.libraryBuildId, file], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DEBUGINFOD_URLS: reporter.url,
+        DEBUGINFOD_HEADERS_FILE: headers,
+        DEBUGINFOD_CACHE_PATH: join(root, 'elfutils-sources'),
+      },
+      timeout: 30_000,
+    });
+    expect(readFileSync(found.stdout.trim(), 'utf8')).toBe(readFileSync(file, 'utf8'));
+
+    // On a workstation without the checkout, the source view gets it from the reporter.
+    const away = join(root, 'away.c');
+    renameSync(file, away);
+    const wb = new Workbench({
+      databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'),
+      symbolCacheDir: join(root, 'cache-sources'),
+      symbolTokens: { [reporter.url]: TOKEN },
+    });
+    try {
+      const crash = await wb.openCore({ path: foreign.core, solibDirs: [foreign.stripped], symbolServers: [reporter.url] });
+      const source = await wb.readSource(file, crash.executable, foreign.libraryBuildId);
+      expect(source).toMatchObject({ found: true, from: reporter.url });
+      expect(source.found && source.text).toContain('return request[0];');
+      expect(await wb.readSource(join(foreign.builtAt, 'nowhere.c'), crash.executable, foreign.libraryBuildId)).toMatchObject({
+        found: false,
+        message: expect.stringMatching(/Source not found: nowhere\.c .* No symbol server \(http:\/\/127\.0\.0\.1:\d+\) has it\./),
+      });
+    } finally {
+      wb.close();
+      renameSync(away, file);
+    }
   });
 
   it('refuses a bad token with a clear message, to the uploader and to the analysis', async () => {
