@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../src/reporter/server';
 import { startSession, type Session } from './browser';
+import { uploadCore } from '../test/fixtures/upload';
 
 const fixtures = inject('fixtures');
 const WAIT = { timeout: 30_000 };
@@ -14,35 +14,6 @@ const TOKEN = 'e2e-snapshot-token-01';
 let reporter: RunningReporter;
 let session: Session;
 let page: Page;
-
-/** `crashwb upload --config …` as core_pattern runs it, the core on stdin; asynchronous, the reporter lives here. */
-function upload(core: string, config: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const spool = mkdtempSync(join(tmpdir(), 'crashwb-e2e-spool-'));
-    const child = spawn(
-      process.execPath,
-      [
-        join(process.cwd(), 'bin', 'crashwb.cjs'),
-        'upload',
-        '--config',
-        config,
-        '--spool',
-        spool,
-        '1',
-        'null_deref',
-        '1700000000',
-        '11',
-        'host-a',
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    createReadStream(core).pipe(child.stdin);
-    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`crashwb upload exited with ${code}: ${out}`))));
-  });
-}
 
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-snapshot-'));
@@ -54,7 +25,8 @@ beforeAll(async () => {
   });
   const config = join(root, 'capture.json');
   writeFileSync(config, JSON.stringify({ server: reporter.url, token: TOKEN, snapshot: { debugDirs: [fixtures.stripped.debugDir] } }));
-  await upload(fixtures.stripped.core, config);
+  const sent = await uploadCore(fixtures.stripped.core, ['--config', config, '--spool', mkdtempSync(join(tmpdir(), 'crashwb-e2e-spool-'))]);
+  if (sent.status !== 0) throw new Error(`crashwb upload failed: ${sent.out}`);
   session = await startSession('snapshot');
   page = session.page;
 }, 90_000);

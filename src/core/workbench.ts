@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
@@ -41,7 +41,6 @@ import type {
   ReprocessReport,
   ReprocessRequest,
   SymbolCacheInfo,
-  SymbolSearchRequest,
   SymbolServerInfo,
   SourceMapping,
   SourceResult,
@@ -51,7 +50,7 @@ import type {
 import type { S3Credentials } from './s3/s3-location';
 import type { SecretStore } from './s3/secrets';
 import { ReporterSources } from './reporter-sources';
-import { listDirectory, findSource, languageOf } from './source-files';
+import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { groupDetail } from './store/group-detail';
@@ -63,12 +62,9 @@ import { Triage } from './triage';
 import { chromiumPdf, type PdfRenderer } from './report/pdf';
 import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
-import { DEFAULT_CACHE_MB, SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
-import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
-import { serversFromEnvironment } from './symbols/debuginfod-client';
-import { sourceFromServers } from './symbols/symbol-lookup';
+import { DEFAULT_CACHE_MB } from './symbols/symbol-cache';
+import { SymbolRoom } from './symbols/symbol-room';
 import { reprocessCrashes } from './intake/reprocess';
-import type { SymbolOptions } from './intake/intake';
 import { Intake, type ImportControl } from './intake/intake';
 
 export type { ImportControl } from './intake/intake';
@@ -94,7 +90,6 @@ export interface WorkbenchOptions {
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
-const symbolSecret = (url: string): string => `symbols:${url}`;
 const SETTINGS = 'settings';
 const SOURCE_MAPPINGS = 'sourceMappings';
 const REDACTION_RULES = 'redactionRules';
@@ -116,6 +111,7 @@ export class Workbench implements WorkbenchApi {
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
   private readonly reporters: ReporterSources;
+  private readonly symbols: SymbolRoom;
   private readonly reports: Reports;
   private readonly triage: Triage;
   private readonly consoles = new Consoles(
@@ -136,6 +132,13 @@ export class Workbench implements WorkbenchApi {
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
     this.reporters = new ReporterSources(this.store, options.secrets);
+    this.symbols = new SymbolRoom({
+      getSettings: () => this.getSettings(),
+      reporters: this.reporters,
+      secrets: options.secrets,
+      tokens: options.symbolTokens,
+      cacheDir: options.symbolCacheDir,
+    });
     this.triage = new Triage(this.db, this.store, this.groups);
     this.reports = new Reports({
       crash: (id) => this.getCrash(id),
@@ -158,7 +161,7 @@ export class Workbench implements WorkbenchApi {
       emit: (event) => this.emit(event),
       getSettings: () => this.getSettings(),
       getCrash: (id) => this.getCrash(id),
-      symbolOptions: (request) => this.symbolOptions(request),
+      symbolOptions: (request) => this.symbols.options(request),
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -214,26 +217,20 @@ export class Workbench implements WorkbenchApi {
     return this.intake.fetchCore(crashId, (source) => this.reporters.tokenFor(source, token ?? undefined));
   }
 
-  async listSymbolServers(): Promise<SymbolServerInfo[]> {
-    const settings = await this.getSettings();
-    const saved = async (url: string) => (this.options.secrets ? (await this.options.secrets.get(symbolSecret(url))) !== null : false);
-    const out: SymbolServerInfo[] = [];
-    for (const url of settings.symbolServers) out.push({ url, from: 'settings', tokenSaved: await saved(url) });
-    for (const source of await this.reporters.list()) {
-      out.push({ url: reporterSymbolUrl(source.url), from: 'reporter', tokenSaved: source.tokenSaved });
-    }
-    for (const server of serversFromEnvironment()) out.push({ url: server.url, from: 'environment', tokenSaved: false });
-    return out;
+  listSymbolServers(): Promise<SymbolServerInfo[]> {
+    return this.symbols.servers();
   }
 
-  async saveSymbolServerToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
-    if (!this.options.secrets) {
-      throw new Error(
-        'tokens are kept by the desktop app only (in the OS keychain through safeStorage); on the command line give --symbol-token',
-      );
-    }
-    await this.options.secrets.set(symbolSecret(url), token);
-    return this.listSymbolServers();
+  saveSymbolServerToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
+    return this.symbols.saveToken(url, token);
+  }
+
+  getSymbolCache(): Promise<SymbolCacheInfo> {
+    return this.symbols.cacheUsage();
+  }
+
+  clearSymbolCache(): Promise<SymbolCacheInfo> {
+    return this.symbols.clearCache();
   }
 
   reprocessCrashes(request: ReprocessRequest): Promise<ReprocessReport> {
@@ -251,21 +248,6 @@ export class Workbench implements WorkbenchApi {
     });
   }
 
-  async getSymbolCache(): Promise<SymbolCacheInfo> {
-    return (await this.symbolCache()).usage();
-  }
-
-  async clearSymbolCache(): Promise<SymbolCacheInfo> {
-    const cache = await this.symbolCache();
-    await cache.clear();
-    return cache.usage();
-  }
-
-  private async symbolCache(): Promise<SymbolCache> {
-    const settings = await this.getSettings();
-    return new SymbolCache(this.options.symbolCacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024);
-  }
-
   async syncReporter(request: ReporterSyncRequest, control: ImportControl = {}): Promise<ImportReport> {
     const { url, token, ...rest } = request;
     return this.intake.importReporter({ url, token: await this.reporters.tokenFor(url, token) }, rest, control);
@@ -281,28 +263,6 @@ export class Workbench implements WorkbenchApi {
 
   cancelImport(jobId: string): Promise<void> {
     return this.intake.cancelImport(jobId);
-  }
-
-  /** The request's folders and servers, strictly; the settings' ones, leniently (a folder may have gone). */
-  private async symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions> {
-    const settings = await this.getSettings();
-    const reporters = this.reporters.urlsKept();
-    const tokenFor = async (url: string): Promise<string | null> => {
-      const given = this.options.symbolTokens?.[url];
-      if (given) return given;
-      const kept = this.options.secrets ? await this.options.secrets.get(symbolSecret(url)) : null;
-      if (kept) return kept;
-      const reporter = reporters.find((r) => reporterSymbolUrl(r) === url);
-      return reporter ? this.reporters.savedToken(reporter) : null;
-    };
-    return {
-      debugDirs: [...new Set([...(request.debugDirs ?? []), ...settings.debugDirs])],
-      solibDirs: request.solibDirs,
-      solibDirsFor: (executable) => solibDirsFor({}, settings, executable),
-      sysroot: request.sysroot,
-      symbolServers: await symbolServersFor({ requested: request.symbolServers ?? [], settings, reporters, tokenFor }),
-      symbolCache: await this.symbolCache(),
-    };
   }
 
   async getSettings(): Promise<Settings> {
@@ -490,23 +450,7 @@ export class Workbench implements WorkbenchApi {
   /** A source file from this machine, else (given the build-id of its module) from the symbol servers. */
   async readSource(file: string, executable?: string | null, buildId?: string | null): Promise<SourceResult> {
     const local = await findSource(file, await this.listSourceFolders(), executable ? await this.getSourceMappings(executable) : []);
-    if (local.found || !buildId || !file.startsWith('/')) return local;
-    // The server that sent this build's debug info is asked first: it is the one likeliest to have its sources.
-    const cache = await this.symbolCache();
-    const sentDebugInfo = (await cache.lookup(cache.pathOf(buildId, 'debuginfo')))?.from;
-    const { symbolServers, symbolCache } = await this.symbolOptions({
-      symbolServers: sentDebugInfo && /^https?:\/\//.test(sentDebugInfo) ? [sentDebugInfo] : [],
-    });
-    if (!symbolCache || !symbolServers?.length) return local;
-    const { found, failures } = await sourceFromServers(buildId, file, { servers: symbolServers, cache: symbolCache });
-    if (!found) {
-      const asked = failures.length
-        ? ` Symbol servers: ${failures.join('; ')}.`
-        : ` No symbol server (${symbolServers.map((s) => s.url).join(', ')}) has it.`;
-      return { ...local, message: `${local.message}${asked}` };
-    }
-    const text = await readFile(found.path, 'utf8');
-    return { found: true, path: found.path, text, language: languageOf(file), from: found.from };
+    return local.found || !buildId || !file.startsWith('/') ? local : this.symbols.source(file, buildId, local);
   }
 
   async getSourceMappings(executable: string): Promise<SourceMapping[]> {

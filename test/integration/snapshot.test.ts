@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +6,7 @@ import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
 import { Workbench } from '../../src/core/workbench';
 import { crashForCore } from '../fixtures/crashers';
+import { uploadCore } from '../fixtures/upload';
 import { buildForeignCrash, LIBRARY } from '../fixtures/foreign';
 
 const fixtures = inject('fixtures');
@@ -32,40 +32,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** `crashwb upload` as core_pattern runs it, the core on stdin; asynchronous, as the reporter lives here. */
-function upload(core: string, spool: string, extra: string[]): Promise<{ status: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(process.cwd(), 'bin', 'crashwb.cjs'),
-        'upload',
-        '--server',
-        reporter.url,
-        '--token',
-        TOKEN,
-        '--spool',
-        spool,
-        ...extra,
-        '1',
-        'exe',
-        '1700000000',
-        '11',
-        'host-a',
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    // A refused call exits before it reads the core: its closed stdin is the expected end, not a fault.
-    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-    createReadStream(core).pipe(child.stdin);
-    child.once('close', (code) => resolve({ status: code ?? -1, out }));
-  });
-}
+const upload = (core: string, spool: string, extra: string[]) =>
+  uploadCore(core, ['--server', reporter.url, '--token', TOKEN, '--spool', spool, ...extra]);
 
 interface Listed {
   crashId: string;

@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import type { Settings, SourceResult, SymbolCacheInfo, SymbolSearchRequest, SymbolServerInfo } from '../../shared/model';
+import type { SymbolOptions } from '../intake/intake';
+import type { ReporterSources } from '../reporter-sources';
+import type { SecretStore } from '../s3/secrets';
+import { languageOf } from '../source-files';
+import { serversFromEnvironment } from './debuginfod-client';
+import { SymbolCache, defaultSymbolCacheDir } from './symbol-cache';
+import { sourceFromServers } from './symbol-lookup';
+import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbol-servers';
+
+const secretName = (url: string): string => `symbols:${url}`;
+
+export interface SymbolRoomContext {
+  getSettings(): Promise<Settings>;
+  reporters: ReporterSources;
+  secrets?: SecretStore;
+  /** Tokens given on the command line, by server URL. */
+  tokens?: Record<string, string>;
+  cacheDir?: string;
+}
+
+/**
+ * Where the workbench looks for crashes' files beyond their recorded paths, as the settings, the
+ * reporters kept as sources, DEBUGINFOD_URLS and the request say; tokens resolved, never kept in
+ * the settings; the cache of what servers sent.
+ */
+export class SymbolRoom {
+  constructor(private readonly ctx: SymbolRoomContext) {}
+
+  async cache(): Promise<SymbolCache> {
+    const settings = await this.ctx.getSettings();
+    return new SymbolCache(this.ctx.cacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024);
+  }
+
+  private async tokenFor(url: string, reporters: string[]): Promise<string | null> {
+    const given = this.ctx.tokens?.[url];
+    if (given) return given;
+    const kept = this.ctx.secrets ? await this.ctx.secrets.get(secretName(url)) : null;
+    if (kept) return kept;
+    const reporter = reporters.find((r) => reporterSymbolUrl(r) === url);
+    return reporter ? this.ctx.reporters.savedToken(reporter) : null;
+  }
+
+  /** The request's folders and servers, strictly; the settings' ones, leniently (a folder may have gone). */
+  async options(request: SymbolSearchRequest): Promise<SymbolOptions> {
+    const settings = await this.ctx.getSettings();
+    const reporters = this.ctx.reporters.urlsKept();
+    return {
+      debugDirs: [...new Set([...(request.debugDirs ?? []), ...settings.debugDirs])],
+      solibDirs: request.solibDirs,
+      solibDirsFor: (executable) => solibDirsFor({}, settings, executable),
+      sysroot: request.sysroot,
+      symbolServers: await symbolServersFor({
+        requested: request.symbolServers ?? [],
+        settings,
+        reporters,
+        tokenFor: (url) => this.tokenFor(url, reporters),
+      }),
+      symbolCache: await this.cache(),
+    };
+  }
+
+  async servers(): Promise<SymbolServerInfo[]> {
+    const settings = await this.ctx.getSettings();
+    const saved = async (url: string) => (this.ctx.secrets ? (await this.ctx.secrets.get(secretName(url))) !== null : false);
+    const out: SymbolServerInfo[] = [];
+    for (const url of settings.symbolServers) out.push({ url, from: 'settings', tokenSaved: await saved(url) });
+    for (const source of await this.ctx.reporters.list()) {
+      out.push({ url: reporterSymbolUrl(source.url), from: 'reporter', tokenSaved: source.tokenSaved });
+    }
+    for (const server of serversFromEnvironment()) out.push({ url: server.url, from: 'environment', tokenSaved: false });
+    return out;
+  }
+
+  async saveToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
+    if (!this.ctx.secrets) {
+      throw new Error(
+        'tokens are kept by the desktop app only (in the OS keychain through safeStorage); on the command line give --symbol-token',
+      );
+    }
+    await this.ctx.secrets.set(secretName(url), token);
+    return this.servers();
+  }
+
+  async cacheUsage(): Promise<SymbolCacheInfo> {
+    return (await this.cache()).usage();
+  }
+
+  async clearCache(): Promise<SymbolCacheInfo> {
+    const cache = await this.cache();
+    await cache.clear();
+    return cache.usage();
+  }
+
+  /**
+   * A source file that is not on this machine, from the symbol servers, by its module's build-id.
+   * The server that sent that build's debug info is asked first: it is the likeliest to have it.
+   */
+  async source(file: string, buildId: string, local: Extract<SourceResult, { found: false }>): Promise<SourceResult> {
+    const cache = await this.cache();
+    const sentDebugInfo = (await cache.lookup(cache.pathOf(buildId, 'debuginfo')))?.from;
+    const { symbolServers, symbolCache } = await this.options({
+      symbolServers: sentDebugInfo && /^https?:\/\//.test(sentDebugInfo) ? [sentDebugInfo] : [],
+    });
+    if (!symbolCache || !symbolServers?.length) return local;
+    const { found, failures } = await sourceFromServers(buildId, file, { servers: symbolServers, cache: symbolCache });
+    if (!found) {
+      const asked = failures.length
+        ? ` Symbol servers: ${failures.join('; ')}.`
+        : ` No symbol server (${symbolServers.map((s) => s.url).join(', ')}) has it.`;
+      return { ...local, message: `${local.message}${asked}` };
+    }
+    return { found: true, path: found.path, text: await readFile(found.path, 'utf8'), language: languageOf(file), from: found.from };
+  }
+}
