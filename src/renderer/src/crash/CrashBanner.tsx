@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useReportStore } from '../stores/report-store';
 import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../api';
+import { TokenInput } from '../widgets/TokenInput';
 import type { Crash } from '../../../shared/model';
 
 /** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
@@ -18,16 +19,7 @@ function SnapshotNotice({ crash }: { crash: Crash }) {
       Analysed on the host where it crashed; its core is not here, so there is no console.{' '}
       {reporter ? (
         <>
-          {!desktop && (
-            <input
-              aria-label="Project token"
-              type="password"
-              placeholder="project token"
-              value={token}
-              onChange={(e) => setToken(e.target.value)}
-              autoComplete="off"
-            />
-          )}{' '}
+          {!desktop && <TokenInput label="Project token" placeholder="project token" value={token} onChange={setToken} />}{' '}
           <button type="submit">Fetch the core from {reporter}</button>
         </>
       ) : (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ReporterSourceInfo } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
+import { TokenInput } from '../widgets/TokenInput';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** What the user types (http://host:port) as the workbench names a reporter source. */
@@ -76,14 +77,7 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
             pattern="https?://[^\s\/?#]+\/?"
             required
           />
-          <input
-            aria-label="Project token"
-            type="password"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            autoComplete="off"
-            required
-          />
+          <TokenInput label="Project token" value={token} onChange={setToken} required />
           {desktop && (
             <label>
               <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep the token in the keychain

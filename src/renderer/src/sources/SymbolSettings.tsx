@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings, SymbolCacheInfo, SymbolServerInfo } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
+import { TokenInput } from '../widgets/TokenInput';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const SERVER_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
@@ -159,16 +160,7 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
               onChange={(e) => setUrl(e.target.value)}
               required
             />
-            {desktop && (
-              <input
-                aria-label="Token (optional)"
-                placeholder="token (optional)"
-                type="password"
-                value={token}
-                onChange={(e) => setToken(e.target.value)}
-                autoComplete="off"
-              />
-            )}
+            {desktop && <TokenInput label="Token (optional)" placeholder="token (optional)" value={token} onChange={setToken} />}
             <button type="submit" disabled={!settings}>
               Add
             </button>
