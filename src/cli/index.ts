@@ -145,7 +145,12 @@ function usageOf(command: string): string | null {
     else if (!line.startsWith('   ')) inside = false;
     if (inside) out.push(line);
   }
-  return out.length ? `Usage:\n${out.join('\n')}` : null;
+  if (!out.length) return null;
+  // A command that takes the symbol options explains them too.
+  const symbols = out.some((l) => l.includes('[SYMBOL OPTIONS]'))
+    ? `\n\n${HELP.slice(HELP.indexOf('SYMBOL OPTIONS ('), HELP.indexOf('\n--db defaults'))}`
+    : '';
+  return `Usage:\n${out.join('\n')}${symbols}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -48,6 +48,12 @@ describe('crashwb', () => {
     expect(result.stderr).toBe('');
   });
 
+  it.each(['analyze', 'import', 'watch', 'reprocess'])('explains the symbol options in %s --help', (command) => {
+    const result = crashwb(command, '--help');
+    expect(result.stdout).toMatch(/--solib-dir DIR .*\n.*build-id is the core's/);
+    expect(result.stdout).toMatch(/--symbol-server URL/);
+  });
+
   it('stops quietly when the reader of its output has gone (crashwb … | head)', () => {
     // `true` leaves before crashwb writes, so its first write meets a closed pipe.
     const result = spawnSync(
