@@ -145,6 +145,11 @@ export interface Attachment {
   text: string;
 }
 
+/** How a crash known only from its host's analysis (a snapshot) names its origin; its core, when it comes, replaces it. */
+export const SNAPSHOT_ORIGIN = 'snapshot analysed on the host';
+
+export const isSnapshot = (crash: Pick<CrashAnalysis, 'origin'>): boolean => crash.origin?.startsWith(SNAPSHOT_ORIGIN) ?? false;
+
 /** A stored crash: its identity is the sha256 of the core, so the same core is one crash. */
 export interface Crash extends CrashAnalysis {
   id: string;

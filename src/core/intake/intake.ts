@@ -22,6 +22,7 @@ import type {
   SymbolSearchRequest,
   WorkbenchEvent,
 } from '../../shared/model';
+import { isSnapshot } from '../../shared/model';
 import { analyzeCore, type AnalyzeOptions } from './analyze';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
@@ -179,8 +180,7 @@ export class Intake {
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
   private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
-    const core = !crash.origin?.startsWith('snapshot ');
-    if (core && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
+    if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
     else this.ctx.store.save(crash, mtimeMs, origin);
     const fp = fingerprint(crash);
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
@@ -260,7 +260,7 @@ export class Intake {
     // Two copies of one core imported at once were both new when hashed: the first to land counts.
     return this.ctx.db.transaction(() => {
       // A core replaces the snapshot that stood for it; anything else stored already stays.
-      const replacesSnapshot = !crash.origin?.startsWith('snapshot ') && this.ctx.store.awaitsCore(crash.id);
+      const replacesSnapshot = !isSnapshot(crash) && this.ctx.store.awaitsCore(crash.id);
       if (this.ctx.store.has(crash.id) && !replacesSnapshot) return false;
       this.save(crash, ingested.mtimeMs, ingested.origin);
       return true;

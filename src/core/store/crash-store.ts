@@ -1,4 +1,4 @@
-import type { Crash, CrashSummary } from '../../shared/model';
+import { SNAPSHOT_ORIGIN, type Crash, type CrashSummary } from '../../shared/model';
 import type { Db } from './database';
 
 interface CrashRow {
@@ -82,7 +82,8 @@ export class CrashStore {
   /** A crash known only from a snapshot made on its host: its core, when it comes, replaces it. */
   awaitsCore(id: string): boolean {
     return (
-      this.db.prepare(`SELECT 1 FROM crashes WHERE id = ? AND json_extract(analysis, '$.origin') LIKE 'snapshot %'`).get(id) !== undefined
+      this.db.prepare(`SELECT 1 FROM crashes WHERE id = ? AND json_extract(analysis, '$.origin') LIKE ?`).get(id, `${SNAPSHOT_ORIGIN}%`) !==
+      undefined
     );
   }
 

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MAX_SNAPSHOT_BYTES, SNAPSHOT_HEAD } from '../../../shared/reporter-protocol';
+import { SNAPSHOT_ORIGIN } from '../../../shared/model';
 import { fromSnapshot, type CrashSource } from '../crash-input';
 import { analysisOf, snapshotSchema } from '../snapshot-schema';
 
@@ -43,7 +44,7 @@ export const snapshotSource: CrashSource = {
     return fromSnapshot(
       {
         shape,
-        origin: `snapshot analysed on the host with ${analysis.debugger}`,
+        origin: `${SNAPSHOT_ORIGIN} with ${analysis.debugger}`,
         attributes: {
           'snapshot.core_sha256': snapshot.coreSha256,
           ...(exe?.package ? { package: exe.package, 'package.version': exe.version ?? '' } : {}),

@@ -3,7 +3,7 @@ import { useReportStore } from '../stores/report-store';
 import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../api';
 import { TokenInput } from '../widgets/TokenInput';
-import type { Crash } from '../../../shared/model';
+import { isSnapshot, type Crash } from '../../../shared/model';
 
 /** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
 function SnapshotNotice({ crash }: { crash: Crash }) {
@@ -44,7 +44,7 @@ export function CrashBanner({ crash }: { crash: Crash }) {
         {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
       </p>
       {crash.commandLine && <p className="cmdline">{crash.commandLine}</p>}
-      {crash.origin?.startsWith('snapshot ') && <SnapshotNotice crash={crash} />}
+      {isSnapshot(crash) && <SnapshotNotice crash={crash} />}
       {crash.analysisError && (
         <p className="error" role="alert">
           The debugger could not finish: {crash.analysisError}. What the core itself says is shown.
