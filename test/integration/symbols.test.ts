@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { LIBRARY, buildForeignCrash, type ForeignCrash } from '../fixtures/forei
 import { canHideFiles, startDebuginfod, type Debuginfod } from '../fixtures/debuginfod';
 import { Workbench } from '../../src/core/workbench';
 import { readCore } from '../../src/core/elf/core-file';
+import { fetchFromServers } from '../../src/core/symbols/symbol-lookup';
+import { SymbolCache } from '../../src/core/symbols/symbol-cache';
 import { crashwbAsync, type CliResult as Result } from '../fixtures/cli';
 
 const crashwb = crashwbAsync;
@@ -228,6 +231,35 @@ describe('symbol servers that misbehave', () => {
     expect(warning?.message).toContain(silentUrl);
     expect(warning?.message).toMatch(/did not answer within 4 s/);
     expect(crashedFrames(crash).length).toBeGreaterThan(0);
+  });
+
+  it('stops the whole look-up at its deadline however many files are left, and says what was not asked', async () => {
+    // Each answer comes within the per-request timeout, but slowly: only the deadline ends it.
+    const slow = createHttpServer((_req, res) => setTimeout(() => res.writeHead(404).end(), 300));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const address = slow.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const wanted = Array.from({ length: 40 }, (_, i) => ({
+        buildId: `${i}`.padStart(40, 'a'),
+        kind: 'debuginfo' as const,
+        module: `/lib/l${i}.so`,
+      }));
+      const started = Date.now();
+      const { found, warnings } = await fetchFromServers(wanted, {
+        servers: [{ url, token: null }],
+        cache: new SymbolCache(join(root, 'cache-deadline')),
+        deadlineMs: 1000,
+        requestTimeoutMs: 2000,
+      });
+      expect(found.size).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(warnings.map((w) => w.message).join('\n')).toMatch(
+        /symbol look-up stopped after 1 s; \d+ files were not asked of http:\/\/127/,
+      );
+    } finally {
+      slow.close();
+    }
   });
 
   it('says a server is unreachable, and analyses anyway', async () => {

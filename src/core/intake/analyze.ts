@@ -25,8 +25,6 @@ export interface AnalyzeOptions {
   symbolServers?: SymbolServer[];
   /** Where fetched files are kept; without one, no server is asked. */
   symbolCache?: SymbolCache | null;
-  /** Bounds the whole symbol-server look-up (10 s). */
-  symbolLookupMs?: number;
   debugger?: DebuggerKind;
   timeoutMs?: number;
   onStage?: (stage: OpenStage, message: string, fraction?: number) => void;
@@ -88,7 +86,6 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       sysroot,
       servers,
       cache: options.symbolCache ?? null,
-      lookupDeadlineMs: options.symbolLookupMs,
       onProgress: (message, fraction) => say('locating-files', message, fraction),
     });
     links = linkModules(files.libraries, files.modules);

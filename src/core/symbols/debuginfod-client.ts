@@ -21,7 +21,7 @@ export function serversFromEnvironment(env: NodeJS.ProcessEnv = process.env): Sy
 export class ServerFailure extends Error {
   constructor(
     readonly server: string,
-    readonly reason: 'timeout' | 'unreachable' | 'refused' | 'bad-file',
+    readonly reason: 'timeout' | 'deadline' | 'unreachable' | 'refused' | 'bad-file',
     message: string,
   ) {
     super(message);
@@ -62,6 +62,8 @@ export async function download(server: SymbolServer, path: string, dest: string,
   const signal = AbortSignal.any([request.signal, limits.signal]);
   const fail = (error: unknown): never => {
     if (error instanceof ServerFailure) throw error;
+    // The look-up's deadline is not this server's fault; its own silence is.
+    if (limits.signal.aborted) throw new ServerFailure(server.url, 'deadline', `the look-up ran out of time asking ${server.url}`);
     if (signal.aborted) {
       throw new ServerFailure(server.url, 'timeout', `${server.url} did not answer within ${Math.round(limits.requestTimeoutMs / 1000)} s`);
     }

@@ -59,7 +59,6 @@ export interface SymbolSearch {
   servers: SymbolServer[];
   /** Where fetched files are kept; it is also searched, as a debug directory and a build-id folder. */
   cache: SymbolCache | null;
-  lookupDeadlineMs?: number;
   onProgress?: (message: string, fraction: number) => void;
 }
 
@@ -273,7 +272,6 @@ async function askServers(resolved: Resolved[], search: SymbolSearch, cache: Sym
   const { found, warnings } = await fetchFromServers(wanted, {
     servers: search.servers,
     cache,
-    deadlineMs: search.lookupDeadlineMs,
     onProgress: search.onProgress,
   });
   for (const r of resolved) {

@@ -65,6 +65,7 @@ export async function fetchFromServers(
         if (!(error instanceof ServerFailure)) throw error;
         // A bad file is that file's fault; the server may still hold good ones.
         if (error.reason === 'bad-file') failures.set(`${server.url} ${item.buildId}`, error);
+        else if (error.reason === 'deadline') skipped.set(server.url, (skipped.get(server.url) ?? 0) + 1);
         else if (!failures.has(server.url)) failures.set(server.url, error);
       }
     }
