@@ -146,6 +146,37 @@ describe('the reporter as a symbol store', () => {
     }
   });
 
+  it('is a symbol server for the app once added as a source, with the token the app keeps', async () => {
+    // The desktop app's keychain, as the workbench sees it (Electron's safeStorage behind it).
+    const kept = new Map<string, string>();
+    const secrets = {
+      get: async (name: string) => kept.get(name) ?? null,
+      set: async (name: string, value: string | null) => void (value === null ? kept.delete(name) : kept.set(name, value)),
+    };
+    const wb = new Workbench({
+      databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'),
+      symbolCacheDir: join(root, 'cache-app'),
+      secrets,
+    });
+    try {
+      await wb.saveReporterSource(`reporter+${reporter.url}`, TOKEN);
+      expect(await wb.listSymbolServers()).toContainEqual({ url: reporter.url, from: 'reporter', tokenSaved: true });
+      const crash = await wb.openCore({ path: foreign.core, solibDirs: [foreign.stripped] });
+      expect(
+        crash.threads
+          .find((t) => t.crashed)
+          ?.frames.map((f) => f.function)
+          .slice(0, OWN_FRAMES.length),
+      ).toEqual(OWN_FRAMES);
+      expect(crash.modules.find((m) => m.buildId === foreign.libraryBuildId)?.origin?.debug).toEqual({
+        kind: 'symbol-server',
+        from: reporter.url,
+      });
+    } finally {
+      wb.close();
+    }
+  });
+
   it('refuses a bad token with a clear message, to the uploader and to the analysis', async () => {
     const upload = await crashwb(['upload-symbols', '--server', reporter.url, '--token', 'wrong', foreign.stripped]);
     expect(upload.status).toBe(1);
