@@ -285,6 +285,27 @@ describe('the console sees what the views see', () => {
 });
 
 describe('symbols that arrive later', () => {
+  it('analyses a crash again after a library folder it was analysed with has gone', async () => {
+    const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'gone-')), 'wb.db'), symbolCacheDir: join(root, 'cache-gone') });
+    const copy = join(root, 'copy-of-handed');
+    cpSync(foreign.handed, copy, { recursive: true });
+    try {
+      const crash = await wb.openCore({ path: foreign.core, solibDirs: [copy] });
+      expect(crash.loaded?.solibDirs).toEqual([copy]);
+      rmSync(copy, { recursive: true, force: true });
+      const again = await wb.reanalyzeCrash(crash.id, { solibDirs: [foreign.handed] });
+      expect(again.loaded?.solibDirs).toEqual([foreign.handed]);
+      expect(
+        again.threads
+          .find((t) => t.crashed)
+          ?.frames.map((f) => f.function)
+          .slice(0, OWN_FRAMES.length),
+      ).toEqual(OWN_FRAMES);
+    } finally {
+      wb.close();
+    }
+  });
+
   it('analyses again only the crashes that lacked symbols, names their frames, regroups them and keeps the notes', async () => {
     const db = join(mkdtempSync(join(root, 'later-')), 'wb.db');
     const wb = new Workbench({ databasePath: db, symbolCacheDir: join(root, 'cache-later') });

@@ -132,10 +132,15 @@ export class Intake {
     if (digest !== id) throw new Error(`${core} is no longer the core of this crash (its digest changed); open it as a new crash`);
     const jobId = randomUUID();
     // What was searched before is searched again, with whatever the request adds.
+    // A folder searched then that has gone since is left out, not an error: it was not asked for now.
+    const stillThere = async (dirs: string[]) =>
+      (await Promise.all(dirs.map(async (d) => ((await stat(d).catch(() => null))?.isDirectory() ? d : null)))).filter(
+        (d): d is string => d !== null,
+      );
     const symbols = await this.ctx.symbolOptions({
       debugDirs: [...new Set([...(request.debugDirs ?? []), ...(old.loaded?.debugDirs ?? [])])],
-      solibDirs: [...new Set([...(request.solibDirs ?? []), ...(old.loaded?.solibDirs ?? [])])],
-      sysroot: request.sysroot ?? old.loaded?.sysroot ?? undefined,
+      solibDirs: [...new Set([...(request.solibDirs ?? []), ...(await stillThere(old.loaded?.solibDirs ?? []))])],
+      sysroot: request.sysroot ?? (await stillThere(old.loaded?.sysroot ? [old.loaded.sysroot] : []))[0],
       symbolServers: [...new Set([...(request.symbolServers ?? []), ...(old.loaded?.symbolServers ?? [])])],
     });
     // The executable given by hand stays given; one found in a folder or on a server is looked for again.
