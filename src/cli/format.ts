@@ -1,4 +1,4 @@
-import type { CrashAnalysis, Frame } from '../shared/model';
+import type { CrashAnalysis, Frame, SystemInfo } from '../shared/model';
 
 function frameLine(f: Frame): string {
   const fn = f.function ?? '??';
@@ -7,12 +7,16 @@ function frameLine(f: Frame): string {
 }
 
 /** The human-readable report of `crashwb analyze`. */
+/** "Windows NT 10.0.19045 · amd64": what a dump says of the machine it was written on. */
+export const systemLine = (system: SystemInfo): string => `${system.os} ${system.osVersion} · ${system.cpu}`;
+
 export function formatCrash(crash: CrashAnalysis): string {
   const out: string[] = [];
   out.push(crash.signal.explanation);
   out.push(`  process ${crash.pid}: ${crash.commandLine || '(no command line)'}`);
   out.push(`  executable ${crash.executable ?? '(unknown)'}${crash.executableBuildId ? ` (build-id ${crash.executableBuildId})` : ''}`);
   out.push(`  core ${crash.source} (${crash.size} bytes), analysed with ${crash.debugger}`);
+  if (crash.system) out.push(`  system ${systemLine(crash.system)}`);
   for (const w of crash.warnings) out.push(`warning: ${w.message}`);
   if (crash.analysisError) out.push(`error: ${crash.analysisError}`);
   for (const t of crash.threads) {
@@ -42,6 +46,7 @@ export function crashJson(crash: CrashAnalysis): unknown {
       faultAddress: crash.signal.faultAddress,
       explanation: crash.signal.explanation,
     },
+    ...(crash.system ? { system: crash.system } : {}),
     pid: crash.pid,
     commandLine: crash.commandLine,
     executable: crash.executable,

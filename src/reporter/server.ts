@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createGunzip } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
 import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
@@ -38,6 +39,8 @@ export interface RunningReporter {
 }
 
 const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
+/** The form's file: `dump` for minimal uploaders, `upload_file_minidump` as Crashpad and Breakpad send it. */
+const DUMP_FIELDS = new Set(['dump', 'upload_file_minidump']);
 const MAX_FIELDS = 64;
 const MAX_VALUE = 1024;
 
@@ -141,7 +144,10 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       let stored: Promise<{ crashId: string; created: boolean }> | null = null;
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: maxBytes + 1 } });
+        parser = busboy({
+          headers: req.headers,
+          limits: { files: 4, fields: MAX_FIELDS, fieldSize: MAX_VALUE, fileSize: maxBytes + 1 },
+        });
       } catch (error) {
         reject(new HttpError(400, `not a multipart upload: ${(error as Error).message}; send multipart/form-data with a boundary`));
         req.resume();
@@ -156,13 +162,14 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       parser.on('file', (name, file) => {
         // Listened to at once: a form that ends inside the file makes this stream fail.
         file.on('error', (error: Error) => fail(new HttpError(400, `malformed multipart upload: ${error.message}`)));
-        if (name !== 'dump' || stored) {
+        if (!DUMP_FIELDS.has(name) || stored) {
           file.resume();
           return;
         }
         let known: Record<string, string>;
         try {
-          known = cleanMetadata(fields);
+          // A field the metadata cannot take (Breakpad's "ProductName") is named in the answer, not refused.
+          known = cleanMetadata(Object.fromEntries(Object.entries(fields).filter(([key]) => METADATA_KEY.test(key))));
         } catch (error) {
           file.resume();
           fail(error as Error);
@@ -174,7 +181,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       parser.on('error', (error: Error) => fail(new HttpError(400, `malformed multipart upload: ${error.message}`)));
       parser.on('close', () => {
         if (failed) return;
-        if (!stored) return fail(new HttpError(400, 'the upload has no "dump" file'));
+        if (!stored) return fail(new HttpError(400, 'the upload has no "dump" (or Crashpad\'s "upload_file_minidump") file'));
         stored
           .then(async (r) => {
             const late = Object.fromEntries(Object.entries(fields).filter(([key]) => METADATA_KEY.test(key)));
@@ -193,7 +200,12 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
           .then(resolve, fail);
       });
       req.on('error', (error) => fail(new HttpError(400, `the upload broke off: ${error.message}`)));
-      req.pipe(parser);
+      // Crashpad gzips its uploads (Content-Encoding: gzip); the limit holds for what they expand to.
+      if (/^gzip$/i.test(String(req.headers['content-encoding'] ?? ''))) {
+        const gunzip = createGunzip();
+        gunzip.on('error', (error) => fail(new HttpError(400, `the gzip-encoded upload is damaged: ${error.message}`)));
+        req.pipe(gunzip).pipe(parser);
+      } else req.pipe(parser);
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -22,6 +22,13 @@ export interface SignalInfo {
   explanation: string;
 }
 
+/** The machine a crash happened on, where the dump says (minidumps do). */
+export interface SystemInfo {
+  os: string;
+  osVersion: string;
+  cpu: string;
+}
+
 export interface Frame {
   index: number;
   address: string;
@@ -77,6 +84,9 @@ export interface Module {
   symbols: SymbolStatus;
   start: string;
   end: string;
+  /** Breakpad's debug identifier and debug file name (a PDB's), for modules of minidumps. */
+  debugId?: string;
+  debugName?: string | null;
   /** Where `hostPath` and the debug info came from; absent in crashes stored before it was kept. */
   origin?: { file: FileOrigin | null; debug: FileOrigin | null };
 }
@@ -134,6 +144,8 @@ export interface CrashAnalysis {
      */
     core?: string | null;
   };
+  /** OS, version and CPU, where the dump says. */
+  system?: SystemInfo | null;
   /** What the crash came as, when not a plain core: "apport report", "zstd-compressed core" … */
   origin?: string;
   /** Text that came with the crash: container logs, AppScope's info and cfg … */

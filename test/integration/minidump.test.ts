@@ -6,6 +6,7 @@ import { analyzeCore } from '../../src/core/intake/analyze';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
 import { Workbench } from '../../src/core/workbench';
 import { writeMinidump } from '../fixtures/minidumps';
+import { writeSyntheticMinidump } from '../fixtures/minidump-writer';
 
 const fixtures = inject('fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'crashwb-dmp-'));
@@ -19,6 +20,31 @@ beforeAll(() => {
   wb = new Workbench({ databasePath: join(dir, 'wb.db') });
 }, 120_000);
 afterAll(() => wb?.close());
+
+describe('minidumps from Windows and macOS', () => {
+  it('imports a Windows dump with its reason, address and system, and groups it', async () => {
+    const path = writeSyntheticMinidump(join(dir, 'windows.dmp'), {
+      platform: 'windows',
+      arch: 'amd64',
+      osVersion: [10, 0, 19045],
+      exception: { threadId: 9, code: 0xc0000005, flags: 0, address: 0x140001000n, parameters: [1n, 0x45n] },
+      threads: [9],
+      modules: [{ name: 'C:\\app\\test_app.exe', base: 0x140000000n, size: 0x20000 }],
+    });
+    const own = new Workbench({ databasePath: join(dir, 'windows.db') });
+    try {
+      const report = await own.importPaths({ paths: [path] });
+      expect(report.failed).toEqual([]);
+      const event = own.groups.events().find((e) => e.source === path);
+      const crash = await own.getCrash(event!.id);
+      expect(crash.signal).toMatchObject({ name: 'EXCEPTION_ACCESS_VIOLATION_WRITE', faultAddress: '0x45' });
+      expect(crash.system).toEqual({ os: 'Windows NT', osVersion: '10.0.19045', cpu: 'amd64' });
+      expect(event!.groupId).not.toBeNull();
+    } finally {
+      own.close();
+    }
+  });
+});
 
 describe('minidumps (Breakpad / Crashpad .dmp), through lldb', () => {
   it('reads the crashing thread, the signal and the modules with their build-ids from the dump itself', async () => {

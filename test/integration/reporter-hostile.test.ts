@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
+import { writeSyntheticMinidump } from '../fixtures/minidump-writer';
 
 const fixtures = inject('fixtures');
 const CLI = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -110,6 +112,46 @@ describe('the reporter under malformed and hostile requests', () => {
     } finally {
       child.kill();
     }
+  });
+
+  it('takes a Crashpad upload: gzip-encoded, upload_file_minidump, annotations as fields', async () => {
+    const dump = writeSyntheticMinidump(join(root, 'crashpad.dmp'), {
+      platform: 'windows',
+      arch: 'amd64',
+      osVersion: [10, 0, 19045],
+      exception: { threadId: 9, code: 0xc0000005, flags: 0, address: 0x1000n, parameters: [1n, 0x45n] },
+      threads: [9],
+      modules: [],
+    });
+    const bytes = readFileSync(dump);
+    const body = gzipSync(
+      form(
+        [
+          { name: 'prod', value: 'test_app' },
+          { name: 'ver', value: '1.2.3' },
+          { name: 'ProductName', value: 'Test App' },
+          { name: 'upload_file_minidump', value: bytes, file: true },
+        ],
+        'crashpad-boundary',
+      ),
+    );
+    const answer = await fetch(`${reporter.url}/api/upload`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'multipart/form-data; boundary=crashpad-boundary', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(body),
+    });
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({ crash_id: sha(bytes), ignored_fields: ['ProductName'] });
+    const stored = (await (await fetch(`${reporter.url}/api/v1/crashes?limit=1000`, { headers: auth })).json()) as {
+      crashes: Array<{ crashId: string; metadata: Record<string, string> }>;
+    };
+    expect(stored.crashes.find((c) => c.crashId === sha(bytes))?.metadata).toEqual({ prod: 'test_app', ver: '1.2.3' });
+    const damaged = await fetch(`${reporter.url}/api/upload`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'multipart/form-data; boundary=crashpad-boundary', 'Content-Encoding': 'gzip' },
+      body: new Uint8Array(body.subarray(0, body.length >> 1)),
+    });
+    expect(damaged.status).toBe(400);
   });
 
   it('takes fields sent after the file, and names the ones it could not take instead of failing', async () => {

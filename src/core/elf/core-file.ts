@@ -1,4 +1,4 @@
-import type { SignalInfo } from '../../shared/model';
+import type { SignalInfo, SystemInfo } from '../../shared/model';
 import { BoundedFile } from './bounded-file';
 import { ET_CORE, ET_DYN, ET_EXEC, ElfFormatError, PT_LOAD, PT_NOTE, readElfHeaders, type ProgramHeader } from './elf-headers';
 import {
@@ -29,6 +29,9 @@ export interface CoreModule {
   buildId: string | null;
   /** The other names the dynamic loader opened it by (a soname link, /lib for /usr/lib …). */
   loadedAs: string[];
+  /** Breakpad's debug identifier (PDB GUID and age, Mach-O UUID) and debug file name, from a minidump. */
+  debugId?: string;
+  debugName?: string | null;
 }
 
 export interface CoreInfo {
@@ -54,6 +57,8 @@ export interface CoreInfo {
   truncation: { expected: number; actual: number } | null;
   /** When the dump says it was written (minidumps do; ELF cores leave it to the file's date). */
   dumpTime: string | null;
+  /** OS and CPU, where the dump says (minidumps); ELF cores are from Linux, their machine is `machine`. */
+  system?: SystemInfo | null;
 }
 
 const AT_ENTRY = 9n;

@@ -132,6 +132,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     timestamp: core.dumpTime ?? info.mtime.toISOString(),
     debugger: kind,
     signal: core.signal,
+    ...(core.system ? { system: core.system } : {}),
     pid: core.pid,
     commandLine: core.argv?.join(' ') ?? core.commandLine,
     ...(core.environment.length ? { environment: core.environment } : {}),

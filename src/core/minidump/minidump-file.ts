@@ -1,6 +1,8 @@
 import { BoundedFile, withFile } from '../elf/bounded-file';
 import type { CoreInfo, CoreModule } from '../elf/core-file';
 import { describeSignal } from '../elf/signals';
+import type { SystemInfo } from '../../shared/model';
+import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 
 /**
  * The minidump (.dmp) of Breakpad, Crashpad and lldb: a header, a directory of streams, and the
@@ -16,9 +18,57 @@ const MISC_INFO = 15;
 const LINUX_CMD_LINE = 0x47670006;
 const LINUX_ENVIRON = 0x47670007;
 const CV_ELF = 0x4270454c; // "BpEL": the module's ELF build-id follows
+const CV_PDB70 = 0x53445352; // "RSDS": GUID, age and the PDB's name (Windows; macOS puts its UUID there)
+const ARCH_X86 = 0;
+const ARCH_ARM = 5;
 const ARCH_AMD64 = 9;
 const ARCH_ARM64 = [12, 0x8003];
+const EM_386 = 3;
 const EM_X86_64 = 62;
+const PLATFORM_LINUX = 0x8201;
+const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
+const APPLE_PLATFORMS = new Set([0x8101, 0x8102]);
+const PLATFORM_NAMES: Record<number, string> = {
+  0: 'Windows',
+  1: 'Windows',
+  2: 'Windows NT',
+  0x8101: 'macOS',
+  0x8102: 'iOS',
+  0x8201: 'Linux',
+  0x8202: 'Solaris',
+  0x8203: 'Android',
+  0x8206: 'Fuchsia',
+};
+
+/** The exception record of an exception stream: code, flags, address and parameters. */
+function exceptionRecord(stream: Buffer): ExceptionRecord {
+  const count = Math.min(stream.readUInt32LE(32), 15, Math.floor((stream.length - 40) / 8));
+  return {
+    code: stream.readUInt32LE(8),
+    flags: stream.readUInt32LE(12),
+    address: stream.readBigUInt64LE(24),
+    parameters: Array.from({ length: Math.max(0, count) }, (_, i) => stream.readBigUInt64LE(40 + i * 8)),
+  };
+}
+
+/** The system the dump was written on: OS and version, CPU architecture. */
+function systemOf(system: Buffer, platform: number, arch: number | undefined): SystemInfo {
+  const cpu =
+    arch === ARCH_AMD64
+      ? 'amd64'
+      : arch === ARCH_X86
+        ? 'x86'
+        : arch === ARCH_ARM
+          ? 'arm'
+          : arch !== undefined && ARCH_ARM64.includes(arch)
+            ? 'arm64'
+            : `architecture ${arch ?? '?'}`;
+  return {
+    os: PLATFORM_NAMES[platform] ?? `platform 0x${platform.toString(16)}`,
+    osVersion: `${system.readUInt32LE(8)}.${system.readUInt32LE(12)}.${system.readUInt32LE(16)}`,
+    cpu,
+  };
+}
 const EM_AARCH64 = 183;
 const MAX_STREAMS = 4096;
 const FAULT_SIGNALS = new Set([4, 7, 8, 11]);
@@ -49,10 +99,36 @@ async function utf16String(file: BoundedFile, rva: number): Promise<string> {
   return (await exact(file, rva + 4, Math.min(length, 8192), 'module names')).toString('utf16le');
 }
 
-async function buildId(file: BoundedFile, size: number, rva: number): Promise<string | null> {
-  if (size < 8) return null;
-  const cv = await exact(file, rva, Math.min(size, 4 + 64), 'module build-ids');
-  return cv.readUInt32LE(0) === CV_ELF ? cv.subarray(4).toString('hex') : null;
+/** A module's CodeView record: an ELF build-id (Breakpad's "BpEL"), or a PDB 7.0 record ("RSDS") as Windows and macOS modules carry. */
+async function codeView(
+  file: BoundedFile,
+  size: number,
+  rva: number,
+): Promise<{ buildId: string | null; debugId: string | null; debugName: string | null }> {
+  const none = { buildId: null, debugId: null, debugName: null };
+  if (size < 8) return none;
+  const cv = await exact(file, rva, Math.min(size, 24 + 1024), 'module debug records');
+  const signature = cv.readUInt32LE(0);
+  if (signature === CV_ELF) {
+    const id = cv.subarray(4);
+    return { buildId: id.toString('hex'), debugId: id.length >= 16 ? breakpadId(id, 0) : null, debugName: null };
+  }
+  if (signature === CV_PDB70 && cv.length >= 24) {
+    const end = cv.indexOf(0, 24);
+    return {
+      buildId: null,
+      debugId: breakpadId(cv.subarray(4, 20), cv.readUInt32LE(20)),
+      debugName: cv.toString('utf8', 24, end === -1 ? cv.length : end) || null,
+    };
+  }
+  return none;
+}
+
+/** Breakpad's debug identifier: the GUID's fields as the symbol store names them, then the age in hex. */
+function breakpadId(guid: Buffer, age: number): string {
+  const hex = (b: Buffer) => b.toString('hex');
+  const field = (n: number, width: number) => n.toString(16).padStart(width, '0');
+  return `${field(guid.readUInt32LE(0), 8)}${field(guid.readUInt16LE(4), 4)}${field(guid.readUInt16LE(6), 4)}${hex(guid.subarray(8, 16))}${age.toString(16)}`.toUpperCase();
 }
 
 /** Reads a minidump into the same shape as an ELF core's notes, so the rest of the analysis is shared. */
@@ -95,19 +171,22 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     const at = 4 + i * 108;
     const start = moduleList.readBigUInt64LE(at);
     const name = await utf16String(file, moduleList.readUInt32LE(at + 20));
+    const cv = await codeView(file, moduleList.readUInt32LE(at + 76), moduleList.readUInt32LE(at + 80));
     modules.push({
       path: name,
       start,
       end: start + BigInt(moduleList.readUInt32LE(at + 8)),
-      buildId: await buildId(file, moduleList.readUInt32LE(at + 76), moduleList.readUInt32LE(at + 80)),
+      buildId: cv.buildId,
       loadedAs: [],
+      ...(cv.debugId ? { debugId: cv.debugId, debugName: cv.debugName } : {}),
     });
   }
 
   const exception = await stream(EXCEPTION, 'exception');
   const crashingThreadId = exception ? exception.readUInt32LE(0) : (tids[0] ?? 0);
   const system = await stream(SYSTEM_INFO, 'system info');
-  const arch = system?.readUInt16LE(0);
+  const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
+  const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
   const misc = await stream(MISC_INFO, 'process info');
   const pid = misc && misc.length >= 12 && misc.readUInt32LE(4) & 1 ? misc.readUInt32LE(8) : 0;
   const argv = (await stream(LINUX_CMD_LINE, 'command line'))?.toString('utf8').replace(/\0+$/, '').split('\0') ?? null;
@@ -117,26 +196,34 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   // lldb's writer leaves si_code at 0, which would read as "sent by kill()"; for a fault that is unknown, not a kill.
   const flags = exception ? exception.readInt32LE(12) : 0;
   const code = flags === 0 && FAULT_SIGNALS.has(signo) ? UNKNOWN_CODE : flags;
+  const record = exception && exception.length >= 40 ? exceptionRecord(exception) : null;
   const executable = modules[0]?.path ?? null;
   return {
     path,
     size: file.size,
-    machine: arch === ARCH_AMD64 ? EM_X86_64 : arch !== undefined && ARCH_ARM64.includes(arch) ? EM_AARCH64 : 0,
+    machine:
+      arch === ARCH_AMD64 ? EM_X86_64 : arch === ARCH_X86 ? EM_386 : arch !== undefined && ARCH_ARM64.includes(arch) ? EM_AARCH64 : 0,
     pid,
     uid: null,
     command: executable?.split('/').pop() ?? '',
     commandLine: argv?.join(' ') ?? '',
     argv,
     environment: environ ? environ.split('\0') : [],
-    signal: describeSignal({
-      signo,
-      code,
-      faultAddress: exception ? exception.readBigUInt64LE(24) : null,
-      senderPid: null,
-      stackPointer: null,
-      pid,
-    }),
+    signal:
+      record && WINDOWS_PLATFORMS.has(platform)
+        ? windowsReason(record)
+        : record && APPLE_PLATFORMS.has(platform)
+          ? machReason(record)
+          : describeSignal({
+              signo,
+              code,
+              faultAddress: exception ? exception.readBigUInt64LE(24) : null,
+              senderPid: null,
+              stackPointer: null,
+              pid,
+            }),
     threads: tids.map((tid) => ({ tid, signal: tid === crashingThreadId ? signo : 0, registers: {} })),
+    system: system && system.length >= 24 ? systemOf(system, platform, arch) : null,
     crashingThreadId,
     executablePath: executable,
     mappings: modules.map((m) => ({ start: m.start, end: m.end, fileOffset: 0n, path: m.path })),

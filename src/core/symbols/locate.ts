@@ -171,6 +171,7 @@ function moduleOf(r: Resolved): Module {
     start: `0x${r.core.start.toString(16)}`,
     end: `0x${r.core.end.toString(16)}`,
     origin: { file: r.host?.origin ?? null, debug: r.debug?.origin ?? null },
+    ...(r.core.debugId ? { debugId: r.core.debugId, debugName: r.core.debugName ?? null } : {}),
   };
 }
 
@@ -225,7 +226,7 @@ function describeOrigin(o: FileOrigin): string {
  * servers) and their debug info, and accepts a file only when it is the very build that crashed.
  */
 export async function locateProgramFiles(core: CoreInfo, search: SymbolSearch): Promise<ProgramFiles> {
-  const elfModules = core.modules.filter((m) => m.buildId !== null || m.path === core.executablePath);
+  const elfModules = core.modules.filter((m) => m.buildId !== null || m.debugId || m.path === core.executablePath);
   const resolved = await Promise.all(elfModules.map((m) => resolveFile(m, m.path === core.executablePath, search)));
   for (const r of resolved) await fromCache(r, search);
   for (const r of resolved) await resolveDebug(r, search);

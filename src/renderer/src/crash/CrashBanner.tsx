@@ -42,6 +42,7 @@ export function CrashBanner({ crash }: { crash: Crash }) {
       <p>
         {crash.executable ?? 'unknown executable'} · pid {crash.pid} · thread {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) ·{' '}
         {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
+        {crash.system && ` · ${crash.system.os} ${crash.system.osVersion} · ${crash.system.cpu}`}
       </p>
       {crash.commandLine && <p className="cmdline">{crash.commandLine}</p>}
       {isSnapshot(crash) && <SnapshotNotice crash={crash} />}

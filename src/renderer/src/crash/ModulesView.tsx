@@ -122,7 +122,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
         <thead>
           <tr>
             <th>Module</th>
-            <th>Build-id</th>
+            <th>Build-id / debug id</th>
             <th>Symbols</th>
             <th>File from</th>
             <th>Debug info from</th>
@@ -134,7 +134,13 @@ export function ModulesView({ crash }: { crash: Crash }) {
             <tr key={`${m.path}-${m.start}`} className={`symbols-${m.symbols}`}>
               <td title={m.path}>{m.path.split('/').pop()}</td>
               <td>
-                <code title={m.buildId ?? undefined}>{m.buildId ? m.buildId.slice(0, 16) : '—'}</code>
+                {m.buildId ? (
+                  <code title={m.buildId}>{m.buildId.slice(0, 16)}</code>
+                ) : m.debugId ? (
+                  <code title={`${m.debugName ?? ''} ${m.debugId}`.trim()}>{m.debugId.slice(0, 16)}</code>
+                ) : (
+                  '—'
+                )}
               </td>
               <td>{STATUS[m.symbols]}</td>
               <td>
