@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../api';
 import { useLoaded } from './use-live-session';
+import { fileName } from '../widgets/file-name';
 
 /** The frame's function around its program counter, with the source line above each run of instructions. */
 export function DisassemblyView({ sessionId, thread, frame }: { sessionId: string; thread: number; frame: number }) {
@@ -25,7 +26,7 @@ export function DisassemblyView({ sessionId, thread, frame }: { sessionId: strin
               <tr key={`src-${b}`} className="src-line">
                 <td colSpan={3}>
                   <span className="muted">
-                    {block.file?.split('/').pop()}:{block.line}
+                    {block.file ? fileName(block.file) : ''}:{block.line}
                   </span>{' '}
                   <code>{block.source ?? ''}</code>
                 </td>

@@ -4,6 +4,7 @@ import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { api, desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
+import { fileName } from '../widgets/file-name';
 
 const STATUS: Record<SymbolStatus, string> = {
   'debug-info': 'debug info',
@@ -46,7 +47,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
         return api.updateSettings({ solibDirsByExecutable: { ...settings.solibDirsByExecutable, [exe]: dirs } });
       })
       .then(
-        () => setKept(`Kept for every crash of ${exe.split('/').pop()}.`),
+        () => setKept(`Kept for every crash of ${fileName(exe)}.`),
         (e: unknown) => setKept(e instanceof Error ? e.message : String(e)),
       );
   };
@@ -69,7 +70,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
         <button onClick={() => pick({ kind: 'library', module: null })}>Add library folder…</button>
         {program && solibDirs.length > 0 && (
           <button onClick={() => keepForProgram(program)} title="Search these library folders for every crash of this program">
-            Keep for every {program.split('/').pop()}
+            Keep for every {fileName(program)}
           </button>
         )}
         <button onClick={() => pick({ kind: 'debug' })}>Add debug directory…</button>
@@ -112,7 +113,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
           title={
             picking.kind === 'debug'
               ? 'Choose a debug directory'
-              : `Choose the folder that holds ${picking.module ? picking.module.path.split('/').pop() : 'the program and its libraries'}`
+              : `Choose the folder that holds ${picking.module ? fileName(picking.module.path) : 'the program and its libraries'}`
           }
           onChoose={(dir) => chosen(dir, picking)}
           onCancel={() => setPicking(null)}
@@ -132,7 +133,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
         <tbody>
           {crash.modules.map((m) => (
             <tr key={`${m.path}-${m.start}`} className={`symbols-${m.symbols}`}>
-              <td title={m.path}>{m.path.split('/').pop()}</td>
+              <td title={m.path}>{fileName(m.path)}</td>
               <td>
                 {m.buildId ? (
                   <code title={m.buildId}>{m.buildId.slice(0, 16)}</code>
@@ -151,7 +152,7 @@ export function ModulesView({ crash }: { crash: Crash }) {
               </td>
               <td title={m.debugFile ?? m.hostPath ?? undefined}>
                 {m.hostPath ?? (
-                  <button aria-label={`Locate ${m.path.split('/').pop()}`} onClick={() => pick({ kind: 'library', module: m })}>
+                  <button aria-label={`Locate ${fileName(m.path)}`} onClick={() => pick({ kind: 'library', module: m })}>
                     Locate…
                   </button>
                 )}

@@ -3,6 +3,7 @@ import type { Frame, SourceResult } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { monaco } from '../monaco';
 import { FileBrowser } from '../widgets/FileBrowser';
+import { fileName } from '../widgets/file-name';
 
 const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
 
@@ -86,7 +87,7 @@ function MapBuildPath({ file, executable, onMapped }: { file: string; executable
         Choose…
       </button>
       <button type="submit" disabled={!to.startsWith('/') || !from.startsWith('/')}>
-        Map for {executable.split('/').pop()}
+        Map for {fileName(executable)}
       </button>
       {error && <span className="muted">{error}</span>}
       {picking && (

@@ -1,5 +1,6 @@
 import type { GroupDetail } from '../../../shared/model';
 import { Sparkline } from '../widgets/Sparkline';
+import { fileName } from '../widgets/file-name';
 
 export function GroupDetailView({ detail }: { detail: GroupDetail }) {
   return (
@@ -22,7 +23,7 @@ export function GroupDetailView({ detail }: { detail: GroupDetail }) {
             {detail.representative.frames.slice(0, 12).map((f) => (
               <li key={f.index}>
                 {f.function ?? f.module ?? f.address}
-                {f.file ? ` — ${f.file.split('/').pop()}:${f.line ?? '?'}` : ''}
+                {f.file ? ` — ${fileName(f.file)}:${f.line ?? '?'}` : ''}
               </li>
             ))}
           </ol>

@@ -1,10 +1,11 @@
 import type { Frame, FrameDiffKind, StackDiffRow } from '../../../shared/model';
+import { fileName } from '../widgets/file-name';
 
 const MARK: Record<FrameDiffKind, string> = { same: ' ', moved: '~', added: '+', removed: '−' };
 
 function FrameCell({ frame }: { frame: Frame | null }) {
   if (!frame) return <td className="diff-empty" />;
-  const where = frame.file ? `${frame.file.split('/').pop()}:${frame.line ?? '?'}` : (frame.module?.split('/').pop() ?? frame.address);
+  const where = frame.file ? `${fileName(frame.file)}:${frame.line ?? '?'}` : frame.module ? fileName(frame.module) : frame.address;
   return (
     <td>
       <code>{frame.function ?? '??'}</code> <span className="muted">{where}</span>

@@ -3,6 +3,7 @@ import type { Settings, SymbolCacheInfo, SymbolServerInfo } from '../../../share
 import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { TokenInput } from '../widgets/TokenInput';
+import { fileName } from '../widgets/file-name';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const SERVER_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
@@ -114,7 +115,7 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
               {Object.entries(settings.solibDirsByExecutable).flatMap(([exe, dirs]) =>
                 dirs.map((dir) => (
                   <li key={`${exe}-${dir}`}>
-                    <code>{exe.split('/').pop()}</code>: <code>{dir}</code>{' '}
+                    <code>{fileName(exe)}</code>: <code>{dir}</code>{' '}
                     <button
                       aria-label={`Remove ${dir} for ${exe}`}
                       onClick={() => {
