@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { DirectoryListing, SourceMapping, SourceResult } from '../shared/model';
-
-const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+import { MAX_SOURCE_BYTES } from '../shared/reporter-protocol';
 
 const LANGUAGES: Record<string, string> = {
   '.c': 'c',

@@ -7,3 +7,15 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** A request's whole body, refused past `limit` bytes (413, saying what the limit is for). */
+export async function readBody(req: AsyncIterable<Buffer>, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, `${what} is at most ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -4,7 +4,7 @@ import { fingerprint } from '../core/fingerprint/fingerprint';
 import { analysisOf, snapshotSchema } from '../core/sources/snapshot-schema';
 import { MAX_SNAPSHOT_BYTES } from '../shared/reporter-protocol';
 import type { CrashStorage } from './crash-storage';
-import { HttpError } from './http-error';
+import { HttpError, readBody } from './http-error';
 
 /**
  * A snapshot (a crash analysed on its host) is read whole and checked before anything is kept:
@@ -19,14 +19,7 @@ export async function receiveSnapshot(
   metadata: Record<string, string>,
   expectedSha256: string | undefined,
 ): Promise<{ crashId: string; created: boolean; wantsCore: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_SNAPSHOT_BYTES) throw new HttpError(413, `a snapshot is at most ${MAX_SNAPSHOT_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  const body = Buffer.concat(chunks);
+  const body = await readBody(req as AsyncIterable<Buffer>, MAX_SNAPSHOT_BYTES, 'a snapshot');
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));

@@ -10,7 +10,7 @@ import {
   type SymbolKind,
   type SymbolRef,
 } from '../shared/reporter-protocol';
-import { HttpError } from './http-error';
+import { HttpError, readBody } from './http-error';
 import { receiveChecked, receiveSymbolFile, SHA256, type SymbolStorage } from './symbol-storage';
 
 const MAX_QUERY_BYTES = 2 * 1024 * 1024;
@@ -24,18 +24,13 @@ interface SymbolContext {
   log(entry: Record<string, unknown>): void;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_QUERY_BYTES) throw new HttpError(413, `a symbol query is at most ${MAX_QUERY_BYTES} bytes; ask in smaller batches`);
-    chunks.push(chunk);
-  }
+/** A JSON body of a symbol call; `shape` says what it should hold, for the error. */
+async function readJson(req: IncomingMessage, shape: string): Promise<unknown> {
+  const body = await readBody(req as AsyncIterable<Buffer>, MAX_QUERY_BYTES, 'a symbol query (ask in smaller batches)');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'the body must be JSON: { "wanted": [{ "buildId": "…", "kind": "executable" | "debuginfo" }] }');
+    throw new HttpError(400, `the body must be JSON: ${shape}`);
   }
 }
 
@@ -83,7 +78,7 @@ function sourcePathOf(encoded: string): string {
 /** Source contents by sha256, and per build the paths they were built from. */
 async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL, ctx: SymbolContext): Promise<boolean> {
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingSources) {
-    const sha256s = ((await readJson(req)) as { sha256s?: unknown } | null)?.sha256s;
+    const sha256s = ((await readJson(req, '{ "sha256s": […] }')) as { sha256s?: unknown } | null)?.sha256s;
     if (!Array.isArray(sha256s) || sha256s.length > MAX_SYMBOL_QUERY || !sha256s.every((h) => typeof h === 'string' && SHA256.test(h))) {
       throw new HttpError(400, `the body must hold "sha256s": up to ${MAX_SYMBOL_QUERY} sha256s in lower-case hex`);
     }
@@ -114,7 +109,7 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
   const index = /^\/api\/v1\/symbols\/([^/]+)\/sources$/.exec(url.pathname);
   if (req.method === 'PUT' && index) {
     const buildId = buildIdOf(index[1]);
-    const files = ((await readJson(req)) as { files?: unknown } | null)?.files;
+    const files = ((await readJson(req, '{ "files": { "/build/path.c": "sha256" } }')) as { files?: unknown } | null)?.files;
     if (typeof files !== 'object' || files === null || Array.isArray(files)) {
       throw new HttpError(400, 'the body must hold "files": { "/build/path.c": "sha256", … }');
     }
@@ -136,7 +131,7 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
 export async function handleSymbols(req: IncomingMessage, res: ServerResponse, url: URL, ctx: SymbolContext): Promise<boolean> {
   if (await handleSources(req, res, url, ctx)) return true;
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingSymbols) {
-    const wanted = wantedOf(await readJson(req));
+    const wanted = wantedOf(await readJson(req, '{ "wanted": [{ "buildId": "…", "kind": "executable" | "debuginfo" }] }'));
     const missing: SymbolRef[] = [];
     for (let i = 0; i < wanted.length; i += CHECKS_AT_ONCE) {
       const batch = wanted.slice(i, i + CHECKS_AT_ONCE);

@@ -53,10 +53,7 @@ export async function receiveSymbolFile(
   kind: SymbolKind,
   limit: number,
 ): Promise<{ file: string; kinds: SymbolKind[]; dispose(): Promise<void> }> {
-  const file = join(tmpdir(), `crashwb-symbol-${randomUUID()}`);
-  const dispose = () => rm(file, { force: true });
-  try {
-    await pipeline(body, new Measure(limit), createWriteStream(file, { mode: 0o600 }));
+  return receiveAside(body, limit, async (file) => {
     const facts = await inspectElfFile(file).catch((error: Error) => {
       throw new BadSymbolFile(`not an ELF file: ${error.message}`);
     });
@@ -68,24 +65,30 @@ export async function receiveSymbolFile(
     if (kind === 'debuginfo' && !facts.hasDebugInfo) throw new BadSymbolFile(`the file has no debug info; send it as the executable`);
     if (kind === 'executable' && !facts.hasCode)
       throw new BadSymbolFile(`the file is a separate debug file with no code; send it as debuginfo`);
-    const kinds: SymbolKind[] = kind === 'executable' && facts.hasDebugInfo ? ['executable', 'debuginfo'] : [kind];
-    return { file, kinds, dispose };
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
+    return { kinds: kind === 'executable' && facts.hasDebugInfo ? (['executable', 'debuginfo'] as SymbolKind[]) : [kind] };
+  });
 }
 
 /** Takes an upload into a temporary file, kept only when its bytes hash to `sha256`. */
-export async function receiveChecked(body: Readable, sha256: string, limit: number): Promise<{ file: string; dispose(): Promise<void> }> {
-  const file = join(tmpdir(), `crashwb-source-${randomUUID()}`);
+export function receiveChecked(body: Readable, sha256: string, limit: number): Promise<{ file: string; dispose(): Promise<void> }> {
+  return receiveAside(body, limit, async (_file, actual) => {
+    if (actual !== sha256) throw new BadSymbolFile(`the bytes hash to ${actual}, not ${sha256}: the upload was damaged; send it again`);
+    return {};
+  });
+}
+
+/** Streams an upload into a private temporary file (bounded, hashed) and keeps it only if `check` accepts it. */
+async function receiveAside<T extends object>(
+  body: Readable,
+  limit: number,
+  check: (file: string, sha256: string) => Promise<T>,
+): Promise<T & { file: string; dispose(): Promise<void> }> {
+  const file = join(tmpdir(), `crashwb-upload-${randomUUID()}`);
   const dispose = () => rm(file, { force: true });
   const measure = new Measure(limit);
   try {
     await pipeline(body, measure, createWriteStream(file, { mode: 0o600 }));
-    const actual = measure.hash.digest('hex');
-    if (actual !== sha256) throw new BadSymbolFile(`the bytes hash to ${actual}, not ${sha256}: the upload was damaged; send it again`);
-    return { file, dispose };
+    return { ...(await check(file, measure.hash.digest('hex'))), file, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -6,7 +6,7 @@ import { analyzeCore } from '../../src/core/intake/analyze';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
 import { Workbench } from '../../src/core/workbench';
 import { writeMinidump } from '../fixtures/minidumps';
-import { writeSyntheticMinidump } from '../fixtures/minidump-writer';
+import { windowsDump, writeSyntheticMinidump, writeViolation } from '../fixtures/minidump-writer';
 
 const fixtures = inject('fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'crashwb-dmp-'));
@@ -23,14 +23,13 @@ afterAll(() => wb?.close());
 
 describe('minidumps from Windows and macOS', () => {
   it('imports a Windows dump with its reason, address and system, and groups it', async () => {
-    const path = writeSyntheticMinidump(join(dir, 'windows.dmp'), {
-      platform: 'windows',
-      arch: 'amd64',
-      osVersion: [10, 0, 19045],
-      exception: { threadId: 9, code: 0xc0000005, flags: 0, address: 0x140001000n, parameters: [1n, 0x45n] },
-      threads: [9],
-      modules: [{ name: 'C:\\app\\test_app.exe', base: 0x140000000n, size: 0x20000 }],
-    });
+    const path = writeSyntheticMinidump(
+      join(dir, 'windows.dmp'),
+      windowsDump({
+        exception: writeViolation(9, 0x140001000n, 0x45n),
+        modules: [{ name: 'C:\\app\\test_app.exe', base: 0x140000000n, size: 0x20000 }],
+      }),
+    );
     const own = new Workbench({ databasePath: join(dir, 'windows.db') });
     try {
       const report = await own.importPaths({ paths: [path] });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
-import { writeSyntheticMinidump } from '../fixtures/minidump-writer';
+import { windowsDump, writeSyntheticMinidump, writeViolation } from '../fixtures/minidump-writer';
 
 const fixtures = inject('fixtures');
 const CLI = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -115,14 +115,7 @@ describe('the reporter under malformed and hostile requests', () => {
   });
 
   it('takes a Crashpad upload: gzip-encoded, upload_file_minidump, annotations as fields', async () => {
-    const dump = writeSyntheticMinidump(join(root, 'crashpad.dmp'), {
-      platform: 'windows',
-      arch: 'amd64',
-      osVersion: [10, 0, 19045],
-      exception: { threadId: 9, code: 0xc0000005, flags: 0, address: 0x1000n, parameters: [1n, 0x45n] },
-      threads: [9],
-      modules: [],
-    });
+    const dump = writeSyntheticMinidump(join(root, 'crashpad.dmp'), windowsDump({ exception: writeViolation(9, 0x1000n, 0x45n) }));
     const bytes = readFileSync(dump);
     const body = gzipSync(
       form(

@@ -3,23 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
-import { writeSyntheticMinidump } from '../fixtures/minidump-writer';
+import { windowsDump, writeSyntheticMinidump, writeViolation } from '../fixtures/minidump-writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'crashwb-dmp-platforms-'));
 const guid = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 
 describe('minidumps from other platforms: the crash reason as the platform gives it', () => {
   it('names a Windows access violation with its kind and address, as minidump-stackwalk does', async () => {
-    const path = writeSyntheticMinidump(join(dir, 'win64.dmp'), {
-      platform: 'windows',
-      arch: 'amd64',
-      osVersion: [10, 0, 19045],
-      exception: { threadId: 4242, code: 0xc0000005, flags: 0, address: 0x7ff6_1234_5678n, parameters: [1n, 0x45n] },
-      threads: [4240, 4242],
-      modules: [
-        { name: 'C:\\test_app\\test_app.exe', base: 0x7ff6_1234_0000n, size: 0x10000, pdb: { guid, age: 1, file: 'test_app.pdb' } },
-      ],
-    });
+    const path = writeSyntheticMinidump(
+      join(dir, 'win64.dmp'),
+      windowsDump({
+        exception: writeViolation(4242, 0x7ff6_1234_5678n, 0x45n),
+        threads: [4240, 4242],
+        modules: [
+          { name: 'C:\\test_app\\test_app.exe', base: 0x7ff6_1234_0000n, size: 0x10000, pdb: { guid, age: 1, file: 'test_app.pdb' } },
+        ],
+      }),
+    );
     const info = await readMinidump(path);
     expect(info.signal).toMatchObject({
       name: 'EXCEPTION_ACCESS_VIOLATION_WRITE',
@@ -52,14 +52,10 @@ describe('minidumps from other platforms: the crash reason as the platform gives
     expect(divide.signal.explanation).toMatch(/^EXCEPTION_INT_DIVIDE_BY_ZERO at 0x401020: an integer division by zero/);
     expect(divide.system?.cpu).toBe('x86');
     const unknown = await readMinidump(
-      writeSyntheticMinidump(join(dir, 'win-unknown.dmp'), {
-        platform: 'windows',
-        arch: 'amd64',
-        osVersion: [10, 0, 1],
-        exception: { threadId: 1, code: 0xc0001234, flags: 0, address: 0x1000n },
-        threads: [1],
-        modules: [],
-      }),
+      writeSyntheticMinidump(
+        join(dir, 'win-unknown.dmp'),
+        windowsDump({ osVersion: [10, 0, 1], exception: { threadId: 1, code: 0xc0001234, flags: 0, address: 0x1000n } }),
+      ),
     );
     expect(unknown.signal.name).toBe('EXCEPTION_0xc0001234');
   });

@@ -1,5 +1,6 @@
 import { open, rm } from 'node:fs/promises';
 import { inspectElfFile } from '../elf/elf-file';
+import { MAX_SOURCE_BYTES } from '../../shared/reporter-protocol';
 import type { ArtifactKind, SymbolCache } from './symbol-cache';
 
 /** A server that speaks debuginfod's protocol: GET /buildid/<id>/executable|debuginfo|source/<path>. */
@@ -177,9 +178,6 @@ export async function fetchArtifact(
     throw error;
   }
 }
-
-/** Largest source file fetched, as the source view shows at most. */
-const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 /** Fetches a source file of a build (`/buildid/<id>/source/<path>`) into the cache; null when the server lacks it. */
 export async function fetchSource(

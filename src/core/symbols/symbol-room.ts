@@ -28,9 +28,9 @@ export interface SymbolRoomContext {
 export class SymbolRoom {
   constructor(private readonly ctx: SymbolRoomContext) {}
 
-  async cache(): Promise<SymbolCache> {
-    const settings = await this.ctx.getSettings();
-    return new SymbolCache(this.ctx.cacheDir ?? defaultSymbolCacheDir(), settings.symbolCacheMb * 1024 * 1024);
+  async cache(settings?: Settings): Promise<SymbolCache> {
+    const limitMb = (settings ?? (await this.ctx.getSettings())).symbolCacheMb;
+    return new SymbolCache(this.ctx.cacheDir ?? defaultSymbolCacheDir(), limitMb * 1024 * 1024);
   }
 
   private async tokenFor(url: string, reporters: string[]): Promise<string | null> {
@@ -57,7 +57,7 @@ export class SymbolRoom {
         reporters,
         tokenFor: (url) => this.tokenFor(url, reporters),
       }),
-      symbolCache: await this.cache(),
+      symbolCache: await this.cache(settings),
     };
   }
 
@@ -98,12 +98,17 @@ export class SymbolRoom {
    * The server that sent that build's debug info is asked first: it is the likeliest to have it.
    */
   async source(file: string, buildId: string, local: Extract<SourceResult, { found: false }>): Promise<SourceResult> {
-    const cache = await this.cache();
-    const sentDebugInfo = (await cache.lookup(cache.pathOf(buildId, 'debuginfo')))?.from;
-    const { symbolServers, symbolCache } = await this.options({
-      symbolServers: sentDebugInfo && /^https?:\/\//.test(sentDebugInfo) ? [sentDebugInfo] : [],
+    const settings = await this.ctx.getSettings();
+    const symbolCache = await this.cache(settings);
+    const sentDebugInfo = (await symbolCache.lookup(symbolCache.pathOf(buildId, 'debuginfo')))?.from;
+    const reporters = this.ctx.reporters.urlsKept();
+    const symbolServers = await symbolServersFor({
+      requested: sentDebugInfo && /^https?:\/\//.test(sentDebugInfo) ? [sentDebugInfo] : [],
+      settings,
+      reporters,
+      tokenFor: (url) => this.tokenFor(url, reporters),
     });
-    if (!symbolCache || !symbolServers?.length) return local;
+    if (!symbolServers.length) return local;
     const { found, failures } = await sourceFromServers(buildId, file, { servers: symbolServers, cache: symbolCache });
     if (!found) {
       const asked = failures.length

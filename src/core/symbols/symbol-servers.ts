@@ -1,9 +1,10 @@
+import { reporterBase } from '../reporter-pull';
 import type { Settings, SymbolSearchRequest } from '../../shared/model';
 import { serversFromEnvironment, type SymbolServer } from './debuginfod-client';
 
 /** A reporter's address as a source (`reporter+http://HOST:PORT`) is, as a symbol store, plain http. */
 export function reporterSymbolUrl(source: string): string {
-  return source.replace(/^reporter\+/, '').replace(/\/+$/, '');
+  return reporterBase(source).origin;
 }
 
 export interface SymbolServerSources {
