@@ -29,6 +29,14 @@ export interface SystemInfo {
   cpu: string;
 }
 
+/**
+ * How the workbench's own stack walker found a frame, as minidump-stackwalk says it: from the
+ * thread's registers, by unwind rules (CFI or Windows frame data), by the frame-pointer chain,
+ * or by scanning the stack for something that looks like a return address (a guess).
+ */
+export const FRAME_TRUSTS = ['context', 'cfi', 'frame-pointer', 'scan'] as const;
+export type FrameTrust = (typeof FRAME_TRUSTS)[number];
+
 export interface Frame {
   index: number;
   address: string;
@@ -37,6 +45,10 @@ export interface Frame {
   line: number | null;
   module: string | null;
   inline: boolean;
+  /** Set on frames the workbench walked itself (minidumps); a debugger's frames leave it out. */
+  trust?: FrameTrust;
+  /** "0x…" from the module's base, for frames without a function name: they read `module + 0x…`. */
+  moduleOffset?: string;
 }
 
 export interface Variable {
@@ -91,7 +103,15 @@ export interface Module {
   origin?: { file: FileOrigin | null; debug: FileOrigin | null };
 }
 
-export type WarningKind = 'build-id-mismatch' | 'executable-missing' | 'truncated-core' | 'debugger' | 'no-debug-info' | 'symbol-server';
+export type WarningKind =
+  | 'build-id-mismatch'
+  | 'executable-missing'
+  | 'truncated-core'
+  | 'debugger'
+  | 'no-debug-info'
+  | 'symbol-server'
+  /** A Breakpad symbol file that is malformed, of another build, or not one at all. */
+  | 'symbol-file';
 
 export interface AnalysisWarning {
   kind: WarningKind;

@@ -59,6 +59,8 @@ export interface CoreInfo {
   dumpTime: string | null;
   /** OS and CPU, where the dump says (minidumps); ELF cores are from Linux, their machine is `machine`. */
   system?: SystemInfo | null;
+  /** How long the process had run when the dump was written, where the dump says (minidumps' MiscInfo). */
+  uptimeSeconds?: number;
 }
 
 const AT_ENTRY = 9n;

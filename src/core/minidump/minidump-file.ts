@@ -3,20 +3,18 @@ import type { CoreInfo, CoreModule } from '../elf/core-file';
 import { describeSignal } from '../elf/signals';
 import type { SystemInfo } from '../../shared/model';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
+import { readThreads } from './dump-threads';
+import { archOf, exact, MinidumpFormatError, openStreams, SIGNATURE, STREAM } from './minidump-streams';
+import { registerStrings } from './thread-context';
+
+const MISC_PROCESS_ID = 1;
+const MISC_PROCESS_TIMES = 2;
 
 /**
  * The minidump (.dmp) of Breakpad, Crashpad and lldb: a header, a directory of streams, and the
- * streams. Only what stands for the crash is read here — threads, modules with build-ids, the
- * exception and the process — the stacks are lldb's to unwind.
+ * streams. What stands for the crash is read here — threads with their registers, modules with
+ * their identifiers, the exception, the system and the process; `minidump-stacks.ts` walks the stacks.
  */
-const SIGNATURE = 0x504d444d; // "MDMP"
-const THREAD_LIST = 3;
-const MODULE_LIST = 4;
-const EXCEPTION = 6;
-const SYSTEM_INFO = 7;
-const MISC_INFO = 15;
-const LINUX_CMD_LINE = 0x47670006;
-const LINUX_ENVIRON = 0x47670007;
 const CV_ELF = 0x4270454c; // "BpEL": the module's ELF build-id follows
 const CV_PDB70 = 0x53445352; // "RSDS": GUID, age and the PDB's name (Windows; macOS puts its UUID there)
 const ARCH_X86 = 0;
@@ -70,28 +68,17 @@ function systemOf(system: Buffer, platform: number, arch: number | undefined): S
   };
 }
 const EM_AARCH64 = 183;
-const MAX_STREAMS = 4096;
 const FAULT_SIGNALS = new Set([4, 7, 8, 11]);
 const UNKNOWN_CODE = -1000;
 const MAX_ITEMS = 65_536;
 
-export class MinidumpFormatError extends Error {}
+export { MinidumpFormatError };
 
 export async function isMinidump(path: string): Promise<boolean> {
   return withFile(path, async (file) => {
     const head = await file.read(0, 4);
     return head.length === 4 && head.readUInt32LE(0) === SIGNATURE;
   });
-}
-
-async function exact(file: BoundedFile, offset: number, length: number, what: string): Promise<Buffer> {
-  const data = await file.read(offset, length);
-  if (data.length < length) {
-    throw new MinidumpFormatError(
-      `${file.path}: the minidump is cut off in its ${what} (needs ${length} bytes at ${offset}, the file has ${file.size})`,
-    );
-  }
-  return data;
 }
 
 async function utf16String(file: BoundedFile, rva: number): Promise<string> {
@@ -144,28 +131,16 @@ export async function readMinidump(path: string): Promise<CoreInfo> {
 }
 
 async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
-  const header = await exact(file, 0, 32, 'header');
-  if (header.readUInt32LE(0) !== SIGNATURE) throw new MinidumpFormatError(`${path} is not a minidump (no MDMP signature)`);
-  const count = header.readUInt32LE(8);
-  if (count > MAX_STREAMS) throw new MinidumpFormatError(`${path}: ${count} streams is not a plausible minidump`);
-  const directory = await exact(file, header.readUInt32LE(12), count * 12, 'stream directory');
-  const streams = new Map<number, { size: number; rva: number }>();
-  for (let i = 0; i < count; i++) {
-    streams.set(directory.readUInt32LE(i * 12), { size: directory.readUInt32LE(i * 12 + 4), rva: directory.readUInt32LE(i * 12 + 8) });
-  }
-  const stream = async (type: number, what: string): Promise<Buffer | null> => {
-    const entry = streams.get(type);
-    return entry ? exact(file, entry.rva, entry.size, what) : null;
-  };
-
-  const threadList = await stream(THREAD_LIST, 'thread list');
-  if (!threadList) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
-  // A count is trusted only as far as its stream holds entries: past that the dump is corrupt.
-  const threadCount = Math.min(threadList.readUInt32LE(0), MAX_ITEMS, Math.floor((threadList.length - 4) / 48));
-  const tids = Array.from({ length: threadCount }, (_, i) => threadList.readUInt32LE(4 + i * 48));
+  const streams = await openStreams(file);
+  const stream = (type: number, what: string) => streams.read(type, what);
+  const system = await stream(STREAM.systemInfo, 'system info');
+  const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
+  const threads = await readThreads(file, streams, archOf(arch));
+  if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
+  const tids = threads.map((t) => t.tid);
 
   const modules: CoreModule[] = [];
-  const moduleList = await stream(MODULE_LIST, 'module list');
+  const moduleList = await stream(STREAM.moduleList, 'module list');
   const moduleCount = moduleList ? Math.min(moduleList.readUInt32LE(0), MAX_ITEMS, Math.floor((moduleList.length - 4) / 108)) : 0;
   for (let i = 0; i < moduleCount && moduleList; i++) {
     const at = 4 + i * 108;
@@ -182,15 +157,15 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     });
   }
 
-  const exception = await stream(EXCEPTION, 'exception');
+  const exception = await stream(STREAM.exception, 'exception');
   const crashingThreadId = exception ? exception.readUInt32LE(0) : (tids[0] ?? 0);
-  const system = await stream(SYSTEM_INFO, 'system info');
-  const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
   const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
-  const misc = await stream(MISC_INFO, 'process info');
-  const pid = misc && misc.length >= 12 && misc.readUInt32LE(4) & 1 ? misc.readUInt32LE(8) : 0;
-  const argv = (await stream(LINUX_CMD_LINE, 'command line'))?.toString('utf8').replace(/\0+$/, '').split('\0') ?? null;
-  const environ = (await stream(LINUX_ENVIRON, 'environment'))?.toString('utf8').replace(/\0+$/, '');
+  const misc = await stream(STREAM.miscInfo, 'process info');
+  const pid = misc && misc.length >= 12 && misc.readUInt32LE(4) & MISC_PROCESS_ID ? misc.readUInt32LE(8) : 0;
+  const dumpTime = streams.header.readUInt32LE(20);
+  const started = misc && misc.length >= 16 && misc.readUInt32LE(4) & MISC_PROCESS_TIMES ? misc.readUInt32LE(12) : 0;
+  const argv = (await stream(STREAM.linuxCmdLine, 'command line'))?.toString('utf8').replace(/\0+$/, '').split('\0') ?? null;
+  const environ = (await stream(STREAM.linuxEnviron, 'environment'))?.toString('utf8').replace(/\0+$/, '');
   // Breakpad and lldb put the signal number in ExceptionCode, si_code in ExceptionFlags, the fault address in ExceptionAddress.
   const signo = exception ? exception.readUInt32LE(8) : 0;
   // lldb's writer leaves si_code at 0, which would read as "sent by kill()"; for a fault that is unknown, not a kill.
@@ -222,13 +197,19 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
               stackPointer: null,
               pid,
             }),
-    threads: tids.map((tid) => ({ tid, signal: tid === crashingThreadId ? signo : 0, registers: {} })),
+    threads: threads.map((t) => ({
+      tid: t.tid,
+      signal: t.tid === crashingThreadId ? signo : 0,
+      registers: t.registers ? registerStrings(t.registers) : {},
+    })),
     system: system && system.length >= 24 ? systemOf(system, platform, arch) : null,
     crashingThreadId,
     executablePath: executable,
     mappings: modules.map((m) => ({ start: m.start, end: m.end, fileOffset: 0n, path: m.path })),
     modules,
     truncation: null,
-    dumpTime: header.readUInt32LE(20) ? new Date(header.readUInt32LE(20) * 1000).toISOString() : null,
+    dumpTime: dumpTime ? new Date(dumpTime * 1000).toISOString() : null,
+    // The process's start and the dump's time are both whole seconds since 1970, as Windows' MiscInfo keeps them.
+    ...(started && dumpTime >= started ? { uptimeSeconds: dumpTime - started } : {}),
   };
 }

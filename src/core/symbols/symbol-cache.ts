@@ -7,6 +7,8 @@ import { BUILD_ID, type SymbolKind } from '../../shared/reporter-protocol';
 export type ArtifactKind = SymbolKind;
 
 export const DEFAULT_CACHE_MB = 2048;
+/** Breakpad symbol files, as `<debug file>/<debug id>/<name>.sym`: the cache is then also a symbol store to point --debug-dir at. */
+const BREAKPAD_DIR = 'breakpad';
 const ORIGIN_SUFFIX = '.origin';
 
 /** The user's cache folder for fetched symbols: $CRASHWB_SYMBOL_CACHE, else XDG's cache home. */
@@ -40,6 +42,12 @@ export class SymbolCache {
   pathOf(buildId: string, kind: ArtifactKind): string {
     if (!isBuildId(buildId)) throw new Error(`not a build-id: ${JSON.stringify(buildId)}`);
     return join(this.dir, '.build-id', buildId.slice(0, 2), buildId.slice(2) + (kind === 'debuginfo' ? '.debug' : ''));
+  }
+
+  /** Where a Breakpad symbol file is kept, in the symbol-store layout; null for names that are not plain file names. */
+  breakpadPathOf(debugName: string, debugId: string, symName: string): string | null {
+    const plain = (part: string) => part !== '' && part !== '.' && part !== '..' && !/[/\\\0]/.test(part);
+    return [debugName, debugId, symName].every(plain) ? join(this.dir, BREAKPAD_DIR, debugName, debugId, symName) : null;
   }
 
   /** Where a source file of a build is kept; null for a path that would leave the build's folder. */
@@ -105,6 +113,7 @@ export class SymbolCache {
     const before = await this.usage();
     await rm(join(this.dir, '.build-id'), { recursive: true, force: true });
     await rm(join(this.dir, 'sources'), { recursive: true, force: true });
+    await rm(join(this.dir, BREAKPAD_DIR), { recursive: true, force: true });
     await rm(join(this.dir, '.incoming'), { recursive: true, force: true });
     return before;
   }
@@ -130,6 +139,7 @@ export class SymbolCache {
     };
     await walk(join(this.dir, '.build-id'));
     await walk(join(this.dir, 'sources'));
+    await walk(join(this.dir, BREAKPAD_DIR));
     return out;
   }
 }

@@ -1,13 +1,17 @@
 import type { AnalysisWarning } from '../../shared/model';
+import { fetchBreakpadSymbols } from '../breakpad/sym-fetch';
 import { ServerFailure, fetchArtifact, fetchSource, type SymbolServer } from './debuginfod-client';
 import type { ArtifactKind, SymbolCache } from './symbol-cache';
 
-export interface Wanted {
-  buildId: string;
-  kind: ArtifactKind;
-  /** The module's path as the core recorded it, for progress and warnings. */
-  module: string;
-}
+/** A file to ask the servers for: an ELF artifact by build-id, or a Breakpad symbol file by debug file and id. */
+export type Wanted =
+  | {
+      kind: ArtifactKind;
+      buildId: string;
+      /** The module's path as the core recorded it, for progress and warnings. */
+      module: string;
+    }
+  | { kind: 'breakpad'; debugName: string; debugId: string; module: string };
 
 export interface Found {
   path: string;
@@ -29,6 +33,9 @@ export const REQUEST_TIMEOUT_MS = 4_000;
 const MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 
 export const keyOf = (buildId: string, kind: ArtifactKind): string => `${buildId}/${kind}`;
+const wantedKey = (item: Wanted): string =>
+  item.kind === 'breakpad' ? breakpadKey(item.debugName, item.debugId) : keyOf(item.buildId, item.kind);
+export const breakpadKey = (debugName: string, debugId: string): string => `${debugName}/${debugId}/breakpad`;
 
 /**
  * Asks the servers, in order, for each wanted file, several at once. A server that fails (slow,
@@ -56,15 +63,18 @@ export async function fetchFromServers(
         continue;
       }
       try {
-        const path = await fetchArtifact(server, item.buildId, item.kind, options.cache, limits);
+        const path =
+          item.kind === 'breakpad'
+            ? await fetchBreakpadSymbols(server, item.debugName, item.debugId, options.cache, limits)
+            : await fetchArtifact(server, item.buildId, item.kind, options.cache, limits);
         if (path) {
-          found.set(keyOf(item.buildId, item.kind), { path, from: server.url });
+          found.set(wantedKey(item), { path, from: server.url });
           return;
         }
       } catch (error) {
         if (!(error instanceof ServerFailure)) throw error;
         // A bad file is that file's fault; the server may still hold good ones.
-        if (error.reason === 'bad-file') failures.set(`${server.url} ${item.buildId}`, error);
+        if (error.reason === 'bad-file') failures.set(`${server.url} ${wantedKey(item)}`, error);
         else if (error.reason === 'deadline') skipped.set(server.url, (skipped.get(server.url) ?? 0) + 1);
         else if (!failures.has(server.url)) failures.set(server.url, error);
       }
@@ -73,7 +83,8 @@ export async function fetchFromServers(
   const worker = async (): Promise<void> => {
     while (next < wanted.length) {
       const item = wanted[next++] as Wanted;
-      const what = item.kind === 'debuginfo' ? `the debug info of ${item.module}` : item.module;
+      const what =
+        item.kind === 'debuginfo' ? `the debug info of ${item.module}` : item.kind === 'breakpad' ? `the symbols of ${item.module}` : item.module;
       options.onProgress?.(`Asking symbol servers for ${what}`, done / wanted.length);
       await one(item);
       done++;

@@ -1,0 +1,53 @@
+import { rm } from 'node:fs/promises';
+import { withFile } from '../elf/bounded-file';
+import { download, ServerFailure, type FetchLimits, type SymbolServer } from '../symbols/debuginfod-client';
+import type { SymbolCache } from '../symbols/symbol-cache';
+
+/** The file name dump_syms gives a module's symbols: the debug file's name, `.pdb` replaced by `.sym`. */
+export function symFileName(debugName: string): string {
+  return debugName.toLowerCase().endsWith('.pdb') ? `${debugName.slice(0, -4)}.sym` : `${debugName}.sym`;
+}
+
+/** The symbol store's path of a module's symbols: `<debug file>/<DEBUG ID>/<name>.sym`, as Socorro and Sentry serve them. */
+export function symStorePath(debugName: string, debugId: string): string[] {
+  return [debugName, debugId, symFileName(debugName)];
+}
+
+/** The identifier a symbol file's MODULE line gives, or why it has none. */
+export async function symFileModuleId(path: string): Promise<{ id: string } | { problem: string }> {
+  const head = (await withFile(path, (file) => file.read(0, 4096))).toString('utf8');
+  const first = head.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  const parts = first.split(' ');
+  if (parts[0] !== 'MODULE' || parts.length < 5) return { problem: 'it does not start with a MODULE line' };
+  return { id: parts[3] ?? '' };
+}
+
+/**
+ * Fetches a module's Breakpad symbols from a server that serves the symbol-store layout, into the
+ * cache. Kept only when its MODULE line names the asked debug id; null when the server lacks it.
+ */
+export async function fetchBreakpadSymbols(
+  server: SymbolServer,
+  debugName: string,
+  debugId: string,
+  cache: SymbolCache,
+  limits: FetchLimits,
+): Promise<string | null> {
+  const parts = symStorePath(debugName, debugId);
+  const target = cache.breakpadPathOf(...(parts as [string, string, string]));
+  if (!target) return null;
+  const path = `/${parts.map(encodeURIComponent).join('/')}`;
+  const temporary = await cache.temporaryPath();
+  if (!(await download(server, path, temporary, { ...limits, maxBytes: Math.min(limits.maxBytes, cache.limitBytes) }))) return null;
+  try {
+    const module = await symFileModuleId(temporary);
+    if ('problem' in module)
+      throw new ServerFailure(server.url, 'bad-file', `${server.url} sent a file for ${path} that is not a Breakpad symbol file (${module.problem}); it was not used`);
+    if (module.id.toUpperCase() !== debugId.toUpperCase())
+      throw new ServerFailure(server.url, 'bad-file', `${server.url} sent symbols for ${path} whose debug id is ${module.id}; they were not used`);
+    return await cache.store(temporary, target, server.url);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

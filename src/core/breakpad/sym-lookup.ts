@@ -1,0 +1,102 @@
+import type { CfiEntry, SymbolFile, SymFunction, WinEntry } from './sym-file';
+
+/** What a symbol file says about one address: the function with its inlined calls, innermost first. */
+export interface SymbolizedFrame {
+  function: string;
+  file: string | null;
+  line: number | null;
+  inline: boolean;
+}
+
+/** The last entry at or before `address`, by binary search over entries sorted by address. */
+function lastAtOrBefore<T extends { address: number }>(entries: T[], address: number): T | undefined {
+  let lo = 0;
+  let hi = entries.length - 1;
+  let found: T | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const entry = entries[mid] as T;
+    if (entry.address <= address) {
+      found = entry;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+const covers = (entry: { address: number; size: number } | undefined, rva: number): boolean =>
+  entry !== undefined && rva >= entry.address && rva < entry.address + entry.size;
+
+export class ModuleSymbols {
+  constructor(readonly file: SymbolFile) {}
+
+  functionAt(rva: number): SymFunction | null {
+    const f = lastAtOrBefore(this.file.functions, rva);
+    return f && covers(f, rva) ? f : null;
+  }
+
+  /** Whether the address is in code the symbol file knows: a function, or after a public symbol. */
+  knowsCode(rva: number): boolean {
+    return this.functionAt(rva) !== null || lastAtOrBefore(this.file.publics, rva) !== undefined;
+  }
+
+  /** The frames at an address, innermost (the inlined callee) first; empty when the file does not know it. */
+  frames(rva: number): SymbolizedFrame[] {
+    const f = this.functionAt(rva);
+    if (!f) {
+      const symbol = lastAtOrBefore(this.file.publics, rva);
+      return symbol ? [{ function: symbol.name, file: null, line: null, inline: false }] : [];
+    }
+    const lineRecord = lastAtOrBefore(f.lines, rva);
+    const here = covers(lineRecord, rva) ? lineRecord : undefined;
+    const inlines = f.inlines
+      .filter((i) => i.ranges.some(([address, size]) => rva >= address && rva < address + size))
+      .sort((a, b) => b.depth - a.depth);
+    const fileName = (n: number | undefined) => (n === undefined ? null : (this.file.files.get(n) ?? null));
+    // Each frame's location is where its callee was called: the innermost has the line record's.
+    const frames: SymbolizedFrame[] = [];
+    let file = fileName(here?.file);
+    let line = here?.line ?? null;
+    for (const inline of inlines) {
+      frames.push({ function: this.file.origins.get(inline.origin) ?? `inline origin ${inline.origin}`, file, line, inline: true });
+      file = fileName(inline.callFile);
+      line = inline.callLine || null;
+    }
+    frames.push({ function: f.name, file, line, inline: false });
+    return frames;
+  }
+
+  /** The CFI rules in force at an address: the INIT rules with every change up to it applied. */
+  cfiRules(rva: number): Map<string, string> | null {
+    const entry: CfiEntry | undefined = lastAtOrBefore(this.file.cfi, rva);
+    if (!entry || !covers(entry, rva)) return null;
+    const rules = parseRules(entry.rules);
+    for (const delta of entry.deltas) {
+      if (delta.address > rva) break;
+      for (const [register, rule] of parseRules(delta.rules)) rules.set(register, rule);
+    }
+    return rules;
+  }
+
+  winEntry(rva: number): WinEntry | null {
+    const entry = lastAtOrBefore(this.file.win, rva);
+    return entry && covers(entry, rva) ? entry : null;
+  }
+}
+
+/** "REG: expr REG: expr" into expressions by register, as STACK CFI records write them. */
+export function parseRules(text: string): Map<string, string> {
+  const rules = new Map<string, string>();
+  let register: string | null = null;
+  let expression: string[] = [];
+  for (const token of text.split(/\s+/)) {
+    if (token === '') continue;
+    if (token.endsWith(':')) {
+      if (register !== null) rules.set(register, expression.join(' '));
+      register = token.slice(0, -1);
+      expression = [];
+    } else expression.push(token);
+  }
+  if (register !== null) rules.set(register, expression.join(' '));
+  return rules;
+}

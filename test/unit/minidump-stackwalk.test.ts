@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBreakpadSymbols } from '../../src/core/breakpad/sym-locate';
+import { readMinidump } from '../../src/core/minidump/minidump-file';
+import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
+import type { Frame } from '../../src/shared/model';
+import { KERNEL32_BASE, macArm64, windowsAmd64, windowsX86, WIN_DEBUG_ID, type Scenario } from '../fixtures/stackwalk-scenarios';
+
+const dir = mkdtempSync(join(tmpdir(), 'crashwb-stackwalk-'));
+
+async function walk(scenario: Scenario, debugDirs = [scenario.symbols]) {
+  const core = await readMinidump(scenario.dump);
+  const { found, warnings } = await loadBreakpadSymbols(core.modules, { debugDirs, servers: [], cache: null });
+  const stacks = await walkMinidump(scenario.dump, core.modules, found);
+  return { core, stacks, warnings, found };
+}
+
+const brief = (frames: Frame[] | undefined) =>
+  (frames ?? []).map((f) => ({
+    function: f.function ?? `${f.module} + ${f.moduleOffset}`,
+    where: f.file ? `${f.file.split(/[\\/]/).pop()}:${f.line}` : null,
+    trust: f.trust,
+    inline: f.inline,
+  }));
+
+describe('walking a minidump’s stacks from its memory, named by Breakpad symbols', () => {
+  it('walks a Windows amd64 crash by CFI, frame pointer and scan, with inlined frames, files and lines', async () => {
+    const { core, stacks, warnings } = await walk(windowsAmd64(join(dir, 'win64')));
+    expect(warnings).toEqual([]);
+    expect(core.signal).toMatchObject({ name: 'EXCEPTION_ACCESS_VIOLATION_WRITE', faultAddress: '0x45' });
+    expect(core.uptimeSeconds).toBe(3725);
+    expect(core.pid).toBe(5150);
+    expect(core.threads[0]?.registers.rip).toBe('0x7ff612341015');
+    expect(brief(stacks.get(4242))).toEqual([
+      { function: 'CrashFunction()', where: 'test_app.cc:58', trust: 'context', inline: false },
+      { function: 'helper_write(int*)', where: 'test_app.cc:71', trust: 'cfi', inline: true },
+      { function: 'main', where: 'test_app.cc:65', trust: 'cfi', inline: false },
+      { function: 'mainCRTStartup', where: null, trust: 'frame-pointer', inline: false },
+      { function: 'C:\\Windows\\System32\\kernel32.dll + 0x1234', where: null, trust: 'scan', inline: false },
+    ]);
+    expect(stacks.get(4242)?.[4]).toMatchObject({ address: `0x${(KERNEL32_BASE + 0x1234n).toString(16)}`, moduleOffset: '0x1234' });
+    // A thread in a module without symbols still says where it is, never a bare address.
+    expect(brief(stacks.get(4243))).toEqual([
+      { function: 'C:\\Windows\\System32\\kernel32.dll + 0x500', where: null, trust: 'context', inline: false },
+    ]);
+  });
+
+  it('walks a Windows x86 crash by STACK WIN frame data: a program, then FPO sizes', async () => {
+    const { stacks } = await walk(windowsX86(join(dir, 'win32')));
+    expect(brief(stacks.get(12))).toEqual([
+      { function: 'parse_header', where: 'parse.c:12', trust: 'context', inline: false },
+      { function: 'read_config', where: 'parse.c:30', trust: 'cfi', inline: false },
+      { function: 'main', where: 'parse.c:44', trust: 'cfi', inline: false },
+    ]);
+  });
+
+  it('walks a macOS arm64 leaf crash through the link register and signed frame records', async () => {
+    const { core, stacks } = await walk(macArm64(join(dir, 'mac')));
+    expect(core.signal.name).toBe('EXC_BAD_ACCESS');
+    expect(brief(stacks.get(259))).toEqual([
+      { function: 'leaf_crash', where: 'main.m:9', trust: 'context', inline: false },
+      { function: 'caller', where: 'main.m:15', trust: 'frame-pointer', inline: false },
+      { function: 'main', where: 'main.m:22', trust: 'frame-pointer', inline: false },
+      { function: '/usr/lib/dyld + 0x6f10', where: null, trust: 'frame-pointer', inline: false },
+    ]);
+  });
+
+  it('without symbols, names every frame by module and offset, and trusts no CFI it does not have', async () => {
+    const { stacks } = await walk(windowsAmd64(join(dir, 'win64-bare')), []);
+    const frames = stacks.get(4242) ?? [];
+    expect(frames[0]).toMatchObject({ function: null, module: 'C:\\test_app\\test_app.exe', moduleOffset: '0x1015', trust: 'context' });
+    expect(frames.every((f) => f.function !== null || f.moduleOffset !== undefined)).toBe(true);
+    expect(frames.some((f) => f.trust === 'cfi')).toBe(false);
+  });
+
+  it('uses a symbol file only when its MODULE line names the module’s debug id', async () => {
+    const scenario = windowsAmd64(join(dir, 'win64-other'));
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const other = join(dir, 'win64-other', 'other-build');
+    mkdirSync(join(other, 'test_app.pdb', WIN_DEBUG_ID), { recursive: true });
+    writeFileSync(join(other, 'test_app.pdb', WIN_DEBUG_ID, 'test_app.sym'), 'MODULE windows x86_64 0123456789ABCDEF0123456789ABCDEF1 test_app.pdb\nFUNC 1000 40 0 Wrong\n');
+    const { stacks, warnings } = await walk(scenario, [other]);
+    expect(stacks.get(4242)?.[0]?.function).toBeNull();
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/test_app\.sym was not used for C:\\test_app\\test_app\.exe: its debug id is 0123456789ABCDEF0123456789ABCDEF1, the module's is 33221100554477668899AABBCCDDEEFF1/),
+    ]);
+  });
+});
