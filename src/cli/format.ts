@@ -1,9 +1,11 @@
 import type { CrashAnalysis, Frame, SystemInfo } from '../shared/model';
+import { frameLabel, uptimeWords, type ModuleBase } from '../shared/frame-label';
 
-function frameLine(f: Frame): string {
-  const fn = f.function ?? '??';
-  const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.module ? ` in ${f.module}` : '';
-  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${fn}${f.inline ? ' [inlined]' : ''}${where}`;
+function frameLine(f: Frame, modules: ModuleBase[]): string {
+  const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
+  // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
+  const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';
+  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}`;
 }
 
 /** The human-readable report of `crashwb analyze`. */
@@ -13,7 +15,9 @@ export const systemLine = (system: SystemInfo): string => `${system.os} ${system
 export function formatCrash(crash: CrashAnalysis): string {
   const out: string[] = [];
   out.push(crash.signal.explanation);
-  out.push(`  process ${crash.pid}: ${crash.commandLine || '(no command line)'}`);
+  out.push(
+    `  process ${crash.pid}: ${crash.commandLine || '(no command line)'}${crash.uptimeSeconds !== undefined ? ` (ran ${uptimeWords(crash.uptimeSeconds)})` : ''}`,
+  );
   out.push(`  executable ${crash.executable ?? '(unknown)'}${crash.executableBuildId ? ` (build-id ${crash.executableBuildId})` : ''}`);
   out.push(`  core ${crash.source} (${crash.size} bytes), analysed with ${crash.debugger}`);
   if (crash.system) out.push(`  system ${systemLine(crash.system)}`);
@@ -22,7 +26,7 @@ export function formatCrash(crash: CrashAnalysis): string {
   for (const t of crash.threads) {
     out.push('');
     out.push(`${t.crashed ? 'Crashed thread' : 'Thread'} ${t.number} (LWP ${t.id})${t.name ? ` "${t.name}"` : ''}:`);
-    out.push(...t.frames.map(frameLine));
+    out.push(...t.frames.map((f) => frameLine(f, crash.modules)));
     if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);
   }
   const missing = crash.modules.filter((m) => m.symbols === 'missing' || m.symbols === 'none');

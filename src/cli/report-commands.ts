@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat, type ExportTarget, type GroupingExplanation, type StackDiffRow } from '../shared/model';
 import { sparkline } from '../core/report/render-markdown';
 import { sinceOption, UsageError, withWorkbench } from './import-commands';
+import { frameLabel } from '../shared/frame-label';
 
 function groupIdOption(text: string): number {
   const id = Number(text);
@@ -81,7 +82,7 @@ function printStack(rows: StackDiffRow[]): void {
     const f = r.base ?? r.other;
     const line = (x: typeof f) => (x?.file ? `${x.file.split('/').pop()}:${x.line ?? '?'}` : '');
     process.stdout.write(
-      `  ${MARK[r.kind]} ${f?.function ?? f?.module ?? '??'}  ${line(r.base)}${r.kind === 'moved' ? ` → ${line(r.other)}` : ''}\n`,
+      `  ${MARK[r.kind]} ${f ? frameLabel(f) : '??'}  ${line(r.base)}${r.kind === 'moved' ? ` → ${line(r.other)}` : ''}\n`,
     );
   }
 }

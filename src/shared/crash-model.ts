@@ -129,6 +129,8 @@ export interface CrashAnalysis {
   debugger: DebuggerKind;
   signal: SignalInfo;
   pid: number;
+  /** How long the process had run when it died, in seconds, where the dump says (minidumps). */
+  uptimeSeconds?: number;
   commandLine: string;
   /** NAME=value strings the process started with, as the core kept them; absent where unknown. */
   environment?: string[];
@@ -158,6 +160,8 @@ export interface CrashAnalysis {
     symbolServers?: string[];
     /** Each mapped file found on this machine, by the path the core recorded; the console loads the same. */
     libraries?: { path: string; hostPath: string }[];
+    /** Breakpad symbol files (`.sym`) the minidump's modules were named from; the lldb console adds them too. */
+    symbolFiles?: string[];
     /**
      * The core the debugger read when it is not `source` itself (decompressed from a .zst, taken
      * out of a zip or an apport report into the store); null when the bundle had no core.

@@ -1,12 +1,12 @@
 import type { Frame, StackDiffRow } from '../../shared/model';
-import { moduleName, normalizeFunction } from '../fingerprint/normalize';
+import { normalizeFunction, unnamedFrame } from '../fingerprint/normalize';
 
 /** Deeper frames than this add nothing to reading a diff and would make the alignment quadratic in a runaway recursion. */
 const MAX_FRAMES = 256;
 
-/** What makes two frames "the same place": the normalized function, or the module for frames without symbols. */
+/** What makes two frames "the same place": the normalized function, or the module (and offset, where kept) for frames without symbols. */
 function frameKey(frame: Frame): string {
-  return frame.function ? normalizeFunction(frame.function) : `[${moduleName(frame.module)}]`;
+  return frame.function ? normalizeFunction(frame.function) : `[${unnamedFrame(frame)}]`;
 }
 
 const fileName = (path: string | null): string | null => (path ? path.slice(path.lastIndexOf('/') + 1) : null);

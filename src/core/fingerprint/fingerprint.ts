@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CrashAnalysis, Frame } from '../../shared/model';
 import { ALLOCATOR, MACHINERY, MECHANISMS, SHARED, SYSTEM_MODULE, type Mechanism } from './frame-lists';
-import { moduleName, normalizeFunction } from './normalize';
+import { moduleName, normalizeFunction, unnamedFrame } from './normalize';
 import { crashingThread } from '../crashing-thread';
 
 /** Bumped whenever a change here would group the same crashes differently; see `crashwb regroup`. */
@@ -10,7 +10,8 @@ export const FINGERPRINT_VERSION = 1;
 /** At most this many library frames lead a signature before the program's own frame. */
 const MAX_LIBRARY_FRAMES = 3;
 const MAX_CYCLE = 8;
-const SYSTEM_PATH = /^\/(?:usr\/)?lib(?:32|64)?\//;
+/** Linux's library folders (macOS keeps its own under /usr/lib too), Windows' system folder, macOS's frameworks. */
+const SYSTEM_PATH = /^\/(?:usr\/)?lib(?:32|64)?\/|^[A-Za-z]:\\Windows\\|^\/System\/Library\//i;
 /** Standard-library code compiled into the program (Rust std, C++ templates): not where the bug is. */
 const LIBRARY_NAME = /^(?:<)?(?:core|std|alloc|__gnu_cxx|__cxxabiv1)::|^<[\w:]+ as (?:core|std|alloc)::/;
 
@@ -33,7 +34,15 @@ interface NamedFrame {
 }
 
 function named(frame: Frame): NamedFrame {
-  return { name: frame.function ? normalizeFunction(frame.function) : moduleName(frame.module), frame };
+  return { name: frame.function ? normalizeFunction(frame.function) : unnamedFrame(frame), frame };
+}
+
+/**
+ * The crashing thread's frames that may decide a group: a frame found by scanning the stack is a
+ * guess (any stale return address looks like one), so it never does.
+ */
+function groupedFrames(crash: Pick<CrashAnalysis, 'threads'>): NamedFrame[] {
+  return (crashingThread(crash)?.frames ?? []).filter((f) => f.trust !== 'scan').map(named);
 }
 
 function mechanismOf(frames: NamedFrame[], signal: string): Fingerprint['mechanism'] {
@@ -109,14 +118,14 @@ function significantFrames(frames: NamedFrame[]): NamedFrame[] {
 
 /** The crashing stack's normalized frame names below the crash machinery: what similarity compares. */
 export function significantNames(crash: Pick<CrashAnalysis, 'threads'>): string[] {
-  return significantFrames((crashingThread(crash)?.frames ?? []).map(named)).map((f) => f.name);
+  return significantFrames(groupedFrames(crash)).map((f) => f.name);
 }
 
 /** A mechanism as people read it: "assert", or the signal's name for a plain fault. */
 export const mechanismName = (mechanism: string): string => mechanism.replace(/^signal:/, '');
 
 export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'executable'>): Fingerprint {
-  const frames = (crashingThread(crash)?.frames ?? []).map(named);
+  const frames = groupedFrames(crash);
   const mechanism = mechanismOf(frames, crash.signal.name);
   const significant = significantFrames(frames);
   const names = signatureFrames(significant);

@@ -48,6 +48,8 @@ export const ALLOCATOR =
 export const SHARED = new RegExp(
   [
     '^(?:_start|__libc_start_main\\w*|__libc_start_call_main|start_thread|clone|clone3|__clone|__clone3|__clone_internal\\w*)$',
+    // Where every Windows and macOS thread starts.
+    '^(?:BaseThreadInitThunk|RtlUserThreadStart|_pthread_start|thread_start)$',
     '^(?:std::rt::lang_start\\w*|std::rt::lang_start::\\{closure\\}|std::rt::lang_start_internal\\w*|core::ops::function::FnOnce::call_once\\w*|core::ops::function::impls::)',
     '^(?:std::sys::pal::\\w+::thread::Thread::new::thread_start|std::thread::Builder::spawn_unchecked_\\w*|<alloc::boxed::Box<T> as core::ops::function::FnOnce<T>>::call_once|std::sys::thread::\\w+::Thread::new::thread_start)',
     '^(?:main)$',

@@ -3,6 +3,8 @@
  * and Sentry's trim_native_function_name: what varies between builds of the same code goes,
  * what tells two functions apart stays.
  */
+import type { Frame } from '../../shared/model';
+import { fileName } from '../../shared/frame-label';
 
 const GCC_CLONE_SUFFIX = /\.(?:cold|isra|constprop|part|lto_priv|clone|localalias|llvm)(?:\.\d+)*$/;
 const RUST_HASH = /::h[0-9a-f]{16}$/;
@@ -114,5 +116,13 @@ export function normalizeFunction(raw: string): string {
 /** A frame without a symbol is named by its module, never by an address that changes per run. */
 export function moduleName(path: string | null): string {
   if (!path) return '<unknown module>';
-  return path.slice(path.lastIndexOf('/') + 1);
+  return fileName(path);
+}
+
+/**
+ * A frame without a function, as grouping counts it: by module and offset where the offset was
+ * kept (minidumps: one build's code at one place), else by module alone.
+ */
+export function unnamedFrame(frame: Pick<Frame, 'module' | 'moduleOffset'>): string {
+  return frame.moduleOffset ? `${moduleName(frame.module)}+${frame.moduleOffset}` : moduleName(frame.module);
 }

@@ -12,6 +12,7 @@ import { linkModules, type ModuleLinks } from '../symbols/module-links';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump } from '../minidump/minidump-file';
+import { chooseStacks, minidumpWarnings, walkWithSymbols, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readCoreOffThread, readMinidumpOffThread } from '../offload/offload';
 
 export interface AnalyzeOptions {
@@ -102,6 +103,26 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   }
 
   say('debugging', `Extracting threads with ${kind}`);
+  // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
+  const walk: Promise<MinidumpStacks | null> = minidump
+    ? walkWithSymbols(path, core.modules, {
+        debugDirs,
+        servers,
+        cache: options.symbolCache ?? null,
+        onProgress: (message, fraction) => say('locating-files', message, fraction),
+      }).catch(
+        (error: unknown): MinidumpStacks => ({
+          walked: new Map(),
+          symbols: new Map(),
+          warnings: [
+            {
+              kind: 'debugger',
+              message: `the workbench could not walk this minidump's stacks itself (${(error as Error).message}); the debugger's stacks are shown`,
+            },
+          ],
+        }),
+      )
+    : Promise.resolve(null);
   const extraction = debuggerReady
     .extract({
       core: path,
@@ -123,8 +144,10 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
         throw error;
       },
     );
-  const result = await extraction.finally(() => links.dispose());
-  warnings.push(...result.warnings);
+  const [result, stacks] = await Promise.all([extraction.finally(() => links.dispose()), walk]);
+  warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
+  const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbols) : warnings;
+  const chosen = stacks ? chooseStacks(result.threads, stacks.walked, core.modules) : null;
   return {
     source: path,
     size: info.size,
@@ -144,12 +167,14 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       sysroot,
       symbolServers: servers.map((s) => s.url),
       libraries: files.libraries,
+      ...(stacks?.symbols.size ? { symbolFiles: [...stacks.symbols.values()].map((s) => s.path) } : {}),
     },
     executableBuildId: files.executableBuildId,
     crashingThreadId: core.crashingThreadId,
-    threads: orderThreads(result.threads),
-    modules: files.modules,
-    warnings,
+    ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
+    threads: orderThreads(chosen?.threads ?? result.threads),
+    modules: stacks ? withSymbolFiles(files.modules, stacks.symbols) : files.modules,
+    warnings: said,
     analysisError: result.error,
   };
 }

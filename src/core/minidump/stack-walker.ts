@@ -39,7 +39,7 @@ export interface WalkInput {
   maxFrames?: number;
 }
 
-const MAX_FRAMES = 1024;
+export const MAX_WALK_FRAMES = 1024;
 const SCAN_WORDS_CONTEXT = 40;
 const SCAN_WORDS = 30;
 /** Below this no code is ever mapped: a return address of 0 or a small number ends the stack. */
@@ -225,7 +225,7 @@ class Walker {
     const pc = this.input.context.get(this.regs.pc);
     if (pc === undefined) return [];
     const frames = [this.frame(pc & this.addressMask, new Map(this.input.context), 'context')];
-    const limit = Math.min(this.input.maxFrames ?? MAX_FRAMES, MAX_FRAMES);
+    const limit = Math.min(this.input.maxFrames ?? MAX_WALK_FRAMES, MAX_WALK_FRAMES);
     while (frames.length < limit) {
       const callee = frames.at(-1) as WalkedFrame;
       const calleeSp = callee.registers.get(this.regs.sp) ?? 0n;

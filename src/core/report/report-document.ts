@@ -1,5 +1,6 @@
 import type { DayCount, FacetValue } from '../../shared/model';
 import type { CrashReport, ReportData, ReportFrame, ReportThread } from './report-data';
+import { frameLabel } from '../../shared/frame-label';
 
 /**
  * A report as a short list of blocks, so Markdown and HTML say the same things in the same
@@ -17,10 +18,11 @@ export type Block =
 const LANGUAGE: Record<string, string> = { c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', rs: 'rust', go: 'go' };
 const languageOf = (path: string): string => LANGUAGE[path.slice(path.lastIndexOf('.') + 1)] ?? '';
 
-const where = (f: ReportFrame): string => (f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : (f.module ?? ''));
+const where = (f: ReportFrame): string =>
+  f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '';
 
 function frameRows(thread: ReportThread): string[][] {
-  return thread.frames.map((f) => [`#${f.index}`, f.address, `${f.function ?? '??'}${f.inline ? ' [inlined]' : ''}`, where(f)]);
+  return thread.frames.map((f) => [`#${f.index}`, f.address, `${frameLabel(f)}${f.inline ? ' [inlined]' : ''}`, where(f)]);
 }
 
 const FRAME_HEADERS = ['#', 'address', 'function', 'where'];
@@ -32,7 +34,7 @@ function crashingStack(thread: ReportThread): Block[] {
     { kind: 'heading', level: 2, text: `Crashing thread ${thread.number} (LWP ${thread.id})${thread.name ? ` “${thread.name}”` : ''}` },
   ];
   for (const f of thread.frames) {
-    blocks.push({ kind: 'paragraph', text: `#${f.index} ${f.function ?? '??'}${f.inline ? ' [inlined]' : ''} — ${where(f) || f.address}` });
+    blocks.push({ kind: 'paragraph', text: `#${f.index} ${frameLabel(f)}${f.inline ? ' [inlined]' : ''} — ${where(f) || f.address}` });
     if (f.source) {
       blocks.push({
         kind: 'code',

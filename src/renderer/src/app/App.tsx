@@ -59,8 +59,8 @@ function CrashView() {
     <main className="crash">
       <CrashBanner crash={crash} />
       <div className="crash-grid">
-        <ThreadList threads={crash.threads} selected={thread.id} onSelect={selectThread} />
-        <StackView thread={thread} selected={frameIndex} onSelect={selectFrame} />
+        <ThreadList threads={crash.threads} modules={crash.modules} selected={thread.id} onSelect={selectThread} />
+        <StackView thread={thread} modules={crash.modules} selected={frameIndex} onSelect={selectFrame} />
         <SourceView
           frame={frame}
           executable={crash.executable}

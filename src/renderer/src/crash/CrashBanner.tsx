@@ -4,6 +4,7 @@ import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../api';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
+import { uptimeWords } from '../../../shared/frame-label';
 
 /** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
 function SnapshotNotice({ crash }: { crash: Crash }) {
@@ -43,6 +44,7 @@ export function CrashBanner({ crash }: { crash: Crash }) {
         {crash.executable ?? 'unknown executable'} · pid {crash.pid} · thread {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) ·{' '}
         {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
         {crash.system && ` · ${crash.system.os} ${crash.system.osVersion} · ${crash.system.cpu}`}
+        {crash.uptimeSeconds !== undefined && ` · ran ${uptimeWords(crash.uptimeSeconds)}`}
       </p>
       {crash.commandLine && <p className="cmdline">{crash.commandLine}</p>}
       {isSnapshot(crash) && <SnapshotNotice crash={crash} />}

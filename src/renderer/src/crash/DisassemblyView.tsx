@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../api';
 import { useLoaded } from './use-live-session';
-import { fileName } from '../widgets/file-name';
+import { fileName } from '../../../shared/frame-label';
 
 /** The frame's function around its program counter, with the source line above each run of instructions. */
 export function DisassemblyView({ sessionId, thread, frame }: { sessionId: string; thread: number; frame: number }) {

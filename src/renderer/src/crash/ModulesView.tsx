@@ -4,7 +4,7 @@ import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { api, desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
-import { fileName } from '../widgets/file-name';
+import { fileName } from '../../../shared/frame-label';
 
 const STATUS: Record<SymbolStatus, string> = {
   'debug-info': 'debug info',

@@ -3,7 +3,7 @@ import type { Frame, SourceResult } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { monaco } from '../monaco';
 import { FileBrowser } from '../widgets/FileBrowser';
-import { fileName } from '../widgets/file-name';
+import { fileName } from '../../../shared/frame-label';
 
 const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
 

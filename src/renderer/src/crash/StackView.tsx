@@ -1,14 +1,20 @@
-import type { Thread } from '../../../shared/model';
+import type { FrameTrust, Thread } from '../../../shared/model';
+import { frameLabel, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
 
-const shortPath = (path: string | null): string => (path ? path.split('/').slice(-2).join('/') : '');
+const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
+
+/** Frames the workbench walked say how they were found; the context's own frame needs no badge. */
+const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned' };
 
 interface Props {
   thread: Thread;
+  /** For `module + 0xoffset` on frames without a function. */
+  modules?: ModuleBase[];
   selected: number;
   onSelect(index: number): void;
 }
 
-export function StackView({ thread, selected, onSelect }: Props) {
+export function StackView({ thread, modules, selected, onSelect }: Props) {
   return (
     <section className="panel stack">
       <h2>
@@ -28,8 +34,13 @@ export function StackView({ thread, selected, onSelect }: Props) {
             >
               <td className="num">#{f.index}</td>
               <td className="fn">
-                {f.function ?? '??'}
+                {frameLabel(f, modules)}
                 {f.inline && <span className="badge subtle">inlined</span>}
+                {f.trust && TRUST_BADGE[f.trust] && (
+                  <span className={f.trust === 'scan' ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
+                    {TRUST_BADGE[f.trust]}
+                  </span>
+                )}
               </td>
               <td className="loc">{f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}</td>
               <td className="addr">{f.address}</td>

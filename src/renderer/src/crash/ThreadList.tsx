@@ -1,12 +1,14 @@
 import type { Thread } from '../../../shared/model';
+import { frameLabel, type ModuleBase } from '../../../shared/frame-label';
 
 interface Props {
   threads: Thread[];
+  modules?: ModuleBase[];
   selected: number | null;
   onSelect(id: number): void;
 }
 
-export function ThreadList({ threads, selected, onSelect }: Props) {
+export function ThreadList({ threads, modules, selected, onSelect }: Props) {
   return (
     <section className="panel threads">
       <h2>Threads ({threads.length})</h2>
@@ -28,7 +30,7 @@ export function ThreadList({ threads, selected, onSelect }: Props) {
                 Thread {t.number} · LWP {t.id}
                 {t.name ? ` · ${t.name}` : ''}
               </span>
-              <span className="thread-top">{top?.function ?? top?.address ?? 'no frames'}</span>
+              <span className="thread-top">{top ? frameLabel(top, modules) : 'no frames'}</span>
             </li>
           );
         })}

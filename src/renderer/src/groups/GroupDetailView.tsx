@@ -1,6 +1,6 @@
 import type { GroupDetail } from '../../../shared/model';
 import { Sparkline } from '../widgets/Sparkline';
-import { fileName } from '../widgets/file-name';
+import { fileName, frameLabel } from '../../../shared/frame-label';
 
 export function GroupDetailView({ detail }: { detail: GroupDetail }) {
   return (
@@ -22,7 +22,7 @@ export function GroupDetailView({ detail }: { detail: GroupDetail }) {
           <ol className="rep-stack" start={0}>
             {detail.representative.frames.slice(0, 12).map((f) => (
               <li key={f.index}>
-                {f.function ?? f.module ?? f.address}
+                {frameLabel(f)}
                 {f.file ? ` — ${fileName(f.file)}:${f.line ?? '?'}` : ''}
               </li>
             ))}

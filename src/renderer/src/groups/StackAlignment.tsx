@@ -1,14 +1,14 @@
 import type { Frame, FrameDiffKind, StackDiffRow } from '../../../shared/model';
-import { fileName } from '../widgets/file-name';
+import { fileName, frameLabel } from '../../../shared/frame-label';
 
 const MARK: Record<FrameDiffKind, string> = { same: ' ', moved: '~', added: '+', removed: '−' };
 
 function FrameCell({ frame }: { frame: Frame | null }) {
   if (!frame) return <td className="diff-empty" />;
-  const where = frame.file ? `${fileName(frame.file)}:${frame.line ?? '?'}` : frame.module ? fileName(frame.module) : frame.address;
+  const where = frame.file ? `${fileName(frame.file)}:${frame.line ?? '?'}` : frame.function && frame.module ? fileName(frame.module) : '';
   return (
     <td>
-      <code>{frame.function ?? '??'}</code> <span className="muted">{where}</span>
+      <code>{frameLabel(frame)}</code> <span className="muted">{where}</span>
     </td>
   );
 }

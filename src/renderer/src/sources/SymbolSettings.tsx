@@ -3,7 +3,7 @@ import type { Settings, SymbolCacheInfo, SymbolServerInfo } from '../../../share
 import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { TokenInput } from '../widgets/TokenInput';
-import { fileName } from '../widgets/file-name';
+import { fileName } from '../../../shared/frame-label';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const SERVER_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;

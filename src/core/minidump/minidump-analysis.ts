@@ -1,0 +1,97 @@
+import type { AnalysisWarning, Frame, Module, Thread } from '../../shared/model';
+import { fileName } from '../../shared/frame-label';
+import { symStorePath } from '../breakpad/sym-fetch';
+import { loadBreakpadSymbols, type FoundSymbols, type SymbolSearch } from '../breakpad/sym-locate';
+import type { CoreModule } from '../elf/core-file';
+import { walkMinidump } from './minidump-stacks';
+import { MAX_WALK_FRAMES } from './stack-walker';
+
+/**
+ * A minidump's stacks: the debugger's (lldb) where it does well, the workbench's own walk with
+ * Breakpad symbols where the debugger stops early, names less, or starts elsewhere.
+ */
+export interface MinidumpStacks {
+  walked: Map<number, Frame[]>;
+  symbols: Map<CoreModule, FoundSymbols>;
+  warnings: AnalysisWarning[];
+}
+
+export async function walkWithSymbols(path: string, modules: CoreModule[], search: SymbolSearch): Promise<MinidumpStacks> {
+  const { found, warnings } = await loadBreakpadSymbols(modules, search);
+  return { walked: await walkMinidump(path, modules, found), symbols: found, warnings };
+}
+
+const named = (frames: Frame[]) => frames.filter((f) => f.function !== null).length;
+const trusted = (frames: Frame[]) => frames.filter((f) => f.trust !== 'scan').length;
+const sameAddress = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && BigInt(a) === BigInt(b);
+
+/** The debugger's frames without a function read `module + offset` too, as the walk's do. */
+function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
+  return frames.map((f) => {
+    if (f.function !== null || f.moduleOffset || !/^0x[0-9a-f]+$/i.test(f.address)) return f;
+    const address = BigInt(f.address);
+    const module = modules.find((m) => address >= m.start && address < m.end);
+    return module ? { ...f, module: f.module ?? module.path, moduleOffset: `0x${(address - module.start).toString(16)}` } : f;
+  });
+}
+
+/**
+ * Per thread, the walk replaces the debugger's stack when the debugger has none, starts at another
+ * address, names fewer frames, or (naming as many) stops before the walk's trusted frames end or
+ * at its first frame.
+ * The debugger's stack keeps its locals; a replaced one keeps its registers.
+ */
+export function chooseStacks(threads: Thread[], walked: Map<number, Frame[]>, modules: CoreModule[]): { threads: Thread[]; replaced: number } {
+  let replaced = 0;
+  const out = threads.map((thread) => {
+    const mine = walked.get(thread.id);
+    const theirs = withOffsets(thread.frames, modules);
+    const better =
+      mine !== undefined &&
+      mine.length > 0 &&
+      (theirs.length === 0 ||
+        !sameAddress(theirs[0]?.address, mine[0]?.address) ||
+        named(mine) > named(theirs) ||
+        (named(mine) === named(theirs) && (trusted(mine) > theirs.length || (theirs.length === 1 && mine.length > 1))));
+    if (!better) return { ...thread, frames: theirs };
+    replaced++;
+    return { ...thread, frames: mine, framesTruncated: mine.length >= MAX_WALK_FRAMES, locals: {} };
+  });
+  return { threads: out, replaced };
+}
+
+/** Modules whose Breakpad symbols were found say so, and where from, in the Modules tab. */
+export function withSymbolFiles(modules: Module[], symbols: Map<CoreModule, FoundSymbols>): Module[] {
+  const byPath = new Map([...symbols].map(([m, found]) => [m.path, found]));
+  return modules.map((m) => {
+    const found = byPath.get(m.path);
+    if (!found) return m;
+    const hasLines = found.symbols.file.functions.some((f) => f.lines.length > 0);
+    return {
+      ...m,
+      debugFile: found.path,
+      symbols: hasLines ? 'debug-info' : 'symbols',
+      origin: { file: m.origin?.file ?? null, debug: found.origin },
+    };
+  });
+}
+
+/**
+ * The executable's warnings, said for a minidump: none where its Breakpad symbols were found; for
+ * a Windows or macOS module, what to give instead of an ELF file that cannot exist here.
+ */
+export function minidumpWarnings(warnings: AnalysisWarning[], modules: CoreModule[], executable: string | null, symbols: Map<CoreModule, FoundSymbols>): AnalysisWarning[] {
+  const exe = modules.find((m) => m.path === executable);
+  const aboutExe = (w: AnalysisWarning) => w.kind === 'executable-missing' || w.kind === 'no-debug-info';
+  if (!exe) return warnings;
+  if (symbols.has(exe)) return warnings.filter((w) => !aboutExe(w));
+  if (exe.buildId || !exe.debugId) return warnings;
+  const debugName = exe.debugName || fileName(exe.path);
+  return [
+    ...warnings.filter((w) => !aboutExe(w)),
+    {
+      kind: 'no-debug-info',
+      message: `no Breakpad symbols for ${exe.path} (debug file ${debugName}, id ${exe.debugId}): its frames read module + offset. Put ${symStorePath(debugName, exe.debugId).join('/')} under a --debug-dir folder, or add a symbol server that serves that layout.`,
+    },
+  ];
+}
