@@ -52,6 +52,7 @@ export function crashJson(crash: CrashAnalysis): unknown {
     },
     ...(crash.system ? { system: crash.system } : {}),
     pid: crash.pid,
+    ...(crash.uptimeSeconds !== undefined ? { uptimeSeconds: crash.uptimeSeconds } : {}),
     commandLine: crash.commandLine,
     executable: crash.executable,
     executableBuildId: crash.executableBuildId,

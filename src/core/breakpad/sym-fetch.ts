@@ -42,9 +42,17 @@ export async function fetchBreakpadSymbols(
   try {
     const module = await symFileModuleId(temporary);
     if ('problem' in module)
-      throw new ServerFailure(server.url, 'bad-file', `${server.url} sent a file for ${path} that is not a Breakpad symbol file (${module.problem}); it was not used`);
+      throw new ServerFailure(
+        server.url,
+        'bad-file',
+        `${server.url} sent a file for ${path} that is not a Breakpad symbol file (${module.problem}); it was not used`,
+      );
     if (module.id.toUpperCase() !== debugId.toUpperCase())
-      throw new ServerFailure(server.url, 'bad-file', `${server.url} sent symbols for ${path} whose debug id is ${module.id}; they were not used`);
+      throw new ServerFailure(
+        server.url,
+        'bad-file',
+        `${server.url} sent symbols for ${path} whose debug id is ${module.id}; they were not used`,
+      );
     return await cache.store(temporary, target, server.url);
   } catch (error) {
     await rm(temporary, { force: true });

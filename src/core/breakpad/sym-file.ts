@@ -188,7 +188,8 @@ export class SymbolFileParser {
       if (address === null || size === null) return this.problem('malformed INLINE range');
       ranges.push([address, size]);
     }
-    if (numbers.some((n) => n === null) || ranges.length === 0 || (parts.length - 5) % 2 !== 0) return this.problem('malformed INLINE record');
+    if (numbers.some((n) => n === null) || ranges.length === 0 || (parts.length - 5) % 2 !== 0)
+      return this.problem('malformed INLINE record');
     if (!this.current) return this.problem('an INLINE record outside any FUNC');
     const [depth, callLine, callFile, origin] = numbers as number[];
     this.current.inlines.push({ depth: depth ?? 0, callLine: callLine ?? 0, callFile: callFile ?? 0, origin: origin ?? 0, ranges });

@@ -105,23 +105,26 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   say('debugging', `Extracting threads with ${kind}`);
   // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
   const walk: Promise<MinidumpStacks | null> = minidump
-    ? walkWithSymbols(path, core.modules, {
-        debugDirs,
-        servers,
-        cache: options.symbolCache ?? null,
-        onProgress: (message, fraction) => say('locating-files', message, fraction),
-      }).catch(
-        (error: unknown): MinidumpStacks => ({
-          walked: new Map(),
-          symbols: new Map(),
-          warnings: [
-            {
-              kind: 'debugger',
-              message: `the workbench could not walk this minidump's stacks itself (${(error as Error).message}); the debugger's stacks are shown`,
-            },
-          ],
-        }),
-      )
+    ? walkWithSymbols(
+        path,
+        core.modules,
+        {
+          debugDirs,
+          servers,
+          cache: options.symbolCache ?? null,
+          onProgress: (message, fraction) => say('locating-files', message, fraction),
+        },
+        new Map(files.modules.filter((m) => m.hostPath).map((m) => [m.path, m.hostPath as string])),
+      ).catch((error: unknown): MinidumpStacks => ({
+        walked: new Map(),
+        symbols: new Map(),
+        warnings: [
+          {
+            kind: 'debugger',
+            message: `the workbench could not walk this minidump's stacks itself (${(error as Error).message}); the debugger's stacks are shown`,
+          },
+        ],
+      }))
     : Promise.resolve(null);
   const extraction = debuggerReady
     .extract({

@@ -2,7 +2,9 @@ import type { AnalysisWarning, Frame, Module, Thread } from '../../shared/model'
 import { fileName } from '../../shared/frame-label';
 import { symStorePath } from '../breakpad/sym-fetch';
 import { loadBreakpadSymbols, type FoundSymbols, type SymbolSearch } from '../breakpad/sym-locate';
+import { withFile } from '../elf/bounded-file';
 import type { CoreModule } from '../elf/core-file';
+import { PT_LOAD, readElfHeaders } from '../elf/elf-headers';
 import { walkMinidump } from './minidump-stacks';
 import { MAX_WALK_FRAMES } from './stack-walker';
 
@@ -16,9 +18,37 @@ export interface MinidumpStacks {
   warnings: AnalysisWarning[];
 }
 
-export async function walkWithSymbols(path: string, modules: CoreModule[], search: SymbolSearch): Promise<MinidumpStacks> {
+export async function walkWithSymbols(
+  path: string,
+  modules: CoreModule[],
+  search: SymbolSearch,
+  hostPaths: Map<string, string> = new Map(),
+): Promise<MinidumpStacks> {
   const { found, warnings } = await loadBreakpadSymbols(modules, search);
-  return { walked: await walkMinidump(path, modules, found), symbols: found, warnings };
+  const extents = await withElfExtents(modules, hostPaths);
+  const walked = await walkMinidump(path, extents, new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])));
+  return { walked, symbols: found, warnings };
+}
+
+/**
+ * Modules as far as their ELF files map them. lldb's minidump writer records only a module's
+ * first segment as its size, which would put every return address into its code outside it.
+ */
+async function withElfExtents(modules: CoreModule[], hostPaths: Map<string, string>): Promise<CoreModule[]> {
+  return Promise.all(
+    modules.map(async (m) => {
+      const host = hostPaths.get(m.path);
+      if (!host) return m;
+      const loads = await withFile(host, async (file) => (await readElfHeaders(file)).segments.filter((s) => s.type === PT_LOAD)).catch(
+        () => [],
+      );
+      if (loads.length === 0) return m;
+      const low = loads.reduce((min, s) => (s.vaddr < min ? s.vaddr : min), loads[0]?.vaddr ?? 0n);
+      const high = loads.reduce((max, s) => (s.vaddr + BigInt(s.memsz) > max ? s.vaddr + BigInt(s.memsz) : max), 0n);
+      const end = m.start + (high - (low & ~0xfffn));
+      return end > m.end ? { ...m, end } : m;
+    }),
+  );
 }
 
 const named = (frames: Frame[]) => frames.filter((f) => f.function !== null).length;
@@ -41,7 +71,11 @@ function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
  * at its first frame.
  * The debugger's stack keeps its locals; a replaced one keeps its registers.
  */
-export function chooseStacks(threads: Thread[], walked: Map<number, Frame[]>, modules: CoreModule[]): { threads: Thread[]; replaced: number } {
+export function chooseStacks(
+  threads: Thread[],
+  walked: Map<number, Frame[]>,
+  modules: CoreModule[],
+): { threads: Thread[]; replaced: number } {
   let replaced = 0;
   const out = threads.map((thread) => {
     const mine = walked.get(thread.id);
@@ -80,7 +114,12 @@ export function withSymbolFiles(modules: Module[], symbols: Map<CoreModule, Foun
  * The executable's warnings, said for a minidump: none where its Breakpad symbols were found; for
  * a Windows or macOS module, what to give instead of an ELF file that cannot exist here.
  */
-export function minidumpWarnings(warnings: AnalysisWarning[], modules: CoreModule[], executable: string | null, symbols: Map<CoreModule, FoundSymbols>): AnalysisWarning[] {
+export function minidumpWarnings(
+  warnings: AnalysisWarning[],
+  modules: CoreModule[],
+  executable: string | null,
+  symbols: Map<CoreModule, FoundSymbols>,
+): AnalysisWarning[] {
   const exe = modules.find((m) => m.path === executable);
   const aboutExe = (w: AnalysisWarning) => w.kind === 'executable-missing' || w.kind === 'no-debug-info';
   if (!exe) return warnings;

@@ -13,7 +13,11 @@ import { walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
  * from Breakpad symbol files: what stands where a debugger cannot unwind (another platform's
  * dump, code it has no unwind info for).
  */
-export async function walkMinidump(path: string, modules: CoreModule[], symbols: Map<CoreModule, FoundSymbols>): Promise<Map<number, Frame[]>> {
+export async function walkMinidump(
+  path: string,
+  modules: CoreModule[],
+  symbols: Map<CoreModule, FoundSymbols>,
+): Promise<Map<number, Frame[]>> {
   return withFile(path, async (file) => {
     const streams = await openStreams(file);
     const system = await streams.read(STREAM.systemInfo, 'system info');
@@ -63,7 +67,8 @@ export function symbolize(walked: WalkedFrame[]): Frame[] {
       });
       return;
     }
-    for (const n of named) frames.push({ ...base, index: frames.length, function: n.function, file: n.file, line: n.line, inline: n.inline });
+    for (const n of named)
+      frames.push({ ...base, index: frames.length, function: n.function, file: n.file, line: n.line, inline: n.inline });
   });
   return frames;
 }

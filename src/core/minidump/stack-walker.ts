@@ -68,7 +68,8 @@ class Walker {
     this.regs = ARCH_REGISTERS[input.arch];
     this.word = this.regs.word;
     const highest = input.modules.reduce((max, m) => (m.end > max ? m.end : max), 0n);
-    this.addressMask = input.arch === 'arm64' && highest > 0n ? (1n << BigInt(highest.toString(2).length)) - 1n : (1n << BigInt(this.word * 8)) - 1n;
+    this.addressMask =
+      input.arch === 'arm64' && highest > 0n ? (1n << BigInt(highest.toString(2).length)) - 1n : (1n << BigInt(this.word * 8)) - 1n;
   }
 
   private read(address: bigint): bigint | null {
@@ -152,8 +153,7 @@ class Walker {
     values.set('.raSearch', raSearchStart);
     // FPO data: the return address sits above the locals and saved registers; a pushed %ebp just below it.
     const program =
-      entry.program ??
-      `$T0 .raSearchStart = $eip $T0 ^ = $esp $T0 4 + =${entry.allocatesBasePointer ? ' $ebp $T0 4 - ^ =' : ''}`;
+      entry.program ?? `$T0 .raSearchStart = $eip $T0 ^ = $esp $T0 4 + =${entry.allocatesBasePointer ? ' $ebp $T0 4 - ^ =' : ''}`;
     const result = runPostfix(program, this.postfix(values));
     const pc = this.returnAddress(result?.assigned.get('eip') ?? null);
     const sp = result?.assigned.get('esp');
@@ -235,7 +235,11 @@ class Walker {
         const candidate = strategy.call(this, callee);
         const sp = candidate?.registers.get(this.regs.sp);
         // The stack grows down: a caller's frame is above its callee's, or the walk would loop.
-        if (candidate && sp !== undefined && (sp > calleeSp || (sp === calleeSp && candidate.pc !== callee.pc && callee.trust === 'context'))) {
+        if (
+          candidate &&
+          sp !== undefined &&
+          (sp > calleeSp || (sp === calleeSp && candidate.pc !== callee.pc && callee.trust === 'context'))
+        ) {
           caller = candidate;
           break;
         }
