@@ -12,6 +12,8 @@ import type {
   VariableNode,
 } from '../shared/model';
 import { backendOf } from './debugger';
+import { couldNotLoad } from './debugger/errors';
+import { isMinidump } from './minidump/minidump-file';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
 import { coreOf } from './intake/ingest';
 import { linkModules, type ModuleLinks } from './symbols/module-links';
@@ -46,6 +48,11 @@ export class Consoles {
         `cannot start a console: the core ${core} is gone or unreadable. The stored analysis stays; open the core again from where it now is.`,
       );
     }
+    if (couldNotLoad(crash.analysisError, crash.debugger) && (await isMinidump(core))) {
+      throw new Error(
+        `${crash.debugger} cannot read this minidump (${crash.analysisError}), so there is no console on it. The stacks shown were walked by the workbench from the dump's own memory and symbol files.`,
+      );
+    }
     const sessionId = randomUUID();
     // The debugger prints its first prompt before the caller knows the session id; what comes
     // before open() has returned is held and sent just after, so no front door drops it.
@@ -64,6 +71,7 @@ export class Consoles {
       debugDirs: [...(links ? [links.debugDir] : []), ...(crash.loaded?.debugDirs ?? [])],
       sysroot: links?.sysroot ?? null,
       solibDirs: crash.loaded?.solibDirs ?? [],
+      symbolFiles: crash.loaded?.symbolFiles ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
       cols: size.cols,
       rows: size.rows,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
+import { walkWithSymbols } from '../../src/core/minidump/minidump-analysis';
 import { Workbench } from '../../src/core/workbench';
 import { writeMinidump } from '../fixtures/minidumps';
 import { windowsDump, writeSyntheticMinidump, writeViolation } from '../fixtures/minidump-writer';
@@ -65,6 +66,24 @@ describe('minidumps (Breakpad / Crashpad .dmp), through lldb', () => {
       ['crashing_worker', 20],
     ]);
     expect(crash.modules.find((m) => m.path === fixtures.workerThread.executable)).toMatchObject({ symbols: 'debug-info' });
+  });
+
+  it('walks the real dump’s stacks itself as lldb unwinds them, where frame pointers lead', async () => {
+    const info = await readMinidump(dump);
+    const hostPaths = new Map(info.modules.map((m) => [m.path, m.path]));
+    const { walked } = await walkWithSymbols(dump, info.modules, { debugDirs: [], servers: [], cache: null }, hostPaths);
+    const crash = await analyzeCore(dump, {});
+    const lldbFrames = crash.threads.find((t) => t.crashed)?.frames ?? [];
+    const mine = walked.get(info.crashingThreadId) ?? [];
+    // The program is built -O0, so store_result → crashing_worker → start_thread is a frame-pointer chain.
+    expect(mine.slice(0, 3).map((f) => [f.address, f.trust])).toEqual([
+      [lldbFrames[0]?.address, 'context'],
+      [lldbFrames[1]?.address, 'frame-pointer'],
+      [lldbFrames[2]?.address, 'frame-pointer'],
+    ]);
+    // lldb names them from the program's own debug info, so its stack is the one kept.
+    expect(lldbFrames[0]).toMatchObject({ function: 'store_result' });
+    expect(lldbFrames.some((f) => f.trust !== undefined)).toBe(false);
   });
 
   it('imports a dump next to cores and groups it with the ELF core of the same bug', async () => {

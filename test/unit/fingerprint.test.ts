@@ -123,3 +123,49 @@ describe('fingerprints', () => {
     expect(fingerprint(crashWith(['f', 'main'], 'SIGSEGV')).hash).not.toBe(fingerprint(crashWith(['f', 'main'], 'SIGFPE')).hash);
   });
 });
+
+describe('fingerprints of walked minidump stacks', () => {
+  const frame = (index: number, over: Partial<Frame>): Frame => ({
+    index,
+    address: `0x${(0x7ff612340000 + index * 0x100).toString(16)}`,
+    function: null,
+    file: null,
+    line: null,
+    module: 'C:\\app\\app.exe',
+    inline: false,
+    ...over,
+  });
+  const crash = (frames: Frame[]) => ({
+    threads: [{ id: 1, number: 1, name: null, crashed: true, frames, framesTruncated: false, registers: {}, locals: {} }],
+    signal: signal('EXCEPTION_ACCESS_VIOLATION_WRITE'),
+    executable: 'C:\\app\\app.exe',
+  });
+
+  it('counts frames without symbols by module and offset: another offset is another place', () => {
+    const a = fingerprint(crash([frame(0, { moduleOffset: '0x1015', trust: 'context' })]));
+    const same = fingerprint(crash([frame(0, { moduleOffset: '0x1015', trust: 'context', address: '0x140001015' })]));
+    const other = fingerprint(crash([frame(0, { moduleOffset: '0x2230', trust: 'context' })]));
+    expect(a.frames).toEqual(['app.exe+0x1015']);
+    expect(same.hash).toBe(a.hash);
+    expect(other.hash).not.toBe(a.hash);
+  });
+
+  it('never lets a scanned frame decide: the same crash with other stale words on its stack is one group', () => {
+    const top = frame(0, { function: 'CrashFunction()', trust: 'context' });
+    const withScan = (offset: string) =>
+      fingerprint(crash([top, frame(1, { module: 'C:\\Windows\\System32\\kernel32.dll', moduleOffset: offset, trust: 'scan' })]));
+    expect(withScan('0x1234').hash).toBe(withScan('0x9876').hash);
+    expect(withScan('0x1234').frames).toEqual(['CrashFunction']);
+  });
+
+  it('reads Windows system DLLs as library frames, so the program’s own frame leads the signature', () => {
+    const fp = fingerprint(
+      crash([
+        frame(0, { function: 'memcpy', module: 'C:\\Windows\\System32\\vcruntime140.dll', trust: 'context' }),
+        frame(1, { function: 'CopyRecord', trust: 'cfi' }),
+        frame(2, { function: 'main', trust: 'cfi' }),
+      ]),
+    );
+    expect(fp.frames).toEqual(['memcpy', 'CopyRecord']);
+  });
+});

@@ -9,3 +9,10 @@ export class DebuggerError extends Error {
     this.name = 'DebuggerError';
   }
 }
+
+/** The step at which a debugger that cannot read a file at all fails; a console on it would fail the same way. */
+export const LOADING_STEP = 'loading the core';
+
+/** Whether a stored analysis error says the debugger could not load the file at all. */
+export const couldNotLoad = (analysisError: string | null, debuggerName: string): boolean =>
+  analysisError?.startsWith(`${debuggerName} failed while ${LOADING_STEP}:`) ?? false;

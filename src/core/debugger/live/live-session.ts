@@ -34,6 +34,8 @@ export interface LiveSessionInput {
   /** The same library view as the analysis had (see linkModules), or null to use the recorded paths. */
   sysroot: string | null;
   solibDirs: string[];
+  /** Breakpad symbol files the analysis named a minidump's frames from (lldb reads them; gdb has no minidumps). */
+  symbolFiles?: string[];
   /** Where the build's source paths are on this machine. */
   sourceMappings: SourceMapping[];
   cols: number;

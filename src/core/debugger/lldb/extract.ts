@@ -1,5 +1,5 @@
 import type { AnalysisWarning } from '../../../shared/model';
-import { DebuggerError } from '../errors';
+import { DebuggerError, LOADING_STEP } from '../errors';
 import {
   MAX_FRAMES,
   MAX_LOCAL_FRAMES,
@@ -22,6 +22,8 @@ export interface LldbTarget {
   sysroot?: string | null;
   /** Searched for modules by file name. */
   solibDirs?: string[];
+  /** Breakpad symbol files for a minidump's modules, which lldb reads as their symbols. */
+  symbolFiles?: string[];
 }
 
 /** The same target with every path made safe to write into lldb's commands, through `aliases`. */
@@ -32,6 +34,7 @@ export function aliasTarget(target: LldbTarget, aliases: PathAliases): LldbTarge
     debugDirs: target.debugDirs.map((d) => aliases.alias(d)),
     sysroot: target.sysroot ? aliases.alias(target.sysroot) : null,
     solibDirs: (target.solibDirs ?? []).map((d) => aliases.alias(d)),
+    symbolFiles: (target.symbolFiles ?? []).map((f) => aliases.alias(f)),
   };
 }
 
@@ -51,6 +54,7 @@ export function targetCommands(target: LldbTarget): string[] {
     target.executable
       ? `target create ${path(target.executable)} --core ${path(target.core)}`
       : `target create --core ${path(target.core)}`,
+    ...(target.symbolFiles ?? []).map((f) => `target symbols add ${path(f)}`),
   ];
 }
 
@@ -119,7 +123,7 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
   if (!created || createError) {
     throw new DebuggerError(
       'lldb',
-      'loading the core',
+      LOADING_STEP,
       createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create',
     );
   }
