@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +91,61 @@ describe('minidumps from other platforms: the crash reason as the platform gives
     );
     expect(info.signal.name).toBe('SIGSEGV');
     expect(info.system?.os).toBe('Linux');
+  });
+});
+
+describe('minidumps that lie about themselves', () => {
+  const base = () =>
+    writeSyntheticMinidump(
+      join(dir, `lying-${Math.random().toString(36).slice(2)}.dmp`),
+      windowsDump({
+        exception: writeViolation(1, 0x1000n, 0x45n),
+        threads: [
+          { id: 1, registers: { rip: 0x1000n, rsp: 0x2000n } },
+          { id: 2, registers: { rip: 0x1100n, rsp: 0x3000n } },
+        ],
+        modules: [{ name: 'C:\\app.exe', base: 0x1000n, size: 0x1000 }],
+      }),
+    );
+  const streamAt = (bytes: Buffer, type: number): number => {
+    const directory = bytes.readUInt32LE(12);
+    for (let i = 0; i < bytes.readUInt32LE(8); i++) if (bytes.readUInt32LE(directory + i * 12) === type) return bytes.readUInt32LE(directory + i * 12 + 8);
+    throw new Error(`no stream ${type}`);
+  };
+  const rewrite = (path: string, edit: (bytes: Buffer) => void): string => {
+    const bytes = readFileSync(path);
+    edit(bytes);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  it('reads the threads and modules its lists hold when their counts claim more, and says so', async () => {
+    const path = rewrite(base(), (b) => {
+      b.writeUInt32LE(1_000_000, streamAt(b, 3));
+      b.writeUInt32LE(70_000, streamAt(b, 4));
+    });
+    const info = await readMinidump(path);
+    expect(info.threads.map((t) => t.tid)).toEqual([1, 2]);
+    expect(info.modules).toHaveLength(1);
+    expect(info.damage).toEqual(['its thread list claims 1000000 threads and holds 2', 'its module list claims 70000 modules and holds 1']);
+  });
+
+  it('keeps a thread whose registers lie outside the file, without them, and says which', async () => {
+    const path = rewrite(base(), (b) => {
+      const list = streamAt(b, 3);
+      b.writeUInt32LE(0x7fff_0000, list + 4 + 48 + 44);
+    });
+    const info = await readMinidump(path);
+    expect(info.threads.find((t) => t.tid === 2)?.registers).toEqual({});
+    expect(info.threads.find((t) => t.tid === 1)?.registers.rip).toBe('0x1000');
+    expect(info.damage).toEqual([expect.stringMatching(/^thread 2's registers \(1232 bytes at 2147418112\) are not in the file of \d+ bytes$/)]);
+  });
+
+  it('says which part is cut off when a stream points past the end', async () => {
+    const path = rewrite(base(), (b) => {
+      const directory = b.readUInt32LE(12);
+      for (let i = 0; i < b.readUInt32LE(8); i++) if (b.readUInt32LE(directory + i * 12) === 4) b.writeUInt32LE(b.length + 100, directory + i * 12 + 8);
+    });
+    await expect(readMinidump(path)).rejects.toThrow(new RegExp(`${path}: the minidump is cut off in its module list`));
   });
 });

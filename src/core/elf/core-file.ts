@@ -59,6 +59,8 @@ export interface CoreInfo {
   dumpTime: string | null;
   /** OS and CPU, where the dump says (minidumps); ELF cores are from Linux, their machine is `machine`. */
   system?: SystemInfo | null;
+  /** What of a minidump could not be read, and so is missing from the analysis (counts that lie, parts outside the file). */
+  damage?: string[];
   /** How long the process had run when the dump was written, where the dump says (minidumps' MiscInfo). */
   uptimeSeconds?: number;
 }

@@ -102,6 +102,13 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     });
   }
 
+  if (core.damage?.length) {
+    warnings.push({
+      kind: 'truncated-core',
+      message: `the minidump is damaged: ${core.damage.join('; ')}. What it still holds is shown; ask for the dump again from where it was written.`,
+    });
+  }
+
   say('debugging', `Extracting threads with ${kind}`);
   // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
   const walk: Promise<MinidumpStacks | null> = minidump

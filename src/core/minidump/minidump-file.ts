@@ -135,13 +135,16 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   const stream = (type: number, what: string) => streams.read(type, what);
   const system = await stream(STREAM.systemInfo, 'system info');
   const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
-  const threads = await readThreads(file, streams, archOf(arch));
+  const problems: string[] = [];
+  const threads = await readThreads(file, streams, archOf(arch), problems);
   if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
   const tids = threads.map((t) => t.tid);
 
   const modules: CoreModule[] = [];
   const moduleList = await stream(STREAM.moduleList, 'module list');
-  const moduleCount = moduleList ? Math.min(moduleList.readUInt32LE(0), MAX_ITEMS, Math.floor((moduleList.length - 4) / 108)) : 0;
+  const claimedModules = moduleList && moduleList.length >= 4 ? moduleList.readUInt32LE(0) : 0;
+  const moduleCount = moduleList ? Math.min(claimedModules, MAX_ITEMS, Math.floor((moduleList.length - 4) / 108)) : 0;
+  if (claimedModules > moduleCount) problems.push(`its module list claims ${claimedModules} modules and holds ${moduleCount}`);
   for (let i = 0; i < moduleCount && moduleList; i++) {
     const at = 4 + i * 108;
     const start = moduleList.readBigUInt64LE(at);
@@ -208,6 +211,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     mappings: modules.map((m) => ({ start: m.start, end: m.end, fileOffset: 0n, path: m.path })),
     modules,
     truncation: null,
+    ...(problems.length ? { damage: problems } : {}),
     dumpTime: dumpTime ? new Date(dumpTime * 1000).toISOString() : null,
     // The process's start and the dump's time are both whole seconds since 1970, as Windows' MiscInfo keeps them.
     ...(started && dumpTime >= started ? { uptimeSeconds: dumpTime - started } : {}),
