@@ -12,6 +12,7 @@ import { benchImportMemory } from './import-memory';
 import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
 import { benchSymbols } from './symbols';
+import { benchMinidumpWalk } from './minidump-walk';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     await benchSymbols(root);
     await benchCoreReader(root);
+    await benchMinidumpWalk(root);
     await benchImportMemory(root);
     await benchReporterLoad(root);
     await benchGrouping(root);

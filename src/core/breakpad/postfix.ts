@@ -45,9 +45,23 @@ function number(token: string, word: 4 | 8): bigint {
 
 type Token = bigint | string;
 
+/** The same few rule texts recur in every frame of a walk: each is split once. */
+const tokenCache = new Map<string, string[]>();
+const TOKEN_CACHE_SIZE = 4096;
+
+function tokensOf(text: string): string[] {
+  let tokens = tokenCache.get(text);
+  if (!tokens) {
+    tokens = text.split(/\s+/).filter((t) => t !== '');
+    if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
+    tokenCache.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** Runs an expression or program; returns the stack's last value and every assignment made. */
 export function runPostfix(text: string, context: PostfixContext): { value: bigint | null; assigned: Map<string, bigint> } | null {
-  const tokens = text.split(/\s+/).filter((t) => t !== '');
+  const tokens = tokensOf(text);
   if (tokens.length > MAX_TOKENS) return null;
   const assigned = new Map<string, bigint>();
   const stack: Token[] = [];

@@ -24,10 +24,15 @@ function lastAtOrBefore<T extends { address: number }>(entries: T[], address: nu
   return found;
 }
 
+const RULES_CACHE_SIZE = 65_536;
+
 const covers = (entry: { address: number; size: number } | undefined, rva: number): boolean =>
   entry !== undefined && rva >= entry.address && rva < entry.address + entry.size;
 
 export class ModuleSymbols {
+  /** Rules by entry and address: a walk asks again at every frame that returns to the same place. */
+  private readonly rulesCache = new Map<number, Map<string, string> | null>();
+
   constructor(readonly file: SymbolFile) {}
 
   functionAt(rva: number): SymFunction | null {
@@ -68,6 +73,15 @@ export class ModuleSymbols {
 
   /** The CFI rules in force at an address: the INIT rules with every change up to it applied. */
   cfiRules(rva: number): Map<string, string> | null {
+    const cached = this.rulesCache.get(rva);
+    if (cached !== undefined) return cached;
+    const rules = this.computeRules(rva);
+    if (this.rulesCache.size >= RULES_CACHE_SIZE) this.rulesCache.clear();
+    this.rulesCache.set(rva, rules);
+    return rules;
+  }
+
+  private computeRules(rva: number): Map<string, string> | null {
     const entry: CfiEntry | undefined = lastAtOrBefore(this.file.cfi, rva);
     if (!entry || !covers(entry, rva)) return null;
     const rules = parseRules(entry.rules);

@@ -110,8 +110,8 @@ class Walker {
     return frame.trust === 'context' ? frame.pc : frame.pc - 1n;
   }
 
-  private postfix(values: Map<string, bigint>): PostfixContext {
-    return { value: (name) => values.get(name) ?? null, read: (address) => this.read(address), word: this.word };
+  private postfix(values: (name: string) => bigint | null): PostfixContext {
+    return { value: values, read: (address) => this.read(address), word: this.word };
   }
 
   private byCfi(callee: WalkedFrame): WalkedFrame | null {
@@ -120,16 +120,16 @@ class Walker {
     const cfaRule = rules?.get('.cfa');
     const raRule = rules?.get('.ra');
     if (!rules || !cfaRule || !raRule) return null;
-    const values = new Map(callee.registers);
-    const cfa = evaluate(cfaRule, this.postfix(values));
+    const cfa = evaluate(cfaRule, this.postfix((name) => callee.registers.get(name) ?? null));
     if (cfa === null) return null;
-    values.set('.cfa', cfa);
-    const pc = this.returnAddress(evaluate(raRule, this.postfix(values)));
+    // Every other rule may use the CFA, and reads the callee's registers as they were.
+    const context = this.postfix((name) => (name === '.cfa' ? cfa : (callee.registers.get(name) ?? null)));
+    const pc = this.returnAddress(evaluate(raRule, context));
     if (pc === null) return null;
     const caller = this.calleeSaved(callee);
     for (const [name, rule] of rules) {
       if (name === '.cfa' || name === '.ra') continue;
-      const value = evaluate(rule, this.postfix(values));
+      const value = evaluate(rule, context);
       const register = name.startsWith('$') ? name.slice(1) : name;
       if (value === null) caller.delete(register);
       else caller.set(register, value);
@@ -154,7 +154,7 @@ class Walker {
     // FPO data: the return address sits above the locals and saved registers; a pushed %ebp just below it.
     const program =
       entry.program ?? `$T0 .raSearchStart = $eip $T0 ^ = $esp $T0 4 + =${entry.allocatesBasePointer ? ' $ebp $T0 4 - ^ =' : ''}`;
-    const result = runPostfix(program, this.postfix(values));
+    const result = runPostfix(program, this.postfix((name) => values.get(name) ?? null));
     const pc = this.returnAddress(result?.assigned.get('eip') ?? null);
     const sp = result?.assigned.get('esp');
     if (!result || pc === null || sp === undefined) return null;
