@@ -35,11 +35,13 @@ async function isFile(path: string): Promise<boolean> {
  * (/build/src/app/main.c → FOLDER/src/app/main.c, FOLDER/app/main.c, FOLDER/main.c).
  */
 export function sourceCandidates(file: string, folders: string[], mappings: SourceMapping[] = []): string[] {
-  const parts = file.split('/').filter(Boolean);
+  // A Windows build records c:\src\app.cc: its parts are the same, only its separators differ.
+  const slashed = file.replace(/\\/g, '/');
+  const parts = slashed.split('/').filter(Boolean);
   // The executable's own mappings come first: they are what the person said about this build.
   const mapped = mappings.flatMap((m) => {
-    const from = m.from.replace(/\/+$/, '');
-    return file === from || file.startsWith(`${from}/`) ? [join(m.to, file.slice(from.length))] : [];
+    const from = m.from.replace(/\\/g, '/').replace(/\/+$/, '');
+    return slashed === from || slashed.startsWith(`${from}/`) ? [join(m.to, slashed.slice(from.length))] : [];
   });
   const out = [...mapped, ...(file.startsWith('/') ? [file] : [])];
   for (const folder of folders) {

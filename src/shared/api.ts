@@ -206,6 +206,8 @@ const sourcePath = z
   .min(1)
   .max(4096)
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
+/** A path as the crashed machine recorded it (an executable, a build folder): `C:\\app\\app.exe` as well as `/usr/bin/app`. */
+const recordedPath = sourcePath;
 const sessionId = z.string().uuid();
 const endpointUrl = z
   .string()
@@ -346,18 +348,18 @@ export const methodParams = {
   listRecent: z.tuple([]),
   readSource: z.union([
     z.tuple([sourcePath]),
-    z.tuple([sourcePath, absolutePath.nullable()]),
+    z.tuple([sourcePath, recordedPath.nullable()]),
     z.tuple([
       sourcePath,
-      absolutePath.nullable(),
+      recordedPath.nullable(),
       z
         .string()
         .regex(/^[0-9a-f]{8,128}$/)
         .nullable(),
     ]),
   ]),
-  getSourceMappings: z.tuple([absolutePath]),
-  setSourceMappings: z.tuple([absolutePath, z.array(z.object({ from: absolutePath, to: absolutePath }).strict()).max(64)]),
+  getSourceMappings: z.tuple([recordedPath]),
+  setSourceMappings: z.tuple([recordedPath, z.array(z.object({ from: recordedPath, to: absolutePath }).strict()).max(64)]),
   listSourceFolders: z.tuple([]),
   addSourceFolder: z.tuple([absolutePath]),
   listDirectory: z.tuple([absolutePath.nullable()]),

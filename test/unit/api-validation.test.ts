@@ -87,6 +87,20 @@ describe('source lookup', () => {
     expect(sourceCandidates('/build/srcx/main.c', [], mappings)).toEqual(['/build/srcx/main.c']);
   });
 
+  it('finds a Windows build’s sources under the source folders and mappings, whatever its separators', () => {
+    expect(sourceCandidates('c:\\test_app\\src\\main.cc', ['/home/me/app'])).toEqual([
+      '/home/me/app/c:/test_app/src/main.cc',
+      '/home/me/app/test_app/src/main.cc',
+      '/home/me/app/src/main.cc',
+      '/home/me/app/main.cc',
+    ]);
+    expect(sourceCandidates('c:\\test_app\\src\\main.cc', [], [{ from: 'c:\\test_app', to: '/home/me/checkout' }])).toEqual([
+      '/home/me/checkout/src/main.cc',
+    ]);
+    // The recorded executable of a Windows dump is the key its source mappings are kept under.
+    expect(() => parseCall('readSource', ['c:\\test_app\\main.cc', 'C:\\test_app\\test_app.exe', null])).not.toThrow();
+  });
+
   it('lets the memory view evaluate addresses, registers and fields, but no convenience functions', () => {
     const id = '123e4567-e89b-42d3-a456-426614174000';
     for (const expression of ['$sp', '0x7ffd1000', 'job->result', '&buf[4]', '*(char **)($rsp + 8)']) {

@@ -3,6 +3,7 @@ import type { CrashAnalysis, Frame } from '../../shared/model';
 import { ALLOCATOR, MACHINERY, MECHANISMS, SHARED, SYSTEM_MODULE, type Mechanism } from './frame-lists';
 import { moduleName, normalizeFunction, unnamedFrame } from './normalize';
 import { crashingThread } from '../crashing-thread';
+import { fileName } from '../../shared/frame-label';
 
 /** Bumped whenever a change here would group the same crashes differently; see `crashwb regroup`. */
 export const FINGERPRINT_VERSION = 1;
@@ -131,7 +132,7 @@ export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'e
   const names = signatureFrames(significant);
   const parts = names.length > 0 ? names : [moduleName(crash.executable)];
   const top = significant[0]?.frame;
-  const location = top?.file ? `${top.file.slice(top.file.lastIndexOf('/') + 1)}${top.line ? `:${top.line}` : ''}` : null;
+  const location = top?.file ? `${fileName(top.file)}${top.line ? `:${top.line}` : ''}` : null;
   const hash = createHash('sha256')
     .update(JSON.stringify([FINGERPRINT_VERSION, mechanism, parts]))
     .digest('hex');
