@@ -18,9 +18,14 @@ function writeLargeSym(store: string): string {
   const lines = [`MODULE windows x86_64 ${ID} big.pdb`, 'FILE 0 c:\\big\\big.cc'];
   for (let i = 0; i < FUNCTIONS; i++) {
     const at = (0x1000 + i * 0x40).toString(16);
-    lines.push(`FUNC ${at} 40 0 function_${i}(int)`, `${at} 20 ${i * 3 + 1} 0`, `${(0x1000 + i * 0x40 + 0x20).toString(16)} 20 ${i * 3 + 2} 0`);
+    lines.push(
+      `FUNC ${at} 40 0 function_${i}(int)`,
+      `${at} 20 ${i * 3 + 1} 0`,
+      `${(0x1000 + i * 0x40 + 0x20).toString(16)} 20 ${i * 3 + 2} 0`,
+    );
   }
-  for (let i = 0; i < FUNCTIONS; i++) lines.push(`STACK CFI INIT ${(0x1000 + i * 0x40).toString(16)} 40 .cfa: $rsp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^`);
+  for (let i = 0; i < FUNCTIONS; i++)
+    lines.push(`STACK CFI INIT ${(0x1000 + i * 0x40).toString(16)} 40 .cfa: $rsp 16 + .ra: .cfa -8 + ^ $rbp: .cfa -16 + ^`);
   const path = join(dir, 'big.sym');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -31,9 +36,14 @@ function writeLargeDump(dir: string): string {
   const threads = Array.from({ length: THREADS }, (_, t) => {
     const sp = 0x10_0000_0000n + BigInt(t) * 0x10_0000n;
     const words: bigint[] = [];
-    for (let k = 0; k < DEPTH; k++) words.push(sp + BigInt(16 * (k + 1)), BASE + 0x1000n + BigInt(((t * 7 + k + 1) % FUNCTIONS) * 0x40 + 0x25));
+    for (let k = 0; k < DEPTH; k++)
+      words.push(sp + BigInt(16 * (k + 1)), BASE + 0x1000n + BigInt(((t * 7 + k + 1) % FUNCTIONS) * 0x40 + 0x25));
     words.push(0n, 0n);
-    return { id: 1000 + t, registers: { rip: BASE + 0x1000n + BigInt(t * 0x40 + 0x10), rsp: sp, rbp: sp + 16n }, stack: { base: sp, words } };
+    return {
+      id: 1000 + t,
+      registers: { rip: BASE + 0x1000n + BigInt(t * 0x40 + 0x10), rsp: sp, rbp: sp + 16n },
+      stack: { base: sp, words },
+    };
   });
   return writeSyntheticMinidump(join(dir, 'large.dmp'), {
     platform: 'windows',
@@ -41,7 +51,14 @@ function writeLargeDump(dir: string): string {
     osVersion: [10, 0, 19045],
     exception: { threadId: 1000, code: 0xc0000005, flags: 0, address: BASE + 0x1010n, parameters: [1n, 0x45n] },
     threads,
-    modules: [{ name: 'C:\\big\\big.exe', base: BASE, size: 0x100_0000, pdb: { guid: Buffer.from('67452301ab89efcd0123456789abcdef', 'hex'), age: 1, file: 'big.pdb' } }],
+    modules: [
+      {
+        name: 'C:\\big\\big.exe',
+        base: BASE,
+        size: 0x100_0000,
+        pdb: { guid: Buffer.from('67452301ab89efcd0123456789abcdef', 'hex'), age: 1, file: 'big.pdb' },
+      },
+    ],
   });
 }
 

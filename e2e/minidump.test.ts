@@ -15,10 +15,14 @@ let page: Page;
 beforeAll(async () => {
   const scenario = windowsAmd64(join(root, 'win'));
   session = await startSession('minidump', (db) => {
-    execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', scenario.dump, '--debug-dir', scenario.symbols, '--db', db], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBUGINFOD_URLS: '' },
-    });
+    execFileSync(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', scenario.dump, '--debug-dir', scenario.symbols, '--db', db],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, DEBUGINFOD_URLS: '' },
+      },
+    );
   });
   page = session.page;
 });
@@ -38,7 +42,9 @@ describe('a Windows minidump in the crash view', () => {
     await page.getByRole('button', { name: /^EXCEPTION_ACCESS_VIOLATION_WRITE · / }).click();
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
     const summary = page.getByLabel('Crash summary');
-    expect(await summary.textContent()).toMatch(/EXCEPTION_ACCESS_VIOLATION_WRITE at 0x45.*Windows NT 10\.0\.19045 · amd64 · ran 1 h 2 min/s);
+    expect(await summary.textContent()).toMatch(
+      /EXCEPTION_ACCESS_VIOLATION_WRITE at 0x45.*Windows NT 10\.0\.19045 · amd64 · ran 1 h 2 min/s,
+    );
     const stack = page.getByRole('table', { name: 'Stack' });
     const rows = await stack.getByRole('row').allTextContents();
     expect(rows[0]).toMatch(/CrashFunction\(\).*test_app\.cc:58/);

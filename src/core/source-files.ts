@@ -64,7 +64,9 @@ export async function findSource(file: string, folders: string[], mappings: Sour
   return {
     found: false,
     searched: candidates,
-    message: `Source not found: ${basename(file)} is not at ${file}.${hint} Point at the folder that holds your checkout, or map the build path to it.`,
+    message: file.startsWith('/')
+      ? `Source not found: ${basename(file)} is not at ${file}.${hint} Point at the folder that holds your checkout, or map the build path to it.`
+      : `Source not found: ${file} is a path on the machine that built the program.${hint} Point at the folder that holds your checkout, or map the build path to it.`,
   };
 }
 

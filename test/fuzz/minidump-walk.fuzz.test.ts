@@ -15,26 +15,30 @@ const scenarios = [windowsAmd64(join(root, 'win64')), windowsX86(join(root, 'win
 let n = 0;
 
 describe('fuzzing the minidump walk and Breakpad symbol files (seeded, bounded)', () => {
-  it.each(scenarios.map((s, i) => [i, s] as const))('reading and walking dump %i answers, or says the dump is corrupt naming it', async (_, scenario) => {
-    const bytes = readFileSync(scenario.dump);
-    await fc.assert(
-      fc.asyncProperty(mutationOf(bytes), async (mutated) => {
-        const path = join(root, `${n++}.dmp`);
-        writeFileSync(path, mutated);
-        try {
-          const core = await readMinidump(path);
-          const { walked } = await walkWithSymbols(path, core.modules, { debugDirs: [scenario.symbols], servers: [], cache: null });
-          for (const frames of walked.values()) expect(frames.length).toBeLessThanOrEqual(1024 * 4);
-        } catch (error) {
-          if (!(error instanceof MinidumpFormatError)) throw error;
-          expect(error.message).toContain(path);
-        } finally {
-          rmSync(path, { force: true });
-        }
-      }),
-      FUZZ_RUNS,
-    );
-  }, 60_000);
+  it.each(scenarios.map((s, i) => [i, s] as const))(
+    'reading and walking dump %i answers, or says the dump is corrupt naming it',
+    async (_, scenario) => {
+      const bytes = readFileSync(scenario.dump);
+      await fc.assert(
+        fc.asyncProperty(mutationOf(bytes), async (mutated) => {
+          const path = join(root, `${n++}.dmp`);
+          writeFileSync(path, mutated);
+          try {
+            const core = await readMinidump(path);
+            const { walked } = await walkWithSymbols(path, core.modules, { debugDirs: [scenario.symbols], servers: [], cache: null });
+            for (const frames of walked.values()) expect(frames.length).toBeLessThanOrEqual(1024 * 4);
+          } catch (error) {
+            if (!(error instanceof MinidumpFormatError)) throw error;
+            expect(error.message).toContain(path);
+          } finally {
+            rmSync(path, { force: true });
+          }
+        }),
+        FUZZ_RUNS,
+      );
+    },
+    60_000,
+  );
 
   it('a symbol file, however mangled, parses with its problems counted, or is refused as not one', () => {
     const text = readFileSync(join(scenarios[0]?.symbols ?? '', 'test_app.pdb', '33221100554477668899AABBCCDDEEFF1', 'test_app.sym'));

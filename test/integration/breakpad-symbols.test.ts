@@ -56,7 +56,9 @@ describe('a Windows minidump with its Breakpad symbols, as minidump-stackwalk re
   });
 
   it('prints it for people: names, files and lines, how each frame was found, module + offset without symbols', async () => {
-    const result = await crashwbAsync(['analyze', win64.dump, '--debug-dir', win64.symbols], { CRASHWB_SYMBOL_CACHE: join(root, 'no-cache') });
+    const result = await crashwbAsync(['analyze', win64.dump, '--debug-dir', win64.symbols], {
+      CRASHWB_SYMBOL_CACHE: join(root, 'no-cache'),
+    });
     expect(result.stdout).toContain('EXCEPTION_ACCESS_VIOLATION_WRITE at 0x45');
     expect(result.stdout).toMatch(/#0\s+0x7ff612341015\s+CrashFunction\(\) at c:\\test_app\\test_app\.cc:58/);
     expect(result.stdout).toMatch(/kernel32\.dll \+ 0x1234 {2}\[scan\]/);
@@ -70,7 +72,12 @@ describe('a Windows minidump with its Breakpad symbols, as minidump-stackwalk re
     expect(crashed(a).map((f) => f.function)).toEqual(['parse_header', 'read_config', 'main']);
     const b = await analyze(mac.dump, ['--debug-dir', mac.symbols]);
     expect(b.signal.explanation).toMatch(/^EXC_BAD_ACCESS \/ KERN_INVALID_ADDRESS at 0x10/);
-    expect(crashed(b).map((f) => f.function ?? `${f.module} + ${f.moduleOffset}`)).toEqual(['leaf_crash', 'caller', 'main', '/usr/lib/dyld + 0x6f10']);
+    expect(crashed(b).map((f) => f.function ?? `${f.module} + ${f.moduleOffset}`)).toEqual([
+      'leaf_crash',
+      'caller',
+      'main',
+      '/usr/lib/dyld + 0x6f10',
+    ]);
   });
 });
 
@@ -103,7 +110,9 @@ describe('Breakpad symbols from a symbol server', () => {
     try {
       const crash = await analyze(win64.dump, ['--symbol-server', other.url], { CRASHWB_SYMBOL_CACHE: join(root, 'cache-wrong') });
       expect(crashed(crash)[0]?.function).toBeNull();
-      expect(crash.warnings.map((w) => w.message).join('\n')).toMatch(new RegExp(`${other.url}.*debug id is 0123456789ABCDEF0123456789ABCDEF1; they were not used`));
+      expect(crash.warnings.map((w) => w.message).join('\n')).toMatch(
+        new RegExp(`${other.url}.*debug id is 0123456789ABCDEF0123456789ABCDEF1; they were not used`),
+      );
     } finally {
       await other.stop();
     }
@@ -143,7 +152,9 @@ describe('symbol servers and symbol files that misbehave', () => {
     const crash = await analyze(win64.dump, ['--debug-dir', store]);
     expect(crashed(crash)[0]).toMatchObject({ function: 'CrashFunction()', line: 58 });
     expect(crash.warnings.map((w) => w.message)).toContainEqual(
-      expect.stringMatching(/test_app\.sym: 3 lines were not understood \(first at line 5: malformed FUNC record\); the rest of the file was used/),
+      expect.stringMatching(
+        /test_app\.sym: 3 lines were not understood \(first at line 5: malformed FUNC record\); the rest of the file was used/,
+      ),
     );
   });
 
@@ -153,7 +164,9 @@ describe('symbol servers and symbol files that misbehave', () => {
     writeFileSync(join(store, 'test_app.pdb', WIN_DEBUG_ID, 'test_app.sym'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
     const crash = await analyze(win64.dump, ['--debug-dir', store]);
     expect(crashed(crash)[0]?.moduleOffset).toBe('0x1015');
-    expect(crash.warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/test_app\.sym was not used .*does not start with a MODULE line/));
+    expect(crash.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/test_app\.sym was not used .*does not start with a MODULE line/),
+    );
     expect(existsSync(join(store, 'test_app.pdb'))).toBe(true);
   });
 });

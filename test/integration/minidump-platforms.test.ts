@@ -43,7 +43,9 @@ describe('Windows minidumps everywhere minidumps go', () => {
     const report = await wb.importPaths({ paths: [win.dump, second], debugDirs: [win.symbols] });
     expect(report.failed).toEqual([]);
     const { groups } = await wb.listGroups();
-    expect(groups).toEqual([expect.objectContaining({ count: 2, title: expect.stringMatching(/^EXCEPTION_ACCESS_VIOLATION_WRITE in CrashFunction/) })]);
+    expect(groups).toEqual([
+      expect.objectContaining({ count: 2, title: expect.stringMatching(/^EXCEPTION_ACCESS_VIOLATION_WRITE in CrashFunction/) }),
+    ]);
     const [a, b] = await wb.listGroupEvents(groups[0]?.id ?? 0);
     const crash = await wb.getCrash(a?.id ?? '');
     expect(crash.timestamp).toBe(new Date(DUMP_TIME * 1000).toISOString());

@@ -109,7 +109,8 @@ describe('minidumps that lie about themselves', () => {
     );
   const streamAt = (bytes: Buffer, type: number): number => {
     const directory = bytes.readUInt32LE(12);
-    for (let i = 0; i < bytes.readUInt32LE(8); i++) if (bytes.readUInt32LE(directory + i * 12) === type) return bytes.readUInt32LE(directory + i * 12 + 8);
+    for (let i = 0; i < bytes.readUInt32LE(8); i++)
+      if (bytes.readUInt32LE(directory + i * 12) === type) return bytes.readUInt32LE(directory + i * 12 + 8);
     throw new Error(`no stream ${type}`);
   };
   const rewrite = (path: string, edit: (bytes: Buffer) => void): string => {
@@ -138,13 +139,16 @@ describe('minidumps that lie about themselves', () => {
     const info = await readMinidump(path);
     expect(info.threads.find((t) => t.tid === 2)?.registers).toEqual({});
     expect(info.threads.find((t) => t.tid === 1)?.registers.rip).toBe('0x1000');
-    expect(info.damage).toEqual([expect.stringMatching(/^thread 2's registers \(1232 bytes at 2147418112\) are not in the file of \d+ bytes$/)]);
+    expect(info.damage).toEqual([
+      expect.stringMatching(/^thread 2's registers \(1232 bytes at 2147418112\) are not in the file of \d+ bytes$/),
+    ]);
   });
 
   it('says which part is cut off when a stream points past the end', async () => {
     const path = rewrite(base(), (b) => {
       const directory = b.readUInt32LE(12);
-      for (let i = 0; i < b.readUInt32LE(8); i++) if (b.readUInt32LE(directory + i * 12) === 4) b.writeUInt32LE(b.length + 100, directory + i * 12 + 8);
+      for (let i = 0; i < b.readUInt32LE(8); i++)
+        if (b.readUInt32LE(directory + i * 12) === 4) b.writeUInt32LE(b.length + 100, directory + i * 12 + 8);
     });
     await expect(readMinidump(path)).rejects.toThrow(new RegExp(`${path}: the minidump is cut off in its module list`));
   });

@@ -80,11 +80,16 @@ describe('walking a minidump’s stacks from its memory, named by Breakpad symbo
     const { writeFileSync, mkdirSync } = await import('node:fs');
     const other = join(dir, 'win64-other', 'other-build');
     mkdirSync(join(other, 'test_app.pdb', WIN_DEBUG_ID), { recursive: true });
-    writeFileSync(join(other, 'test_app.pdb', WIN_DEBUG_ID, 'test_app.sym'), 'MODULE windows x86_64 0123456789ABCDEF0123456789ABCDEF1 test_app.pdb\nFUNC 1000 40 0 Wrong\n');
+    writeFileSync(
+      join(other, 'test_app.pdb', WIN_DEBUG_ID, 'test_app.sym'),
+      'MODULE windows x86_64 0123456789ABCDEF0123456789ABCDEF1 test_app.pdb\nFUNC 1000 40 0 Wrong\n',
+    );
     const { stacks, warnings } = await walk(scenario, [other]);
     expect(stacks.get(4242)?.[0]?.function).toBeNull();
     expect(warnings.map((w) => w.message)).toEqual([
-      expect.stringMatching(/test_app\.sym was not used for C:\\test_app\\test_app\.exe: its debug id is 0123456789ABCDEF0123456789ABCDEF1, the module's is 33221100554477668899AABBCCDDEEFF1/),
+      expect.stringMatching(
+        /test_app\.sym was not used for C:\\test_app\\test_app\.exe: its debug id is 0123456789ABCDEF0123456789ABCDEF1, the module's is 33221100554477668899AABBCCDDEEFF1/,
+      ),
     ]);
   });
 });

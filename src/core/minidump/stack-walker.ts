@@ -120,7 +120,10 @@ class Walker {
     const cfaRule = rules?.get('.cfa');
     const raRule = rules?.get('.ra');
     if (!rules || !cfaRule || !raRule) return null;
-    const cfa = evaluate(cfaRule, this.postfix((name) => callee.registers.get(name) ?? null));
+    const cfa = evaluate(
+      cfaRule,
+      this.postfix((name) => callee.registers.get(name) ?? null),
+    );
     if (cfa === null) return null;
     // Every other rule may use the CFA, and reads the callee's registers as they were.
     const context = this.postfix((name) => (name === '.cfa' ? cfa : (callee.registers.get(name) ?? null)));
@@ -154,7 +157,10 @@ class Walker {
     // FPO data: the return address sits above the locals and saved registers; a pushed %ebp just below it.
     const program =
       entry.program ?? `$T0 .raSearchStart = $eip $T0 ^ = $esp $T0 4 + =${entry.allocatesBasePointer ? ' $ebp $T0 4 - ^ =' : ''}`;
-    const result = runPostfix(program, this.postfix((name) => values.get(name) ?? null));
+    const result = runPostfix(
+      program,
+      this.postfix((name) => values.get(name) ?? null),
+    );
     const pc = this.returnAddress(result?.assigned.get('eip') ?? null);
     const sp = result?.assigned.get('esp');
     if (!result || pc === null || sp === undefined) return null;

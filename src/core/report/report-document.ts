@@ -18,8 +18,7 @@ export type Block =
 const LANGUAGE: Record<string, string> = { c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', rs: 'rust', go: 'go' };
 const languageOf = (path: string): string => LANGUAGE[path.slice(path.lastIndexOf('.') + 1)] ?? '';
 
-const where = (f: ReportFrame): string =>
-  f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '';
+const where = (f: ReportFrame): string => (f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '');
 
 function frameRows(thread: ReportThread): string[][] {
   return thread.frames.map((f) => [`#${f.index}`, f.address, `${frameLabel(f)}${f.inline ? ' [inlined]' : ''}`, where(f)]);

@@ -84,7 +84,11 @@ export async function fetchFromServers(
     while (next < wanted.length) {
       const item = wanted[next++] as Wanted;
       const what =
-        item.kind === 'debuginfo' ? `the debug info of ${item.module}` : item.kind === 'breakpad' ? `the symbols of ${item.module}` : item.module;
+        item.kind === 'debuginfo'
+          ? `the debug info of ${item.module}`
+          : item.kind === 'breakpad'
+            ? `the symbols of ${item.module}`
+            : item.module;
       options.onProgress?.(`Asking symbol servers for ${what}`, done / wanted.length);
       await one(item);
       done++;

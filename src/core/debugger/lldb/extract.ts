@@ -121,11 +121,7 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
   const created = sections.find((s) => s.command.startsWith('target create'));
   const createError = created?.lines.find((l) => /^error:/.test(l));
   if (!created || createError) {
-    throw new DebuggerError(
-      'lldb',
-      LOADING_STEP,
-      createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create',
-    );
+    throw new DebuggerError('lldb', LOADING_STEP, createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create');
   }
   const bt = sections.find((s) => s.command.startsWith('thread backtrace all'));
   const threads = parseBacktraces(bt?.lines ?? [], input.moduleAt);
