@@ -1,10 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashwbAsync } from '../fixtures/cli';
-import { serveFolder, type StaticServer } from '../fixtures/static-server';
+import { serveFolder, silentServer, type LoopbackServer } from '../fixtures/static-server';
 import { macArm64, windowsAmd64, windowsX86, WIN_DEBUG_ID, type Scenario } from '../fixtures/stackwalk-scenarios';
 
 interface JsonFrame {
@@ -82,7 +81,7 @@ describe('a Windows minidump with its Breakpad symbols, as minidump-stackwalk re
 });
 
 describe('Breakpad symbols from a symbol server', () => {
-  let server: StaticServer;
+  let server: LoopbackServer;
   beforeAll(async () => {
     server = await serveFolder(win64.symbols);
   });
@@ -120,19 +119,13 @@ describe('Breakpad symbols from a symbol server', () => {
 });
 
 describe('symbol servers and symbol files that misbehave', () => {
-  let silent: Server;
+  let silent: LoopbackServer;
   let silentUrl: string;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
-    silent = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const address = silent.address();
-    silentUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    silent = await silentServer();
+    silentUrl = silent.url;
   });
-  afterAll(() => {
-    for (const s of sockets) s.destroy();
-    silent.close();
-  });
+  afterAll(() => silent.stop());
 
   it('gives up on a server that never answers within the bound, and still walks the stack', async () => {
     const started = Date.now();

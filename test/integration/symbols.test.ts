@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { readCore } from '../../src/core/elf/core-file';
 import { fetchFromServers } from '../../src/core/symbols/symbol-lookup';
 import { SymbolCache } from '../../src/core/symbols/symbol-cache';
 import { crashwbAsync, type CliResult as Result } from '../fixtures/cli';
+import { silentServer, type LoopbackServer } from '../fixtures/static-server';
 
 const crashwb = crashwbAsync;
 
@@ -207,19 +208,13 @@ describe.skipIf(!canHideFiles())('sources from a debuginfod server (needs root f
 });
 
 describe('symbol servers that misbehave', () => {
-  let silent: Server;
+  let silent: LoopbackServer;
   let silentUrl: string;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
-    silent = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const address = silent.address();
-    silentUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    silent = await silentServer();
+    silentUrl = silent.url;
   });
-  afterAll(() => {
-    for (const s of sockets) s.destroy();
-    silent.close();
-  });
+  afterAll(() => silent.stop());
 
   it('gives up on a server that accepts and never answers, within the bound, with a warning naming it', async () => {
     const started = Date.now();
