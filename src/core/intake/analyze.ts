@@ -12,8 +12,8 @@ import { linkModules, type ModuleLinks } from '../symbols/module-links';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump } from '../minidump/minidump-file';
-import { chooseStacks, minidumpWarnings, walkWithSymbols, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
-import { readCoreOffThread, readMinidumpOffThread } from '../offload/offload';
+import { chooseStacks, minidumpWarnings, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
+import { readCoreOffThread, readMinidumpOffThread, walkMinidumpOffThread } from '../offload/offload';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -112,19 +112,21 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   say('debugging', `Extracting threads with ${kind}`);
   // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
   const walk: Promise<MinidumpStacks | null> = minidump
-    ? walkWithSymbols(
+    ? walkMinidumpOffThread(
         path,
-        core.modules,
         {
+          modules: core.modules,
           debugDirs,
           servers,
-          cache: options.symbolCache ?? null,
-          onProgress: (message, fraction) => say('locating-files', message, fraction),
+          cache: options.symbolCache ? { dir: options.symbolCache.dir, limitBytes: options.symbolCache.limitBytes } : null,
+          hostPaths: files.modules.filter((m) => m.hostPath).map((m) => [m.path, m.hostPath as string]),
         },
-        new Map(files.modules.filter((m) => m.hostPath).map((m) => [m.path, m.hostPath as string])),
+        (fraction, message) => {
+          if (message) say('locating-files', message, fraction);
+        },
       ).catch((error: unknown): MinidumpStacks => ({
         walked: new Map(),
-        symbols: new Map(),
+        symbolFiles: new Map(),
         warnings: [
           {
             kind: 'debugger',
@@ -156,7 +158,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     );
   const [result, stacks] = await Promise.all([extraction.finally(() => links.dispose()), walk]);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
-  const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbols) : warnings;
+  const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks ? chooseStacks(result.threads, stacks.walked, core.modules) : null;
   return {
     source: path,
@@ -177,13 +179,13 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       sysroot,
       symbolServers: servers.map((s) => s.url),
       libraries: files.libraries,
-      ...(stacks?.symbols.size ? { symbolFiles: [...stacks.symbols.values()].map((s) => s.path) } : {}),
+      ...(stacks?.symbolFiles.size ? { symbolFiles: [...stacks.symbolFiles.values()].map((s) => s.path) } : {}),
     },
     executableBuildId: files.executableBuildId,
     crashingThreadId: core.crashingThreadId,
     ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
     threads: orderThreads(chosen?.threads ?? result.threads),
-    modules: stacks ? withSymbolFiles(files.modules, stacks.symbols) : files.modules,
+    modules: stacks ? withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,
   };

@@ -1,7 +1,7 @@
-import type { AnalysisWarning, Frame, Module, Thread } from '../../shared/model';
+import type { AnalysisWarning, FileOrigin, Frame, Module, Thread } from '../../shared/model';
 import { fileName } from '../../shared/frame-label';
 import { symStorePath } from '../breakpad/sym-fetch';
-import { loadBreakpadSymbols, type FoundSymbols, type SymbolSearch } from '../breakpad/sym-locate';
+import { loadBreakpadSymbols, type SymbolSearch } from '../breakpad/sym-locate';
 import { withFile } from '../elf/bounded-file';
 import type { CoreModule } from '../elf/core-file';
 import { PT_LOAD, readElfHeaders } from '../elf/elf-headers';
@@ -14,8 +14,16 @@ import { MAX_WALK_FRAMES } from './stack-walker';
  */
 export interface MinidumpStacks {
   walked: Map<number, Frame[]>;
-  symbols: Map<CoreModule, FoundSymbols>;
+  /** The symbol file each module (by its recorded path) was named from. */
+  symbolFiles: Map<string, UsedSymbolFile>;
   warnings: AnalysisWarning[];
+}
+
+export interface UsedSymbolFile {
+  path: string;
+  origin: FileOrigin;
+  /** Whether it has line records: the Modules tab then says "debug info", not only "symbols". */
+  hasLines: boolean;
 }
 
 export async function walkWithSymbols(
@@ -27,7 +35,13 @@ export async function walkWithSymbols(
   const { found, warnings } = await loadBreakpadSymbols(modules, search);
   const extents = await withElfExtents(modules, hostPaths);
   const walked = await walkMinidump(path, extents, new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])));
-  return { walked, symbols: found, warnings };
+  const symbolFiles = new Map(
+    [...found].map(([m, f]) => [
+      m.path,
+      { path: f.path, origin: f.origin, hasLines: f.symbols.file.functions.some((fn) => fn.lines.length > 0) },
+    ]),
+  );
+  return { walked, symbolFiles, warnings };
 }
 
 /**
@@ -95,16 +109,14 @@ export function chooseStacks(
 }
 
 /** Modules whose Breakpad symbols were found say so, and where from, in the Modules tab. */
-export function withSymbolFiles(modules: Module[], symbols: Map<CoreModule, FoundSymbols>): Module[] {
-  const byPath = new Map([...symbols].map(([m, found]) => [m.path, found]));
+export function withSymbolFiles(modules: Module[], symbolFiles: Map<string, UsedSymbolFile>): Module[] {
   return modules.map((m) => {
-    const found = byPath.get(m.path);
+    const found = symbolFiles.get(m.path);
     if (!found) return m;
-    const hasLines = found.symbols.file.functions.some((f) => f.lines.length > 0);
     return {
       ...m,
       debugFile: found.path,
-      symbols: hasLines ? 'debug-info' : 'symbols',
+      symbols: found.hasLines ? 'debug-info' : 'symbols',
       origin: { file: m.origin?.file ?? null, debug: found.origin },
     };
   });
@@ -118,12 +130,12 @@ export function minidumpWarnings(
   warnings: AnalysisWarning[],
   modules: CoreModule[],
   executable: string | null,
-  symbols: Map<CoreModule, FoundSymbols>,
+  symbolFiles: Map<string, UsedSymbolFile>,
 ): AnalysisWarning[] {
   const exe = modules.find((m) => m.path === executable);
   const aboutExe = (w: AnalysisWarning) => w.kind === 'executable-missing' || w.kind === 'no-debug-info';
   if (!exe) return warnings;
-  if (symbols.has(exe)) return warnings.filter((w) => !aboutExe(w));
+  if (symbolFiles.has(exe.path)) return warnings.filter((w) => !aboutExe(w));
   if (exe.buildId || !exe.debugId) return warnings;
   const debugName = exe.debugName || fileName(exe.path);
   return [

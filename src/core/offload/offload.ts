@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CoreInfo } from '../elf/core-file';
-import type { TaskName, TaskReply, TaskRequest } from './tasks';
+import type { MinidumpStacks } from '../minidump/minidump-analysis';
+import type { Progress, TaskName, TaskReply, TaskRequest, WalkTaskInput } from './tasks';
 
 /** Beside this module: the built worker (CLI bundle, Electron's main bundle) or its source (tests). */
 const WORKER_FILES = ['offload-worker.cjs', 'offload-worker.js', 'offload-worker.ts'];
@@ -10,7 +11,7 @@ const WORKER_FILES = ['offload-worker.cjs', 'offload-worker.js', 'offload-worker
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  progress?: (fraction: number) => void;
+  progress?: Progress;
 }
 
 /**
@@ -22,10 +23,10 @@ class Offload {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  run<T>(task: TaskName, path: string, options: { size?: number; progress?: (fraction: number) => void } = {}): Promise<T> {
+  run<T>(task: TaskName, path: string, options: { size?: number; walk?: WalkTaskInput; progress?: Progress } = {}): Promise<T> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
-    const request: TaskRequest = { id, task, path, size: options.size };
+    const request: TaskRequest = { id, task, path, size: options.size, walk: options.walk };
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: (v) => resolve(v as T), reject, progress: options.progress });
       worker.ref();
@@ -64,7 +65,7 @@ class Offload {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if (reply.kind === 'progress') {
-      pending.progress?.(reply.fraction);
+      pending.progress?.(reply.fraction, reply.message);
       return;
     }
     this.pending.delete(reply.id);
@@ -87,3 +88,6 @@ export const readMinidumpOffThread = (path: string): Promise<CoreInfo> => offloa
 /** sha256File in the worker thread. */
 export const sha256OffThread = (path: string, progress?: (fraction: number) => void, size?: number): Promise<string> =>
   offload.run('sha256', path, { size, progress });
+/** walkWithSymbols in the worker thread: symbol files found, fetched and parsed, every thread walked. */
+export const walkMinidumpOffThread = (path: string, walk: WalkTaskInput, progress?: Progress): Promise<MinidumpStacks> =>
+  offload.run('walkMinidump', path, { walk, progress });

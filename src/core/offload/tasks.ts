@@ -1,6 +1,21 @@
-import { readCore, type CoreInfo } from '../elf/core-file';
+import { readCore, type CoreInfo, type CoreModule } from '../elf/core-file';
 import { sha256File } from '../hash';
+import { walkWithSymbols, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readMinidump } from '../minidump/minidump-file';
+import type { SymbolServer } from '../symbols/debuginfod-client';
+import { SymbolCache } from '../symbols/symbol-cache';
+
+/** What a minidump walk needs, as plain data that crosses to the worker. */
+export interface WalkTaskInput {
+  modules: CoreModule[];
+  debugDirs: string[];
+  servers: SymbolServer[];
+  cache: { dir: string; limitBytes: number } | null;
+  /** The module's recorded path and where its file is on this machine. */
+  hostPaths: [string, string][];
+}
+
+export type Progress = (fraction: number, message?: string) => void;
 
 /**
  * The CPU-heavy reads of crash files: parsing notes or minidump streams and hashing whole cores.
@@ -10,7 +25,20 @@ import { readMinidump } from '../minidump/minidump-file';
 export const TASKS = {
   readCore: (path: string): Promise<CoreInfo> => readCore(path),
   readMinidump: (path: string): Promise<CoreInfo> => readMinidump(path),
-  sha256: (path: string, size?: number, progress?: (fraction: number) => void): Promise<string> => sha256File(path, progress, size),
+  sha256: (path: string, size?: number, progress?: Progress): Promise<string> => sha256File(path, progress, size),
+  // Parsing a large symbol file and walking every thread is seconds of CPU: never on the serving thread.
+  walkMinidump: (path: string, input: WalkTaskInput, progress?: Progress): Promise<MinidumpStacks> =>
+    walkWithSymbols(
+      path,
+      input.modules,
+      {
+        debugDirs: input.debugDirs,
+        servers: input.servers,
+        cache: input.cache ? new SymbolCache(input.cache.dir, input.cache.limitBytes) : null,
+        onProgress: progress && ((message, fraction) => progress(fraction, message)),
+      },
+      new Map(input.hostPaths),
+    ),
 };
 
 export type TaskName = keyof typeof TASKS;
@@ -20,9 +48,11 @@ export interface TaskRequest {
   task: TaskName;
   path: string;
   size?: number;
+  /** The walk's input, for walkMinidump. */
+  walk?: WalkTaskInput;
 }
 
 export type TaskReply =
-  | { id: number; kind: 'progress'; fraction: number }
+  | { id: number; kind: 'progress'; fraction: number; message?: string }
   | { id: number; kind: 'done'; value: unknown }
   | { id: number; kind: 'failed'; name: string; message: string };
