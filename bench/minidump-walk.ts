@@ -74,7 +74,7 @@ export async function benchMinidumpWalk(root: string): Promise<void> {
   const read = Number(process.hrtime.bigint() - start) / 1e6;
   const { found: symbols } = await loadBreakpadSymbols(core.modules, { debugDirs: [store], servers: [], cache: null });
   const parsed = Number(process.hrtime.bigint() - start) / 1e6;
-  const walked = await walkMinidump(dump, core.modules, symbols);
+  const { stacks: walked } = await walkMinidump(dump, core.modules, symbols);
   const total = Number(process.hrtime.bigint() - start) / 1e6;
   const frames = [...walked.values()].reduce((n, f) => n + f.length, 0);
   const named = [...walked.values()].reduce((n, f) => n + f.filter((x) => x.function !== null).length, 0);

@@ -71,6 +71,11 @@ export interface Thread {
   registers: Record<string, string>;
   /** Locals and arguments by frame index, for the frames that have debug info. */
   locals: Record<string, Variable[]>;
+  /**
+   * Registers as unwound to frames other than #0, by frame index: the crashing thread's frames
+   * that have locals, or what the stack walker recovered. Frame #0's are `registers`.
+   */
+  frameRegisters?: Record<string, Record<string, string>>;
 }
 
 export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';

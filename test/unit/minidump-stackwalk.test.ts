@@ -13,8 +13,8 @@ const dir = mkdtempSync(join(tmpdir(), 'crashwb-stackwalk-'));
 async function walk(scenario: Scenario, debugDirs = [scenario.symbols]) {
   const core = await readMinidump(scenario.dump);
   const { found, warnings } = await loadBreakpadSymbols(core.modules, { debugDirs, servers: [], cache: null });
-  const stacks = await walkMinidump(scenario.dump, core.modules, found);
-  return { core, stacks, warnings, found };
+  const { stacks, frameRegisters } = await walkMinidump(scenario.dump, core.modules, found);
+  return { core, stacks, frameRegisters, warnings, found };
 }
 
 const brief = (frames: Frame[] | undefined) =>
@@ -27,7 +27,7 @@ const brief = (frames: Frame[] | undefined) =>
 
 describe('walking a minidump’s stacks from its memory, named by Breakpad symbols', () => {
   it('walks a Windows amd64 crash by CFI, frame pointer and scan, with inlined frames, files and lines', async () => {
-    const { core, stacks, warnings } = await walk(windowsAmd64(join(dir, 'win64')));
+    const { core, stacks, frameRegisters, warnings } = await walk(windowsAmd64(join(dir, 'win64')));
     expect(warnings).toEqual([]);
     expect(core.signal).toMatchObject({ name: 'EXCEPTION_ACCESS_VIOLATION_WRITE', faultAddress: '0x45' });
     expect(core.uptimeSeconds).toBe(3725);
@@ -40,6 +40,9 @@ describe('walking a minidump’s stacks from its memory, named by Breakpad symbo
       { function: 'mainCRTStartup', where: null, trust: 'frame-pointer', inline: false },
       { function: 'C:\\Windows\\System32\\kernel32.dll + 0x1234', where: null, trust: 'scan', inline: false },
     ]);
+    // main's registers as CFI restored them: %rsp past CrashFunction's frame, %rbp from its save slot.
+    expect(frameRegisters.get(4242)?.['2']).toMatchObject({ rip: '0x7ff612341131', rsp: '0xe81f000010', rbp: '0xe81f000040' });
+    expect(frameRegisters.get(4242)?.['1']).toBeUndefined();
     expect(stacks.get(4242)?.[4]).toMatchObject({ address: `0x${(KERNEL32_BASE + 0x1234n).toString(16)}`, moduleOffset: '0x1234' });
     // A thread in a module without symbols still says where it is, never a bare address.
     expect(brief(stacks.get(4243))).toEqual([

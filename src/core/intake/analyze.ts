@@ -126,6 +126,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
         },
       ).catch((error: unknown): MinidumpStacks => ({
         walked: new Map(),
+        frameRegisters: new Map(),
         symbolFiles: new Map(),
         warnings: [
           {
@@ -159,7 +160,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const [result, stacks] = await Promise.all([extraction.finally(() => links.dispose()), walk]);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
-  const chosen = stacks ? chooseStacks(result.threads, stacks.walked, core.modules) : null;
+  const chosen = stacks ? chooseStacks(result.threads, stacks, core.modules) : null;
   return {
     source: path,
     size: info.size,

@@ -14,6 +14,8 @@ import { MAX_WALK_FRAMES } from './stack-walker';
  */
 export interface MinidumpStacks {
   walked: Map<number, Frame[]>;
+  /** By thread: the registers the walk recovered for each frame past #0. */
+  frameRegisters: Map<number, Record<string, Record<string, string>>>;
   /** The symbol file each module (by its recorded path) was named from. */
   symbolFiles: Map<string, UsedSymbolFile>;
   warnings: AnalysisWarning[];
@@ -34,14 +36,18 @@ export async function walkWithSymbols(
 ): Promise<MinidumpStacks> {
   const { found, warnings } = await loadBreakpadSymbols(modules, search);
   const extents = await withElfExtents(modules, hostPaths);
-  const walked = await walkMinidump(path, extents, new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])));
+  const { stacks: walked, frameRegisters } = await walkMinidump(
+    path,
+    extents,
+    new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])),
+  );
   const symbolFiles = new Map(
     [...found].map(([m, f]) => [
       m.path,
       { path: f.path, origin: f.origin, hasLines: f.symbols.file.functions.some((fn) => fn.lines.length > 0) },
     ]),
   );
-  return { walked, symbolFiles, warnings };
+  return { walked, frameRegisters, symbolFiles, warnings };
 }
 
 /**
@@ -87,9 +93,10 @@ function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
  */
 export function chooseStacks(
   threads: Thread[],
-  walked: Map<number, Frame[]>,
+  stacks: Pick<MinidumpStacks, 'walked' | 'frameRegisters'>,
   modules: CoreModule[],
 ): { threads: Thread[]; replaced: number } {
+  const walked = stacks.walked;
   let replaced = 0;
   const out = threads.map((thread) => {
     const mine = walked.get(thread.id);
@@ -103,7 +110,13 @@ export function chooseStacks(
         (named(mine) === named(theirs) && (trusted(mine) > theirs.length || (theirs.length === 1 && mine.length > 1))));
     if (!better) return { ...thread, frames: theirs };
     replaced++;
-    return { ...thread, frames: mine, framesTruncated: mine.length >= MAX_WALK_FRAMES, locals: {} };
+    return {
+      ...thread,
+      frames: mine,
+      framesTruncated: mine.length >= MAX_WALK_FRAMES,
+      locals: {},
+      frameRegisters: stacks.frameRegisters.get(thread.id) ?? {},
+    };
   });
   return { threads: out, replaced };
 }

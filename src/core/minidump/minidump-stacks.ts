@@ -5,7 +5,7 @@ import type { CoreModule } from '../elf/core-file';
 import { DumpMemory, memory64List, memoryList } from './dump-memory';
 import { readThreads } from './dump-threads';
 import { archOf, openStreams, STREAM } from './minidump-streams';
-import { ARCH_REGISTERS } from './thread-context';
+import { ARCH_REGISTERS, registerStrings } from './thread-context';
 import { walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
 
 /**
@@ -13,18 +13,21 @@ import { walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
  * from Breakpad symbol files: what stands where a debugger cannot unwind (another platform's
  * dump, code it has no unwind info for).
  */
-export async function walkMinidump(
-  path: string,
-  modules: CoreModule[],
-  symbols: Map<CoreModule, FoundSymbols>,
-): Promise<Map<number, Frame[]>> {
+export interface WalkedThreads {
+  stacks: Map<number, Frame[]>;
+  /** By thread, by frame index past #0: the registers the walk recovered for that frame. */
+  frameRegisters: Map<number, Record<string, Record<string, string>>>;
+}
+
+export async function walkMinidump(path: string, modules: CoreModule[], symbols: Map<CoreModule, FoundSymbols>): Promise<WalkedThreads> {
   return withFile(path, async (file) => {
     const streams = await openStreams(file);
     const system = await streams.read(STREAM.systemInfo, 'system info');
     const arch = archOf(system && system.length >= 2 ? system.readUInt16LE(0) : undefined);
     const threads = (await readThreads(file, streams, arch)) ?? [];
     const stacks = new Map<number, Frame[]>();
-    if (!arch) return stacks;
+    const frameRegisters = new Map<number, Record<string, Record<string, string>>>();
+    if (!arch) return { stacks, frameRegisters };
     const memory = new DumpMemory(file, [
       ...threads.map((t) => t.stack),
       ...memoryList(await streams.read(STREAM.memoryList, 'memory list')),
@@ -39,15 +42,27 @@ export async function walkMinidump(
       if (!thread.registers) continue;
       const stackPointer = thread.registers.get(sp);
       if (stackPointer !== undefined) await memory.load(stackPointer);
-      stacks.set(thread.tid, symbolize(walkStack({ arch, context: thread.registers, memory, modules: walkModules })));
+      const walked = walkStack({ arch, context: thread.registers, memory, modules: walkModules });
+      const { frames, outer } = symbolize(walked);
+      stacks.set(thread.tid, frames);
+      // Each walked frame's registers belong to the function it is in (its inlined calls share them).
+      const recovered: Record<string, Record<string, string>> = {};
+      walked.forEach((w, i) => {
+        if (i > 0) recovered[String(outer[i])] = registerStrings(w.registers);
+      });
+      frameRegisters.set(thread.tid, recovered);
     }
-    return stacks;
+    return { stacks, frameRegisters };
   });
 }
 
-/** Frames as the views show them: a walked frame becomes its inlined calls and itself, or `module + offset`. */
-export function symbolize(walked: WalkedFrame[]): Frame[] {
+/**
+ * Frames as the views show them: a walked frame becomes its inlined calls and itself, or
+ * `module + offset`; `outer[i]` is the index of walked frame i's own (not inlined) frame.
+ */
+export function symbolize(walked: WalkedFrame[]): { frames: Frame[]; outer: number[] } {
   const frames: Frame[] = [];
+  const outer: number[] = [];
   walked.forEach((w, i) => {
     const address = `0x${w.pc.toString(16)}`;
     const module = w.module;
@@ -65,10 +80,12 @@ export function symbolize(walked: WalkedFrame[]): Frame[] {
         inline: false,
         ...(module ? { moduleOffset: `0x${(w.pc - module.start).toString(16)}` } : {}),
       });
+      outer.push(frames.length - 1);
       return;
     }
     for (const n of named)
       frames.push({ ...base, index: frames.length, function: n.function, file: n.file, line: n.line, inline: n.inline });
+    outer.push(frames.length - 1);
   });
-  return frames;
+  return { frames, outer };
 }

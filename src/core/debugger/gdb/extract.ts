@@ -123,20 +123,27 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: Pat
         .filter((f): f is MiTuple => f !== null);
       thread.frames = markInlined(frames.map((f) => parseFrame(f, input)));
       thread.framesTruncated = frames.length >= MAX_FRAMES;
-      const regs = await gdb.command(`-data-list-register-values --thread ${thread.number} --frame 0 x ${numbers}`);
+      thread.registers = await registersOf(thread.number, 0);
+    });
+    async function registersOf(thread: number, frame: number): Promise<Record<string, string>> {
+      const out: Record<string, string> = {};
+      const regs = await gdb.command(`-data-list-register-values --thread ${thread} --frame ${frame} x ${numbers}`);
       for (const r of miList(regs.results['register-values'])) {
         const t = miTuple(r);
         const name = names[Number(miString(t?.number) ?? -1)];
         const value = miString(t?.value);
-        if (name && value) thread.registers[name] = value;
+        if (name && value) out[name] = value;
       }
-    });
+      return out;
+    }
 
+    // The crashing thread's own frames keep their locals and their registers as unwound to them.
     const crashed = threads.find((t) => t.crashed);
     const wanted = framesForLocals(crashed).map((f) => ({ thread: crashed as Thread, frame: f.index }));
     await pipelined(wanted, 8, async ({ thread, frame }) => {
       const vars = await gdb.command(`-stack-list-variables --thread ${thread.number} --frame ${frame} --simple-values`);
       thread.locals[String(frame)] = parseVariables(miList(vars.results.variables));
+      if (frame > 0) (thread.frameRegisters ??= {})[String(frame)] = await registersOf(thread.number, frame);
     });
     return { threads: orderThreads(threads), warnings };
   } finally {

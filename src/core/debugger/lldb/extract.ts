@@ -76,7 +76,8 @@ export function lldbCommands(input: ExtractionInput): string[] {
   for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
   // lldb numbers threads in the core's order: in an ELF core the kernel writes the crashing thread first.
   commands.push(`thread select ${input.crashingThreadNumber ?? 1}`);
-  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0');
+  // Each of the crashing thread's first frames: its locals, and (past frame 0) its registers as unwound to it.
+  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0', ...(f > 0 ? ['register read'] : []));
   return commands;
 }
 
@@ -137,7 +138,10 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
     if (frameSelect) frame = Number(frameSelect[1]);
     const thread = threads.find((t) => t.number === selected);
     if (!thread) continue;
-    if (section.command === 'register read') thread.registers = parseRegisters(section.lines, wanted);
+    if (section.command === 'register read' && frame === 0) thread.registers = parseRegisters(section.lines, wanted);
+    else if (section.command === 'register read' && thread.frames[frame]?.file) {
+      (thread.frameRegisters ??= {})[String(frame)] = parseRegisters(section.lines, wanted);
+    }
     if (section.command.startsWith('frame variable') && thread.frames[frame]?.file) {
       thread.locals[String(frame)] = parseVariables(section.lines);
     }
@@ -149,6 +153,7 @@ export async function extractWithLldb(input: ExtractionInput): Promise<Extractio
     // The same frames as with gdb, so both backends give one data model.
     const kept = new Set(t.crashed ? framesForLocals(t).map((f) => String(f.index)) : []);
     t.locals = Object.fromEntries(Object.entries(t.locals).filter(([frame]) => kept.has(frame)));
+    if (t.frameRegisters) t.frameRegisters = Object.fromEntries(Object.entries(t.frameRegisters).filter(([frame]) => kept.has(frame)));
   }
   return { threads: orderThreads(threads), warnings };
 }

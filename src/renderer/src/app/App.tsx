@@ -11,6 +11,7 @@ import { OpenBar } from './OpenBar';
 import { SourceView } from '../crash/SourceView';
 import { StackView } from '../crash/StackView';
 import { ThreadList } from '../crash/ThreadList';
+import { CrashLayout } from '../crash/CrashLayout';
 import { GroupsView } from '../groups/GroupsView';
 import { useGroupsStore } from '../stores/groups-store';
 import { useConsoleStore } from '../stores/console-store';
@@ -58,18 +59,20 @@ function CrashView() {
   return (
     <main className="crash">
       <CrashBanner crash={crash} />
-      <div className="crash-grid">
-        <ThreadList threads={crash.threads} modules={crash.modules} selected={thread.id} onSelect={selectThread} />
-        <StackView thread={thread} modules={crash.modules} selected={frameIndex} onSelect={selectFrame} />
-        <SourceView
-          frame={frame}
-          executable={crash.executable}
-          buildId={crash.modules.find((m) => m.path === frame?.module)?.buildId ?? null}
-        />
-        <Locals crash={crash} thread={thread} frame={frameIndex} />
-        <InspectPanel crash={crash} thread={thread} frame={frameIndex} />
-        <ConsoleView crashId={crash.id} analysis={crash.analyzedAt} />
-      </div>
+      <CrashLayout
+        threads={<ThreadList threads={crash.threads} modules={crash.modules} selected={thread.id} onSelect={selectThread} />}
+        locals={<Locals crash={crash} thread={thread} frame={frameIndex} />}
+        stack={<StackView key={thread.id} thread={thread} modules={crash.modules} selected={frameIndex} onSelect={selectFrame} />}
+        inspect={<InspectPanel crash={crash} thread={thread} frame={frameIndex} />}
+        source={
+          <SourceView
+            frame={frame}
+            executable={crash.executable}
+            buildId={crash.modules.find((m) => m.path === frame?.module)?.buildId ?? null}
+          />
+        }
+        console={(docked) => <ConsoleView crashId={crash.id} analysis={crash.analyzedAt} docked={docked} />}
+      />
     </main>
   );
 }

@@ -27,7 +27,14 @@ function clipboardKeys(term: Terminal, paste: (text: string) => void) {
 }
 
 /** gdb's own command line, on the same session as the views, in a terminal. */
-export function ConsoleView({ crashId, analysis }: { crashId: string; analysis: string }) {
+interface Props {
+  crashId: string;
+  analysis: string;
+  /** Where the console is docked below the crash view: whether it is folded away, and how to fold it. */
+  docked?: { collapsed: boolean; toggle(): void };
+}
+
+export function ConsoleView({ crashId, analysis, docked }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const { session, status, reason, open } = useConsoleStore();
   const sessionId = session?.sessionId ?? null;
@@ -94,6 +101,11 @@ export function ConsoleView({ crashId, analysis }: { crashId: string; analysis: 
       <h2>
         Console{session ? ` · ${session.debugger}` : ''}
         {status === 'opening' && <span className="muted"> · starting the debugger…</span>}
+        {docked && (
+          <button className="console-toggle" aria-expanded={!docked.collapsed} onClick={docked.toggle}>
+            {docked.collapsed ? 'Show console' : 'Hide console'}
+          </button>
+        )}
       </h2>
       {status === 'ended' && reason && (
         <p className="console-ended" role="status">

@@ -1,10 +1,21 @@
 import type { Thread } from '../../../shared/model';
 
-export function RegistersView({ thread }: { thread: Thread }) {
-  const entries = Object.entries(thread.registers);
+/** The selected frame's registers: frame #0's from the thread, the others as unwound to them where they were kept. */
+export function RegistersView({ thread, frame }: { thread: Thread; frame: number }) {
+  const kept = frame === 0 ? thread.registers : thread.frameRegisters?.[String(frame)];
+  const entries = Object.entries(kept ?? {});
   return (
-    <div aria-label="Registers" role="group">
-      {entries.length === 0 ? (
+    <div aria-label={`Registers of frame #${frame}`} role="group">
+      <p className="muted registers-caption">
+        {frame === 0
+          ? 'Frame #0, where the thread stopped.'
+          : `Frame #${frame}, as unwound to it: registers its callee did not save are not known.`}
+      </p>
+      {!kept ? (
+        <p className="muted">
+          Frame #{frame}’s registers were not kept: they are read for frame #0 and for the crashing thread’s frames with source.
+        </p>
+      ) : entries.length === 0 ? (
         <p className="muted">No registers.</p>
       ) : (
         <dl>

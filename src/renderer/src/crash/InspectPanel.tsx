@@ -33,7 +33,7 @@ export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: T
         ))}
       </div>
       <div role="tabpanel" aria-label={TABS.find(([id]) => id === tab)?.[1]}>
-        {tab === 'registers' && <RegistersView thread={thread} />}
+        {tab === 'registers' && <RegistersView thread={thread} frame={frame} />}
         {tab === 'disassembly' &&
           (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}

@@ -1,5 +1,8 @@
-import type { FrameTrust, Thread } from '../../../shared/model';
+import { useMemo, useState } from 'react';
+import type { Frame, FrameTrust, Thread } from '../../../shared/model';
 import { frameLabel, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
+import { useRoving } from '../widgets/roving';
+import { foldRecursion } from './recursion';
 
 const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
 
@@ -14,7 +17,55 @@ interface Props {
   onSelect(index: number): void;
 }
 
+function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[] }) {
+  const label = frameLabel(f, modules);
+  return (
+    <>
+      <td className="num">#{f.index}</td>
+      <td className="fn" title={label}>
+        {label}
+        {f.inline && <span className="badge subtle">inlined</span>}
+        {f.trust && TRUST_BADGE[f.trust] && (
+          <span className={f.trust === 'scan' ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
+            {TRUST_BADGE[f.trust]}
+          </span>
+        )}
+      </td>
+      <td className="loc" title={f.file ? `${f.file}:${f.line ?? '?'}` : (f.module ?? '')}>
+        {f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}
+      </td>
+      <td className="addr" title={f.address}>
+        {f.address}
+      </td>
+    </>
+  );
+}
+
+/** The selected thread's frames; runs of recursion folded, arrows move through them, Enter unfolds. */
 export function StackView({ thread, modules, selected, onSelect }: Props) {
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const rows = useMemo(() => foldRecursion(thread.frames, expanded), [thread.frames, expanded]);
+  const selectedRow = Math.max(
+    0,
+    rows.findIndex((r) => (r.kind === 'frame' ? r.frame.index === selected : r.frames.some((f) => f.index === selected))),
+  );
+  const [focused, setFocused] = useState<number | null>(null);
+  const current = focused !== null && focused < rows.length ? focused : selectedRow;
+  const expand = (id: number) => setExpanded(new Set([...expanded, id]));
+  const { itemProps } = useRoving({
+    count: rows.length,
+    selected: current,
+    onSelect: (i) => {
+      setFocused(i);
+      const row = rows[i];
+      if (row?.kind === 'frame') onSelect(row.frame.index);
+    },
+    onOpen: (i) => {
+      const row = rows[i];
+      if (row?.kind === 'folded') expand(row.id);
+      else if (row) onSelect(row.frame.index);
+    },
+  });
   return (
     <section className="panel stack">
       <h2>
@@ -22,30 +73,39 @@ export function StackView({ thread, modules, selected, onSelect }: Props) {
         {thread.crashed ? ' (crashed)' : ''}
       </h2>
       <table aria-label="Stack">
+        <colgroup>
+          <col className="num" />
+          <col className="fn" />
+          <col className="loc" />
+          <col className="addr" />
+        </colgroup>
         <tbody>
-          {thread.frames.map((f) => (
-            <tr
-              key={f.index}
-              aria-selected={f.index === selected}
-              className={f.file ? 'has-source' : 'no-source'}
-              onClick={() => onSelect(f.index)}
-              tabIndex={0}
-              onKeyDown={(e) => e.key === 'Enter' && onSelect(f.index)}
-            >
-              <td className="num">#{f.index}</td>
-              <td className="fn">
-                {frameLabel(f, modules)}
-                {f.inline && <span className="badge subtle">inlined</span>}
-                {f.trust && TRUST_BADGE[f.trust] && (
-                  <span className={f.trust === 'scan' ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
-                    {TRUST_BADGE[f.trust]}
+          {rows.map((row, i) =>
+            row.kind === 'frame' ? (
+              <tr
+                key={row.frame.index}
+                aria-selected={row.frame.index === selected}
+                className={row.frame.file ? 'has-source' : 'no-source'}
+                onClick={() => {
+                  setFocused(i);
+                  onSelect(row.frame.index);
+                }}
+                {...itemProps(i)}
+              >
+                <FrameCells frame={row.frame} modules={modules} />
+              </tr>
+            ) : (
+              <tr key={`fold-${row.id}`} className="folded" onClick={() => expand(row.id)} aria-expanded={false} {...itemProps(i)}>
+                <td className="num">⋮</td>
+                <td className="fn" colSpan={3}>
+                  {row.label}{' '}
+                  <span className="muted">
+                    (#{row.frames[0]?.index}–#{row.frames.at(-1)?.index}) — Enter to show them
                   </span>
-                )}
-              </td>
-              <td className="loc">{f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}</td>
-              <td className="addr">{f.address}</td>
-            </tr>
-          ))}
+                </td>
+              </tr>
+            ),
+          )}
         </tbody>
       </table>
       {thread.frames.length === 0 && <p className="muted">No frames: the debugger did not unwind this thread.</p>}

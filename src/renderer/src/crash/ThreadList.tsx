@@ -1,5 +1,6 @@
 import type { Thread } from '../../../shared/model';
 import { frameLabel, type ModuleBase } from '../../../shared/frame-label';
+import { useRoving } from '../widgets/roving';
 
 interface Props {
   threads: Thread[];
@@ -9,11 +10,22 @@ interface Props {
 }
 
 export function ThreadList({ threads, modules, selected, onSelect }: Props) {
+  const { itemProps } = useRoving({
+    count: threads.length,
+    selected: Math.max(
+      0,
+      threads.findIndex((t) => t.id === selected),
+    ),
+    onSelect: (i) => {
+      const thread = threads[i];
+      if (thread) onSelect(thread.id);
+    },
+  });
   return (
     <section className="panel threads">
       <h2>Threads ({threads.length})</h2>
       <ul role="listbox" aria-label="Threads">
-        {threads.map((t) => {
+        {threads.map((t, i) => {
           const top = t.frames.find((f) => f.function) ?? t.frames[0];
           return (
             <li
@@ -21,9 +33,8 @@ export function ThreadList({ threads, modules, selected, onSelect }: Props) {
               role="option"
               aria-selected={t.id === selected}
               data-crashed={t.crashed || undefined}
-              tabIndex={0}
               onClick={() => onSelect(t.id)}
-              onKeyDown={(e) => e.key === 'Enter' && onSelect(t.id)}
+              {...itemProps(i)}
             >
               {t.crashed && <span className="badge">crashed</span>}
               <span className="thread-name">
