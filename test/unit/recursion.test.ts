@@ -22,7 +22,11 @@ describe('a stack of deep recursion, as shown', () => {
     const folded = foldRecursion(stack, new Set());
     const fold = folded.find((r) => r.kind === 'folded');
     expect(fold?.kind === 'folded' && fold.frames.length).toBe(8);
-    expect(shown(foldRecursion(stack, new Set([fold?.kind === 'folded' ? fold.id : -1])))).toEqual(['a', ...Array<string>(10).fill('f'), 'main']);
+    expect(shown(foldRecursion(stack, new Set([fold?.kind === 'folded' ? fold.id : -1])))).toEqual([
+      'a',
+      ...Array<string>(10).fill('f'),
+      'main',
+    ]);
     expect(shown(foldRecursion(frames(['a', 'f', 'f', 'f', 'main']), new Set()))).toEqual(['a', 'f', 'f', 'f', 'main']);
   });
 });

@@ -77,7 +77,8 @@ export function lldbCommands(input: ExtractionInput): string[] {
   // lldb numbers threads in the core's order: in an ELF core the kernel writes the crashing thread first.
   commands.push(`thread select ${input.crashingThreadNumber ?? 1}`);
   // Each of the crashing thread's first frames: its locals, and (past frame 0) its registers as unwound to it.
-  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(`frame select ${f}`, 'frame variable -s -D 0', ...(f > 0 ? ['register read'] : []));
+  for (let f = 0; f < MAX_LOCAL_FRAMES; f++)
+    commands.push(`frame select ${f}`, 'frame variable -s -D 0', ...(f > 0 ? ['register read'] : []));
   return commands;
 }
 
