@@ -15,6 +15,7 @@ import type {
   GroupStatus,
   GroupDetail,
   GroupNotes,
+  GroupingChange,
   CrashComparison,
   ExportFile,
   ExportPreview,
@@ -53,6 +54,7 @@ import { ReporterSources } from './reporter-sources';
 import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
+import { GroupingUndo } from './store/grouping-undo';
 import { groupDetail } from './store/group-detail';
 import { queryFacets } from './store/crash-filter';
 import { similarGroups } from './compare/similar-groups';
@@ -108,6 +110,7 @@ export class Workbench implements WorkbenchApi {
   private readonly db: Db;
   private readonly store: CrashStore;
   readonly groups: GroupStore;
+  private readonly undo: GroupingUndo;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
   private readonly reporters: ReporterSources;
@@ -131,6 +134,7 @@ export class Workbench implements WorkbenchApi {
     this.db = openDatabase(options.databasePath);
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
+    this.undo = new GroupingUndo(this.db, this.groups);
     this.reporters = new ReporterSources(this.store, options.secrets);
     this.symbols = new SymbolRoom({
       getSettings: () => this.getSettings(),
@@ -176,8 +180,9 @@ export class Workbench implements WorkbenchApi {
     for (const l of this.listeners) l(event);
   }
 
-  openCore(request: OpenCoreRequest): Promise<Crash> {
-    return this.intake.openCore(request);
+  async openCore(request: OpenCoreRequest): Promise<Crash> {
+    const crash = await this.intake.openCore(request);
+    return { ...crash, groupId: this.groups.groupOf(crash.id).groupId };
   }
 
   reanalyzeCrash(id: string, request: ReanalyzeRequest): Promise<Crash> {
@@ -379,16 +384,20 @@ export class Workbench implements WorkbenchApi {
     return this.groups.notes.set(groupId, notes);
   }
 
-  async setGroupStatus(groupId: number, status: GroupStatus): Promise<void> {
-    this.groups.setStatus(groupId, status);
+  async setGroupStatus(groupId: number, status: GroupStatus): Promise<GroupingChange> {
+    return this.db.transaction(() => this.undo.setStatus(groupId, status))();
   }
 
-  async mergeGroups(sourceId: number, targetId: number): Promise<void> {
-    this.db.transaction(() => this.groups.merge(sourceId, targetId))();
+  async mergeGroups(sourceId: number, targetId: number): Promise<GroupingChange> {
+    return this.db.transaction(() => this.undo.merge(sourceId, targetId))();
   }
 
-  async moveCrashToNewGroup(crashId: string): Promise<number> {
-    return this.db.transaction(() => this.groups.moveToNewGroup(crashId))();
+  async moveCrashToNewGroup(crashId: string): Promise<{ groupId: number; change: GroupingChange }> {
+    return this.db.transaction(() => this.undo.moveOut(crashId))();
+  }
+
+  async undoGroupingChange(undoId: number): Promise<string> {
+    return this.db.transaction(() => this.undo.undo(undoId))();
   }
 
   /** Recomputes fingerprints made by an older algorithm version from the stored analyses. */
@@ -435,7 +444,7 @@ export class Workbench implements WorkbenchApi {
   async getCrash(id: string): Promise<Crash> {
     const crash = this.store.get(id);
     if (!crash) throw new Error(`no crash with id ${id} in ${this.options.databasePath}`);
-    return crash;
+    return { ...crash, groupId: this.groups.groupOf(id).groupId };
   }
 
   /** A crash id from its first hex digits, as people copy it from listings. */

@@ -10,6 +10,7 @@ import type {
   CrashSummary,
   DirectoryListing,
   GroupStatus,
+  GroupingChange,
   GroupDetail,
   FacetCounts,
   GroupListing,
@@ -100,7 +101,8 @@ export interface WorkbenchApi {
   diffWithGroup(crashId: string): Promise<StackDiff>;
   listGroupEvents(groupId: number): Promise<CrashEvent[]>;
   getGroupDetail(groupId: number): Promise<GroupDetail>;
-  setGroupStatus(groupId: number, status: GroupStatus): Promise<void>;
+  /** Sets a group's status; the change can be undone. */
+  setGroupStatus(groupId: number, status: GroupStatus): Promise<GroupingChange>;
   /** Keeps notes and a ticket link on a group; they follow its crashes through merges and regroups. */
   setGroupNotes(groupId: number, notes: { text: string; ticket: string | null }): Promise<GroupNotes>;
   /** Groups whose stacks are near this one's: merge suggestions, never applied by themselves. */
@@ -117,10 +119,12 @@ export interface WorkbenchApi {
   previewExport(request: ExportRequest): Promise<ExportPreview>;
   /** A report of a crash or a group, redacted unless asked not to, as the bytes of the file. */
   exportReport(request: ExportRequest): Promise<ExportFile>;
-  /** Merges a group into another; the merge survives regrouping. */
-  mergeGroups(sourceId: number, targetId: number): Promise<void>;
-  /** Moves a crash into a new group of its own; the move survives regrouping. Returns the new group's id. */
-  moveCrashToNewGroup(crashId: string): Promise<number>;
+  /** Merges a group into another; the merge survives regrouping, and can be undone. */
+  mergeGroups(sourceId: number, targetId: number): Promise<GroupingChange>;
+  /** Moves a crash into a new group of its own; the move survives regrouping, and can be undone. */
+  moveCrashToNewGroup(crashId: string): Promise<{ groupId: number; change: GroupingChange }>;
+  /** Puts back a merge, move-out or status change; says what was put back. */
+  undoGroupingChange(undoId: number): Promise<string>;
   /** Starts a debugger on the crash's core with a console; its output and selection arrive as events. */
   openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo>;
   writeConsole(sessionId: string, data: string): Promise<void>;
@@ -404,6 +408,7 @@ export const methodParams = {
   setGroupStatus: z.tuple([groupId, z.enum(GROUP_STATUSES)]),
   mergeGroups: z.tuple([groupId, groupId]),
   moveCrashToNewGroup: z.tuple([crashId]),
+  undoGroupingChange: z.tuple([z.number().int().positive()]),
   setGroupNotes: z.tuple([groupId, groupNotesSchema]),
   similarGroups: z.tuple([groupId]),
   compareCrashes: z.tuple([crashId, crashId]),

@@ -197,6 +197,8 @@ export interface Crash extends CrashAnalysis {
   sha256: string;
   /** hostname, version, custom key=value pairs given at import. */
   attributes: Record<string, string>;
+  /** The group it is in, for the link from the crash to its group. */
+  groupId?: number | null;
 }
 
 export interface CrashSummary {

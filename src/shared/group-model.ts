@@ -14,6 +14,13 @@ export interface GroupNotes {
 export const GROUP_STATUSES = ['new', 'ongoing', 'resolved', 'regressed'] as const;
 export type GroupStatus = (typeof GROUP_STATUSES)[number];
 
+/** A grouping change a person made, and the id that undoes it. */
+export interface GroupingChange {
+  undoId: number;
+  /** What was done, in words, for the notice that offers Undo. */
+  summary: string;
+}
+
 export interface GroupSummary {
   id: number;
   title: string;

@@ -48,7 +48,7 @@ describe('merging groups and moving crashes, by hand', () => {
     const deref = (await wb.listGroups()).groups.find((g) => /read_retries/.test(g.title));
     if (!deref) throw new Error('fixture group missing');
     const [first] = await wb.listGroupEvents(deref.id);
-    const newGroup = await wb.moveCrashToNewGroup(first?.id ?? '');
+    const { groupId: newGroup } = await wb.moveCrashToNewGroup(first?.id ?? '');
     const after = (await wb.listGroups()).groups;
     expect(after.find((g) => g.id === deref.id)?.count).toBe(1);
     expect(after.find((g) => g.id === newGroup)).toMatchObject({ count: 1, title: expect.stringMatching(/\(split off\)$/) });
@@ -57,6 +57,34 @@ describe('merging groups and moving crashes, by hand', () => {
     const regrouped = (await wb.listGroups()).groups;
     expect(regrouped.find((g) => g.id === newGroup)?.count).toBe(1);
     expect(regrouped.find((g) => g.id === deref.id)?.count).toBe(1);
+    wb.close();
+  });
+
+  it('undoes a merge, a move-out and a status change, putting crashes, notes and counts back', async () => {
+    const { wb } = await setup();
+    const before = await wb.listGroups();
+    const [a, b] = before.groups;
+    if (!a || !b) throw new Error('fixture groups missing');
+    await wb.setGroupNotes(a.id, { text: 'seen on staging', ticket: null });
+    const merged = await wb.mergeGroups(a.id, b.id);
+    expect(merged.summary).toMatch(new RegExp(`^Merged group #${a.id} into #${b.id} \\(\\d+ crash`));
+    expect((await wb.listGroups()).groups.find((g) => g.id === a.id)?.count ?? 0).toBe(0);
+    expect(await wb.undoGroupingChange(merged.undoId)).toBe(`Group #${a.id} is separate again`);
+    const restored = await wb.listGroups();
+    expect(restored.groups.map((g) => [g.id, g.count]).sort()).toEqual(before.groups.map((g) => [g.id, g.count]).sort());
+    expect((await wb.getGroupDetail(a.id)).notes.text).toBe('seen on staging');
+    expect((await wb.getGroupDetail(b.id)).notes.text).toBe('');
+    await expect(wb.undoGroupingChange(merged.undoId)).rejects.toThrow(/nothing to undo/);
+
+    const [first] = await wb.listGroupEvents(b.id);
+    const moved = await wb.moveCrashToNewGroup(first?.id ?? '');
+    await wb.undoGroupingChange(moved.change.undoId);
+    expect((await wb.listGroups()).groups.some((g) => g.id === moved.groupId)).toBe(false);
+    expect((await wb.listGroupEvents(b.id)).map((e) => e.id)).toContain(first?.id);
+
+    const resolved = await wb.setGroupStatus(b.id, 'resolved');
+    await wb.undoGroupingChange(resolved.undoId);
+    expect((await wb.listGroups()).groups.find((g) => g.id === b.id)?.status).toBe(b.status);
     wb.close();
   });
 });

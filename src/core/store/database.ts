@@ -89,6 +89,8 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
      ticket TEXT,
      updated_at TEXT NOT NULL
    );`,
+  // What it takes to undo a person's grouping change (merge, move-out, status), newest last.
+  `CREATE TABLE grouping_undo (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, created_at TEXT NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -107,7 +107,7 @@ export class GroupStore {
   }
 
   /** Recounts a group a crash left; the index on (group_id, timestamp) keeps it to the group's own rows. */
-  private refreshStats(groupId: number): void {
+  refreshStats(groupId: number): void {
     this.db
       .prepare(
         `UPDATE groups SET crash_count = (SELECT COUNT(*) FROM crashes WHERE group_id = @id),

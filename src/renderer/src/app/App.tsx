@@ -8,6 +8,7 @@ import { VariablesView } from '../crash/VariablesView';
 import { useLiveSession } from '../crash/use-live-session';
 import type { Crash, Thread } from '../../../shared/model';
 import { OpenBar } from './OpenBar';
+import { FirstRun } from './FirstRun';
 import { SourceView } from '../crash/SourceView';
 import { StackView } from '../crash/StackView';
 import { ThreadList } from '../crash/ThreadList';
@@ -49,16 +50,15 @@ function Locals({ crash, thread, frame }: { crash: Crash; thread: Thread; frame:
   );
 }
 
-function CrashView() {
+function CrashView({ onOpenGroup }: { onOpenGroup(groupId: number): void }) {
   const { crash, threadId, frameIndex, selectThread, selectFrame } = useCrashStore();
-  if (!crash)
-    return <p className="empty">Open a core file (File → Open, the button above, or drop it here) to see why the program died.</p>;
+  if (!crash) return <FirstRun />;
   const thread = crash.threads.find((t) => t.id === threadId) ?? crash.threads[0];
-  if (!thread) return <CrashBanner crash={crash} />;
+  if (!thread) return <CrashBanner crash={crash} onOpenGroup={onOpenGroup} />;
   const frame = thread.frames.find((f) => f.index === frameIndex);
   return (
     <main className="crash">
-      <CrashBanner crash={crash} />
+      <CrashBanner crash={crash} onOpenGroup={onOpenGroup} />
       <CrashLayout
         threads={<ThreadList threads={crash.threads} modules={crash.modules} selected={thread.id} onSelect={selectThread} />}
         locals={<Locals crash={crash} thread={thread} frame={frameIndex} />}
@@ -81,6 +81,23 @@ export function App() {
   const { open, refreshRecent, setProgress, error, dismissError } = useCrashStore();
   const [dragging, setDragging] = useState(false);
   const [view, setView] = useState<'crash' | 'groups' | 'trends'>('crash');
+  const crashId = useCrashStore((s) => s.crash?.id);
+  const openGroup = useGroupsStore((s) => s.openGroup);
+  const showGroup = (groupId: number): void => {
+    setView('groups');
+    void openGroup(groupId);
+  };
+  // With crashes stored, the app opens on their groups; with none, on the ways in.
+  useEffect(() => {
+    void api.listGroups({}, { sort: 'lastSeen', desc: true, offset: 0, limit: 1 }).then(
+      (listing) => listing.total > 0 && setView((v) => (useCrashStore.getState().crash ? v : 'groups')),
+      (error: Error) => useCrashStore.setState({ error: `could not list the stored crashes: ${error.message}` }),
+    );
+  }, []);
+  // A crash opened from anywhere (Open core… on the Groups tab, a drop, the menu) is shown at once.
+  useEffect(() => {
+    if (crashId) setView('crash');
+  }, [crashId]);
   const reportError = useReportStore((s) => s.error);
   const onImportProgress = useGroupsStore((s) => s.onImportProgress);
 
@@ -143,7 +160,7 @@ export function App() {
       )}
       {/* The crash view stays mounted while hidden: its console's terminal and debugger live on. */}
       <div className="view-crash" hidden={view !== 'crash'}>
-        <CrashView />
+        <CrashView onOpenGroup={showGroup} />
       </div>
       {view === 'groups' && <GroupsView onOpenCrash={() => setView('crash')} />}
       {view === 'trends' && <TrendsView onOpenGroup={() => setView('groups')} />}

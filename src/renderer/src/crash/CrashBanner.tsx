@@ -30,7 +30,7 @@ function SnapshotNotice({ crash }: { crash: Crash }) {
   );
 }
 
-export function CrashBanner({ crash }: { crash: Crash }) {
+export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?(groupId: number): void }) {
   const crashed = crash.threads.find((t) => t.crashed);
   return (
     <header className="banner" aria-label="Crash summary">
@@ -39,6 +39,11 @@ export function CrashBanner({ crash }: { crash: Crash }) {
         <button className="banner-export" onClick={() => useReportStore.getState().openExport({ kind: 'crash', id: crash.id })}>
           Export…
         </button>
+        {crash.groupId != null && onOpenGroup && (
+          <button className="banner-group" onClick={() => onOpenGroup(crash.groupId as number)}>
+            Group #{crash.groupId}
+          </button>
+        )}
       </h1>
       <p>
         {crash.executable ?? 'unknown executable'} · pid {crash.pid} · thread {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) ·{' '}
@@ -53,11 +58,24 @@ export function CrashBanner({ crash }: { crash: Crash }) {
           The debugger could not finish: {crash.analysisError}. What the core itself says is shown.
         </p>
       )}
-      {crash.warnings.map((w, i) => (
-        <p key={i} className="warning" role="status">
-          {w.message}
+      {crash.warnings.length === 1 && (
+        <p className="warning" role="status">
+          {crash.warnings[0]?.message}
         </p>
-      ))}
+      )}
+      {crash.warnings.length > 1 && (
+        // Folded, so that many warnings never push the stack and the console off the window.
+        <details className="warnings">
+          <summary className="warning">
+            {crash.warnings.length} warnings: {crash.warnings[0]?.message}
+          </summary>
+          {crash.warnings.slice(1).map((w, i) => (
+            <p key={i} className="warning">
+              {w.message}
+            </p>
+          ))}
+        </details>
+      )}
     </header>
   );
 }

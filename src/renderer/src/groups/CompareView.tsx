@@ -1,6 +1,7 @@
 import type { FacetValue, GroupingExplanation, ValueDiff } from '../../../shared/model';
 import { useReportStore, type Comparison } from '../stores/report-store';
 import { StackAlignment } from './StackAlignment';
+import { Modal } from '../widgets/Modal';
 
 function Explanation({ explanation }: { explanation: GroupingExplanation }) {
   return (
@@ -105,13 +106,11 @@ export function CompareView() {
   const { comparison, closeComparison } = useReportStore();
   if (!comparison) return null;
   return (
-    <div className="modal" role="dialog" aria-label="Comparison">
-      <div className="modal-body compare">
-        <button className="modal-close" onClick={closeComparison} aria-label="Close comparison">
-          ×
-        </button>
-        <Body comparison={comparison} />
-      </div>
-    </div>
+    <Modal label="Comparison" onClose={closeComparison} className="compare">
+      <button className="modal-close" onClick={closeComparison} aria-label="Close comparison">
+        ×
+      </button>
+      <Body comparison={comparison} />
+    </Modal>
   );
 }

@@ -1,7 +1,7 @@
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
-import { GROUP_SORTS, GROUP_STATUSES, type FacetValue, type GroupSort, type GroupStatus, type GroupSummary } from '../../../shared/model';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { GROUP_SORTS, type FacetValue, type GroupQuery, type GroupSort, type GroupSummary } from '../../../shared/model';
 import { PAGE_SIZE, useGroupsStore } from '../stores/groups-store';
 import { Sparkline } from '../widgets/Sparkline';
 
@@ -13,22 +13,9 @@ const column = createColumnHelper<GroupSummary>();
 const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 const date = (iso: string): string => DATE_FORMAT.format(new Date(iso));
 
-function StatusSelect({ group }: { group: GroupSummary }) {
-  const setStatus = useGroupsStore((s) => s.setStatus);
-  return (
-    <select
-      aria-label={`Status of group ${group.id}`}
-      value={group.status}
-      onClick={(e) => e.stopPropagation()}
-      onChange={(e) => void setStatus(group.id, e.target.value as GroupStatus)}
-    >
-      {GROUP_STATUSES.map((s) => (
-        <option key={s} value={s}>
-          {s}
-        </option>
-      ))}
-    </select>
-  );
+/** The status as a word with its colour; it is changed on the group's page, never by a stray arrow key here. */
+function StatusBadge({ group }: { group: GroupSummary }) {
+  return <span className={`status-badge status-${group.status}`}>{group.status}</span>;
 }
 
 /** The most common values, and how many others there are. */
@@ -94,14 +81,18 @@ const columns = [
   }),
   column.accessor('firstSeen', { id: 'firstSeen', header: 'First seen', cell: (c) => date(c.getValue()), size: 160 }),
   column.accessor('lastSeen', { id: 'lastSeen', header: 'Last seen', cell: (c) => date(c.getValue()), size: 160 }),
-  column.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusSelect group={c.row.original} />, size: 110 }),
+  column.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusBadge group={c.row.original} />, size: 110 }),
 ];
+
+/** Whether the search or any filter narrows the groups: an empty table then says so, not "no groups yet". */
+const hasFilters = (query: GroupQuery): boolean =>
+  Object.values(query).some((v) => (typeof v === 'string' ? v !== '' : v !== undefined && Object.keys(v).length > 0));
 
 const isSort = (id: string): id is GroupSort => (GROUP_SORTS as readonly string[]).includes(id);
 
 /** The triage table: every matching group, sorted by the database, loaded and rendered only where it is seen. */
 export function GroupsTable() {
-  const { groups, total, sort, setSort, loadThrough, selectGroup, selectedGroupId } = useGroupsStore();
+  const { groups, total, sort, setSort, loadThrough, highlightGroup, openGroup, selectedGroupId, query } = useGroupsStore();
   const scroller = useRef<HTMLDivElement>(null);
   const sorting: SortingState = [{ id: sort.id, desc: sort.desc }];
 
@@ -132,6 +123,30 @@ export function GroupsTable() {
   useEffect(() => {
     if (lastVisible >= groups.length - PREFETCH) void loadThrough(lastVisible + PREFETCH);
   }, [lastVisible, groups.length, loadThrough]);
+  const selectedIndex = Math.max(
+    0,
+    groups.findIndex((g) => g.id === selectedGroupId),
+  );
+  // Arrows move the highlighted row (scrolling it into view and giving it the focus), Enter opens it.
+  const moveTo = (index: number): void => {
+    const to = Math.max(0, Math.min(total - 1, index));
+    void loadThrough(to).then(() => {
+      const group = useGroupsStore.getState().groups[to];
+      if (!group) return;
+      highlightGroup(group.id);
+      virtualizer.scrollToIndex(to);
+      requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`tr[data-index="${to}"]`)?.focus());
+    });
+  };
+  const onRowKey = (event: KeyboardEvent, index: number, id: number): void => {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
+    if (event.key in moves) moveTo(index + (moves[event.key] ?? 0));
+    else if (event.key === 'Home') moveTo(0);
+    else if (event.key === 'End') moveTo(total - 1);
+    else if (event.key === 'Enter') void openGroup(id);
+    else return;
+    event.preventDefault();
+  };
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
@@ -173,7 +188,13 @@ export function GroupsTable() {
                 style={{ height: ROW_HEIGHT }}
                 aria-rowindex={item.index + 2}
                 aria-selected={row.original.id === selectedGroupId}
-                onClick={() => void selectGroup(row.original.id)}
+                data-index={item.index}
+                tabIndex={item.index === selectedIndex ? 0 : -1}
+                onClick={() => {
+                  highlightGroup(row.original.id);
+                  void openGroup(row.original.id);
+                }}
+                onKeyDown={(e) => onRowKey(e, item.index, row.original.id)}
               >
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
@@ -184,7 +205,13 @@ export function GroupsTable() {
           {padBottom > 0 && <tr style={{ height: padBottom }} aria-hidden />}
         </tbody>
       </table>
-      {total === 0 && <p className="empty">No crash groups yet: import a folder of cores.</p>}
+      {total === 0 && (
+        <p className="empty">
+          {hasFilters(query)
+            ? 'No group matches the search and filters. Clear them to see every group.'
+            : 'No crash groups yet: import a folder of cores.'}
+        </p>
+      )}
     </div>
   );
 }

@@ -2,34 +2,41 @@ import { useEffect } from 'react';
 import { useCrashStore } from '../stores/crash-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { GroupFilters } from './GroupFilters';
-import { GroupPanel } from './GroupPanel';
+import { GroupPage } from './GroupPage';
 import { GroupsTable } from './GroupsTable';
+import { UndoNotice } from './UndoNotice';
 import { ImportPanel } from '../sources/ImportPanel';
 
-/** The triage view: import, filters, the groups table and the selected group. */
+/** The triage view: import, filters and the groups table; or, once a group is opened, its page. */
 export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
-  const { refresh, error } = useGroupsStore();
+  const { refresh, error, openGroupId } = useGroupsStore();
   const show = useCrashStore((s) => s.show);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
+  const errorBar = error && (
+    <div className="error-bar" role="alert">
+      {error}
+    </div>
+  );
+  if (openGroupId !== null) {
+    return (
+      <>
+        {errorBar}
+        <UndoNotice />
+        <GroupPage onOpenCrash={(id) => void show(id).then(onOpenCrash)} />
+      </>
+    );
+  }
   return (
     <main className="groups">
       <ImportPanel />
-      {error && (
-        <div className="error-bar" role="alert">
-          {error}
-        </div>
-      )}
+      {errorBar}
+      <UndoNotice />
       <GroupFilters />
       <GroupsTable />
-      <GroupPanel
-        onOpen={(id) => {
-          void show(id).then(onOpenCrash);
-        }}
-      />
     </main>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useReportStore } from '../stores/report-store';
+import { Modal } from '../widgets/Modal';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -108,119 +109,117 @@ function ExportForm({ target, onClose }: { target: ExportTarget; onClose(): void
   const what = target.kind === 'crash' ? `crash ${target.id.slice(0, 12)}` : `group #${target.id}`;
 
   return (
-    <div className="modal" role="dialog" aria-label="Export report">
-      <div className="modal-body export-dialog">
-        <button className="modal-close" onClick={onClose} aria-label="Close export">
-          ×
-        </button>
-        <h2>Export {what}</h2>
-        <div className="export-options">
-          <label>
-            Format{' '}
-            <select aria-label="Format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-              {EXPORT_FORMATS.map((f) => (
-                <option key={f} value={f}>
-                  {f === 'md' ? 'Markdown' : f.toUpperCase()}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} /> Redact before export
-          </label>
-        </div>
-        {rules && redact && (
-          <fieldset className="redaction-rules" aria-label="Redaction rules">
-            <legend>Remove</legend>
-            {TOGGLES.map(([key, label]) => (
-              <label key={key}>
-                <input type="checkbox" checked={rules[key] as boolean} onChange={(e) => setRules({ ...rules, [key]: e.target.checked })} />{' '}
-                {label}
-              </label>
+    <Modal label="Export report" onClose={onClose} className="export-dialog">
+      <button className="modal-close" onClick={onClose} aria-label="Close export">
+        ×
+      </button>
+      <h2>Export {what}</h2>
+      <div className="export-options">
+        <label>
+          Format{' '}
+          <select aria-label="Format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+            {EXPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {f === 'md' ? 'Markdown' : f.toUpperCase()}
+              </option>
             ))}
-            <label>
-              Attribute keys always removed (one per line)
-              <textarea
-                aria-label="Keys to remove"
-                defaultValue={rules.keys.join('\n')}
-                onBlur={(e) => setRules({ ...rules, keys: lines(e.target.value) })}
-              />
-            </label>
-            <label>
-              Patterns removed (regular expressions, one per line)
-              <textarea
-                aria-label="Patterns to remove"
-                defaultValue={rules.patterns.join('\n')}
-                onBlur={(e) => setRules({ ...rules, patterns: lines(e.target.value) })}
-              />
-            </label>
-            <button
-              onClick={() =>
-                api.saveRedactionRules(rules).then(
-                  () => setStatus('These rules are now the default.'),
-                  (e: unknown) => setError(message(e)),
-                )
-              }
-            >
-              Make these the default
-            </button>
-          </fieldset>
-        )}
-        {error && (
-          <p className="error-bar" role="alert">
-            {error}
-          </p>
-        )}
-        {preview && redact && (
-          <section aria-label="Removed">
-            <h3>
-              {preview.removed.length === 0 ? 'Nothing to remove' : `Removed: ${removedCount} ${removedCount === 1 ? 'place' : 'places'}`}
-            </h3>
-            {RULE_ORDER.map((rule) => {
-              const items = preview.removed.filter((r) => r.rule === rule);
-              if (items.length === 0) return null;
-              return (
-                <details key={rule} open={OPEN_RULES.has(rule)}>
-                  <summary>
-                    {RULE_NAMES[rule]}: {items.reduce((n, r) => n + r.count, 0)}
-                  </summary>
-                  <table className="removed">
-                    <tbody>
-                      {items.map((r) => (
-                        <tr key={r.text}>
-                          <td>{r.where}</td>
-                          <td>
-                            <del>{r.text}</del>
-                          </td>
-                          <td>{r.count > 1 ? `×${r.count}` : ''}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </details>
-              );
-            })}
-          </section>
-        )}
-        {preview && (
-          <details>
-            <summary>The report as it will leave</summary>
-            <pre className="report-preview" aria-label="Report preview">
-              {preview.markdown}
-            </pre>
-          </details>
-        )}
-        <div className="modal-actions">
-          {status && (
-            <span className="muted" role="status">
-              {status}
-            </span>
-          )}
-          <button onClick={() => void save()} disabled={busy || !rules}>
-            {busy ? 'Exporting…' : `Export ${format === 'md' ? 'Markdown' : format.toUpperCase()}`}
-          </button>
-        </div>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} /> Redact before export
+        </label>
       </div>
-    </div>
+      {rules && redact && (
+        <fieldset className="redaction-rules" aria-label="Redaction rules">
+          <legend>Remove</legend>
+          {TOGGLES.map(([key, label]) => (
+            <label key={key}>
+              <input type="checkbox" checked={rules[key] as boolean} onChange={(e) => setRules({ ...rules, [key]: e.target.checked })} />{' '}
+              {label}
+            </label>
+          ))}
+          <label>
+            Attribute keys always removed (one per line)
+            <textarea
+              aria-label="Keys to remove"
+              defaultValue={rules.keys.join('\n')}
+              onBlur={(e) => setRules({ ...rules, keys: lines(e.target.value) })}
+            />
+          </label>
+          <label>
+            Patterns removed (regular expressions, one per line)
+            <textarea
+              aria-label="Patterns to remove"
+              defaultValue={rules.patterns.join('\n')}
+              onBlur={(e) => setRules({ ...rules, patterns: lines(e.target.value) })}
+            />
+          </label>
+          <button
+            onClick={() =>
+              api.saveRedactionRules(rules).then(
+                () => setStatus('These rules are now the default.'),
+                (e: unknown) => setError(message(e)),
+              )
+            }
+          >
+            Make these the default
+          </button>
+        </fieldset>
+      )}
+      {error && (
+        <p className="error-bar" role="alert">
+          {error}
+        </p>
+      )}
+      {preview && redact && (
+        <section aria-label="Removed">
+          <h3>
+            {preview.removed.length === 0 ? 'Nothing to remove' : `Removed: ${removedCount} ${removedCount === 1 ? 'place' : 'places'}`}
+          </h3>
+          {RULE_ORDER.map((rule) => {
+            const items = preview.removed.filter((r) => r.rule === rule);
+            if (items.length === 0) return null;
+            return (
+              <details key={rule} open={OPEN_RULES.has(rule)}>
+                <summary>
+                  {RULE_NAMES[rule]}: {items.reduce((n, r) => n + r.count, 0)}
+                </summary>
+                <table className="removed">
+                  <tbody>
+                    {items.map((r) => (
+                      <tr key={r.text}>
+                        <td>{r.where}</td>
+                        <td>
+                          <del>{r.text}</del>
+                        </td>
+                        <td>{r.count > 1 ? `×${r.count}` : ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            );
+          })}
+        </section>
+      )}
+      {preview && (
+        <details>
+          <summary>The report as it will leave</summary>
+          <pre className="report-preview" aria-label="Report preview">
+            {preview.markdown}
+          </pre>
+        </details>
+      )}
+      <div className="modal-actions">
+        {status && (
+          <span className="muted" role="status">
+            {status}
+          </span>
+        )}
+        <button onClick={() => void save()} disabled={busy || !rules}>
+          {busy ? 'Exporting…' : `Export ${format === 'md' ? 'Markdown' : format.toUpperCase()}`}
+        </button>
+      </div>
+    </Modal>
   );
 }

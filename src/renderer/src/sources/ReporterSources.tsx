@@ -3,6 +3,7 @@ import type { ReporterSourceInfo } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { TokenInput } from '../widgets/TokenInput';
+import { Modal } from '../widgets/Modal';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** What the user types (http://host:port) as the workbench names a reporter source. */
@@ -41,60 +42,58 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <div className="modal" role="dialog" aria-label="Import from a reporter">
-      <div className="modal-body reporter-sources">
-        {sources.length > 0 && (
-          <ul className="reporter-list" aria-label="Reporters">
-            {sources.map((s) => (
-              <li key={s.url}>
-                <code>{shown(s.url)}</code>{' '}
-                <span className="muted">
-                  {s.lastSync ? `last synced ${new Date(s.lastSync).toLocaleString()}` : 'never synced'}
-                  {s.tokenSaved ? ' · token in the keychain' : ' · no saved token'}
-                </span>{' '}
-                <button
-                  onClick={() => (s.tokenSaved ? sync(s.url) : (setUrl(shown(s.url)), setError('Enter the token to sync.')))}
-                  aria-label={`Sync ${shown(s.url)}`}
-                >
-                  Sync
-                </button>{' '}
-                <button
-                  onClick={() => api.removeReporterSource(s.url).then(setSources, (e: unknown) => setError(message(e)))}
-                  aria-label={`Remove ${shown(s.url)}`}
-                >
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ul>
+    <Modal label="Import from a reporter" onClose={onClose} className="reporter-sources">
+      {sources.length > 0 && (
+        <ul className="reporter-list" aria-label="Reporters">
+          {sources.map((s) => (
+            <li key={s.url}>
+              <code>{shown(s.url)}</code>{' '}
+              <span className="muted">
+                {s.lastSync ? `last synced ${new Date(s.lastSync).toLocaleString()}` : 'never synced'}
+                {s.tokenSaved ? ' · token in the keychain' : ' · no saved token'}
+              </span>{' '}
+              <button
+                onClick={() => (s.tokenSaved ? sync(s.url) : (setUrl(shown(s.url)), setError('Enter the token to sync.')))}
+                aria-label={`Sync ${shown(s.url)}`}
+              >
+                Sync
+              </button>{' '}
+              <button
+                onClick={() => api.removeReporterSource(s.url).then(setSources, (e: unknown) => setError(message(e)))}
+                aria-label={`Remove ${shown(s.url)}`}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="s3-endpoint" onSubmit={add} aria-label="Reporter">
+        <input
+          aria-label="Reporter URL"
+          placeholder="http://reporter.example:8088"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          pattern="https?://[^\s\/?#]+\/?"
+          required
+        />
+        <TokenInput label="Project token" value={token} onChange={setToken} required />
+        {desktop && (
+          <label>
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep the token in the keychain
+          </label>
         )}
-        <form className="s3-endpoint" onSubmit={add} aria-label="Reporter">
-          <input
-            aria-label="Reporter URL"
-            placeholder="http://reporter.example:8088"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            pattern="https?://[^\s\/?#]+\/?"
-            required
-          />
-          <TokenInput label="Project token" value={token} onChange={setToken} required />
-          {desktop && (
-            <label>
-              <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep the token in the keychain
-            </label>
-          )}
-          <button type="submit">Sync</button>
-        </form>
-        {!desktop && <p className="muted">The browser host keeps no secrets: the token is sent with this sync only.</p>}
-        {error && (
-          <p role="alert" className="error-bar">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button onClick={onClose}>Close</button>
-        </div>
+        <button type="submit">Sync</button>
+      </form>
+      {!desktop && <p className="muted">The browser host keeps no secrets: the token is sent with this sync only.</p>}
+      {error && (
+        <p role="alert" className="error-bar">
+          {error}
+        </p>
+      )}
+      <div className="modal-actions">
+        <button onClick={onClose}>Close</button>
       </div>
-    </div>
+    </Modal>
   );
 }

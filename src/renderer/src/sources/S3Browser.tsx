@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { S3Endpoint, S3Listing } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
+import { Modal } from '../widgets/Modal';
 
 const size = (bytes: number): string =>
   bytes >= 1024 ** 3
@@ -83,94 +84,92 @@ export function S3Browser({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <div className="modal" role="dialog" aria-label="Import from S3">
-      <div className="modal-body s3-browser">
-        <form
-          className="s3-endpoint"
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            open(null);
-          }}
-        >
-          <input
-            aria-label="Endpoint"
-            placeholder="https://minio.example:9000 (empty: AWS)"
-            value={endpoint}
-            onChange={(e) => setEndpoint(e.target.value.trim())}
-          />
-          <input aria-label="Region" placeholder="us-east-1" value={region} onChange={(e) => setRegion(e.target.value.trim())} />
+    <Modal label="Import from S3" onClose={onClose} className="s3-browser">
+      <form
+        className="s3-endpoint"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          open(null);
+        }}
+      >
+        <input
+          aria-label="Endpoint"
+          placeholder="https://minio.example:9000 (empty: AWS)"
+          value={endpoint}
+          onChange={(e) => setEndpoint(e.target.value.trim())}
+        />
+        <input aria-label="Region" placeholder="us-east-1" value={region} onChange={(e) => setRegion(e.target.value.trim())} />
+        <label>
+          <input type="checkbox" checked={pathStyle} onChange={(e) => setPathStyle(e.target.checked)} /> Path-style
+        </label>
+        {desktop && (
           <label>
-            <input type="checkbox" checked={pathStyle} onChange={(e) => setPathStyle(e.target.checked)} /> Path-style
+            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> Saved credentials
           </label>
-          {desktop && (
-            <label>
-              <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} /> Saved credentials
-            </label>
-          )}
-          <button type="submit" disabled={busy}>
-            List buckets
+        )}
+        <button type="submit" disabled={busy}>
+          List buckets
+        </button>
+      </form>
+      {desktop && saved && <SaveCredentials endpoint={endpoint || null} onSaved={() => open(url)} />}
+      {!desktop && <p className="muted">Credentials come from the server’s AWS profile or environment.</p>}
+      {error && (
+        <p role="alert" className="error-bar">
+          {error}
+        </p>
+      )}
+      {url && (
+        <p className="s3-path">
+          <code>{url}</code>{' '}
+          <button onClick={() => importNow()} disabled={busy}>
+            Sync this prefix
           </button>
-        </form>
-        {desktop && saved && <SaveCredentials endpoint={endpoint || null} onSaved={() => open(url)} />}
-        {!desktop && <p className="muted">Credentials come from the server’s AWS profile or environment.</p>}
-        {error && (
-          <p role="alert" className="error-bar">
-            {error}
-          </p>
-        )}
-        {url && (
-          <p className="s3-path">
-            <code>{url}</code>{' '}
-            <button onClick={() => importNow()} disabled={busy}>
-              Sync this prefix
-            </button>
-          </p>
-        )}
-        {listing && (
-          <ul className="s3-list" aria-label="S3 objects">
-            {listing.buckets.map((b) => (
-              <li key={b}>
-                <button onClick={() => open(`s3://${b}`)}>{b}/</button>
+        </p>
+      )}
+      {listing && (
+        <ul className="s3-list" aria-label="S3 objects">
+          {listing.buckets.map((b) => (
+            <li key={b}>
+              <button onClick={() => open(`s3://${b}`)}>{b}/</button>
+            </li>
+          ))}
+          {bucket &&
+            listing.prefixes.map((p) => (
+              <li key={p}>
+                <button onClick={() => open(`s3://${bucket}/${p}`)}>{p}</button>
               </li>
             ))}
-            {bucket &&
-              listing.prefixes.map((p) => (
-                <li key={p}>
-                  <button onClick={() => open(`s3://${bucket}/${p}`)}>{p}</button>
-                </li>
-              ))}
-            {listing.objects.map((o) => (
-              <li key={o.key} className={o.kind ? 'crash-object' : 'other-object'}>
-                <label>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${o.key}`}
-                    checked={selected.has(o.key)}
-                    onChange={(e) => {
-                      const next = new Set(selected);
-                      if (e.target.checked) next.add(o.key);
-                      else next.delete(o.key);
-                      setSelected(next);
-                    }}
-                  />{' '}
-                  <code>{o.key.slice(o.key.lastIndexOf('/') + 1)}</code>
-                </label>{' '}
-                <span className="muted">
-                  {o.kind ?? 'not a crash'} · {size(o.size)}
-                  {o.synced ? ' · downloaded' : ''}
-                  {Object.entries(o.metadata).map(([k, v]) => ` · ${k} ${v}`)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-        <div className="modal-actions">
-          <button onClick={() => importNow([...selected])} disabled={selected.size === 0}>
-            Import {selected.size} selected
-          </button>
-          <button onClick={onClose}>Close</button>
-        </div>
+          {listing.objects.map((o) => (
+            <li key={o.key} className={o.kind ? 'crash-object' : 'other-object'}>
+              <label>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${o.key}`}
+                  checked={selected.has(o.key)}
+                  onChange={(e) => {
+                    const next = new Set(selected);
+                    if (e.target.checked) next.add(o.key);
+                    else next.delete(o.key);
+                    setSelected(next);
+                  }}
+                />{' '}
+                <code>{o.key.slice(o.key.lastIndexOf('/') + 1)}</code>
+              </label>{' '}
+              <span className="muted">
+                {o.kind ?? 'not a crash'} · {size(o.size)}
+                {o.synced ? ' · downloaded' : ''}
+                {Object.entries(o.metadata).map(([k, v]) => ` · ${k} ${v}`)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="modal-actions">
+        <button onClick={() => importNow([...selected])} disabled={selected.size === 0}>
+          Import {selected.size} selected
+        </button>
+        <button onClick={onClose}>Close</button>
       </div>
-    </div>
+    </Modal>
   );
 }

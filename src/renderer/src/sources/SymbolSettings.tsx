@@ -4,6 +4,7 @@ import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { TokenInput } from '../widgets/TokenInput';
 import { fileName } from '../../../shared/frame-label';
+import { Modal } from '../widgets/Modal';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const SERVER_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
@@ -88,8 +89,8 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <div className="modal" role="dialog" aria-label="Symbols">
-      <div className="modal-body symbol-settings">
+    <>
+      <Modal label="Symbols" onClose={onClose} className="symbol-settings">
         {(Object.keys(FOLDERS) as FolderList[]).map((list) => (
           <section key={list} aria-label={FOLDERS[list].title}>
             <strong>{FOLDERS[list].title}</strong> <span className="muted">{FOLDERS[list].hint}</span>
@@ -186,7 +187,7 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
         <div className="modal-actions">
           <button onClick={onClose}>Close</button>
         </div>
-      </div>
+      </Modal>
       {picking && (
         <FileBrowser
           mode="folder"
@@ -195,6 +196,6 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
           onCancel={() => setPicking(null)}
         />
       )}
-    </div>
+    </>
   );
 }

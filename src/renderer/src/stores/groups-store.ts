@@ -7,6 +7,7 @@ import type {
   GroupSort,
   GroupStatus,
   GroupSummary,
+  GroupingChange,
   ImportProgressEvent,
   ImportReport,
   ReprocessReport,
@@ -36,7 +37,17 @@ interface GroupsState {
   diff: StackDiff | null;
   showDiff(crashId: string): Promise<void>;
   closeDiff(): void;
+  /** The row that has the focus in the table. */
   selectedGroupId: number | null;
+  /** The group whose page is shown instead of the table, if any. */
+  openGroupId: number | null;
+  highlightGroup(id: number): void;
+  openGroup(id: number): Promise<void>;
+  closeGroup(): void;
+  /** The last grouping change made here, while it can still be undone from the notice. */
+  lastChange: GroupingChange | null;
+  undoLast(): Promise<void>;
+  dismissChange(): void;
   events: CrashEvent[];
   detail: GroupDetail | null;
   importing: ImportProgressEvent | null;
@@ -139,6 +150,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     set({ diff: null });
   },
   selectedGroupId: null,
+  openGroupId: null,
+  lastChange: null,
   events: [],
   detail: null,
   importing: null,
@@ -166,6 +179,30 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
       if (mine === generation) set({ facets: counts });
     }, failed);
   },
+  highlightGroup(id) {
+    set({ selectedGroupId: id });
+  },
+  async openGroup(id) {
+    set({ openGroupId: id });
+    await get().selectGroup(id);
+  },
+  closeGroup() {
+    set({ openGroupId: null });
+  },
+  async undoLast() {
+    const change = get().lastChange;
+    if (!change) return;
+    await attempt(set, async () => {
+      await api.undoGroupingChange(change.undoId);
+      set({ lastChange: null });
+      await get().refresh();
+      const open = get().openGroupId;
+      if (open !== null) await get().selectGroup(open);
+    });
+  },
+  dismissChange() {
+    set({ lastChange: null });
+  },
   async selectGroup(id) {
     set({ selectedGroupId: id, events: [], detail: null, diff: null });
     try {
@@ -183,22 +220,24 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   setStatus(id, status) {
     return attempt(set, async () => {
-      await api.setGroupStatus(id, status);
+      set({ lastChange: await api.setGroupStatus(id, status) });
       await get().refresh();
+      if (get().openGroupId === id) await get().selectGroup(id);
     });
   },
   merge(sourceId, targetId) {
     return attempt(set, async () => {
-      await api.mergeGroups(sourceId, targetId);
+      set({ lastChange: await api.mergeGroups(sourceId, targetId) });
       await get().refresh();
-      await get().selectGroup(targetId);
+      await get().openGroup(targetId);
     });
   },
   moveOut(crashId) {
     return attempt(set, async () => {
-      const groupId = await api.moveCrashToNewGroup(crashId);
+      const { groupId, change } = await api.moveCrashToNewGroup(crashId);
+      set({ lastChange: change });
       await get().refresh();
-      await get().selectGroup(groupId);
+      await get().openGroup(groupId);
     });
   },
   async reprocessGroup(groupId) {

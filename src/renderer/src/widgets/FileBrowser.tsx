@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DirectoryListing } from '../../../shared/model';
 import { api } from '../api';
+import { Modal } from './Modal';
 
 interface Props {
   /** 'any' picks a file or the folder shown (imports take both). */
@@ -31,51 +32,48 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
   useEffect(() => go(null), []);
 
   return (
-    <div
-      className="modal"
-      role="dialog"
-      aria-label={title ?? (mode === 'file' ? 'Open a core' : mode === 'any' ? 'Import crashes' : 'Choose a source folder')}
+    <Modal
+      label={title ?? (mode === 'file' ? 'Open a core' : mode === 'any' ? 'Import crashes' : 'Choose a source folder')}
+      onClose={onCancel}
     >
-      <div className="modal-body">
-        <form
-          className="path-row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (mode !== 'folder' && !typed.endsWith('/')) {
-              api.listDirectory(typed).then(
-                (l) => setListing(l),
-                () => onChoose(typed),
-              );
-            } else go(typed);
-          }}
-        >
-          <input aria-label="Path" value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} />
-          <button type="submit">Go</button>
-        </form>
-        {error && <p className="error">{error}</p>}
-        <ul className="file-list" aria-label="Files">
-          {listing?.parent && (
-            <li>
-              <button onClick={() => go(listing.parent)}>..</button>
-            </li>
-          )}
-          {listing?.entries.map((entry) => (
-            <li key={entry.path}>
-              <button
-                onClick={() => (entry.kind === 'directory' ? go(entry.path) : mode !== 'folder' && onChoose(entry.path))}
-                className={entry.kind}
-              >
-                {entry.kind === 'directory' ? `${entry.name}/` : entry.name}
-              </button>
-              {entry.kind === 'file' && <span className="size">{entry.size.toLocaleString()} B</span>}
-            </li>
-          ))}
-        </ul>
-        <div className="actions">
-          {mode !== 'file' && listing && <button onClick={() => onChoose(listing.path)}>Use this folder</button>}
-          <button onClick={onCancel}>Cancel</button>
-        </div>
+      <form
+        className="path-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (mode !== 'folder' && !typed.endsWith('/')) {
+            api.listDirectory(typed).then(
+              (l) => setListing(l),
+              () => onChoose(typed),
+            );
+          } else go(typed);
+        }}
+      >
+        <input aria-label="Path" value={typed} onChange={(e) => setTyped(e.target.value)} spellCheck={false} />
+        <button type="submit">Go</button>
+      </form>
+      {error && <p className="error">{error}</p>}
+      <ul className="file-list" aria-label="Files">
+        {listing?.parent && (
+          <li>
+            <button onClick={() => go(listing.parent)}>..</button>
+          </li>
+        )}
+        {listing?.entries.map((entry) => (
+          <li key={entry.path}>
+            <button
+              onClick={() => (entry.kind === 'directory' ? go(entry.path) : mode !== 'folder' && onChoose(entry.path))}
+              className={entry.kind}
+            >
+              {entry.kind === 'directory' ? `${entry.name}/` : entry.name}
+            </button>
+            {entry.kind === 'file' && <span className="size">{entry.size.toLocaleString()} B</span>}
+          </li>
+        ))}
+      </ul>
+      <div className="actions">
+        {mode !== 'file' && listing && <button onClick={() => onChoose(listing.path)}>Use this folder</button>}
+        <button onClick={onCancel}>Cancel</button>
       </div>
-    </div>
+    </Modal>
   );
 }
