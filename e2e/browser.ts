@@ -96,3 +96,8 @@ export async function startSession(name: string, prepare?: (databasePath: string
     },
   };
 }
+
+/** Opens the first crash listed on the open group's page, as a person clicks its source. */
+export async function openFirstCrashOfGroup(page: Page): Promise<void> {
+  await page.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().locator('button.link').click();
+}

@@ -42,11 +42,12 @@ describe('triage in Chromium through crashwb serve', () => {
     await table.getByRole('button', { name: /^Group/ }).click();
     await expect.poll(() => table.getByRole('columnheader', { name: /Group/ }).getAttribute('aria-sort'), WAIT).toBe('ascending');
     await table.locator('tbody tr').filter({ hasText: 'store_result' }).click();
-    const crashes = page.getByRole('region', { name: 'Crashes in group' });
-    await crashes.getByRole('region', { name: 'Representative stack' }).waitFor(WAIT);
+    const groupPage = page.getByRole('main', { name: /^Group \d+$/ });
+    await groupPage.getByRole('region', { name: 'Representative stack' }).waitFor(WAIT);
     await expect
-      .poll(() => crashes.getByRole('region', { name: 'Representative stack' }).textContent(), WAIT)
+      .poll(() => groupPage.getByRole('region', { name: 'Representative stack' }).textContent(), WAIT)
       .toMatch(/store_result.*crashing_worker/);
+    const crashes = groupPage.getByRole('region', { name: 'Crashes' });
     await crashes
       .getByRole('button', { name: /^Diff / })
       .first()
@@ -55,10 +56,7 @@ describe('triage in Chromium through crashwb serve', () => {
     await diff.waitFor(WAIT);
     await expect.poll(() => diff.textContent(), WAIT).toMatch(/The stacks are the same\..*Same fingerprint/);
     expect(await diff.getByRole('row', { name: 'same frame' }).first().textContent()).toMatch(/store_result/);
-    await crashes
-      .getByRole('button', { name: /^SIGSEGV · / })
-      .first()
-      .click();
+    await crashes.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().getByRole('button').first().click();
     await expect.poll(() => page.getByRole('table', { name: 'Stack' }).textContent(), WAIT).toMatch(/store_result/);
   });
 
@@ -79,14 +77,74 @@ describe('triage in Chromium through crashwb serve', () => {
     await expect.poll(() => table.getByRole('columnheader', { name: /Last 30 days/ }).getAttribute('aria-sort'), WAIT).toBe('descending');
     // The rows in the new order come from the server after the header changes.
     await expect
-      .poll(() => table.getByRole('img', { name: '1 crashes in the last 30 days' }).count(), WAIT)
+      .poll(() => table.getByRole('img', { name: '1 crash in the last 30 days' }).count(), WAIT)
       .toBe(Object.keys(fixtures).length);
   });
 
-  it('changes a group status', async () => {
+  it('changes a group status from its page, and undoes it', async () => {
     await page.getByRole('tab', { name: 'Groups' }).click();
-    const select = page.getByRole('table', { name: 'Crash groups' }).getByRole('combobox').first();
-    await select.selectOption('resolved');
-    await expect.poll(() => select.inputValue(), WAIT).toBe('resolved');
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await table.locator('tbody tr').filter({ hasText: 'check_invariant' }).click();
+    const groupPage = page.getByRole('main', { name: /^Group \d+$/ });
+    await groupPage.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => groupPage.locator('.status-badge').first().textContent(), WAIT).toBe('resolved');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Marked group #\d+ resolved/ })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect.poll(() => groupPage.locator('.status-badge').first().textContent(), WAIT).toBe('new');
+  });
+
+  it('triages with the keyboard alone: opens a group, walks and opens a crash, moves through frames, merges with a confirmation and undoes it', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    const groupPage = page.getByRole('main', { name: /^Group \d+$/ });
+    await table.locator('tbody tr[tabindex="0"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await groupPage.waitFor(WAIT);
+    // Escape goes back to the table; Enter opens the group again.
+    await page.keyboard.press('Escape');
+    await table.waitFor(WAIT);
+    await table.locator('tbody tr[tabindex="0"]').focus();
+    await page.keyboard.press('Enter');
+    const crashes = groupPage.getByRole('table', { name: 'Crashes in group' });
+    await crashes.locator('tbody tr[tabindex="0"]').focus();
+    await page.keyboard.press('Enter');
+    const stack = page.getByRole('table', { name: 'Stack' });
+    await stack.waitFor(WAIT);
+    await stack.locator('tbody tr[tabindex="0"]').focus();
+    await page.keyboard.press('ArrowDown');
+    // The registers follow the selected frame.
+    await expect.poll(() => page.getByRole('group', { name: 'Registers of frame #1' }).count(), WAIT).toBe(1);
+
+    await page.getByRole('tab', { name: 'Groups' }).focus();
+    await page.keyboard.press('Enter');
+    await table.locator('tbody tr[tabindex="0"]').focus();
+    await page.keyboard.press('Enter');
+    const choice = groupPage.getByRole('combobox', { name: 'Group to merge into' });
+    const target = await choice.locator('option').nth(1).getAttribute('value');
+    await choice.selectOption(target ?? '');
+    await choice.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('dialog', { name: 'Merge groups' });
+    await confirm.waitFor(WAIT);
+    // The dialog has the focus; Escape cancels and nothing is merged.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => confirm.count(), WAIT).toBe(0);
+    await groupPage.getByRole('button', { name: 'Merge…' }).focus();
+    await page.keyboard.press('Enter');
+    await confirm.waitFor(WAIT);
+    await page.keyboard.press('Enter');
+    const notice = page.getByRole('status').filter({ hasText: /^Merged group #\d+ into #\d+/ });
+    await notice.waitFor(WAIT);
+    await notice.getByRole('button', { name: 'Undo' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => notice.count(), WAIT).toBe(0);
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
   });
 });

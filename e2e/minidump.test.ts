@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { windowsAmd64 } from '../test/fixtures/stackwalk-scenarios';
-import { startSession, type Session } from './browser';
+import { openFirstCrashOfGroup, startSession, type Session } from './browser';
 
 const WAIT = { timeout: 20_000 };
 const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-dmp-'));
@@ -39,7 +39,7 @@ describe('a Windows minidump in the crash view', () => {
     await page.goto(session.served.url);
     await page.getByRole('tab', { name: 'Groups' }).click();
     await page.getByRole('row', { name: /EXCEPTION_ACCESS_VIOLATION_WRITE in CrashFunction/ }).click();
-    await page.getByRole('button', { name: /^EXCEPTION_ACCESS_VIOLATION_WRITE · / }).click();
+    await openFirstCrashOfGroup(page);
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
     const summary = page.getByLabel('Crash summary');
     expect(await summary.textContent()).toMatch(

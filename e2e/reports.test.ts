@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSession, type Session } from './browser';
+import { startSession, type Session, openFirstCrashOfGroup } from './browser';
 
 const fixtures = inject('fixtures');
 const WAIT = { timeout: 30_000 };
@@ -39,7 +39,10 @@ beforeAll(async () => {
   await page.goto(session.served.url);
   await page.getByRole('tab', { name: 'Groups' }).click();
   await page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').filter({ hasText: 'read_retries' }).click();
-  await page.getByRole('region', { name: 'Crashes in group' }).getByRole('region', { name: 'Representative stack' }).waitFor(WAIT);
+  await page
+    .getByRole('main', { name: /^Group \d+$/ })
+    .getByRole('region', { name: 'Representative stack' })
+    .waitFor(WAIT);
 }, 180_000);
 
 afterEach((context) => {
@@ -50,7 +53,7 @@ afterAll(() => session?.close());
 
 describe('reports and comparison in Chromium through crashwb serve', () => {
   it('compares two ticked crashes of a group and says why they are one group', async () => {
-    const crashes = page.getByRole('region', { name: 'Crashes in group' });
+    const crashes = page.getByRole('main', { name: /^Group \d+$/ });
     const boxes = crashes.getByRole('checkbox', { name: /^Pick / });
     await expect.poll(() => boxes.count(), WAIT).toBe(2);
     await boxes.nth(0).check();
@@ -72,9 +75,11 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
     await notes.getByRole('textbox', { name: 'Ticket link' }).fill('https://tracker.example/BUG-42');
     await notes.getByRole('button', { name: 'Save notes' }).click();
     await expect.poll(() => notes.getByRole('link').getAttribute('href'), WAIT).toBe('https://tracker.example/BUG-42');
+    await page.getByRole('button', { name: 'Back to the groups' }).click();
     const row = page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').filter({ hasText: 'read_retries' });
     await expect.poll(() => row.getByRole('link', { name: 'ticket' }).getAttribute('href'), WAIT).toBe('https://tracker.example/BUG-42');
     expect(await row.getByLabel('has notes').count()).toBe(1);
+    await row.click();
   });
 
   it('previews what redaction removes and exports the group report without it', async () => {
@@ -112,11 +117,7 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
   });
 
   it('shows the environment the crashed process started with', async () => {
-    await page
-      .getByRole('region', { name: 'Crashes in group' })
-      .getByRole('button', { name: /^SIGSEGV · / })
-      .first()
-      .click();
+    await openFirstCrashOfGroup(page);
     const inspect = page.getByRole('region', { name: 'Inspect' });
     await inspect.getByRole('tab', { name: 'Environment' }).click();
     await expect.poll(() => inspect.getByRole('table', { name: 'Environment variables' }).textContent(), WAIT).toMatch(/PATH\//);

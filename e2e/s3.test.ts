@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { handlerZip } from '../test/fixtures/bundles';
 import { S3RVER_KEYS, startS3, type TestS3 } from '../test/fixtures/s3';
-import { startSession, type Session } from './browser';
+import { startSession, type Session, openFirstCrashOfGroup } from './browser';
 
 const fixtures = inject('fixtures');
 const WAIT = { timeout: 30_000 };
@@ -80,11 +80,7 @@ describe('S3 in Chromium through crashwb serve', () => {
   it('shows the logs that came in the zip beside the crash', async () => {
     const table = page.getByRole('table', { name: 'Crash groups' });
     await table.locator('tbody tr').filter({ hasText: 'priceOf' }).click();
-    const crashes = page.getByRole('region', { name: 'Crashes in group' });
-    await crashes
-      .getByRole('button', { name: /^SIGSEGV · / })
-      .first()
-      .click();
+    await openFirstCrashOfGroup(page);
     await page.getByRole('listbox', { name: 'Threads' }).waitFor(WAIT);
     const inspect = page.getByRole('region', { name: 'Inspect' });
     await inspect.getByRole('tab', { name: 'Logs' }).click();

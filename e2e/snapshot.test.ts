@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStorage } from '../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../src/reporter/server';
-import { startSession, type Session } from './browser';
+import { startSession, type Session, openFirstCrashOfGroup } from './browser';
 import { uploadCore } from '../test/fixtures/upload';
 
 const fixtures = inject('fixtures');
@@ -47,11 +47,7 @@ describe('a crash analysed on its host, in Chromium through crashwb serve', () =
     await dialog.getByRole('button', { name: 'Sync', exact: true }).click();
     const table = page.getByRole('table', { name: 'Crash groups' });
     await table.locator('tbody tr').filter({ hasText: 'read_retries' }).click();
-    const crashes = page.getByRole('region', { name: 'Crashes in group' });
-    await crashes
-      .getByRole('button', { name: /^SIGSEGV · / })
-      .first()
-      .click();
+    await openFirstCrashOfGroup(page);
 
     const notice = page.getByRole('status', { name: 'Snapshot' });
     await expect.poll(() => notice.textContent(), WAIT).toMatch(/Analysed on the host where it crashed; its core is not here/);

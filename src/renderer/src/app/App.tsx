@@ -140,7 +140,15 @@ export function App() {
         <button role="tab" aria-selected={view === 'crash'} onClick={() => setView('crash')}>
           Crash
         </button>
-        <button role="tab" aria-selected={view === 'groups'} onClick={() => setView('groups')}>
+        <button
+          role="tab"
+          aria-selected={view === 'groups'}
+          onClick={() => {
+            // The tab leads to the list; a group's page is reached from it or from a crash.
+            useGroupsStore.getState().closeGroup();
+            setView('groups');
+          }}
+        >
           Groups
         </button>
         <button role="tab" aria-selected={view === 'trends'} onClick={() => setView('trends')}>

@@ -20,7 +20,7 @@ export function ConfirmDialog({
       <p>{message}</p>
       <div className="modal-actions">
         <button onClick={onCancel}>Cancel</button>
-        <button className="primary" onClick={onConfirm} autoFocus>
+        <button className="primary" onClick={onConfirm} data-autofocus>
           {confirm}
         </button>
       </div>

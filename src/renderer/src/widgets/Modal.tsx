@@ -22,7 +22,7 @@ export function Modal({
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const first =
-      body.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea') ??
+      body.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea') ??
       body.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? body.current)?.focus();
     return () => before?.focus();

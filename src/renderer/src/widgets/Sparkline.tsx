@@ -1,3 +1,5 @@
+import { plural } from './plural';
+
 /**
  * Crashes per day as bars, oldest first, drawn as one path (a table shows dozens of these at
  * once). The label says the total for screen readers; with `days`, each bar gets a title too.
@@ -25,7 +27,13 @@ export function Sparkline({
       )
       .join('');
   return (
-    <svg className="sparkline" width={width} height={height} role="img" aria-label={`${total} crashes in the last ${counts.length} days`}>
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`${plural(total, 'crash', 'crashes')} in the last ${counts.length} days`}
+    >
       <path className="empty" d={bars((c) => c === 0)} />
       <path d={bars((c) => c > 0)} />
       {days &&
