@@ -79,7 +79,8 @@ export async function startSession(name: string, prepare?: (databasePath: string
   prepare?.(databasePath);
   const served = await serve(databasePath);
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // A page of its own context: axe-core's Playwright binding asks for one.
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
   page.on('console', (message) => {

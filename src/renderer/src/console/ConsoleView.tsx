@@ -5,7 +5,29 @@ import { useEffect, useRef } from 'react';
 import { api } from '../api';
 import { attachConsoleOutput, useConsoleStore } from '../stores/console-store';
 
-const THEME = { background: '#1e2430', foreground: '#e3e7ee', cursor: '#f0c674', selectionBackground: '#44506a' };
+/** The debuggers' ANSI colours, each readable on the console's background (4.5:1 or better, as axe-core checks). */
+const THEME = {
+  background: '#1e2430',
+  foreground: '#e3e7ee',
+  cursor: '#f0c674',
+  selectionBackground: '#44506a',
+  black: '#9aa3b2',
+  red: '#ff8a80',
+  green: '#8bd49c',
+  yellow: '#f0c674',
+  blue: '#8ab4ff',
+  magenta: '#e0a3ff',
+  cyan: '#7fd8e6',
+  white: '#e3e7ee',
+  brightBlack: '#b4bccb',
+  brightRed: '#ffaba4',
+  brightGreen: '#a8e4b6',
+  brightYellow: '#f5d898',
+  brightBlue: '#a9c8ff',
+  brightMagenta: '#ecc2ff',
+  brightCyan: '#a3e6f0',
+  brightWhite: '#ffffff',
+};
 
 /**
  * Copy and paste with Ctrl+Shift+C / Ctrl+Shift+V, as in terminal emulators: plain Ctrl+C and
@@ -59,6 +81,7 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
       scrollback: 5000,
       theme: THEME,
       screenReaderMode: false,
+      minimumContrastRatio: 4.5,
     });
     const fit = new FitAddon();
     term.loadAddon(fit);

@@ -159,7 +159,7 @@ export function GroupsTable() {
               {hg.headers.map((h) => (
                 <th
                   key={h.id}
-                  style={{ width: h.getSize() }}
+                  style={{ width: h.column.id === 'title' ? undefined : h.getSize() }}
                   aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : 'none'}
                 >
                   <button onClick={h.column.getToggleSortingHandler()}>

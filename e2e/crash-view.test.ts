@@ -1,0 +1,109 @@
+import AxeBuilder from '@axe-core/playwright';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { crashForCore } from '../test/fixtures/crashers';
+import { openFirstCrashOfGroup, startSession, type Session } from './browser';
+
+const WAIT = { timeout: 20_000 };
+const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-view-'));
+let session: Session;
+let page: Page;
+
+/** Serious and critical accessibility violations on the page as it is now, by axe-core. */
+async function axeViolations(): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`)
+          .slice(0, 3)
+          .join(', ')}`,
+    );
+}
+
+beforeAll(async () => {
+  // A stack overflow: a thousand frames of walk_tree, as a person meets them.
+  const source = join(root, 'crasher.c');
+  copyFileSync(join(process.cwd(), 'test', 'fixtures', 'corpus-programs', 'crasher.c'), source);
+  const executable = join(root, 'crasher');
+  execFileSync('gcc', ['-g', '-O0', '-pthread', '-o', executable, source]);
+  const core = crashForCore(executable, join(root, 'run'), ['overflow-walk']);
+  session = await startSession('crash-view', (db) => {
+    execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', core, '--exe', executable, '--db', db], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBUGINFOD_URLS: '' },
+    });
+  });
+  page = session.page;
+}, 180_000);
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') console.error(session.diagnostics());
+});
+afterAll(async () => {
+  await session?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the views a person works in, at 1280×720', () => {
+  it('opens on the groups, whose columns all fit, with no serious accessibility violation', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(session.served.url);
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await table.locator('tbody tr').first().waitFor(WAIT);
+    const status = await table.getByRole('columnheader', { name: /Status/ }).boundingBox();
+    expect((status?.x ?? Infinity) + (status?.width ?? 0)).toBeLessThanOrEqual(1280);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('shows a group’s page without serious accessibility violations', async () => {
+    await page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').first().click();
+    await page
+      .getByRole('main', { name: /^Group \d+$/ })
+      .getByRole('region', { name: 'Representative stack' })
+      .waitFor(WAIT);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('folds the recursion of a stack overflow into one row, and unfolds it with Enter', async () => {
+    await openFirstCrashOfGroup(page);
+    const stack = page.getByRole('table', { name: 'Stack' });
+    const folded = stack.locator('tr.folded');
+    await folded.waitFor(WAIT);
+    expect(await folded.textContent()).toMatch(/^⋮× \d{3,4} frames of walk_tree/);
+    const shown = await stack.locator('tbody tr').count();
+    expect(shown).toBeLessThan(20);
+    await folded.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => stack.locator('tbody tr').count(), WAIT).toBeGreaterThan(500);
+    // Everything of the crash view is inside the window: nothing scrolls the page away.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
+    const console = await page.getByRole('region', { name: 'Debugger console' }).boundingBox();
+    expect((console?.y ?? Infinity) + (console?.height ?? 0)).toBeLessThanOrEqual(720);
+  });
+
+  it('has no serious accessibility violation in the crash view, and the console folds away and back', async () => {
+    expect(await axeViolations()).toEqual([]);
+    await page.getByRole('button', { name: 'Hide console' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Show console' }).count(), WAIT).toBe(1);
+    await page.getByRole('button', { name: 'Show console' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Hide console' }).count(), WAIT).toBe(1);
+  });
+
+  it('traps the focus in a dialog, closes it on Escape, and has no serious violation in it', async () => {
+    await page.getByRole('button', { name: 'Open core…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open a core' });
+    await dialog.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
+    expect(await axeViolations()).toEqual([]);
+    for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count(), WAIT).toBe(0);
+  });
+});
