@@ -21,6 +21,8 @@ function createWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'Crash Workbench',
+    // The window and taskbar icon, from the repository's resources/ (out/main is two levels below it).
+    icon: join(__dirname, '../../resources/icon.png'),
     webPreferences: {
       preload: join(__dirname, '../preload/index.js'),
       contextIsolation: true,
