@@ -9,6 +9,8 @@ import { useLiveSession } from '../crash/use-live-session';
 import type { Crash, Thread } from '../../../shared/model';
 import { OpenBar } from './OpenBar';
 import { FirstRun } from './FirstRun';
+import { CommandPalette, ShortcutHelp } from './CommandPalette';
+import { useCommands } from '../stores/command-store';
 import { SourceView } from '../crash/SourceView';
 import { StackView } from '../crash/StackView';
 import { ThreadList } from '../crash/ThreadList';
@@ -94,6 +96,47 @@ export function App() {
       (error: Error) => useCrashStore.setState({ error: `could not list the stored crashes: ${error.message}` }),
     );
   }, []);
+  const [overlay, setOverlay] = useState<'palette' | 'help' | null>(null);
+  const showView = (next: 'crash' | 'groups' | 'trends'): void => {
+    if (next === 'groups') useGroupsStore.getState().closeGroup();
+    setView(next);
+  };
+  useCommands(
+    [
+      { id: 'view.crash', title: 'Show the crash', section: 'View' },
+      { id: 'view.groups', title: 'Show the groups', section: 'View' },
+      { id: 'view.trends', title: 'Show the trends', section: 'View' },
+      { id: 'help.shortcuts', title: 'Keyboard shortcuts', section: 'Help', shortcut: '?' },
+      { id: 'groups.undo', title: 'Undo the last grouping change', section: 'Groups' },
+    ],
+    (id) => {
+      if (id === 'view.crash') showView('crash');
+      else if (id === 'view.groups') showView('groups');
+      else if (id === 'view.trends') showView('trends');
+      else if (id === 'help.shortcuts') setOverlay('help');
+      else if (id === 'groups.undo') void useGroupsStore.getState().undoLast();
+    },
+  );
+  // Ctrl+Shift+P / Ctrl+K for the palette and ? for the shortcuts, wherever the focus is, except
+  // in the console, whose keys are the debugger's, and where text is typed.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target instanceof HTMLElement ? event.target : null;
+      if (target?.closest('.xterm')) return;
+      const typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+      const palette =
+        event.ctrlKey && ((event.shiftKey && event.key.toLowerCase() === 'p') || (!event.shiftKey && event.key.toLowerCase() === 'k'));
+      if (palette) {
+        event.preventDefault();
+        setOverlay('palette');
+      } else if (event.key === '?' && !typing && !event.ctrlKey && !event.altKey) {
+        event.preventDefault();
+        setOverlay('help');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   // A crash opened from anywhere (Open core… on the Groups tab, a drop, the menu) is shown at once.
   useEffect(() => {
     if (crashId) setView('crash');
@@ -143,11 +186,8 @@ export function App() {
         <button
           role="tab"
           aria-selected={view === 'groups'}
-          onClick={() => {
-            // The tab leads to the list; a group's page is reached from it or from a crash.
-            useGroupsStore.getState().closeGroup();
-            setView('groups');
-          }}
+          // The tab leads to the list; a group's page is reached from it or from a crash.
+          onClick={() => showView('groups')}
         >
           Groups
         </button>
@@ -174,6 +214,8 @@ export function App() {
       {view === 'trends' && <TrendsView onOpenGroup={() => setView('groups')} />}
       <CompareView />
       <ExportDialog />
+      {overlay === 'palette' && <CommandPalette onClose={() => setOverlay(null)} />}
+      {overlay === 'help' && <ShortcutHelp onClose={() => setOverlay(null)} />}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { SettingsMenu } from './SettingsMenu';
+import { useCommands } from '../stores/command-store';
 
 export function OpenBar() {
   const { open, recent, show, opening } = useCrashStore();
@@ -15,6 +16,8 @@ export function OpenBar() {
       });
     } else setBrowsing(true);
   };
+
+  useCommands([{ id: 'open.core', title: 'Open a core or minidump…', section: 'Open' }], choose);
 
   return (
     <nav className="open-bar" aria-label="Open">

@@ -4,6 +4,7 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import { api } from '../api';
 import { attachConsoleOutput, useConsoleStore } from '../stores/console-store';
+import { useCommands } from '../stores/command-store';
 
 /** The debuggers' ANSI colours, each readable on the console's background (4.5:1 or better, as axe-core checks). */
 const THEME = {
@@ -118,6 +119,11 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
       term.dispose();
     };
   }, [crashId, analysis, open]);
+
+  useCommands(
+    docked ? [{ id: 'console.toggle', title: docked.collapsed ? 'Show the console' : 'Hide the console', section: 'Crash' }] : [],
+    () => docked?.toggle(),
+  );
 
   return (
     <section className="panel console" aria-label="Debugger console">

@@ -5,6 +5,7 @@ import { desktop } from '../api';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
 import { uptimeWords } from '../../../shared/frame-label';
+import { useCommands } from '../stores/command-store';
 
 /** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
 function SnapshotNotice({ crash }: { crash: Crash }) {
@@ -32,6 +33,18 @@ function SnapshotNotice({ crash }: { crash: Crash }) {
 
 export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?(groupId: number): void }) {
   const crashed = crash.threads.find((t) => t.crashed);
+  useCommands(
+    [
+      { id: 'crash.export', title: 'Export a report of this crash…', section: 'Crash' },
+      ...(crash.groupId != null && onOpenGroup
+        ? [{ id: 'crash.group', title: `Open this crash's group (#${crash.groupId})`, section: 'Crash' }]
+        : []),
+    ],
+    (id) => {
+      if (id === 'crash.export') useReportStore.getState().openExport({ kind: 'crash', id: crash.id });
+      else if (crash.groupId != null) onOpenGroup?.(crash.groupId);
+    },
+  );
   return (
     <header className="banner" aria-label="Crash summary">
       <h1>

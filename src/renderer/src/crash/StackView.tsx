@@ -95,7 +95,7 @@ export function StackView({ thread, modules, selected, onSelect }: Props) {
                 <FrameCells frame={row.frame} modules={modules} />
               </tr>
             ) : (
-              <tr key={`fold-${row.id}`} className="folded" onClick={() => expand(row.id)} aria-expanded={false} {...itemProps(i)}>
+              <tr key={`fold-${row.id}`} className="folded" onClick={() => expand(row.id)} {...itemProps(i)}>
                 <td className="num">⋮</td>
                 <td className="fn" colSpan={3}>
                   {row.label}{' '}

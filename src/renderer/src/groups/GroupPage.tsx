@@ -4,6 +4,7 @@ import { useGroupsStore } from '../stores/groups-store';
 import { useReportStore } from '../stores/report-store';
 import { ConfirmDialog } from '../widgets/ConfirmDialog';
 import { plural } from '../widgets/plural';
+import { useCommands } from '../stores/command-store';
 import { GroupCrashes } from './GroupCrashes';
 import { GroupDetailView } from './GroupDetailView';
 import { GroupNotesEditor } from './GroupNotesEditor';
@@ -63,6 +64,25 @@ export function GroupPage({ onOpenCrash }: { onOpenCrash(id: string): void }) {
   const back = useRef<HTMLButtonElement>(null);
   useEffect(() => back.current?.focus(), [openGroupId]);
   const group = detail?.group.id === openGroupId ? detail.group : groups.find((g) => g.id === openGroupId);
+  useCommands(
+    group
+      ? [
+          ...NEXT_STATUS[group.status].map(([status, label]) => ({
+            id: `group.status.${status}`,
+            title: `${label} this group`,
+            section: 'Group',
+          })),
+          { id: 'group.export', title: 'Export a report of this group…', section: 'Group' },
+          { id: 'group.back', title: 'Back to the groups', section: 'Group' },
+        ]
+      : [],
+    (id) => {
+      if (!group) return;
+      if (id === 'group.export') openExport({ kind: 'group', id: group.id });
+      else if (id === 'group.back') closeGroup();
+      else void setStatus(group.id, id.replace('group.status.', '') as GroupStatus);
+    },
+  );
   if (!group) return <p className="muted page-loading">Loading the group…</p>;
   // One entry per group however the pages of the table were loaded.
   const others = [...new Map(groups.filter((g) => g.id !== group.id).map((g) => [g.id, g])).values()];

@@ -6,6 +6,7 @@ import { ReporterSources } from './ReporterSources';
 import { S3Browser } from './S3Browser';
 import { SymbolSettings } from './SymbolSettings';
 import { WatchedFolders } from './WatchedFolders';
+import { useCommands } from '../stores/command-store';
 
 /** Import files or folders of cores: progress, cancel, and what failed with why. */
 export function ImportPanel() {
@@ -15,6 +16,20 @@ export function ImportPanel() {
   const [reporters, setReporters] = useState(false);
   const [symbols, setSymbols] = useState(false);
   const failed = importing?.failed ?? lastImport?.failed ?? [];
+  useCommands(
+    [
+      { id: 'import.folder', title: 'Import crashes…', section: 'Import' },
+      { id: 'import.s3', title: 'Import from S3…', section: 'Import' },
+      { id: 'import.reporter', title: 'Import from a reporter…', section: 'Import' },
+      { id: 'symbols.settings', title: 'Symbols: library folders, debug folders, symbol servers…', section: 'Settings' },
+    ],
+    (id) => {
+      if (id === 'import.folder') choose();
+      else if (id === 'import.s3') setS3(true);
+      else if (id === 'import.reporter') setReporters(true);
+      else if (id === 'symbols.settings') setSymbols(true);
+    },
+  );
 
   const choose = (): void => {
     if (desktop) {
