@@ -139,3 +139,18 @@ describe('every action by name, and the keys listed', () => {
     await page.keyboard.press('Escape');
   });
 });
+
+describe('the dark colours', () => {
+  it('follows the system into dark colours, the editor and console with it, still readable to axe', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
+    expect(background).toBe('#15191f');
+    expect(await axeViolations()).toEqual([]);
+    await page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').first().click();
+    await openFirstCrashOfGroup(page);
+    await expect.poll(() => page.locator('.monaco-editor.vs-dark').count(), WAIT).toBeGreaterThan(0);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => page.locator('.monaco-editor.vs').count(), WAIT).toBeGreaterThan(0);
+  });
+});

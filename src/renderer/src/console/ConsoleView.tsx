@@ -5,29 +5,15 @@ import { useEffect, useRef } from 'react';
 import { api } from '../api';
 import { attachConsoleOutput, useConsoleStore } from '../stores/console-store';
 import { useCommands } from '../stores/command-store';
+import { usePrefersDark } from '../widgets/color-scheme';
 
-/** The debuggers' ANSI colours, each readable on the console's background (4.5:1 or better, as axe-core checks). */
-const THEME = {
-  background: '#1e2430',
-  foreground: '#e3e7ee',
-  cursor: '#f0c674',
-  selectionBackground: '#44506a',
-  black: '#9aa3b2',
-  red: '#ff8a80',
-  green: '#8bd49c',
-  yellow: '#f0c674',
-  blue: '#8ab4ff',
-  magenta: '#e0a3ff',
-  cyan: '#7fd8e6',
-  white: '#e3e7ee',
-  brightBlack: '#b4bccb',
-  brightRed: '#ffaba4',
-  brightGreen: '#a8e4b6',
-  brightYellow: '#f5d898',
-  brightBlue: '#a9c8ff',
-  brightMagenta: '#ecc2ff',
-  brightCyan: '#a3e6f0',
-  brightWhite: '#ffffff',
+/**
+ * The console's colours follow the app's light or dark set; the debuggers' ANSI colours are
+ * raised to 4.5:1 against the background by xterm.js itself (minimumContrastRatio).
+ */
+const THEMES = {
+  light: { background: '#ffffff', foreground: '#1d2430', cursor: '#2a55b5', selectionBackground: '#c9d6f5' },
+  dark: { background: '#1e2430', foreground: '#e3e7ee', cursor: '#f0c674', selectionBackground: '#44506a' },
 };
 
 /**
@@ -72,6 +58,12 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
     void api.writeConsole(sessionId, typed).catch((error: unknown) => useConsoleStore.setState({ reason: String(error) }));
   }, [sessionId]);
 
+  const terminal = useRef<Terminal | null>(null);
+  const dark = usePrefersDark();
+  useEffect(() => {
+    if (terminal.current) terminal.current.options.theme = dark ? THEMES.dark : THEMES.light;
+  }, [dark]);
+
   useEffect(() => {
     const element = host.current;
     if (!element) return;
@@ -80,10 +72,11 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
       fontSize: 13,
       cursorBlink: true,
       scrollback: 5000,
-      theme: THEME,
+      theme: window.matchMedia('(prefers-color-scheme: dark)').matches ? THEMES.dark : THEMES.light,
       screenReaderMode: false,
       minimumContrastRatio: 4.5,
     });
+    terminal.current = term;
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(element);
@@ -117,6 +110,7 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
       typed.dispose();
       detach();
       term.dispose();
+      terminal.current = null;
     };
   }, [crashId, analysis, open]);
 

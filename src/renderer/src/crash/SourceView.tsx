@@ -4,6 +4,7 @@ import { api, desktop } from '../api';
 import { monaco } from '../monaco';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { fileName } from '../../../shared/frame-label';
+import { usePrefersDark } from '../widgets/color-scheme';
 
 const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
 
@@ -11,6 +12,10 @@ function Editor({ source, line }: { source: Extract<SourceResult, { found: true 
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const dark = usePrefersDark();
+
+  // Monaco's theme is global: it follows the system's light or dark setting with the rest of the app.
+  useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
 
   useEffect(() => {
     if (!host.current) return;
@@ -20,7 +25,7 @@ function Editor({ source, line }: { source: Extract<SourceResult, { found: true 
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
-      theme: 'vs',
+      theme: window.matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs',
       fontSize: 13,
     });
     decorations.current = editor.current.createDecorationsCollection();
