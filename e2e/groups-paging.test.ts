@@ -43,7 +43,9 @@ describe('a groups table bigger than one page', () => {
     await page.goto(session.served.url);
     await page.getByRole('tab', { name: 'Groups' }).click();
     await rendered().first().waitFor(WAIT);
-    expect(await page.getByRole('status', { name: 'Matching' }).textContent()).toBe(`${GROUPS} groups · ${GROUPS * 2} crashes`);
+    expect(await page.getByRole('status', { name: 'Matching' }).textContent()).toBe(
+      `${GROUPS} groups · ${(GROUPS * 2).toLocaleString('en-US')} crashes`,
+    );
     expect(await table().getAttribute('aria-rowcount')).toBe(String(GROUPS + 1));
     expect(await rendered().count()).toBeLessThan(100);
   });

@@ -128,6 +128,9 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
     await expect.poll(() => page.getByRole('region', { name: 'New groups' }).textContent(), WAIT).toMatch(/read_retries/);
     await page.getByRole('combobox', { name: 'Histogram attribute' }).selectOption('hostname');
     await expect.poll(() => page.getByRole('table', { name: 'Histogram of hostname' }).textContent(), WAIT).toMatch(/e2e-host-1\s*3/);
-    expect(await page.getByRole('region', { name: 'Crashes per day' }).textContent()).toMatch(/3 in the last 30 days/);
+    expect(await page.getByRole('region', { name: 'Crashes per day' }).textContent()).toMatch(/3 crashes in the last 30 days/);
+    // The chart has axes with dates, and says its total to screen readers.
+    expect(await page.getByRole('img', { name: /^3 crashes in 30 days, most on \d{4}-\d\d-\d\d \(\d\)$/ }).count()).toBe(1);
+    expect(await page.locator('.daily-chart .u-axis').count()).toBe(2);
   });
 });

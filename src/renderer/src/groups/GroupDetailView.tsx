@@ -1,11 +1,16 @@
 import type { GroupDetail } from '../../../shared/model';
-import { Sparkline } from '../widgets/Sparkline';
+import { DailyChart } from '../widgets/DailyChart';
 import { fileName, frameLabel } from '../../../shared/frame-label';
 
 export function GroupDetailView({ detail }: { detail: GroupDetail }) {
   return (
     <div className="group-detail">
-      <Sparkline counts={detail.daily.map((d) => d.count)} days={detail.daily.map((d) => d.day)} />
+      <DailyChart
+        label="This group's crashes per day"
+        counts={detail.daily.map((d) => d.count)}
+        days={detail.daily.map((d) => d.day)}
+        height={120}
+      />
       {Object.entries(detail.attributes).map(([key, values]) => (
         <div key={key} className="distribution" aria-label={`Distribution of ${key}`}>
           <strong>{key}</strong>{' '}

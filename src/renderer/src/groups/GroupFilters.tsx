@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { FACETS, type Facet } from '../../../shared/model';
 import { useGroupsStore } from '../stores/groups-store';
+import { plural } from '../widgets/plural';
 
 const RANGES: Array<[label: string, hours: number | null]> = [
   ['All time', null],
@@ -83,7 +84,7 @@ export function GroupFilters() {
         </select>
       ))}
       <span className="muted" role="status" aria-label="Matching">
-        {total} groups · {matching} crashes
+        {plural(total, 'group')} · {plural(matching, 'crash', 'crashes')}
       </span>
     </div>
   );

@@ -3,6 +3,7 @@ import type { SimilarGroup } from '../../../shared/model';
 import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { useReportStore } from '../stores/report-store';
+import { plural } from '../widgets/plural';
 
 /** Groups whose stacks are near this one's, offered for comparing and merging; nothing merges by itself. */
 export function SimilarGroups({ groupId, count }: { groupId: number; count: number }) {
@@ -32,7 +33,7 @@ export function SimilarGroups({ groupId, count }: { groupId: number; count: numb
           <li key={s.group.id}>
             <span className="similarity">{Math.round(s.similarity * 100)}%</span> #{s.group.id} {s.group.title}{' '}
             <span className="muted">
-              ({s.group.count} crashes; {s.reason})
+              ({plural(s.group.count, 'crash', 'crashes')}; {s.reason})
             </span>{' '}
             <button onClick={() => void compareGroups(groupId, s.group.id)} aria-label={`Compare with group ${s.group.id}`}>
               Compare

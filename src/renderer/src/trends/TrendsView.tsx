@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { FACETS, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
+import { FACETS, type GroupQuery, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
 import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
-import { Sparkline } from '../widgets/Sparkline';
+import { DailyChart } from '../widgets/DailyChart';
+import { plural } from '../widgets/plural';
 
 const WINDOWS = [7, 30, 90];
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -43,7 +44,7 @@ function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSumm
                 #{g.id} {g.title}
               </button>{' '}
               <span className="muted">
-                {g.count} crashes · first {new Date(g.firstSeen).toLocaleDateString()}
+                {plural(g.count, 'crash', 'crashes')} · first {new Date(g.firstSeen).toLocaleDateString()}
               </span>
             </li>
           ))}
@@ -54,8 +55,24 @@ function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSumm
 }
 
 /** How crashing goes, under the triage view's filters: per day, by attribute, and what is new or back. */
+/** The Groups filters in force, in words, or null when none narrows the crashes. */
+function describeFilters(query: GroupQuery): string | null {
+  const parts = [
+    query.text && `search “${query.text}”`,
+    query.since && `since ${query.since.slice(0, 10)}`,
+    query.until && `until ${query.until.slice(0, 10)}`,
+    query.executable && `executable ${query.executable}`,
+    query.version && `version ${query.version}`,
+    query.hostname && `host ${query.hostname}`,
+    query.signal && `signal ${query.signal}`,
+    ...Object.entries(query.attributes ?? {}).map(([k, v]) => `${k}=${v}`),
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
+}
+
 export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
-  const { query, facets, selectGroup } = useGroupsStore();
+  const { query, facets, openGroup, setQuery } = useGroupsStore();
+  const filters = describeFilters(query);
   const [days, setDays] = useState(30);
   const [attribute, setAttribute] = useState('version');
   const [trends, setTrends] = useState<Trends | null>(null);
@@ -73,7 +90,8 @@ export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
   }, [query, days, attribute]);
   const attributes = [...FACETS, ...Object.keys(facets.attributes ?? {})];
   const open = (id: number): void => {
-    void selectGroup(id).then(onOpenGroup);
+    onOpenGroup();
+    void openGroup(id);
   };
   const total = trends?.daily.reduce((n, d) => n + d.count, 0) ?? 0;
   return (
@@ -100,6 +118,27 @@ export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
           </select>
         </label>
       </div>
+      {filters && (
+        <p className="filters-notice" role="status">
+          Counted among the crashes the Groups filters match: {filters}.{' '}
+          <button
+            onClick={() =>
+              setQuery({
+                text: undefined,
+                since: undefined,
+                until: undefined,
+                executable: undefined,
+                version: undefined,
+                hostname: undefined,
+                signal: undefined,
+                attributes: undefined,
+              })
+            }
+          >
+            Clear the filters
+          </button>
+        </p>
+      )}
       {error && (
         <div className="error-bar" role="alert">
           {error}
@@ -108,14 +147,9 @@ export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
       {trends && (
         <section aria-label="Crashes per day">
           <h3>
-            Crashes per day: {total} in the last {days} days
+            Crashes per day: {plural(total, 'crash', 'crashes')} in the last {days} days
           </h3>
-          <Sparkline
-            counts={trends.daily.map((d) => d.count)}
-            days={trends.daily.map((d) => d.day)}
-            width={Math.max(300, days * 12)}
-            height={90}
-          />
+          <DailyChart label="Crashes per day" counts={trends.daily.map((d) => d.count)} days={trends.daily.map((d) => d.day)} />
         </section>
       )}
       {histogram && (
