@@ -90,6 +90,14 @@ describe('the views a person works in, at 1280×720', () => {
     expect((console?.y ?? Infinity) + (console?.height ?? 0)).toBeLessThanOrEqual(720);
   });
 
+  it('copies the stack as text', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(session.served.url).origin });
+    await page.getByRole('button', { name: 'Copy the stack as text' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Copy the stack as text' }).textContent(), WAIT).toBe('Copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.split('\n')[0]).toMatch(/^#0 0x[0-9a-f]+ walk_tree at .*crasher\.c:21$/);
+  });
+
   it('folds the console away and back', async () => {
     await page.getByRole('button', { name: 'Hide console' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Show console' }).count(), WAIT).toBe(1);

@@ -29,12 +29,20 @@ describe('triage in Chromium through crashwb serve', () => {
     await dialog.getByLabel('Path').fill(`${root}/`);
     await dialog.getByRole('button', { name: 'Go' }).click();
     await dialog.getByRole('button', { name: 'Use this folder' }).click();
+    // The import's options, as `crashwb import --attr` takes them; a bad line is refused by number.
+    const options = page.getByRole('dialog', { name: 'Import options' });
+    await options.getByLabel(/^Attributes/).fill('version=9.9.1\nNot A Key');
+    await options.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => options.getByRole('alert').textContent(), WAIT).toMatch(/^Attributes, line 2: write key=value/);
+    await options.getByLabel(/^Attributes/).fill('version=9.9.1\nhostname=e2e-box');
+    await options.getByRole('button', { name: 'Import' }).click();
     const status = page.getByRole('region', { name: 'Import' }).getByRole('status');
     await expect.poll(() => status.textContent(), WAIT).toMatch(/imported \d+, already present 0, failed 0/);
     const table = page.getByRole('table', { name: 'Crash groups' });
     // Without --debug-dir the stripped build is its own group: one group per fixture core.
     await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
     expect(await table.textContent()).toMatch(/abort in check_invariant/);
+    await expect.poll(() => table.locator('tbody tr').first().textContent(), WAIT).toMatch(/9\.9\.1.*e2e-box/);
   });
 
   it('sorts by a column and opens a crash of a group', async () => {

@@ -6,6 +6,7 @@ import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
 import { uptimeWords } from '../../../shared/frame-label';
 import { useCommands } from '../stores/command-store';
+import { CopyButton } from '../widgets/CopyButton';
 
 /** A crash known from the analysis its host sent: what it lacks, and the way to its core. */
 function SnapshotNotice({ crash }: { crash: Crash }) {
@@ -59,8 +60,9 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
         )}
       </h1>
       <p>
-        {crash.executable ?? 'unknown executable'} · pid {crash.pid} · thread {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) ·{' '}
-        {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
+        {crash.executable ?? 'unknown executable'}
+        {crash.executable && <CopyButton label="Copy" what="the executable's path" text={crash.executable} />} · pid {crash.pid} · thread{' '}
+        {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) · {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
         {crash.system && ` · ${crash.system.os} ${crash.system.osVersion} · ${crash.system.cpu}`}
         {crash.uptimeSeconds !== undefined && ` · ran ${uptimeWords(crash.uptimeSeconds)}`}
       </p>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Frame, FrameTrust, Thread } from '../../../shared/model';
 import { frameLabel, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
 import { useRoving } from '../widgets/roving';
+import { CopyButton } from '../widgets/CopyButton';
 import { foldRecursion } from './recursion';
 
 const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
@@ -71,6 +72,13 @@ export function StackView({ thread, modules, selected, onSelect }: Props) {
       <h2>
         Stack of thread {thread.number}
         {thread.crashed ? ' (crashed)' : ''}
+        <CopyButton
+          label="Copy"
+          what="the stack as text"
+          text={thread.frames
+            .map((f) => `#${f.index} ${f.address} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}`)
+            .join('\n')}
+        />
       </h2>
       <table aria-label="Stack">
         <colgroup>

@@ -7,6 +7,7 @@ import { S3Browser } from './S3Browser';
 import { SymbolSettings } from './SymbolSettings';
 import { WatchedFolders } from './WatchedFolders';
 import { useCommands } from '../stores/command-store';
+import { ImportOptions } from './ImportOptions';
 
 /** Import files or folders of cores: progress, cancel, and what failed with why. */
 export function ImportPanel() {
@@ -15,6 +16,8 @@ export function ImportPanel() {
   const [s3, setS3] = useState(false);
   const [reporters, setReporters] = useState(false);
   const [symbols, setSymbols] = useState(false);
+  /** The folder or file picked, waiting for its import options. */
+  const [chosen, setChosen] = useState<string | null>(null);
   const failed = importing?.failed ?? lastImport?.failed ?? [];
   useCommands(
     [
@@ -34,7 +37,7 @@ export function ImportPanel() {
   const choose = (): void => {
     if (desktop) {
       void desktop.pickFolder().then((path) => {
-        if (path) void startImport([path]);
+        if (path) setChosen(path);
       });
     } else setBrowsing(true);
   };
@@ -99,9 +102,19 @@ export function ImportPanel() {
           mode="any"
           onChoose={(path) => {
             setBrowsing(false);
-            void startImport([path]);
+            setChosen(path);
           }}
           onCancel={() => setBrowsing(false)}
+        />
+      )}
+      {chosen && (
+        <ImportOptions
+          path={chosen}
+          onCancel={() => setChosen(null)}
+          onImport={(request) => {
+            setChosen(null);
+            void startImport(request);
+          }}
         />
       )}
     </section>

@@ -10,6 +10,7 @@ import type {
   GroupingChange,
   ImportProgressEvent,
   ImportReport,
+  ImportRequest,
   ReprocessReport,
   ReporterSyncRequest,
   S3ImportRequest,
@@ -62,7 +63,8 @@ interface GroupsState {
   moveOut(crashId: string): Promise<void>;
   /** Analyses a group's crashes that lacked symbols again; the groups follow their new stacks. */
   reprocessGroup(groupId: number): Promise<ReprocessReport | null>;
-  startImport(paths: string[]): Promise<void>;
+  /** Imports folders or files, with the attributes, debug folders and executable given. */
+  startImport(request: ImportRequest): Promise<void>;
   /** Downloads what is new under an S3 prefix (or the chosen keys) and imports it. */
   startS3Import(request: S3ImportRequest): Promise<void>;
   /** Downloads what arrived at a reporter since the last sync and imports it. */
@@ -250,8 +252,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     });
     return report;
   },
-  startImport(paths) {
-    return runImport(set, get, () => api.importPaths({ paths }));
+  startImport(request) {
+    return runImport(set, get, () => api.importPaths(request));
   },
   startS3Import(request) {
     return runImport(set, get, () => api.importS3(request));
