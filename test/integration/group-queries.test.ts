@@ -32,6 +32,17 @@ describe('searching and filtering groups', () => {
     ]);
   });
 
+  it('sorts by versions as versions sort, newest first: 2.0 before 1.0, 2.10 after 2.9', async () => {
+    const { versionKey } = await import('../../src/core/store/version-key');
+    const sorted = ['2.9', '2.10', '1.0', '10.0.1', '2.0-rc1'].sort((a, b) => ((versionKey(a) ?? '') < (versionKey(b) ?? '') ? -1 : 1));
+    expect(sorted).toEqual(['1.0', '2.0-rc1', '2.9', '2.10', '10.0.1']);
+    const page = { sort: 'versions' as const, desc: true, offset: 0, limit: 10 };
+    const newestFirst = (await wb.listGroups({}, page)).groups.map((g) => g.versions[0]?.value);
+    expect(newestFirst).toEqual(['2.0', '2.0', '1.0', '1.0']);
+    const filtered = (await wb.listGroups({ signal: 'SIGSEGV' }, { ...page, desc: false })).groups.map((g) => g.versions[0]?.value);
+    expect(filtered.at(0)).toBe('1.0');
+  });
+
   it('finds groups by function name, file name prefix and attribute value', async () => {
     expect((await wb.listGroups({ text: 'store_result' })).groups.map((g) => g.title)).toEqual([expect.stringMatching(/store_result/)]);
     expect((await wb.listGroups({ text: 'method_cra' })).groups.map((g) => g.title)).toEqual([expect.stringMatching(/priceOf/)]);

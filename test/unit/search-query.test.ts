@@ -16,3 +16,22 @@ describe('what the search box becomes in FTS5', () => {
     expect(ftsQuery('  -- ')).toBeNull();
   });
 });
+
+describe('what a crash is found by', () => {
+  it('includes every module the process had loaded, not only those on the crashing stack', async () => {
+    const { searchText } = await import('../../src/core/store/search-index');
+    const text = searchText(
+      {
+        signal: { name: 'SIGSEGV' },
+        executable: '/opt/app',
+        source: '/tmp/core',
+        threads: [],
+        crashingThreadId: 1,
+        attributes: {},
+        modules: [{ path: '/usr/lib64/ld-linux-x86-64.so.2' }],
+      } as unknown as Parameters<typeof searchText>[0],
+      'SIGSEGV in main',
+    );
+    expect(text).toContain('/usr/lib64/ld-linux-x86-64.so.2');
+  });
+});

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backfillSearch } from './search-index';
+import { versionKey } from './version-key';
 
 export type Db = Database.Database;
 
@@ -89,6 +90,11 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
      ticket TEXT,
      updated_at TEXT NOT NULL
    );`,
+  // Search also finds a crash by every module it had loaded: the index is built again.
+  (db) => {
+    db.exec('DELETE FROM crash_search');
+    backfillSearch(db);
+  },
   // What it takes to undo a person's grouping change (merge, move-out, status), newest last.
   `CREATE TABLE grouping_undo (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, created_at TEXT NOT NULL);`,
 ];
@@ -102,6 +108,7 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.function('version_key', { deterministic: true }, (v: unknown) => versionKey(typeof v === 'string' ? v : null));
   migrate(db, path);
   return db;
 }

@@ -33,7 +33,8 @@ const SORT_KEY: Record<GroupSort, string> = {
   firstSeen: 'first_seen',
   lastSeen: 'last_seen',
   status: STATUS_RANK,
-  versions: 'versions',
+  // By the newest version a group was seen in (as versions sort: 2.10 after 2.9), then by how many.
+  versions: 'newest, versions',
   hosts: 'hosts',
   trend: 'trend',
 };
@@ -53,7 +54,7 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
   const aggregates = NEEDS_AGGREGATES.has(sort);
   const matched = filter.clauses.length
     ? `SELECT ${GROUP_COLUMNS}, COUNT(*) AS count, MIN(c.timestamp) AS first_seen, MAX(c.timestamp) AS last_seen
-              ${aggregates ? ', COUNT(DISTINCT c.version) AS versions, COUNT(DISTINCT c.hostname) AS hosts, SUM(c.timestamp >= @recent) AS trend' : ''}
+              ${aggregates ? ', COUNT(DISTINCT c.version) AS versions, COUNT(DISTINCT c.hostname) AS hosts, SUM(c.timestamp >= @recent) AS trend, MAX(version_key(c.version)) AS newest' : ''}
        FROM crashes c JOIN groups g ON g.id = c.group_id ${where(filter.clauses)} GROUP BY g.id`
     : sort === 'trend'
       ? `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, COALESCE(t.trend, 0) AS trend
@@ -61,6 +62,7 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
            ON t.group_id = g.id
          WHERE g.crash_count > 0`
       : `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, g.version_count AS versions, g.host_count AS hosts
+                ${sort === 'versions' ? ', (SELECT MAX(version_key(c.version)) FROM crashes c WHERE c.group_id = g.id) AS newest' : ''}
          FROM groups g WHERE g.crash_count > 0`;
   let window = '';
   if (page) {
@@ -72,7 +74,10 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
     .prepare(
       `WITH matched AS (${matched})
        SELECT *, COUNT(*) OVER () AS total, SUM(count) OVER () AS crashes FROM matched
-       ORDER BY ${SORT_KEY[sort]} ${page?.desc === false ? 'ASC' : 'DESC'}, id ${window}`,
+       ORDER BY ${SORT_KEY[sort]
+         .split(', ')
+         .map((key) => `${key} ${page?.desc === false ? 'ASC' : 'DESC'}`)
+         .join(', ')}, id ${window}`,
     )
     .all(params) as Array<GroupRow & { total: number; crashes: number }>;
   let total = rows[0]?.total ?? 0;

@@ -2,11 +2,15 @@ import type { Crash } from '../../shared/model';
 import type { Db } from './database';
 import { crashingThread } from '../crashing-thread';
 
-/** What full-text search finds a crash by: its group title, frames, files, modules and attributes. */
+/**
+ * What full-text search finds a crash by: its group title, the crashing stack's functions, files
+ * and modules, every module the process had loaded, and its attributes.
+ */
 export function searchText(crash: Crash, title: string): string {
   const thread = crashingThread(crash);
   const parts = [title, crash.signal.name, crash.executable ?? '', crash.source];
   for (const f of thread?.frames ?? []) parts.push(f.function ?? '', f.file ?? '', f.module ?? '');
+  for (const m of crash.modules ?? []) parts.push(m.path);
   for (const [k, v] of Object.entries(crash.attributes)) parts.push(`${k} ${v}`);
   return [...new Set(parts.filter(Boolean))].join('\n');
 }
