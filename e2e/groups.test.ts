@@ -127,6 +127,9 @@ describe('triage in Chromium through crashwb serve', () => {
     await page.keyboard.press('ArrowDown');
     // The registers follow the selected frame.
     await expect.poll(() => page.getByRole('group', { name: 'Registers of frame #1' }).count(), WAIT).toBe(1);
+    // Escape goes back from the crash to its group.
+    await page.keyboard.press('Escape');
+    await groupPage.waitFor(WAIT);
 
     await page.getByRole('tab', { name: 'Groups' }).focus();
     await page.keyboard.press('Enter');
@@ -154,5 +157,23 @@ describe('triage in Chromium through crashwb serve', () => {
     await expect.poll(() => notice.count(), WAIT).toBe(0);
     await page.getByRole('tab', { name: 'Groups' }).click();
     await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
+  });
+
+  it('resolves ticked groups in one step, and undoes them in one', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    const boxes = table.getByRole('checkbox', { name: /^Tick group / });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    const bar = page.getByRole('toolbar', { name: 'Ticked groups' });
+    expect(await bar.textContent()).toMatch(/^2 groups ticked/);
+    await bar.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => table.locator('.status-badge', { hasText: 'resolved' }).count(), WAIT).toBe(2);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Marked 2 groups resolved/ })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect.poll(() => table.locator('.status-badge', { hasText: 'resolved' }).count(), WAIT).toBe(0);
   });
 });

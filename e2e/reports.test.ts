@@ -56,6 +56,19 @@ describe('reports and comparison in Chromium through crashwb serve', () => {
     const crashes = page.getByRole('main', { name: /^Group \d+$/ });
     const boxes = crashes.getByRole('checkbox', { name: /^Pick / });
     await expect.poll(() => boxes.count(), WAIT).toBe(2);
+    // The group's crashes filter and sort on its page.
+    const filter = crashes.getByRole('searchbox', { name: "Filter the group's crashes" });
+    await filter.fill('no-such-crash');
+    await expect.poll(() => boxes.count(), WAIT).toBe(0);
+    expect(
+      await crashes
+        .getByRole('status')
+        .filter({ hasText: /^\s*0 of 2$/ })
+        .count(),
+    ).toBe(1);
+    await filter.fill('');
+    await crashes.getByRole('button', { name: /^When/ }).click();
+    await expect.poll(() => crashes.getByRole('columnheader', { name: /When/ }).getAttribute('aria-sort'), WAIT).toBe('ascending');
     await boxes.nth(0).check();
     await boxes.nth(1).check();
     await crashes.getByRole('button', { name: 'Compare the two ticked crashes' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { api, desktop, uploadFile } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { CrashBanner } from '../crash/CrashBanner';
@@ -119,10 +119,12 @@ export function App() {
   );
   // Ctrl+Shift+P / Ctrl+K for the palette and ? for the shortcuts, wherever the focus is, except
   // in the console, whose keys are the debugger's, and where text is typed.
+  const viewRef = useRef(view);
+  viewRef.current = view;
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       const target = event.target instanceof HTMLElement ? event.target : null;
-      if (target?.closest('.xterm')) return;
+      if (target?.closest('.xterm') || event.defaultPrevented) return;
       const typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
       const palette =
         event.ctrlKey && ((event.shiftKey && event.key.toLowerCase() === 'p') || (!event.shiftKey && event.key.toLowerCase() === 'k'));
@@ -132,6 +134,14 @@ export function App() {
       } else if (event.key === '?' && !typing && !event.ctrlKey && !event.altKey) {
         event.preventDefault();
         setOverlay('help');
+      } else if (event.key === 'Escape' && !typing && viewRef.current === 'crash') {
+        // Back from a crash to its group, as from a group to the groups.
+        const groupId = useCrashStore.getState().crash?.groupId;
+        if (groupId != null) {
+          event.preventDefault();
+          setView('groups');
+          void useGroupsStore.getState().openGroup(groupId);
+        }
       }
     };
     window.addEventListener('keydown', onKey);

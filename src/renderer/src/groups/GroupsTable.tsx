@@ -18,6 +18,22 @@ function StatusBadge({ group }: { group: GroupSummary }) {
   return <span className={`status-badge status-${group.status}`}>{group.status}</span>;
 }
 
+/** A group ticked for a bulk action (resolve, merge); a click on it never opens the group. */
+function TickBox({ group }: { group: GroupSummary }) {
+  const ticked = useGroupsStore((s) => s.ticked.includes(group.id));
+  const tick = useGroupsStore((s) => s.tick);
+  return (
+    <input
+      type="checkbox"
+      aria-label={`Tick group ${group.id}`}
+      checked={ticked}
+      onClick={(e) => e.stopPropagation()}
+      onKeyDown={(e) => e.stopPropagation()}
+      onChange={(e) => tick(group.id, e.target.checked)}
+    />
+  );
+}
+
 /** The most common values, and how many others there are. */
 function Spread({ values, count }: { values: FacetValue[]; count: number }) {
   if (count === 0) return <span className="muted">—</span>;
@@ -53,6 +69,13 @@ function GroupTitle({ group }: { group: GroupSummary }) {
 
 // Column ids are the server's sort keys: sorting happens in SQLite over every matching group, not over the loaded rows.
 const columns = [
+  column.display({
+    id: 'tick',
+    header: () => <span className="visually-hidden">Tick for a bulk action</span>,
+    size: 34,
+    enableSorting: false,
+    cell: (c) => <TickBox group={c.row.original} />,
+  }),
   column.accessor('title', {
     id: 'title',
     header: 'Group',
@@ -160,12 +183,24 @@ export function GroupsTable() {
                 <th
                   key={h.id}
                   style={{ width: h.column.id === 'title' ? undefined : h.getSize() }}
-                  aria-sort={h.column.getIsSorted() === 'asc' ? 'ascending' : h.column.getIsSorted() === 'desc' ? 'descending' : 'none'}
+                  aria-sort={
+                    !h.column.getCanSort()
+                      ? undefined
+                      : h.column.getIsSorted() === 'asc'
+                        ? 'ascending'
+                        : h.column.getIsSorted() === 'desc'
+                          ? 'descending'
+                          : 'none'
+                  }
                 >
-                  <button onClick={h.column.getToggleSortingHandler()}>
-                    {flexRender(h.column.columnDef.header, h.getContext())}
-                    {{ asc: ' ▲', desc: ' ▼' }[h.column.getIsSorted() as string] ?? ''}
-                  </button>
+                  {h.column.getCanSort() ? (
+                    <button onClick={h.column.getToggleSortingHandler()}>
+                      {flexRender(h.column.columnDef.header, h.getContext())}
+                      {{ asc: ' ▲', desc: ' ▼' }[h.column.getIsSorted() as string] ?? ''}
+                    </button>
+                  ) : (
+                    flexRender(h.column.columnDef.header, h.getContext())
+                  )}
                 </th>
               ))}
             </tr>

@@ -5,6 +5,7 @@ import { GroupFilters } from './GroupFilters';
 import { GroupPage } from './GroupPage';
 import { GroupsTable } from './GroupsTable';
 import { UndoNotice } from './UndoNotice';
+import { BulkActions } from './BulkActions';
 import { ImportPanel } from '../sources/ImportPanel';
 
 /** The triage view: import, filters and the groups table; or, once a group is opened, its page. */
@@ -36,7 +37,10 @@ export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
       {errorBar}
       <UndoNotice />
       <GroupFilters />
-      <GroupsTable />
+      <div className="groups-main">
+        <BulkActions />
+        <GroupsTable />
+      </div>
     </main>
   );
 }

@@ -45,8 +45,16 @@ interface GroupsState {
   highlightGroup(id: number): void;
   openGroup(id: number): Promise<void>;
   closeGroup(): void;
-  /** The last grouping change made here, while it can still be undone from the notice. */
-  lastChange: GroupingChange | null;
+  /** The last grouping change made here (several, for a bulk action), while it can be undone from the notice. */
+  lastChange: { summary: string; undoIds: number[] } | null;
+  /** Groups ticked in the table for a bulk action. */
+  ticked: number[];
+  tick(id: number, on: boolean): void;
+  clearTicks(): void;
+  /** Sets the status of every ticked group, as one change to undo. */
+  bulkStatus(status: GroupStatus): Promise<void>;
+  /** Merges every other ticked group into `targetId`, as one change to undo. */
+  bulkMerge(targetId: number): Promise<void>;
   undoLast(): Promise<void>;
   dismissChange(): void;
   events: CrashEvent[];
@@ -72,6 +80,8 @@ interface GroupsState {
   cancelImport(): Promise<void>;
   onImportProgress(event: ImportProgressEvent): void;
 }
+
+const single = (change: GroupingChange): { summary: string; undoIds: number[] } => ({ summary: change.summary, undoIds: [change.undoId] });
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -154,6 +164,7 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   selectedGroupId: null,
   openGroupId: null,
   lastChange: null,
+  ticked: [],
   events: [],
   detail: null,
   importing: null,
@@ -195,7 +206,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     const change = get().lastChange;
     if (!change) return;
     await attempt(set, async () => {
-      await api.undoGroupingChange(change.undoId);
+      // Newest first: a bulk change is put back in the reverse of the order it was made in.
+      for (const id of [...change.undoIds].reverse()) await api.undoGroupingChange(id);
       set({ lastChange: null });
       await get().refresh();
       const open = get().openGroupId;
@@ -204,6 +216,34 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   dismissChange() {
     set({ lastChange: null });
+  },
+  tick(id, on) {
+    const ticked = get().ticked.filter((t) => t !== id);
+    set({ ticked: on ? [...ticked, id] : ticked });
+  },
+  clearTicks() {
+    set({ ticked: [] });
+  },
+  bulkStatus(status) {
+    return attempt(set, async () => {
+      const ids = get().ticked;
+      const changes: GroupingChange[] = [];
+      for (const id of ids) changes.push(await api.setGroupStatus(id, status));
+      set({ lastChange: { summary: `Marked ${ids.length} groups ${status}`, undoIds: changes.map((c) => c.undoId) }, ticked: [] });
+      await get().refresh();
+    });
+  },
+  bulkMerge(targetId) {
+    return attempt(set, async () => {
+      const sources = get().ticked.filter((id) => id !== targetId);
+      const changes: GroupingChange[] = [];
+      for (const id of sources) changes.push(await api.mergeGroups(id, targetId));
+      set({
+        lastChange: { summary: `Merged ${sources.length} groups into #${targetId}`, undoIds: changes.map((c) => c.undoId) },
+        ticked: [],
+      });
+      await get().refresh();
+    });
   },
   async selectGroup(id) {
     set({ selectedGroupId: id, events: [], detail: null, diff: null });
@@ -222,14 +262,14 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   setStatus(id, status) {
     return attempt(set, async () => {
-      set({ lastChange: await api.setGroupStatus(id, status) });
+      set({ lastChange: single(await api.setGroupStatus(id, status)) });
       await get().refresh();
       if (get().openGroupId === id) await get().selectGroup(id);
     });
   },
   merge(sourceId, targetId) {
     return attempt(set, async () => {
-      set({ lastChange: await api.mergeGroups(sourceId, targetId) });
+      set({ lastChange: single(await api.mergeGroups(sourceId, targetId)) });
       await get().refresh();
       await get().openGroup(targetId);
     });
@@ -237,7 +277,7 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   moveOut(crashId) {
     return attempt(set, async () => {
       const { groupId, change } = await api.moveCrashToNewGroup(crashId);
-      set({ lastChange: change });
+      set({ lastChange: single(change) });
       await get().refresh();
       await get().openGroup(groupId);
     });
