@@ -178,7 +178,9 @@ export function SourceView({
 
   return (
     <section className="panel source" aria-label="Source">
-      <h2>{file ? `${file}${frame?.line ? `:${frame.line}` : ''}` : 'Source'}</h2>
+      <h2 title={file ?? undefined}>
+        <bdi>{file ? `${file}${frame?.line ? `:${frame.line}` : ''}` : 'Source'}</bdi>
+      </h2>
       {body}
       {picking && <FileBrowser mode="folder" onChoose={(p) => void addFolder(p)} onCancel={() => setPicking(false)} />}
     </section>
