@@ -1,17 +1,9 @@
-import { useState } from 'react';
-import { desktop } from '../api';
 import { ImportPanel } from '../sources/ImportPanel';
-import { useCrashStore } from '../stores/crash-store';
-import { FileBrowser } from '../widgets/FileBrowser';
+import { useOpenCore } from './use-open-core';
 
 /** What the app shows before any crash is stored or opened: every way a crash comes in. */
 export function FirstRun() {
-  const open = useCrashStore((s) => s.open);
-  const [browsing, setBrowsing] = useState(false);
-  const choose = (): void => {
-    if (desktop) void desktop.pickCoreFile().then((path) => path && void open({ path }));
-    else setBrowsing(true);
-  };
+  const { choose, browser } = useOpenCore();
   return (
     <main className="first-run" aria-label="Start">
       <h1>See why a program crashed</h1>
@@ -27,16 +19,7 @@ export function FirstRun() {
         <p className="muted">Import a folder, watch one where cores land, or pull from S3 or a crash reporter.</p>
         <ImportPanel />
       </section>
-      {browsing && (
-        <FileBrowser
-          mode="file"
-          onChoose={(path) => {
-            setBrowsing(false);
-            void open({ path });
-          }}
-          onCancel={() => setBrowsing(false)}
-        />
-      )}
+      {browser}
     </main>
   );
 }

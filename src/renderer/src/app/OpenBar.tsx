@@ -1,21 +1,11 @@
-import { useState } from 'react';
-import { desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
-import { FileBrowser } from '../widgets/FileBrowser';
 import { SettingsMenu } from './SettingsMenu';
 import { useCommands } from '../stores/command-store';
+import { useOpenCore } from './use-open-core';
 
 export function OpenBar() {
-  const { open, recent, show, opening } = useCrashStore();
-  const [browsing, setBrowsing] = useState(false);
-
-  const choose = (): void => {
-    if (desktop) {
-      void desktop.pickCoreFile().then((path) => {
-        if (path) void open({ path });
-      });
-    } else setBrowsing(true);
-  };
+  const { recent, show, opening } = useCrashStore();
+  const { choose, browser } = useOpenCore();
 
   useCommands([{ id: 'open.core', title: 'Open a core or minidump…', section: 'Open' }], choose);
 
@@ -43,16 +33,7 @@ export function OpenBar() {
         </select>
       </label>
       <SettingsMenu />
-      {browsing && (
-        <FileBrowser
-          mode="file"
-          onChoose={(path) => {
-            setBrowsing(false);
-            void open({ path });
-          }}
-          onCancel={() => setBrowsing(false)}
-        />
-      )}
+      {browser}
     </nav>
   );
 }
