@@ -34,8 +34,7 @@ export interface SystemInfo {
  * thread's registers, by unwind rules (CFI or Windows frame data), by the frame-pointer chain,
  * or by scanning the stack for something that looks like a return address (a guess).
  */
-export const FRAME_TRUSTS = ['context', 'cfi', 'frame-pointer', 'scan'] as const;
-export type FrameTrust = (typeof FRAME_TRUSTS)[number];
+export type FrameTrust = 'context' | 'cfi' | 'frame-pointer' | 'scan';
 
 export interface Frame {
   index: number;

@@ -10,7 +10,7 @@ export interface ModuleBase {
 }
 
 /** The frame's offset in its module, kept or worked out from the module's base. */
-export function moduleOffsetOf(frame: Pick<Frame, 'address' | 'module' | 'moduleOffset'>, modules: ModuleBase[] = []): string | null {
+function moduleOffsetOf(frame: Pick<Frame, 'address' | 'module' | 'moduleOffset'>, modules: ModuleBase[] = []): string | null {
   if (frame.moduleOffset) return frame.moduleOffset;
   const module = frame.module === null ? undefined : modules.find((m) => m.path === frame.module);
   if (!module || !/^0x[0-9a-f]+$/i.test(frame.address) || !/^0x[0-9a-f]+$/i.test(module.start)) return null;
