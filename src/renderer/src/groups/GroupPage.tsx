@@ -62,7 +62,10 @@ export function GroupPage({ onOpenCrash }: { onOpenCrash(id: string): void }) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [reprocessed, setReprocessed] = useState<string | null>(null);
   const back = useRef<HTMLButtonElement>(null);
-  useEffect(() => back.current?.focus(), [openGroupId]);
+  // A group opened takes the focus to its page, unless it is there to be undone (after a merge).
+  useEffect(() => {
+    if (!document.activeElement?.closest('.undo-notice')) back.current?.focus();
+  }, [openGroupId]);
   const group = detail?.group.id === openGroupId ? detail.group : groups.find((g) => g.id === openGroupId);
   useCommands(
     group
