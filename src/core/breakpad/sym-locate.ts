@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalysisWarning, FileOrigin } from '../../shared/model';
+import { fileName } from '../../shared/frame-label';
 import type { CoreModule } from '../elf/core-file';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
@@ -22,10 +23,7 @@ export interface SymbolSearch {
   onProgress?: (message: string, fraction: number) => void;
 }
 
-/** The last part of a module's path, whether the dump came from Windows (`C:\…`) or elsewhere. */
-export const baseName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-
-const debugNameOf = (module: CoreModule): string => module.debugName || baseName(module.path);
+const debugNameOf = (module: CoreModule): string => module.debugName || fileName(module.path);
 
 async function readable(path: string): Promise<boolean> {
   return access(path, constants.R_OK).then(

@@ -4,7 +4,7 @@ import { describeSignal } from '../elf/signals';
 import type { SystemInfo } from '../../shared/model';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 import { readThreads } from './dump-threads';
-import { archOf, exact, MinidumpFormatError, openStreams, SIGNATURE, STREAM } from './minidump-streams';
+import { archOf, exact, MinidumpFormatError, openStreams, SIGNATURE, STREAM, type DumpArch } from './minidump-streams';
 import { registerStrings } from './thread-context';
 
 const MISC_PROCESS_ID = 1;
@@ -17,12 +17,8 @@ const MISC_PROCESS_TIMES = 2;
  */
 const CV_ELF = 0x4270454c; // "BpEL": the module's ELF build-id follows
 const CV_PDB70 = 0x53445352; // "RSDS": GUID, age and the PDB's name (Windows; macOS puts its UUID there)
-const ARCH_X86 = 0;
-const ARCH_ARM = 5;
-const ARCH_AMD64 = 9;
-const ARCH_ARM64 = [12, 0x8003];
-const EM_386 = 3;
-const EM_X86_64 = 62;
+/** The ELF machine an architecture stands for, so the rest of the analysis reads dumps as cores (0: none it reads). */
+const ELF_MACHINE: Partial<Record<DumpArch, number>> = { x86: 3, amd64: 62, arm64: 183 };
 const PLATFORM_LINUX = 0x8201;
 const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
 const APPLE_PLATFORMS = new Set([0x8101, 0x8102]);
@@ -51,23 +47,13 @@ function exceptionRecord(stream: Buffer): ExceptionRecord {
 
 /** The system the dump was written on: OS and version, CPU architecture. */
 function systemOf(system: Buffer, platform: number, arch: number | undefined): SystemInfo {
-  const cpu =
-    arch === ARCH_AMD64
-      ? 'amd64'
-      : arch === ARCH_X86
-        ? 'x86'
-        : arch === ARCH_ARM
-          ? 'arm'
-          : arch !== undefined && ARCH_ARM64.includes(arch)
-            ? 'arm64'
-            : `architecture ${arch ?? '?'}`;
+  const cpu = archOf(arch) ?? `architecture ${arch ?? '?'}`;
   return {
     os: PLATFORM_NAMES[platform] ?? `platform 0x${platform.toString(16)}`,
     osVersion: `${system.readUInt32LE(8)}.${system.readUInt32LE(12)}.${system.readUInt32LE(16)}`,
     cpu,
   };
 }
-const EM_AARCH64 = 183;
 const FAULT_SIGNALS = new Set([4, 7, 8, 11]);
 const UNKNOWN_CODE = -1000;
 const MAX_ITEMS = 65_536;
@@ -179,8 +165,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   return {
     path,
     size: file.size,
-    machine:
-      arch === ARCH_AMD64 ? EM_X86_64 : arch === ARCH_X86 ? EM_386 : arch !== undefined && ARCH_ARM64.includes(arch) ? EM_AARCH64 : 0,
+    machine: ELF_MACHINE[archOf(arch) ?? 'arm'] ?? 0,
     pid,
     uid: null,
     command: executable?.split('/').pop() ?? '',
