@@ -72,13 +72,25 @@ describe('inspection views on the console’s debugger', () => {
     );
   });
 
-  it('reads memory at the stack pointer as hex and ASCII', async () => {
+  it('reads memory at the stack pointer as hex and ASCII, in rows that fit the panel, following the frame', async () => {
     await inspect().getByRole('tab', { name: 'Memory' }).click();
-
-    await inspect().getByRole('button', { name: 'Read' }).click();
+    // Read at once, without pressing Read: 256 bytes in rows of 16 or, in a narrow panel, of 8.
     const rows = inspect().getByRole('table', { name: 'Memory' }).getByRole('row');
-    await expect.poll(() => rows.count(), WAIT).toBe(16);
-    expect(await rows.first().textContent()).toMatch(/^0x[0-9a-f]+([0-9a-f]{2} ){15}[0-9a-f]{2}/);
+    await expect.poll(() => rows.count(), WAIT).toBeGreaterThanOrEqual(16);
+    const cells = rows.first().getByRole('cell');
+    const bytes = (await cells.nth(1).textContent())?.trim().split(' ') ?? [];
+    expect([8, 16]).toContain(bytes.length);
+    expect(await rows.count()).toBe(256 / bytes.length);
+    expect(await cells.nth(0).textContent()).toMatch(/^0x[0-9a-f]+$/);
+    expect(bytes.every((b) => /^[0-9a-f]{2}$/.test(b))).toBe(true);
+    // The table fits the panel: nothing runs off its right edge.
+    const overflow = await inspect()
+      .locator('.memory')
+      .evaluate((e) => e.scrollWidth - e.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    const atFrame0 = await cells.nth(0).textContent();
+    await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'crashing_worker' }).click();
+    await expect.poll(() => rows.first().getByRole('cell').nth(0).textContent(), WAIT).not.toBe(atFrame0);
   });
 
   it('opens a structure in the live locals', async () => {
@@ -116,10 +128,41 @@ describe('modules', () => {
 });
 
 describe('settings', () => {
-  it('keeps the default debugger, which the next core is opened with', async () => {
-    await page.getByRole('combobox', { name: 'Default debugger' }).selectOption('lldb');
+  const setDefaultDebugger = async (kind: 'gdb' | 'lldb'): Promise<void> => {
+    await page.getByRole('button', { name: 'Settings…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('combobox', { name: 'Default debugger' }).selectOption(kind);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  };
+  const savedDebugger = async (): Promise<string> => {
+    await page.getByRole('button', { name: 'Settings…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const value = await dialog.getByRole('combobox', { name: 'Default debugger' }).inputValue();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    return value;
+  };
+
+  it('changes no setting until Save: a choice cancelled with Escape is dropped', async () => {
+    await page.getByRole('button', { name: 'Settings…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const select = dialog.getByRole('combobox', { name: 'Default debugger' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), WAIT).toBe('Default debugger');
+    await select.press('ArrowDown');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     await page.reload();
-    await expect.poll(() => page.getByRole('combobox', { name: 'Default debugger' }).inputValue(), WAIT).toBe('lldb');
+    await page.getByRole('button', { name: 'Settings…' }).waitFor(WAIT);
+    await expect.poll(() => page.getByRole('button', { name: 'Settings…' }).isEnabled(), WAIT).toBe(true);
+    expect(await savedDebugger()).toBe('gdb');
+  });
+
+  it('keeps the default debugger, which the next core is opened with', async () => {
+    await setDefaultDebugger('lldb');
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Settings…' }).isEnabled(), WAIT).toBe(true);
+    expect(await savedDebugger()).toBe('lldb');
     await page.getByRole('button', { name: 'Open core…' }).click();
     const open = page.getByRole('dialog', { name: 'Open a core' });
     await open.getByRole('list', { name: 'Files' }).getByRole('listitem').first().waitFor(WAIT);
@@ -129,7 +172,7 @@ describe('settings', () => {
       .poll(() => page.getByRole('region', { name: 'Debugger console' }).getByRole('heading').textContent(), WAIT)
       .toMatch(/lldb/);
     await expect.poll(screen, WAIT).toMatch(/\(lldb\)/);
-    await page.getByRole('combobox', { name: 'Default debugger' }).selectOption('gdb');
+    await setDefaultDebugger('gdb');
   });
 });
 

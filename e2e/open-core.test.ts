@@ -66,10 +66,19 @@ describe('the workbench in Chromium through crashwb serve', () => {
     await expect.poll(() => source.textContent(), WAIT).toMatch(/Source not found|has no source line/);
   });
 
-  it('lists the opened core among recent files after a reload', async () => {
+  it('lists the opened core among recent files after a reload, and opens one only on Enter', async () => {
     await page.reload();
-    const recent = page.getByLabel('Recent files');
+    await expect.poll(() => page.getByRole('button', { name: 'Recent ▾' }).isEnabled(), WAIT).toBe(true);
+    await page.getByRole('button', { name: 'Recent ▾' }).click();
+    const recent = page.getByRole('listbox', { name: 'Recent files' });
     await expect.poll(() => recent.textContent(), WAIT).toContain(fixtures.workerThread.core);
+    // The arrow keys move through the menu without opening anything.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.getByRole('listbox', { name: 'Threads' }).count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await recent.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toMatch(/^SIGSEGV/);
   });
 
   it('opens a core dropped on the page, uploading it to the server first', async () => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEBUGGERS, type DebuggerKind, type Histogram, type ImportReport } from '../shared/model';
+import { DEBUGGERS, GROUP_STATUSES, type DebuggerKind, type GroupStatus, type Histogram, type ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
 import { UsageError } from './usage-error';
@@ -152,6 +152,13 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+function statusOption(value: string | undefined): GroupStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = GROUP_STATUSES.find((s) => s === value);
+  if (!status) throw new UsageError(`--status ${value}: give one of ${GROUP_STATUSES.join(', ')}`);
+  return status;
+}
+
 export async function groupsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -162,11 +169,12 @@ export async function groupsCommand(argv: string[]): Promise<number> {
       since: { type: 'string' },
       attr: { type: 'string', multiple: true },
       histogram: { type: 'string', multiple: true },
+      status: { type: 'string' },
     },
   });
   const since = values.since === undefined ? undefined : sinceOption(values.since);
   const attributes = values.attr ? attributesOption(values.attr) : undefined;
-  const query = { text: values.search, since, attributes };
+  const query = { text: values.search, since, attributes, status: statusOption(values.status) };
   const attrs = values.histogram ?? [];
   const { groups, histograms, overall } = await withWorkbench(values.db, async (wb) => {
     const { groups } = wb.groups.list(query);

@@ -24,7 +24,7 @@ Usage:
       directories and core-dump-handler zips, alone or in folders walked recursively.
   crashwb events [--db FILE] [--json]
       Every stored crash, with its group and fingerprint.
-  crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--attr K=V]... [--histogram ATTR]... [--json]
+  crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--status new|ongoing|resolved|regressed] [--attr K=V]... [--histogram ATTR]... [--json]
       Every crash group, with its count, first and last crash, versions and hosts; --histogram
       adds the spread of an attribute (version, hostname, any custom one) under each group.
   crashwb trends [--db FILE] [--days N] [--json]

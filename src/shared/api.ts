@@ -189,6 +189,7 @@ export const groupQuerySchema = z
     version: facetValue.optional(),
     hostname: facetValue.optional(),
     signal: facetValue.optional(),
+    status: z.enum(GROUP_STATUSES).optional(),
     attributes: z
       .record(z.string().min(1).max(256), facetValue)
       .refine((a) => Object.keys(a).length <= 16, 'at most 16 attribute filters')

@@ -68,6 +68,8 @@ export interface GroupQuery {
   version?: string;
   hostname?: string;
   signal?: string;
+  /** Only groups in this triage state. */
+  status?: GroupStatus;
   /** Other attributes that must have these values (pod, namespace, custom key=value …). */
   attributes?: Record<string, string>;
 }
@@ -84,6 +86,8 @@ export interface GroupListing {
   total: number;
   /** Crashes that match the query. */
   crashes: number;
+  /** Groups that match the query but for its status, by status: what the list's header counts. */
+  byStatus: Record<GroupStatus, number>;
 }
 
 /** Counts per facet, and per other attribute (application, pod, namespace, uname fields, custom ones). */
@@ -95,7 +99,13 @@ export interface GroupDetail {
   /** Per attribute (hostname, version, …) its values with their counts, most common first. */
   attributes: Record<string, FacetValue[]>;
   /** The group's first crash, whose crashing stack stands for the group. */
-  representative: { crashId: string; frames: Frame[] } | null;
+  representative: {
+    crashId: string;
+    frames: Frame[];
+    /** The crashed program, and the build-ids of the modules on the stack: what finds their source. */
+    executable: string | null;
+    buildIds: Record<string, string>;
+  } | null;
   /** Crashes per day over the last 30 days, oldest first, days without crashes included. */
   daily: Array<{ day: string; count: number }>;
   notes: GroupNotes;

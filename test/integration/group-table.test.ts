@@ -49,7 +49,7 @@ describe('the triage table’s groups query', () => {
 
   it('still counts the groups when the window starts past the end', () => {
     const past = queryGroups(db, {}, page({ offset: 50 }), NOW);
-    expect(past).toEqual({ groups: [], total: GROUPS, crashes: CRASHES });
+    expect(past).toEqual({ groups: [], total: GROUPS, crashes: CRASHES, byStatus: { new: GROUPS, ongoing: 0, resolved: 0, regressed: 0 } });
   });
 
   it('sorts by title both ways, ties broken by id so windows never overlap', () => {
@@ -91,6 +91,22 @@ describe('the triage table’s groups query', () => {
     const after = queryGroups(db, {}, undefined, NOW).groups;
     expect(after.find((g) => g.id === split)).toMatchObject({ versionCount: 1, hostCount: 1, count: 1 });
     expect(after.find((g) => g.id === b.id)).toMatchObject({ versionCount: 6, hostCount: 29, count: 29 });
+  });
+
+  it('shows the groups of one status, counting every status among those the other filters match', () => {
+    const [a, b, c] = queryGroups(db, {}, undefined, NOW).groups;
+    groups.setStatus(a?.id ?? 0, 'resolved');
+    groups.setStatus(b?.id ?? 0, 'resolved');
+    groups.setStatus(c?.id ?? 0, 'ongoing');
+    const resolved = queryGroups(db, { status: 'resolved' }, page(), NOW);
+    expect(resolved.groups.map((g) => g.id).sort()).toEqual([a?.id, b?.id].sort());
+    expect(resolved.total).toBe(2);
+    expect(resolved.crashes).toBe((a?.count ?? 0) + (b?.count ?? 0));
+    expect(resolved.byStatus).toEqual({ new: 1, ongoing: 1, resolved: 2, regressed: 0 });
+    // With a crash filter, the counts are of the groups that filter leaves.
+    const onHost = queryGroups(db, { hostname: 'host-5', status: 'new' }, page(), NOW);
+    expect(Object.values(onHost.byStatus).reduce((x, y) => x + y, 0)).toBe(1);
+    expect(onHost.total).toBe(onHost.byStatus.new);
   });
 
   it('describes a filtered query by its matching crashes only', () => {

@@ -75,6 +75,13 @@ describe('crashwb import, events and groups', () => {
     expect(table[0]).toMatch(/^\s+id\s+count\s+status\s+versions\s+hosts\s+title$/);
     expect(table.find((line) => /read_retries/.test(line))).toMatch(/^\s+\d+\s+2\s+new\s+-\s+-\s+SIGSEGV in read_retries/);
 
+    // --status shows one triage state; a state that does not exist is a usage error that names the ones that do.
+    expect(JSON.parse(crashwb('groups', '--db', db, '--status', 'new', '--json').stdout)).toHaveLength(groups.length);
+    expect(JSON.parse(crashwb('groups', '--db', db, '--status', 'resolved', '--json').stdout)).toEqual([]);
+    const wrong = crashwb('groups', '--db', db, '--status', 'fixed');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--status fixed: give one of new, ongoing, resolved, regressed/);
+
     const again = crashwb('import', '--db', db, root);
     expect(again.stdout).toMatch(new RegExp(`imported 0, already present ${coreCount}, failed 0`));
     expect(JSON.parse(crashwb('events', '--db', db, '--json').stdout)).toHaveLength(coreCount);

@@ -63,9 +63,18 @@ export function orderThreads(threads: Thread[]): Thread[] {
 /**
  * An inlined frame shares its program counter with the frame that contains it, while a real
  * caller's pc is a return address past the call; debuggers report both at the same address.
+ * Recursion repeats one return address too, but there the frames are one function at one line:
+ * those are calls, not inlining.
  */
-export function markInlined<T extends { address: string; inline: boolean }>(frames: T[]): T[] {
-  return frames.map((f, i) => ({ ...f, inline: f.inline || (i + 1 < frames.length && frames[i + 1]?.address === f.address) }));
+export function markInlined<T extends { address: string; inline: boolean; function: string | null; line: number | null }>(
+  frames: T[],
+): T[] {
+  return frames.map((f, i) => {
+    const caller = frames[i + 1];
+    const sharesPc = caller !== undefined && caller.address === f.address;
+    const recursion = sharesPc && caller.function === f.function && caller.line === f.line;
+    return { ...f, inline: f.inline || (sharesPc && !recursion) };
+  });
 }
 
 export function hexAddress(text: string | null | undefined): string | null {

@@ -1,4 +1,4 @@
-import type { Crash, FacetValue, GroupDetail } from '../../shared/model';
+import type { Crash, FacetValue, GroupDetail, Thread } from '../../shared/model';
 import type { Db } from './database';
 import { groupSummaries, trendStart, windowDays, TREND_DAYS } from './group-queries';
 import { GroupNotesStore } from './group-notes';
@@ -35,6 +35,12 @@ export function representativeCrash(db: Db, groupId: number): Crash | null {
   return first ? (JSON.parse(first.analysis) as Crash) : null;
 }
 
+function representativeStack(crash: Crash, thread: Thread): NonNullable<GroupDetail['representative']> {
+  const onStack = new Set(thread.frames.map((f) => f.module));
+  const buildIds = crash.modules.filter((m) => onStack.has(m.path) && m.buildId).map((m) => [m.path, m.buildId as string] as const);
+  return { crashId: crash.id, frames: thread.frames, executable: crash.executable, buildIds: Object.fromEntries(buildIds) };
+}
+
 export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDetail {
   const [group] = groupSummaries(db, [groupId], now);
   if (!group) throw new Error(`no group with id ${groupId}`);
@@ -44,7 +50,7 @@ export function groupDetail(db: Db, groupId: number, now = Date.now()): GroupDet
   return {
     group,
     attributes: attributeSpread(db, groupId),
-    representative: crash && thread ? { crashId: crash.id, frames: thread.frames } : null,
+    representative: crash && thread ? representativeStack(crash, thread) : null,
     daily: windowDays(start, TREND_DAYS).map((day, i) => ({ day, count: group.daily[i] ?? 0 })),
     notes: new GroupNotesStore(db).get(groupId),
   };

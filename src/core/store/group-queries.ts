@@ -1,4 +1,13 @@
-import type { FacetValue, GroupListing, GroupPage, GroupQuery, GroupSort, GroupStatus, GroupSummary } from '../../shared/model';
+import {
+  GROUP_STATUSES,
+  type FacetValue,
+  type GroupListing,
+  type GroupPage,
+  type GroupQuery,
+  type GroupSort,
+  type GroupStatus,
+  type GroupSummary,
+} from '../../shared/model';
 import { crashFilter, where, type CrashFilter } from './crash-filter';
 import type { Db } from './database';
 
@@ -70,10 +79,12 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
     params.limit = page.limit;
     params.offset = page.offset;
   }
+  if (query.status) params.status = query.status;
+  const shown = query.status ? 'WHERE status = @status' : '';
   const rows = db
     .prepare(
       `WITH matched AS (${matched})
-       SELECT *, COUNT(*) OVER () AS total, SUM(count) OVER () AS crashes FROM matched
+       SELECT *, COUNT(*) OVER () AS total, SUM(count) OVER () AS crashes FROM matched ${shown}
        ORDER BY ${SORT_KEY[sort]
          .split(', ')
          .map((key) => `${key} ${page?.desc === false ? 'ASC' : 'DESC'}`)
@@ -84,14 +95,21 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
   let crashes = rows[0]?.crashes ?? 0;
   if (rows.length === 0 && page && page.offset > 0) {
     // A window past the end says nothing of the whole; count it apart.
-    const whole = db.prepare(`WITH matched AS (${matched}) SELECT COUNT(*) AS total, SUM(count) AS crashes FROM matched`).get(params) as {
+    const whole = db
+      .prepare(`WITH matched AS (${matched}) SELECT COUNT(*) AS total, SUM(count) AS crashes FROM matched ${shown}`)
+      .get(params) as {
       total: number;
       crashes: number | null;
     };
     total = whole.total;
     crashes = whole.crashes ?? 0;
   }
-  return { groups: summarize(db, rows, filter, now), total, crashes };
+  const byStatus = Object.fromEntries(GROUP_STATUSES.map((status) => [status, 0])) as Record<GroupStatus, number>;
+  const statuses = db
+    .prepare(`WITH matched AS (${matched}) SELECT status, COUNT(*) AS n FROM matched GROUP BY status`)
+    .all(params) as Array<{ status: GroupStatus; n: number }>;
+  for (const { status, n } of statuses) byStatus[status] = n;
+  return { groups: summarize(db, rows, filter, now), total, crashes, byStatus };
 }
 
 /** The dates (YYYY-MM-DD) of `days` days from `start` on. */

@@ -11,6 +11,7 @@ import { OpenBar } from './OpenBar';
 import { FirstRun } from './FirstRun';
 import { CommandPalette, ShortcutHelp } from './CommandPalette';
 import { useCommands } from '../stores/command-store';
+import { TabList } from '../widgets/TabList';
 import { SourceView } from '../crash/SourceView';
 import { StackView } from '../crash/StackView';
 import { ThreadList } from '../crash/ThreadList';
@@ -23,6 +24,13 @@ import { CompareView } from '../groups/CompareView';
 import { ExportDialog } from '../reports/ExportDialog';
 import { TrendsView } from '../trends/TrendsView';
 import { useReportStore } from '../stores/report-store';
+
+type View = 'crash' | 'groups' | 'trends';
+const VIEWS: ReadonlyArray<readonly [View, string]> = [
+  ['crash', 'Crash'],
+  ['groups', 'Groups'],
+  ['trends', 'Trends'],
+];
 
 function Progress() {
   const opening = useCrashStore((s) => s.opening);
@@ -82,7 +90,7 @@ function CrashView({ onOpenGroup }: { onOpenGroup(groupId: number): void }) {
 export function App() {
   const { open, refreshRecent, setProgress, error, dismissError } = useCrashStore();
   const [dragging, setDragging] = useState(false);
-  const [view, setView] = useState<'crash' | 'groups' | 'trends'>('crash');
+  const [view, setView] = useState<View>('crash');
   const crashId = useCrashStore((s) => s.crash?.id);
   const openGroup = useGroupsStore((s) => s.openGroup);
   const showGroup = (groupId: number): void => {
@@ -97,7 +105,7 @@ export function App() {
     );
   }, []);
   const [overlay, setOverlay] = useState<'palette' | 'help' | null>(null);
-  const showView = (next: 'crash' | 'groups' | 'trends'): void => {
+  const showView = (next: View): void => {
     if (next === 'groups') useGroupsStore.getState().closeGroup();
     setView(next);
   };
@@ -189,22 +197,15 @@ export function App() {
       onDrop={(e) => void onDrop(e).catch((err: Error) => useCrashStore.setState({ error: err.message }))}
     >
       <OpenBar />
-      <nav className="views" role="tablist" aria-label="Views">
-        <button role="tab" aria-selected={view === 'crash'} onClick={() => setView('crash')}>
-          Crash
-        </button>
-        <button
-          role="tab"
-          aria-selected={view === 'groups'}
-          // The tab leads to the list; a group's page is reached from it or from a crash.
-          onClick={() => showView('groups')}
-        >
-          Groups
-        </button>
-        <button role="tab" aria-selected={view === 'trends'} onClick={() => setView('trends')}>
-          Trends
-        </button>
-      </nav>
+      <TabList
+        as="nav"
+        label="Views"
+        className="views"
+        tabs={VIEWS}
+        selected={view}
+        // The Groups tab leads to the list; a group's page is reached from it or from a crash.
+        onSelect={showView}
+      />
       <Progress />
       {error && (
         <div className="error-bar" role="alert">

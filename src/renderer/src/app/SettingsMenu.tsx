@@ -1,29 +1,76 @@
 import { useEffect, useState } from 'react';
 import type { DebuggerKind, Settings } from '../../../shared/model';
 import { DebuggerOptions } from '../widgets/DebuggerOptions';
+import { Modal } from '../widgets/Modal';
+import { useCommands } from '../stores/command-store';
 import { api } from '../api';
 
-/** Settings that apply to every crash opened or imported from now on. */
-export function SettingsMenu() {
-  const [settings, setSettings] = useState<Settings | null>(null);
+/** The settings that apply to every crash opened or imported from now on, saved only on Save. */
+function SettingsDialog({ settings, onSaved, onClose }: { settings: Settings; onSaved(s: Settings): void; onClose(): void }) {
+  const [defaultDebugger, setDefaultDebugger] = useState<DebuggerKind>(settings.defaultDebugger);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.getSettings().then(setSettings, (e: unknown) => setError(String(e)));
-  }, []);
-  const change = (defaultDebugger: DebuggerKind): void => {
-    api.updateSettings({ defaultDebugger }).then(setSettings, (e: unknown) => setError(String(e)));
+  const save = (): void => {
+    api.updateSettings({ defaultDebugger }).then(
+      (saved) => {
+        onSaved(saved);
+        onClose();
+      },
+      (e: unknown) => setError(`could not save the settings: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
   return (
-    <label className="settings" title={error ?? 'The debugger that analyses new cores; minidumps always use lldb'}>
-      Default debugger{' '}
-      <select
-        aria-label="Default debugger"
-        value={settings?.defaultDebugger ?? 'gdb'}
-        disabled={!settings}
-        onChange={(e) => change(e.target.value as DebuggerKind)}
+    <Modal label="Settings" onClose={onClose} className="settings-dialog">
+      <h2>Settings</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
       >
-        <DebuggerOptions />
-      </select>
-    </label>
+        <label className="field">
+          Default debugger
+          <select
+            aria-label="Default debugger"
+            value={defaultDebugger}
+            onChange={(e) => setDefaultDebugger(e.target.value as DebuggerKind)}
+          >
+            <DebuggerOptions />
+          </select>
+          <span className="muted">Analyses the cores opened and imported from now on; minidumps always use lldb.</span>
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary">
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** The bar's Settings… button and the dialog it opens. */
+export function SettingsMenu() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.getSettings().then(setSettings, (e: unknown) => setError(`could not read the settings: ${String(e)}`));
+  }, []);
+  useCommands([{ id: 'app.settings', title: 'Settings…', section: 'App' }], () => setOpen(true));
+  return (
+    <>
+      <button className="settings" disabled={!settings} title={error ?? undefined} onClick={() => setOpen(true)}>
+        Settings…
+      </button>
+      {open && settings && <SettingsDialog settings={settings} onSaved={setSettings} onClose={() => setOpen(false)} />}
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { ModulesView } from './ModulesView';
 import { AttachmentsView } from './AttachmentsView';
 import { EnvironmentView } from './EnvironmentView';
 import { useLiveSession } from './use-live-session';
+import { TabList } from '../widgets/TabList';
 
 type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'environment' | 'attachments';
 const TABS: Array<[Tab, string]> = [
@@ -25,19 +26,13 @@ export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: T
   const needsDebugger = <p className="muted">Waiting for the console’s debugger: this view reads from it.</p>;
   return (
     <section className="panel registers inspect" aria-label="Inspect">
-      <div role="tablist" aria-label="Inspect" className="inspect-tabs">
-        {TABS.map(([id, label]) => (
-          <button key={id} role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
-            {label}
-          </button>
-        ))}
-      </div>
+      <TabList<Tab> label="Inspect" className="inspect-tabs" tabs={TABS} selected={tab} onSelect={setTab} />
       <div role="tabpanel" aria-label={TABS.find(([id]) => id === tab)?.[1]}>
         {tab === 'registers' && <RegistersView thread={thread} frame={frame} />}
         {tab === 'disassembly' &&
           (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
-        {tab === 'modules' && <ModulesView crash={crash} />}
+        {tab === 'modules' && <ModulesView key={crash.id} crash={crash} />}
         {tab === 'environment' && <EnvironmentView environment={crash.environment} />}
         {tab === 'attachments' && <AttachmentsView attachments={crash.attachments ?? []} />}
       </div>

@@ -5,6 +5,7 @@ import { api, desktop } from '../api';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { fileName } from '../../../shared/frame-label';
+import { useRoving } from '../widgets/roving';
 
 const STATUS: Record<SymbolStatus, string> = {
   'debug-info': 'debug info',
@@ -35,6 +36,8 @@ export function ModulesView({ crash }: { crash: Crash }) {
   const reanalyze = useCrashStore((s) => s.reanalyze);
   const [picking, setPicking] = useState<Picking | null>(null);
   const [kept, setKept] = useState<string | null>(null);
+  // The debugger is chosen here and used by Analyse again: a select never starts an analysis on an arrow key.
+  const [debuggerChoice, setDebuggerChoice] = useState(crash.debugger);
   const program = crash.executable;
   /** Keeps this crash's library folders in the settings, for every crash of its program. */
   const keepForProgram = (exe: string): void => {
@@ -63,6 +66,17 @@ export function ModulesView({ crash }: { crash: Crash }) {
     if (desktop) void desktop.pickFolder().then((dir) => chosen(dir, what));
     else setPicking(what);
   };
+  const [row, setRow] = useState(0);
+  // Enter on a module that was not found asks where it is, as its Locate… button does.
+  const { itemProps } = useRoving({
+    count: crash.modules.length,
+    selected: row,
+    onSelect: setRow,
+    onOpen: (i) => {
+      const m = crash.modules[i];
+      if (m && !m.hostPath) pick({ kind: 'library', module: m });
+    },
+  });
   const lacking = crash.modules.filter((m) => m.symbols !== 'debug-info').length;
   return (
     <div className="modules">
@@ -74,22 +88,22 @@ export function ModulesView({ crash }: { crash: Crash }) {
           </button>
         )}
         <button onClick={() => pick({ kind: 'debug' })}>Add debug directory…</button>
-        <button
-          onClick={() => void reanalyze({})}
-          title="Look again in the folders and ask the symbol servers, for symbols that have arrived since"
-        >
-          Analyse again
-        </button>
         <label>
           Debugger{' '}
           <select
             aria-label="Debugger for this crash"
-            value={crash.debugger}
-            onChange={(e) => void reanalyze({ debugger: e.target.value as Crash['debugger'] })}
+            value={debuggerChoice}
+            onChange={(e) => setDebuggerChoice(e.target.value as Crash['debugger'])}
           >
             <DebuggerOptions />
           </select>
         </label>
+        <button
+          onClick={() => void reanalyze(debuggerChoice === crash.debugger ? {} : { debugger: debuggerChoice })}
+          title="Look again in the folders and ask the symbol servers, for symbols that have arrived since"
+        >
+          {debuggerChoice === crash.debugger ? 'Analyse again' : `Analyse again with ${debuggerChoice}`}
+        </button>
         <span className="muted">
           {lacking ? `${lacking} of ${crash.modules.length} modules lack debug info. ` : ''}
           {[
@@ -119,48 +133,56 @@ export function ModulesView({ crash }: { crash: Crash }) {
           onCancel={() => setPicking(null)}
         />
       )}
-      <table aria-label="Modules">
-        <thead>
-          <tr>
-            <th>Module</th>
-            <th>Build-id / debug id</th>
-            <th>Symbols</th>
-            <th>File from</th>
-            <th>Debug info from</th>
-            <th>Path on this machine</th>
-          </tr>
-        </thead>
-        <tbody>
-          {crash.modules.map((m) => (
-            <tr key={`${m.path}-${m.start}`} className={`symbols-${m.symbols}`}>
-              <td title={m.path}>{fileName(m.path)}</td>
-              <td>
-                {m.buildId ? (
-                  <code title={m.buildId}>{m.buildId.slice(0, 16)}</code>
-                ) : m.debugId ? (
-                  <code title={`${m.debugName ?? ''} ${m.debugId}`.trim()}>{m.debugId.slice(0, 16)}</code>
-                ) : (
-                  '—'
-                )}
-              </td>
-              <td>{STATUS[m.symbols]}</td>
-              <td>
-                <Origin origin={m.origin?.file} missing={m.hostPath ? '' : 'not found'} />
-              </td>
-              <td>
-                <Origin origin={m.origin?.debug} missing="none" />
-              </td>
-              <td title={m.debugFile ?? m.hostPath ?? undefined}>
-                {m.hostPath ?? (
-                  <button aria-label={`Locate ${fileName(m.path)}`} onClick={() => pick({ kind: 'library', module: m })}>
-                    Locate…
-                  </button>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table aria-label="Modules">
+          <thead>
+            <tr>
+              <th>Module</th>
+              <th>Build-id / debug id</th>
+              <th>Symbols</th>
+              <th>File from</th>
+              <th>Debug info from</th>
+              <th>Path on this machine</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {crash.modules.map((m, i) => (
+              <tr
+                key={`${m.path}-${m.start}`}
+                className={`symbols-${m.symbols}`}
+                aria-selected={i === row}
+                onClick={() => setRow(i)}
+                {...itemProps(i)}
+              >
+                <td title={m.path}>{fileName(m.path)}</td>
+                <td>
+                  {m.buildId ? (
+                    <code title={m.buildId}>{m.buildId.slice(0, 16)}</code>
+                  ) : m.debugId ? (
+                    <code title={`${m.debugName ?? ''} ${m.debugId}`.trim()}>{m.debugId.slice(0, 16)}</code>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>{STATUS[m.symbols]}</td>
+                <td>
+                  <Origin origin={m.origin?.file} missing={m.hostPath ? '' : 'not found'} />
+                </td>
+                <td>
+                  <Origin origin={m.origin?.debug} missing="none" />
+                </td>
+                <td title={m.debugFile ?? m.hostPath ?? undefined}>
+                  {m.hostPath ?? (
+                    <button aria-label={`Locate ${fileName(m.path)}`} onClick={() => pick({ kind: 'library', module: m })}>
+                      Locate…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

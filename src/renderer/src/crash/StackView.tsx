@@ -11,7 +11,9 @@ const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).s
 const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned' };
 
 interface Props {
-  thread: Thread;
+  thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated'>;
+  /** The heading; the thread's number by default. */
+  title?: string;
   /** For `module + 0xoffset` on frames without a function. */
   modules?: ModuleBase[];
   selected: number;
@@ -43,7 +45,7 @@ function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[
 }
 
 /** The selected thread's frames; runs of recursion folded, arrows move through them, Enter unfolds. */
-export function StackView({ thread, modules, selected, onSelect }: Props) {
+export function StackView({ thread, title, modules, selected, onSelect }: Props) {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const rows = useMemo(() => foldRecursion(thread.frames, expanded), [thread.frames, expanded]);
   const selectedRow = Math.max(
@@ -70,8 +72,7 @@ export function StackView({ thread, modules, selected, onSelect }: Props) {
   return (
     <section className="panel stack">
       <h2>
-        Stack of thread {thread.number}
-        {thread.crashed ? ' (crashed)' : ''}
+        {title ?? `Stack of thread ${thread.number}${thread.crashed ? ' (crashed)' : ''}`}
         <CopyButton
           label="Copy"
           what="the stack as text"

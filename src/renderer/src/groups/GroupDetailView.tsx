@@ -1,6 +1,5 @@
 import type { GroupDetail } from '../../../shared/model';
 import { DailyChart } from '../widgets/DailyChart';
-import { fileName, frameLabel } from '../../../shared/frame-label';
 
 export function GroupDetailView({ detail }: { detail: GroupDetail }) {
   return (
@@ -21,19 +20,6 @@ export function GroupDetailView({ detail }: { detail: GroupDetail }) {
           ))}
         </div>
       ))}
-      {detail.representative && (
-        <section aria-label="Representative stack">
-          <h3>Representative stack</h3>
-          <ol className="rep-stack" start={0}>
-            {detail.representative.frames.slice(0, 12).map((f) => (
-              <li key={f.index}>
-                {frameLabel(f)}
-                {f.file ? ` — ${fileName(f.file)}:${f.line ?? '?'}` : ''}
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
     </div>
   );
 }

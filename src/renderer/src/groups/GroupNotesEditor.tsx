@@ -22,7 +22,7 @@ export function GroupNotesEditor({ groupId, notes }: { groupId: number; notes: G
   };
   return (
     <section className="group-notes" aria-label="Notes">
-      <h3>Notes</h3>
+      <h2>Notes</h2>
       {notes.ticket && (
         <p>
           Ticket:{' '}

@@ -7,6 +7,7 @@ import { plural } from '../widgets/plural';
 import { useCommands } from '../stores/command-store';
 import { GroupCrashes } from './GroupCrashes';
 import { GroupDetailView } from './GroupDetailView';
+import { RepresentativeStack } from './RepresentativeStack';
 import { GroupNotesEditor } from './GroupNotesEditor';
 import { SimilarGroups } from './SimilarGroups';
 import { StackDiffView } from './StackDiffView';
@@ -174,6 +175,9 @@ export function GroupPage({ onOpenCrash }: { onOpenCrash(id: string): void }) {
           )}
           <SimilarGroups groupId={group.id} count={group.count} />
         </section>
+        {detail?.group.id === group.id && detail.representative && (
+          <RepresentativeStack key={detail.representative.crashId} representative={detail.representative} />
+        )}
         <section className="panel group-crashes" aria-label="Crashes">
           <h2>{plural(events.length, 'crash', 'crashes')}</h2>
           {diff && <StackDiffView diff={diff} onClose={closeDiff} />}

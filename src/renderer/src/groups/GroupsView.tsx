@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useCrashStore } from '../stores/crash-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { GroupFilters } from './GroupFilters';
+import { StatusHeader } from './StatusHeader';
 import { GroupPage } from './GroupPage';
 import { GroupsTable } from './GroupsTable';
 import { UndoNotice } from './UndoNotice';
@@ -36,6 +37,7 @@ export function GroupsView({ onOpenCrash }: { onOpenCrash(): void }) {
       <ImportPanel />
       {errorBar}
       <UndoNotice />
+      <StatusHeader />
       <GroupFilters />
       <div className="groups-main">
         <BulkActions />

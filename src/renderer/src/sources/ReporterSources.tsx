@@ -4,6 +4,8 @@ import { api, desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { TokenInput } from '../widgets/TokenInput';
 import { Modal } from '../widgets/Modal';
+import { ConfirmDialog } from '../widgets/ConfirmDialog';
+import { useRovingList } from '../widgets/roving';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** What the user types (http://host:port) as the workbench names a reporter source. */
@@ -21,6 +23,8 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
   const [token, setToken] = useState('');
   const [remember, setRemember] = useState(Boolean(desktop));
   const [error, setError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const { itemProps, innerTabIndex } = useRovingList(sources.length);
 
   useEffect(() => {
     api.listReporterSources().then(setSources, (e: unknown) => setError(message(e)));
@@ -45,8 +49,8 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
     <Modal label="Import from a reporter" onClose={onClose} className="reporter-sources">
       {sources.length > 0 && (
         <ul className="reporter-list" aria-label="Reporters">
-          {sources.map((s) => (
-            <li key={s.url}>
+          {sources.map((s, i) => (
+            <li key={s.url} {...itemProps(i)}>
               <code>{shown(s.url)}</code>{' '}
               <span className="muted">
                 {s.lastSync ? `last synced ${new Date(s.lastSync).toLocaleString()}` : 'never synced'}
@@ -55,18 +59,28 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
               <button
                 onClick={() => (s.tokenSaved ? sync(s.url) : (setUrl(shown(s.url)), setError('Enter the token to sync.')))}
                 aria-label={`Sync ${shown(s.url)}`}
+                tabIndex={innerTabIndex(i)}
               >
                 Sync
               </button>{' '}
-              <button
-                onClick={() => api.removeReporterSource(s.url).then(setSources, (e: unknown) => setError(message(e)))}
-                aria-label={`Remove ${shown(s.url)}`}
-              >
-                Remove
+              <button onClick={() => setRemoving(s.url)} aria-label={`Remove ${shown(s.url)}`} tabIndex={innerTabIndex(i)}>
+                Remove…
               </button>
             </li>
           ))}
         </ul>
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Remove a reporter"
+          message={`Stop syncing from ${shown(removing)} and forget its saved token? The crashes already imported from it stay.`}
+          confirm="Remove"
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            setRemoving(null);
+            api.removeReporterSource(removing).then(setSources, (e: unknown) => setError(message(e)));
+          }}
+        />
       )}
       <form className="s3-endpoint" onSubmit={add} aria-label="Reporter">
         <input

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { S3Endpoint, S3Listing } from '../../../shared/model';
 import { api, desktop } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
+import { useRovingList } from '../widgets/roving';
 import { Modal } from '../widgets/Modal';
 
 const size = (bytes: number): string =>
@@ -77,6 +78,22 @@ export function S3Browser({ onClose }: { onClose(): void }) {
     );
   };
   const bucket = url ? /^s3:\/\/([^/]+)/.exec(url)?.[1] : null;
+  const folders = bucket ? (listing?.prefixes ?? []) : [];
+  const pick = (key: string, on: boolean): void => {
+    const next = new Set(selected);
+    if (on) next.add(key);
+    else next.delete(key);
+    setSelected(next);
+  };
+  // One Tab stop for the listing: arrows move, Enter opens a bucket or folder and ticks an object.
+  const { itemProps } = useRovingList((listing?.buckets.length ?? 0) + folders.length + (listing?.objects.length ?? 0), (i) => {
+    if (!listing) return;
+    const objectIndex = i - listing.buckets.length - folders.length;
+    const object = listing.objects[objectIndex];
+    if (i < listing.buckets.length) open(`s3://${listing.buckets[i]}`);
+    else if (objectIndex < 0) open(`s3://${bucket}/${folders[i - listing.buckets.length]}`);
+    else if (object) pick(object.key, !selected.has(object.key));
+  });
   const importNow = (keys?: string[]): void => {
     if (!url) return;
     onClose();
@@ -128,30 +145,29 @@ export function S3Browser({ onClose }: { onClose(): void }) {
       )}
       {listing && (
         <ul className="s3-list" aria-label="S3 objects">
-          {listing.buckets.map((b) => (
+          {listing.buckets.map((b, i) => (
             <li key={b}>
-              <button onClick={() => open(`s3://${b}`)}>{b}/</button>
+              <button onClick={() => open(`s3://${b}`)} {...itemProps(i)}>
+                {b}/
+              </button>
             </li>
           ))}
-          {bucket &&
-            listing.prefixes.map((p) => (
-              <li key={p}>
-                <button onClick={() => open(`s3://${bucket}/${p}`)}>{p}</button>
-              </li>
-            ))}
-          {listing.objects.map((o) => (
+          {folders.map((p, i) => (
+            <li key={p}>
+              <button onClick={() => open(`s3://${bucket}/${p}`)} {...itemProps(listing.buckets.length + i)}>
+                {p}
+              </button>
+            </li>
+          ))}
+          {listing.objects.map((o, i) => (
             <li key={o.key} className={o.kind ? 'crash-object' : 'other-object'}>
               <label>
                 <input
+                  {...itemProps(listing.buckets.length + folders.length + i)}
                   type="checkbox"
                   aria-label={`Select ${o.key}`}
                   checked={selected.has(o.key)}
-                  onChange={(e) => {
-                    const next = new Set(selected);
-                    if (e.target.checked) next.add(o.key);
-                    else next.delete(o.key);
-                    setSelected(next);
-                  }}
+                  onChange={(e) => pick(o.key, e.target.checked)}
                 />{' '}
                 <code>{o.key.slice(o.key.lastIndexOf('/') + 1)}</code>
               </label>{' '}

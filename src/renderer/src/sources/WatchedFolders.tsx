@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, desktop } from '../api';
 import { FileBrowser } from '../widgets/FileBrowser';
+import { useRovingList } from '../widgets/roving';
 
 /** Folders whose new crashes are imported as they land, kept in the settings. */
 export function WatchedFolders() {
@@ -20,6 +21,8 @@ export function WatchedFolders() {
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
   };
+  const { itemProps, innerTabIndex } = useRovingList(folders?.length ?? 0);
+  const stopWatching = (folder: string): void => save((folders ?? []).filter((x) => x !== folder));
   const add = (dir: string | null): void => {
     setPicking(false);
     if (dir && folders && !folders.includes(dir)) save([...folders, dir]);
@@ -28,11 +31,19 @@ export function WatchedFolders() {
     <section className="watched-folders" aria-label="Watched folders">
       <strong>Watched folders</strong>{' '}
       {folders?.length === 0 && <span className="muted">none — e.g. /var/lib/systemd/coredump or /tmp/appview</span>}
-      <ul>
-        {folders?.map((f) => (
-          <li key={f}>
+      <ul aria-label="Folders watched">
+        {folders?.map((f, i) => (
+          <li
+            key={f}
+            {...itemProps(i)}
+            onKeyDown={(e) => {
+              if (e.key === 'Delete' && e.target === e.currentTarget) stopWatching(f);
+              else itemProps(i).onKeyDown(e);
+            }}
+            title="Delete stops watching"
+          >
             <code>{f}</code>{' '}
-            <button aria-label={`Stop watching ${f}`} onClick={() => save(folders.filter((x) => x !== f))}>
+            <button aria-label={`Stop watching ${f}`} tabIndex={innerTabIndex(i)} onClick={() => stopWatching(f)}>
               ×
             </button>
           </li>

@@ -31,6 +31,8 @@ interface GroupsState {
   query: GroupQuery;
   sort: { id: GroupSort; desc: boolean };
   matching: number;
+  /** Groups per triage state among those the query matches but for its status. */
+  byStatus: Record<GroupStatus, number>;
   setQuery(change: Partial<GroupQuery>): void;
   setSort(id: GroupSort, desc: boolean): void;
   /** Loads rows up to `index` unless they are loaded or on their way. */
@@ -128,6 +130,7 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   query: {},
   sort: { id: 'lastSeen', desc: true },
   matching: 0,
+  byStatus: { new: 0, ongoing: 0, resolved: 0, regressed: 0 },
   setQuery(change) {
     const query = { ...get().query, ...change };
     for (const key of Object.keys(query) as Array<keyof GroupQuery>) if (!query[key]) delete query[key];
@@ -182,7 +185,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
     // once the rows are on screen, so the table never waits behind them.
     try {
       const listing = await api.listGroups(query, { sort: sort.id, desc: sort.desc, offset: 0, limit });
-      if (mine === generation) set({ groups: listing.groups, total: listing.total, matching: listing.crashes, error: null });
+      if (mine === generation)
+        set({ groups: listing.groups, total: listing.total, matching: listing.crashes, byStatus: listing.byStatus, error: null });
     } catch (error) {
       failed(error);
     }

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
 import { DailyChart } from '../widgets/DailyChart';
 import { plural } from '../widgets/plural';
+import { useRovingList } from '../widgets/roving';
 
 const WINDOWS = [7, 30, 90];
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -29,6 +30,10 @@ function HistogramBars({ histogram }: { histogram: Histogram }) {
 }
 
 function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSummary[]; onOpen(id: number): void }) {
+  const { itemProps, selected } = useRovingList(groups.length, (i) => {
+    const group = groups[i];
+    if (group) onOpen(group.id);
+  });
   return (
     <section aria-label={label}>
       <h3>
@@ -37,12 +42,12 @@ function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSumm
       {groups.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <ul>
-          {groups.map((g) => (
-            <li key={g.id}>
-              <button onClick={() => onOpen(g.id)}>
+        <ul role="listbox" aria-label={label} className="group-list">
+          {groups.map((g, i) => (
+            <li key={g.id} role="option" aria-selected={i === selected} onClick={() => onOpen(g.id)} {...itemProps(i)}>
+              <span className="group-list-title">
                 #{g.id} {g.title}
-              </button>{' '}
+              </span>{' '}
               <span className="muted">
                 {plural(g.count, 'crash', 'crashes')} · first {new Date(g.firstSeen).toLocaleDateString()}
               </span>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../../shared/model';
 import { api } from '../api';
 import { Modal } from './Modal';
+import { useRovingList } from './roving';
 
 interface Props {
   /** 'any' picks a file or the folder shown (imports take both). */
@@ -18,10 +19,13 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const go = (path: string | null): void => {
+  const list = useRef<HTMLUListElement>(null);
+  /** Lists a folder; `focusList` when it was opened from the list, whose focused row is gone with the old listing. */
+  const go = (path: string | null, focusList = false): void => {
     api.listDirectory(path).then(
       (l) => {
         setListing(l);
+        if (focusList) requestAnimationFrame(() => list.current?.querySelector<HTMLElement>('button')?.focus());
         // The first listing arrives after the dialog opens; what the user typed meanwhile stays.
         setTyped((current) => (path === null && current !== '' ? current : l.path));
         setError(null);
@@ -30,6 +34,24 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
     );
   };
   useEffect(() => go(null), []);
+
+  const items = [
+    ...(listing?.parent ? [{ path: listing.parent, label: '..', kind: 'directory' as const, size: null }] : []),
+    ...(listing?.entries ?? []).map((entry) => ({
+      path: entry.path,
+      label: entry.kind === 'directory' ? `${entry.name}/` : entry.name,
+      kind: entry.kind,
+      size: entry.kind === 'file' ? entry.size : null,
+    })),
+  ];
+  const activate = (index: number): void => {
+    const item = items[index];
+    if (!item) return;
+    if (item.kind === 'directory') go(item.path, true);
+    else if (mode !== 'folder') onChoose(item.path);
+  };
+  // Arrows move through the files, Enter opens a folder or chooses a file; one Tab stop for the list.
+  const { itemProps } = useRovingList(items.length, activate);
 
   return (
     <Modal
@@ -52,21 +74,13 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
         <button type="submit">Go</button>
       </form>
       {error && <p className="error">{error}</p>}
-      <ul className="file-list" aria-label="Files">
-        {listing?.parent && (
-          <li>
-            <button onClick={() => go(listing.parent)}>..</button>
-          </li>
-        )}
-        {listing?.entries.map((entry) => (
-          <li key={entry.path}>
-            <button
-              onClick={() => (entry.kind === 'directory' ? go(entry.path) : mode !== 'folder' && onChoose(entry.path))}
-              className={entry.kind}
-            >
-              {entry.kind === 'directory' ? `${entry.name}/` : entry.name}
+      <ul className="file-list" aria-label="Files" ref={list}>
+        {items.map((item, i) => (
+          <li key={item.path}>
+            <button onClick={() => activate(i)} className={item.kind} {...itemProps(i)}>
+              {item.label}
             </button>
-            {entry.kind === 'file' && <span className="size">{entry.size.toLocaleString()} B</span>}
+            {item.size !== null && <span className="size">{item.size.toLocaleString()} B</span>}
           </li>
         ))}
       </ul>

@@ -1,4 +1,4 @@
-import { useCallback, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 
 /**
  * Roving focus for a list or table: one item is in the Tab order (the selected one), the arrow
@@ -47,4 +47,16 @@ export function useRoving(options: {
     },
   });
   return { itemProps };
+}
+
+/**
+ * Roving focus for a list that keeps its own selection. Buttons inside an item take
+ * `innerTabIndex(index)`: only the current item's are in the Tab order, so Tab goes from the
+ * list into that item's actions and then on, never through every row's.
+ */
+export function useRovingList(count: number, onOpen?: (index: number) => void, onBack?: () => void) {
+  const [chosen, setChosen] = useState(0);
+  const selected = Math.min(chosen, Math.max(0, count - 1));
+  const { itemProps } = useRoving({ count, selected, onSelect: setChosen, onOpen, onBack });
+  return { itemProps, selected, innerTabIndex: (index: number) => (index === selected ? 0 : -1) };
 }
