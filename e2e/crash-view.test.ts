@@ -63,6 +63,18 @@ describe('the views a person works in, at 1280×720', () => {
     expect(await axeViolations()).toEqual([]);
   });
 
+  it('gives up the less needed columns at 1024 px so that a group’s title can still be read', async () => {
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect
+      .poll(async () => (await table.getByRole('columnheader', { name: 'Group' }).boundingBox())?.width ?? 0, WAIT)
+      .toBeGreaterThanOrEqual(280);
+    expect(await table.getByRole('columnheader', { name: /First seen/ }).count()).toBe(0);
+    expect(await table.getByRole('columnheader', { name: /Last seen/ }).count()).toBe(1);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(() => table.getByRole('columnheader', { name: /First seen/ }).count(), WAIT).toBe(1);
+  });
+
   it('heads the list with how many groups are new and regressed, and shows only those on a click', async () => {
     const header = page.getByRole('group', { name: 'Show groups by status' });
     await expect.poll(() => header.getByRole('button', { name: /^New/ }).textContent(), WAIT).toBe('New 1');

@@ -1,9 +1,17 @@
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+  type VisibilityState,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { GROUP_SORTS, type FacetValue, type GroupQuery, type GroupSort, type GroupSummary } from '../../../shared/model';
 import { PAGE_SIZE, useGroupsStore } from '../stores/groups-store';
 import { Sparkline } from '../widgets/Sparkline';
+import { useWidth } from '../widgets/use-width';
 
 const ROW_HEIGHT = 30;
 /** Rows before the end of what is loaded at which the next page is asked for. */
@@ -107,6 +115,22 @@ const columns = [
   column.accessor('status', { id: 'status', header: 'Status', cell: (c) => <StatusBadge group={c.row.original} />, size: 110 }),
 ];
 
+/** Columns given up, in this order, when the table is too narrow for a title to be read. */
+const DROPPABLE = ['firstSeen', 'hosts', 'trend', 'versions'];
+const MIN_TITLE_PX = 280;
+const sizeOf = (id: string): number => columns.find((c) => c.id === id)?.size ?? 0;
+
+function visibleColumns(width: number): VisibilityState {
+  const visibility: VisibilityState = {};
+  let others = columns.filter((c) => c.id !== 'title').reduce((n, c) => n + (c.size ?? 0), 0);
+  for (const id of DROPPABLE) {
+    if (width === 0 || width - others >= MIN_TITLE_PX) break;
+    visibility[id] = false;
+    others -= sizeOf(id);
+  }
+  return visibility;
+}
+
 /** Whether the search or any filter narrows the groups: an empty table then says so, not "no groups yet". */
 const hasFilters = (query: GroupQuery): boolean =>
   Object.values(query).some((v) => (typeof v === 'string' ? v !== '' : v !== undefined && Object.keys(v).length > 0));
@@ -117,12 +141,13 @@ const isSort = (id: string): id is GroupSort => (GROUP_SORTS as readonly string[
 export function GroupsTable() {
   const { groups, total, sort, setSort, loadThrough, highlightGroup, openGroup, selectedGroupId, query } = useGroupsStore();
   const scroller = useRef<HTMLDivElement>(null);
+  const [, width] = useWidth(scroller);
   const sorting: SortingState = [{ id: sort.id, desc: sort.desc }];
 
   const table = useReactTable({
     data: groups,
     columns,
-    state: { sorting },
+    state: { sorting, columnVisibility: visibleColumns(width) },
     manualSorting: true,
     // Numbers and dates biggest or newest first; the title A→Z first.
     sortDescFirst: true,
@@ -213,7 +238,7 @@ export function GroupsTable() {
             if (!row) {
               return (
                 <tr key={`loading-${item.index}`} style={{ height: ROW_HEIGHT }} className="loading-row" aria-hidden>
-                  <td colSpan={columns.length}>…</td>
+                  <td colSpan={table.getVisibleLeafColumns().length}>…</td>
                 </tr>
               );
             }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { FACETS, type GroupQuery, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
 import { api } from '../api';
 import { useGroupsStore } from '../stores/groups-store';
@@ -35,10 +35,10 @@ function GroupList({ label, groups, onOpen }: { label: string; groups: GroupSumm
     if (group) onOpen(group.id);
   });
   return (
-    <section aria-label={label}>
-      <h3>
+    <section aria-label={label} className="panel">
+      <h2>
         {label} ({groups.length})
-      </h3>
+      </h2>
       {groups.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
@@ -76,7 +76,9 @@ function describeFilters(query: GroupQuery): string | null {
 }
 
 export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
-  const { query, facets, openGroup, setQuery } = useGroupsStore();
+  const { query: groupsQuery, facets, openGroup, setQuery } = useGroupsStore();
+  // Trends count crashes, whatever their group's triage state: the list's status filter is not theirs.
+  const query = useMemo(() => ({ ...groupsQuery, status: undefined }), [groupsQuery]);
   const filters = describeFilters(query);
   const [days, setDays] = useState(30);
   const [attribute, setAttribute] = useState('version');
@@ -150,16 +152,16 @@ export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
         </div>
       )}
       {trends && (
-        <section aria-label="Crashes per day">
-          <h3>
+        <section aria-label="Crashes per day" className="panel">
+          <h2>
             Crashes per day: {plural(total, 'crash', 'crashes')} in the last {days} days
-          </h3>
+          </h2>
           <DailyChart label="Crashes per day" counts={trends.daily.map((d) => d.count)} days={trends.daily.map((d) => d.day)} />
         </section>
       )}
       {histogram && (
-        <section aria-label="Attribute histogram">
-          <h3>{histogram.attribute}</h3>
+        <section aria-label="Attribute histogram" className="panel">
+          <h2>{histogram.attribute}</h2>
           <HistogramBars histogram={histogram} />
         </section>
       )}
