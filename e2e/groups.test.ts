@@ -74,6 +74,12 @@ describe('triage in Chromium through crashwb serve', () => {
     const table = page.getByRole('table', { name: 'Crash groups' });
     await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(1);
     expect(await table.textContent()).toMatch(/abort in check_invariant/);
+    // A quoted search finds its word; quotes alone find nothing and say why.
+    await page.getByRole('searchbox', { name: 'Search crashes' }).fill('"check_invariant"');
+    await expect.poll(() => table.textContent(), WAIT).toMatch(/abort in check_invariant/);
+    expect(await table.locator('tbody tr:not([aria-hidden])').count()).toBe(1);
+    await page.getByRole('searchbox', { name: 'Search crashes' }).fill('""');
+    await expect.poll(() => page.locator('.groups-table .empty').textContent(), WAIT).toMatch(/has no word or name to look for/);
     await page.getByRole('searchbox', { name: 'Search crashes' }).fill('');
     await expect.poll(() => table.locator('tbody tr:not([aria-hidden])').count(), WAIT).toBe(Object.keys(fixtures).length);
   });

@@ -109,6 +109,14 @@ describe('the triage table’s groups query', () => {
     expect(onHost.total).toBe(onHost.byStatus.new);
   });
 
+  it('finds nothing for a search of only quotes or punctuation, rather than everything', () => {
+    for (const text of ['""', '"', '--', '" *']) {
+      const listing = queryGroups(db, { text }, page(), NOW);
+      expect({ text, total: listing.total, groups: listing.groups.length }).toEqual({ text, total: 0, groups: 0 });
+    }
+    expect(queryGroups(db, { text: '   ' }, page(), NOW).total).toBe(GROUPS);
+  });
+
   it('describes a filtered query by its matching crashes only', () => {
     const listing = queryGroups(db, { hostname: 'host-5' }, page({ sort: 'hosts' }), NOW);
     expect(listing.total).toBe(1);

@@ -24,6 +24,10 @@ export function crashFilter(query: GroupQuery, skip?: Facet, skipAttribute?: str
   if (fts) {
     clauses.push('c.rowid IN (SELECT rowid FROM crash_search WHERE crash_search MATCH @fts)');
     params.fts = fts;
+  } else if (query.text?.trim()) {
+    // Typed, but no word or name in it (only quotes or punctuation): that matches no crash, rather
+    // than silently every crash.
+    clauses.push('0');
   }
   if (query.since) {
     clauses.push('c.timestamp >= @since');

@@ -34,7 +34,8 @@ export function RegistersView({ thread, frame }: { thread: Thread; frame: number
 export function LocalsView({ thread, frame }: { thread: Thread; frame: number }) {
   const vars = thread.locals[String(frame)];
   return (
-    <section className="panel locals" aria-label="Locals">
+    // Focusable, as a region that scrolls must be for the keyboard to scroll it: values can be long.
+    <section className="panel locals" aria-label="Locals" tabIndex={0}>
       <h2>Locals of frame #{frame}</h2>
       {!vars ? (
         <p className="muted">No locals for this frame: they are read for the crashing thread’s own frames with debug info.</p>
@@ -42,12 +43,22 @@ export function LocalsView({ thread, frame }: { thread: Thread; frame: number })
         <p className="muted">This frame has no locals or arguments.</p>
       ) : (
         <table>
+          <colgroup>
+            <col className="var-kind" />
+            <col className="var-type" />
+            <col className="var-name" />
+            <col />
+          </colgroup>
           <tbody>
             {vars.map((v) => (
               <tr key={`${v.isArgument}-${v.name}`}>
                 <td className="var-kind">{v.isArgument ? 'arg' : 'local'}</td>
-                <td className="var-type">{v.type}</td>
-                <td className="var-name">{v.name}</td>
+                <td className="var-type" title={v.type ?? undefined}>
+                  {v.type}
+                </td>
+                <td className="var-name" title={v.name}>
+                  {v.name}
+                </td>
                 <td className="var-value">{v.value ?? '…'}</td>
               </tr>
             ))}

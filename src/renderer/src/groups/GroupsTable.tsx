@@ -267,9 +267,11 @@ export function GroupsTable() {
       </table>
       {total === 0 && (
         <p className="empty">
-          {hasFilters(query)
-            ? 'No group matches the search and filters. Clear them to see every group.'
-            : 'No crash groups yet: import a folder of cores.'}
+          {query.text?.trim() && !/[\p{L}\p{N}_]/u.test(query.text)
+            ? `The search “${query.text.trim()}” has no word or name to look for: type a function, file, module or attribute.`
+            : hasFilters(query)
+              ? 'No group matches the search and filters. Clear them to see every group.'
+              : 'No crash groups yet: import a folder of cores.'}
         </p>
       )}
     </div>
