@@ -22,23 +22,41 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-function time(command: string, args: string[]): number {
+/** Wall times of RUNS runs: the first (cold caches) apart, and the median of all. */
+function time(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { first: number; median: number } {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: 'ignore' });
+    const result = spawnSync(command, args, { stdio: 'ignore', env });
     if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return median(samples);
+  return { first: samples[0] ?? NaN, median: median(samples) };
 }
 
-function benchAnalyze(fx: CoreFixture): { name: string; crashwb: number; gdb: number } {
+function benchAnalyze(fx: CoreFixture, cacheDir: string): { name: string; crashwb: number; cold: number; gdb: number } {
   const debugArgs = fx.debugDir ? ['--debug-dir', fx.debugDir] : [];
   const gdbDebug = fx.debugDir ? ['-iex', `set debug-file-directory /usr/lib/debug:${fx.debugDir}`] : [];
   const gdb = time('gdb', ['-nx', '-batch', ...gdbDebug, '-ex', 'thread apply all bt', fx.executable, fx.core]);
-  const crashwb = time(process.execPath, [BIN, 'analyze', fx.core, '--json', ...debugArgs]);
-  return { name: fx.name, crashwb, gdb };
+  // Each core starts with an empty cache: the first run pays for gdb's index of its debug info.
+  const env = { ...process.env, CRASHWB_SYMBOL_CACHE: join(cacheDir, fx.name) };
+  const crashwb = time(process.execPath, [BIN, 'analyze', fx.core, '--json', ...debugArgs], env);
+  return { name: fx.name, crashwb: crashwb.median, cold: crashwb.first, gdb: gdb.median };
+}
+
+/** Where one `crashwb analyze` spends its time, from the marks it writes with CRASHWB_TIMELINE=1. */
+function analyzeBreakdown(fx: CoreFixture, cacheDir: string): void {
+  const env = { ...process.env, CRASHWB_TIMELINE: '1', CRASHWB_SYMBOL_CACHE: join(cacheDir, fx.name) };
+  const result = spawnSync(process.execPath, [BIN, 'analyze', fx.core, '--json'], { env, encoding: 'utf8' });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('CRASHWB_TIMELINE '));
+  if (!line) throw new Error(`crashwb analyze wrote no timeline: ${result.stderr.slice(0, 500)}`);
+  const marks = JSON.parse(line.slice('CRASHWB_TIMELINE '.length)) as Array<[string, number]>;
+  console.log(`where the time of one analyze of ${fx.name} goes (ms since the process started; step length):`);
+  let before = 0;
+  for (const [step, at] of marks) {
+    console.log(`  ${at.toFixed(0).padStart(5)}  ${step.padEnd(34)} ${(at - before).toFixed(0).padStart(5)}`);
+    before = at;
+  }
 }
 
 async function main(): Promise<void> {
@@ -53,20 +71,23 @@ async function main(): Promise<void> {
       ...(fixtures.rust ? [fixtures.rust] : []),
       buildLargeFixture(root),
     ];
-    console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms)`);
-    console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'gdb'.padStart(9), 'ratio'.padStart(7));
+    console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms; first = cold caches)`);
+    console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'first'.padStart(7), 'gdb'.padStart(9), 'ratio'.padStart(7));
     const ratios: number[] = [];
+    const cacheDir = join(root, 'analyze-caches');
     for (const fx of cores) {
-      const r = benchAnalyze(fx);
+      const r = benchAnalyze(fx, cacheDir);
       ratios.push(r.crashwb / r.gdb);
       console.log(
         r.name.padEnd(16),
         r.crashwb.toFixed(0).padStart(9),
+        r.cold.toFixed(0).padStart(7),
         r.gdb.toFixed(0).padStart(9),
         (r.crashwb / r.gdb).toFixed(2).padStart(7),
       );
     }
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
+    analyzeBreakdown(fixtures.workerThread, cacheDir);
     await benchSymbols(root);
     await benchCoreReader(root);
     await benchMinidumpWalk(root);

@@ -1,19 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEBUGGERS, GROUP_STATUSES, type DebuggerKind, type GroupStatus, type Histogram, type ImportReport } from '../shared/model';
+import { GROUP_STATUSES, type GroupStatus, type Histogram, type ImportReport } from '../shared/model';
 import { defaultDatabasePath } from '../core/paths';
 import { Workbench } from '../core/workbench';
 import { UsageError } from './usage-error';
+import { debuggerOption } from './debugger-option';
 import { SYMBOL_OPTIONS, symbolSearchOf, type SymbolValues } from './symbol-options';
 
 export { UsageError };
-
-export function debuggerOption(value: string | undefined): DebuggerKind {
-  if (value === undefined) return 'gdb';
-  const kind = DEBUGGERS.find((k) => k === value);
-  if (kind) return kind;
-  throw new UsageError(`--debugger must be ${DEBUGGERS.join(' or ')}, not ${value}`);
-}
 
 export function attributesOption(values: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,17 +1,5 @@
-import { parseArgs } from 'node:util';
-import { analyzeCore } from '../core/intake/analyze';
-import { symbolServersFor } from '../core/symbols/symbol-servers';
-import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
-import { ProgressLine } from './progress-line';
-import { cliSymbolCache, reprocessCommand, symbolsCommand, uploadSymbolsCommand } from './symbol-commands';
-import { defaultDatabasePath } from '../core/paths';
-import { crashJson, formatCrash } from './format';
-import { UsageError, debuggerOption, eventsCommand, groupsCommand, importCommand, regroupCommand } from './import-commands';
-import { watchCommand } from './watch-command';
-import { reporterCommand } from './reporter-commands';
-import { agentCommand, uploadCommand } from './upload-commands';
-import { installHandlerCommand } from './install-handler';
-import { compareCommand, exportCommand, trendsCommand } from './report-commands';
+import { UsageError } from './usage-error';
+import { mark } from '../core/timeline';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -80,61 +68,6 @@ Fetched files are kept in the symbol cache (~/.cache/crash-workbench/symbols, or
 a server that does not answer is given up on after 4 s, and the whole look-up after 10 s.
 --db defaults to the desktop app's database (~/.config/Crash Workbench/workbench.db).`;
 
-async function analyze(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      exe: { type: 'string' },
-      ...SYMBOL_OPTIONS,
-      debugger: { type: 'string' },
-      json: { type: 'boolean' },
-      timeout: { type: 'string' },
-    },
-  });
-  const core = positionals[0];
-  if (!core || positionals.length > 1) throw new UsageError('analyze takes exactly one core file');
-  const { request, tokens } = symbolSearchOf(values);
-  const symbolServers = await symbolServersFor({
-    requested: request.symbolServers ?? [],
-    settings: { symbolServers: [] },
-    reporters: [],
-    tokenFor: async (url) => tokens[url] ?? null,
-  });
-  const progress = new ProgressLine(process.stderr);
-  const crash = await analyzeCore(core, {
-    ...request,
-    executable: values.exe,
-    symbolServers,
-    symbolCache: cliSymbolCache(),
-    debugger: debuggerOption(values.debugger),
-    timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
-    onStage: (stage, message) => {
-      if (stage === 'locating-files' && symbolServers.length) progress.show(message);
-    },
-  }).finally(() => progress.end());
-  process.stdout.write(values.json ? `${JSON.stringify(crashJson(crash), null, 2)}\n` : `${formatCrash(crash)}\n`);
-  return crash.analysisError ? 3 : 0;
-}
-
-async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' } },
-  });
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${values.port}`);
-  const { startServer } = await import('../server/server');
-  const server = await startServer({ port, databasePath: values.db ?? defaultDatabasePath(), host: values.host });
-  process.stdout.write(`Crash Workbench is at ${server.url}\n(only this machine can reach it; the token in the URL is required)\n`);
-  const stop = (): void => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return new Promise<number>(() => undefined);
-}
-
 /** A command's own lines of HELP: its usage and what it does. */
 function usageOf(command: string): string | null {
   const lines = HELP.split('\n');
@@ -153,7 +86,34 @@ function usageOf(command: string): string | null {
   return `Usage:\n${out.join('\n')}${symbols}`;
 }
 
+type Command = (argv: string[]) => Promise<number>;
+
+/**
+ * Each command's module is loaded when it runs, not before: `crashwb analyze` starts its
+ * debugger without first initialising the database, the server and the reports.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  analyze: async () => (await import('./analyze-command')).analyzeCommand,
+  serve: async () => (await import('./serve-command')).serveCommand,
+  import: async () => (await import('./import-commands')).importCommand,
+  events: async () => (await import('./import-commands')).eventsCommand,
+  groups: async () => (await import('./import-commands')).groupsCommand,
+  regroup: async () => (await import('./import-commands')).regroupCommand,
+  export: async () => (await import('./report-commands')).exportCommand,
+  compare: async () => (await import('./report-commands')).compareCommand,
+  trends: async () => (await import('./report-commands')).trendsCommand,
+  watch: async () => (await import('./watch-command')).watchCommand,
+  reporter: async () => (await import('./reporter-commands')).reporterCommand,
+  upload: async () => (await import('./upload-commands')).uploadCommand,
+  agent: async () => (await import('./upload-commands')).agentCommand,
+  'install-handler': async () => (await import('./install-handler')).installHandlerCommand,
+  'upload-symbols': async () => (await import('./symbol-commands')).uploadSymbolsCommand,
+  symbols: async () => (await import('./symbol-commands')).symbolsCommand,
+  reprocess: async () => (await import('./symbol-commands')).reprocessCommand,
+};
+
 export async function main(argv: string[]): Promise<number> {
+  mark('cli started');
   const [command, ...rest] = argv;
   const usage = command ? usageOf(command) : null;
   if (usage && (rest.includes('--help') || rest.includes('-h'))) {
@@ -161,50 +121,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    switch (command) {
-      case 'analyze':
-        return await analyze(rest);
-      case 'serve':
-        return await serve(rest);
-      case 'import':
-        return await importCommand(rest);
-      case 'events':
-        return await eventsCommand(rest);
-      case 'groups':
-        return await groupsCommand(rest);
-      case 'export':
-        return await exportCommand(rest);
-      case 'compare':
-        return await compareCommand(rest);
-      case 'trends':
-        return await trendsCommand(rest);
-      case 'regroup':
-        return await regroupCommand(rest);
-      case 'watch':
-        return await watchCommand(rest);
-      case 'reporter':
-        return await reporterCommand(rest);
-      case 'upload':
-        return await uploadCommand(rest);
-      case 'agent':
-        return await agentCommand(rest);
-      case 'install-handler':
-        return await installHandlerCommand(rest);
-      case 'upload-symbols':
-        return await uploadSymbolsCommand(rest);
-      case 'symbols':
-        return await symbolsCommand(rest);
-      case 'reprocess':
-        return await reprocessCommand(rest);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        process.stdout.write(`${HELP}\n`);
-        return 0;
-      default:
-        throw new UsageError(`unknown command ${command}`);
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
     }
+    const load = COMMANDS[command];
+    if (!load) throw new UsageError(`unknown command ${command}`);
+    return await (
+      await load()
+    )(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`crashwb: ${message}\n`);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { uploadSymbols } from '../agent/symbol-upload';
 import { findSources, uploadSources } from '../agent/source-upload';
-import { SymbolCache, defaultSymbolCacheDir, DEFAULT_CACHE_MB } from '../core/symbols/symbol-cache';
+import { cliSymbolCache } from './symbol-cache-option';
 import { UsageError } from './usage-error';
 import { workbenchFor } from './import-commands';
 import { ProgressLine } from './progress-line';
@@ -61,15 +61,6 @@ export async function uploadSymbolsCommand(argv: string[]): Promise<number> {
   }
   const named = report.refused.length > 0 && report.sent.length + report.present.length === 0;
   return report.failed.length > 0 || named ? 1 : 0;
-}
-
-/** The symbol cache the command line uses: $CRASHWB_SYMBOL_CACHE, limited to $CRASHWB_SYMBOL_CACHE_MB. */
-export function cliSymbolCache(env: NodeJS.ProcessEnv = process.env): SymbolCache {
-  const limitMb = Number(env.CRASHWB_SYMBOL_CACHE_MB ?? DEFAULT_CACHE_MB);
-  if (!Number.isFinite(limitMb) || limitMb <= 0) {
-    throw new UsageError(`CRASHWB_SYMBOL_CACHE_MB must be a number of MiB, not ${env.CRASHWB_SYMBOL_CACHE_MB}`);
-  }
-  return new SymbolCache(defaultSymbolCacheDir(env), limitMb * 1024 * 1024);
 }
 
 /** `crashwb symbols`: where the symbol cache is and how full; `--clear` empties it. */

@@ -34,6 +34,12 @@ describe('a debugger that hangs or dies', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('says which debugger could not be started when it is not installed', async () => {
+    await expect(GdbSession.start({ gdbPath: join(dir, 'no-such-gdb'), startTimeoutMs: 5_000 })).rejects.toThrow(
+      /gdb exited \(code 127\).*no-such-gdb.*ENOENT/,
+    );
+  });
+
   it('is killed when a command gets no answer, and every waiting command fails', async () => {
     const stuck = script('stuck-gdb', 'echo "(gdb) "; exec sleep 600');
     const session = await GdbSession.start({ gdbPath: stuck, commandTimeoutMs: 300 });

@@ -4,6 +4,11 @@ import type { AnalysisWarning, Frame, Thread } from '../../shared/model';
 export interface DebuggerOptions {
   debugDirs: string[];
   timeoutMs?: number;
+  /**
+   * Where gdb keeps the indexes it builds of debug info, by build-id: the second core of a program
+   * (or of any program on the same libc) loads without reading its DWARF again.
+   */
+  indexCacheDir?: string | null;
 }
 
 /** A debugger made ready ahead of the extraction, so its start-up overlaps other work. */

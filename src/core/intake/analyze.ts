@@ -4,6 +4,8 @@ import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../../shared/model';
 import { backendFor, DebuggerError } from '../debugger';
+import type { PreparedDebugger } from '../debugger/extraction';
+import { TASKS } from '../offload/tasks';
 import { orderThreads } from '../debugger/extraction';
 import { moduleAt, type CoreInfo } from '../elf/core-file';
 import { registerNames } from '../elf/notes';
@@ -14,6 +16,7 @@ import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump } from '../minidump/minidump-file';
 import { chooseStacks, minidumpWarnings, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readCoreOffThread, readMinidumpOffThread, walkMinidumpOffThread } from '../offload/offload';
+import { mark } from '../timeline';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -29,6 +32,16 @@ export interface AnalyzeOptions {
   debugger?: DebuggerKind;
   timeoutMs?: number;
   onStage?: (stage: OpenStage, message: string, fraction?: number) => void;
+  /**
+   * A debugger its caller started before loading the engine (`crashwb analyze`), used when it is
+   * the one this core needs and disposed otherwise.
+   */
+  prepared?: { kind: DebuggerKind; debugger: PreparedDebugger };
+  /**
+   * Read the core on this thread rather than the worker's: for a one-shot command, whose thread
+   * has nothing else to do and which would only wait for the worker to start.
+   */
+  inThisThread?: boolean;
 }
 
 /** Threads as the core's own notes describe them: what remains when the debugger fails. */
@@ -71,13 +84,19 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   for (const dir of [...solibDirs, ...(sysroot ? [sysroot] : [])])
     await checkReadable(dir, sysroot === dir ? 'sysroot (--sysroot)' : 'solib folder (--solib-dir)');
   const servers = options.symbolCache ? (options.symbolServers ?? []) : [];
-  const debuggerReady = backend.prepare({ debugDirs, timeoutMs: options.timeoutMs });
+  const early = options.prepared?.kind === kind ? options.prepared.debugger : null;
+  if (!early) options.prepared?.debugger.dispose();
+  const debuggerReady =
+    early ?? backend.prepare({ debugDirs, timeoutMs: options.timeoutMs, indexCacheDir: options.symbolCache?.gdbIndexDir });
   let core: CoreInfo;
   let files: ProgramFiles;
   let links: ModuleLinks;
   try {
     say('reading-core', 'Reading the core’s notes');
-    core = minidump ? await readMinidumpOffThread(path) : await readCoreOffThread(path);
+    mark('reading the core');
+    if (options.inThisThread) core = minidump ? await TASKS.readMinidump(path) : await TASKS.readCore(path);
+    else core = minidump ? await readMinidumpOffThread(path) : await readCoreOffThread(path);
+    mark('read the core');
     say('locating-files', 'Finding the executable and debug info');
     for (const dir of options.solibDirsFor?.(core.executablePath) ?? []) if (!solibDirs.includes(dir)) solibDirs.push(dir);
     files = await locateProgramFiles(core, {
@@ -90,6 +109,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       onProgress: (message, fraction) => say('locating-files', message, fraction),
     });
     links = linkModules(files.libraries, files.modules);
+    mark('located the program files');
   } catch (error) {
     debuggerReady.dispose();
     throw error;

@@ -9,6 +9,8 @@ export type ArtifactKind = SymbolKind;
 export const DEFAULT_CACHE_MB = 2048;
 /** Breakpad symbol files, as `<debug file>/<debug id>/<name>.sym`: the cache is then also a symbol store to point --debug-dir at. */
 const BREAKPAD_DIR = 'breakpad';
+/** gdb's index cache: what it built from debug files, named by their build-ids. */
+const GDB_INDEX_DIR = 'gdb-index';
 const ORIGIN_SUFFIX = '.origin';
 
 /** The user's cache folder for fetched symbols: $CRASHWB_SYMBOL_CACHE, else XDG's cache home. */
@@ -38,6 +40,11 @@ export class SymbolCache {
     readonly dir: string,
     readonly limitBytes = DEFAULT_CACHE_MB * 1024 * 1024,
   ) {}
+
+  /** Where gdb keeps its indexes of debug info, trimmed and cleared with the rest of the cache. */
+  get gdbIndexDir(): string {
+    return join(this.dir, GDB_INDEX_DIR);
+  }
 
   pathOf(buildId: string, kind: ArtifactKind): string {
     if (!isBuildId(buildId)) throw new Error(`not a build-id: ${JSON.stringify(buildId)}`);
@@ -114,6 +121,7 @@ export class SymbolCache {
     await rm(join(this.dir, '.build-id'), { recursive: true, force: true });
     await rm(join(this.dir, 'sources'), { recursive: true, force: true });
     await rm(join(this.dir, BREAKPAD_DIR), { recursive: true, force: true });
+    await rm(join(this.dir, GDB_INDEX_DIR), { recursive: true, force: true });
     await rm(join(this.dir, '.incoming'), { recursive: true, force: true });
     return before;
   }
@@ -140,6 +148,7 @@ export class SymbolCache {
     await walk(join(this.dir, '.build-id'));
     await walk(join(this.dir, 'sources'));
     await walk(join(this.dir, BREAKPAD_DIR));
+    await walk(join(this.dir, GDB_INDEX_DIR));
     return out;
   }
 }

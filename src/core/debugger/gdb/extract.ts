@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { AnalysisWarning, Frame, Thread, Variable } from '../../../shared/model';
 import { DebuggerError } from '../errors';
 import {
@@ -14,11 +15,19 @@ import {
 import { GdbSession } from './session';
 import { PathAliases } from '../path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
+import { mark } from '../../timeline';
 
 /** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */
 export function gdbInitCommands(debugDirs: string[], aliases: PathAliases): string[] {
   const dirs = ['/usr/lib/debug', ...debugDirs.filter((d) => d !== '/usr/lib/debug').map((d) => aliases.alias(d))];
   return [`set debug-file-directory ${dirs.join(':')}`];
+}
+
+/** gdb's index cache in the workbench's cache, private to the user; none without a cache. */
+export function indexCacheCommands(dir: string | null | undefined, aliases: PathAliases): string[] {
+  if (!dir) return [];
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return [`set index-cache directory ${aliases.alias(dir)}`, 'set index-cache enabled on'];
 }
 
 /** Where gdb finds the core's libraries: the sysroot first, then each solib folder by file name. */
@@ -57,6 +66,17 @@ function lwpOf(targetId: string | null): number | null {
   return m?.[1] ? Number(m[1]) : null;
 }
 
+/**
+ * gdb stops a backtrace at the program's main function, but which function that is depends on
+ * what it has read: for a Rust program it is `main` when its index cache names it and the Rust
+ * main when it reads the DWARF, and the libc start-up frames come and go with it. Ending every
+ * stack at the C `main` gives the same frames whether the index was warm or cold.
+ */
+function endAtMain(frames: Frame[]): Frame[] {
+  const main = frames.findIndex((f) => f.function === 'main');
+  return main < 0 ? frames : frames.slice(0, main + 1);
+}
+
 /** Runs the commands with at most `width` in flight, so gdb's input never backs up. */
 async function pipelined<T>(items: T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -77,9 +97,12 @@ async function loadFiles(
   for (const command of [...gdbInitCommands(input.debugDirs, aliases), ...gdbLibraryCommands(input, aliases)]) {
     await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
   }
+  mark('gdb loading the program');
   if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(aliases.alias(input.executable))}`);
+  mark('gdb loaded the program');
   // core-file takes the rest of its line as the name: only a plain path may stand there.
   const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${aliases.alias(input.core)}`)}`, 120_000);
+  mark('gdb loaded the core');
   for (const text of loaded.console.split('\n')) {
     if (/warning: (core file may not match|exec file is newer)/i.test(text)) {
       warnings.push({ kind: 'debugger', message: text.trim() });
@@ -121,7 +144,7 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: Pat
       const frames = miList(stack.results.stack)
         .map(miTuple)
         .filter((f): f is MiTuple => f !== null);
-      thread.frames = markInlined(frames.map((f) => parseFrame(f, input)));
+      thread.frames = markInlined(endAtMain(frames.map((f) => parseFrame(f, input))));
       thread.framesTruncated = frames.length >= MAX_FRAMES;
       thread.registers = await registersOf(thread.number, 0);
     });
@@ -138,6 +161,7 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: Pat
     }
 
     // The crashing thread's own frames keep their locals and their registers as unwound to them.
+    mark('gdb listed frames and registers');
     const crashed = threads.find((t) => t.crashed);
     const wanted = framesForLocals(crashed).map((f) => ({ thread: crashed as Thread, frame: f.index }));
     await pipelined(wanted, 8, async ({ thread, frame }) => {
@@ -145,6 +169,7 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: Pat
       thread.locals[String(frame)] = parseVariables(miList(vars.results.variables));
       if (frame > 0) (thread.frameRegisters ??= {})[String(frame)] = await registersOf(thread.number, frame);
     });
+    mark('gdb listed locals');
     return { threads: orderThreads(threads), warnings };
   } finally {
     gdb.close();
@@ -159,7 +184,10 @@ export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
   const aliases = new PathAliases();
   let session: Promise<GdbSession>;
   try {
-    session = GdbSession.start({ initCommands: gdbInitCommands(options.debugDirs, aliases), commandTimeoutMs: options.timeoutMs });
+    session = GdbSession.start({
+      initCommands: [...gdbInitCommands(options.debugDirs, aliases), ...indexCacheCommands(options.indexCacheDir, aliases)],
+      commandTimeoutMs: options.timeoutMs,
+    });
   } catch (error) {
     aliases.dispose();
     throw error;

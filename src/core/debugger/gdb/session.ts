@@ -1,6 +1,8 @@
 import { DebuggerError } from '../errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
-import { cleanEnv, PtyProcess, type PtyExit } from '../pty-process';
+import { cleanEnv, type PtyExit } from '../pty-process';
+import { PipeProcess } from '../pipe-process';
+import { mark } from '../../timeline';
 
 export interface GdbSessionOptions {
   gdbPath?: string;
@@ -62,7 +64,7 @@ export function gdbArguments(initCommands: string[] = []): string[] {
   return [...SAFE_INIT, ...initCommands].flatMap((c) => ['-iex', c]);
 }
 
-/** One gdb process spoken to over GDB/MI (mi3) on a pseudo-terminal. */
+/** One gdb process spoken to over GDB/MI (mi3): over pipes, or a console's second UI. */
 export class GdbSession {
   private readonly process: MiTransport;
   private readonly pending: Pending[] = [];
@@ -90,10 +92,10 @@ export class GdbSession {
     });
   }
 
-  /** Starts gdb with MI as its only interface. */
+  /** Starts gdb with MI as its only interface, over pipes: only this program reads it. */
   static start(options: GdbSessionOptions = {}): Promise<GdbSession> {
-    const process = new PtyProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...gdbArguments(options.initCommands)], {
-      raw: true,
+    mark('gdb spawned');
+    const process = new PipeProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...gdbArguments(options.initCommands)], {
       env: cleanEnv(options.env),
     });
     return GdbSession.attach(process, options);
@@ -161,6 +163,7 @@ export class GdbSession {
     }
     switch (record.kind) {
       case 'prompt':
+        if (this.readyResolve) mark('gdb ready');
         this.readyResolve?.();
         this.readyResolve = null;
         return;

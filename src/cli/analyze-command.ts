@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { mark } from '../core/timeline';
+import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
+import { ProgressLine } from './progress-line';
+import { cliSymbolCache } from './symbol-cache-option';
+import { crashJson, formatCrash } from './format';
+import { debuggerOption } from './debugger-option';
+import { UsageError } from './usage-error';
+
+/** `crashwb analyze`: one core, read and analysed, printed or as JSON; nothing is stored. */
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      exe: { type: 'string' },
+      ...SYMBOL_OPTIONS,
+      debugger: { type: 'string' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+    },
+  });
+  const core = positionals[0];
+  if (!core || positionals.length > 1) throw new UsageError('analyze takes exactly one core file');
+  mark('analyze started');
+  const { request, tokens } = symbolSearchOf(values);
+  const kind = debuggerOption(values.debugger);
+  const symbolCache = cliSymbolCache();
+  const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : undefined;
+  // gdb starts before the engine is loaded, so that its own start-up (the longest wait of a
+  // short analysis) runs under the loading; a minidump makes analyzeCore put it away.
+  const prepared =
+    kind === 'gdb'
+      ? {
+          kind,
+          debugger: (await import('../core/debugger/gdb/extract')).prepareGdb({
+            debugDirs: (request.debugDirs ?? []).map((d) => resolve(d)),
+            timeoutMs,
+            indexCacheDir: symbolCache.gdbIndexDir,
+          }),
+        }
+      : undefined;
+  const [{ analyzeCore }, { symbolServersFor }] = await Promise.all([
+    import('../core/intake/analyze'),
+    import('../core/symbols/symbol-servers'),
+  ]);
+  const symbolServers = await symbolServersFor({
+    requested: request.symbolServers ?? [],
+    settings: { symbolServers: [] },
+    reporters: [],
+    tokenFor: async (url) => tokens[url] ?? null,
+  });
+  const progress = new ProgressLine(process.stderr);
+  const crash = await analyzeCore(core, {
+    ...request,
+    executable: values.exe,
+    symbolServers,
+    symbolCache,
+    debugger: kind,
+    timeoutMs,
+    prepared,
+    inThisThread: true,
+    onStage: (stage, message) => {
+      if (stage === 'locating-files' && symbolServers.length) progress.show(message);
+    },
+  }).finally(() => {
+    progress.end();
+    // Unused when the core could not be read or needed another debugger; closing twice is harmless.
+    prepared?.debugger.dispose();
+  });
+  mark('analysed');
+  process.stdout.write(values.json ? `${JSON.stringify(crashJson(crash), null, 2)}\n` : `${formatCrash(crash)}\n`);
+  return crash.analysisError ? 3 : 0;
+}

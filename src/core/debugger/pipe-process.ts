@@ -1,0 +1,78 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { constants } from 'node:os';
+import type { PtyExit } from './pty-process';
+
+/**
+ * A program spoken to over pipes, read line by line, that can always be killed: for a debugger
+ * that only a program reads (GDB/MI during analysis). No terminal is needed there, and a pipe
+ * spares the shell that sets a terminal raw, the terminal itself and its many small reads.
+ */
+export class PipeProcess {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private partial = '';
+  private readonly lineListeners: Array<(line: string) => void> = [];
+  readonly exited: Promise<PtyExit>;
+  private done = false;
+
+  constructor(file: string, args: string[], options: { env: Record<string, string>; cwd?: string }) {
+    // Its own process group, so that a kill reaches the helpers the debugger may start.
+    this.child = spawn(file, args, { env: options.env, cwd: options.cwd ?? process.cwd(), detached: true, stdio: 'pipe' });
+    this.child.stdout.setEncoding('utf8');
+    this.child.stderr.setEncoding('utf8');
+    this.exited = new Promise((resolve) => {
+      const finish = (exitCode: number, signal: NodeJS.Signals | null): void => {
+        if (this.done) return;
+        this.done = true;
+        if (this.partial) this.emitLine(this.partial);
+        this.partial = '';
+        resolve({ exitCode, signal: signal ? (constants.signals[signal] ?? null) : null });
+      };
+      this.child.once('exit', (code, signal) => finish(code ?? -1, signal));
+      // A program that cannot be started (not installed) never exits: it fails to spawn.
+      this.child.once('error', (error) => {
+        this.emitLine(`&"${file}: ${error.message}\\n"`);
+        finish(127, null);
+      });
+    });
+    this.child.stdout.on('data', (data: string) => this.receive(data));
+    // What the debugger says on stderr reaches the same listeners: the session keeps its tail.
+    this.child.stderr.on('data', (data: string) => {
+      for (const line of data.split('\n')) if (line) this.emitLine(`&${JSON.stringify(`${line}\n`)}`);
+    });
+    // Writes after the debugger died fail with EPIPE; its exit says what happened.
+    this.child.stdin.on('error', () => undefined);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  onLine(listener: (line: string) => void): void {
+    this.lineListeners.push(listener);
+  }
+
+  private receive(data: string): void {
+    const parts = (this.partial + data).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const part of parts) this.emitLine(part.endsWith('\r') ? part.slice(0, -1) : part);
+  }
+
+  private emitLine(line: string): void {
+    for (const l of this.lineListeners) l(line);
+  }
+
+  write(text: string): void {
+    if (this.done) throw new Error('the debugger has already exited');
+    this.child.stdin.write(text);
+  }
+
+  kill(): void {
+    if (this.done || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone or was never a group of its own; the process itself still gets the signal.
+      this.child.kill('SIGKILL');
+    }
+  }
+}
