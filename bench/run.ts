@@ -13,6 +13,7 @@ import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
 import { benchSymbols } from './symbols';
 import { benchMinidumpWalk } from './minidump-walk';
+import { benchImportSpeed } from './import-speed';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     }
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     analyzeBreakdown(fixtures.workerThread, cacheDir);
+    benchImportSpeed(root, fixtures);
     await benchSymbols(root);
     await benchCoreReader(root);
     await benchMinidumpWalk(root);

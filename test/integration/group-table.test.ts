@@ -142,6 +142,7 @@ describe('the triage table’s groups query', () => {
     // Back to the schema before the counts were kept: that migration and every later one undone.
     const counts = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('version_count'));
     old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host; DROP TABLE IF EXISTS remote_objects; DROP TABLE IF EXISTS group_notes; DROP TABLE IF EXISTS grouping_undo;
+              DROP TRIGGER crashes_attributes_in; DROP TRIGGER crashes_attributes_out; DROP TRIGGER crashes_attributes_change; DROP TABLE attribute_counts;
               ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; PRAGMA user_version = ${counts};`);
     old.close();
     const upgraded = openDatabase(path);

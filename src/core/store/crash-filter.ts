@@ -83,12 +83,18 @@ export function queryFacets(db: Db, query: GroupQuery = {}): FacetCounts {
  * filtered on is counted without its own filter, so its other values stay visible to switch to.
  */
 function attributeFacets(db: Db, query: GroupQuery): Record<string, FacetValue[]> {
-  const counts = db
-    .prepare(
-      `SELECT j.key AS key, j.value AS value, COUNT(*) AS count FROM crashes c, json_each(c.attributes) j
-       ${where(crashFilter(query).clauses)} GROUP BY j.key, j.value ORDER BY count DESC, value`,
-    )
-    .all(crashFilter(query).params) as Array<{ key: string; value: string; count: number }>;
+  const filter = crashFilter(query);
+  // Over all crashes the counts are kept as crashes come and go; only a filter needs them counted.
+  const counts = (
+    filter.clauses.length
+      ? db
+          .prepare(
+            `SELECT j.key AS key, j.value AS value, COUNT(*) AS count FROM crashes c, json_each(c.attributes) j
+             ${where(filter.clauses)} GROUP BY j.key, j.value ORDER BY count DESC, value`,
+          )
+          .all(filter.params)
+      : db.prepare('SELECT key, value, count FROM attribute_counts ORDER BY count DESC, value').all()
+  ) as Array<{ key: string; value: string; count: number }>;
   const byKey = new Map<string, FacetValue[]>();
   for (const row of counts) {
     if (COLUMN_ATTRIBUTES.has(row.key) || typeof row.value !== 'string') continue;

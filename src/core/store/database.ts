@@ -97,6 +97,38 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   },
   // What it takes to undo a person's grouping change (merge, move-out, status), newest last.
   `CREATE TABLE grouping_undo (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, created_at TEXT NOT NULL);`,
+  // Every attribute value's count over all crashes, kept by triggers: the facets of an unfiltered
+  // list read them instead of parsing each crash's attributes (300 ms at 100,000 crashes). And the
+  // facet columns indexed with the time, so a histogram over the last days reads one index alone.
+  `CREATE TABLE attribute_counts (key TEXT NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key, value)) WITHOUT ROWID;
+   CREATE TRIGGER crashes_attributes_in AFTER INSERT ON crashes BEGIN
+     INSERT INTO attribute_counts (key, value, count)
+       SELECT key, value, 1 FROM json_each(NEW.attributes) WHERE type = 'text'
+       ON CONFLICT (key, value) DO UPDATE SET count = count + 1;
+   END;
+   CREATE TRIGGER crashes_attributes_out AFTER DELETE ON crashes BEGIN
+     UPDATE attribute_counts SET count = count - 1
+       WHERE (key, value) IN (SELECT key, value FROM json_each(OLD.attributes) WHERE type = 'text');
+     DELETE FROM attribute_counts WHERE count <= 0;
+   END;
+   CREATE TRIGGER crashes_attributes_change AFTER UPDATE OF attributes ON crashes BEGIN
+     UPDATE attribute_counts SET count = count - 1
+       WHERE (key, value) IN (SELECT key, value FROM json_each(OLD.attributes) WHERE type = 'text');
+     INSERT INTO attribute_counts (key, value, count)
+       SELECT key, value, 1 FROM json_each(NEW.attributes) WHERE type = 'text'
+       ON CONFLICT (key, value) DO UPDATE SET count = count + 1;
+     DELETE FROM attribute_counts WHERE count <= 0;
+   END;
+   INSERT INTO attribute_counts (key, value, count)
+     SELECT j.key, j.value, COUNT(*) FROM crashes c, json_each(c.attributes) j WHERE j.type = 'text' GROUP BY j.key, j.value;
+   DROP INDEX crashes_executable;
+   DROP INDEX crashes_signal;
+   DROP INDEX crashes_hostname;
+   DROP INDEX crashes_version;
+   CREATE INDEX crashes_executable ON crashes(executable, timestamp);
+   CREATE INDEX crashes_signal ON crashes(signal_name, timestamp);
+   CREATE INDEX crashes_hostname ON crashes(hostname, timestamp);
+   CREATE INDEX crashes_version ON crashes(version, timestamp);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
