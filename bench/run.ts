@@ -14,6 +14,7 @@ import { benchTableRender } from './table-render';
 import { benchSymbols } from './symbols';
 import { benchMinidumpWalk } from './minidump-walk';
 import { benchImportSpeed } from './import-speed';
+import { benchFirstPaint } from './first-paint';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     await benchGrouping(root);
     const scaleDb = benchScale(root);
     await benchTableRender(scaleDb, GROUPS);
+    await benchFirstPaint(scaleDb);
     await benchExport(scaleDb);
   } finally {
     rmSync(root, { recursive: true, force: true });

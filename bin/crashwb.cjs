@@ -22,6 +22,7 @@ try {
 } catch {
   cached = undefined; // no cache yet: this run writes it
 }
+// The bundle holds no import(): it is built with require() for the modules it leaves outside.
 const script = new vm.Script(Module.wrap(source), { filename: built, cachedData: cached });
 const bundle = new Module(built, require.main);
 bundle.filename = built;

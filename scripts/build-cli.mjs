@@ -13,5 +13,8 @@ await build({
   // The AWS SDK stays in node_modules and is loaded only by the S3 paths (src/core/s3/s3-client.ts):
   // bundled, parsing it cost every command ~0.1 s.
   external: ['better-sqlite3', 'node-pty', 'ws', 'playwright-core', '@aws-sdk/*'],
+  // import() of those becomes a lazy require(): bin/crashwb.cjs runs the bundle from V8's code
+  // cache, where Node gives a dynamic import no loader.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });

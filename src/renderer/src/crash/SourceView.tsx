@@ -1,62 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Frame, SourceResult } from '../../../shared/model';
 import { api, desktop } from '../api';
-import { monaco } from '../monaco';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { fileName } from '../../../shared/frame-label';
-import { usePrefersDark } from '../widgets/color-scheme';
 
-const MONACO_LANGUAGE: Record<string, string> = { c: 'cpp', cpp: 'cpp', rust: 'rust', go: 'go' };
-
-function Editor({ source, line }: { source: Extract<SourceResult, { found: true }>; line: number }) {
-  const host = useRef<HTMLDivElement>(null);
-  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
-  const dark = usePrefersDark();
-
-  // Monaco's theme is global: it follows the system's light or dark setting with the rest of the app.
-  useEffect(() => monaco.editor.setTheme(dark ? 'vs-dark' : 'vs'), [dark]);
-
-  useEffect(() => {
-    if (!host.current) return;
-    editor.current = monaco.editor.create(host.current, {
-      readOnly: true,
-      domReadOnly: true,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      theme: window.matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs',
-      fontSize: 13,
-    });
-    decorations.current = editor.current.createDecorationsCollection();
-    return () => {
-      editor.current?.getModel()?.dispose();
-      editor.current?.dispose();
-    };
-  }, []);
-
-  useEffect(() => {
-    const ed = editor.current;
-    if (!ed) return;
-    const old = ed.getModel();
-    ed.setModel(monaco.editor.createModel(source.text, MONACO_LANGUAGE[source.language] ?? 'plaintext'));
-    old?.dispose();
-  }, [source]);
-
-  useEffect(() => {
-    const ed = editor.current;
-    if (!ed) return;
-    decorations.current?.set([
-      {
-        range: new monaco.Range(line, 1, line, 1),
-        options: { isWholeLine: true, className: 'crash-line', glyphMarginClassName: 'crash-glyph' },
-      },
-    ]);
-    ed.revealLineInCenter(line);
-  }, [source, line]);
-
-  return <div className="editor" ref={host} data-line={line} data-path={source.path} />;
-}
+// Monaco is most of the UI's code: it loads with the first source shown, not with the app.
+const Editor = lazy(() => import('./SourceEditor'));
 
 /** Maps the build's path to a checkout, for this executable only. */
 function MapBuildPath({ file, executable, onMapped }: { file: string; executable: string; onMapped(): void }) {
@@ -162,7 +111,9 @@ export function SourceView({
     body = (
       <>
         {result.from && <p className="muted source-from">From the symbol server {result.from}</p>}
-        <Editor source={result} line={frame.line ?? 1} />
+        <Suspense fallback={<p className="muted">Loading the editor…</p>}>
+          <Editor source={result} line={frame.line ?? 1} />
+        </Suspense>
       </>
     );
   else
