@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
 import type { PtyExit } from './pty-process';
+import { LineSplitter } from './line-splitter';
 
 /**
  * A program spoken to over pipes, read line by line, that can always be killed: for a debugger
@@ -9,8 +10,7 @@ import type { PtyExit } from './pty-process';
  */
 export class PipeProcess {
   private readonly child: ChildProcessWithoutNullStreams;
-  private partial = '';
-  private readonly lineListeners: Array<(line: string) => void> = [];
+  private readonly lines = new LineSplitter();
   readonly exited: Promise<PtyExit>;
   private done = false;
 
@@ -23,21 +23,20 @@ export class PipeProcess {
       const finish = (exitCode: number, signal: NodeJS.Signals | null): void => {
         if (this.done) return;
         this.done = true;
-        if (this.partial) this.emitLine(this.partial);
-        this.partial = '';
+        this.lines.end();
         resolve({ exitCode, signal: signal ? (constants.signals[signal] ?? null) : null });
       };
       this.child.once('exit', (code, signal) => finish(code ?? -1, signal));
       // A program that cannot be started (not installed) never exits: it fails to spawn.
       this.child.once('error', (error) => {
-        this.emitLine(`&"${file}: ${error.message}\\n"`);
+        this.lines.emit(`&"${file}: ${error.message}\\n"`);
         finish(127, null);
       });
     });
-    this.child.stdout.on('data', (data: string) => this.receive(data));
+    this.child.stdout.on('data', (data: string) => this.lines.push(data));
     // What the debugger says on stderr reaches the same listeners: the session keeps its tail.
     this.child.stderr.on('data', (data: string) => {
-      for (const line of data.split('\n')) if (line) this.emitLine(`&${JSON.stringify(`${line}\n`)}`);
+      for (const line of data.split('\n')) if (line) this.lines.emit(`&${JSON.stringify(`${line}\n`)}`);
     });
     // Writes after the debugger died fail with EPIPE; its exit says what happened.
     this.child.stdin.on('error', () => undefined);
@@ -48,17 +47,7 @@ export class PipeProcess {
   }
 
   onLine(listener: (line: string) => void): void {
-    this.lineListeners.push(listener);
-  }
-
-  private receive(data: string): void {
-    const parts = (this.partial + data).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const part of parts) this.emitLine(part.endsWith('\r') ? part.slice(0, -1) : part);
-  }
-
-  private emitLine(line: string): void {
-    for (const l of this.lineListeners) l(line);
+    this.lines.onLine(listener);
   }
 
   write(text: string): void {

@@ -1,4 +1,5 @@
 import * as pty from 'node-pty';
+import { LineSplitter } from './line-splitter';
 
 export interface PtyExit {
   exitCode: number;
@@ -18,8 +19,7 @@ export interface PtyOptions {
 /** A program on a pseudo-terminal, read line by line, that can always be killed. */
 export class PtyProcess {
   private readonly term: pty.IPty;
-  private partial = '';
-  private readonly lineListeners: Array<(line: string) => void> = [];
+  private readonly lines = new LineSplitter();
   private readonly dataListeners: Array<(data: string) => void> = [];
   readonly exited: Promise<PtyExit>;
   private done = false;
@@ -36,8 +36,7 @@ export class PtyProcess {
     this.exited = new Promise((resolve) => {
       this.term.onExit(({ exitCode, signal }) => {
         this.done = true;
-        if (this.partial) this.emitLine(this.partial);
-        this.partial = '';
+        this.lines.end();
         resolve({ exitCode, signal: signal ?? null });
       });
     });
@@ -53,7 +52,7 @@ export class PtyProcess {
   }
 
   onLine(listener: (line: string) => void): void {
-    this.lineListeners.push(listener);
+    this.lines.onLine(listener);
   }
 
   onData(listener: (data: string) => void): void {
@@ -62,13 +61,7 @@ export class PtyProcess {
 
   private receive(data: string): void {
     for (const l of this.dataListeners) l(data);
-    const parts = (this.partial + data).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const part of parts) this.emitLine(part.endsWith('\r') ? part.slice(0, -1) : part);
-  }
-
-  private emitLine(line: string): void {
-    for (const l of this.lineListeners) l(line);
+    this.lines.push(data);
   }
 
   write(text: string): void {

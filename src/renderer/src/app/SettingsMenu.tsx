@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DebuggerKind, Settings } from '../../../shared/model';
 import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { Modal } from '../widgets/Modal';
+import { DialogActions } from '../widgets/DialogActions';
 import { useCommands } from '../stores/command-store';
 import { api } from '../api';
 
@@ -38,19 +39,7 @@ function SettingsDialog({ settings, onSaved, onClose }: { settings: Settings; on
           </select>
           <span className="muted">Analyses the cores opened and imported from now on; minidumps always use lldb.</span>
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save
-          </button>
-        </div>
+        <DialogActions error={error} submit="Save" onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ImportRequest } from '../../../shared/model';
 import { Modal } from '../widgets/Modal';
+import { DialogActions } from '../widgets/DialogActions';
 
 const KEY = /^[a-z][a-z0-9_.-]*$/;
 
@@ -72,19 +73,7 @@ export function ImportOptions({ path, onImport, onCancel }: { path: string; onIm
           Executable, when every core is of this program (optional)
           <input value={executable} onChange={(e) => setExecutable(e.target.value)} placeholder="/opt/app/bin/server" spellCheck={false} />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="modal-actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Import
-          </button>
-        </div>
+        <DialogActions error={error} submit="Import" onCancel={onCancel} />
       </form>
     </Modal>
   );
