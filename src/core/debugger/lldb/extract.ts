@@ -11,7 +11,8 @@ import {
 } from '../extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
 import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
-import { PtyProcess } from '../pty-process';
+import { spawn } from 'node:child_process';
+import { cleanEnv } from '../pty-process';
 
 /** What every lldb run loads before its own commands. */
 export interface LldbTarget {
@@ -82,15 +83,31 @@ export function lldbCommands(input: ExtractionInput): string[] {
   return commands;
 }
 
-/** Runs lldb once with the commands and returns all it printed; a run past `timeoutMs` is killed. */
+/**
+ * Runs lldb once with the commands and returns all it printed; a run past `timeoutMs` is killed.
+ * Over a pipe, its errors in order among its output (2>&1), with no input: lldb left on a
+ * terminal whose reader had gone was seen spinning for good, and nothing here needs a terminal.
+ */
 export function runBatch(commands: string[], timeoutMs: number): Promise<string> {
   const args = ['--no-lldbinit', '--batch', ...commands.flatMap((c) => ['-o', c])];
-  const proc = new PtyProcess('lldb', args, { raw: true });
+  const proc = spawn('/bin/sh', ['-c', 'exec "$0" "$@" 2>&1', 'lldb', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: cleanEnv(),
+    detached: true,
+  });
   const chunks: string[] = [];
-  proc.onData((d) => chunks.push(d));
+  proc.stdout.setEncoding('utf8');
+  proc.stdout.on('data', (d: string) => chunks.push(d));
+  const kill = (): void => {
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      proc.kill('SIGKILL');
+    }
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      proc.kill();
+      kill();
       reject(
         new DebuggerError(
           'lldb',
@@ -99,7 +116,11 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
         ),
       );
     }, timeoutMs);
-    void proc.exited.then(({ exitCode }) => {
+    proc.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new DebuggerError('lldb', 'starting', `could not start /bin/sh for lldb: ${error.message}`));
+    });
+    proc.once('close', (exitCode) => {
       clearTimeout(timer);
       const output = chunks.join('');
       if (exitCode === 127 || /command not found|No such file/.test(output.slice(0, 200))) {
