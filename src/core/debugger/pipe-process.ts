@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
-import type { PtyExit } from './pty-process';
+import { killProcessGroup, type PtyExit } from './pty-process';
 import { LineSplitter } from './line-splitter';
 
 /**
@@ -56,12 +56,6 @@ export class PipeProcess {
   }
 
   kill(): void {
-    if (this.done || this.child.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      // The group is gone or was never a group of its own; the process itself still gets the signal.
-      this.child.kill('SIGKILL');
-    }
+    if (!this.done) killProcessGroup(this.child);
   }
 }

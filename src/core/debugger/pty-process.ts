@@ -74,13 +74,14 @@ export class PtyProcess {
   }
 }
 
-/** Kills a terminal's whole process group: a debugger may have started helpers of its own. */
-export function killProcessGroup(term: pty.IPty): void {
+/** Kills a debugger's whole process group (a pty's, or a child's started detached): it may have started helpers of its own. */
+export function killProcessGroup(child: { pid?: number; kill(signal: 'SIGKILL'): unknown }): void {
+  if (child.pid === undefined) return;
   try {
-    process.kill(-term.pid, 'SIGKILL');
+    process.kill(-child.pid, 'SIGKILL');
   } catch {
     // The group is gone or was never a group of its own; the process itself still gets the signal.
-    term.kill('SIGKILL');
+    child.kill('SIGKILL');
   }
 }
 

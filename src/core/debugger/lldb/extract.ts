@@ -12,7 +12,7 @@ import {
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
 import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
 import { spawn } from 'node:child_process';
-import { cleanEnv } from '../pty-process';
+import { cleanEnv, killProcessGroup } from '../pty-process';
 
 /** What every lldb run loads before its own commands. */
 export interface LldbTarget {
@@ -98,16 +98,9 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
   const chunks: string[] = [];
   proc.stdout.setEncoding('utf8');
   proc.stdout.on('data', (d: string) => chunks.push(d));
-  const kill = (): void => {
-    try {
-      if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL');
-    } catch {
-      proc.kill('SIGKILL');
-    }
-  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      kill();
+      killProcessGroup(proc);
       reject(
         new DebuggerError(
           'lldb',
