@@ -15,6 +15,7 @@ import { benchSymbols } from './symbols';
 import { benchMinidumpWalk } from './minidump-walk';
 import { benchImportSpeed } from './import-speed';
 import { benchFirstPaint } from './first-paint';
+import { benchOpenSpeed } from './open-speed';
 
 const RUNS = 7;
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
     analyzeBreakdown(fixtures.workerThread, cacheDir);
     benchImportSpeed(root, fixtures);
+    await benchOpenSpeed(root, [fixtures.nullDeref, fixtures.workerThread, fixtures.cpp]);
     await benchSymbols(root);
     await benchCoreReader(root);
     await benchMinidumpWalk(root);

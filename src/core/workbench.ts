@@ -68,6 +68,7 @@ import { DEFAULT_CACHE_MB } from './symbols/symbol-cache';
 import { SymbolRoom } from './symbols/symbol-room';
 import { reprocessCrashes } from './intake/reprocess';
 import { Intake, type ImportControl } from './intake/intake';
+import { WarmDebugger } from './debugger/warm-debugger';
 
 export type { ImportControl } from './intake/intake';
 import { openDatabase, type Db } from './store/database';
@@ -89,6 +90,11 @@ export interface WorkbenchOptions {
   symbolTokens?: Record<string, string>;
   /** The symbol cache's folder; the user's cache folder by default. */
   symbolCacheDir?: string;
+  /**
+   * Keep a debugger started for the next core opened, once one has been: for front doors that stay
+   * open (the app, `crashwb serve`), not for one-shot commands.
+   */
+  warmDebugger?: boolean;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
@@ -113,6 +119,7 @@ export class Workbench implements WorkbenchApi {
   private readonly undo: GroupingUndo;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
+  private readonly warm: WarmDebugger | null;
   private readonly reporters: ReporterSources;
   private readonly symbols: SymbolRoom;
   private readonly reports: Reports;
@@ -132,6 +139,7 @@ export class Workbench implements WorkbenchApi {
       options.databasePath === ':memory:' ? join(tmpdir(), `crashwb-data-${process.pid}`) : dirname(resolve(options.databasePath));
     this.storeDir = join(this.dataDir, 'cores');
     this.db = openDatabase(options.databasePath);
+    this.warm = options.warmDebugger ? new WarmDebugger() : null;
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
     this.undo = new GroupingUndo(this.db, this.groups);
@@ -166,6 +174,7 @@ export class Workbench implements WorkbenchApi {
       getSettings: () => this.getSettings(),
       getCrash: (id) => this.getCrash(id),
       symbolOptions: (request) => this.symbols.options(request),
+      warm: this.warm,
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -493,6 +502,7 @@ export class Workbench implements WorkbenchApi {
   close(): void {
     this.watcher?.stop();
     this.consoles.closeAll();
+    this.warm?.close();
     this.listeners.clear();
     this.db.close();
   }

@@ -21,6 +21,8 @@ export interface ServerOptions {
   token?: string;
   /** How long a watched folder's entry must stay unchanged before it is imported. */
   watchSettleMs?: number;
+  /** Keep a debugger started for the next core opened (the default); the bench turns it off to compare. */
+  warmDebugger?: boolean;
   /** Where connection failures are told; standard error by default. */
   log?: (line: string) => void;
 }
@@ -91,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     homeDirectory: process.cwd(),
     watchFolders: true,
     watchSettleMs: options.watchSettleMs,
+    warmDebugger: options.warmDebugger ?? true,
   });
   const uploadDir = join(dirname(resolve(options.databasePath)), 'uploads');
   let port = options.port;
@@ -199,7 +202,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             throw new Error('that console was not opened by this page');
           }
         });
-        if (method === 'openConsole') consoles.add((value as ConsoleInfo).sessionId);
+        if (method === 'openConsole') {
+          const { sessionId } = value as ConsoleInfo;
+          // A page that went away while its console was starting has no one to close it but us.
+          if (ws.readyState !== ws.OPEN) {
+            await workbench.closeConsole(sessionId);
+            return;
+          }
+          consoles.add(sessionId);
+        }
         send({ kind: 'result', id, ok: true, value });
       })().catch((error: unknown) =>
         send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),

@@ -1,4 +1,16 @@
-import { chmodSync, copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -92,5 +104,46 @@ describe('damaged cores', () => {
 
   it('refuses a file that does not exist', async () => {
     await expect(analyzeCore(join(dir, 'missing'))).rejects.toThrow(/core file .*missing does not exist/);
+  });
+});
+
+/** The pids and names of a process's children that are still running (zombies are not). */
+function runningChildren(parent: number): Array<{ pid: number; comm: string }> {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(ppid) === parent && state !== 'Z' ? [{ pid: Number(pid), comm }] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function running(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('a debugger whose workbench is killed mid-analysis', () => {
+  // The debugger is found by polling for at most 20 s, and must be gone within 30 s of the kill.
+  it.each(['gdb', 'lldb'] as const)('%s ends by itself instead of running on as an orphan', async (kind) => {
+    const cli = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'analyze', '--debugger', kind, fixtures.workerThread.core], {
+      stdio: 'ignore',
+    });
+    let debuggerPid: number | undefined;
+    for (let waited = 0; waited < 20_000 && debuggerPid === undefined; waited += 20) {
+      debuggerPid = runningChildren(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;
+      if (debuggerPid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    cli.kill('SIGKILL');
+    expect(debuggerPid, `${kind} was never seen running under crashwb analyze`).toBeDefined();
+    await expect.poll(() => running(debuggerPid as number), { timeout: 30_000, interval: 100 }).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -124,4 +124,30 @@ describe('crashwb serve', () => {
     expect(seen.other).toBe('');
     other.close();
   });
+
+  it('stops the debugger of a console whose page went away while it was starting', async () => {
+    const page = await connect(`?token=${server.token}`);
+    const crash = await value<{ id: string }>(page, 1, 'openCore', [{ path: fixtures.nullDeref.core }]);
+    // Its answer never comes: the page is gone before the console is ready.
+    void call(page, 2, 'openConsole', [crash.id, { cols: 80, rows: 24 }]);
+    await expect.poll(consoleDebuggers, { timeout: 10_000 }).toHaveLength(1);
+    page.close();
+    await expect.poll(consoleDebuggers, { timeout: 20_000 }).toHaveLength(0);
+  });
 });
+
+/** The console debuggers this process runs: gdb with a second UI, children of this process. */
+function consoleDebuggers(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return state !== 'Z' && Number(ppid) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('new-ui');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

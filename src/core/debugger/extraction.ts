@@ -16,6 +16,8 @@ export interface PreparedDebugger {
   extract(input: ExtractionInput): Promise<ExtractionResult>;
   /** Releases the debugger when no extraction will follow. */
   dispose(): void;
+  /** False once its process has gone (killed, crashed, timed out): a kept one is then started afresh. */
+  isAlive(): boolean;
 }
 
 /** What every backend is given: the files to load and where debug info may live. */

@@ -17,6 +17,7 @@ import { isMinidump } from '../minidump/minidump-file';
 import { chooseStacks, minidumpWarnings, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readCoreOffThread, readMinidumpOffThread, walkMinidumpOffThread } from '../offload/offload';
 import { mark } from '../timeline';
+import type { WarmDebugger } from '../debugger/warm-debugger';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -42,6 +43,8 @@ export interface AnalyzeOptions {
    * has nothing else to do and which would only wait for the worker to start.
    */
   inThisThread?: boolean;
+  /** A long-lived front door's kept debugger: used when it fits, and another kept for the next core. */
+  warm?: WarmDebugger | null;
 }
 
 /** Threads as the core's own notes describe them: what remains when the debugger fails. */
@@ -86,8 +89,9 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const servers = options.symbolCache ? (options.symbolServers ?? []) : [];
   const early = options.prepared?.kind === kind ? options.prepared.debugger : null;
   if (!early) options.prepared?.debugger.dispose();
+  const debuggerOptions = { debugDirs, timeoutMs: options.timeoutMs, indexCacheDir: options.symbolCache?.gdbIndexDir };
   const debuggerReady =
-    early ?? backend.prepare({ debugDirs, timeoutMs: options.timeoutMs, indexCacheDir: options.symbolCache?.gdbIndexDir });
+    early ?? (options.warm ? options.warm.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
   let core: CoreInfo;
   let files: ProgramFiles;
   let links: ModuleLinks;

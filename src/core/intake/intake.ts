@@ -1,3 +1,4 @@
+import { mark } from '../timeline';
 /**
  * Intake, step 0: what the façade calls to take crashes in — open one core, import files and
  * folders with a pool of debuggers, watch folders, sync S3 and reporters — each crash through
@@ -24,6 +25,7 @@ import type {
 } from '../../shared/model';
 import { isSnapshot } from '../../shared/model';
 import { analyzeCore, type AnalyzeOptions } from './analyze';
+import type { WarmDebugger } from '../debugger/warm-debugger';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
@@ -64,6 +66,8 @@ export interface IntakeContext {
   getCrash(id: string): Promise<Crash>;
   /** Where to look for a crash's files: the request's folders and servers with the settings', tokens resolved. */
   symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions>;
+  /** The debugger kept started for the next core opened or analysed again, in a long-lived front door. */
+  warm: WarmDebugger | null;
 }
 
 export type SymbolOptions = Pick<AnalyzeOptions, 'debugDirs' | 'solibDirs' | 'solibDirsFor' | 'sysroot' | 'symbolServers' | 'symbolCache'>;
@@ -75,6 +79,7 @@ export class Intake {
   constructor(private readonly ctx: IntakeContext) {}
 
   async openCore(request: OpenCoreRequest): Promise<Crash> {
+    mark('open asked');
     const path = resolve(request.path);
     const jobId = randomUUID();
     const onStage = (stage: OpenStage, message: string, fraction?: number): void =>
@@ -95,9 +100,11 @@ export class Intake {
             debugger: request.debugger ?? settings.defaultDebugger,
             timeoutMs: this.ctx.options.debuggerTimeoutMs,
             onStage,
+            warm: this.ctx.warm,
           }),
       },
     );
+    mark('ingested');
     const crash = ingested.crash ?? (await this.ctx.getCrash(ingested.id));
     // Opening again keeps what an import gave the crash (its attributes).
     const existing = this.ctx.store.get(crash.id);
@@ -107,6 +114,7 @@ export class Intake {
       this.save(crash, ingested.mtimeMs, ingested.origin);
       this.ctx.store.touchRecent(path, crash.id);
     })();
+    mark('saved');
     this.ctx.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
   }
@@ -152,6 +160,7 @@ export class Intake {
       executable: given ?? undefined,
       debugger: request.debugger ?? old.debugger,
       timeoutMs: this.ctx.options.debuggerTimeoutMs,
+      warm: this.ctx.warm,
       onStage: (stage, message, fraction) =>
         this.ctx.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
     });

@@ -192,10 +192,20 @@ export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
     aliases.dispose();
     throw error;
   }
+  let alive = true;
   // The rejection is observed by extract() or dispose(); this keeps it from counting as unhandled meanwhile.
-  session.catch(() => undefined);
+  session.then(
+    (gdb) => gdb.onClose(() => (alive = false)),
+    () => (alive = false),
+  );
   return {
-    extract: async (input) => extractFrom(await session, input, aliases),
+    extract: async (input) => {
+      try {
+        return await extractFrom(await session, input, aliases);
+      } finally {
+        aliases.dispose();
+      }
+    },
     dispose: () => {
       void session.then(
         (gdb) => gdb.close(),
@@ -203,5 +213,6 @@ export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
       );
       aliases.dispose();
     },
+    isAlive: () => alive,
   };
 }

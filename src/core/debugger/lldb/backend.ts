@@ -6,6 +6,6 @@ export const lldbBackend: DebuggerBackend = {
   kind: 'lldb',
   readsMinidumps: true,
   // lldb runs in one batch process per core: there is nothing to start ahead.
-  prepare: () => ({ extract: extractWithLldb, dispose: () => undefined }),
+  prepare: () => ({ extract: extractWithLldb, dispose: () => undefined, isAlive: () => true }),
   startConsole: (input, events, fileOf) => LldbLiveSession.start(input, events, fileOf),
 };
