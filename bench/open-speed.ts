@@ -60,7 +60,7 @@ export async function benchOpenSpeed(root: string, cores: CoreFixture[]): Promis
     const warm = await openRounds(browser, root, cores, true);
     console.log(
       `open a core in the browser host (${cores.length} rounds of ${cores.length} cores, fresh server each, median): ` +
-        `first core ${median(warm.first).toFixed(0)} ms, later cores ${median(warm.later).toFixed(0)} ms with a debugger kept started, ` +
+        `first core ${median(warm.first).toFixed(0)} ms, later cores ${median(warm.later).toFixed(0)} ms with the last core's debugger kept, ` +
         `${median(cold.later).toFixed(0)} ms without — goal: later < first`,
     );
     console.log(
@@ -75,13 +75,13 @@ async function openRounds(
   browser: Browser,
   root: string,
   cores: CoreFixture[],
-  warmDebugger: boolean,
+  keepDebugger: boolean,
 ): Promise<{ first: number[]; later: number[]; afterLoad: number[] }> {
   const first: number[] = [];
   const later: number[] = [];
   const afterLoad: number[] = [];
   for (let round = 0; round < cores.length; round++) {
-    const server = await startServer({ port: 0, databasePath: join(root, `open-speed-${warmDebugger}-${round}.db`), warmDebugger });
+    const server = await startServer({ port: 0, databasePath: join(root, `open-speed-${keepDebugger}-${round}.db`), keepDebugger });
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     try {
       for (let i = 0; i < cores.length; i++) {

@@ -11,6 +11,9 @@ if (!fs.existsSync(built)) {
   process.exit(1);
 }
 
+// gdb's start-up is the longest wait of `crashwb analyze`: it is started before the bundle loads.
+require(path.join(__dirname, '..', 'out', 'cli', 'early-gdb.cjs')).startEarlyGdb(process.argv.slice(2));
+
 // The bundle is compiled with V8's code cache, kept beside it per Node version: compiling it
 // again on every command cost ~20 ms of each start. V8 checks the cache against the source and
 // ignores one that does not fit, which is then written again.

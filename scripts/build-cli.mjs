@@ -2,7 +2,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { crashwb: 'src/cli/index.ts', 'offload-worker': 'src/core/offload/offload-worker.ts' },
+  entryPoints: {
+    crashwb: 'src/cli/index.ts',
+    'offload-worker': 'src/core/offload/offload-worker.ts',
+    'early-gdb': 'src/cli/early-gdb.ts',
+  },
   outdir: 'out/cli',
   outExtension: { '.js': '.cjs' },
   bundle: true,

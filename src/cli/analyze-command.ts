@@ -7,6 +7,7 @@ import { cliSymbolCache } from './symbol-cache-option';
 import { crashJson, formatCrash } from './format';
 import { debuggerOption } from './debugger-option';
 import { UsageError } from './usage-error';
+import { takeEarlyGdb } from './early-gdb';
 
 /** `crashwb analyze`: one core, read and analysed, printed or as JSON; nothing is stored. */
 export async function analyzeCommand(argv: string[]): Promise<number> {
@@ -28,17 +29,24 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const kind = debuggerOption(values.debugger);
   const symbolCache = cliSymbolCache();
   const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : undefined;
-  // gdb starts before the engine is loaded, so that its own start-up (the longest wait of a
-  // short analysis) runs under the loading; a minidump makes analyzeCore put it away.
+  // gdb starts before the engine is loaded (before this bundle, by the launcher), so that its own
+  // start-up (the longest wait of a short analysis) runs under the loading; a minidump makes
+  // analyzeCore put it away.
+  // The launcher's, when it started one; one never taken ends with this process (its input closes).
+  const early = kind === 'gdb' ? takeEarlyGdb() : null;
   const prepared =
     kind === 'gdb'
       ? {
           kind,
-          debugger: (await import('../core/debugger/gdb/extract')).prepareGdb({
-            debugDirs: (request.debugDirs ?? []).map((d) => resolve(d)),
-            timeoutMs,
-            indexCacheDir: symbolCache.gdbIndexDir,
-          }),
+          debugger: (await import('../core/debugger/gdb/extract')).prepareGdb(
+            {
+              debugDirs: (request.debugDirs ?? []).map((d) => resolve(d)),
+              timeoutMs,
+              indexCacheDir: symbolCache.gdbIndexDir,
+            },
+            false,
+            early ?? undefined,
+          ),
         }
       : undefined;
   const [{ analyzeCore }, { symbolServersFor }] = await Promise.all([

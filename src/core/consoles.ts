@@ -80,7 +80,7 @@ export class Consoles {
       output: (data) => emit({ type: 'console-output', sessionId, data }),
       selection: ({ thread, frame }) => emit({ type: 'console-selection', sessionId, thread, frame }),
       closed: (reason) => {
-        links?.dispose();
+        void links?.dispose();
         this.sessions.delete(sessionId);
         emit({ type: 'console-closed', sessionId, reason });
       },
@@ -91,7 +91,7 @@ export class Consoles {
     const session = await backendOf(crash.debugger)
       .startConsole(input, events, fileOf)
       .catch((error: unknown) => {
-        links?.dispose();
+        void links?.dispose();
         throw error;
       });
     this.sessions.set(sessionId, { crashId: crash.id, executable: crash.executable, session, links });
@@ -150,7 +150,7 @@ export class Consoles {
 
   close(sessionId: string): void {
     this.sessions.get(sessionId)?.session.close();
-    this.sessions.get(sessionId)?.links?.dispose();
+    void this.sessions.get(sessionId)?.links?.dispose();
     this.sessions.delete(sessionId);
   }
 

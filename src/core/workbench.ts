@@ -68,7 +68,7 @@ import { DEFAULT_CACHE_MB } from './symbols/symbol-cache';
 import { SymbolRoom } from './symbols/symbol-room';
 import { reprocessCrashes } from './intake/reprocess';
 import { Intake, type ImportControl } from './intake/intake';
-import { WarmDebugger } from './debugger/warm-debugger';
+import { DebuggerPool } from './debugger/debugger-pool';
 
 export type { ImportControl } from './intake/intake';
 import { openDatabase, type Db } from './store/database';
@@ -91,10 +91,10 @@ export interface WorkbenchOptions {
   /** The symbol cache's folder; the user's cache folder by default. */
   symbolCacheDir?: string;
   /**
-   * Keep a debugger started for the next core opened, once one has been: for front doors that stay
-   * open (the app, `crashwb serve`), not for one-shot commands.
+   * Keep the debugger of the last core opened for the next one: for front doors that stay open
+   * (the app, `crashwb serve`), not for one-shot commands.
    */
-  warmDebugger?: boolean;
+  keepDebugger?: boolean;
 }
 
 const SOURCE_FOLDERS = 'sourceFolders';
@@ -119,7 +119,7 @@ export class Workbench implements WorkbenchApi {
   private readonly undo: GroupingUndo;
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
-  private readonly warm: WarmDebugger | null;
+  private readonly debuggers: DebuggerPool | null;
   private readonly reporters: ReporterSources;
   private readonly symbols: SymbolRoom;
   private readonly reports: Reports;
@@ -139,7 +139,7 @@ export class Workbench implements WorkbenchApi {
       options.databasePath === ':memory:' ? join(tmpdir(), `crashwb-data-${process.pid}`) : dirname(resolve(options.databasePath));
     this.storeDir = join(this.dataDir, 'cores');
     this.db = openDatabase(options.databasePath);
-    this.warm = options.warmDebugger ? new WarmDebugger() : null;
+    this.debuggers = options.keepDebugger ? new DebuggerPool(1) : null;
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
     this.undo = new GroupingUndo(this.db, this.groups);
@@ -174,7 +174,7 @@ export class Workbench implements WorkbenchApi {
       getSettings: () => this.getSettings(),
       getCrash: (id) => this.getCrash(id),
       symbolOptions: (request) => this.symbols.options(request),
-      warm: this.warm,
+      debuggers: this.debuggers,
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -502,7 +502,7 @@ export class Workbench implements WorkbenchApi {
   close(): void {
     this.watcher?.stop();
     this.consoles.closeAll();
-    this.warm?.close();
+    this.debuggers?.close();
     this.listeners.clear();
     this.db.close();
   }

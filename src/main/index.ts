@@ -51,7 +51,7 @@ void app.whenReady().then(async () => {
     secrets: new SafeStorageSecrets(join(app.getPath('userData'), 'secrets.json')),
     watchFolders: true,
     pdf: electronPdf,
-    warmDebugger: true,
+    keepDebugger: true,
   });
   bindWorkbench(workbench, isOurPage);
   const refreshMenu = async (): Promise<void> => buildMenu(await workbench.listRecent());

@@ -21,8 +21,8 @@ export interface ServerOptions {
   token?: string;
   /** How long a watched folder's entry must stay unchanged before it is imported. */
   watchSettleMs?: number;
-  /** Keep a debugger started for the next core opened (the default); the bench turns it off to compare. */
-  warmDebugger?: boolean;
+  /** Keep the debugger of the last core opened for the next (the default); the bench turns it off to compare. */
+  keepDebugger?: boolean;
   /** Where connection failures are told; standard error by default. */
   log?: (line: string) => void;
 }
@@ -93,7 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     homeDirectory: process.cwd(),
     watchFolders: true,
     watchSettleMs: options.watchSettleMs,
-    warmDebugger: options.warmDebugger ?? true,
+    keepDebugger: options.keepDebugger ?? true,
   });
   const uploadDir = join(dirname(resolve(options.databasePath)), 'uploads');
   let port = options.port;

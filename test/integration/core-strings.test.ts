@@ -20,4 +20,13 @@ describe('the command line read back from a core', () => {
     expect(info.argv?.slice(1, 3)).toEqual([first, '0']);
     expect(info.argv?.at(-1)).toBe('9');
   }, 60_000);
+
+  it('keeps empty arguments, even forty of them in a row, as the program was given them', async () => {
+    const exe = fixtures.abort.executable;
+    const args = ['before', ...Array.from({ length: 40 }, () => ''), 'after', ''];
+    const core = crashForCore(exe, join(mkdtempSync(join(tmpdir(), 'crashwb-strings-')), 'run'), args);
+    const info = await readCore(core);
+    expect(info.argv).toEqual([exe, ...args]);
+    expect(info.environment.length).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -134,9 +134,13 @@ function running(pid: number): boolean {
 describe('a debugger whose workbench is killed mid-analysis', () => {
   // The debugger is found by polling for at most 20 s, and must be gone within 30 s of the kill.
   it.each(['gdb', 'lldb'] as const)('%s ends by itself instead of running on as an orphan', async (kind) => {
-    const cli = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'analyze', '--debugger', kind, fixtures.workerThread.core], {
-      stdio: 'ignore',
-    });
+    const cli = spawn(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'analyze', '--debugger', kind, fixtures.workerThread.core],
+      {
+        stdio: 'ignore',
+      },
+    );
     let debuggerPid: number | undefined;
     for (let waited = 0; waited < 20_000 && debuggerPid === undefined; waited += 20) {
       debuggerPid = runningChildren(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;

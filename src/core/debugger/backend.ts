@@ -10,8 +10,11 @@ export interface DebuggerBackend {
   readonly kind: DebuggerKind;
   /** Whether it reads minidumps, which then go to it whatever was asked. */
   readonly readsMinidumps: boolean;
-  /** Starts what it needs ahead of the core (a process, nothing), for one extraction. */
-  prepare(options: DebuggerOptions): PreparedDebugger;
+  /**
+   * Starts what it needs ahead of the core (a process, nothing), for one extraction; a reusable
+   * one takes extraction after extraction, one at a time, until disposed.
+   */
+  prepare(options: DebuggerOptions, reusable?: boolean): PreparedDebugger;
   /** A console on the core with the views' inspection; `fileOf` names a stored frame's source file. */
   startConsole(
     input: LiveSessionInput,

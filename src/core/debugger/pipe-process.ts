@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
-import { killProcessGroup, type PtyExit } from './pty-process';
+import type { PtyExit } from './pty-process';
+import { killProcessGroup } from './debugger-process';
 import { LineSplitter } from './line-splitter';
 
 /**
@@ -14,9 +15,22 @@ export class PipeProcess {
   readonly exited: Promise<PtyExit>;
   private done = false;
 
-  constructor(file: string, args: string[], options: { env: Record<string, string>; cwd?: string }) {
-    // Its own process group, so that a kill reaches the helpers the debugger may start.
-    this.child = spawn(file, args, { env: options.env, cwd: options.cwd ?? process.cwd(), detached: true, stdio: 'pipe' });
+  /** Starts a program in its own process group, so that a kill reaches the helpers it may start. */
+  static spawn(file: string, args: string[], options: { env: Record<string, string>; cwd?: string }): PipeProcess {
+    return new PipeProcess(spawn(file, args, { env: options.env, cwd: options.cwd ?? process.cwd(), detached: true, stdio: 'pipe' }), file);
+  }
+
+  /**
+   * Speaks to a debugger started before this module was loaded (`bin/crashwb.cjs` starts gdb
+   * first thing for `crashwb analyze`) as to one started here: it too is detached, on pipes.
+   */
+  static adopt(child: ChildProcessWithoutNullStreams, file: string): PipeProcess {
+    child.ref();
+    return new PipeProcess(child, file);
+  }
+
+  private constructor(child: ChildProcessWithoutNullStreams, file: string) {
+    this.child = child;
     this.child.stdout.setEncoding('utf8');
     this.child.stderr.setEncoding('utf8');
     this.exited = new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import * as pty from 'node-pty';
 import { LineSplitter } from './line-splitter';
+import { cleanEnv, killProcessGroup } from './debugger-process';
 
 export interface PtyExit {
   exitCode: number;
@@ -72,26 +73,4 @@ export class PtyProcess {
   kill(): void {
     if (!this.done) killProcessGroup(this.term);
   }
-}
-
-/** Kills a debugger's whole process group (a pty's, or a child's started detached): it may have started helpers of its own. */
-export function killProcessGroup(child: { pid?: number; kill(signal: 'SIGKILL'): unknown }): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // The group is gone or was never a group of its own; the process itself still gets the signal.
-    child.kill('SIGKILL');
-  }
-}
-
-/** The environment a debugger gets: enough to run, nothing that changes how it behaves. */
-export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'DEBUGINFOD_URLS'];
-  const env: Record<string, string> = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'dumb' };
-  for (const key of keep) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return { ...env, ...extra };
 }

@@ -146,6 +146,8 @@ async function buildIdInMemory(memory: CoreMemory, base: bigint): Promise<string
 }
 
 const PROCESS_STRINGS_BYTES = 256 * 1024;
+/** No argument list holds this many empty arguments in a row; the stack's padding does. */
+const ZERO_RUN = 32;
 const ENV_ENTRY = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
@@ -161,6 +163,36 @@ async function processStrings(
 ): Promise<{ argv: string[] | null; environment: string[] }> {
   const bytes = execfn !== undefined ? await memory.readBefore(execfn, PROCESS_STRINGS_BYTES) : null;
   if (!bytes || bytes.at(-1) !== 0) return { argv: null, environment: [] };
+  // Most of what is read is the stack's zeroed padding below the strings, which would split into
+  // a quarter of a million empty strings: the strings are looked for above it first.
+  const above = afterLastZeroRun(bytes);
+  if (above > 0) {
+    const found = stringsOf(bytes.subarray(above), psArgs, true);
+    if (found.argv) return found;
+  }
+  return stringsOf(bytes, psArgs, false);
+}
+
+/** Where the last run of ZERO_RUN or more NUL bytes ends; 0 when there is none. */
+function afterLastZeroRun(bytes: Buffer): number {
+  let run = 0;
+  for (let i = bytes.length - 2; i >= 0; i--) {
+    if (bytes[i] !== 0) run = 0;
+    else if (++run === ZERO_RUN) {
+      let end = i + run;
+      while (bytes[end] === 0) end++;
+      return end;
+    }
+  }
+  return 0;
+}
+
+/**
+ * argv and the environment in the NUL-terminated strings that end at AT_EXECFN. The first string
+ * is whole only when the bytes begin just after a NUL; otherwise it may be the tail of one cut by
+ * the read, and is not taken for argv[0].
+ */
+function stringsOf(bytes: Buffer, psArgs: string, firstIsWhole: boolean): { argv: string[] | null; environment: string[] } {
   const strings = bytes
     .subarray(0, bytes.length - 1)
     .toString('utf8')
@@ -171,7 +203,7 @@ async function processStrings(
   // prpsinfo's copy is cut at 80 bytes, sometimes inside a character, which decodes as U+FFFD.
   const prefix = psArgs.trimEnd().replace(/\uFFFD+$/, '');
   if (!prefix) return { argv: null, environment };
-  for (let i = envStart - 1; i >= 1; i--) {
+  for (let i = envStart - 1; i >= (firstIsWhole ? 0 : 1); i--) {
     if (joinedStartsWith(strings, i, envStart, prefix)) return { argv: strings.slice(i, envStart), environment };
   }
   return { argv: null, environment };

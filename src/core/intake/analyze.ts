@@ -17,7 +17,7 @@ import { isMinidump } from '../minidump/minidump-file';
 import { chooseStacks, minidumpWarnings, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readCoreOffThread, readMinidumpOffThread, walkMinidumpOffThread } from '../offload/offload';
 import { mark } from '../timeline';
-import type { WarmDebugger } from '../debugger/warm-debugger';
+import type { DebuggerPool } from '../debugger/debugger-pool';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -43,8 +43,8 @@ export interface AnalyzeOptions {
    * has nothing else to do and which would only wait for the worker to start.
    */
   inThisThread?: boolean;
-  /** A long-lived front door's kept debugger: used when it fits, and another kept for the next core. */
-  warm?: WarmDebugger | null;
+  /** Debuggers kept for core after core: one is taken from here rather than started. */
+  pool?: DebuggerPool | null;
 }
 
 /** Threads as the core's own notes describe them: what remains when the debugger fails. */
@@ -90,8 +90,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const early = options.prepared?.kind === kind ? options.prepared.debugger : null;
   if (!early) options.prepared?.debugger.dispose();
   const debuggerOptions = { debugDirs, timeoutMs: options.timeoutMs, indexCacheDir: options.symbolCache?.gdbIndexDir };
-  const debuggerReady =
-    early ?? (options.warm ? options.warm.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
+  const debuggerReady = early ?? (options.pool ? options.pool.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
   let core: CoreInfo;
   let files: ProgramFiles;
   let links: ModuleLinks;

@@ -25,7 +25,7 @@ import type {
 } from '../../shared/model';
 import { isSnapshot } from '../../shared/model';
 import { analyzeCore, type AnalyzeOptions } from './analyze';
-import type { WarmDebugger } from '../debugger/warm-debugger';
+import { DebuggerPool } from '../debugger/debugger-pool';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
@@ -66,8 +66,8 @@ export interface IntakeContext {
   getCrash(id: string): Promise<Crash>;
   /** Where to look for a crash's files: the request's folders and servers with the settings', tokens resolved. */
   symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions>;
-  /** The debugger kept started for the next core opened or analysed again, in a long-lived front door. */
-  warm: WarmDebugger | null;
+  /** The debugger kept for the next core opened or analysed again, in a long-lived front door. */
+  debuggers: DebuggerPool | null;
 }
 
 export type SymbolOptions = Pick<AnalyzeOptions, 'debugDirs' | 'solibDirs' | 'solibDirsFor' | 'sysroot' | 'symbolServers' | 'symbolCache'>;
@@ -100,7 +100,7 @@ export class Intake {
             debugger: request.debugger ?? settings.defaultDebugger,
             timeoutMs: this.ctx.options.debuggerTimeoutMs,
             onStage,
-            warm: this.ctx.warm,
+            pool: this.ctx.debuggers,
           }),
       },
     );
@@ -160,7 +160,7 @@ export class Intake {
       executable: given ?? undefined,
       debugger: request.debugger ?? old.debugger,
       timeoutMs: this.ctx.options.debuggerTimeoutMs,
-      warm: this.ctx.warm,
+      pool: this.ctx.debuggers,
       onStage: (stage, message, fraction) =>
         this.ctx.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
     });
@@ -228,14 +228,16 @@ export class Intake {
       const progress = (current: string | null): void =>
         this.ctx.emit({ type: 'import', jobId, done, total: found.cores.length, current, failed: report.failed });
       progress(null);
+      const jobs = control.jobs ?? availableParallelism();
+      const debuggers = new DebuggerPool(jobs);
       await runPool(
         found.cores,
-        control.jobs ?? availableParallelism(),
+        jobs,
         async (path) => {
           progress(path);
           try {
             const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
-            if (await this.importOne(path, { ...chosen, attributes }, symbols)) report.imported.push(path);
+            if (await this.importOne(path, { ...chosen, attributes }, symbols, debuggers)) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
@@ -244,7 +246,7 @@ export class Intake {
           progress(path);
         },
         abort.signal,
-      );
+      ).finally(() => debuggers.close());
       report.cancelled = abort.signal.aborted;
       return report;
     } finally {
@@ -253,7 +255,7 @@ export class Intake {
   }
 
   /** Imports one crash (any shape) unless it is already stored; true when it was new. */
-  private async importOne(path: string, request: ImportRequest, symbols: SymbolOptions): Promise<boolean> {
+  private async importOne(path: string, request: ImportRequest, symbols: SymbolOptions, debuggers: DebuggerPool): Promise<boolean> {
     const ingested = await ingestCrash(
       path,
       { ...request.attributes },
@@ -266,6 +268,7 @@ export class Intake {
             executable: request.executable,
             debugger: request.debugger,
             timeoutMs: this.ctx.options.debuggerTimeoutMs,
+            pool: debuggers,
           }),
       },
     );

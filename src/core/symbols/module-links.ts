@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Module } from '../../shared/model';
 import { plainTmpdir } from '../debugger/path-aliases';
@@ -10,7 +11,11 @@ export interface ModuleLinks {
   sysroot: string;
   /** A `.build-id` folder with every module's chosen debug file. */
   debugDir: string;
-  dispose(): void;
+  /**
+   * Removes the folder off the event loop (its tree is as deep as the core's paths). A folder that
+   * cannot be removed is told on stderr, not thrown: the analysis it served is complete.
+   */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -37,7 +42,11 @@ export function linkModules(libraries: { path: string; hostPath: string }[], mod
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`cannot prepare the libraries for the debugger in ${dir}: ${(error as Error).message}`);
   }
-  return { sysroot, debugDir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const dispose = (): Promise<void> =>
+    rm(dir, { recursive: true, force: true }).catch((error: Error) => {
+      process.stderr.write(`crashwb: could not remove the debugger's library links in ${dir}: ${error.message}\n`);
+    });
+  return { sysroot, debugDir, dispose };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { AnalysisWarning, Frame, Thread, Variable } from '../../../shared/model';
 import { DebuggerError } from '../errors';
@@ -110,7 +111,7 @@ async function loadFiles(
   }
 }
 
-async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: PathAliases): Promise<ExtractionResult> {
+async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: PathAliases, reusable: boolean): Promise<ExtractionResult> {
   const warnings: AnalysisWarning[] = [];
   try {
     await loadFiles(gdb, input, aliases, warnings);
@@ -172,22 +173,43 @@ async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: Pat
     mark('gdb listed locals');
     return { threads: orderThreads(threads), warnings };
   } finally {
+    if (reusable) await unload(gdb);
+    else gdb.close();
+  }
+}
+
+/**
+ * Leaves a session as it started, for the next core: no core, no program, the library search
+ * reset. A session that cannot be reset is closed, and is not used again.
+ */
+async function unload(gdb: GdbSession): Promise<void> {
+  try {
+    for (const command of ['core-file', 'file', 'set sysroot', 'set solib-search-path']) {
+      await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
+    }
+  } catch {
     gdb.close();
   }
 }
 
 /**
  * Starts gdb at once, so its start-up overlaps with reading the core and finding the program;
- * extract() then loads the files into the already running session.
+ * extract() then loads the files into the already running session. A reusable one analyses core
+ * after core, one at a time, in the same gdb (which keeps what it read of the libraries they
+ * share) until disposed.
  */
-export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
+export function prepareGdb(options: DebuggerOptions, reusable = false, started?: ChildProcessWithoutNullStreams): PreparedDebugger {
   const aliases = new PathAliases();
   let session: Promise<GdbSession>;
   try {
-    session = GdbSession.start({
-      initCommands: [...gdbInitCommands(options.debugDirs, aliases), ...indexCacheCommands(options.indexCacheDir, aliases)],
-      commandTimeoutMs: options.timeoutMs,
-    });
+    const initCommands = [...gdbInitCommands(options.debugDirs, aliases), ...indexCacheCommands(options.indexCacheDir, aliases)];
+    // One started before these were known is told them now, before it loads anything.
+    session = started
+      ? GdbSession.adopt(started, { commandTimeoutMs: options.timeoutMs }).then(async (gdb) => {
+          for (const command of initCommands) await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
+          return gdb;
+        })
+      : GdbSession.start({ initCommands, commandTimeoutMs: options.timeoutMs });
   } catch (error) {
     aliases.dispose();
     throw error;
@@ -198,21 +220,22 @@ export function prepareGdb(options: DebuggerOptions): PreparedDebugger {
     (gdb) => gdb.onClose(() => (alive = false)),
     () => (alive = false),
   );
+  const dispose = (): void => {
+    void session.then(
+      (gdb) => gdb.close(),
+      () => undefined,
+    );
+    aliases.dispose();
+  };
   return {
     extract: async (input) => {
       try {
-        return await extractFrom(await session, input, aliases);
+        return await extractFrom(await session, input, aliases, reusable);
       } finally {
-        aliases.dispose();
+        if (!reusable) aliases.dispose();
       }
     },
-    dispose: () => {
-      void session.then(
-        (gdb) => gdb.close(),
-        () => undefined,
-      );
-      aliases.dispose();
-    },
+    dispose,
     isAlive: () => alive,
   };
 }

@@ -1,7 +1,8 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { DebuggerError } from '../errors';
 import { gdbInitCommands, gdbLibraryCommands } from './extract';
-import { gdbArguments, GdbSession, type MiAsync, type MiTransport } from './session';
+import { GdbSession, type MiAsync, type MiTransport } from './session';
+import { gdbArguments } from './safe-init';
 import { miQuote, miString, miTuple } from './mi-parser';
 import { gdbQuote, PathAliases } from '../path-aliases';
 import { PtyProcess } from '../pty-process';

@@ -1,8 +1,11 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { DebuggerError } from '../errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
-import { cleanEnv, type PtyExit } from '../pty-process';
+import type { PtyExit } from '../pty-process';
+import { cleanEnv } from '../debugger-process';
 import { PipeProcess } from '../pipe-process';
 import { mark } from '../../timeline';
+import { gdbMiArguments } from './safe-init';
 
 export interface GdbSessionOptions {
   gdbPath?: string;
@@ -43,27 +46,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/**
- * Settings that keep gdb from running anything that comes with the program under analysis:
- * no init files (-nx), no auto-loaded scripts, no debuginfod prompts, no pager.
- */
-const SAFE_INIT = [
-  'set auto-load off',
-  // Without the native target, run, start and attach have nothing to start a program with.
-  'set auto-connect-native-target off',
-  'set debuginfod enabled off',
-  'set pagination off',
-  'set height 0',
-  'set width 0',
-  'set confirm off',
-  'set print pretty off',
-];
-
-/** gdb's options for a session: no init files, and the safe settings before anything is loaded. */
-export function gdbArguments(initCommands: string[] = []): string[] {
-  return [...SAFE_INIT, ...initCommands].flatMap((c) => ['-iex', c]);
-}
-
 /** One gdb process spoken to over GDB/MI (mi3): over pipes, or a console's second UI. */
 export class GdbSession {
   private readonly process: MiTransport;
@@ -95,10 +77,16 @@ export class GdbSession {
   /** Starts gdb with MI as its only interface, over pipes: only this program reads it. */
   static start(options: GdbSessionOptions = {}): Promise<GdbSession> {
     mark('gdb spawned');
-    const process = new PipeProcess(options.gdbPath ?? 'gdb', ['-nx', '-q', '--interpreter=mi3', ...gdbArguments(options.initCommands)], {
+    const process = PipeProcess.spawn(options.gdbPath ?? 'gdb', gdbMiArguments(options.initCommands), {
       env: cleanEnv(options.env),
     });
     return GdbSession.attach(process, options);
+  }
+
+  /** Speaks MI to a gdb started already with `gdbMiArguments()` (by `bin/crashwb.cjs`). */
+  static adopt(child: ChildProcessWithoutNullStreams, options: Pick<GdbSessionOptions, 'commandTimeoutMs'> = {}): Promise<GdbSession> {
+    mark('gdb adopted');
+    return GdbSession.attach(PipeProcess.adopt(child, 'gdb'), options);
   }
 
   /** Speaks MI over a transport gdb is about to open, and waits for its first prompt there. */

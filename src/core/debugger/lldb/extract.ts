@@ -12,7 +12,7 @@ import {
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
 import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
 import { spawn } from 'node:child_process';
-import { cleanEnv, killProcessGroup } from '../pty-process';
+import { cleanEnv, killProcessGroup } from '../debugger-process';
 
 /** What every lldb run loads before its own commands. */
 export interface LldbTarget {

@@ -1,0 +1,25 @@
+/**
+ * Settings that keep gdb from running anything that comes with the program under analysis:
+ * no init files (-nx), no auto-loaded scripts, no debuginfod prompts, no pager.
+ */
+const SAFE_INIT = [
+  'set auto-load off',
+  // Without the native target, run, start and attach have nothing to start a program with.
+  'set auto-connect-native-target off',
+  'set debuginfod enabled off',
+  'set pagination off',
+  'set height 0',
+  'set width 0',
+  'set confirm off',
+  'set print pretty off',
+];
+
+/** gdb's options for a session: no init files, and the safe settings before anything is loaded. */
+export function gdbArguments(initCommands: string[] = []): string[] {
+  return [...SAFE_INIT, ...initCommands].flatMap((c) => ['-iex', c]);
+}
+
+/** gdb's command line for a session spoken to over GDB/MI on its standard input and output. */
+export function gdbMiArguments(initCommands: string[] = []): string[] {
+  return ['-nx', '-q', '--interpreter=mi3', ...gdbArguments(initCommands)];
+}
