@@ -182,4 +182,59 @@ describe('triage in Chromium through crashwb serve', () => {
       .click();
     await expect.poll(() => table.locator('.status-badge', { hasText: 'resolved' }).count(), WAIT).toBe(0);
   });
+
+  it('edits the grouping rules: an error is shown at its line, Check tries them, Apply regroups and Undo puts it back', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    const table = page.getByRole('table', { name: 'Crash groups' });
+    const rows = () => table.locator('tbody tr:not([aria-hidden])').count();
+    const before = await rows();
+    await page.getByRole('button', { name: 'Grouping rules…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Grouping rules' });
+    const editor = dialog.getByRole('textbox', { name: 'Rules' });
+    await expect.poll(() => editor.inputValue(), WAIT).toMatch(/^# Crash Workbench default grouping rules/);
+    const defaults = await editor.inputValue();
+    const badLine = defaults.split('\n').length;
+    await editor.fill(`${defaults}stack.fnction:x -app\n`);
+    await expect.poll(() => dialog.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Check' }).click();
+    const alert = dialog.getByRole('alert');
+    await expect.poll(() => alert.textContent(), WAIT).toContain(`Line ${badLine}: unknown field "stack.fnction"`);
+    expect(await dialog.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    // The error's line button takes the caret to that line.
+    await dialog.getByRole('button', { name: `Line ${badLine}` }).click();
+    const selected = await editor.evaluate((e: HTMLTextAreaElement) => e.value.slice(e.selectionStart, e.selectionEnd));
+    expect(selected).toBe('stack.fnction:x -app');
+    await editor.fill(`${defaults}stack.function:check_invariant -> one\nstack.function:store_result -> one\n`);
+    await dialog.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => dialog.textContent(), WAIT).toMatch(/1 group would gather others/);
+    expect(await dialog.textContent()).toMatch(/Would merge.*check_invariant.*store_result|Would merge.*store_result.*check_invariant/);
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await expect.poll(rows, WAIT).toBe(before - 1);
+    const notice = page.getByRole('status').filter({ hasText: /^Regrouped \d+ crashes by rules [0-9a-f]{12}/ });
+    await notice.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(rows, WAIT).toBe(before);
+  });
+
+  it('says in the crash view why a crash is in its group, rule by rule', async () => {
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.getByRole('table', { name: 'Crash groups' }).locator('tbody tr').filter({ hasText: 'check_invariant' }).click();
+    const groupPage = page.getByRole('main', { name: /^Group \d+$/ });
+    await groupPage
+      .getByRole('region', { name: 'Crashes' })
+      .getByRole('table', { name: 'Crashes in group' })
+      .locator('tbody tr')
+      .first()
+      .getByRole('button')
+      .first()
+      .click();
+    await page.getByRole('tablist', { name: 'Inspect' }).getByRole('tab', { name: 'Grouping' }).click();
+    const view = page.getByRole('tabpanel', { name: 'Grouping' });
+    await expect.poll(() => view.textContent(), WAIT).toMatch(/Signature check_invariant/);
+    expect(await view.textContent()).toMatch(/Mechanism abort, rule on line \d+/);
+    expect(await view.textContent()).toMatch(
+      /#\d+ check_invariant.*the program’s own top frame|#\d+ check_invariant.*the program's own top frame/,
+    );
+    expect(await view.textContent()).toMatch(/stack\.function:raise \+machinery → crash machinery/);
+  });
 });

@@ -51,6 +51,15 @@ Usage:
       merges stay.
   crashwb regroup [--db FILE]
       Recompute fingerprints made by an older version of the algorithm.
+  crashwb explain [--db FILE] [--rules FILE] [--json] CRASH
+      How a crash's fingerprint came about, frame by frame: which rule counted or dropped each frame.
+  crashwb rules show [--db FILE | --default] | check [--db FILE] [--json] FILE | set [--db FILE] FILE|--default
+      The grouping rules (one rule a line, as Sentry's stack trace rules: stack.function:NAME -group).
+      check reports a file's errors by line, or which stored groups it would merge and split,
+      changing nothing; set makes the file the database's rules and regroups every crash by it,
+      keeping notes, statuses and manual merges (docs/grouping-rules.md).
+  crashwb undo [--db FILE] ID
+      Undo a grouping change by the id it printed (new rules, a merge, a move-out, a status).
   crashwb serve [--port N] [--db FILE]
       Serve the workbench UI and API on 127.0.0.1 with a token; open the URL it prints.
   crashwb --help
@@ -110,6 +119,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'upload-symbols': async () => (await import('./symbol-commands')).uploadSymbolsCommand,
   symbols: async () => (await import('./symbol-commands')).symbolsCommand,
   reprocess: async () => (await import('./symbol-commands')).reprocessCommand,
+  explain: async () => (await import('./rules-commands')).explainCommand,
+  rules: async () => (await import('./rules-commands')).rulesCommand,
+  undo: async () => (await import('./rules-commands')).undoCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

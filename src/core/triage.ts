@@ -1,12 +1,16 @@
-import type { Crash, CrashComparison, GroupComparison, StackDiff } from '../shared/model';
+import type { Crash, CrashComparison, FingerprintExplanation, GroupComparison, RulesCheck, StackDiff } from '../shared/model';
 import { compareCrashes, compareGroups } from './compare/compare';
 import { diffStacks } from './compare/stack-diff';
 import { crashingThread } from './crashing-thread';
-import { FINGERPRINT_VERSION, fingerprint } from './fingerprint/fingerprint';
+import { FINGERPRINT_VERSION, explainFingerprint, fingerprint, versionTag } from './fingerprint/fingerprint';
+import { parseRules } from './fingerprint/rules/rule-syntax';
+import { compileRules } from './fingerprint/rules/ruleset';
+import { previewGrouping, type Placement } from './fingerprint/rules/rules-preview';
 import type { CrashStore } from './store/crash-store';
 import type { Db } from './store/database';
 import { groupDetail, representativeCrash } from './store/group-detail';
 import type { GroupStore } from './store/group-store';
+import type { GroupingRules } from './store/grouping-rules';
 import { indexCrash } from './store/search-index';
 
 /** What reads across groups: diffs against representatives, comparisons, and regrouping. */
@@ -15,6 +19,7 @@ export class Triage {
     private readonly db: Db,
     private readonly store: CrashStore,
     private readonly groups: GroupStore,
+    private readonly rules: GroupingRules,
   ) {}
 
   private crash(id: string): Crash {
@@ -41,7 +46,7 @@ export class Triage {
     const [ca, cb] = [this.crash(a), this.crash(b)];
     const [pa, pb] = [this.groups.groupOf(a), this.groups.groupOf(b)];
     const title = (c: Crash, groupId: number | null) => (groupId === null ? c.signal.explanation : this.groups.title(groupId));
-    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) });
+    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) }, this.rules.ruleset());
   }
 
   compareGroups(a: number, b: number): GroupComparison {
@@ -50,19 +55,42 @@ export class Triage {
       groupDetail(this.db, b),
       representativeCrash(this.db, a),
       representativeCrash(this.db, b),
+      this.rules.ruleset(),
     );
   }
 
-  /** Recomputes fingerprints made by an older algorithm version; notes follow the crashes out of emptied groups. */
+  /** How a stored crash's fingerprint came about, frame by frame, under the given rules or the database's. */
+  explain(crashId: string, rulesText?: string): FingerprintExplanation {
+    const ruleset = rulesText === undefined ? this.rules.ruleset() : compileRules(rulesText, 'the rules given');
+    return explainFingerprint(this.crash(crashId), ruleset);
+  }
+
+  /** A rules text's errors by line or, when it has none, what it would do to the stored crashes. */
+  checkRules(text: string): RulesCheck {
+    const { errors } = parseRules(text);
+    if (errors.length > 0) return { rules: '', errors, preview: null };
+    const ruleset = compileRules(text, 'the rules given');
+    const placements: Placement[] = [];
+    for (const member of this.groups.memberships()) {
+      const crash = this.store.get(member.crashId);
+      if (!crash) continue;
+      const fp = fingerprint(crash, ruleset);
+      placements.push({ groupId: member.groupId, groupTitle: member.title, hash: fp.hash, title: fp.title });
+    }
+    return { rules: ruleset.id, errors: [], preview: previewGrouping(placements) };
+  }
+
+  /** Recomputes fingerprints made by another algorithm version or other rules; notes follow the crashes out of emptied groups. */
   regroup(): { regrouped: number; groupsRemoved: number } {
-    const stale = this.groups.staleCrashIds(FINGERPRINT_VERSION);
+    const ruleset = this.rules.ruleset();
+    const stale = this.groups.staleCrashIds(versionTag({ version: FINGERPRINT_VERSION, rules: ruleset.id }));
     let groupsRemoved = 0;
     this.db.transaction(() => {
       const noted = this.groups.notes.notedMembers();
       for (const id of stale) {
         const crash = this.store.get(id);
         if (!crash) continue;
-        const fp = fingerprint(crash);
+        const fp = fingerprint(crash, ruleset);
         this.groups.assign(id, fp, crash.timestamp);
         indexCrash(this.db, crash, fp.title);
       }

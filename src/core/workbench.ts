@@ -17,6 +17,9 @@ import type {
   GroupNotes,
   GroupingChange,
   CrashComparison,
+  FingerprintExplanation,
+  GroupingRulesInfo,
+  RulesCheck,
   ExportFile,
   ExportPreview,
   ExportRequest,
@@ -55,6 +58,7 @@ import { listDirectory, findSource } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { GroupingUndo } from './store/grouping-undo';
+import { GroupingRules } from './store/grouping-rules';
 import { groupDetail } from './store/group-detail';
 import { queryFacets } from './store/crash-filter';
 import { similarGroups } from './compare/similar-groups';
@@ -120,6 +124,7 @@ export class Workbench implements WorkbenchApi {
   private readonly listeners = new Set<(event: WorkbenchEvent) => void>();
   private readonly intake: Intake;
   private readonly debuggers: DebuggerPool | null;
+  private readonly rules: GroupingRules;
   private readonly reporters: ReporterSources;
   private readonly symbols: SymbolRoom;
   private readonly reports: Reports;
@@ -142,7 +147,8 @@ export class Workbench implements WorkbenchApi {
     this.debuggers = options.keepDebugger ? new DebuggerPool(1) : null;
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
-    this.undo = new GroupingUndo(this.db, this.groups);
+    this.rules = new GroupingRules(this.db, this.store, this.groups);
+    this.undo = new GroupingUndo(this.db, this.groups, this.rules);
     this.reporters = new ReporterSources(this.store, options.secrets);
     this.symbols = new SymbolRoom({
       getSettings: () => this.getSettings(),
@@ -151,7 +157,7 @@ export class Workbench implements WorkbenchApi {
       tokens: options.symbolTokens,
       cacheDir: options.symbolCacheDir,
     });
-    this.triage = new Triage(this.db, this.store, this.groups);
+    this.triage = new Triage(this.db, this.store, this.groups, this.rules);
     this.reports = new Reports({
       crash: (id) => this.getCrash(id),
       readSource: (file, executable) => this.readSource(file, executable),
@@ -175,6 +181,7 @@ export class Workbench implements WorkbenchApi {
       getCrash: (id) => this.getCrash(id),
       symbolOptions: (request) => this.symbols.options(request),
       debuggers: this.debuggers,
+      rules: () => this.rules.ruleset(),
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -350,6 +357,30 @@ export class Workbench implements WorkbenchApi {
 
   async similarGroups(groupId: number): Promise<SimilarGroup[]> {
     return similarGroups(this.db, groupId);
+  }
+
+  /** How a crash's fingerprint came about, frame by frame; with `rulesText`, under those rules instead. */
+  async explainFingerprint(crashId: string, rulesText?: string): Promise<FingerprintExplanation> {
+    return this.triage.explain(crashId, rulesText);
+  }
+
+  /** A grouping rules text's errors by line, or what it would do to the stored crashes; nothing changes. */
+  async checkGroupingRules(text: string): Promise<RulesCheck> {
+    return this.triage.checkRules(text);
+  }
+
+  /** The grouping rules in effect, and whether they are this database's own or the default ones. */
+  async getGroupingRules(): Promise<GroupingRulesInfo> {
+    const ruleset = this.rules.ruleset();
+    return { text: ruleset.text, rules: ruleset.id, own: this.rules.ownText() !== null };
+  }
+
+  /**
+   * Makes a rules text (null: the default rules) this database's and regroups every crash by it,
+   * keeping notes, statuses and manual merges and move-outs; undone as one step.
+   */
+  async applyGroupingRules(text: string | null): Promise<GroupingChange> {
+    return this.db.transaction(() => this.undo.applyRules(text))();
   }
 
   async compareCrashes(a: string, b: string): Promise<CrashComparison> {

@@ -35,6 +35,9 @@ import type {
   StackDiff,
   WorkbenchEvent,
   CrashComparison,
+  FingerprintExplanation,
+  GroupingRulesInfo,
+  RulesCheck,
   ExportFile,
   ExportPreview,
   ExportRequest,
@@ -108,6 +111,13 @@ export interface WorkbenchApi {
   /** Groups whose stacks are near this one's: merge suggestions, never applied by themselves. */
   similarGroups(groupId: number): Promise<SimilarGroup[]>;
   compareCrashes(a: string, b: string): Promise<CrashComparison>;
+  /** How a crash's fingerprint came about, frame by frame: which rule counted or dropped each frame. */
+  explainFingerprint(crashId: string, rulesText?: string): Promise<FingerprintExplanation>;
+  /** A grouping rules text's errors by line, or which groups it would merge and split; nothing changes. */
+  checkGroupingRules(text: string): Promise<RulesCheck>;
+  getGroupingRules(): Promise<GroupingRulesInfo>;
+  /** Makes a rules text (null: the default rules) the database's and regroups by it; can be undone. */
+  applyGroupingRules(text: string | null): Promise<GroupingChange>;
   compareGroups(a: number, b: number): Promise<GroupComparison>;
   /** Crashes per day over the last `days` days, and the groups new or regressed in them. */
   getTrends(query: GroupQuery, days: number): Promise<Trends>;
@@ -174,6 +184,8 @@ export const importRequestSchema = z.object({ paths: z.array(absolutePath).min(1
 
 const groupId = z.number().int().positive();
 const crashId = z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest');
+/** A grouping rules text: a few hundred lines at most in practice; 256 KiB leaves room. */
+const rulesText = z.string().max(256 * 1024);
 const isoTime = z
   .string()
   .max(40)
@@ -413,6 +425,10 @@ export const methodParams = {
   setGroupNotes: z.tuple([groupId, groupNotesSchema]),
   similarGroups: z.tuple([groupId]),
   compareCrashes: z.tuple([crashId, crashId]),
+  explainFingerprint: z.union([z.tuple([crashId]), z.tuple([crashId, rulesText])]),
+  checkGroupingRules: z.tuple([rulesText]),
+  getGroupingRules: z.tuple([]),
+  applyGroupingRules: z.tuple([rulesText.nullable()]),
   compareGroups: z.tuple([groupId, groupId]),
   getTrends: z.tuple([groupQuerySchema, z.number().int().min(1).max(366)]),
   getHistogram: z.tuple([groupQuerySchema, z.string().min(1).max(256)]),

@@ -21,11 +21,15 @@ export interface GroupingChange {
   summary: string;
 }
 
+/** A fingerprint's algorithm version and, unless the default rules made it, the id of the rules. */
+export type FingerprintVersion = number | string;
+
 export interface GroupSummary {
   id: number;
   title: string;
   fingerprint: string;
-  version: number;
+  /** The fingerprint version: 1 for the default rules, "1:<rules id>" for a database's own rules. */
+  version: FingerprintVersion;
   mechanism: string;
   frames: string[];
   count: number;
@@ -142,4 +146,93 @@ export interface CrashEvent {
   executable: string | null;
   timestamp: string;
   attributes: Record<string, string>;
+}
+
+/** One rule's effect on one frame of a fingerprinted stack. */
+export interface FrameNote {
+  /** The rule's line in its rules text. */
+  line: number;
+  rule: string;
+  action: string;
+  effect: string;
+}
+
+/** One frame of the crashing stack and its part in the fingerprint. */
+export interface FrameExplanation {
+  index: number;
+  /** The normalized name grouping compares. */
+  name: string;
+  /** Whether it counts as the program's own (a rule's `+app`/`-app`). */
+  app: boolean;
+  /** In the signature, significant (compared for similarity) but past the signature, or left out. */
+  verdict: 'signature' | 'significant' | 'left-out';
+  reason: string;
+  notes: FrameNote[];
+}
+
+/** How a crash's fingerprint came about, frame by frame (`crashwb explain`). */
+export interface FingerprintExplanation {
+  hash: string;
+  title: string;
+  mechanism: string;
+  /** The line of the rule that named the mechanism; null when it is the signal's. */
+  mechanismLine: number | null;
+  /** The signature's parts. */
+  frames: string[];
+  /** The signature is the recursion cycle at the top of the stack. */
+  cycle: boolean;
+  /** A rule fingerprinted the crash by fixed values. */
+  fixedLine: number | null;
+  /** Frames found by scanning the stack: guesses, never counted. */
+  scannedFrames: number;
+  /** Which rules: "default", or the id of a rules text. */
+  rules: string;
+  stack: FrameExplanation[];
+}
+
+/** A line of a rules text that is not a rule, and why. */
+export interface RuleProblem {
+  line: number;
+  message: string;
+}
+
+export interface PreviewGroup {
+  /** The stored group's id; null for a group the new rules would make. */
+  id: number | null;
+  title: string;
+  crashes: number;
+}
+
+/** What new grouping rules would do to the stored crashes, changing nothing. */
+export interface RulesPreview {
+  crashes: number;
+  groupsBefore: number;
+  groupsAfter: number;
+  /** Crashes that would leave the company they keep now. */
+  moved: number;
+  /** How many new groups would gather several stored ones, and how many stored groups would come apart. */
+  merged: number;
+  split: number;
+  /** Stored groups that would become one, largest first (the first few). */
+  merges: Array<{ into: PreviewGroup; groups: PreviewGroup[] }>;
+  /** Stored groups that would come apart, largest first (the first few). */
+  splits: Array<{ group: PreviewGroup; into: PreviewGroup[] }>;
+  warnings: string[];
+}
+
+/** A rules text checked: its errors by line, or what it would do. */
+export interface RulesCheck {
+  /** The rules' id ("default" or a hash of the text); empty when they have errors. */
+  rules: string;
+  errors: RuleProblem[];
+  preview: RulesPreview | null;
+}
+
+/** The grouping rules a database groups by. */
+export interface GroupingRulesInfo {
+  text: string;
+  /** "default", or the id of the database's own rules (part of every fingerprint's version). */
+  rules: string;
+  /** Whether they are the database's own rather than the default ones. */
+  own: boolean;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame, SignalInfo, Thread } from '../../src/shared/model';
-import { fingerprint, topCycle } from '../../src/core/fingerprint/fingerprint';
+import { fingerprint } from '../../src/core/fingerprint/fingerprint';
+import { topCycle } from '../../src/core/fingerprint/rules/apply-rules';
 import { normalizeFunction } from '../../src/core/fingerprint/normalize';
 
 describe('function-name normalization', () => {

@@ -6,8 +6,10 @@ import type {
   GroupComparison,
   GroupingExplanation,
   ValueDiff,
+  FingerprintVersion,
 } from '../../shared/model';
-import { FINGERPRINT_VERSION, fingerprint, mechanismName, significantNames } from '../fingerprint/fingerprint';
+import { fingerprint, mechanismName, significantNames, versionTag } from '../fingerprint/fingerprint';
+import type { Ruleset } from '../fingerprint/rules/ruleset';
 import { crashingThread } from '../crashing-thread';
 import { stackSimilarity } from './similarity';
 import { diffStacks } from './stack-diff';
@@ -16,7 +18,7 @@ import { diffStacks } from './stack-diff';
 export interface Placement {
   groupId: number | null;
   fingerprint: string | null;
-  fingerprintVersion: number | null;
+  fingerprintVersion: FingerprintVersion | null;
 }
 
 const crashingFrames = (c: Crash | null) => (c ? (crashingThread(c)?.frames ?? []) : []);
@@ -51,15 +53,17 @@ function explain(sameGroup: boolean, parts: FingerprintPartMatch[]): GroupingExp
   return { sameGroup, sameFingerprint, parts, summary };
 }
 
-function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement): FingerprintPartMatch[] {
-  const parts = signatureParts(fingerprint(a), fingerprint(b));
-  const stale = [pa, pb].filter((p) => p.fingerprintVersion !== null && p.fingerprintVersion !== FINGERPRINT_VERSION);
+function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement, ruleset: Ruleset): FingerprintPartMatch[] {
+  const [fa, fb] = [fingerprint(a, ruleset), fingerprint(b, ruleset)];
+  const parts = signatureParts(fa, fb);
+  const current = versionTag(fa);
+  const stale = [pa, pb].filter((p) => p.fingerprintVersion !== null && p.fingerprintVersion !== current);
   if (stale.length)
     parts.push({
       part: 'algorithm',
       same: false,
-      a: `stored by fingerprint version ${stale.map((p) => p.fingerprintVersion).join('/')}, current ${FINGERPRINT_VERSION}: run crashwb regroup`,
-      b: String(FINGERPRINT_VERSION),
+      a: `stored by fingerprint version ${stale.map((p) => p.fingerprintVersion).join('/')}, current ${current}: run crashwb regroup`,
+      b: String(current),
     });
   const manual = pa.groupId === pb.groupId && pa.fingerprint !== pb.fingerprint;
   if (manual || (pa.groupId !== pb.groupId && pa.fingerprint === pb.fingerprint))
@@ -67,7 +71,14 @@ function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement): Fin
   return parts;
 }
 
-export function compareCrashes(a: Crash, b: Crash, pa: Placement, pb: Placement, titles: { a: string; b: string }): CrashComparison {
+export function compareCrashes(
+  a: Crash,
+  b: Crash,
+  pa: Placement,
+  pb: Placement,
+  titles: { a: string; b: string },
+  ruleset: Ruleset,
+): CrashComparison {
   const side = (c: Crash, p: Placement, title: string) => ({
     id: c.id,
     groupId: p.groupId,
@@ -82,12 +93,12 @@ export function compareCrashes(a: Crash, b: Crash, pa: Placement, pb: Placement,
     stack: diffStacks(crashingFrames(a), crashingFrames(b)),
     attributes: valueDiffs(a.attributes, b.attributes),
     registers: valueDiffs(crashingThread(a)?.registers ?? {}, crashingThread(b)?.registers ?? {}),
-    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb)),
+    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb, ruleset)),
   };
 }
 
 /** Two groups side by side: their representatives' stacks, their attribute spreads, and why they are apart. */
-export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null, repB: Crash | null): GroupComparison {
+export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null, repB: Crash | null, ruleset: Ruleset): GroupComparison {
   const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
   const ga = a.group;
   const gb = b.group;
@@ -105,6 +116,6 @@ export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null
     stack: diffStacks(crashingFrames(repA), crashingFrames(repB)),
     attributes: keys.map((key) => ({ key, a: a.attributes[key] ?? [], b: b.attributes[key] ?? [] })),
     explanation: explain(ga.id === gb.id, parts),
-    similarity: repA && repB ? stackSimilarity(significantNames(repA), significantNames(repB)).score : 0,
+    similarity: repA && repB ? stackSimilarity(significantNames(repA, ruleset), significantNames(repB, ruleset)).score : 0,
   };
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
+import type { Socket } from 'node:net';
 import type { PtyExit } from './pty-process';
 import { killProcessGroup } from './debugger-process';
 import { LineSplitter } from './line-splitter';
@@ -71,5 +72,15 @@ export class PipeProcess {
 
   kill(): void {
     if (!this.done) killProcessGroup(this.child);
+  }
+
+  /**
+   * Ends the debugger's input and stops waiting for it: a one-shot command exits as soon as its
+   * output is written, while the debugger, told to exit, frees its core on its own.
+   */
+  release(): void {
+    this.child.stdin.end();
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) (stream as unknown as Socket).unref();
   }
 }

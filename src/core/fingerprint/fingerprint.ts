@@ -1,147 +1,113 @@
 import { createHash } from 'node:crypto';
-import type { CrashAnalysis, Frame } from '../../shared/model';
-import { ALLOCATOR, MACHINERY, MECHANISMS, SHARED, SYSTEM_MODULE, type Mechanism } from './frame-lists';
-import { moduleName, normalizeFunction, unnamedFrame } from './normalize';
-import { crashingThread } from '../crashing-thread';
+import type { CrashAnalysis, FingerprintExplanation, FingerprintVersion, FrameExplanation } from '../../shared/model';
 import { fileName } from '../../shared/frame-label';
+import { moduleName } from './normalize';
+import { applyRules, explainFrame, signatureOf, significantFrames, type FrameState } from './rules/apply-rules';
+import { defaultRuleset, type Ruleset } from './rules/ruleset';
 
 /** Bumped whenever a change here would group the same crashes differently; see `crashwb regroup`. */
 export const FINGERPRINT_VERSION = 1;
 
-/** At most this many library frames lead a signature before the program's own frame. */
-const MAX_LIBRARY_FRAMES = 3;
-const MAX_CYCLE = 8;
-/** Linux's library folders (macOS keeps its own under /usr/lib too), Windows' system folder, macOS's frameworks. */
-const SYSTEM_PATH = /^\/(?:usr\/)?lib(?:32|64)?\/|^[A-Za-z]:\\Windows\\|^\/System\/Library\//i;
-/** Standard-library code compiled into the program (Rust std, C++ templates): not where the bug is. */
-const LIBRARY_NAME = /^(?:<)?(?:core|std|alloc|__gnu_cxx|__cxxabiv1)::|^<[\w:]+ as (?:core|std|alloc)::/;
-
 export interface Fingerprint {
   version: number;
-  /** sha256 of the parts below: what groups crashes. */
+  /** Which rules made it: "default" or the id of a rules text. */
+  rules: string;
+  /** sha256 of the parts below (and of the rules, unless the default ones): what groups crashes. */
   hash: string;
   /** Which mechanism fired: assert, panic, …, or the signal for a plain fault. */
-  mechanism: Mechanism | `signal:${string}`;
+  mechanism: string;
   /** The significant frames, normalized, top first. */
   frames: string[];
   title: string;
-  /** Source location of the top significant frame, for titles; not part of the hash. */
+  /** Source location of the title's frame, for titles; not part of the hash. */
   location: string | null;
 }
 
-interface NamedFrame {
-  name: string;
-  frame: Frame;
+/** What is stored as a fingerprint's version: the algorithm's, with the rules' id unless the default rules made it. */
+export function versionTag(fp: Pick<Fingerprint, 'version' | 'rules'>): FingerprintVersion {
+  return fp.rules === 'default' ? fp.version : `${fp.version}:${fp.rules}`;
 }
 
-function named(frame: Frame): NamedFrame {
-  return { name: frame.function ? normalizeFunction(frame.function) : unnamedFrame(frame), frame };
-}
-
-/**
- * The crashing thread's frames that may decide a group: a frame found by scanning the stack is a
- * guess (any stale return address looks like one), so it never does.
- */
-function groupedFrames(crash: Pick<CrashAnalysis, 'threads'>): NamedFrame[] {
-  return (crashingThread(crash)?.frames ?? []).filter((f) => f.trust !== 'scan').map(named);
-}
-
-function mechanismOf(frames: NamedFrame[], signal: string): Fingerprint['mechanism'] {
-  for (const [mechanism, pattern] of MECHANISMS) {
-    if (frames.some((f) => pattern.test(f.name))) return mechanism;
-  }
-  return `signal:${signal}`;
-}
-
-/**
- * The recursion cycle at the top of a stack, rotated to a canonical start: an overflow in
- * ping→pong→ping is one bug whichever of the two the stack happened to end in.
- */
-export function topCycle(names: string[]): string[] | null {
-  for (let period = 1; period <= MAX_CYCLE && period * 2 <= names.length; period++) {
-    const cycle = names.slice(0, period);
-    if (names.slice(period, 2 * period).join('\0') !== cycle.join('\0')) continue;
-    const rotations = cycle.map((_, i) => [...cycle.slice(i), ...cycle.slice(0, i)]);
-    rotations.sort((a, b) => a.join('\0').localeCompare(b.join('\0')));
-    return rotations[0] ?? cycle;
-  }
-  return null;
-}
-
-function isLibraryFrame(f: NamedFrame): boolean {
-  return SYSTEM_PATH.test(f.frame.module ?? '') || LIBRARY_NAME.test(f.name);
-}
-
-/**
- * The signature's frames: the program's own top frame, led by the library frames above it
- * (strlen alone would join every strlen crash), or the recursion cycle of a stack overflow.
- * One frame of the program's own, not three: callers differ between single- and multi-threaded
- * runs and optimized builds of the same bug, while distinct bugs differ in that frame or in
- * the mechanism.
- */
-function signatureFrames(significant: NamedFrame[]): string[] {
-  const cycle = topCycle(significant.map((f) => f.name));
-  if (cycle) return cycle;
-  const out: string[] = [];
-  for (const f of significant) {
-    if (out.at(-1) !== f.name) out.push(f.name);
-    if (!isLibraryFrame(f) || out.length > MAX_LIBRARY_FRAMES) break;
-  }
-  return out;
-}
-
-const MACHINERY_GAP = 2;
-
-function isMachinery(f: NamedFrame): boolean {
-  // An unsymbolized frame inside libc or the C++ runtime, between machinery frames, is machinery too.
-  return MACHINERY.test(f.name) || (f.frame.function === null && SYSTEM_MODULE.test(f.name));
-}
-
-/**
- * The frames after the crash machinery, without the frames every crash shares. Machinery counts
- * only in the run at the top of the stack: the same names far below (Rust's lang_start wrappers,
- * a catch_unwind) do not make the program's own frames machinery.
- */
-function significantFrames(frames: NamedFrame[]): NamedFrame[] {
-  let start = 0;
-  let gap = 0;
-  for (let i = 0; i < frames.length && gap <= MACHINERY_GAP; i++) {
-    if (isMachinery(frames[i] as NamedFrame)) {
-      start = i + 1;
-      gap = 0;
-    } else gap++;
-  }
-  const rest = frames.slice(start);
-  while (rest.length > 1 && ALLOCATOR.test(rest[0]?.name ?? '')) rest.shift();
-  const kept = rest.filter((f) => !SHARED.test(f.name));
-  return kept.length > 0 ? kept : rest.slice(0, 1);
-}
-
-/** The crashing stack's normalized frame names below the crash machinery: what similarity compares. */
-export function significantNames(crash: Pick<CrashAnalysis, 'threads'>): string[] {
-  return significantFrames(groupedFrames(crash)).map((f) => f.name);
-}
+type Fingerprinted = Pick<CrashAnalysis, 'threads' | 'signal' | 'executable'>;
 
 /** A mechanism as people read it: "assert", or the signal's name for a plain fault. */
 export const mechanismName = (mechanism: string): string => mechanism.replace(/^signal:/, '');
 
-export function fingerprint(crash: Pick<CrashAnalysis, 'threads' | 'signal' | 'executable'>): Fingerprint {
-  const frames = groupedFrames(crash);
-  const mechanism = mechanismOf(frames, crash.signal.name);
-  const significant = significantFrames(frames);
-  const names = signatureFrames(significant);
-  const parts = names.length > 0 ? names : [moduleName(crash.executable)];
-  const top = significant[0]?.frame;
-  const location = top?.file ? `${fileName(top.file)}${top.line ? `:${top.line}` : ''}` : null;
+function locationOf(state: FrameState | undefined): string | null {
+  const frame = state?.frame;
+  return frame?.file ? `${fileName(frame.file)}${frame.line ? `:${frame.line}` : ''}` : null;
+}
+
+/** The fingerprint of a crash and, frame by frame, how the rules made it. */
+function fingerprintWithReasons(crash: Fingerprinted, ruleset: Ruleset): { fingerprint: Fingerprint; explanation: FingerprintExplanation } {
+  const ruled = applyRules(ruleset.rules, crash);
+  const leftOut = new Map<FrameState, string>();
+  const significant = significantFrames(ruled.frames, leftOut);
+  const signature = signatureOf(significant);
+  const fixed = ruled.fixed;
+  const parts = fixed ? fixed.values : signature.names.length > 0 ? signature.names : [moduleName(crash.executable)];
+  const titled = significant.find((f) => f.title) ?? significant[0];
+  const location = locationOf(titled);
+  const identity = ruleset.id === 'default' ? [] : [ruleset.id];
   const hash = createHash('sha256')
-    .update(JSON.stringify([FINGERPRINT_VERSION, mechanism, parts]))
+    // Fixed values are the whole fingerprint: crashes a rule names alike are one group whatever killed them.
+    .update(
+      JSON.stringify(
+        fixed ? [FINGERPRINT_VERSION, ...identity, 'fixed', parts] : [FINGERPRINT_VERSION, ...identity, ruled.mechanism.name, parts],
+      ),
+    )
     .digest('hex');
-  return {
+  const named = titled?.title ? [titled.name] : parts;
+  const fingerprint: Fingerprint = {
     version: FINGERPRINT_VERSION,
+    rules: ruleset.id,
     hash,
-    mechanism,
+    mechanism: ruled.mechanism.name,
     frames: parts,
-    title: `${mechanismName(mechanism)} in ${parts.join(' → ')}${location ? ` (${location})` : ''}`,
+    title: `${mechanismName(ruled.mechanism.name)} in ${named.join(' → ')}${location ? ` (${location})` : ''}`,
     location,
   };
+  const isSignificant = new Set(significant);
+  const stack: FrameExplanation[] = ruled.frames.map((state) => {
+    if (signature.used.has(state) && !fixed)
+      return explainFrame(state, 'signature', signature.cycle ? 'in the recursion cycle at the top' : signatureReason(state));
+    if (isSignificant.has(state))
+      return explainFrame(state, 'significant', fixed ? 'the crash is fingerprinted by fixed values' : 'below the signature');
+    return explainFrame(state, 'left-out', leftOut.get(state) ?? 'left out');
+  });
+  const explanation: FingerprintExplanation = {
+    hash,
+    title: fingerprint.title,
+    mechanism: ruled.mechanism.name,
+    mechanismLine: ruled.mechanism.line,
+    frames: parts,
+    cycle: signature.cycle && !fixed,
+    fixedLine: fixed?.line ?? null,
+    scannedFrames: ruled.scanned,
+    rules: ruleset.id,
+    stack,
+  };
+  return { fingerprint, explanation };
+}
+
+/** How a crash's fingerprint came about, frame by frame: which rule counted or dropped each frame. */
+export function explainFingerprint(crash: Fingerprinted, ruleset: Ruleset = defaultRuleset()): FingerprintExplanation {
+  return fingerprintWithReasons(crash, ruleset).explanation;
+}
+
+function signatureReason(state: FrameState): string {
+  if (!state.app) return "a library frame leading to the program's own";
+  return state.prefix ? "the program's own, and the signature goes on past it" : "the program's own top frame";
+}
+
+export function fingerprint(crash: Fingerprinted, ruleset: Ruleset = defaultRuleset()): Fingerprint {
+  return fingerprintWithReasons(crash, ruleset).fingerprint;
+}
+
+/** The crashing stack's normalized frame names below the crash machinery: what similarity compares. */
+export function significantNames(
+  crash: Pick<CrashAnalysis, 'threads'> & Partial<Pick<CrashAnalysis, 'signal'>>,
+  ruleset: Ruleset = defaultRuleset(),
+): string[] {
+  return significantFrames(applyRules(ruleset.rules, crash).frames, new Map()).map((f) => f.name);
 }

@@ -26,6 +26,7 @@ import type {
 import { isSnapshot } from '../../shared/model';
 import { analyzeCore, type AnalyzeOptions } from './analyze';
 import { DebuggerPool } from '../debugger/debugger-pool';
+import type { Ruleset } from '../fingerprint/rules/ruleset';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
@@ -68,6 +69,8 @@ export interface IntakeContext {
   symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions>;
   /** The debugger kept for the next core opened or analysed again, in a long-lived front door. */
   debuggers: DebuggerPool | null;
+  /** The database's grouping rules, by which every crash stored is fingerprinted. */
+  rules(): Ruleset;
 }
 
 export type SymbolOptions = Pick<AnalyzeOptions, 'debugDirs' | 'solibDirs' | 'solibDirsFor' | 'sysroot' | 'symbolServers' | 'symbolCache'>;
@@ -196,7 +199,7 @@ export class Intake {
   private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
     if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
     else this.ctx.store.save(crash, mtimeMs, origin);
-    const fp = fingerprint(crash);
+    const fp = fingerprint(crash, this.ctx.rules());
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.ctx.db, crash, fp.title);
   }

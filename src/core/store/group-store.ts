@@ -1,5 +1,5 @@
-import type { Fingerprint } from '../fingerprint/fingerprint';
-import type { CrashEvent, GroupListing, GroupPage, GroupQuery, GroupStatus, Histogram } from '../../shared/model';
+import { versionTag, type Fingerprint } from '../fingerprint/fingerprint';
+import type { CrashEvent, FingerprintVersion, GroupListing, GroupPage, GroupQuery, GroupStatus, Histogram } from '../../shared/model';
 import { queryGroups } from './group-queries';
 import { groupHistograms } from './trends';
 import type { Db } from './database';
@@ -24,7 +24,7 @@ export class GroupStore {
         `INSERT INTO groups (fingerprint, version, title, mechanism, frames, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(fingerprint) DO NOTHING`,
       )
-      .run(fp.hash, fp.version, fp.title, fp.mechanism, JSON.stringify(fp.frames), new Date().toISOString());
+      .run(fp.hash, versionTag(fp), fp.title, fp.mechanism, JSON.stringify(fp.frames), new Date().toISOString());
     const groupId =
       (this.db.prepare('SELECT group_id FROM crash_pins WHERE crash_id = ?').get(crashId) as { group_id: number } | undefined)?.group_id ??
       (this.db.prepare('SELECT group_id FROM group_links WHERE fingerprint = ?').get(fp.hash) as { group_id: number } | undefined)
@@ -38,7 +38,7 @@ export class GroupStore {
     if (group.status === 'resolved' && group.resolved_at !== null && timestamp > group.resolved_at) {
       this.db.prepare("UPDATE groups SET status = 'regressed' WHERE id = ?").run(group.id);
     }
-    this.db.prepare('UPDATE crashes SET fingerprint = ?, fingerprint_version = ? WHERE id = ?').run(fp.hash, fp.version, crashId);
+    this.db.prepare('UPDATE crashes SET fingerprint = ?, fingerprint_version = ? WHERE id = ?').run(fp.hash, versionTag(fp), crashId);
     this.place(crashId, group.id, timestamp);
     return group.id;
   }
@@ -142,9 +142,9 @@ export class GroupStore {
   }
 
   /** The group a crash is in and the fingerprint that put it there. */
-  groupOf(crashId: string): { groupId: number | null; fingerprint: string | null; fingerprintVersion: number | null } {
+  groupOf(crashId: string): { groupId: number | null; fingerprint: string | null; fingerprintVersion: FingerprintVersion | null } {
     const row = this.db.prepare('SELECT group_id, fingerprint, fingerprint_version FROM crashes WHERE id = ?').get(crashId) as
-      { group_id: number | null; fingerprint: string | null; fingerprint_version: number | null } | undefined;
+      { group_id: number | null; fingerprint: string | null; fingerprint_version: FingerprintVersion | null } | undefined;
     if (!row) throw new Error(`no crash with id ${crashId}`);
     return { groupId: row.group_id, fingerprint: row.fingerprint, fingerprintVersion: row.fingerprint_version };
   }
@@ -182,8 +182,17 @@ export class GroupStore {
     }));
   }
 
+  /** Every stored crash with the group it is in and that group's title. */
+  memberships(): Array<{ crashId: string; groupId: number | null; title: string }> {
+    return this.db
+      .prepare(
+        "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
+      )
+      .all() as Array<{ crashId: string; groupId: number | null; title: string }>;
+  }
+
   /** Crashes whose fingerprint was made by another algorithm version: what `crashwb regroup` redoes. */
-  staleCrashIds(version: number): string[] {
+  staleCrashIds(version: FingerprintVersion): string[] {
     return (this.db.prepare('SELECT id FROM crashes WHERE fingerprint_version IS NOT ? ').all(version) as Array<{ id: string }>).map(
       (r) => r.id,
     );

@@ -1,6 +1,8 @@
 import type { GroupStatus, GroupingChange } from '../../shared/model';
 import type { Db } from './database';
 import type { GroupStore } from './group-store';
+import type { GroupingRules } from './grouping-rules';
+import { restoreSnapshot, takeSnapshot, type GroupingSnapshot } from './grouping-snapshot';
 
 /**
  * Every grouping change a person makes (merge, move-out, status) is journalled with what it takes
@@ -23,7 +25,8 @@ type UndoRecord =
       notes: { source: NotesRow; target: NotesRow };
     }
   | { kind: 'move-out'; crashId: string; fromGroupId: number; newGroupId: number; pinBefore: number | null }
-  | { kind: 'status'; groupId: number; status: GroupStatus; resolvedAt: string | null };
+  | { kind: 'status'; groupId: number; status: GroupStatus; resolvedAt: string | null }
+  | { kind: 'rules'; previous: string | null; snapshot: GroupingSnapshot };
 
 const MAX_KEPT = 200;
 
@@ -31,7 +34,21 @@ export class GroupingUndo {
   constructor(
     private readonly db: Db,
     private readonly groups: GroupStore,
+    private readonly rules: GroupingRules,
   ) {}
+
+  /** Applies new grouping rules (null: the default ones), to be undone by applying the ones before. */
+  applyRules(text: string | null): GroupingChange {
+    // The grouping as it stands is kept whole: undoing puts back every group as it was, its id,
+    // status and notes, not a regrouping by the old rules.
+    const snapshot = takeSnapshot(this.db);
+    const applied = this.rules.apply(text);
+    const { regrouped } = applied;
+    return this.record(
+      { kind: 'rules', previous: applied.previous, snapshot },
+      `Regrouped ${regrouped} ${regrouped === 1 ? 'crash' : 'crashes'} by ${applied.rules === 'default' ? 'the default rules' : `rules ${applied.rules}`}`,
+    );
+  }
 
   private ids(sql: string, id: number): string[] {
     return (this.db.prepare(sql).all(id) as { v: string }[]).map((r) => r.v);
@@ -135,6 +152,11 @@ export class GroupingUndo {
         this.groups.refreshStats(record.newGroupId);
         this.db.prepare('DELETE FROM groups WHERE id = ? AND crash_count = 0').run(record.newGroupId);
         said = `The crash is back in group #${record.fromGroupId}`;
+        break;
+      }
+      case 'rules': {
+        const rules = this.rules.restore(record.previous, () => restoreSnapshot(this.db, record.snapshot));
+        said = `The grouping is back as it was, by ${rules === 'default' ? 'the default rules' : `rules ${rules}`}`;
         break;
       }
       case 'status':

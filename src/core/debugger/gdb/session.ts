@@ -28,6 +28,8 @@ export interface MiTransport {
   write(text: string): void;
   /** Stops gdb for good. */
   kill(): void;
+  /** After `-gdb-exit`: nothing more is written, and this process need not wait for gdb's exit. */
+  release?(): void;
 }
 
 export interface MiResult {
@@ -234,6 +236,7 @@ export class GdbSession {
     this.notifyClosed(this.closed);
     try {
       this.process.write('-gdb-exit\n');
+      this.process.release?.();
     } catch (error) {
       this.remember(`exit: ${(error as Error).message}`);
     }

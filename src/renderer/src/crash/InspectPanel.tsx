@@ -8,18 +8,23 @@ import { AttachmentsView } from './AttachmentsView';
 import { EnvironmentView } from './EnvironmentView';
 import { useLiveSession } from './use-live-session';
 import { TabList } from '../widgets/TabList';
+import { GroupingView } from './GroupingView';
 
-type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'environment' | 'attachments';
+type Tab = 'registers' | 'disassembly' | 'memory' | 'modules' | 'grouping' | 'environment' | 'attachments';
 const TABS: Array<[Tab, string]> = [
   ['registers', 'Registers'],
   ['disassembly', 'Disassembly'],
   ['memory', 'Memory'],
   ['modules', 'Modules'],
+  ['grouping', 'Grouping'],
   ['environment', 'Environment'],
   ['attachments', 'Logs'],
 ];
 
-/** Registers, disassembly, memory and modules of the selected frame; the live ones need the console's debugger. */
+/**
+ * Registers, disassembly, memory and modules of the selected frame, and why the crash is in its
+ * group; the live ones need the console's debugger.
+ */
 export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: Thread; frame: number }) {
   const [tab, setTab] = useState<Tab>('registers');
   const sessionId = useLiveSession(crash.id);
@@ -33,6 +38,7 @@ export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: T
           (sessionId ? <DisassemblyView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'memory' && (sessionId ? <MemoryView sessionId={sessionId} thread={thread.number} frame={frame} /> : needsDebugger)}
         {tab === 'modules' && <ModulesView key={crash.id} crash={crash} />}
+        {tab === 'grouping' && <GroupingView crashId={crash.id} />}
         {tab === 'environment' && <EnvironmentView environment={crash.environment} />}
         {tab === 'attachments' && <AttachmentsView attachments={crash.attachments ?? []} />}
       </div>

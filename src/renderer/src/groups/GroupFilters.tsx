@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { FACETS, type Facet } from '../../../shared/model';
 import { useGroupsStore } from '../stores/groups-store';
 import { plural } from '../widgets/plural';
+import { GroupingRulesButton } from './GroupingRulesDialog';
 
 const RANGES: Array<[label: string, hours: number | null]> = [
   ['All time', null],
@@ -86,6 +87,7 @@ export function GroupFilters() {
       <span className="muted" role="status" aria-label="Matching">
         {plural(total, 'group')} · {plural(matching, 'crash', 'crashes')}
       </span>
+      <GroupingRulesButton />
     </div>
   );
 }

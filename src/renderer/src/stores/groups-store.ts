@@ -59,6 +59,8 @@ interface GroupsState {
   bulkMerge(targetId: number): Promise<void>;
   undoLast(): Promise<void>;
   dismissChange(): void;
+  /** Regroups every crash by a rules text (null: the default rules), as one change to undo; rejects when refused. */
+  applyRules(text: string | null): Promise<void>;
   events: CrashEvent[];
   detail: GroupDetail | null;
   importing: ImportProgressEvent | null;
@@ -220,6 +222,10 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   },
   dismissChange() {
     set({ lastChange: null });
+  },
+  async applyRules(text) {
+    set({ lastChange: single(await api.applyGroupingRules(text)) });
+    await get().refresh();
   },
   tick(id, on) {
     const ticked = get().ticked.filter((t) => t !== id);
