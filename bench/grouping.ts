@@ -4,6 +4,7 @@ import type { CrashAnalysis } from '../src/shared/model';
 import { analyzeCore } from '../src/core/intake/analyze';
 import { fingerprint } from '../src/core/fingerprint/fingerprint';
 import { buildCorpus } from '../test/fixtures/corpus';
+import { buildVariantCorpus } from '../test/fixtures/build-variants';
 import { score, type Scores } from '../test/fixtures/scoring';
 
 /** The naive baseline the issue names: top five frames as function:file, hashed. */
@@ -34,7 +35,37 @@ export async function benchGrouping(root: string): Promise<void> {
   console.log(
     `grouping: ${rows.length} crashes of ${bugs} bugs (C, C++, Rust; versions, stripped -O2 builds, threads, CPU variants); built in ${built} ms, analysed in ${Date.now() - started - built} ms`,
   );
-  console.log(show('fingerprint v1', score(rows.map((r) => ({ truth: r.truth, predicted: r.ours })))));
+  console.log(show('fingerprint', score(rows.map((r) => ({ truth: r.truth, predicted: r.ours })))));
   console.log(show('naive top-5 baseline', score(rows.map((r) => ({ truth: r.truth, predicted: r.naive })))));
   console.log(`groups: ${new Set(rows.map((r) => r.ours)).size} (truth ${bugs})`);
+}
+
+/**
+ * One defect, one group, however it was built: the same bugs built by gcc and clang at -O0 to -O3
+ * and by rustc at opt-level 0 and 3, scored per pair of builds (each pair's crashes together).
+ */
+export async function benchGroupingAcrossBuilds(root: string): Promise<void> {
+  const { cores, missing } = buildVariantCorpus(join(root, 'build-variants'));
+  const rows: Array<{ truth: string; variant: string; language: string; hash: string }> = [];
+  for (const item of cores) {
+    const crash = await analyzeCore(item.core);
+    rows.push({ truth: item.bug, variant: item.variant, language: item.bug.split(':')[0] as string, hash: fingerprint(crash).hash });
+  }
+  const all = score(rows.map((r) => ({ truth: r.truth, predicted: r.hash })));
+  console.log(
+    `grouping across builds: ${rows.length} crashes of ${new Set(rows.map((r) => r.truth)).size} defects` +
+      `${missing.length ? ` (no ${missing.join(', ')} here: those builds left out)` : ''}; ${show('all builds', all)} — goal F1 ≥ 0.95, P 1.0`,
+  );
+  for (const language of [...new Set(rows.map((r) => r.language))]) {
+    const variants = [...new Set(rows.filter((r) => r.language === language).map((r) => r.variant))];
+    for (let i = 0; i < variants.length; i++) {
+      for (let j = i + 1; j < variants.length; j++) {
+        const pair = rows.filter((r) => r.language === language && (r.variant === variants[i] || r.variant === variants[j]));
+        const s = score(pair.map((r) => ({ truth: r.truth, predicted: r.hash })));
+        console.log(
+          `  ${language} ${variants[i]} + ${variants[j]}: pairwise P ${s.pairwise.precision.toFixed(2)} R ${s.pairwise.recall.toFixed(2)} F1 ${s.pairwise.f1.toFixed(2)}`,
+        );
+      }
+    }
+  }
 }

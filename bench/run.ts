@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildFixtures, buildLargeFixture, type CoreFixture } from '../test/fixtures/crashers';
 import { benchCoreReader } from './core-reader';
-import { benchGrouping } from './grouping';
+import { benchGrouping, benchGroupingAcrossBuilds } from './grouping';
 import { benchScale, GROUPS } from './scale';
 import { benchExport } from './export';
 import { benchImportMemory } from './import-memory';
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     await benchImportMemory(root);
     await benchReporterLoad(root);
     await benchGrouping(root);
+    await benchGroupingAcrossBuilds(root);
     const scaleDb = benchScale(root);
     await benchTableRender(scaleDb, GROUPS);
     await benchFirstPaint(scaleDb);

@@ -22,8 +22,11 @@ if (!existsSync(report)) {
 }
 const result = JSON.parse(readFileSync(report, 'utf8'));
 const skipped = result.numPendingTests + result.numTodoTests;
-// A file that fails to load has no test results of its own; count it as a failure.
-const brokenFiles = result.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+// A file that fails to load, or whose beforeAll fails (its tests then read as skipped), has no
+// failed test of its own; count it as a failure.
+const brokenFiles = result.testResults.filter(
+  (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+).length;
 // Errors outside any test (an exception thrown from a stream, say) fail the run without failing a
 // test: they count as one failure, so the summary never reads "0 failed" for a failed run.
 const outside = run.status !== 0 && result.numFailedTests + brokenFiles === 0 ? 1 : 0;

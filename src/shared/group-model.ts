@@ -28,7 +28,7 @@ export interface GroupSummary {
   id: number;
   title: string;
   fingerprint: string;
-  /** The fingerprint version: 1 for the default rules, "1:<rules id>" for a database's own rules. */
+  /** The fingerprint version: the algorithm's (2) under the default rules, "2:<rules id>" under a database's own. */
   version: FingerprintVersion;
   mechanism: string;
   frames: string[];

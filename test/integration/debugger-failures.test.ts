@@ -1,16 +1,6 @@
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdtempSync,
-  openSync,
-  closeSync,
-  ftruncateSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { running, runningChildren } from '../fixtures/processes';
+import { chmodSync, copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -106,30 +96,6 @@ describe('damaged cores', () => {
     await expect(analyzeCore(join(dir, 'missing'))).rejects.toThrow(/core file .*missing does not exist/);
   });
 });
-
-/** The pids and names of a process's children that are still running (zombies are not). */
-function runningChildren(parent: number): Array<{ pid: number; comm: string }> {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(ppid) === parent && state !== 'Z' ? [{ pid: Number(pid), comm }] : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('a debugger whose workbench is killed mid-analysis', () => {
   // The debugger is found by polling for at most 20 s, and must be gone within 30 s of the kill.

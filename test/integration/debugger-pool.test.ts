@@ -1,30 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { DebuggerPool } from '../../src/core/debugger/debugger-pool';
 import { recordTimeline, timelineMarks } from '../../src/core/timeline';
 import type { CrashAnalysis } from '../../src/shared/model';
+import { runningChildren } from '../fixtures/processes';
 
 const fixtures = inject('fixtures');
 const WAIT = { timeout: 10_000, interval: 50 };
 const GDB = { debugDirs: [] };
 
 /** The gdb processes this test process started and that are still running. */
-function childGdbs(): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // comm is in parentheses and may hold spaces; the fields after it are space-separated.
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return comm === 'gdb' && state !== 'Z' && Number(ppid) === process.pid ? [Number(pid)] : [];
-      } catch {
-        return [];
-      }
-    });
-}
+const childGdbs = (): number[] => runningChildren(process.pid).flatMap((c) => (c.comm === 'gdb' ? [c.pid] : []));
 
 const comparable = (crash: CrashAnalysis): unknown => ({ ...crash, analyzedAt: undefined });
 

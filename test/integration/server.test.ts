@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServerMessage } from '../../src/shared/api';
 import { startServer, type RunningServer } from '../../src/server/server';
+import { runningChildren } from '../fixtures/processes';
 
 const fixtures = inject('fixtures');
 let server: RunningServer;
@@ -137,17 +138,4 @@ describe('crashwb serve', () => {
 });
 
 /** The console debuggers this process runs: gdb with a second UI, children of this process. */
-function consoleDebuggers(): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return state !== 'Z' && Number(ppid) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('new-ui');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const consoleDebuggers = (): number[] => runningChildren(process.pid).flatMap((c) => (c.cmdline.includes('new-ui') ? [c.pid] : []));

@@ -5,8 +5,11 @@ import { moduleName } from './normalize';
 import { applyRules, explainFrame, signatureOf, significantFrames, type FrameState } from './rules/apply-rules';
 import { defaultRuleset, type Ruleset } from './rules/ruleset';
 
-/** Bumped whenever a change here would group the same crashes differently; see `crashwb regroup`. */
-export const FINGERPRINT_VERSION = 1;
+/**
+ * Bumped whenever a change here or in the default rules would group the same crashes differently;
+ * see `crashwb regroup`. 2: the standard libraries' own frames no longer count.
+ */
+export const FINGERPRINT_VERSION = 2;
 
 export interface Fingerprint {
   version: number;

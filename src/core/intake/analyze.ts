@@ -180,7 +180,8 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
         throw error;
       },
     );
-  const [result, stacks] = await Promise.all([extraction.finally(() => links.dispose()), walk]);
+  // The links folder goes while the result is put together: nothing waits for its removal.
+  const [result, stacks] = await Promise.all([extraction.finally(() => void links.dispose()), walk]);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks ? chooseStacks(result.threads, stacks, core.modules) : null;

@@ -100,16 +100,21 @@ export class GroupingRules {
     }
     const heirs = heirGroups(crashes.map((c) => ({ groupId: c.groupId, hash: c.fp.hash })));
     // What a person merged stays merged: each old fingerprint linked to a group leads its crashes'
-    // new fingerprints there, unless the group is theirs anyway.
+    // new fingerprints there, unless the group is theirs anyway; and the other crashes of a merged
+    // group keep to it where their new fingerprint carries on no group of its own.
     const links = this.db.prepare('SELECT fingerprint, group_id AS groupId FROM group_links').all() as Array<{
       fingerprint: string;
       groupId: number;
     }>;
     const linkedTo = new Map(links.map((l) => [l.fingerprint, l.groupId]));
+    const merged = new Set(links.map((l) => l.groupId));
     const newLinks = new Map<string, number>();
     for (const c of crashes) {
       const target = c.oldHash === null ? undefined : linkedTo.get(c.oldHash);
-      if (target !== undefined && heirs.get(c.fp.hash) !== target) newLinks.set(c.fp.hash, target);
+      const heir = heirs.get(c.fp.hash);
+      if (target !== undefined && heir !== target) newLinks.set(c.fp.hash, target);
+      else if (target === undefined && c.groupId !== null && merged.has(c.groupId) && heir === undefined && !newLinks.has(c.fp.hash))
+        newLinks.set(c.fp.hash, c.groupId);
     }
     const noted = this.groups.notes.notedMembers();
     // Fingerprints are unique: every group lets go of its old one before the heirs take the new ones.

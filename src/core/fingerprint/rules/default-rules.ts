@@ -1,9 +1,10 @@
 /**
  * The grouping rules every database starts with: fingerprint v1's frame lists (after Socorro's
  * siglists, satyr's normalize_hash.gperf and ClusterFuzz's ignore lists), written in the rules
- * language. Function names are matched as normalized (`std::vector<T>::at`, no arguments).
+ * language, and since version 2 the standard libraries' frames left out. Function names are
+ * matched as normalized (`std::vector<T>::at`, no arguments).
  */
-export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint v1).
+export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 2).
 # One rule a line: matchers, then actions. Later rules win over earlier ones for app and group;
 # for mechanism= the first rule that matches a frame decides.
 
@@ -145,6 +146,13 @@ stack.function:std::thread::Builder::spawn_unchecked_* -group
 stack.function:"<alloc::boxed::Box<T> as core::ops::function::FnOnce<T>>::call_once*" -group
 stack.function:std::sys::thread::*::Thread::new::thread_start* -group
 stack.function:main -group
+
+## The standard libraries' own frames do not count: their inline helpers are frames at -O0 only,
+## and how their templates are named differs between compilers
+stack.function:std::* -group
+stack.function:__gnu_cxx::* -group
+stack.function:<std::* -group
+stack.function:<__gnu_cxx::* -group
 
 ## What is not the program's own: system libraries and the standard libraries compiled into it
 stack.module:/lib/** -app
