@@ -74,6 +74,14 @@ const MARK: Record<StackDiffRow['kind'], string> = { same: ' ', moved: '~', adde
 function printExplanation(e: GroupingExplanation): void {
   process.stdout.write(`${e.summary}\n`);
   for (const p of e.parts) process.stdout.write(`  ${p.same ? '=' : '≠'} ${p.part}: ${p.a}${p.same ? '' : `  |  ${p.b}`}\n`);
+  if (!e.how) return;
+  for (const [side, steps] of [
+    ['first', e.how.a],
+    ['second', e.how.b],
+  ] as const) {
+    process.stdout.write(`How the ${side} fingerprint came about:\n`);
+    for (const step of steps) process.stdout.write(`    ${step}\n`);
+  }
 }
 
 function printStack(rows: StackDiffRow[]): void {

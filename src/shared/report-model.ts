@@ -75,6 +75,11 @@ export interface GroupingExplanation {
   sameFingerprint: boolean;
   parts: FingerprintPartMatch[];
   summary: string;
+  /**
+   * How each side's fingerprint came about under the grouping rules, a line a step, with the
+   * rules' line numbers; null where a side has no crash to read (a group without one).
+   */
+  how: { a: string[]; b: string[] } | null;
 }
 
 export interface ValueDiff {

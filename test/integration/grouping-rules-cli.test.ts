@@ -19,6 +19,7 @@ function rulesFile(name: string, text: string): string {
 
 let defaults = '';
 let abortId = '';
+let workerId = '';
 
 beforeAll(() => {
   const imported = crashwb(
@@ -33,6 +34,7 @@ beforeAll(() => {
   expect(imported.status, imported.stderr).toBe(0);
   const events = JSON.parse(crashwb('events', '--db', db, '--json').stdout) as Array<{ id: string; source: string }>;
   abortId = events.find((e) => e.source === fixtures.abort.core)?.id ?? '';
+  workerId = events.find((e) => e.source === fixtures.workerThread.core)?.id ?? '';
   defaults = crashwb('rules', 'show').stdout;
 }, 180_000);
 
@@ -82,5 +84,16 @@ describe('grouping rules on the command line', () => {
     const json = JSON.parse(crashwb('explain', '--db', db, '--json', '--rules', file, abortId).stdout) as FingerprintExplanation;
     expect(json.rules).toMatch(/^[0-9a-f]{12}$/);
     expect(json.stack.find((f) => f.name === 'check_invariant')).toMatchObject({ verdict: 'left-out', reason: 'crash machinery' });
+  });
+
+  it('says in a comparison how each fingerprint came about, with the rules’ lines', () => {
+    const text = crashwb('compare', '--db', db, abortId.slice(0, 12), workerId.slice(0, 12));
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /How the first fingerprint came about:\n {4}mechanism abort \(rule on line \d+\)\n {4}left out above: .*raise, abort \(rules on line [\d, ]+\)\n {4}check_invariant: the program's own top frame/,
+    );
+    expect(text.stdout).toMatch(
+      /How the second fingerprint came about:\n {4}mechanism SIGSEGV, the signal\n {4}store_result: the program's own top frame/,
+    );
   });
 });

@@ -6,9 +6,10 @@ import type {
   GroupComparison,
   GroupingExplanation,
   ValueDiff,
+  FingerprintExplanation,
   FingerprintVersion,
 } from '../../shared/model';
-import { fingerprint, mechanismName, significantNames, versionTag } from '../fingerprint/fingerprint';
+import { explainFingerprint, fingerprint, mechanismName, significantNames, versionTag } from '../fingerprint/fingerprint';
 import type { Ruleset } from '../fingerprint/rules/ruleset';
 import { crashingThread } from '../crashing-thread';
 import { stackSimilarity } from './similarity';
@@ -36,8 +37,30 @@ function valueDiffs(a: Record<string, string>, b: Record<string, string>): Value
   return keys.map((key) => ({ key, a: a[key] ?? null, b: b[key] ?? null, same: a[key] === b[key] }));
 }
 
+const lines = (notes: Array<{ line: number }>): string => {
+  const numbers = [...new Set(notes.map((n) => n.line))].sort((x, y) => x - y);
+  return numbers.length ? ` (rule${numbers.length > 1 ? 's' : ''} on line ${numbers.join(', ')})` : '';
+};
+
+/** A fingerprint's making in a few lines: the mechanism, what was left out above, the signature. */
+function howItCameAbout(e: FingerprintExplanation): string[] {
+  const out = [
+    `mechanism ${mechanismName(e.mechanism)}${e.mechanismLine !== null ? ` (rule on line ${e.mechanismLine})` : ', the signal'}`,
+  ];
+  const first = e.stack.findIndex((f) => f.verdict !== 'left-out');
+  const above = e.stack.slice(0, Math.max(first, 0));
+  if (above.length) out.push(`left out above: ${above.map((f) => f.name).join(', ')}${lines(above.flatMap((f) => f.notes))}`);
+  if (e.fixedLine !== null) out.push(`fixed by the rule on line ${e.fixedLine}: ${e.frames.join(' ')}`);
+  for (const f of e.stack.filter((x) => x.verdict === 'signature')) out.push(`${f.name}: ${f.reason}${lines(f.notes)}`);
+  return out;
+}
+
 /** The verdict in words, from the parts that made the fingerprints and from what people did. */
-function explain(sameGroup: boolean, parts: FingerprintPartMatch[]): GroupingExplanation {
+function explain(
+  sameGroup: boolean,
+  parts: FingerprintPartMatch[],
+  how: { a: FingerprintExplanation; b: FingerprintExplanation } | null,
+): GroupingExplanation {
   const differing = parts.filter((p) => !p.same && p.part !== 'manual');
   const sameFingerprint = differing.filter((p) => p.part !== 'algorithm').length === 0;
   const [mechanism, frames] = parts;
@@ -50,7 +73,7 @@ function explain(sameGroup: boolean, parts: FingerprintPartMatch[]): GroupingExp
   else if (sameFingerprint)
     summary = `Same fingerprint (${mechanism?.a} in ${frames?.a}), but a person moved one of them to a group of its own.`;
   else summary = `Different groups: ${differing.map((p) => (p.part === 'algorithm' ? p.a : `${p.part} ${p.a} vs ${p.b}`)).join('; ')}.`;
-  return { sameGroup, sameFingerprint, parts, summary };
+  return { sameGroup, sameFingerprint, parts, summary, how: how && { a: howItCameAbout(how.a), b: howItCameAbout(how.b) } };
 }
 
 function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement, ruleset: Ruleset): FingerprintPartMatch[] {
@@ -93,7 +116,10 @@ export function compareCrashes(
     stack: diffStacks(crashingFrames(a), crashingFrames(b)),
     attributes: valueDiffs(a.attributes, b.attributes),
     registers: valueDiffs(crashingThread(a)?.registers ?? {}, crashingThread(b)?.registers ?? {}),
-    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb, ruleset)),
+    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb, ruleset), {
+      a: explainFingerprint(a, ruleset),
+      b: explainFingerprint(b, ruleset),
+    }),
   };
 }
 
@@ -115,7 +141,11 @@ export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null
     b: gb,
     stack: diffStacks(crashingFrames(repA), crashingFrames(repB)),
     attributes: keys.map((key) => ({ key, a: a.attributes[key] ?? [], b: b.attributes[key] ?? [] })),
-    explanation: explain(ga.id === gb.id, parts),
+    explanation: explain(
+      ga.id === gb.id,
+      parts,
+      repA && repB ? { a: explainFingerprint(repA, ruleset), b: explainFingerprint(repB, ruleset) } : null,
+    ),
     similarity: repA && repB ? stackSimilarity(significantNames(repA, ruleset), significantNames(repB, ruleset)).score : 0,
   };
 }

@@ -18,6 +18,25 @@ function Explanation({ explanation }: { explanation: GroupingExplanation }) {
           </li>
         ))}
       </ul>
+      {explanation.how && (
+        <details className="fingerprint-how">
+          <summary>How each fingerprint came about, rule by rule</summary>
+          <div className="fingerprint-how-sides">
+            {(
+              [
+                ['First', explanation.how.a],
+                ['Second', explanation.how.b],
+              ] as const
+            ).map(([side, steps]) => (
+              <ol key={side} aria-label={`${side} fingerprint`}>
+                {steps.map((step, i) => (
+                  <li key={i}>{step}</li>
+                ))}
+              </ol>
+            ))}
+          </div>
+        </details>
+      )}
     </section>
   );
 }
