@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { running, runningChildren } from '../fixtures/processes';
-import { chmodSync, copyFileSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -115,5 +115,28 @@ describe('a debugger whose workbench is killed mid-analysis', () => {
     cli.kill('SIGKILL');
     expect(debuggerPid, `${kind} was never seen running under crashwb analyze`).toBeDefined();
     await expect.poll(() => running(debuggerPid as number), { timeout: 30_000, interval: 100 }).toBe(false);
+  });
+
+  it('lldb that hangs ends within its time limit even when the process that started it is gone', async () => {
+    // An "lldb" that never answers, first on the PATH of a process that starts it and dies at once.
+    const bin = join(dir, 'hanging-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'lldb'), '#!/bin/sh\nexec sleep 600\n');
+    chmodSync(join(bin, 'lldb'), 0o755);
+    const runner = join(process.cwd(), 'test', 'fixtures', 'run-lldb-batch.ts');
+    const parent = spawn(process.execPath, ['--import', 'tsx', runner, '1000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    let sleeper: number | undefined;
+    for (let waited = 0; waited < 20_000 && sleeper === undefined; waited += 50) {
+      const timeout = runningChildren(parent.pid as number).find((c) => c.comm === 'timeout');
+      sleeper = timeout && runningChildren(timeout.pid).find((c) => c.comm === 'sleep')?.pid;
+      if (sleeper === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    parent.kill('SIGKILL');
+    expect(sleeper, 'the hanging lldb was never seen running under timeout').toBeDefined();
+    // Its limit is the analysis's second plus five, then five more before SIGKILL.
+    await expect.poll(() => running(sleeper as number), { timeout: 30_000, interval: 200 }).toBe(false);
   });
 });

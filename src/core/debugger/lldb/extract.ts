@@ -90,7 +90,12 @@ export function lldbCommands(input: ExtractionInput): string[] {
  */
 export function runBatch(commands: string[], timeoutMs: number): Promise<string> {
   const args = ['--no-lldbinit', '--batch', ...commands.flatMap((c) => ['-o', c])];
-  const proc = spawn('/bin/sh', ['-c', 'exec "$0" "$@" 2>&1', 'lldb', ...args], {
+  // coreutils' timeout bounds lldb's life by itself: when this process dies mid-run (a server
+  // killed), lldb stuck unwinding a dump would otherwise spin on as an orphan, as it was found to.
+  const limit = String(Math.ceil(timeoutMs / 1000) + 5);
+  const script =
+    'limit="$1"; shift; if command -v timeout >/dev/null 2>&1; then exec timeout -k 5 "$limit" "$0" "$@" 2>&1; fi; exec "$0" "$@" 2>&1';
+  const proc = spawn('/bin/sh', ['-c', script, 'lldb', limit, ...args], {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: cleanEnv(),
     detached: true,
