@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { running, runningChildren } from '../fixtures/processes';
+import { running, runningChildren, runningDescendants } from '../fixtures/processes';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,7 +109,7 @@ describe('a debugger whose workbench is killed mid-analysis', () => {
     );
     let debuggerPid: number | undefined;
     for (let waited = 0; waited < 20_000 && debuggerPid === undefined; waited += 20) {
-      debuggerPid = runningChildren(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;
+      debuggerPid = runningDescendants(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;
       if (debuggerPid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     cli.kill('SIGKILL');
