@@ -70,13 +70,9 @@ export class Triage {
     const { errors } = parseRules(text);
     if (errors.length > 0) return { rules: '', errors, preview: null };
     const ruleset = compileRules(text, 'the rules given');
-    const placements: Placement[] = [];
-    for (const member of this.groups.memberships()) {
-      const crash = this.store.get(member.crashId);
-      if (!crash) continue;
-      const fp = fingerprint(crash, ruleset);
-      placements.push({ groupId: member.groupId, groupTitle: member.title, hash: fp.hash, title: fp.title });
-    }
+    const placements: Placement[] = this.rules
+      .refingerprint(ruleset)
+      .map((c) => ({ groupId: c.groupId, groupTitle: c.groupTitle, hash: c.fp.hash, title: c.fp.title }));
     return { rules: ruleset.id, errors: [], preview: previewGrouping(placements) };
   }
 

@@ -182,13 +182,13 @@ export class GroupStore {
     }));
   }
 
-  /** Every stored crash with the group it is in and that group's title. */
-  memberships(): Array<{ crashId: string; groupId: number | null; title: string }> {
+  /** Every stored crash with the group it is in, that group's title, and the crash's stored fingerprint. */
+  memberships(): Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }> {
     return this.db
       .prepare(
-        "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
+        "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title, c.fingerprint FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
       )
-      .all() as Array<{ crashId: string; groupId: number | null; title: string }>;
+      .all() as Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }>;
   }
 
   /** Crashes whose fingerprint was made by another algorithm version: what `crashwb regroup` redoes. */

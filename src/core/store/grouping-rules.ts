@@ -86,18 +86,20 @@ export class GroupingRules {
     return ruleset.id;
   }
 
-  private regroupAll(ruleset: Ruleset): { regrouped: number; groupsRemoved: number } {
-    const crashes: Array<{ crash: Crash; groupId: number | null; oldHash: string | null; fp: Fingerprint }> = [];
-    for (const member of this.groups.memberships()) {
+  /** Every stored crash, where it is now, and its fingerprint under `ruleset`: what a preview and an apply both read. */
+  refingerprint(
+    ruleset: Ruleset,
+  ): Array<{ crash: Crash; groupId: number | null; groupTitle: string; oldHash: string | null; fp: Fingerprint }> {
+    return this.groups.memberships().flatMap((member) => {
       const crash = this.store.get(member.crashId);
-      if (!crash) continue;
-      crashes.push({
-        crash,
-        groupId: member.groupId,
-        oldHash: this.groups.groupOf(member.crashId).fingerprint,
-        fp: fingerprint(crash, ruleset),
-      });
-    }
+      return crash
+        ? [{ crash, groupId: member.groupId, groupTitle: member.title, oldHash: member.fingerprint, fp: fingerprint(crash, ruleset) }]
+        : [];
+    });
+  }
+
+  private regroupAll(ruleset: Ruleset): { regrouped: number; groupsRemoved: number } {
+    const crashes = this.refingerprint(ruleset);
     const heirs = heirGroups(crashes.map((c) => ({ groupId: c.groupId, hash: c.fp.hash })));
     // What a person merged stays merged: each old fingerprint linked to a group leads its crashes'
     // new fingerprints there, unless the group is theirs anyway; and the other crashes of a merged
