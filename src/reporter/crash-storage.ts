@@ -57,6 +57,29 @@ export class StorageFull extends Error {}
 /** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
 export const IN_FLIGHT_MS = 60_000;
 
+/** How long a put waits for another put of the same bytes to write the record before asking its client to send again. */
+export const TWIN_WAIT_MS = 10_000;
+
+/**
+ * Runs a put's step until it settles: `attempt` gives the answer, or null while another put of
+ * the same crash holds its claim. An uploader is told its crash is stored only once its record
+ * is: were it told so while the other put was still writing, and that put then failed or its
+ * reporter was killed, the uploader would drop a crash that nobody kept.
+ */
+export async function settleWithTwin<T>(crashId: string, attempt: () => Promise<T | null>, waitMs = TWIN_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+    const answer = await attempt();
+    if (answer !== null) return answer;
+    if (Date.now() >= deadline) {
+      throw new StorageUnavailable(
+        `another upload of crash ${crashId} is being stored and has not finished within ${waitMs / 1000} s; send it again`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
 /** Hashes and counts what passes, and stops past the size limit. */
 export class Measure extends Transform {
   readonly hash = createHash('sha256');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import {
   checkCrashId,
   checkProject,
   Damaged,
+  settleWithTwin,
   IN_FLIGHT_MS,
   indexName,
   Measure,
@@ -17,6 +18,7 @@ import {
   StorageFull,
   type CrashStorage,
 } from './crash-storage';
+import { claimOwner, ownerGone } from './claim-owner';
 import { LocalSymbols, type SymbolStorage } from './symbol-storage';
 
 /** Where arrivals are listed: an empty file `<receivedAt>_<sha256>` per crash. */
@@ -38,6 +40,11 @@ function full(error: unknown): unknown {
     );
   }
   return error;
+}
+
+function absentAsNull(error: NodeJS.ErrnoException): null {
+  if (error.code === 'ENOENT') return null;
+  throw error;
 }
 
 const exists = (path: string) =>
@@ -98,20 +105,21 @@ export class LocalStorage implements CrashStorage {
     let claimed = false;
     try {
       if (expectedSha256 !== undefined && expectedSha256 !== crashId) throw new Damaged(crashId, expectedSha256);
-      const existing = await this.get(project, crashId);
-      if (existing) return { crash: existing, created: false };
-      // Of several puts of the same bytes at once, one claims the crash and the others answer `created: false`.
-      if (!(await this.claim(dir, crashId))) return { crash, created: false };
-      claimed = true;
-      await rename(partial, join(dir, `${crashId}.core`));
-      await mkdir(join(dir, INDEX), { recursive: true });
-      await writeFile(join(dir, INDEX, indexName(crash)), '');
-      const meta = join(dir, '.incoming', `${crashId}.json`);
-      await writeFile(meta, JSON.stringify(crash), { mode: 0o600 });
-      await rename(meta, join(dir, `${crashId}.json`));
-      return { crash, created: true };
+      return await settleWithTwin(crashId, async () => {
+        const existing = await this.get(project, crashId);
+        if (existing) return { crash: existing, created: false };
+        if (!(await this.claim(dir, crashId))) return null;
+        claimed = true;
+        await rename(partial, join(dir, `${crashId}.core`));
+        await mkdir(join(dir, INDEX), { recursive: true });
+        await writeFile(join(dir, INDEX, indexName(crash)), '');
+        const meta = join(dir, '.incoming', `${crashId}.json`);
+        await writeFile(meta, JSON.stringify(crash), { mode: 0o600 });
+        await rename(meta, join(dir, `${crashId}.json`));
+        return { crash, created: true };
+      });
     } catch (error) {
-      // Released, so that the uploader's retry is not told the crash is already here.
+      // Released, so that the uploader's retry is not told to wait for a put that failed.
       if (claimed) await rm(join(dir, CLAIMS, crashId), { force: true });
       throw full(error);
     } finally {
@@ -120,24 +128,39 @@ export class LocalStorage implements CrashStorage {
   }
 
   /**
-   * Takes the right to write a crash's record: an empty DIR/.claims/<sha256>, made only if absent.
-   * A claim older than a put can take, whose record never came, was left by a killed reporter
-   * and is taken over.
+   * Takes the right to write a crash's record: DIR/.claims/<sha256>, made only if absent, naming
+   * its holder. A claim whose holder is gone (a reporter killed between claim and record), or
+   * older than a put can take, is taken over; of several takers-over, the one whose rename moves
+   * the old claim aside goes on to make its own.
    */
   private async claim(dir: string, crashId: string): Promise<boolean> {
     const path = join(dir, CLAIMS, crashId);
     await mkdir(join(dir, CLAIMS), { recursive: true });
-    try {
-      await writeFile(path, '', { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const { mtimeMs } = await stat(path);
-    if (Date.now() - mtimeMs < IN_FLIGHT_MS) return false;
-    const now = new Date();
-    await utimes(path, now, now);
-    return true;
+    const create = () =>
+      writeFile(path, JSON.stringify(claimOwner()), { flag: 'wx', mode: 0o600 }).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+    if (await create()) return true;
+    // A claim that vanished between the tries was released: the next round claims afresh.
+    const held = await readFile(path, 'utf8').catch(absentAsNull);
+    const info = await stat(path).catch(absentAsNull);
+    if (held === null || info === null) return false;
+    if (!ownerGone(held) && Date.now() - info.mtimeMs < IN_FLIGHT_MS) return false;
+    const aside = join(dir, CLAIMS, `.${crashId}.${randomUUID()}`);
+    const movedAside = await rename(path, aside).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    if (!movedAside) return false;
+    await rm(aside, { force: true });
+    return create();
   }
 
   /** Removes what killed reporters left half-written in .incoming, once an hour at most. */

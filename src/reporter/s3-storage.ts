@@ -14,6 +14,7 @@ import {
   Measure,
   pageFromIndex,
   parseIndexName,
+  settleWithTwin,
   StorageUnavailable,
   TooLarge,
   type CrashStorage,
@@ -220,12 +221,22 @@ export class S3Storage implements CrashStorage {
       await this.deleteBlob(blob);
       throw new Damaged(crashId, expectedSha256);
     }
-    const existing = await this.get(project, crashId);
     const receivedAt = new Date().toISOString();
     const crash: StoredCrash = { crashId, project, size: measure.bytes, receivedAt, metadata };
-    if (existing || !(await this.claim(project, crashId))) {
+    let existing: StoredCrash | null;
+    try {
+      existing = await settleWithTwin(crashId, async () => {
+        const stored = await this.get(project, crashId);
+        if (stored) return { stored };
+        return (await this.claim(project, crashId)) ? { stored: null } : null;
+      }).then(({ stored }) => stored);
+    } catch (error) {
       await this.deleteBlob(blob);
-      return { crash: existing ?? crash, created: false };
+      throw error;
+    }
+    if (existing) {
+      await this.deleteBlob(blob);
+      return { crash: existing, created: false };
     }
     const index = this.key(project, `index/${indexName({ receivedAt, crashId })}`);
     await this.send(`s3://${this.location.bucket}/${index}`, ({ client, sdk }) =>

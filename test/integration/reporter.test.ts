@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { claimOwner, ownerGone } from '../../src/reporter/claim-owner';
+import { IN_FLIGHT_MS, settleWithTwin, StorageUnavailable } from '../../src/reporter/crash-storage';
 import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
 
@@ -255,6 +257,67 @@ describe('the local storage’s index', () => {
     const page = await storage.list('alpha', null, 10);
     expect(page.crashes).toEqual([]);
     expect(page.cursor).toBe(dead.replace('_', '|'));
+  });
+});
+
+describe('a crash whose record another put holds the claim to', () => {
+  const claimPath = (data: string, crashId: string) => join(data, 'alpha', '.claims', crashId);
+
+  it('is taken over at once when the claim was left by a reporter killed before writing the record', async () => {
+    const data = join(root, 'killed-claim');
+    const bytes = Buffer.from('claimed by a reporter that was killed');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(join(data, 'alpha', '.claims'), { recursive: true });
+    writeFileSync(claimPath(data, sha(bytes)), JSON.stringify({ ...claimOwner(), pid: gone, start: '1' }));
+    const storage = new LocalStorage(data);
+    const started = Date.now();
+    const { crash, created } = await storage.put('alpha', Readable.from([bytes]), {}, 1024);
+    expect(created).toBe(true);
+    expect(Date.now() - started).toBeLessThan(IN_FLIGHT_MS);
+    expect(await storage.get('alpha', crash.crashId)).toMatchObject({ crashId: sha(bytes) });
+    expect(readFileSync(join(data, 'alpha', `${sha(bytes)}.core`))).toEqual(bytes);
+  });
+
+  it('is not said stored while the other put writes it; when that put fails, this one stores it', async () => {
+    const data = join(root, 'failed-claim');
+    const bytes = Buffer.from('claimed by a put that then failed');
+    mkdirSync(join(data, 'alpha', '.claims'), { recursive: true });
+    writeFileSync(claimPath(data, sha(bytes)), JSON.stringify(claimOwner()));
+    const storage = new LocalStorage(data);
+    let settled = false;
+    const put = storage.put('alpha', Readable.from([bytes]), {}, 1024).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBe(false);
+    rmSync(claimPath(data, sha(bytes)));
+    const { created } = await put;
+    expect(created).toBe(true);
+    expect(await storage.get('alpha', sha(bytes))).not.toBeNull();
+  });
+
+  it('asks the uploader to send again when the other put does not finish in time', async () => {
+    const attempts: number[] = [];
+    const never = settleWithTwin('c'.repeat(64), async () => (attempts.push(Date.now()), null), 300);
+    await expect(never).rejects.toThrow(StorageUnavailable);
+    await expect(never).rejects.toThrow(/another upload of crash c+ .*send it again/);
+    expect(attempts.length).toBeGreaterThan(2);
+  });
+});
+
+describe('who holds a claim', () => {
+  it('is gone when its pid ran on this machine and is not running, or is ours but started at another time', () => {
+    const me = claimOwner();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    expect(ownerGone(JSON.stringify(me))).toBe(false);
+    expect(ownerGone(JSON.stringify({ ...me, pid: gone }))).toBe(true);
+    expect(ownerGone(JSON.stringify({ ...me, start: `${me.start}0` }))).toBe(true);
+    expect(ownerGone(JSON.stringify({ ...me, boot: 'an-earlier-boot' }))).toBe(true);
+  });
+
+  it('cannot be judged on another machine or from a claim that names nobody', () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    expect(ownerGone(JSON.stringify({ ...claimOwner(), host: 'elsewhere', pid: gone }))).toBe(false);
+    expect(ownerGone('')).toBe(false);
+    expect(ownerGone('{"pid":"1"}')).toBe(false);
   });
 });
 

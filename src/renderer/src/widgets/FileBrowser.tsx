@@ -50,6 +50,19 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
     if (item.kind === 'directory') go(item.path, true);
     else if (mode !== 'folder') onChoose(item.path);
   };
+  /**
+   * The folder typed in the path field when it is not the one listed (its listing may not have
+   * come yet, or the user never pressed Go): what the user sees in the field is what is chosen.
+   */
+  const useFolder = (): void => {
+    if (!listing) return;
+    const target = typed.trim();
+    if (target === '' || target === listing.path) return onChoose(listing.path);
+    api.listDirectory(target).then(
+      (l) => onChoose(l.path),
+      (e: Error) => setError(e.message),
+    );
+  };
   // Arrows move through the files, Enter opens a folder or chooses a file; one Tab stop for the list.
   const { itemProps } = useRovingList(items.length, activate);
 
@@ -85,7 +98,7 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
         ))}
       </ul>
       <div className="actions">
-        {mode !== 'file' && listing && <button onClick={() => onChoose(listing.path)}>Use this folder</button>}
+        {mode !== 'file' && listing && <button onClick={useFolder}>Use this folder</button>}
         <button onClick={onCancel}>Cancel</button>
       </div>
     </Modal>
