@@ -18,7 +18,8 @@ import { benchFirstPaint } from './first-paint';
 import { benchOpenSpeed } from './open-speed';
 
 const RUNS = 7;
-const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
+/** `crashwb` as users run it: the shell launcher that starts gdb before Node (bin/crashwb). */
+const BIN = join(process.cwd(), 'bin', 'crashwb');
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -43,14 +44,14 @@ function benchAnalyze(fx: CoreFixture, cacheDir: string): { name: string; crashw
   const gdb = time('gdb', ['-nx', '-batch', ...gdbDebug, '-ex', 'thread apply all bt', fx.executable, fx.core]);
   // Each core starts with an empty cache: the first run pays for gdb's index of its debug info.
   const env = { ...process.env, CRASHWB_SYMBOL_CACHE: join(cacheDir, fx.name) };
-  const crashwb = time(process.execPath, [BIN, 'analyze', fx.core, '--json', ...debugArgs], env);
+  const crashwb = time(BIN, ['analyze', fx.core, '--json', ...debugArgs], env);
   return { name: fx.name, crashwb: crashwb.median, cold: crashwb.first, gdb: gdb.median };
 }
 
 /** Where one `crashwb analyze` spends its time, from the marks it writes with CRASHWB_TIMELINE=1. */
 function analyzeBreakdown(fx: CoreFixture, cacheDir: string): void {
   const env = { ...process.env, CRASHWB_TIMELINE: '1', CRASHWB_SYMBOL_CACHE: join(cacheDir, fx.name) };
-  const result = spawnSync(process.execPath, [BIN, 'analyze', fx.core, '--json'], { env, encoding: 'utf8' });
+  const result = spawnSync(BIN, ['analyze', fx.core, '--json'], { env, encoding: 'utf8' });
   const line = result.stderr.split('\n').find((l) => l.startsWith('CRASHWB_TIMELINE '));
   if (!line) throw new Error(`crashwb analyze wrote no timeline: ${result.stderr.slice(0, 500)}`);
   const marks = JSON.parse(line.slice('CRASHWB_TIMELINE '.length)) as Array<[string, number]>;

@@ -22,3 +22,9 @@ await build({
   supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
+
+// bin/crashwb starts gdb before Node with the engine's own command line and environment.
+const { createRequire } = await import('node:module');
+const { writeFileSync } = await import('node:fs');
+const { earlyGdbShell } = createRequire(import.meta.url)('../out/cli/early-gdb.cjs');
+writeFileSync('out/cli/early-gdb.sh', earlyGdbShell());

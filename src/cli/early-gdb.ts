@@ -1,13 +1,16 @@
 /**
- * gdb started first thing by `bin/crashwb.cjs` for `crashwb analyze`, before the CLI bundle is
- * loaded: gdb's start-up (~130 ms) then runs under Node's loading of the workbench (~60 ms) instead
- * of after it. This module is built on its own (out/cli/early-gdb.cjs) so that the launcher loads
- * nothing else first; the bundle takes the process over with `takeEarlyGdb`.
+ * gdb started ahead of the CLI for `crashwb analyze`, so that its start-up (~110 ms) runs beside
+ * Node's instead of after it: by `bin/crashwb`, a shell script, before Node starts (handed over as
+ * pipes, see inherited-gdb.ts), or else by `bin/crashwb.cjs` before the bundle loads. This module
+ * is built on its own (out/cli/early-gdb.cjs) so that the launcher loads nothing else first; the
+ * bundle takes the process over with `takeEarlyGdb`.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { cleanEnv } from '../core/debugger/debugger-process';
+import { cleanEnv, DEBUGGER_ENV_KEEP, DEBUGGER_ENV_SET } from '../core/debugger/debugger-process';
 import { gdbMiArguments } from '../core/debugger/gdb/safe-init';
+import type { PipedChild } from '../core/debugger/pipe-process';
+import { INHERITED_GDB_ENV, takeInheritedGdb } from './inherited-gdb';
 
 /** Shared through the global object: the launcher's copy of this module and the bundle's are two. */
 const KEY = Symbol.for('crashwb.early-gdb');
@@ -26,7 +29,7 @@ export function analysesWithGdb(argv: string[]): boolean {
 }
 
 export function startEarlyGdb(argv: string[]): void {
-  if (!analysesWithGdb(argv)) return;
+  if (!analysesWithGdb(argv) || process.env[INHERITED_GDB_ENV] !== undefined) return;
   const child = spawn('gdb', gdbMiArguments(), { env: cleanEnv(), detached: true, stdio: 'pipe' });
   const early: Early = { child, failed: false };
   // A gdb that cannot start is started again by the engine, which then says why.
@@ -38,8 +41,10 @@ export function startEarlyGdb(argv: string[]): void {
   (globalThis as Holder)[KEY] = early;
 }
 
-/** The gdb the launcher started, once, if it is still running; null otherwise. */
-export function takeEarlyGdb(): ChildProcessWithoutNullStreams | null {
+/** The gdb a launcher started, once, if it is still running; null otherwise. */
+export function takeEarlyGdb(): PipedChild | null {
+  const inherited = takeInheritedGdb();
+  if (inherited) return inherited;
   const early = (globalThis as Holder)[KEY];
   delete (globalThis as Holder)[KEY];
   if (!early) return null;
@@ -47,4 +52,26 @@ export function takeEarlyGdb(): ChildProcessWithoutNullStreams | null {
   if (early.failed || child.exitCode !== null || child.signalCode !== null) return null;
   for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).ref();
   return child;
+}
+
+const shellQuote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The shell function with which `bin/crashwb` starts gdb: the same command line and environment
+ * as the engine's (written out by the build, so that the two cannot differ), in a session of its
+ * own where `setsid` is at hand, as the engine's detached debuggers are.
+ */
+export function earlyGdbShell(): string {
+  const env = [
+    ...Object.entries(DEBUGGER_ENV_SET).map(([key, value]) => shellQuote(`${key}=${value}`)),
+    ...DEBUGGER_ENV_KEEP.map((key) => '${' + key + '+"' + key + '=$' + key + '"}'),
+  ];
+  return [
+    '# Written by scripts/build-cli.mjs from src/cli/early-gdb.ts: how bin/crashwb starts gdb.',
+    'crashwb_early_gdb() {',
+    '  if command -v setsid >/dev/null 2>&1; then set -- setsid; else set --; fi',
+    `  exec env -i ${env.join(' ')} "$@" gdb ${gdbMiArguments().map(shellQuote).join(' ')}`,
+    '}',
+    '',
+  ].join('\n');
 }

@@ -99,14 +99,15 @@ describe('damaged cores', () => {
 
 describe('a debugger whose workbench is killed mid-analysis', () => {
   // The debugger is found by polling for at most 20 s, and must be gone within 30 s of the kill.
-  it.each(['gdb', 'lldb'] as const)('%s ends by itself instead of running on as an orphan', async (kind) => {
-    const cli = spawn(
-      process.execPath,
-      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'analyze', '--debugger', kind, fixtures.workerThread.core],
-      {
-        stdio: 'ignore',
-      },
-    );
+  it.each([
+    ['gdb', 'crashwb.cjs'],
+    ['lldb', 'crashwb.cjs'],
+    ['gdb', 'crashwb'],
+  ] as const)('%s started by bin/%s ends by itself instead of running on as an orphan', async (kind, launcher) => {
+    const args = ['analyze', ...(kind === 'gdb' ? [] : ['--debugger', kind]), fixtures.workerThread.core];
+    const bin = join(process.cwd(), 'bin', launcher);
+    const cli =
+      launcher === 'crashwb' ? spawn(bin, args, { stdio: 'ignore' }) : spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
     let debuggerPid: number | undefined;
     for (let waited = 0; waited < 20_000 && debuggerPid === undefined; waited += 20) {
       debuggerPid = runningDescendants(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;

@@ -1,16 +1,26 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { analysesWithGdb } from '../../src/cli/early-gdb';
+import { analysesWithGdb, earlyGdbShell } from '../../src/cli/early-gdb';
+import { gdbMiArguments } from '../../src/core/debugger/gdb/safe-init';
 
 const fixtures = inject('fixtures');
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
+const SHELL_BIN = join(process.cwd(), 'bin', 'crashwb');
 
-/** Runs the CLI with the timeline on; returns its exit status, output and the steps it marked. */
-function analyze(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string; steps: string[] } {
-  const result = spawnSync(process.execPath, [BIN, 'analyze', ...args], {
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  steps: string[];
+}
+
+/** Runs the CLI (the Node launcher, or `bin/crashwb` as users do) with the timeline on: exit status, output and the steps it marked. */
+function analyze(args: string[], env: NodeJS.ProcessEnv = {}, launcher: 'node' | 'shell' = 'node'): Run {
+  const [command, first] = launcher === 'node' ? [process.execPath, [BIN]] : [SHELL_BIN, []];
+  const result = spawnSync(command, [...first, 'analyze', ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, CRASHWB_TIMELINE: '1', XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'crashwb-early-')), ...env },
@@ -50,5 +60,79 @@ describe('gdb started by the launcher before the CLI loads', () => {
     const run = analyze([fixtures.nullDeref.core], { PATH: '/nonexistent' });
     expect(run.status).toBe(3);
     expect(run.stdout + run.stderr).toMatch(/gdb.*ENOENT|is it installed/);
+  });
+});
+
+describe('gdb started by bin/crashwb before Node', () => {
+  it("starts gdb with the engine's command line and environment, word for word", () => {
+    // An `env` that prints what it was given, one word a line, in place of the real one.
+    const bin = mkdtempSync(join(tmpdir(), 'crashwb-env-'));
+    writeFileSync(join(bin, 'env'), '#!/bin/sh\nfor w; do printf "%s\\n" "$w"; done\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'fragment.sh'), earlyGdbShell());
+    const run = spawnSync('/bin/sh', ['-c', `. ${bin}/fragment.sh; crashwb_early_gdb`], {
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: "/home/o'neil", DEBUGINFOD_URLS: 'http://a http://b' },
+    });
+    expect(run.stdout.split('\n').slice(0, -1)).toEqual([
+      '-i',
+      'LANG=C.UTF-8',
+      'LC_ALL=C.UTF-8',
+      'TERM=dumb',
+      `PATH=${bin}`,
+      "HOME=/home/o'neil",
+      'DEBUGINFOD_URLS=http://a http://b',
+      'gdb',
+      ...gdbMiArguments(),
+    ]);
+  });
+
+  const withoutTime = (json: string) => ({ ...(JSON.parse(json) as Record<string, unknown>), analyzedAt: null });
+
+  it('is handed to the analysis as pipes, which find what the Node launcher finds, and leave no folder behind', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'crashwb-launcher-'));
+    const shell = analyze(['--json', fixtures.workerThread.core], { TMPDIR: temp }, 'shell');
+    expect(shell.status, shell.stderr).toBe(0);
+    expect(shell.steps).toContain('gdb adopted');
+    expect(shell.steps).not.toContain('gdb spawned');
+    expect(readdirSync(temp)).toEqual([]);
+    const node = analyze(['--json', fixtures.workerThread.core]);
+    expect(withoutTime(shell.stdout)).toEqual(withoutTime(node.stdout));
+  });
+
+  it('leaves gdb to Node where no named pipes can be made, and to the engine where there is no gdb', () => {
+    /** A PATH with node and these tools only. */
+    const pathWith = (tools: string[]): string => {
+      const bin = mkdtempSync(join(tmpdir(), 'crashwb-path-'));
+      for (const tool of ['node', ...tools]) {
+        const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (found) writeFileSync(join(bin, tool), `#!/bin/sh\nexec ${found} "$@"\n`, { mode: 0o755 });
+      }
+      return bin;
+    };
+    const shellTools = ['sh', 'readlink', 'mktemp', 'rm', 'env', 'setsid'];
+    const noPipes = analyze(['--json', fixtures.nullDeref.core], { PATH: pathWith([...shellTools, 'gdb']) }, 'shell');
+    expect(noPipes.status, noPipes.stderr).toBe(0);
+    expect(noPipes.steps).toContain('gdb adopted');
+    const noGdb = analyze([fixtures.nullDeref.core], { PATH: pathWith([...shellTools, 'mkfifo']) }, 'shell');
+    expect(noGdb.status).toBe(3);
+    expect(noGdb.stdout + noGdb.stderr).toMatch(/gdb.*ENOENT|is it installed/);
+  });
+
+  it('says to set TMPDIR when the temporary folder cannot be written', () => {
+    const run = analyze([fixtures.nullDeref.core], { TMPDIR: '/nonexistent/tmp' }, 'shell');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /cannot make the folder of library links for the debugger in \/nonexistent\/tmp.*set TMPDIR to a writable folder/,
+    );
+  });
+
+  it('is not taken from a variable set by hand: the error says to unset it, and no file it names is removed', () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'crashwb-hand-')), 'crashwb-gdb.abc');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'in'), 'not a pipe');
+    const run = analyze([fixtures.nullDeref.core], { CRASHWB_EARLY_GDB: `1:${folder}` });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/CRASHWB_EARLY_GDB is set but descriptor 3 is not a pipe from bin\/crashwb.*unset it/);
+    expect(existsSync(join(folder, 'in'))).toBe(true);
   });
 });

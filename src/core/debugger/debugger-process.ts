@@ -11,11 +11,15 @@ export function killProcessGroup(child: { pid?: number; kill(signal: 'SIGKILL'):
   }
 }
 
+/** What a debugger's environment sets, whatever the caller's says. */
+export const DEBUGGER_ENV_SET: Readonly<Record<string, string>> = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'dumb' };
+/** What a debugger's environment keeps of the caller's, where it is set. */
+export const DEBUGGER_ENV_KEEP: readonly string[] = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'DEBUGINFOD_URLS'];
+
 /** The environment a debugger gets: enough to run, nothing that changes how it behaves. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'DEBUGINFOD_URLS'];
-  const env: Record<string, string> = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'dumb' };
-  for (const key of keep) {
+  const env: Record<string, string> = { ...DEBUGGER_ENV_SET };
+  for (const key of DEBUGGER_ENV_KEEP) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }

@@ -1,9 +1,26 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
 import type { PtyExit } from './pty-process';
 import { killProcessGroup } from './debugger-process';
 import { LineSplitter } from './line-splitter';
+
+/**
+ * What a PipeProcess needs of the program it speaks to: a child process started here, or a
+ * debugger that `bin/crashwb` started before Node and handed over as pipes (see early-gdb.ts).
+ */
+export interface PipedChild {
+  readonly pid?: number;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+  kill(signal: 'SIGKILL'): unknown;
+  ref(): void;
+  unref(): void;
+}
 
 /**
  * A program spoken to over pipes, read line by line, that can always be killed: for a debugger
@@ -11,7 +28,7 @@ import { LineSplitter } from './line-splitter';
  * spares the shell that sets a terminal raw, the terminal itself and its many small reads.
  */
 export class PipeProcess {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: PipedChild;
   private readonly lines = new LineSplitter();
   readonly exited: Promise<PtyExit>;
   private done = false;
@@ -22,15 +39,15 @@ export class PipeProcess {
   }
 
   /**
-   * Speaks to a debugger started before this module was loaded (`bin/crashwb.cjs` starts gdb
-   * first thing for `crashwb analyze`) as to one started here: it too is detached, on pipes.
+   * Speaks to a debugger started before this module was loaded (the launcher starts gdb first
+   * thing for `crashwb analyze`) as to one started here: it too is on pipes.
    */
-  static adopt(child: ChildProcessWithoutNullStreams, file: string): PipeProcess {
+  static adopt(child: PipedChild, file: string): PipeProcess {
     child.ref();
     return new PipeProcess(child, file);
   }
 
-  private constructor(child: ChildProcessWithoutNullStreams, file: string) {
+  private constructor(child: PipedChild, file: string) {
     this.child = child;
     this.child.stdout.setEncoding('utf8');
     this.child.stderr.setEncoding('utf8');

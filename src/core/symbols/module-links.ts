@@ -25,7 +25,14 @@ export interface ModuleLinks {
  * than picked up from this machine under the same name.
  */
 export function linkModules(libraries: { path: string; hostPath: string }[], modules: Module[]): ModuleLinks {
-  const dir = mkdtempSync(join(plainTmpdir(), 'crashwb-modules-'));
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(plainTmpdir(), 'crashwb-modules-'));
+  } catch (error) {
+    throw new Error(
+      `cannot make the folder of library links for the debugger in ${plainTmpdir()}: ${(error as Error).message}; set TMPDIR to a writable folder`,
+    );
+  }
   const sysroot = join(dir, 'root');
   const debugDir = join(dir, 'debug');
   try {

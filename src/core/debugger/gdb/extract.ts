@@ -1,4 +1,4 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { PipedChild } from '../pipe-process';
 import { mkdirSync } from 'node:fs';
 import type { AnalysisWarning, Frame, Thread, Variable } from '../../../shared/model';
 import { DebuggerError } from '../errors';
@@ -198,7 +198,7 @@ async function unload(gdb: GdbSession): Promise<void> {
  * after core, one at a time, in the same gdb (which keeps what it read of the libraries they
  * share) until disposed.
  */
-export function prepareGdb(options: DebuggerOptions, reusable = false, started?: ChildProcessWithoutNullStreams): PreparedDebugger {
+export function prepareGdb(options: DebuggerOptions, reusable = false, started?: PipedChild): PreparedDebugger {
   const aliases = new PathAliases();
   let session: Promise<GdbSession>;
   try {

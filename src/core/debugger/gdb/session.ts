@@ -1,9 +1,8 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { DebuggerError } from '../errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
 import type { PtyExit } from '../pty-process';
 import { cleanEnv } from '../debugger-process';
-import { PipeProcess } from '../pipe-process';
+import { PipeProcess, type PipedChild } from '../pipe-process';
 import { mark } from '../../timeline';
 import { gdbMiArguments } from './safe-init';
 
@@ -86,7 +85,7 @@ export class GdbSession {
   }
 
   /** Speaks MI to a gdb started already with `gdbMiArguments()` (by `bin/crashwb.cjs`). */
-  static adopt(child: ChildProcessWithoutNullStreams, options: Pick<GdbSessionOptions, 'commandTimeoutMs'> = {}): Promise<GdbSession> {
+  static adopt(child: PipedChild, options: Pick<GdbSessionOptions, 'commandTimeoutMs'> = {}): Promise<GdbSession> {
     mark('gdb adopted');
     return GdbSession.attach(PipeProcess.adopt(child, 'gdb'), options);
   }

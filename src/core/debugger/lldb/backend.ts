@@ -1,11 +1,14 @@
 import type { DebuggerBackend } from '../backend';
-import { extractWithLldb } from './extract';
-import { LldbLiveSession } from './live';
 
 export const lldbBackend: DebuggerBackend = {
   kind: 'lldb',
   readsMinidumps: true,
-  // lldb runs in one batch process per core: there is nothing to start ahead.
-  prepare: () => ({ extract: extractWithLldb, dispose: () => undefined, isAlive: () => true }),
-  startConsole: (input, events, fileOf) => LldbLiveSession.start(input, events, fileOf),
+  // lldb runs in one batch process per core: there is nothing to start ahead. Its modules are
+  // loaded when it is used, so that a gdb analysis does not pay for them.
+  prepare: () => ({
+    extract: async (input) => (await import('./extract')).extractWithLldb(input),
+    dispose: () => undefined,
+    isAlive: () => true,
+  }),
+  startConsole: async (input, events, fileOf) => (await import('./live')).LldbLiveSession.start(input, events, fileOf),
 };
