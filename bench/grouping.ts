@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { CrashAnalysis } from '../src/shared/model';
 import { analyzeCore } from '../src/core/intake/analyze';
 import { fingerprint } from '../src/core/fingerprint/fingerprint';
-import { buildCorpus } from '../test/fixtures/corpus';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_RULES } from '../src/core/fingerprint/rules/default-rules';
+import { compileRules } from '../src/core/fingerprint/rules/ruleset';
+import { buildCorpus, buildRuleCases, RULE_CASE_RULES } from '../test/fixtures/corpus';
 import { buildVariantCorpus } from '../test/fixtures/build-variants';
 import { score, type Scores } from '../test/fixtures/scoring';
 
@@ -38,6 +41,23 @@ export async function benchGrouping(root: string): Promise<void> {
   console.log(show('fingerprint', score(rows.map((r) => ({ truth: r.truth, predicted: r.ours })))));
   console.log(show('naive top-5 baseline', score(rows.map((r) => ({ truth: r.truth, predicted: r.naive })))));
   console.log(`groups: ${new Set(rows.map((r) => r.ours)).size} (truth ${bugs})`);
+  await benchRuleCases(root);
+}
+
+/** The crashes the default rules group wrongly, scored with the default rules and with the rules file that puts them right. */
+async function benchRuleCases(root: string): Promise<void> {
+  const cases = buildRuleCases(join(root, 'rule-cases'));
+  const rules = compileRules(`${DEFAULT_RULES}\n${readFileSync(RULE_CASE_RULES, 'utf8')}`, RULE_CASE_RULES);
+  const rows: Array<{ truth: string; byDefault: string; byRules: string }> = [];
+  for (const item of cases) {
+    const crash = await analyzeCore(item.core);
+    rows.push({ truth: item.bug, byDefault: fingerprint(crash).hash, byRules: fingerprint(crash, rules).hash });
+  }
+  console.log(
+    `rule cases: ${rows.length} crashes of ${new Set(rows.map((r) => r.truth)).size} bugs (test/fixtures/corpus-programs/rule-cases.*)`,
+  );
+  console.log(show('default rules', score(rows.map((r) => ({ truth: r.truth, predicted: r.byDefault })))));
+  console.log(show('with rule-cases.rules', score(rows.map((r) => ({ truth: r.truth, predicted: r.byRules })))));
 }
 
 /**

@@ -1,28 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { fingerprint } from '../../src/core/fingerprint/fingerprint';
-import { buildCorpus, type LabelledCore } from '../fixtures/corpus';
+import { DEFAULT_RULES } from '../../src/core/fingerprint/rules/default-rules';
+import { compileRules, type Ruleset } from '../../src/core/fingerprint/rules/ruleset';
+import type { CrashAnalysis } from '../../src/shared/model';
+import { buildCorpus, buildRuleCases, RULE_CASE_RULES, type LabelledCore } from '../fixtures/corpus';
 import { score } from '../fixtures/scoring';
 
 const root = mkdtempSync(join(tmpdir(), 'crashwb-corpus-'));
 let corpus: LabelledCore[] = [];
+let ruleCases: LabelledCore[] = [];
 const predicted = new Map<string, string>();
+const analyses = new Map<string, CrashAnalysis>();
+/** The default rules followed by the rule cases' own, as a database's rules file would read. */
+const withCaseRules: Ruleset = compileRules(`${DEFAULT_RULES}\n${readFileSync(RULE_CASE_RULES, 'utf8')}`, RULE_CASE_RULES);
 
 beforeAll(async () => {
   corpus = buildCorpus(root, 'small');
-  const queue = [...corpus];
+  ruleCases = buildRuleCases(root);
+  const queue = [...corpus, ...ruleCases];
   await Promise.all(
     [0, 1].map(async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
         const crash = await analyzeCore(item.core, { debugDirs: item.debugDir ? [item.debugDir] : [] });
         predicted.set(item.core, fingerprint(crash).hash);
+        analyses.set(item.core, crash);
       }
     }),
   );
 }, 300_000);
+
+const scoreOf = (items: LabelledCore[], group: (item: LabelledCore) => string) =>
+  score(items.map((c) => ({ truth: c.bug, predicted: group(c) })));
+const byRules = (item: LabelledCore): string => fingerprint(analyses.get(item.core) as CrashAnalysis, withCaseRules).hash;
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -34,8 +47,44 @@ describe('grouping a labelled corpus of C, C++ and Rust crashes', () => {
   });
 
   it('puts every crash of one bug in one group and no two bugs together (pairwise F1 ≥ 0.95)', () => {
-    const scores = score(corpus.map((c) => ({ truth: c.bug, predicted: predicted.get(c.core) ?? 'missing' })));
+    const scores = scoreOf(corpus, (c) => predicted.get(c.core) ?? 'missing');
     expect(scores.pairwise.precision).toBeGreaterThanOrEqual(0.95);
     expect(scores.pairwise.f1).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('crashes the default rules group wrongly, and the rule that puts each right', () => {
+  const hashes = (bug: string) => new Set(ruleCases.filter((c) => c.bug === `rules:${bug}`).map((c) => predicted.get(c.core)));
+  const same = (a: string, b: string) => [...hashes(a)].some((h) => hashes(b).has(h));
+
+  it('are real crashes of each case, in two builds and on two CPUs', () => {
+    expect(new Set(ruleCases.map((c) => c.bug)).size).toBe(6);
+    expect(new Set(ruleCases.map((c) => c.variant))).toEqual(new Set(['O0/native', 'O0/old', 'O2/native', 'O2/old']));
+  });
+
+  it('are joined by the default rules: every failed check through a wrapper of abort, every NULL to a helper, every bad record in a vendor library', () => {
+    expect(same('fatal-config', 'fatal-disk')).toBe(true);
+    expect(same('dup-name', 'dup-path')).toBe(true);
+    expect(same('vendor-users', 'vendor-orders')).toBe(true);
+    expect(scoreOf(ruleCases, (c) => predicted.get(c.core) ?? 'missing').pairwise.precision).toBeLessThan(0.5);
+  });
+
+  it('are one group a bug under the rules file: the wrapper as machinery, the helper as a prefix, the vendor library left out', () => {
+    const scores = scoreOf(ruleCases, byRules);
+    expect(scores.pairwise.precision).toBe(1);
+    expect(scores.pairwise.recall).toBe(1);
+    const title = (bug: string) =>
+      fingerprint(analyses.get(ruleCases.find((c) => c.bug === `rules:${bug}`)?.core ?? '') as CrashAnalysis, withCaseRules).title;
+    expect(title('fatal-config')).toMatch(/^abort in check_config/);
+    expect(title('dup-path')).toMatch(/strlen → dup_text → load_path/);
+    expect(title('vendor-orders')).toMatch(/in import_orders/);
+  });
+
+  it('leave the rest of the labelled corpus grouped as it was', () => {
+    const before = new Map(corpus.map((c) => [c.core, predicted.get(c.core) ?? 'missing']));
+    // Scored against the default grouping as truth: the rules file moves none of the corpus.
+    const moved = score(corpus.map((c) => ({ truth: before.get(c.core) ?? '', predicted: byRules(c) })));
+    expect(moved.pairwise.f1).toBe(1);
+    expect(scoreOf([...corpus, ...ruleCases], byRules).pairwise.precision).toBe(1);
   });
 });
