@@ -7,6 +7,7 @@ import { queryGroups } from '../src/core/store/group-queries';
 import { indexCrash } from '../src/core/store/search-index';
 import { histogram, trends } from '../src/core/store/trends';
 import { similarGroups } from '../src/core/compare/similar-groups';
+import { defaultRuleset } from '../src/core/fingerprint/rules/ruleset';
 import { stackSimilarity } from '../src/core/compare/similarity';
 import { significantNames } from '../src/core/fingerprint/fingerprint';
 import { representativeCrash } from '../src/core/store/group-detail';
@@ -74,7 +75,7 @@ export function benchScale(root: string): string {
   if (window.daily.length !== 30) throw new Error(`expected 30 days of trend, got ${window.daily.length}`);
   time('histogram of version over all crashes', 9, () => histogram(db, {}, 'version'));
   time('histogram of hostname over the last 7 days (goal < 100 ms)', 9, () => histogram(db, { since: narrowed.since }, 'hostname'));
-  time('similar groups of one group (merge suggestions; no shared frames here)', 9, () => similarGroups(db, 4242));
+  time('similar groups of one group (merge suggestions; no shared frames here)', 9, () => similarGroups(db, 4242, () => defaultRuleset()));
   // The synthetic stacks share no frames, so the search above finds no candidates; this is the
   // work of the worst case: scoring the 200 candidates it may return.
   const target = significantNames(representativeCrash(db, 1) ?? { threads: [] });

@@ -34,7 +34,7 @@ describe('triage in Chromium through crashwb serve', () => {
     await options.getByLabel(/^Attributes/).fill('version=9.9.1\nNot A Key');
     await options.getByRole('button', { name: 'Import' }).click();
     await expect.poll(() => options.getByRole('alert').textContent(), WAIT).toMatch(/^Attributes, line 2: write key=value/);
-    await options.getByLabel(/^Attributes/).fill('version=9.9.1\nhostname=e2e-box');
+    await options.getByLabel(/^Attributes/).fill('version=9.9.1\nhostname=e2e-box\nproject=demo');
     await options.getByRole('button', { name: 'Import' }).click();
     const status = page.getByRole('region', { name: 'Import' }).getByRole('status');
     await expect.poll(() => status.textContent(), WAIT).toMatch(/imported \d+, already present 0, failed 0/);
@@ -213,6 +213,21 @@ describe('triage in Chromium through crashwb serve', () => {
     await expect.poll(rows, WAIT).toBe(before - 1);
     const notice = page.getByRole('status').filter({ hasText: /^Regrouped \d+ crashes by rules [0-9a-f]{12}/ });
     await notice.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(rows, WAIT).toBe(before);
+
+    // The rules of one project (the crashes imported with project=demo), told apart in the notice.
+    await page.getByRole('button', { name: 'Grouping rules…' }).click();
+    await dialog.getByRole('combobox', { name: /^Rules of/ }).selectOption('demo');
+    await expect.poll(() => dialog.textContent(), WAIT).toMatch(/the database’s rules, which project demo follows until it has its own/);
+    await expect.poll(() => editor.inputValue(), WAIT).toMatch(/^# Crash Workbench default grouping rules/);
+    await editor.fill(`${defaults}stack.function:check_invariant -> one\nstack.function:store_result -> one\n`);
+    await dialog.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => dialog.textContent(), WAIT).toMatch(/1 group would gather others/);
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await expect.poll(rows, WAIT).toBe(before - 1);
+    const projectNotice = page.getByRole('status').filter({ hasText: /by rules [0-9a-f]{12} for project demo/ });
+    await projectNotice.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(rows, WAIT).toBe(before);
   });
 

@@ -53,11 +53,14 @@ Usage:
       Recompute fingerprints made by an older version of the algorithm.
   crashwb explain [--db FILE] [--rules FILE] [--json] CRASH
       How a crash's fingerprint came about, frame by frame: which rule counted or dropped each frame.
-  crashwb rules show [--db FILE | --default] | check [--db FILE] [--json] FILE | set [--db FILE] FILE|--default
+  crashwb rules show [--db FILE] [--project NAME | --default] | check [--db FILE] [--project NAME] [--json] FILE
+                | set [--db FILE] [--project NAME] FILE|--default | projects [--db FILE]
       The grouping rules (one rule a line, as Sentry's stack trace rules: stack.function:NAME -group).
       check reports a file's errors by line, or which stored groups it would merge and split,
       changing nothing; set makes the file the database's rules and regroups every crash by it,
-      keeping notes, statuses and manual merges (docs/grouping-rules.md).
+      keeping notes, statuses and manual merges (docs/grouping-rules.md). --project NAME: the rules
+      of the crashes whose attribute project is NAME (--attr project=NAME, or their reporter's);
+      a project without rules of its own follows the database's.
   crashwb undo [--db FILE] ID
       Undo a grouping change by the id it printed (new rules, a merge, a move-out, a status).
   crashwb serve [--port N] [--db FILE]

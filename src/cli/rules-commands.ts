@@ -39,15 +39,31 @@ function printPreview(preview: RulesPreview): void {
 /**
  * `crashwb rules show` prints the grouping rules in effect; `crashwb rules check FILE` reports a
  * rules file's errors by line (as FILE:LINE: message), or tries it on the stored crashes;
- * `crashwb rules set FILE` makes it the database's and regroups by it.
+ * `crashwb rules set FILE` makes it the database's and regroups by it. With `--project NAME`,
+ * each is about the rules of the crashes whose `project` attribute is NAME; `rules projects`
+ * lists the projects and whose rules each follows.
  */
 export async function rulesCommand(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { db: { type: 'string' }, json: { type: 'boolean' }, default: { type: 'boolean' } },
+    options: { db: { type: 'string' }, json: { type: 'boolean' }, default: { type: 'boolean' }, project: { type: 'string' } },
   });
+  const project = values.project ?? null;
+  if (project === '') throw new UsageError('--project takes the name of a project');
+  if (action === 'projects') {
+    if (positionals.length) throw new UsageError('rules projects takes no file');
+    return withWorkbench(values.db, async (wb) => {
+      const { projects } = await wb.getGroupingRules();
+      for (const name of projects) {
+        const rules = await wb.getGroupingRules(name);
+        process.stdout.write(`${name}\t${rules.own ? `its own rules ${rules.rules}` : "the database's rules"}\n`);
+      }
+      if (projects.length === 0) process.stdout.write('no crash carries a project (import with --attr project=NAME)\n');
+      return 0;
+    });
+  }
   if (action === 'show') {
     if (positionals.length) throw new UsageError('rules show takes no file');
     if (values.default) {
@@ -55,31 +71,33 @@ export async function rulesCommand(argv: string[]): Promise<number> {
       return 0;
     }
     return withWorkbench(values.db, async (wb) => {
-      process.stdout.write((await wb.getGroupingRules()).text);
+      process.stdout.write((await wb.getGroupingRules(project)).text);
       return 0;
     });
   }
   if (action === 'set') {
     if (values.default ? positionals.length > 0 : positionals.length !== 1)
-      throw new UsageError('rules set takes one rules file, or --default');
+      throw new UsageError(
+        `rules set takes one rules file, or --default${project === null ? '' : " (the project then follows the database's rules)"}`,
+      );
     const text = values.default ? null : await readRules(positionals[0] as string);
     return withWorkbench(values.db, async (wb) => {
       if (text !== null) {
-        const check = await wb.checkGroupingRules(text);
+        const check = await wb.checkGroupingRules(text, project);
         for (const error of check.errors) process.stderr.write(`${positionals[0]}:${error.line}: ${error.message}\n`);
         if (check.errors.length) return 2;
       }
-      const change = await wb.applyGroupingRules(text);
+      const change = await wb.applyGroupingRules(text, project);
       process.stdout.write(`${change.summary}; notes, statuses and manual merges kept. To undo: crashwb undo ${change.undoId}\n`);
       return 0;
     });
   }
-  if (action !== 'check') throw new UsageError(`rules takes show, check or set, not ${action ?? 'nothing'}`);
+  if (action !== 'check') throw new UsageError(`rules takes show, check, set or projects, not ${action ?? 'nothing'}`);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('rules check takes one rules file');
   const text = await readRules(file);
   return withWorkbench(values.db, async (wb) => {
-    const check = await wb.checkGroupingRules(text);
+    const check = await wb.checkGroupingRules(text, project);
     if (values.json) process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
     else {
       for (const error of check.errors) process.stderr.write(`${file}:${error.line}: ${error.message}\n`);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import type { ImportReport, ImportRequest } from '../shared/model';
-import { bearer, CRASH_ID, cursorTime, REPORTER_PATHS, type StoredCrash } from '../shared/reporter-protocol';
+import { bearer, CRASH_ID, cursorTime, PROJECT_NAME, REPORTER_PATHS, type StoredCrash } from '../shared/reporter-protocol';
 import type { CrashStore } from './store/crash-store';
 
 /** A reporter as a source: `reporter+http://HOST:PORT` and the project's token. */
@@ -14,7 +14,8 @@ export interface ReporterSource {
   token: string;
 }
 
-type Listed = Omit<StoredCrash, 'project'>;
+/** A crash as a reporter lists it; its project is the token's, which a reporter before rules per project did not list. */
+type Listed = Omit<StoredCrash, 'project'> & { project?: unknown };
 
 const PAGE = 500;
 
@@ -163,6 +164,8 @@ export async function pullFromReporter(
       attributes.set(target, {
         ...Object.fromEntries(Object.entries(crash.metadata).map(([k, v]) => [k === 'sha256' ? 'reporter.sha256' : k, v])),
         'reporter.url': base.origin,
+        // The reporter's project is the token's: it names the crash's project, whatever the uploader said.
+        ...(typeof crash.project === 'string' && PROJECT_NAME.test(crash.project) ? { project: crash.project } : {}),
       });
     } catch (error) {
       failed.push({ path: url, error: (error as Error).message });

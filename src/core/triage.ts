@@ -2,7 +2,7 @@ import type { Crash, CrashComparison, FingerprintExplanation, GroupComparison, R
 import { compareCrashes, compareGroups } from './compare/compare';
 import { diffStacks } from './compare/stack-diff';
 import { crashingThread } from './crashing-thread';
-import { FINGERPRINT_VERSION, explainFingerprint, fingerprint, versionTag } from './fingerprint/fingerprint';
+import { explainFingerprint, fingerprint } from './fingerprint/fingerprint';
 import { parseRules } from './fingerprint/rules/rule-syntax';
 import { compileRules } from './fingerprint/rules/ruleset';
 import { previewGrouping, type Placement } from './fingerprint/rules/rules-preview';
@@ -46,7 +46,7 @@ export class Triage {
     const [ca, cb] = [this.crash(a), this.crash(b)];
     const [pa, pb] = [this.groups.groupOf(a), this.groups.groupOf(b)];
     const title = (c: Crash, groupId: number | null) => (groupId === null ? c.signal.explanation : this.groups.title(groupId));
-    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) }, this.rules.ruleset());
+    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) }, (c) => this.rules.rulesetFor(c));
   }
 
   compareGroups(a: number, b: number): GroupComparison {
@@ -55,38 +55,41 @@ export class Triage {
       groupDetail(this.db, b),
       representativeCrash(this.db, a),
       representativeCrash(this.db, b),
-      this.rules.ruleset(),
+      (c) => this.rules.rulesetFor(c),
     );
   }
 
-  /** How a stored crash's fingerprint came about, frame by frame, under the given rules or the database's. */
+  /** How a stored crash's fingerprint came about, frame by frame, under the given rules or those in effect for it. */
   explain(crashId: string, rulesText?: string): FingerprintExplanation {
-    const ruleset = rulesText === undefined ? this.rules.ruleset() : compileRules(rulesText, 'the rules given');
-    return explainFingerprint(this.crash(crashId), ruleset);
+    const crash = this.crash(crashId);
+    const ruleset = rulesText === undefined ? this.rules.rulesetFor(crash) : compileRules(rulesText, 'the rules given');
+    return explainFingerprint(crash, ruleset);
   }
 
-  /** A rules text's errors by line or, when it has none, what it would do to the stored crashes. */
-  checkRules(text: string): RulesCheck {
+  /**
+   * A rules text's errors by line or, when it has none, what it would do to the stored crashes
+   * as the rules of the database (project null) or of one project.
+   */
+  checkRules(text: string, project: string | null = null): RulesCheck {
     const { errors } = parseRules(text);
     if (errors.length > 0) return { rules: '', errors, preview: null };
     const ruleset = compileRules(text, 'the rules given');
     const placements: Placement[] = this.rules
-      .refingerprint(ruleset)
+      .refingerprint(this.rules.rulesForChange(ruleset, project))
       .map((c) => ({ groupId: c.groupId, groupTitle: c.groupTitle, hash: c.fp.hash, title: c.fp.title }));
     return { rules: ruleset.id, errors: [], preview: previewGrouping(placements) };
   }
 
   /** Recomputes fingerprints made by another algorithm version or other rules; notes follow the crashes out of emptied groups. */
   regroup(): { regrouped: number; groupsRemoved: number } {
-    const ruleset = this.rules.ruleset();
-    const stale = this.groups.staleCrashIds(versionTag({ version: FINGERPRINT_VERSION, rules: ruleset.id }));
+    const stale = this.rules.staleCrashIds();
     let groupsRemoved = 0;
     this.db.transaction(() => {
       const noted = this.groups.notes.notedMembers();
       for (const id of stale) {
         const crash = this.store.get(id);
         if (!crash) continue;
-        const fp = fingerprint(crash, ruleset);
+        const fp = fingerprint(crash, this.rules.rulesetFor(crash));
         this.groups.assign(id, fp, crash.timestamp);
         indexCrash(this.db, crash, fp.title);
       }

@@ -181,7 +181,7 @@ export class Workbench implements WorkbenchApi {
       getCrash: (id) => this.getCrash(id),
       symbolOptions: (request) => this.symbols.options(request),
       debuggers: this.debuggers,
-      rules: () => this.rules.ruleset(),
+      rulesFor: (crash) => this.rules.rulesetFor(crash),
     });
     if (options.watchFolders)
       this.startWatching({ ...DEFAULT_SETTINGS, ...this.store.getSetting<Partial<Settings>>(SETTINGS, {}) }.watchedFolders);
@@ -356,7 +356,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   async similarGroups(groupId: number): Promise<SimilarGroup[]> {
-    return similarGroups(this.db, groupId);
+    return similarGroups(this.db, groupId, (crash) => this.rules.rulesetFor(crash));
   }
 
   /** How a crash's fingerprint came about, frame by frame; with `rulesText`, under those rules instead. */
@@ -365,22 +365,22 @@ export class Workbench implements WorkbenchApi {
   }
 
   /** A grouping rules text's errors by line, or what it would do to the stored crashes; nothing changes. */
-  async checkGroupingRules(text: string): Promise<RulesCheck> {
-    return this.triage.checkRules(text);
+  async checkGroupingRules(text: string, project: string | null = null): Promise<RulesCheck> {
+    return this.triage.checkRules(text, project);
   }
 
-  /** The grouping rules in effect, and whether they are this database's own or the default ones. */
-  async getGroupingRules(): Promise<GroupingRulesInfo> {
-    const ruleset = this.rules.ruleset();
-    return { text: ruleset.text, rules: ruleset.id, own: this.rules.ownText() !== null };
+  /** The grouping rules in effect for the database (project null) or a project, and whether they are its own. */
+  async getGroupingRules(project: string | null = null): Promise<GroupingRulesInfo> {
+    const ruleset = this.rules.ruleset(project);
+    return { text: ruleset.text, rules: ruleset.id, own: this.rules.ownText(project) !== null, project, projects: this.rules.projects() };
   }
 
   /**
    * Makes a rules text (null: the default rules) this database's and regroups every crash by it,
    * keeping notes, statuses and manual merges and move-outs; undone as one step.
    */
-  async applyGroupingRules(text: string | null): Promise<GroupingChange> {
-    return this.db.transaction(() => this.undo.applyRules(text))();
+  async applyGroupingRules(text: string | null, project: string | null = null): Promise<GroupingChange> {
+    return this.db.transaction(() => this.undo.applyRules(text, project))();
   }
 
   async compareCrashes(a: string, b: string): Promise<CrashComparison> {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { PROJECT_NAME, type CrashStorage } from './crash-storage';
+import { PROJECT_NAME } from '../shared/reporter-protocol';
+import type { CrashStorage } from './crash-storage';
 import { LocalStorage } from './local-storage';
 import { S3Storage } from './s3-storage';
 import type { ProjectConfig, ReporterOptions } from './server';

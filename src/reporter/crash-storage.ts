@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { CRASH_ID, cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import { CRASH_ID, cursorOf, PROJECT_NAME, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import type { SymbolStorage } from './symbol-storage';
-
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
  * Where a reporter keeps crashes. Every implementation keeps all of its state in the storage

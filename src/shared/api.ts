@@ -113,11 +113,18 @@ export interface WorkbenchApi {
   compareCrashes(a: string, b: string): Promise<CrashComparison>;
   /** How a crash's fingerprint came about, frame by frame: which rule counted or dropped each frame. */
   explainFingerprint(crashId: string, rulesText?: string): Promise<FingerprintExplanation>;
-  /** A grouping rules text's errors by line, or which groups it would merge and split; nothing changes. */
-  checkGroupingRules(text: string): Promise<RulesCheck>;
-  getGroupingRules(): Promise<GroupingRulesInfo>;
-  /** Makes a rules text (null: the default rules) the database's and regroups by it; can be undone. */
-  applyGroupingRules(text: string | null): Promise<GroupingChange>;
+  /**
+   * A grouping rules text's errors by line, or which groups it would merge and split as the rules
+   * of the database (`project` null or absent) or of one project; nothing changes.
+   */
+  checkGroupingRules(text: string, project?: string | null): Promise<RulesCheck>;
+  /** The grouping rules in effect for the database's crashes, or for one project's. */
+  getGroupingRules(project?: string | null): Promise<GroupingRulesInfo>;
+  /**
+   * Makes a rules text the database's or a project's and regroups by it; can be undone. Null gives
+   * the database the default rules back, and a project the database's.
+   */
+  applyGroupingRules(text: string | null, project?: string | null): Promise<GroupingChange>;
   compareGroups(a: number, b: number): Promise<GroupComparison>;
   /** Crashes per day over the last `days` days, and the groups new or regressed in them. */
   getTrends(query: GroupQuery, days: number): Promise<Trends>;
@@ -186,6 +193,8 @@ const groupId = z.number().int().positive();
 const crashId = z.string().regex(/^[0-9a-f]{16,64}$/, 'crash id is a hex digest');
 /** A grouping rules text: a few hundred lines at most in practice; 256 KiB leaves room. */
 const rulesText = z.string().max(256 * 1024);
+/** Whose grouping rules: a project's (the value of crashes' `project` attribute), or null for the database's. */
+const rulesScope = z.string().min(1).max(256).nullable();
 const isoTime = z
   .string()
   .max(40)
@@ -426,9 +435,9 @@ export const methodParams = {
   similarGroups: z.tuple([groupId]),
   compareCrashes: z.tuple([crashId, crashId]),
   explainFingerprint: z.union([z.tuple([crashId]), z.tuple([crashId, rulesText])]),
-  checkGroupingRules: z.tuple([rulesText]),
-  getGroupingRules: z.tuple([]),
-  applyGroupingRules: z.tuple([rulesText.nullable()]),
+  checkGroupingRules: z.union([z.tuple([rulesText]), z.tuple([rulesText, rulesScope])]),
+  getGroupingRules: z.union([z.tuple([]), z.tuple([rulesScope])]),
+  applyGroupingRules: z.union([z.tuple([rulesText.nullable()]), z.tuple([rulesText.nullable(), rulesScope])]),
   compareGroups: z.tuple([groupId, groupId]),
   getTrends: z.tuple([groupQuerySchema, z.number().int().min(1).max(366)]),
   getHistogram: z.tuple([groupQuerySchema, z.string().min(1).max(256)]),

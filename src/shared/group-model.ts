@@ -228,11 +228,15 @@ export interface RulesCheck {
   preview: RulesPreview | null;
 }
 
-/** The grouping rules a database groups by. */
+/** The grouping rules the database's crashes, or one project's, are grouped by. */
 export interface GroupingRulesInfo {
   text: string;
-  /** "default", or the id of the database's own rules (part of every fingerprint's version). */
+  /** "default", or the id of the rules in effect (part of every fingerprint's version). */
   rules: string;
-  /** Whether they are the database's own rather than the default ones. */
+  /** Whether they are this scope's own: for the database, not the default rules; for a project, not the database's. */
   own: boolean;
+  /** The project these are the rules of; null for the database's. */
+  project: string | null;
+  /** Every project crashes carry (their `project` attribute) or that has rules of its own. */
+  projects: string[];
 }

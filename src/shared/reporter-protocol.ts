@@ -123,3 +123,6 @@ export interface SnapshotAnswer {
   /** False when a crash of the same fingerprint is already stored with its core. */
   wants_core: boolean;
 }
+
+/** A reporter project's name: what its crashes' `project` attribute says once pulled into a workbench. */
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;

@@ -99,3 +99,61 @@ describe('applying grouping rules to a database', () => {
     expect((await wb.getGroupingRules()).own).toBe(false);
   });
 });
+
+describe('grouping rules per project', () => {
+  let projects: Workbench;
+  /** alpha: the NULL dereference and the abort; beta: the worker thread and the C++ crash. */
+  beforeEach(async () => {
+    projects = new Workbench({ databasePath: join(mkdtempSync(join(tmpdir(), 'crashwb-projects-')), 'wb.db') });
+    for (const [project, paths] of [
+      ['alpha', [fixtures.nullDeref.core, fixtures.abort.core]],
+      ['beta', [fixtures.workerThread.core, fixtures.cpp.core]],
+    ] as const) {
+      const report = await projects.importPaths({ paths: [...paths], attributes: { project } });
+      expect(report.failed).toEqual([]);
+    }
+  });
+  afterEach(() => projects.close());
+
+  const countsByProject = async (): Promise<Record<string, number[]>> => {
+    const out: Record<string, number[]> = {};
+    for (const g of (await projects.listGroups()).groups) {
+      const [event] = await projects.listGroupEvents(g.id);
+      const project = (await projects.getCrash(event?.id ?? '')).attributes.project ?? '';
+      (out[project] ??= []).push(g.count);
+    }
+    return out;
+  };
+
+  it("regroups only that project's crashes by its own rules; the others keep the database's", async () => {
+    const before = await projects.checkGroupingRules(rules('family:native -> everything'), 'alpha');
+    expect(before.preview).toMatchObject({ crashes: 4, groupsBefore: 4, groupsAfter: 3, merged: 1 });
+    const change = await projects.applyGroupingRules(rules('family:native -> everything'), 'alpha');
+    expect(change.summary).toMatch(/^Regrouped 4 crashes by rules [0-9a-f]{12} for project alpha$/);
+    expect(await countsByProject()).toEqual({ alpha: [2], beta: [1, 1] });
+    expect(await projects.getGroupingRules('alpha')).toMatchObject({ own: true, project: 'alpha', projects: ['alpha', 'beta'] });
+    expect(await projects.getGroupingRules('beta')).toMatchObject({ own: false, rules: 'default' });
+    expect(await projects.getGroupingRules()).toMatchObject({ own: false, rules: 'default', project: null });
+    // A crash stored later for alpha goes by alpha's rules, one for no project by the database's.
+    await projects.importPaths({ paths: [fixtures.stripped.core], attributes: { project: 'alpha' } });
+    expect((await countsByProject()).alpha).toEqual([3]);
+    const [alphaCrash] = (await projects.listGroupEvents((await projects.listGroups()).groups.find((g) => g.count === 3)?.id ?? 0)).map(
+      (e) => e.id,
+    );
+    expect(await projects.explainFingerprint(alphaCrash as string)).toMatchObject({
+      frames: ['everything'],
+      rules: (await projects.getGroupingRules('alpha')).rules,
+    });
+    expect(await projects.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
+  });
+
+  it("keeps a project's own rules when the database's change, and is undone per project", async () => {
+    const own = await projects.applyGroupingRules(rules('family:native -> everything'), 'alpha');
+    await projects.applyGroupingRules(rules('family:native -> all-of-the-database'));
+    expect(await countsByProject()).toEqual({ alpha: [2], beta: [2] });
+    expect(await projects.undoGroupingChange(own.undoId + 1)).toBe('The grouping is back as it was, by the default rules');
+    expect(await projects.undoGroupingChange(own.undoId)).toBe('The grouping is back as it was, by the default rules for project alpha');
+    expect(await countsByProject()).toEqual({ alpha: [1, 1], beta: [1, 1] });
+    expect((await projects.getGroupingRules('alpha')).own).toBe(false);
+  });
+});

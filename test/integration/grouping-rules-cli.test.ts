@@ -97,3 +97,24 @@ describe('grouping rules on the command line', () => {
     );
   });
 });
+
+describe('grouping rules per project on the command line', () => {
+  it('sets, shows and lists a project’s own rules; the database’s crashes keep theirs', () => {
+    const projectDb = join(dir, 'projects.db');
+    const alpha = crashwb('import', '--db', projectDb, '--attr', 'project=alpha', fixtures.nullDeref.core, fixtures.abort.core);
+    expect(alpha.status, alpha.stderr).toBe(0);
+    expect(crashwb('import', '--db', projectDb, fixtures.workerThread.core).status).toBe(0);
+    const file = rulesFile('alpha.rules', `${defaults}\nfamily:native -> alpha-crash\n`);
+    const check = crashwb('rules', 'check', '--db', projectDb, '--project', 'alpha', file);
+    expect(check.stdout).toMatch(/3 groups now, 2 with these rules/);
+    const set = crashwb('rules', 'set', '--db', projectDb, '--project', 'alpha', file);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/Regrouped 3 crashes by rules [0-9a-f]{12} for project alpha; .* crashwb undo \d+/);
+    expect(crashwb('rules', 'show', '--db', projectDb, '--project', 'alpha').stdout).toContain('family:native -> alpha-crash');
+    expect(crashwb('rules', 'show', '--db', projectDb).stdout).not.toContain('alpha-crash');
+    expect(crashwb('rules', 'projects', '--db', projectDb).stdout).toMatch(/^alpha\tits own rules [0-9a-f]{12}\n$/);
+    const back = crashwb('rules', 'set', '--db', projectDb, '--project', 'alpha', '--default');
+    expect(back.stdout).toMatch(/by the default rules for project alpha/);
+    expect(crashwb('rules', 'projects', '--db', projectDb).stdout).toBe("alpha\tthe database's rules\n");
+  });
+});

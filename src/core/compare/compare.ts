@@ -76,8 +76,8 @@ function explain(
   return { sameGroup, sameFingerprint, parts, summary, how: how && { a: howItCameAbout(how.a), b: howItCameAbout(how.b) } };
 }
 
-function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement, ruleset: Ruleset): FingerprintPartMatch[] {
-  const [fa, fb] = [fingerprint(a, ruleset), fingerprint(b, ruleset)];
+function fingerprintParts(a: Crash, b: Crash, pa: Placement, pb: Placement, rulesFor: (crash: Crash) => Ruleset): FingerprintPartMatch[] {
+  const [fa, fb] = [fingerprint(a, rulesFor(a)), fingerprint(b, rulesFor(b))];
   const parts = signatureParts(fa, fb);
   const current = versionTag(fa);
   const stale = [pa, pb].filter((p) => p.fingerprintVersion !== null && p.fingerprintVersion !== current);
@@ -100,7 +100,8 @@ export function compareCrashes(
   pa: Placement,
   pb: Placement,
   titles: { a: string; b: string },
-  ruleset: Ruleset,
+  /** Each side's rules: a crash of a project with rules of its own is fingerprinted by those. */
+  rulesFor: (crash: Crash) => Ruleset,
 ): CrashComparison {
   const side = (c: Crash, p: Placement, title: string) => ({
     id: c.id,
@@ -116,15 +117,21 @@ export function compareCrashes(
     stack: diffStacks(crashingFrames(a), crashingFrames(b)),
     attributes: valueDiffs(a.attributes, b.attributes),
     registers: valueDiffs(crashingThread(a)?.registers ?? {}, crashingThread(b)?.registers ?? {}),
-    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb, ruleset), {
-      a: explainFingerprint(a, ruleset),
-      b: explainFingerprint(b, ruleset),
+    explanation: explain(pa.groupId !== null && pa.groupId === pb.groupId, fingerprintParts(a, b, pa, pb, rulesFor), {
+      a: explainFingerprint(a, rulesFor(a)),
+      b: explainFingerprint(b, rulesFor(b)),
     }),
   };
 }
 
 /** Two groups side by side: their representatives' stacks, their attribute spreads, and why they are apart. */
-export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null, repB: Crash | null, ruleset: Ruleset): GroupComparison {
+export function compareGroups(
+  a: GroupDetail,
+  b: GroupDetail,
+  repA: Crash | null,
+  repB: Crash | null,
+  rulesFor: (crash: Crash) => Ruleset,
+): GroupComparison {
   const keys = [...new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)])].sort();
   const ga = a.group;
   const gb = b.group;
@@ -144,8 +151,8 @@ export function compareGroups(a: GroupDetail, b: GroupDetail, repA: Crash | null
     explanation: explain(
       ga.id === gb.id,
       parts,
-      repA && repB ? { a: explainFingerprint(repA, ruleset), b: explainFingerprint(repB, ruleset) } : null,
+      repA && repB ? { a: explainFingerprint(repA, rulesFor(repA)), b: explainFingerprint(repB, rulesFor(repB)) } : null,
     ),
-    similarity: repA && repB ? stackSimilarity(significantNames(repA, ruleset), significantNames(repB, ruleset)).score : 0,
+    similarity: repA && repB ? stackSimilarity(significantNames(repA, rulesFor(repA)), significantNames(repB, rulesFor(repB))).score : 0,
   };
 }

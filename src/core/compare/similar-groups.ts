@@ -1,4 +1,5 @@
-import type { SimilarGroup } from '../../shared/model';
+import type { Crash, SimilarGroup } from '../../shared/model';
+import type { Ruleset } from '../fingerprint/rules/ruleset';
 import { mechanismName, significantNames } from '../fingerprint/fingerprint';
 import type { Db } from '../store/database';
 import { representativeCrash } from '../store/group-detail';
@@ -18,12 +19,18 @@ const OTHER_MECHANISM = 0.85;
  * Groups whose representative stack is near this group's: candidates found by full-text search
  * on the top frame names, then scored by weighted stack alignment. Suggestions only; nothing merges.
  */
-export function similarGroups(db: Db, groupId: number, now = Date.now()): SimilarGroup[] {
+export function similarGroups(
+  db: Db,
+  groupId: number,
+  /** The rules that fingerprint each crash, whose significant frames are compared. */
+  rulesFor: (crash: Crash) => Ruleset,
+  now = Date.now(),
+): SimilarGroup[] {
   const own = db.prepare('SELECT mechanism FROM groups WHERE id = ?').get(groupId) as { mechanism: string } | undefined;
   if (!own) throw new Error(`no group with id ${groupId}`);
   const target = representativeCrash(db, groupId);
   if (!target) return [];
-  const names = significantNames(target);
+  const names = significantNames(target, rulesFor(target));
   const queries = names
     .slice(0, SEARCHED_NAMES)
     .filter((n) => n !== 'main')
@@ -39,7 +46,7 @@ export function similarGroups(db: Db, groupId: number, now = Date.now()): Simila
   const scored = candidates.flatMap((c) => {
     const rep = representativeCrash(db, c.id);
     if (!rep) return [];
-    const theirs = significantNames(rep);
+    const theirs = significantNames(rep, rulesFor(rep));
     const { score, shared } = stackSimilarity(names, theirs);
     const similarity = score * (c.mechanism === own.mechanism ? 1 : OTHER_MECHANISM);
     if (similarity < MIN_SIMILARITY) return [];

@@ -69,8 +69,8 @@ export interface IntakeContext {
   symbolOptions(request: SymbolSearchRequest): Promise<SymbolOptions>;
   /** The debugger kept for the next core opened or analysed again, in a long-lived front door. */
   debuggers: DebuggerPool | null;
-  /** The database's grouping rules, by which every crash stored is fingerprinted. */
-  rules(): Ruleset;
+  /** The grouping rules that fingerprint a crash about to be stored: its project's, else the database's. */
+  rulesFor(crash: Crash): Ruleset;
 }
 
 export type SymbolOptions = Pick<AnalyzeOptions, 'debugDirs' | 'solibDirs' | 'solibDirsFor' | 'sysroot' | 'symbolServers' | 'symbolCache'>;
@@ -199,7 +199,7 @@ export class Intake {
   private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
     if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
     else this.ctx.store.save(crash, mtimeMs, origin);
-    const fp = fingerprint(crash, this.ctx.rules());
+    const fp = fingerprint(crash, this.ctx.rulesFor(crash));
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.ctx.db, crash, fp.title);
   }

@@ -1,6 +1,5 @@
 import type { Crash } from '../../shared/model';
-import { fingerprint, versionTag, type Fingerprint } from '../fingerprint/fingerprint';
-import { DEFAULT_RULES } from '../fingerprint/rules/default-rules';
+import { FINGERPRINT_VERSION, fingerprint, versionTag, type Fingerprint } from '../fingerprint/fingerprint';
 import { compileRules, defaultRuleset, type Ruleset } from '../fingerprint/rules/ruleset';
 import type { CrashStore } from './crash-store';
 import type { Db } from './database';
@@ -9,9 +8,20 @@ import { indexCrash } from './search-index';
 import { heirGroups } from '../fingerprint/rules/rules-preview';
 
 const SETTING = 'groupingRules';
+const PROJECT_SETTING = 'groupingRulesByProject';
+
+/** The attribute that names a crash's project (set by `--attr project=NAME`, or by the reporter it came from). */
+export const PROJECT_ATTRIBUTE = 'project';
+
+export const projectOf = (crash: Crash): string | null => crash.attributes[PROJECT_ATTRIBUTE] || null;
+
+/** Which rules fingerprint each crash: its project's own, else the database's. */
+export type RulesFor = (crash: Crash) => Ruleset;
 
 export interface RulesApplied {
   rules: string;
+  /** The project whose rules these are; null for the database's. */
+  project: string | null;
   regrouped: number;
   groupsRemoved: number;
   /** The rules in effect before, for undo: null when they were the default ones. */
@@ -25,7 +35,7 @@ export interface RulesApplied {
  * that splits, or the largest group of those that merge. Manual merges and move-outs still win.
  */
 export class GroupingRules {
-  private compiled: Ruleset | null = null;
+  private readonly compiled = new Map<string, Ruleset>();
 
   constructor(
     private readonly db: Db,
@@ -33,73 +43,157 @@ export class GroupingRules {
     private readonly groups: GroupStore,
   ) {}
 
-  /** The rules text in effect: the database's own, or null for the default rules. */
-  ownText(): string | null {
-    return this.store.getSetting<{ text: string } | null>(SETTING, null)?.text ?? null;
-  }
-
-  text(): string {
-    return this.ownText() ?? DEFAULT_RULES;
-  }
-
-  ruleset(): Ruleset {
-    if (!this.compiled) {
-      const own = this.ownText();
-      this.compiled = own === null ? defaultRuleset() : compileRules(own, 'the grouping rules stored in the database');
-    }
-    return this.compiled;
-  }
-
-  /** Makes `text` (null: the default rules) the rules of this database and regroups every crash by them. */
-  apply(text: string | null): RulesApplied {
-    const ruleset = text === null ? defaultRuleset() : compileRules(text, 'the new grouping rules');
-    const previous = this.ownText();
-    let result = { regrouped: 0, groupsRemoved: 0 };
-    this.db.transaction(() => {
-      result = this.regroupAll(ruleset);
-      this.store.setSetting(SETTING, text === null || ruleset.id === 'default' ? null : { text });
-    })();
-    this.compiled = ruleset;
-    return { rules: ruleset.id, ...result, previous };
+  private projectTexts(): Record<string, { text: string }> {
+    return this.store.getSetting<Record<string, { text: string }>>(PROJECT_SETTING, {});
   }
 
   /**
-   * Puts back earlier rules and the grouping `putBack` restores; crashes it does not know (stored
-   * since) are grouped by those rules. Returns the rules' id.
+   * The rules text a database (project null) or a project has of its own; null when it has
+   * none: the database then follows the default rules, and a project the database's.
    */
-  restore(text: string | null, putBack: () => string[]): string {
-    const ruleset = text === null ? defaultRuleset() : compileRules(text, 'the grouping rules to put back');
+  ownText(project: string | null = null): string | null {
+    if (project !== null) return this.projectTexts()[project]?.text ?? null;
+    return this.store.getSetting<{ text: string } | null>(SETTING, null)?.text ?? null;
+  }
+
+  text(project: string | null = null): string {
+    return this.ruleset(project).text;
+  }
+
+  /** The rules in effect for the database's crashes (project null) or for one project's. */
+  ruleset(project: string | null = null): Ruleset {
+    const own = project === null ? this.ownText() : this.ownText(project);
+    if (own === null) return project === null ? this.compiledOf(null, () => defaultRuleset()) : this.ruleset(null);
+    return this.compiledOf(project, () =>
+      compileRules(own, `the grouping rules stored for ${project === null ? 'the database' : `project ${project}`}`),
+    );
+  }
+
+  private compiledOf(project: string | null, compile: () => Ruleset): Ruleset {
+    const key = project === null ? '' : `project:${project}`;
+    let ruleset = this.compiled.get(key);
+    if (!ruleset) {
+      ruleset = compile();
+      this.compiled.set(key, ruleset);
+    }
+    return ruleset;
+  }
+
+  /** The rules that fingerprint this crash: its project's own, else the database's. */
+  rulesetFor(crash: Crash): Ruleset {
+    const project = projectOf(crash);
+    return this.ruleset(project !== null && this.ownText(project) !== null ? project : null);
+  }
+
+  /**
+   * Which rules would fingerprint each crash were `ruleset` the rules of `project` (null: of the
+   * database): a project's crashes, or those of the database that no project's own rules take.
+   */
+  rulesForChange(ruleset: Ruleset, project: string | null): RulesFor {
+    const own = new Set(Object.keys(this.projectTexts()));
+    return (crash) => {
+      const of = projectOf(crash);
+      const governed = project === null ? of === null || !own.has(of) : of === project;
+      return governed ? ruleset : this.rulesetFor(crash);
+    };
+  }
+
+  /** The projects crashes carry, and those with rules of their own, by name. */
+  projects(): string[] {
+    const stored = this.db
+      .prepare(
+        `SELECT DISTINCT json_extract(attributes, '$.${PROJECT_ATTRIBUTE}') AS project FROM crashes WHERE project IS NOT NULL AND project != ''`,
+      )
+      .all() as Array<{ project: string }>;
+    return [...new Set([...stored.map((r) => String(r.project)), ...Object.keys(this.projectTexts())])].sort();
+  }
+
+  /** Each crash's fingerprint version as it should be under the rules in effect: what `regroup` finds stale. */
+  staleCrashIds(): string[] {
+    const rows = this.db
+      .prepare(`SELECT id, fingerprint_version AS version, json_extract(attributes, '$.${PROJECT_ATTRIBUTE}') AS project FROM crashes`)
+      .all() as Array<{ id: string; version: number | string | null; project: string | null }>;
+    const own = new Set(Object.keys(this.projectTexts()));
+    const expected = (project: string | null) =>
+      versionTag({ version: FINGERPRINT_VERSION, rules: this.ruleset(project && own.has(String(project)) ? String(project) : null).id });
+    return rows.filter((r) => r.version !== expected(r.project)).map((r) => r.id);
+  }
+
+  private save(text: string | null, ruleset: Ruleset, project: string | null): void {
+    const own = text === null || (project === null && ruleset.id === 'default') ? null : text;
+    if (project === null) this.store.setSetting(SETTING, own === null ? null : { text: own });
+    else {
+      const texts = { ...this.projectTexts() };
+      if (own === null) delete texts[project];
+      else texts[project] = { text: own };
+      this.store.setSetting(PROJECT_SETTING, texts);
+    }
+    this.compiled.clear();
+  }
+
+  /**
+   * Makes `text` the rules of the database (project null) or of one project, and regroups every
+   * crash by the rules then in effect for it. Null gives the database the default rules back,
+   * and a project the database's.
+   */
+  apply(text: string | null, project: string | null = null): RulesApplied {
+    const ruleset =
+      text === null ? (project === null ? defaultRuleset() : this.ruleset(null)) : compileRules(text, 'the new grouping rules');
+    const previous = this.ownText(project);
+    let result = { regrouped: 0, groupsRemoved: 0 };
+    this.db.transaction(() => {
+      result = this.regroupAll(this.rulesForChange(ruleset, project));
+      this.save(text, ruleset, project);
+    })();
+    return { rules: ruleset.id, project, ...result, previous };
+  }
+
+  /**
+   * Puts back earlier rules of the database or a project, and the grouping `putBack` restores;
+   * crashes it does not know (stored since) are grouped by the rules then in effect. Returns the
+   * rules' id.
+   */
+  restore(text: string | null, putBack: () => string[], project: string | null = null): string {
+    const ruleset =
+      text === null ? (project === null ? defaultRuleset() : this.ruleset(null)) : compileRules(text, 'the grouping rules to put back');
     this.db.transaction(() => {
       const newer = putBack();
+      this.save(text, ruleset, project);
       for (const id of newer) {
         const crash = this.store.get(id);
-        if (crash) this.groups.assign(id, fingerprint(crash, ruleset), crash.timestamp);
+        if (crash) this.groups.assign(id, fingerprint(crash, this.rulesetFor(crash)), crash.timestamp);
       }
       for (const { crashId, title } of this.groups.memberships()) {
         const crash = this.store.get(crashId);
         if (crash) indexCrash(this.db, crash, title);
       }
       this.groups.dropEmptyGroups();
-      this.store.setSetting(SETTING, text === null || ruleset.id === 'default' ? null : { text });
     })();
-    this.compiled = ruleset;
     return ruleset.id;
   }
 
-  /** Every stored crash, where it is now, and its fingerprint under `ruleset`: what a preview and an apply both read. */
+  /** Every stored crash, where it is now, and its fingerprint under `rulesFor`: what a preview and an apply both read. */
   refingerprint(
-    ruleset: Ruleset,
+    rulesFor: RulesFor,
   ): Array<{ crash: Crash; groupId: number | null; groupTitle: string; oldHash: string | null; fp: Fingerprint }> {
     return this.groups.memberships().flatMap((member) => {
       const crash = this.store.get(member.crashId);
       return crash
-        ? [{ crash, groupId: member.groupId, groupTitle: member.title, oldHash: member.fingerprint, fp: fingerprint(crash, ruleset) }]
+        ? [
+            {
+              crash,
+              groupId: member.groupId,
+              groupTitle: member.title,
+              oldHash: member.fingerprint,
+              fp: fingerprint(crash, rulesFor(crash)),
+            },
+          ]
         : [];
     });
   }
 
-  private regroupAll(ruleset: Ruleset): { regrouped: number; groupsRemoved: number } {
-    const crashes = this.refingerprint(ruleset);
+  private regroupAll(rulesFor: RulesFor): { regrouped: number; groupsRemoved: number } {
+    const crashes = this.refingerprint(rulesFor);
     const heirs = heirGroups(crashes.map((c) => ({ groupId: c.groupId, hash: c.fp.hash })));
     // What a person merged stays merged: each old fingerprint linked to a group leads its crashes'
     // new fingerprints there, unless the group is theirs anyway; and the other crashes of a merged

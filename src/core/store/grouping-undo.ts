@@ -26,7 +26,8 @@ type UndoRecord =
     }
   | { kind: 'move-out'; crashId: string; fromGroupId: number; newGroupId: number; pinBefore: number | null }
   | { kind: 'status'; groupId: number; status: GroupStatus; resolvedAt: string | null }
-  | { kind: 'rules'; previous: string | null; snapshot: GroupingSnapshot };
+  /** `project` is absent in records written before rules per project: those are the database's. */
+  | { kind: 'rules'; previous: string | null; project?: string | null; snapshot: GroupingSnapshot };
 
 const MAX_KEPT = 200;
 
@@ -38,15 +39,16 @@ export class GroupingUndo {
   ) {}
 
   /** Applies new grouping rules (null: the default ones), to be undone by applying the ones before. */
-  applyRules(text: string | null): GroupingChange {
+  applyRules(text: string | null, project: string | null = null): GroupingChange {
     // The grouping as it stands is kept whole: undoing puts back every group as it was, its id,
     // status and notes, not a regrouping by the old rules.
     const snapshot = takeSnapshot(this.db);
-    const applied = this.rules.apply(text);
+    const applied = this.rules.apply(text, project);
     const { regrouped } = applied;
+    const whose = project === null ? '' : ` for project ${project}`;
     return this.record(
-      { kind: 'rules', previous: applied.previous, snapshot },
-      `Regrouped ${regrouped} ${regrouped === 1 ? 'crash' : 'crashes'} by ${applied.rules === 'default' ? 'the default rules' : `rules ${applied.rules}`}`,
+      { kind: 'rules', previous: applied.previous, project, snapshot },
+      `Regrouped ${regrouped} ${regrouped === 1 ? 'crash' : 'crashes'} by ${applied.rules === 'default' ? 'the default rules' : `rules ${applied.rules}`}${whose}`,
     );
   }
 
@@ -155,8 +157,9 @@ export class GroupingUndo {
         break;
       }
       case 'rules': {
-        const rules = this.rules.restore(record.previous, () => restoreSnapshot(this.db, record.snapshot));
-        said = `The grouping is back as it was, by ${rules === 'default' ? 'the default rules' : `rules ${rules}`}`;
+        const project = record.project ?? null;
+        const rules = this.rules.restore(record.previous, () => restoreSnapshot(this.db, record.snapshot), project);
+        said = `The grouping is back as it was, by ${rules === 'default' ? 'the default rules' : `rules ${rules}`}${project === null ? '' : ` for project ${project}`}`;
         break;
       }
       case 'status':

@@ -20,13 +20,22 @@ function lineStart(text: string, line: number): number {
   return at;
 }
 
+/** What the rules in the editor are, in words. */
+function whoseRules(project: string | null, own: boolean): string {
+  if (project === null) return own ? 'this database’s own rules' : 'the default rules';
+  return own ? `project ${project}’s own rules` : `the database’s rules, which project ${project} follows until it has its own`;
+}
+
 /**
- * The database's grouping rules, edited as text: Check shows the errors by line (each takes the
- * caret to its line) or what the rules would do to the stored crashes; Apply regroups by them,
- * once checked as they stand, as one change to undo.
+ * The grouping rules of the database or of one project (crashes whose `project` attribute names
+ * it), edited as text: Check shows the errors by line (each takes the caret to its line) or what
+ * the rules would do to the stored crashes; Apply regroups by them, once checked as they stand,
+ * as one change to undo.
  */
 function GroupingRulesDialog({ onClose }: { onClose(): void }) {
   const applyRules = useGroupsStore((s) => s.applyRules);
+  const [project, setProject] = useState<string | null>(null);
+  const [projects, setProjects] = useState<string[]>([]);
   const [text, setText] = useState<string | null>(null);
   const [own, setOwn] = useState(false);
   const [check, setCheck] = useState<{ text: string; result: RulesCheck } | null>(null);
@@ -34,14 +43,17 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
   const editor = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
-    api.getGroupingRules().then(
+    setText(null);
+    setCheck(null);
+    api.getGroupingRules(project).then(
       (rules) => {
         setText(rules.text);
         setOwn(rules.own);
+        setProjects(rules.projects);
       },
       (e: unknown) => setError(`could not read the grouping rules: ${e instanceof Error ? e.message : String(e)}`),
     );
-  }, []);
+  }, [project]);
   // Buttons stay enabled while something runs: a button disabled under the focus drops it out of the
   // dialog, where Escape and Tab no longer reach it. A press while busy does nothing.
   const run = async (what: string, action: () => Promise<void>): Promise<void> => {
@@ -69,10 +81,23 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal label="Grouping rules" onClose={onClose} className="rules-dialog">
       <h2>Grouping rules</h2>
+      {projects.length > 0 && (
+        <label className="rules-scope">
+          Rules of{' '}
+          <select value={project ?? ''} onChange={(e) => setProject(e.target.value === '' ? null : e.target.value)}>
+            <option value="">the database (crashes of no project with rules of its own)</option>
+            {projects.map((p) => (
+              <option key={p} value={p}>
+                project {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <p className="muted">
         One rule a line, as Sentry’s stack trace rules: <code>stack.function:NAME -group</code>, <code>stack.module:libvendor.so -app</code>
-        , <code>stack.function:die +machinery</code>. These are {own ? 'this database’s own rules' : 'the default rules'}; Check tries them
-        on the stored crashes without changing anything.
+        , <code>stack.function:die +machinery</code>. These are {whoseRules(project, own)}; Check tries them on the stored crashes without
+        changing anything.
       </p>
       {text === null ? (
         <p className="muted">{error ?? 'Reading the rules…'}</p>
@@ -155,9 +180,9 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
           <button
             type="button"
             aria-disabled={busy !== null}
-            onClick={() => void run('Regrouping', async () => applyRules(null).then(onClose))}
+            onClick={() => void run('Regrouping', async () => applyRules(null, project).then(onClose))}
           >
-            Use the default rules
+            {project === null ? 'Use the default rules' : 'Follow the database’s rules'}
           </button>
         )}
         <span className="spacer" />
@@ -170,7 +195,7 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
           aria-disabled={busy !== null}
           onClick={() =>
             void run('Trying the rules on the stored crashes', async () => {
-              if (text !== null) setCheck({ text, result: await api.checkGroupingRules(text) });
+              if (text !== null) setCheck({ text, result: await api.checkGroupingRules(text, project) });
             })
           }
         >
@@ -182,7 +207,7 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
           disabled={!checked || checked.errors.length > 0}
           aria-disabled={busy !== null}
           title={checked ? undefined : 'Check the rules as they stand first'}
-          onClick={() => void run('Regrouping', async () => applyRules(text).then(onClose))}
+          onClick={() => void run('Regrouping', async () => applyRules(text, project).then(onClose))}
         >
           Apply
         </button>

@@ -60,7 +60,8 @@ interface GroupsState {
   undoLast(): Promise<void>;
   dismissChange(): void;
   /** Regroups every crash by a rules text (null: the default rules), as one change to undo; rejects when refused. */
-  applyRules(text: string | null): Promise<void>;
+  /** Makes rules the database's (project null) or a project's, and regroups; the change can be undone. */
+  applyRules(text: string | null, project: string | null): Promise<void>;
   events: CrashEvent[];
   detail: GroupDetail | null;
   importing: ImportProgressEvent | null;
@@ -223,8 +224,8 @@ export const useGroupsStore = create<GroupsState>((set, get) => ({
   dismissChange() {
     set({ lastChange: null });
   },
-  async applyRules(text) {
-    set({ lastChange: single(await api.applyGroupingRules(text)) });
+  async applyRules(text, project) {
+    set({ lastChange: single(await api.applyGroupingRules(text, project)) });
     await get().refresh();
   },
   tick(id, on) {
