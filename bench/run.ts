@@ -63,48 +63,59 @@ function analyzeBreakdown(fx: CoreFixture, cacheDir: string): void {
   }
 }
 
+/** `npm run bench -- SECTION…` runs only those sections; with none, every one. */
+const SECTIONS = ['analyze', 'import', 'open', 'symbols', 'core-reader', 'minidump', 'memory', 'reporter', 'grouping', 'builds', 'scale'];
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((s) => !SECTIONS.includes(s));
+if (unknown.length) throw new Error(`no bench section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
+const wanted = (section: string): boolean => chosen.length === 0 || chosen.includes(section);
+
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'crashwb-bench-'));
   try {
     const fixtures = buildFixtures(root);
-    const cores = [
-      fixtures.nullDeref,
-      fixtures.workerThread,
-      fixtures.cpp,
-      fixtures.stripped,
-      ...(fixtures.rust ? [fixtures.rust] : []),
-      buildLargeFixture(root),
-    ];
-    console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms; first = cold caches)`);
-    console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'first'.padStart(7), 'gdb'.padStart(9), 'ratio'.padStart(7));
-    const ratios: number[] = [];
-    const cacheDir = join(root, 'analyze-caches');
-    for (const fx of cores) {
-      const r = benchAnalyze(fx, cacheDir);
-      ratios.push(r.crashwb / r.gdb);
-      console.log(
-        r.name.padEnd(16),
-        r.crashwb.toFixed(0).padStart(9),
-        r.cold.toFixed(0).padStart(7),
-        r.gdb.toFixed(0).padStart(9),
-        (r.crashwb / r.gdb).toFixed(2).padStart(7),
-      );
+    if (wanted('analyze')) {
+      const cores = [
+        fixtures.nullDeref,
+        fixtures.workerThread,
+        fixtures.cpp,
+        fixtures.stripped,
+        ...(fixtures.rust ? [fixtures.rust] : []),
+        buildLargeFixture(root),
+      ];
+      console.log(`crashwb analyze --json vs gdb -batch -ex 'thread apply all bt' (median of ${RUNS} runs, ms; first = cold caches)`);
+      console.log('core'.padEnd(16), 'crashwb'.padStart(9), 'first'.padStart(7), 'gdb'.padStart(9), 'ratio'.padStart(7));
+      const ratios: number[] = [];
+      const cacheDir = join(root, 'analyze-caches');
+      for (const fx of cores) {
+        const r = benchAnalyze(fx, cacheDir);
+        ratios.push(r.crashwb / r.gdb);
+        console.log(
+          r.name.padEnd(16),
+          r.crashwb.toFixed(0).padStart(9),
+          r.cold.toFixed(0).padStart(7),
+          r.gdb.toFixed(0).padStart(9),
+          (r.crashwb / r.gdb).toFixed(2).padStart(7),
+        );
+      }
+      console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
+      analyzeBreakdown(fixtures.workerThread, cacheDir);
     }
-    console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x — goal ≤ 1.20x`);
-    analyzeBreakdown(fixtures.workerThread, cacheDir);
-    benchImportSpeed(root, fixtures);
-    await benchOpenSpeed(root, [fixtures.nullDeref, fixtures.workerThread, fixtures.cpp]);
-    await benchSymbols(root);
-    await benchCoreReader(root);
-    await benchMinidumpWalk(root);
-    await benchImportMemory(root);
-    await benchReporterLoad(root);
-    await benchGrouping(root);
-    await benchGroupingAcrossBuilds(root);
-    const scaleDb = benchScale(root);
-    await benchTableRender(scaleDb, GROUPS);
-    await benchFirstPaint(scaleDb);
-    await benchExport(scaleDb);
+    if (wanted('import')) benchImportSpeed(root, fixtures);
+    if (wanted('open')) await benchOpenSpeed(root, [fixtures.nullDeref, fixtures.workerThread, fixtures.cpp]);
+    if (wanted('symbols')) await benchSymbols(root);
+    if (wanted('core-reader')) await benchCoreReader(root);
+    if (wanted('minidump')) await benchMinidumpWalk(root);
+    if (wanted('memory')) await benchImportMemory(root);
+    if (wanted('reporter')) await benchReporterLoad(root);
+    if (wanted('grouping')) await benchGrouping(root);
+    if (wanted('builds')) await benchGroupingAcrossBuilds(root);
+    if (wanted('scale')) {
+      const scaleDb = benchScale(root);
+      await benchTableRender(scaleDb, GROUPS);
+      await benchFirstPaint(scaleDb);
+      await benchExport(scaleDb);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

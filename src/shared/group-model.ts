@@ -28,7 +28,7 @@ export interface GroupSummary {
   id: number;
   title: string;
   fingerprint: string;
-  /** The fingerprint version: the algorithm's (2) under the default rules, "2:<rules id>" under a database's own. */
+  /** The fingerprint version: the algorithm's (3) under the default rules, "3:<rules id>" under a database's or a project's own. */
   version: FingerprintVersion;
   mechanism: string;
   frames: string[];

@@ -7,9 +7,10 @@ import { defaultRuleset, type Ruleset } from './rules/ruleset';
 
 /**
  * Bumped whenever a change here or in the default rules would group the same crashes differently;
- * see `crashwb regroup`. 2: the standard libraries' own frames no longer count.
+ * see `crashwb regroup`. 2: the standard libraries' own frames no longer count. 3: a frame outside
+ * every module (a call through a bad pointer) is not the program's own.
  */
-export const FINGERPRINT_VERSION = 2;
+export const FINGERPRINT_VERSION = 3;
 
 export interface Fingerprint {
   version: number;

@@ -1,10 +1,11 @@
 /**
  * The grouping rules every database starts with: fingerprint v1's frame lists (after Socorro's
  * siglists, satyr's normalize_hash.gperf and ClusterFuzz's ignore lists), written in the rules
- * language, and since version 2 the standard libraries' frames left out. Function names are
- * matched as normalized (`std::vector<T>::at`, no arguments).
+ * language, since version 2 the standard libraries' frames left out, and since version 3 a frame
+ * outside every module taken as no code of the program's. Function names are matched as
+ * normalized (`std::vector<T>::at`, no arguments).
  */
-export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 2).
+export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 3).
 # One rule a line: matchers, then actions. Later rules win over earlier ones for app and group;
 # for mechanism= the first rule that matches a frame decides.
 
@@ -176,4 +177,8 @@ stack.function:<__cxxabiv1::* -app
 stack.function:"<* as core::*" -app
 stack.function:"<* as std::*" -app
 stack.function:"<* as alloc::*" -app
+
+## A frame outside every module is a call through a NULL or stale pointer, no code of the
+## program's: the signature goes on to the caller that made the call
+stack.symbolized:no !stack.module:?* -app
 `;
