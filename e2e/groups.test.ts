@@ -200,6 +200,11 @@ describe('triage in Chromium through crashwb serve', () => {
     const alert = dialog.getByRole('alert');
     await expect.poll(() => alert.textContent(), WAIT).toContain(`Line ${badLine}: unknown field "stack.fnction"`);
     expect(await dialog.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    // Beside the text, the line is marked, its reason in the mark's tooltip.
+    const marked = dialog.locator('.rules-gutter .error-line');
+    expect(await marked.count()).toBe(1);
+    expect(await marked.textContent()).toContain(String(badLine));
+    expect(await marked.getAttribute('title')).toMatch(/unknown field "stack.fnction"/);
     // The error's line button takes the caret to that line.
     await dialog.getByRole('button', { name: `Line ${badLine}` }).click();
     const selected = await editor.evaluate((e: HTMLTextAreaElement) => e.value.slice(e.selectionStart, e.selectionEnd));

@@ -5,6 +5,7 @@ import { useCommands } from '../stores/command-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { Modal } from '../widgets/Modal';
 import { plural } from '../widgets/plural';
+import { RulesEditor } from './RulesEditor';
 
 const describe = (g: PreviewGroup): string =>
   `${g.id === null ? 'a new group' : `#${g.id}`} (${plural(g.crashes, 'crash', 'crashes')}): ${g.title}`;
@@ -21,8 +22,9 @@ function lineStart(text: string, line: number): number {
 }
 
 /** What the rules in the editor are, in words. */
-function whoseRules(project: string | null, own: boolean): string {
-  if (project === null) return own ? 'this database’s own rules' : 'the default rules';
+function whoseRules(project: string | null, own: boolean, projects: number): string {
+  const scope = projects > 0 ? ', for the crashes of every project without rules of its own' : '';
+  if (project === null) return `${own ? 'this database’s own rules' : 'the default rules'}${scope}`;
   return own ? `project ${project}’s own rules` : `the database’s rules, which project ${project} follows until it has its own`;
 }
 
@@ -85,7 +87,7 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
         <label className="rules-scope">
           Rules of{' '}
           <select value={project ?? ''} onChange={(e) => setProject(e.target.value === '' ? null : e.target.value)}>
-            <option value="">the database (crashes of no project with rules of its own)</option>
+            <option value="">the database</option>
             {projects.map((p) => (
               <option key={p} value={p}>
                 project {p}
@@ -96,20 +98,13 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
       )}
       <p className="muted">
         One rule a line, as Sentry’s stack trace rules: <code>stack.function:NAME -group</code>, <code>stack.module:libvendor.so -app</code>
-        , <code>stack.function:die +machinery</code>. These are {whoseRules(project, own)}; Check tries them on the stored crashes without
-        changing anything.
+        , <code>stack.function:die +machinery</code>. These are {whoseRules(project, own, projects.length)}; Check tries them on the stored
+        crashes without changing anything.
       </p>
       {text === null ? (
         <p className="muted">{error ?? 'Reading the rules…'}</p>
       ) : (
-        <textarea
-          ref={editor}
-          className="rules-editor"
-          aria-label="Rules"
-          spellCheck={false}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
+        <RulesEditor ref={editor} text={text} onChange={setText} errors={check?.text === text ? check.result.errors : []} />
       )}
       <div className="rules-result" aria-live="polite">
         {checked && checked.errors.length > 0 && (
