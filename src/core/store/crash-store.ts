@@ -1,4 +1,5 @@
 import { SNAPSHOT_ORIGIN, type Crash, type CrashSummary } from '../../shared/model';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
 interface CrashRow {
@@ -23,6 +24,8 @@ const toSummary = (r: CrashRow): CrashSummary => ({
 
 /** All SQL about crashes, recent files and settings. */
 export class CrashStore {
+  private getStatement: Statement | null = null;
+
   constructor(private readonly db: Db) {}
 
   /** The digest of a file already seen at this path with this size and mtime, if any. */
@@ -96,7 +99,9 @@ export class CrashStore {
   }
 
   get(id: string): Crash | null {
-    const row = this.db.prepare('SELECT analysis FROM crashes WHERE id = ?').get(id) as { analysis: string } | undefined;
+    // Prepared once: a regroup or a rules check reads every stored crash through here.
+    this.getStatement ??= this.db.prepare('SELECT analysis FROM crashes WHERE id = ?');
+    const row = this.getStatement.get(id) as { analysis: string } | undefined;
     return row ? (JSON.parse(row.analysis) as Crash) : null;
   }
 

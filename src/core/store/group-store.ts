@@ -183,19 +183,33 @@ export class GroupStore {
   }
 
   /** Every stored crash with the group it is in, that group's title, and the crash's stored fingerprint. */
+  /** Every crash with where it is and its stored analysis, read in one pass: what a regroup goes through. */
+  membershipsWithAnalyses(): IterableIterator<{
+    crashId: string;
+    groupId: number | null;
+    title: string;
+    fingerprint: string | null;
+    analysis: string;
+  }> {
+    return this.db
+      .prepare(
+        "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title, c.fingerprint, c.analysis FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
+      )
+      .iterate() as IterableIterator<{
+      crashId: string;
+      groupId: number | null;
+      title: string;
+      fingerprint: string | null;
+      analysis: string;
+    }>;
+  }
+
   memberships(): Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }> {
     return this.db
       .prepare(
         "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title, c.fingerprint FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
       )
       .all() as Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }>;
-  }
-
-  /** Crashes whose fingerprint was made by another algorithm version: what `crashwb regroup` redoes. */
-  staleCrashIds(version: FingerprintVersion): string[] {
-    return (this.db.prepare('SELECT id FROM crashes WHERE fingerprint_version IS NOT ? ').all(version) as Array<{ id: string }>).map(
-      (r) => r.id,
-    );
   }
 
   /** Groups left without crashes after a regroup. */

@@ -94,7 +94,8 @@ export class GroupingRules {
     return (crash) => {
       const of = projectOf(crash);
       const governed = project === null ? of === null || !own.has(of) : of === project;
-      return governed ? ruleset : this.rulesetFor(crash);
+      if (governed) return ruleset;
+      return this.ruleset(of !== null && own.has(of) ? of : null);
     };
   }
 
@@ -176,20 +177,18 @@ export class GroupingRules {
   refingerprint(
     rulesFor: RulesFor,
   ): Array<{ crash: Crash; groupId: number | null; groupTitle: string; oldHash: string | null; fp: Fingerprint }> {
-    return this.groups.memberships().flatMap((member) => {
-      const crash = this.store.get(member.crashId);
-      return crash
-        ? [
-            {
-              crash,
-              groupId: member.groupId,
-              groupTitle: member.title,
-              oldHash: member.fingerprint,
-              fp: fingerprint(crash, rulesFor(crash)),
-            },
-          ]
-        : [];
-    });
+    const out: Array<{ crash: Crash; groupId: number | null; groupTitle: string; oldHash: string | null; fp: Fingerprint }> = [];
+    for (const member of this.groups.membershipsWithAnalyses()) {
+      const crash = JSON.parse(member.analysis) as Crash;
+      out.push({
+        crash,
+        groupId: member.groupId,
+        groupTitle: member.title,
+        oldHash: member.fingerprint,
+        fp: fingerprint(crash, rulesFor(crash)),
+      });
+    }
+    return out;
   }
 
   private regroupAll(rulesFor: RulesFor): { regrouped: number; groupsRemoved: number } {
