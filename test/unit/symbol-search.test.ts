@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Module } from '../../src/shared/model';
 import { coreGoes, globMatches, parseCorePolicy } from '../../src/agent/capture-plan';
 import { underSysroot } from '../../src/core/symbols/locate';
 import { SymbolCache } from '../../src/core/symbols/symbol-cache';
@@ -98,5 +99,52 @@ describe('the folder of links shown to the debuggers', () => {
     } finally {
       links.dispose();
     }
+  });
+
+  describe('is made only where the debugger would otherwise read other files', () => {
+    const module = (path: string, extra: Partial<Module> = {}): Module => ({
+      path,
+      hostPath: path,
+      buildId: 'ab12cd34',
+      debugFile: null,
+      symbols: 'debug-info',
+      start: '0x1000',
+      end: '0x2000',
+      origin: { file: null, debug: null },
+      ...extra,
+    });
+    const none = { sysroot: null, solibDirs: [], debugDirs: [] };
+
+    it('is not made when every file is where the core recorded it, or leads there, and its debug file is where gdb looks', async () => {
+      const { linksNeeded } = await import('../../src/core/symbols/module-links');
+      const dir = mkdtempSync(join(tmpdir(), 'crashwb-links-'));
+      const real = join(dir, 'libfoo.so.1.2');
+      writeFileSync(real, 'elf');
+      symlinkSync(real, join(dir, 'libfoo.so.1'));
+      const libraries = [
+        { path: real, hostPath: real },
+        { path: join(dir, 'libfoo.so.1'), hostPath: real },
+      ];
+      const withDebug = module(real, { debugFile: '/usr/lib/debug/.build-id/ab/12cd34.debug' });
+      expect(await linksNeeded(libraries, [withDebug], none)).toBe(false);
+      expect(
+        await linksNeeded(libraries, [module(real, { debugFile: '/d/.build-id/ab/12cd34.debug' })], { ...none, debugDirs: ['/d'] }),
+      ).toBe(false);
+    });
+
+    it('is made for a file found elsewhere, a debug file only the links show, a name leading elsewhere, a sysroot or solib folder', async () => {
+      const { linksNeeded } = await import('../../src/core/symbols/module-links');
+      const lib = '/usr/lib/libfoo.so';
+      const at = [{ path: lib, hostPath: lib }];
+      expect(
+        await linksNeeded([{ path: lib, hostPath: '/srv/found/libfoo.so' }], [module(lib, { hostPath: '/srv/found/libfoo.so' })], none),
+      ).toBe(true);
+      expect(await linksNeeded(at, [module(lib, { debugFile: '/home/u/.cache/crash-workbench/symbols/ab/12cd34.debug' })], none)).toBe(
+        true,
+      );
+      expect(await linksNeeded([{ path: '/lib/libbar.so.1', hostPath: '/etc/hostname' }], [module(lib)], none)).toBe(true);
+      expect(await linksNeeded(at, [module(lib)], { ...none, sysroot: '/srv/root' })).toBe(true);
+      expect(await linksNeeded(at, [module(lib)], { ...none, solibDirs: ['/srv/libs'] })).toBe(true);
+    });
   });
 });

@@ -10,7 +10,7 @@ import { orderThreads } from '../debugger/extraction';
 import { moduleAt, type CoreInfo } from '../elf/core-file';
 import { registerNames } from '../elf/notes';
 import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
-import { linkModules, type ModuleLinks } from '../symbols/module-links';
+import { linkModules, linksNeeded, type ModuleLinks } from '../symbols/module-links';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump } from '../minidump/minidump-file';
@@ -93,7 +93,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const debuggerReady = early ?? (options.pool ? options.pool.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
   let core: CoreInfo;
   let files: ProgramFiles;
-  let links: ModuleLinks;
+  let links: ModuleLinks | null;
   try {
     say('reading-core', 'Reading the core’s notes');
     mark('reading the core');
@@ -111,7 +111,9 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       cache: options.symbolCache ?? null,
       onProgress: (message, fraction) => say('locating-files', message, fraction),
     });
-    links = linkModules(files.libraries, files.modules);
+    links = (await linksNeeded(files.libraries, files.modules, { sysroot, solibDirs, debugDirs }))
+      ? linkModules(files.libraries, files.modules)
+      : null;
     mark('located the program files');
   } catch (error) {
     debuggerReady.dispose();
@@ -163,8 +165,8 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     .extract({
       core: path,
       executable: files.executable,
-      debugDirs: [links.debugDir, ...debugDirs],
-      sysroot: links.sysroot,
+      debugDirs: [...(links ? [links.debugDir] : []), ...debugDirs],
+      sysroot: links?.sysroot ?? null,
       solibDirs,
       crashingThreadId: core.crashingThreadId,
       crashingThreadNumber: core.threads.findIndex((t) => t.tid === core.crashingThreadId) + 1 || 1,
@@ -181,7 +183,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       },
     );
   // The links folder goes while the result is put together: nothing waits for its removal.
-  const [result, stacks] = await Promise.all([extraction.finally(() => void links.dispose()), walk]);
+  const [result, stacks] = await Promise.all([extraction.finally(() => void links?.dispose()), walk]);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks ? chooseStacks(result.threads, stacks, core.modules) : null;

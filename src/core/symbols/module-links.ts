@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Module } from '../../shared/model';
 import { plainTmpdir } from '../debugger/path-aliases';
@@ -71,4 +71,31 @@ function placeLink(target: string, link: string, root: string, placed: Set<strin
     // Two mappings of one file (or a path that is also a folder of another): the first stays.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
   }
+}
+
+/** The file a path leads to, or the path itself when it leads nowhere. */
+const fileBehind = (path: string): Promise<string> => realpath(path).catch(() => path);
+
+/**
+ * Whether a debugger needs the folder of links to read the files chosen, or reads the very same
+ * ones without it: every module was found at the path the core recorded (or under a name of it
+ * that leads to the same file), every debug file of a module's own is where the debugger looks
+ * by build-id anyway (`debugDirs`, which it is given, and /usr/lib/debug), and no sysroot or
+ * solib folder was given. On the machine that crashed, the common case, the folder is then not
+ * made: making and removing it cost an analysis ~30 ms here.
+ */
+export async function linksNeeded(
+  libraries: { path: string; hostPath: string }[],
+  modules: Module[],
+  search: { sysroot: string | null; solibDirs: string[]; debugDirs: string[] },
+): Promise<boolean> {
+  if (search.sysroot !== null || search.solibDirs.length > 0) return true;
+  const looked = ['/usr/lib/debug', ...search.debugDirs];
+  const foundByItself = (m: Module): boolean =>
+    m.debugFile === null || (m.buildId !== null && looked.some((dir) => buildIdPath(dir, m.buildId as string, true) === m.debugFile));
+  if (modules.some((m) => m.hostPath !== m.path || !foundByItself(m))) return true;
+  for (const { path, hostPath } of libraries) {
+    if (path !== hostPath && (await fileBehind(path)) !== (await fileBehind(hostPath))) return true;
+  }
+  return false;
 }
