@@ -5,17 +5,15 @@ import { resolve } from 'node:path';
 import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../../shared/model';
 import { backendFor, DebuggerError } from '../debugger';
 import type { PreparedDebugger } from '../debugger/extraction';
-import { TASKS } from '../offload/tasks';
 import { orderThreads } from '../debugger/extraction';
-import { moduleAt, type CoreInfo } from '../elf/core-file';
+import { moduleAt, readCore, type CoreInfo } from '../elf/core-file';
 import { registerNames } from '../elf/notes';
 import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
 import { linkModules, linksNeeded, type ModuleLinks } from '../symbols/module-links';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
-import { isMinidump } from '../minidump/minidump-file';
-import { chooseStacks, minidumpWarnings, withSymbolFiles, type MinidumpStacks } from '../minidump/minidump-analysis';
-import { readCoreOffThread, readMinidumpOffThread, walkMinidumpOffThread } from '../offload/offload';
+import { isMinidump, readMinidump } from '../minidump/minidump-file';
+import type { MinidumpStacks } from '../minidump/minidump-analysis';
 import { mark } from '../timeline';
 import type { DebuggerPool } from '../debugger/debugger-pool';
 
@@ -94,11 +92,15 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   let core: CoreInfo;
   let files: ProgramFiles;
   let links: ModuleLinks | null;
+  // The worker and a minidump's own walk are loaded where they are used: a one-shot analysis of
+  // an ELF core reads it on its own thread and needs neither (~10 ms of its start).
+  const offload = minidump || !options.inThisThread ? await import('../offload/offload') : null;
+  const dumps = minidump ? await import('../minidump/minidump-analysis') : null;
   try {
     say('reading-core', 'Reading the core’s notes');
     mark('reading the core');
-    if (options.inThisThread) core = minidump ? await TASKS.readMinidump(path) : await TASKS.readCore(path);
-    else core = minidump ? await readMinidumpOffThread(path) : await readCoreOffThread(path);
+    if (offload) core = minidump ? await offload.readMinidumpOffThread(path) : await offload.readCoreOffThread(path);
+    else core = minidump ? await readMinidump(path) : await readCore(path);
     mark('read the core');
     say('locating-files', 'Finding the executable and debug info');
     for (const dir of options.solibDirsFor?.(core.executablePath) ?? []) if (!solibDirs.includes(dir)) solibDirs.push(dir);
@@ -136,8 +138,8 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
 
   say('debugging', `Extracting threads with ${kind}`);
   // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
-  const walk: Promise<MinidumpStacks | null> = minidump
-    ? walkMinidumpOffThread(
+  const walk: Promise<MinidumpStacks | null> = offload && minidump
+    ? offload.walkMinidumpOffThread(
         path,
         {
           modules: core.modules,
@@ -185,8 +187,8 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   // The links folder goes while the result is put together: nothing waits for its removal.
   const [result, stacks] = await Promise.all([extraction.finally(() => void links?.dispose()), walk]);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
-  const said = stacks ? minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
-  const chosen = stacks ? chooseStacks(result.threads, stacks, core.modules) : null;
+  const said = stacks && dumps ? dumps.minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
+  const chosen = stacks && dumps ? dumps.chooseStacks(result.threads, stacks, core.modules) : null;
   return {
     source: path,
     size: info.size,
@@ -212,7 +214,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     crashingThreadId: core.crashingThreadId,
     ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
     threads: orderThreads(chosen?.threads ?? result.threads),
-    modules: stacks ? withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
+    modules: stacks && dumps ? dumps.withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,
   };

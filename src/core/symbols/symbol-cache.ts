@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -83,7 +82,8 @@ export class SymbolCache {
   async temporaryPath(): Promise<string> {
     const dir = join(this.dir, '.incoming');
     await mkdir(dir, { recursive: true });
-    return join(dir, randomUUID());
+    // The global Web Crypto: node:crypto is loaded at the first download, not by every command that names the cache.
+    return join(dir, globalThis.crypto.randomUUID());
   }
 
   /** Moves a checked download into place, notes which server it came from, and keeps the cache in its limit. */
