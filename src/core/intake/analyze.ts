@@ -138,31 +138,34 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
 
   say('debugging', `Extracting threads with ${kind}`);
   // The workbench walks a minidump's stacks itself while the debugger works: another platform's dump is beyond lldb's unwinding.
-  const walk: Promise<MinidumpStacks | null> = offload && minidump
-    ? offload.walkMinidumpOffThread(
-        path,
-        {
-          modules: core.modules,
-          debugDirs,
-          servers,
-          cache: options.symbolCache ? { dir: options.symbolCache.dir, limitBytes: options.symbolCache.limitBytes } : null,
-          hostPaths: files.modules.filter((m) => m.hostPath).map((m) => [m.path, m.hostPath as string]),
-        },
-        (fraction, message) => {
-          if (message) say('locating-files', message, fraction);
-        },
-      ).catch((error: unknown): MinidumpStacks => ({
-        walked: new Map(),
-        frameRegisters: new Map(),
-        symbolFiles: new Map(),
-        warnings: [
-          {
-            kind: 'debugger',
-            message: `the workbench could not walk this minidump's stacks itself (${(error as Error).message}); the debugger's stacks are shown`,
-          },
-        ],
-      }))
-    : Promise.resolve(null);
+  const walk: Promise<MinidumpStacks | null> =
+    offload && minidump
+      ? offload
+          .walkMinidumpOffThread(
+            path,
+            {
+              modules: core.modules,
+              debugDirs,
+              servers,
+              cache: options.symbolCache ? { dir: options.symbolCache.dir, limitBytes: options.symbolCache.limitBytes } : null,
+              hostPaths: files.modules.filter((m) => m.hostPath).map((m) => [m.path, m.hostPath as string]),
+            },
+            (fraction, message) => {
+              if (message) say('locating-files', message, fraction);
+            },
+          )
+          .catch((error: unknown): MinidumpStacks => ({
+            walked: new Map(),
+            frameRegisters: new Map(),
+            symbolFiles: new Map(),
+            warnings: [
+              {
+                kind: 'debugger',
+                message: `the workbench could not walk this minidump's stacks itself (${(error as Error).message}); the debugger's stacks are shown`,
+              },
+            ],
+          }))
+      : Promise.resolve(null);
   const extraction = debuggerReady
     .extract({
       core: path,
