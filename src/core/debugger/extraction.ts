@@ -39,6 +39,11 @@ export interface ExtractionInput {
   registerNames: string[];
   /** Number of threads in the core's notes. */
   threadCount: number;
+  /**
+   * Each thread's registers as the core's notes hold them (NT_PRSTATUS), by kernel thread id:
+   * what a debugger reports for a thread's innermost frame, read without asking it thread by thread.
+   */
+  noteRegisters?: Map<number, Record<string, string>>;
   timeoutMs?: number;
 }
 

@@ -178,6 +178,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       moduleAt: (address) => moduleAt(core.mappings, address),
       registerNames: registerNames(core.machine),
       threadCount: core.threads.length,
+      noteRegisters: new Map(core.threads.map((t) => [t.tid, t.registers])),
       timeoutMs: options.timeoutMs,
     })
     .then(
