@@ -100,3 +100,37 @@ describe('the program files', () => {
     );
   });
 });
+
+describe("gdb's innermost registers", () => {
+  it("are the core's notes, named, ordered and written as gdb lists them itself", async () => {
+    const { readCore, moduleAt } = await import('../../src/core/elf/core-file');
+    const { registerNames } = await import('../../src/core/elf/notes');
+    const { prepareGdb } = await import('../../src/core/debugger/gdb/extract');
+    const fx = fixtures.workerThread;
+    const core = await readCore(fx.core);
+    const input = {
+      core: fx.core,
+      executable: fx.executable,
+      debugDirs: [],
+      sysroot: null,
+      solibDirs: [],
+      crashingThreadId: core.crashingThreadId,
+      moduleAt: (address: bigint) => moduleAt(core.mappings, address),
+      registerNames: registerNames(core.machine),
+      threadCount: core.threads.length,
+    };
+    const fromGdb = await prepareGdb({ debugDirs: [] }).extract(input);
+    const fromNotes = await prepareGdb({ debugDirs: [] }).extract({
+      ...input,
+      noteRegisters: new Map(core.threads.map((t) => [t.tid, t.registers])),
+    });
+    expect(fromGdb.threads.length).toBeGreaterThan(1);
+    // The same values in the same order: the JSON of an analysis does not change with where they came from.
+    expect(JSON.stringify(fromNotes.threads.map((t) => t.registers))).toBe(JSON.stringify(fromGdb.threads.map((t) => t.registers)));
+    // And they are the notes' indeed: a value changed there is the value reported.
+    const [first] = core.threads;
+    const doctored = new Map(core.threads.map((t) => [t.tid, t === first ? { ...t.registers, rip: '0xdead' } : t.registers]));
+    const fromDoctored = await prepareGdb({ debugDirs: [] }).extract({ ...input, noteRegisters: doctored });
+    expect(fromDoctored.threads.find((t) => t.id === first?.tid)?.registers.rip).toBe('0xdead');
+  });
+});
