@@ -533,7 +533,7 @@ export class Workbench implements WorkbenchApi {
   close(): void {
     this.watcher?.stop();
     this.consoles.closeAll();
-    this.debuggers?.close();
+    void this.debuggers?.close();
     this.listeners.clear();
     this.db.close();
   }

@@ -20,7 +20,7 @@ beforeAll(async () => {
   try {
     for (const item of cores) hashes.set(item.core, fingerprint(await analyzeCore(item.core, { pool })).hash);
   } finally {
-    pool.close();
+    await pool.close();
   }
 }, 300_000);
 

@@ -45,10 +45,20 @@ export class DebuggerPool {
     return this.idle.some((i) => i.key === key && i.debugger.isAlive());
   }
 
-  /** Stops every idle debugger; those lent out stop when they come back. */
-  close(): void {
+  /**
+   * Stops every idle debugger (those lent out stop when they come back), and settles once they
+   * have ended, or after `waitMs`: a command that waits is not done while its debuggers run on,
+   * and their time counts as its own.
+   */
+  async close(waitMs = 3000): Promise<void> {
     this.closed = true;
-    for (const idle of this.idle.splice(0)) idle.debugger.dispose();
+    const stopping = this.idle.splice(0).map((idle) => {
+      idle.debugger.dispose();
+      return idle.debugger.gone();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(stopping), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   private lend(key: string, lent: PreparedDebugger): PreparedDebugger {
@@ -68,6 +78,7 @@ export class DebuggerPool {
       extract: (input) => lent.extract(input).finally(giveBack),
       dispose: giveBack,
       isAlive: () => lent.isAlive(),
+      gone: () => lent.gone(),
     };
   }
 }

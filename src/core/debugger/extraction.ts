@@ -18,6 +18,8 @@ export interface PreparedDebugger {
   dispose(): void;
   /** False once its process has gone (killed, crashed, timed out): a kept one is then started afresh. */
   isAlive(): boolean;
+  /** Settles once its process has ended (at once when it has none), for a command that waits for its children. */
+  gone(): Promise<void>;
 }
 
 /** What every backend is given: the files to load and where debug info may live. */

@@ -254,5 +254,10 @@ export function prepareGdb(options: DebuggerOptions, reusable = false, started?:
     },
     dispose,
     isAlive: () => alive,
+    gone: () =>
+      session.then(
+        (gdb) => gdb.exited,
+        () => undefined,
+      ),
   };
 }

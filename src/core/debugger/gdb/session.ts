@@ -116,6 +116,11 @@ export class GdbSession {
     return session;
   }
 
+  /** Settles when gdb's process has ended, however it ended. */
+  get exited(): Promise<void> {
+    return this.process.exited.then(() => undefined);
+  }
+
   get pid(): number {
     return this.process.pid;
   }

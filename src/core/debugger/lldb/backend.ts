@@ -9,6 +9,7 @@ export const lldbBackend: DebuggerBackend = {
     extract: async (input) => (await import('./extract')).extractWithLldb(input),
     dispose: () => undefined,
     isAlive: () => true,
+    gone: () => Promise.resolve(),
   }),
   startConsole: async (input, events, fileOf) => (await import('./live')).LldbLiveSession.start(input, events, fileOf),
 };
