@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { fstatSync, lstatSync, rmdirSync, unlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { PipedChild } from '../core/debugger/pipe-process';
 
 /**
  * `bin/crashwb` starts gdb before Node for `crashwb analyze` (Node's own start-up is longer than
- * everything the CLI does before it needs gdb) and hands it over as `<pid>:<folder>`: its
- * standard input, output and error on descriptors 3, 4 and 5, opened on named pipes in that
- * private folder, which nothing needs once they are open.
+ * everything the CLI does before it needs gdb) and hands it over by its pid: its standard input,
+ * output and error are descriptors 3, 4 and 5, named pipes in a private folder that the launcher
+ * removed once both sides had them open.
  */
 export const INHERITED_GDB_ENV = 'CRASHWB_EARLY_GDB';
 const FDS = { stdin: 3, stdout: 4, stderr: 5 } as const;
@@ -53,21 +52,6 @@ function isPipe(fd: number): boolean {
 }
 
 /**
- * Removes the launcher's named pipes and their folder, and nothing else: the folder comes from
- * the environment, so only a folder named as the launcher names it, holding only named pipes,
- * is touched.
- */
-function removePipes(folder: string): void {
-  if (!/^crashwb-gdb\.[A-Za-z0-9]+$/.test(basename(folder))) return;
-  try {
-    for (const name of ['in', 'out', 'err']) if (lstatSync(join(folder, name)).isFIFO()) unlinkSync(join(folder, name));
-    rmdirSync(folder);
-  } catch (error) {
-    process.stderr.write(`crashwb: the launcher's pipe folder ${folder} stays: ${(error as Error).message}\n`);
-  }
-}
-
-/**
  * The gdb `bin/crashwb` handed over, once; null when there is none. The variable goes from the
  * environment, so that no program this one starts takes it for its own.
  */
@@ -75,9 +59,8 @@ export function takeInheritedGdb(env: NodeJS.ProcessEnv = process.env): PipedChi
   const value = env[INHERITED_GDB_ENV];
   if (value === undefined) return null;
   delete env[INHERITED_GDB_ENV];
-  const m = /^([1-9]\d{0,9}):(\/[\s\S]+)$/.exec(value);
-  if (!m?.[1] || !m[2])
-    throw new Error(`${INHERITED_GDB_ENV} must be <pid>:<folder>, as bin/crashwb sets it, not ${JSON.stringify(value)}`);
+  if (!/^[1-9]\d{0,9}$/.test(value))
+    throw new Error(`${INHERITED_GDB_ENV} must be gdb's pid, as bin/crashwb sets it, not ${JSON.stringify(value)}`);
   for (const fd of Object.values(FDS)) {
     if (!isPipe(fd)) {
       throw new Error(
@@ -85,6 +68,5 @@ export function takeInheritedGdb(env: NodeJS.ProcessEnv = process.env): PipedChi
       );
     }
   }
-  removePipes(m[2]);
-  return new InheritedGdb(Number(m[1]));
+  return new InheritedGdb(Number(value));
 }

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -129,13 +129,23 @@ describe('gdb started by bin/crashwb before Node', () => {
     expect(atRecordedPaths.status, atRecordedPaths.stderr).toBe(0);
   });
 
-  it('is not taken from a variable set by hand: the error says to unset it, and no file it names is removed', () => {
-    const folder = join(mkdtempSync(join(tmpdir(), 'crashwb-hand-')), 'crashwb-gdb.abc');
-    mkdirSync(folder);
-    writeFileSync(join(folder, 'in'), 'not a pipe');
-    const run = analyze([fixtures.nullDeref.core], { CRASHWB_EARLY_GDB: `1:${folder}` });
+  it('is not taken from a variable set by hand: the error says to unset it', () => {
+    const run = analyze([fixtures.nullDeref.core], { CRASHWB_EARLY_GDB: '1' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/CRASHWB_EARLY_GDB is set but descriptor 3 is not a pipe from bin\/crashwb.*unset it/);
-    expect(existsSync(join(folder, 'in'))).toBe(true);
+    expect(analyze([fixtures.nullDeref.core], { CRASHWB_EARLY_GDB: '1:/home' }).stderr).toMatch(/must be gdb's pid/);
+  });
+
+  it('leaves no folder of pipes behind once Node has started, even when the command is killed then', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'crashwb-killed-'));
+    for (let i = 0; i < 5; i++) {
+      const cli = spawn(SHELL_BIN, ['analyze', fixtures.workerThread.core], { env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' });
+      // From the launcher's first milliseconds on (it has handed over once Node runs), at several points of the analysis.
+      await new Promise((resolve) => setTimeout(resolve, 30 + 40 * i));
+      cli.kill('SIGKILL');
+      await new Promise((resolve) => cli.once('exit', resolve));
+    }
+    // The launcher's background side removes the folder once both ends are open: poll briefly for the last ones.
+    await expect.poll(() => readdirSync(temp), { timeout: 5_000 }).toEqual([]);
   });
 });
