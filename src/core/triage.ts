@@ -46,7 +46,7 @@ export class Triage {
     const [ca, cb] = [this.crash(a), this.crash(b)];
     const [pa, pb] = [this.groups.groupOf(a), this.groups.groupOf(b)];
     const title = (c: Crash, groupId: number | null) => (groupId === null ? c.signal.explanation : this.groups.title(groupId));
-    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) }, (c) => this.rules.rulesetFor(c));
+    return compareCrashes(ca, cb, pa, pb, { a: title(ca, pa.groupId), b: title(cb, pb.groupId) }, this.rules.rulesForCrashes());
   }
 
   compareGroups(a: number, b: number): GroupComparison {
@@ -55,7 +55,7 @@ export class Triage {
       groupDetail(this.db, b),
       representativeCrash(this.db, a),
       representativeCrash(this.db, b),
-      (c) => this.rules.rulesetFor(c),
+      this.rules.rulesForCrashes(),
     );
   }
 
@@ -86,10 +86,11 @@ export class Triage {
     let groupsRemoved = 0;
     this.db.transaction(() => {
       const noted = this.groups.notes.notedMembers();
+      const rulesFor = this.rules.rulesForCrashes();
       for (const id of stale) {
         const crash = this.store.get(id);
         if (!crash) continue;
-        const fp = fingerprint(crash, this.rules.rulesetFor(crash));
+        const fp = fingerprint(crash, rulesFor(crash));
         this.groups.assign(id, fp, crash.timestamp);
         indexCrash(this.db, crash, fp.title);
       }

@@ -356,7 +356,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   async similarGroups(groupId: number): Promise<SimilarGroup[]> {
-    return similarGroups(this.db, groupId, (crash) => this.rules.rulesetFor(crash));
+    return similarGroups(this.db, groupId, this.rules.rulesForCrashes());
   }
 
   /** How a crash's fingerprint came about, frame by frame; with `rulesText`, under those rules instead. */

@@ -6,6 +6,15 @@ import type { Db } from './database';
 import { GroupNotesStore } from './group-notes';
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
+/** A stored crash where it is: its group and the group's title, its fingerprint, its analysis as stored. */
+export interface Membership {
+  crashId: string;
+  groupId: number | null;
+  title: string;
+  fingerprint: string | null;
+  analysis: string;
+}
+
 export class GroupStore {
   readonly notes: GroupNotesStore;
 
@@ -182,34 +191,13 @@ export class GroupStore {
     }));
   }
 
-  /** Every stored crash with the group it is in, that group's title, and the crash's stored fingerprint. */
-  /** Every crash with where it is and its stored analysis, read in one pass: what a regroup goes through. */
-  membershipsWithAnalyses(): IterableIterator<{
-    crashId: string;
-    groupId: number | null;
-    title: string;
-    fingerprint: string | null;
-    analysis: string;
-  }> {
+  /** Every crash with its group, that group's title, its stored fingerprint and analysis, read in one pass: what a regroup goes through. */
+  membershipsWithAnalyses(): IterableIterator<Membership> {
     return this.db
       .prepare(
         "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title, c.fingerprint, c.analysis FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
       )
-      .iterate() as IterableIterator<{
-      crashId: string;
-      groupId: number | null;
-      title: string;
-      fingerprint: string | null;
-      analysis: string;
-    }>;
-  }
-
-  memberships(): Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }> {
-    return this.db
-      .prepare(
-        "SELECT c.id AS crashId, c.group_id AS groupId, COALESCE(g.title, '') AS title, c.fingerprint FROM crashes c LEFT JOIN groups g ON g.id = c.group_id",
-      )
-      .all() as Array<{ crashId: string; groupId: number | null; title: string; fingerprint: string | null }>;
+      .iterate() as IterableIterator<Membership>;
   }
 
   /** Groups left without crashes after a regroup. */

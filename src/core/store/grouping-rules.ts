@@ -35,7 +35,8 @@ export interface RulesApplied {
  * that splits, or the largest group of those that merge. Manual merges and move-outs still win.
  */
 export class GroupingRules {
-  private readonly compiled = new Map<string, Ruleset>();
+  /** Compiled rules by their text (null: the default rules): a text changed by another process is simply another key. */
+  private readonly compiled = new Map<string | null, Ruleset>();
 
   constructor(
     private readonly db: Db,
@@ -60,29 +61,39 @@ export class GroupingRules {
     return this.ruleset(project).text;
   }
 
-  /** The rules in effect for the database's crashes (project null) or for one project's. */
-  ruleset(project: string | null = null): Ruleset {
-    const own = project === null ? this.ownText() : this.ownText(project);
-    if (own === null) return project === null ? this.compiledOf(null, () => defaultRuleset()) : this.ruleset(null);
-    return this.compiledOf(project, () =>
-      compileRules(own, `the grouping rules stored for ${project === null ? 'the database' : `project ${project}`}`),
-    );
-  }
-
-  private compiledOf(project: string | null, compile: () => Ruleset): Ruleset {
-    const key = project === null ? '' : `project:${project}`;
-    let ruleset = this.compiled.get(key);
+  private compiledOf(text: string | null): Ruleset {
+    let ruleset = this.compiled.get(text);
     if (!ruleset) {
-      ruleset = compile();
-      this.compiled.set(key, ruleset);
+      ruleset = text === null ? defaultRuleset() : compileRules(text, 'the grouping rules stored in the database');
+      this.compiled.set(text, ruleset);
     }
     return ruleset;
   }
 
+  /**
+   * The rules of every scope as the settings hold them now, read once for a pass over many
+   * crashes: a project's own, else the database's, else the default rules.
+   */
+  private lookup(): (project: string | null) => Ruleset {
+    const projects = this.projectTexts();
+    const database = this.ownText();
+    return (project) => this.compiledOf((project !== null ? projects[project]?.text : undefined) ?? database);
+  }
+
+  /** The rules in effect for the database's crashes (project null) or for one project's. */
+  ruleset(project: string | null = null): Ruleset {
+    return this.lookup()(project);
+  }
+
   /** The rules that fingerprint this crash: its project's own, else the database's. */
   rulesetFor(crash: Crash): Ruleset {
-    const project = projectOf(crash);
-    return this.ruleset(project !== null && this.ownText(project) !== null ? project : null);
+    return this.ruleset(projectOf(crash));
+  }
+
+  /** The rules that fingerprint each crash, as the settings hold them now. */
+  rulesForCrashes(): RulesFor {
+    const lookup = this.lookup();
+    return (crash) => lookup(projectOf(crash));
   }
 
   /**
@@ -91,11 +102,11 @@ export class GroupingRules {
    */
   rulesForChange(ruleset: Ruleset, project: string | null): RulesFor {
     const own = new Set(Object.keys(this.projectTexts()));
+    const lookup = this.lookup();
     return (crash) => {
       const of = projectOf(crash);
       const governed = project === null ? of === null || !own.has(of) : of === project;
-      if (governed) return ruleset;
-      return this.ruleset(of !== null && own.has(of) ? of : null);
+      return governed ? ruleset : lookup(of);
     };
   }
 
@@ -114,10 +125,16 @@ export class GroupingRules {
     const rows = this.db
       .prepare(`SELECT id, fingerprint_version AS version, json_extract(attributes, '$.${PROJECT_ATTRIBUTE}') AS project FROM crashes`)
       .all() as Array<{ id: string; version: number | string | null; project: string | null }>;
-    const own = new Set(Object.keys(this.projectTexts()));
+    const lookup = this.lookup();
     const expected = (project: string | null) =>
-      versionTag({ version: FINGERPRINT_VERSION, rules: this.ruleset(project && own.has(String(project)) ? String(project) : null).id });
+      versionTag({ version: FINGERPRINT_VERSION, rules: lookup(project === null ? null : String(project)).id });
     return rows.filter((r) => r.version !== expected(r.project)).map((r) => r.id);
+  }
+
+  /** The rules a text makes for a scope; null: the default rules for the database, the database's for a project. */
+  private rulesOf(text: string | null, project: string | null, what: string): Ruleset {
+    if (text !== null) return compileRules(text, what);
+    return project === null ? defaultRuleset() : this.ruleset(null);
   }
 
   private save(text: string | null, ruleset: Ruleset, project: string | null): void {
@@ -129,7 +146,6 @@ export class GroupingRules {
       else texts[project] = { text: own };
       this.store.setSetting(PROJECT_SETTING, texts);
     }
-    this.compiled.clear();
   }
 
   /**
@@ -138,8 +154,7 @@ export class GroupingRules {
    * and a project the database's.
    */
   apply(text: string | null, project: string | null = null): RulesApplied {
-    const ruleset =
-      text === null ? (project === null ? defaultRuleset() : this.ruleset(null)) : compileRules(text, 'the new grouping rules');
+    const ruleset = this.rulesOf(text, project, 'the new grouping rules');
     const previous = this.ownText(project);
     let result = { regrouped: 0, groupsRemoved: 0 };
     this.db.transaction(() => {
@@ -155,19 +170,18 @@ export class GroupingRules {
    * rules' id.
    */
   restore(text: string | null, putBack: () => string[], project: string | null = null): string {
-    const ruleset =
-      text === null ? (project === null ? defaultRuleset() : this.ruleset(null)) : compileRules(text, 'the grouping rules to put back');
+    const ruleset = this.rulesOf(text, project, 'the grouping rules to put back');
     this.db.transaction(() => {
       const newer = putBack();
       this.save(text, ruleset, project);
+      const rulesFor = this.rulesForCrashes();
       for (const id of newer) {
         const crash = this.store.get(id);
-        if (crash) this.groups.assign(id, fingerprint(crash, this.rulesetFor(crash)), crash.timestamp);
+        if (crash) this.groups.assign(id, fingerprint(crash, rulesFor(crash)), crash.timestamp);
       }
-      for (const { crashId, title } of this.groups.memberships()) {
-        const crash = this.store.get(crashId);
-        if (crash) indexCrash(this.db, crash, title);
-      }
+      // Read whole before writing: the connection takes no writes while an iteration is open.
+      for (const { analysis, title } of [...this.groups.membershipsWithAnalyses()])
+        indexCrash(this.db, JSON.parse(analysis) as Crash, title);
       this.groups.dropEmptyGroups();
     })();
     return ruleset.id;
