@@ -7,7 +7,7 @@ import type { PipedChild } from '../core/debugger/pipe-process';
  * `bin/crashwb` starts gdb before Node for `crashwb analyze` (Node's own start-up is longer than
  * everything the CLI does before it needs gdb) and hands it over by its pid: its standard input,
  * output and error are descriptors 3, 4 and 5, named pipes in a private folder that the launcher
- * removed once both sides had them open.
+ * removed as soon as both sides had them open.
  */
 export const INHERITED_GDB_ENV = 'CRASHWB_EARLY_GDB';
 const FDS = { stdin: 3, stdout: 4, stderr: 5 } as const;

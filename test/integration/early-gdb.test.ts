@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -136,16 +136,68 @@ describe('gdb started by bin/crashwb before Node', () => {
     expect(analyze([fixtures.nullDeref.core], { CRASHWB_EARLY_GDB: '1:/home' }).stderr).toMatch(/must be gdb's pid/);
   });
 
+  /** Processes that still carry TMPDIR=temp: the launcher's shells and the gdb they started, which ends once its input does. */
+  const holding = (temp: string): number[] =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`TMPDIR=${temp}`);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  const isNode = (pid: number | undefined): boolean => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0] === 'node';
+    } catch {
+      return false;
+    }
+  };
+  /** Starts `bin/crashwb analyze` with TMPDIR=temp, waits for `ready`, then kills it with SIGKILL. */
+  const killed = async (temp: string, ready: (pid: number | undefined) => Promise<void>): Promise<void> => {
+    const cli = spawn(SHELL_BIN, ['analyze', fixtures.workerThread.core], { env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' });
+    const exited = new Promise((resolve) => cli.once('exit', resolve));
+    await ready(cli.pid);
+    cli.kill('SIGKILL');
+    await exited;
+  };
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  it('leaves no process waiting for its pipes, however early it is killed, and the next command removes a folder left', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'crashwb-killed-'));
+    // Every quarter of a millisecond of the launcher's life as a shell making and opening the pipes, until it has become Node.
+    let becameNode = false;
+    for (let ms = 0; ms < 100 && !becameNode; ms += 0.25) {
+      await killed(temp, async (pid) => {
+        const start = performance.now();
+        while (performance.now() - start < ms) await new Promise((resolve) => setImmediate(resolve));
+        becameNode = isNode(pid);
+      });
+    }
+    expect(becameNode).toBe(true);
+    await expect.poll(() => holding(temp), { timeout: 5_000 }).toEqual([]);
+    // A kill between making the folder and handing it over leaves it: a minute on, the next command removes it.
+    mkdtempSync(join(temp, 'crashwb-gdb.'));
+    const live = mkdtempSync(join(temp, 'crashwb-gdb.'));
+    const minutesAgo = new Date(Date.now() - 120_000);
+    for (const folder of readdirSync(temp)) if (join(temp, folder) !== live) utimesSync(join(temp, folder), minutesAgo, minutesAgo);
+    expect(readdirSync(temp).length).toBeGreaterThanOrEqual(2);
+    const next = analyze(['--json', fixtures.nullDeref.core], { TMPDIR: temp }, 'shell');
+    expect(next.status, next.stderr).toBe(0);
+    expect(readdirSync(temp).map((name) => join(temp, name))).toEqual([live]);
+  });
+
   it('leaves no folder of pipes behind once Node has started, even when the command is killed then', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'crashwb-killed-'));
-    for (let i = 0; i < 5; i++) {
-      const cli = spawn(SHELL_BIN, ['analyze', fixtures.workerThread.core], { env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' });
-      // From the launcher's first milliseconds on (it has handed over once Node runs), at several points of the analysis.
-      await new Promise((resolve) => setTimeout(resolve, 30 + 40 * i));
-      cli.kill('SIGKILL');
-      await new Promise((resolve) => cli.once('exit', resolve));
+    for (let i = 0; i < 4; i++) {
+      await killed(temp, async (pid) => {
+        await expect.poll(() => isNode(pid), { timeout: 10_000, interval: 1 }).toBe(true);
+        await sleep(40 * i);
+      });
     }
-    // The launcher's background side removes the folder once both ends are open: poll briefly for the last ones.
     await expect.poll(() => readdirSync(temp), { timeout: 5_000 }).toEqual([]);
+    await expect.poll(() => holding(temp), { timeout: 5_000 }).toEqual([]);
   });
 });
