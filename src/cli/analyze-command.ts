@@ -43,6 +43,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
               debugDirs: (request.debugDirs ?? []).map((d) => resolve(d)),
               timeoutMs,
               indexCacheDir: symbolCache.gdbIndexDir,
+              plainDebugDir: symbolCache.plainDebugDir,
             },
             false,
             early ?? undefined,

@@ -33,6 +33,8 @@ export class Consoles {
     /** Finds a source file as the source view does, with the user's source folders. */
     private readonly readSource: (file: string, executable: string | null) => Promise<SourceResult>,
     private readonly sourceMappings: (executable: string) => Promise<SourceMapping[]>,
+    /** The symbol cache's inflated debug files (plain-debug.ts), which the analyses read too. */
+    private readonly plainDebugDir: () => Promise<string>,
   ) {}
 
   async open(crash: Crash, size: ConsoleSize): Promise<ConsoleInfo> {
@@ -73,6 +75,7 @@ export class Consoles {
       solibDirs: crash.loaded?.solibDirs ?? [],
       symbolFiles: crash.loaded?.symbolFiles ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
+      plainDebugDir: await this.plainDebugDir(),
       cols: size.cols,
       rows: size.rows,
     };

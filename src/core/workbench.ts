@@ -133,6 +133,7 @@ export class Workbench implements WorkbenchApi {
     (event) => this.emit(event),
     (file, executable) => this.readSource(file, executable),
     (executable) => this.getSourceMappings(executable),
+    async () => (await this.symbols.cache()).plainDebugDir,
   );
 
   /** Next to the database: cores taken out of bundles (cores/), objects downloaded from S3 (s3/). */

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -161,13 +161,23 @@ describe('a stripped production crash and a real debuginfod server', () => {
   it('clears the cache with crashwb symbols --clear', async () => {
     const own = join(root, 'cache-clear');
     await analyze(['--symbol-server', server.url], { CRASHWB_SYMBOL_CACHE: own });
-    const shown = await crashwb(['symbols', '--json'], { CRASHWB_SYMBOL_CACHE: own });
-    // The four files fetched, and the indexes gdb built of their debug info.
+    // The four files fetched, the indexes gdb built of their debug info, and inflated copies of
+    // the compressed debug files among them (libc's, where its debug package is installed).
     const indexes = readdirSync(join(own, 'gdb-index')).filter((name) => name.endsWith('.gdb-index')).length;
     expect(indexes).toBeGreaterThan(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ dir: own, files: 4 + indexes });
+    const plain = join(own, 'plain-debug');
+    const plainFiles = (): string[] =>
+      existsSync(plain)
+        ? readdirSync(plain, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => e.name)
+        : [];
+    await expect.poll(() => plainFiles().filter((name) => name.endsWith('.claim')), { timeout: 20_000 }).toEqual([]);
+    const shown = await crashwb(['symbols', '--json'], { CRASHWB_SYMBOL_CACHE: own });
+    const files = 4 + indexes + plainFiles().length;
+    expect(JSON.parse(shown.stdout)).toMatchObject({ dir: own, files });
     const cleared = await crashwb(['symbols', '--clear'], { CRASHWB_SYMBOL_CACHE: own });
-    expect(cleared.stdout).toMatch(new RegExp(`cleared .*: ${4 + indexes} files`));
+    expect(cleared.stdout).toMatch(new RegExp(`cleared .*: ${files} files`));
     expect(JSON.parse((await crashwb(['symbols', '--json'], { CRASHWB_SYMBOL_CACHE: own })).stdout)).toMatchObject({ files: 0 });
   });
 });

@@ -9,6 +9,8 @@ export interface DebuggerOptions {
    * (or of any program on the same libc) loads without reading its DWARF again.
    */
   indexCacheDir?: string | null;
+  /** Inflated copies of compressed debug files (plain-debug.ts), searched before every other debug folder. */
+  plainDebugDir?: string | null;
 }
 
 /** A debugger made ready ahead of the extraction, so its start-up overlaps other work. */

@@ -33,6 +33,7 @@ export interface ProgramHeader {
 export interface SectionHeader {
   name: string;
   type: number;
+  flags: bigint;
   offset: number;
   size: number;
 }
@@ -110,12 +111,13 @@ export async function readSectionHeaders(file: BoundedFile, header: ElfHeader): 
   const raw = Array.from({ length: count }, (_, i) => ({
     nameOffset: table.readUInt32LE(i * 64),
     type: table.readUInt32LE(i * 64 + 4),
+    flags: table.readBigUInt64LE(i * 64 + 8),
     offset: Number(table.readBigUInt64LE(i * 64 + 24)),
     size: Number(table.readBigUInt64LE(i * 64 + 32)),
   }));
   const strtab = raw[header.shstrndx];
   const names = strtab ? await file.read(strtab.offset, Math.min(strtab.size, 1 << 20)) : Buffer.alloc(0);
-  return raw.map((s) => ({ name: cString(names, s.nameOffset), type: s.type, offset: s.offset, size: s.size }));
+  return raw.map((s) => ({ name: cString(names, s.nameOffset), type: s.type, flags: s.flags, offset: s.offset, size: s.size }));
 }
 
 export function cString(buffer: Buffer, offset: number, max = buffer.length - offset): string {

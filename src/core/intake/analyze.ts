@@ -10,6 +10,7 @@ import { moduleAt, readCore, type CoreInfo } from '../elf/core-file';
 import { registerNames } from '../elf/notes';
 import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
 import { linkModules, linksNeeded, type ModuleLinks } from '../symbols/module-links';
+import { preparePlainCopies } from '../symbols/plain-debug';
 import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump, readMinidump } from '../minidump/minidump-file';
@@ -87,7 +88,12 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   const servers = options.symbolCache ? (options.symbolServers ?? []) : [];
   const early = options.prepared?.kind === kind ? options.prepared.debugger : null;
   if (!early) options.prepared?.debugger.dispose();
-  const debuggerOptions = { debugDirs, timeoutMs: options.timeoutMs, indexCacheDir: options.symbolCache?.gdbIndexDir };
+  const debuggerOptions = {
+    debugDirs,
+    timeoutMs: options.timeoutMs,
+    indexCacheDir: options.symbolCache?.gdbIndexDir,
+    plainDebugDir: options.symbolCache?.plainDebugDir,
+  };
   const debuggerReady = early ?? (options.pool ? options.pool.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
   let core: CoreInfo;
   let files: ProgramFiles;
@@ -189,7 +195,10 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       },
     );
   // The links folder goes while the result is put together: nothing waits for its removal.
+  const copies = options.symbolCache ? preparePlainCopies(files.compressedDebugFiles, options.symbolCache) : null;
   const [result, stacks] = await Promise.all([extraction.finally(() => void links?.dispose()), walk]);
+  for (const [buildId, fate] of (await copies) ?? [])
+    mark(`inflated debug copy of ${buildId}: ${typeof fate === 'string' ? fate : fate.error}`);
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks && dumps ? dumps.minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks && dumps ? dumps.chooseStacks(result.threads, stacks, core.modules) : null;

@@ -68,7 +68,16 @@ export interface ProgramFiles {
   modules: Module[];
   /** Every mapped file found on this machine, by the path the core recorded: what the debuggers are shown. */
   libraries: { path: string; hostPath: string }[];
+  /** Separate debug files of the very builds, whose DWARF is compressed: see plain-debug.ts. */
+  compressedDebugFiles: CompressedDebugFile[];
   warnings: AnalysisWarning[];
+}
+
+export interface CompressedDebugFile {
+  buildId: string;
+  path: string;
+  /** What its compressed sections come to once inflated. */
+  inflatedBytes: number;
 }
 
 interface Candidate {
@@ -252,11 +261,19 @@ export async function locateProgramFiles(core: CoreInfo, search: SymbolSearch): 
     const hostPath = rooted && (await readable(rooted)) ? rooted : (await readable(m.path)) ? m.path : null;
     if (hostPath) for (const path of [m.path, ...m.loadedAs]) libraries.push({ path, hostPath });
   }
+  const compressedDebugFiles = resolved.flatMap((r): CompressedDebugFile[] => {
+    const facts = r.debug?.facts;
+    if (!r.debug || r.debug.origin.kind === 'embedded' || !facts?.buildId || !facts.inflatedDebugBytes) return [];
+    return facts.buildId === (r.core.buildId ?? r.host?.facts?.buildId)
+      ? [{ buildId: facts.buildId, path: r.debug.path, inflatedBytes: facts.inflatedDebugBytes }]
+      : [];
+  });
   return {
     executable,
     executableBuildId: exe ? (exe.core.buildId ?? exe.host?.facts?.buildId ?? null) : null,
     modules,
     libraries,
+    compressedDebugFiles,
     warnings,
   };
 }

@@ -10,6 +10,8 @@ export const DEFAULT_CACHE_MB = 2048;
 const BREAKPAD_DIR = 'breakpad';
 /** gdb's index cache: what it built from debug files, named by their build-ids. */
 const GDB_INDEX_DIR = 'gdb-index';
+/** Inflated copies of compressed debug files, by build-id: see plain-debug.ts. */
+const PLAIN_DEBUG_DIR = 'plain-debug';
 const ORIGIN_SUFFIX = '.origin';
 
 /** The user's cache folder for fetched symbols: $CRASHWB_SYMBOL_CACHE, else XDG's cache home. */
@@ -43,6 +45,11 @@ export class SymbolCache {
   /** Where gdb keeps its indexes of debug info, trimmed and cleared with the rest of the cache. */
   get gdbIndexDir(): string {
     return join(this.dir, GDB_INDEX_DIR);
+  }
+
+  /** A debug folder of inflated copies of compressed debug files, trimmed and cleared with the rest. */
+  get plainDebugDir(): string {
+    return join(this.dir, PLAIN_DEBUG_DIR);
   }
 
   pathOf(buildId: string, kind: ArtifactKind): string {
@@ -122,6 +129,7 @@ export class SymbolCache {
     await rm(join(this.dir, 'sources'), { recursive: true, force: true });
     await rm(join(this.dir, BREAKPAD_DIR), { recursive: true, force: true });
     await rm(join(this.dir, GDB_INDEX_DIR), { recursive: true, force: true });
+    await rm(join(this.dir, PLAIN_DEBUG_DIR), { recursive: true, force: true });
     await rm(join(this.dir, '.incoming'), { recursive: true, force: true });
     return before;
   }
@@ -149,6 +157,7 @@ export class SymbolCache {
     await walk(join(this.dir, 'sources'));
     await walk(join(this.dir, BREAKPAD_DIR));
     await walk(join(this.dir, GDB_INDEX_DIR));
+    await walk(join(this.dir, PLAIN_DEBUG_DIR));
     return out;
   }
 }

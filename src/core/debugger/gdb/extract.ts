@@ -18,9 +18,16 @@ import { PathAliases } from '../path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
 import { mark } from '../../timeline';
 
-/** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */
-export function gdbInitCommands(debugDirs: string[], aliases: PathAliases): string[] {
-  const dirs = ['/usr/lib/debug', ...debugDirs.filter((d) => d !== '/usr/lib/debug').map((d) => aliases.alias(d))];
+/**
+ * The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. The
+ * inflated copies of compressed debug files come first: gdb takes the first file of a build-id.
+ */
+export function gdbInitCommands(debugDirs: string[], aliases: PathAliases, plainDebugDir?: string | null): string[] {
+  const dirs = [
+    ...(plainDebugDir ? [aliases.alias(plainDebugDir)] : []),
+    '/usr/lib/debug',
+    ...debugDirs.filter((d) => d !== '/usr/lib/debug').map((d) => aliases.alias(d)),
+  ];
   return [`set debug-file-directory ${dirs.join(':')}`];
 }
 
@@ -92,10 +99,11 @@ async function loadFiles(
   gdb: GdbSession,
   input: Pick<ExtractionInput, 'core' | 'executable' | 'debugDirs' | 'sysroot' | 'solibDirs'>,
   aliases: PathAliases,
+  plainDebugDir: string | null | undefined,
   warnings: AnalysisWarning[],
 ): Promise<void> {
   // gdb was started before the files were found; what was found since is set now, before they load.
-  for (const command of [...gdbInitCommands(input.debugDirs, aliases), ...gdbLibraryCommands(input, aliases)]) {
+  for (const command of [...gdbInitCommands(input.debugDirs, aliases, plainDebugDir), ...gdbLibraryCommands(input, aliases)]) {
     await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
   }
   mark('gdb loading the program');
@@ -111,10 +119,16 @@ async function loadFiles(
   }
 }
 
-async function extractFrom(gdb: GdbSession, input: ExtractionInput, aliases: PathAliases, reusable: boolean): Promise<ExtractionResult> {
+async function extractFrom(
+  gdb: GdbSession,
+  input: ExtractionInput,
+  aliases: PathAliases,
+  options: DebuggerOptions,
+  reusable: boolean,
+): Promise<ExtractionResult> {
   const warnings: AnalysisWarning[] = [];
   try {
-    await loadFiles(gdb, input, aliases, warnings);
+    await loadFiles(gdb, input, aliases, options.plainDebugDir, warnings);
     const info = await gdb.command('-thread-info');
     const rawThreads = miList(info.results.threads)
       .map(miTuple)
@@ -219,7 +233,10 @@ export function prepareGdb(options: DebuggerOptions, reusable = false, started?:
   const aliases = new PathAliases();
   let session: Promise<GdbSession>;
   try {
-    const initCommands = [...gdbInitCommands(options.debugDirs, aliases), ...indexCacheCommands(options.indexCacheDir, aliases)];
+    const initCommands = [
+      ...gdbInitCommands(options.debugDirs, aliases, options.plainDebugDir),
+      ...indexCacheCommands(options.indexCacheDir, aliases),
+    ];
     // One started before these were known is told them now, before it loads anything.
     session = started
       ? GdbSession.adopt(started, { commandTimeoutMs: options.timeoutMs }).then(async (gdb) => {
@@ -247,7 +264,7 @@ export function prepareGdb(options: DebuggerOptions, reusable = false, started?:
   return {
     extract: async (input) => {
       try {
-        return await extractFrom(await session, input, aliases, reusable);
+        return await extractFrom(await session, input, aliases, options, reusable);
       } finally {
         if (!reusable) aliases.dispose();
       }

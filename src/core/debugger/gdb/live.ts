@@ -77,7 +77,7 @@ export class GdbLiveSession implements LiveSession {
           '-nx',
           '-q',
           ...gdbArguments([
-            ...gdbInitCommands(input.debugDirs, aliases),
+            ...gdbInitCommands(input.debugDirs, aliases, input.plainDebugDir),
             ...gdbLibraryCommands(input, aliases),
             ...input.sourceMappings.map(
               (m) =>

@@ -38,6 +38,8 @@ export interface LiveSessionInput {
   symbolFiles?: string[];
   /** Where the build's source paths are on this machine. */
   sourceMappings: SourceMapping[];
+  /** Inflated copies of compressed debug files (plain-debug.ts), searched first. */
+  plainDebugDir?: string | null;
   cols: number;
   rows: number;
 }

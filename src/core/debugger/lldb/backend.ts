@@ -5,8 +5,8 @@ export const lldbBackend: DebuggerBackend = {
   readsMinidumps: true,
   // lldb runs in one batch process per core: there is nothing to start ahead. Its modules are
   // loaded when it is used, so that a gdb analysis does not pay for them.
-  prepare: () => ({
-    extract: async (input) => (await import('./extract')).extractWithLldb(input),
+  prepare: (options) => ({
+    extract: async (input) => (await import('./extract')).extractWithLldb(input, options.plainDebugDir),
     dispose: () => undefined,
     isAlive: () => true,
     gone: () => Promise.resolve(),

@@ -25,6 +25,8 @@ export interface LldbTarget {
   solibDirs?: string[];
   /** Breakpad symbol files for a minidump's modules, which lldb reads as their symbols. */
   symbolFiles?: string[];
+  /** Inflated copies of compressed debug files (plain-debug.ts), searched first. */
+  plainDebugDir?: string | null;
 }
 
 /** The same target with every path made safe to write into lldb's commands, through `aliases`. */
@@ -36,6 +38,7 @@ export function aliasTarget(target: LldbTarget, aliases: PathAliases): LldbTarge
     sysroot: target.sysroot ? aliases.alias(target.sysroot) : null,
     solibDirs: (target.solibDirs ?? []).map((d) => aliases.alias(d)),
     symbolFiles: (target.symbolFiles ?? []).map((f) => aliases.alias(f)),
+    plainDebugDir: target.plainDebugDir ? aliases.alias(target.plainDebugDir) : null,
   };
 }
 
@@ -50,7 +53,9 @@ export function targetCommands(target: LldbTarget): string[] {
     'settings set target.load-cwd-lldbinit false',
     // A remote platform, so its sysroot applies to the core's libraries; it has nowhere to launch anything either.
     target.sysroot ? `platform select remote-linux --sysroot ${path(target.sysroot)}` : 'platform select remote-linux',
-    ...['/usr/lib/debug', ...target.debugDirs].map((d) => `settings append target.debug-file-search-paths ${path(d)}`),
+    ...[...(target.plainDebugDir ? [target.plainDebugDir] : []), '/usr/lib/debug', ...target.debugDirs].map(
+      (d) => `settings append target.debug-file-search-paths ${path(d)}`,
+    ),
     ...(target.solibDirs ?? []).map((d) => `settings append target.exec-search-paths ${path(d)}`),
     target.executable
       ? `target create ${path(target.executable)} --core ${path(target.core)}`
@@ -65,7 +70,7 @@ export function targetCommands(target: LldbTarget): string[] {
  */
 export const formatQuote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 
-export function lldbCommands(input: ExtractionInput): string[] {
+export function lldbCommands(input: ExtractionInput & LldbTarget): string[] {
   const commands = [
     'settings set use-color false',
     `settings set thread-format ${formatQuote(THREAD_FORMAT)}`,
@@ -129,11 +134,11 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
 }
 
 /** Extracts threads, frames, registers and locals with lldb, in one batch run. */
-export async function extractWithLldb(input: ExtractionInput): Promise<ExtractionResult> {
+export async function extractWithLldb(input: ExtractionInput, plainDebugDir?: string | null): Promise<ExtractionResult> {
   const aliases = new PathAliases();
   let output: string;
   try {
-    output = await runBatch(lldbCommands({ ...input, ...aliasTarget(input, aliases) }), input.timeoutMs ?? 60_000);
+    output = await runBatch(lldbCommands({ ...input, ...aliasTarget({ ...input, plainDebugDir }, aliases) }), input.timeoutMs ?? 60_000);
   } finally {
     aliases.dispose();
   }
