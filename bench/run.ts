@@ -98,7 +98,9 @@ async function main(): Promise<void> {
           (r.crashwb / r.gdb).toFixed(2).padStart(7),
         );
       }
-      console.log(`analyze ratio (median over cores): ${median(ratios).toFixed(2)}x, highest ${Math.max(...ratios).toFixed(2)}x — goal ≤ 1.20x`);
+      console.log(
+        `analyze ratio (median over cores): ${median(ratios).toFixed(2)}x, highest ${Math.max(...ratios).toFixed(2)}x — goal ≤ 1.20x`,
+      );
       // gdb -batch inflates compressed debug files (libc's, where libc6-dbg is installed) on every run; crashwb reads the copies it keeps.
       const copies = cores.flatMap((fx) => {
         const dir = join(cacheDir, fx.name, 'plain-debug');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CrashStore } from '../../src/core/store/crash-store';
-import { MIGRATIONS, openDatabase, type Db } from '../../src/core/store/database';
+import { MIGRATIONS, newestVersionOf, openDatabase, type Db } from '../../src/core/store/database';
+import { versionKey } from '../../src/core/store/version-key';
 import { GroupStore } from '../../src/core/store/group-store';
 import { queryGroups, trendStart } from '../../src/core/store/group-queries';
 import { indexCrash } from '../../src/core/store/search-index';
@@ -135,6 +136,33 @@ describe('the triage table’s groups query', () => {
     }
   });
 
+  it('keeps each group’s newest version, which the Versions sort reads, through new crashes, merge and move-out', () => {
+    const stored = (id: number): string | null =>
+      (db.prepare('SELECT newest_version AS v FROM groups WHERE id = ?').get(id) as { v: string | null }).v;
+    const worked = (id: number): string | null => (db.prepare(`SELECT (${newestVersionOf('?')}) AS v`).get(id) as { v: string | null }).v;
+    const all = () => queryGroups(db, {}, page({ sort: 'title', desc: false }), NOW).groups;
+    const check = () => {
+      for (const g of all()) expect(stored(g.id), g.title).toBe(worked(g.id));
+    };
+    check();
+    const [a, b] = all();
+    if (!a || !b) throw new Error('expected groups');
+    const crashes = new CrashStore(db);
+    const { crash, fp } = syntheticCrash(1, GROUPS, NOW);
+    const newer = { ...crash, id: 'newer', attributes: { ...crash.attributes, version: '1.100.0' } };
+    crashes.save(newer, NOW);
+    groups.assign(newer.id, fp, newer.timestamp);
+    const home = groups.groupOf('newer').groupId;
+    if (home === null) throw new Error('the crash was not grouped');
+    expect(stored(home)).toBe(versionKey('1.100.0'));
+    expect(queryGroups(db, {}, page({ sort: 'versions' }), NOW).groups[0]?.id).toBe(home);
+    groups.moveToNewGroup('newer');
+    check();
+    expect(queryGroups(db, {}, page({ sort: 'versions' }), NOW).groups[0]?.id).not.toBe(home);
+    groups.merge(a.id, b.id);
+    check();
+  });
+
   it('fills in the distinct counts when it upgrades a database written before they were kept', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'crashwb-migrate-')), 'wb.db');
     const old = openDatabase(path);
@@ -143,11 +171,16 @@ describe('the triage table’s groups query', () => {
     const counts = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('version_count'));
     old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host; DROP TABLE IF EXISTS remote_objects; DROP TABLE IF EXISTS group_notes; DROP TABLE IF EXISTS grouping_undo;
               DROP TRIGGER crashes_attributes_in; DROP TRIGGER crashes_attributes_out; DROP TRIGGER crashes_attributes_change; DROP TABLE attribute_counts;
-              ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; PRAGMA user_version = ${counts};`);
+              ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; ALTER TABLE groups DROP COLUMN newest_version;
+              PRAGMA user_version = ${counts};`);
     old.close();
     const upgraded = openDatabase(path);
     const listed = queryGroups(upgraded, {}, page(), NOW).groups;
+    const unset = upgraded
+      .prepare('SELECT COUNT(*) AS n FROM groups WHERE newest_version IS NOT (' + newestVersionOf('groups.id') + ')')
+      .get();
     upgraded.close();
+    expect(unset).toEqual({ n: 0 });
     expect(listed).toHaveLength(GROUPS);
     for (const g of listed) expect(g).toMatchObject({ versionCount: 3, hostCount: CRASHES / GROUPS });
   });

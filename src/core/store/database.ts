@@ -129,7 +129,16 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
    CREATE INDEX crashes_signal ON crashes(signal_name, timestamp);
    CREATE INDEX crashes_hostname ON crashes(hostname, timestamp);
    CREATE INDEX crashes_version ON crashes(version, timestamp);`,
+  // Each group's newest version (as versions sort), kept like its counts: sorting 5,000 groups by
+  // it asked version_key of every one of 100,000 crashes (500 ms).
+  `ALTER TABLE groups ADD COLUMN newest_version TEXT;
+   UPDATE groups SET newest_version = (${newestVersionOf('groups.id')});`,
 ];
+
+/** The newest version among a group's crashes, as versions sort; each distinct version is keyed once. */
+export function newestVersionOf(group: string): string {
+  return `SELECT MAX(version_key(v)) FROM (SELECT DISTINCT version AS v FROM crashes WHERE group_id = ${group})`;
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

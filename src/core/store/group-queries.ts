@@ -71,7 +71,7 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
            ON t.group_id = g.id
          WHERE g.crash_count > 0`
       : `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, g.version_count AS versions, g.host_count AS hosts
-                ${sort === 'versions' ? ', (SELECT MAX(version_key(c.version)) FROM crashes c WHERE c.group_id = g.id) AS newest' : ''}
+                ${sort === 'versions' ? ', g.newest_version AS newest' : ''}
          FROM groups g WHERE g.crash_count > 0`;
   let window = '';
   if (page) {
@@ -105,9 +105,14 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
     crashes = whole.crashes ?? 0;
   }
   const byStatus = Object.fromEntries(GROUP_STATUSES.map((status) => [status, 0])) as Record<GroupStatus, number>;
+  // Counted over the matching groups alone, without the columns a sort needed (a second pass over every crash for the trend).
   const statuses = db
-    .prepare(`WITH matched AS (${matched}) SELECT status, COUNT(*) AS n FROM matched GROUP BY status`)
-    .all(params) as Array<{ status: GroupStatus; n: number }>;
+    .prepare(
+      filter.clauses.length
+        ? `SELECT g.status, COUNT(DISTINCT g.id) AS n FROM crashes c JOIN groups g ON g.id = c.group_id ${where(filter.clauses)} GROUP BY g.status`
+        : 'SELECT status, COUNT(*) AS n FROM groups WHERE crash_count > 0 GROUP BY status',
+    )
+    .all(filter.params) as Array<{ status: GroupStatus; n: number }>;
   for (const { status, n } of statuses) byStatus[status] = n;
   return { groups: summarize(db, rows, filter, now), total, crashes, byStatus };
 }

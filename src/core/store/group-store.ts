@@ -2,7 +2,7 @@ import { versionTag, type Fingerprint } from '../fingerprint/fingerprint';
 import type { CrashEvent, FingerprintVersion, GroupListing, GroupPage, GroupQuery, GroupStatus, Histogram } from '../../shared/model';
 import { queryGroups } from './group-queries';
 import { groupHistograms } from './trends';
-import type { Db } from './database';
+import { newestVersionOf, type Db } from './database';
 import { GroupNotesStore } from './group-notes';
 
 /** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
@@ -65,7 +65,9 @@ export class GroupStore {
            version_count = version_count + (SELECT c.version IS NOT NULL AND NOT EXISTS
              (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.version = c.version AND o.id != c.id) FROM crashes c WHERE c.id = @crash),
            host_count = host_count + (SELECT c.hostname IS NOT NULL AND NOT EXISTS
-             (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.hostname = c.hostname AND o.id != c.id) FROM crashes c WHERE c.id = @crash)
+             (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.hostname = c.hostname AND o.id != c.id) FROM crashes c WHERE c.id = @crash),
+           newest_version = (SELECT CASE WHEN k IS NULL OR newest_version >= k THEN newest_version ELSE k END
+             FROM (SELECT version_key(c.version) AS k FROM crashes c WHERE c.id = @crash))
          WHERE id = @group`,
       )
       .run({ group: groupId, crash: crashId });
@@ -123,7 +125,8 @@ export class GroupStore {
            first_seen = (SELECT MIN(timestamp) FROM crashes WHERE group_id = @id),
            last_seen = (SELECT MAX(timestamp) FROM crashes WHERE group_id = @id),
            version_count = (SELECT COUNT(DISTINCT version) FROM crashes WHERE group_id = @id),
-           host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes WHERE group_id = @id)
+           host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes WHERE group_id = @id),
+           newest_version = (${newestVersionOf('@id')})
          WHERE id = @id`,
       )
       .run({ id: groupId });
