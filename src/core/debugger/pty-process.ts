@@ -24,6 +24,7 @@ export class PtyProcess {
   private readonly dataListeners: Array<(data: string) => void> = [];
   readonly exited: Promise<PtyExit>;
   private done = false;
+  private killed = false;
 
   constructor(file: string, args: string[], options: PtyOptions = {}) {
     const [command, argv] = options.raw ? ['/bin/sh', ['-c', 'stty raw -echo 2>/dev/null; exec "$0" "$@"', file, ...args]] : [file, args];
@@ -66,11 +67,14 @@ export class PtyProcess {
   }
 
   write(text: string): void {
-    if (this.done) throw new Error('the debugger has already exited');
+    // Once killed, the terminal closes under any write still queued (node-pty then logs EBADF): none is started.
+    if (this.done || this.killed) throw new Error('the debugger has already exited');
     this.term.write(text);
   }
 
   kill(): void {
-    if (!this.done) killProcessGroup(this.term);
+    if (this.done) return;
+    this.killed = true;
+    killProcessGroup(this.term);
   }
 }

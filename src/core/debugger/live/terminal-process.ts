@@ -37,6 +37,7 @@ export class TerminalProcess {
   }
 
   write(data: string): void {
+    // Keys typed after the console was closed go nowhere; a write queued then would meet a closed terminal.
     if (!this.ended) this.term.write(data);
   }
 
@@ -45,6 +46,8 @@ export class TerminalProcess {
   }
 
   kill(): void {
-    if (!this.ended) killProcessGroup(this.term);
+    if (this.ended) return;
+    this.ended = true;
+    killProcessGroup(this.term);
   }
 }
