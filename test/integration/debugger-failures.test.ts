@@ -51,14 +51,17 @@ describe('a debugger that hangs or dies', () => {
     await expect(first).rejects.toThrow(/no answer within 300 ms; gdb was stopped/);
     await expect(second).rejects.toThrow(/no answer within 300 ms/);
     await expect(session.command('-thread-info')).rejects.toThrow(/no answer/);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(processGone(pid)).toBe(true);
+    await expect.poll(() => processGone(pid), { timeout: 5_000 }).toBe(true);
   });
 
   it('reports a debugger that exits mid-session with its last words', async () => {
     const dying = script('dying-gdb', 'echo "(gdb) "; read line; echo "fatal: out of memory" >&2; exit 3');
     const session = await GdbSession.start({ gdbPath: dying });
     await expect(session.command('-thread-info')).rejects.toThrow(/gdb exited \(code 3\).*out of memory/);
+    // Words that reach the pipe after the exit is known (here, a moment later) are still quoted.
+    const late = script('late-gdb', 'echo "(gdb) "; read line; (sleep 0.2; echo "fatal: cannot read core" >&2) & exit 3');
+    const lateSession = await GdbSession.start({ gdbPath: late });
+    await expect(lateSession.command('-thread-info')).rejects.toThrow(/gdb exited \(code 3\).*cannot read core/);
   });
 
   it('keeps what the core says when the debugger fails: signal, threads and registers', async () => {

@@ -22,6 +22,9 @@ export interface PipedChild {
   unref(): void;
 }
 
+/** How long an exited program's output pipes are read before its exit is reported without the rest. */
+const DRAIN_MS = 500;
+
 /**
  * A program spoken to over pipes, read line by line, that can always be killed: for a debugger
  * that only a program reads (GDB/MI during analysis). No terminal is needed there, and a pipe
@@ -58,7 +61,16 @@ export class PipeProcess {
         this.lines.end();
         resolve({ exitCode, signal: signal ? (constants.signals[signal] ?? null) : null });
       };
-      this.child.once('exit', (code, signal) => finish(code ?? -1, signal));
+      // Its last words may still be in the pipes when it exits: they are read first, so the
+      // error that names its exit can quote them (a helper that keeps the pipes open is waited
+      // for a moment only).
+      this.child.once('exit', (code, signal) => {
+        const drained = [this.child.stdout, this.child.stderr].map((stream) =>
+          stream.readableEnded || stream.destroyed ? Promise.resolve() : new Promise<void>((done) => stream.once('close', done)),
+        );
+        const moment = new Promise<void>((done) => setTimeout(done, DRAIN_MS).unref());
+        void Promise.race([Promise.all(drained), moment]).then(() => finish(code ?? -1, signal));
+      });
       // A program that cannot be started (not installed) never exits: it fails to spawn.
       this.child.once('error', (error) => {
         this.lines.emit(`&"${file}: ${error.message}\\n"`);
