@@ -93,7 +93,8 @@ describe('inflated copies of compressed debug files', () => {
     }
     await expect.poll(() => existsSync(`${copy}.failed`), { timeout: 20_000 }).toBe(true);
     expect(readFileSync(`${copy}.failed`, 'utf8')).toMatch(/objcopy.*not found/);
-    expect(existsSync(`${copy}.claim`)).toBe(false);
+    // The copier gives its claim back last, after writing why it failed.
+    await expect.poll(() => existsSync(`${copy}.claim`), { timeout: 20_000 }).toBe(false);
     expect(await preparePlainCopies(wanted, cache)).toEqual(new Map([[buildId, 'failed-recently']]));
     const dayAndAHalfAgo = new Date(Date.now() - 36 * 3600_000);
     utimesSync(`${copy}.failed`, dayAndAHalfAgo, dayAndAHalfAgo);
@@ -111,7 +112,10 @@ describe('inflated copies of compressed debug files', () => {
       preparePlainCopies(wanted, cache),
       preparePlainCopies(wanted, cache),
     ]);
-    expect(fates.map((f) => f.get(buildId)).sort()).toEqual(['claimed', 'claimed', 'copying']);
+    // One copies; the others find it claimed, or made already when that copier was quick.
+    const said = fates.map((f) => f.get(buildId));
+    expect(said.filter((fate) => fate === 'copying')).toHaveLength(1);
+    expect(said.filter((fate) => fate !== 'copying').every((fate) => fate === 'claimed' || fate === 'ready')).toBe(true);
     await expect.poll(() => existsSync(buildIdPath(cache.plainDebugDir, buildId, true)), { timeout: 20_000 }).toBe(true);
   });
 

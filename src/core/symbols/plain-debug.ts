@@ -95,6 +95,11 @@ async function prepareOne(file: CompressedDebugFile, cache: SymbolCache): Promis
   if (failedAge !== null && failedAge < RETRY_FAILED_MS) return 'failed-recently';
   await mkdir(dirname(copy), { recursive: true, mode: 0o700 });
   if (!(await claim(`${copy}.claim`))) return 'claimed';
+  // Another copier may have finished, and given its claim back, since the copy was looked for.
+  if ((await ageMs(copy)) !== null) {
+    await rm(`${copy}.claim`, { force: true });
+    return 'ready';
+  }
   await startCopier(file.path, copy);
   return 'copying';
 }
