@@ -23,8 +23,8 @@ export class PtyProcess {
   private readonly lines = new LineSplitter();
   private readonly dataListeners: Array<(data: string) => void> = [];
   readonly exited: Promise<PtyExit>;
+  /** Exited or killed: nothing more is written. */
   private done = false;
-  private killed = false;
 
   constructor(file: string, args: string[], options: PtyOptions = {}) {
     const [command, argv] = options.raw ? ['/bin/sh', ['-c', 'stty raw -echo 2>/dev/null; exec "$0" "$@"', file, ...args]] : [file, args];
@@ -49,10 +49,6 @@ export class PtyProcess {
     return this.term.pid;
   }
 
-  get running(): boolean {
-    return !this.done;
-  }
-
   onLine(listener: (line: string) => void): void {
     this.lines.onLine(listener);
   }
@@ -67,14 +63,14 @@ export class PtyProcess {
   }
 
   write(text: string): void {
-    // Once killed, the terminal closes under any write still queued (node-pty then logs EBADF): none is started.
-    if (this.done || this.killed) throw new Error('the debugger has already exited');
+    if (this.done) throw new Error('the debugger has already exited');
     this.term.write(text);
   }
 
   kill(): void {
     if (this.done) return;
-    this.killed = true;
+    // Done from now on: the terminal closes under any write still queued (node-pty then logs EBADF), so none is started.
+    this.done = true;
     killProcessGroup(this.term);
   }
 }

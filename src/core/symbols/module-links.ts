@@ -3,7 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Module } from '../../shared/model';
 import { plainTmpdir } from '../debugger/path-aliases';
-import { buildIdPath, underSysroot } from './locate';
+import { buildIdPath, debugSearchPath, underSysroot } from './locate';
 
 /** A private root and debug folder that show a debugger exactly the files the analysis chose. */
 export interface ModuleLinks {
@@ -90,7 +90,7 @@ export async function linksNeeded(
   search: { sysroot: string | null; solibDirs: string[]; debugDirs: string[] },
 ): Promise<boolean> {
   if (search.sysroot !== null || search.solibDirs.length > 0) return true;
-  const looked = ['/usr/lib/debug', ...search.debugDirs];
+  const looked = debugSearchPath(search.debugDirs);
   const foundByItself = (m: Module): boolean =>
     m.debugFile === null || (m.buildId !== null && looked.some((dir) => buildIdPath(dir, m.buildId as string, true) === m.debugFile));
   if (modules.some((m) => m.hostPath !== m.path || !foundByItself(m))) return true;
