@@ -98,7 +98,11 @@ export async function startSession(name: string, prepare?: (databasePath: string
   };
 }
 
-/** Opens the first crash listed on the open group's page, as a person clicks its source. */
+/**
+ * Opens the first crash listed on the open group's page, as a person clicks its source, and waits
+ * for the crash view: until then the group's page and its representative stack are still shown.
+ */
 export async function openFirstCrashOfGroup(page: Page): Promise<void> {
   await page.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().locator('button.link').click();
+  await page.getByRole('main', { name: 'Crash' }).waitFor({ timeout: 30_000 });
 }

@@ -65,7 +65,8 @@ describe('triage in Chromium through crashwb serve', () => {
     await expect.poll(() => diff.textContent(), WAIT).toMatch(/The stacks are the same\..*Same fingerprint/);
     expect(await diff.getByRole('row', { name: 'same frame' }).first().textContent()).toMatch(/store_result/);
     await crashes.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().getByRole('button').first().click();
-    await expect.poll(() => page.getByRole('table', { name: 'Stack' }).textContent(), WAIT).toMatch(/store_result/);
+    const crashStack = page.getByRole('main', { name: 'Crash' }).getByRole('table', { name: 'Stack' });
+    await expect.poll(() => crashStack.textContent(), WAIT).toMatch(/store_result/);
   });
 
   it('narrows the table by full-text search', async () => {
@@ -127,7 +128,8 @@ describe('triage in Chromium through crashwb serve', () => {
     const crashes = groupPage.getByRole('table', { name: 'Crashes in group' });
     await crashes.locator('tbody tr[tabindex="0"]').focus();
     await page.keyboard.press('Enter');
-    const stack = page.getByRole('table', { name: 'Stack' });
+    // The group's page has a stack of its own until the crash is loaded: take the crash's.
+    const stack = page.getByRole('main', { name: 'Crash' }).getByRole('table', { name: 'Stack' });
     await stack.waitFor(WAIT);
     await stack.locator('tbody tr[tabindex="0"]').focus();
     await page.keyboard.press('ArrowDown');

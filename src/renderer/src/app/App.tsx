@@ -67,7 +67,7 @@ function CrashView({ onOpenGroup }: { onOpenGroup(groupId: number): void }) {
   if (!thread) return <CrashBanner crash={crash} onOpenGroup={onOpenGroup} />;
   const frame = thread.frames.find((f) => f.index === frameIndex);
   return (
-    <main className="crash">
+    <main className="crash" aria-label="Crash">
       <CrashBanner crash={crash} onOpenGroup={onOpenGroup} />
       <CrashLayout
         threads={<ThreadList threads={crash.threads} modules={crash.modules} selected={thread.id} onSelect={selectThread} />}
