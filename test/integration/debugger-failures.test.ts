@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { running, runningChildren, runningDescendants } from '../fixtures/processes';
+import { running, runningChildren, runningDescendants, whatIsRunning, type ChildProcessInfo } from '../fixtures/processes';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,25 +100,54 @@ describe('damaged cores', () => {
   });
 });
 
+/**
+ * Starts `crashwb analyze --timeout 10` on a core, waits for its debugger to appear, lets it run
+ * `delayMs` more, and kills the workbench. Returns the debugger process it left behind.
+ */
+async function killWorkbenchUnder(kind: 'gdb' | 'lldb', launcher: string, delayMs: number): Promise<ChildProcessInfo> {
+  const args = ['analyze', '--timeout', '10', ...(kind === 'gdb' ? [] : ['--debugger', kind]), fixtures.workerThread.core];
+  const bin = join(process.cwd(), 'bin', launcher);
+  const cli = launcher === 'crashwb' ? spawn(bin, args, { stdio: 'ignore' }) : spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+  let found: ChildProcessInfo | undefined;
+  for (let waited = 0; waited < 20_000 && found === undefined; waited += 20) {
+    found = runningDescendants(cli.pid as number).find((c) => c.comm.startsWith(kind));
+    if (found === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  cli.kill('SIGKILL');
+  if (found === undefined) throw new Error(`${kind} was never seen running under crashwb analyze`);
+  return found;
+}
+
+async function waitGone({ pid, started }: ChildProcessInfo, limitMs: number): Promise<void> {
+  for (let waited = 0; waited < limitMs && running(pid, started); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 describe('a debugger whose workbench is killed mid-analysis', () => {
-  // The debugger is found by polling for at most 20 s, and must be gone within 30 s of the kill.
+  // gdb sees its input end. lldb ends by the analysis's time limit (10 s here) plus five seconds,
+  // and is killed five seconds after that: within 30 s either way.
   it.each([
     ['gdb', 'crashwb.cjs'],
     ['lldb', 'crashwb.cjs'],
     ['gdb', 'crashwb'],
   ] as const)('%s started by bin/%s ends by itself instead of running on as an orphan', async (kind, launcher) => {
-    const args = ['analyze', ...(kind === 'gdb' ? [] : ['--debugger', kind]), fixtures.workerThread.core];
-    const bin = join(process.cwd(), 'bin', launcher);
-    const cli =
-      launcher === 'crashwb' ? spawn(bin, args, { stdio: 'ignore' }) : spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
-    let debuggerPid: number | undefined;
-    for (let waited = 0; waited < 20_000 && debuggerPid === undefined; waited += 20) {
-      debuggerPid = runningDescendants(cli.pid as number).find((c) => c.comm.startsWith(kind))?.pid;
-      if (debuggerPid === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    const left = await killWorkbenchUnder(kind, launcher, 0);
+    await waitGone(left, 30_000);
+    expect(running(left.pid, left.started), `${kind} still runs 30 s after its workbench was killed: ${whatIsRunning(left.pid)}`).toBe(
+      false,
+    );
+  });
+
+  it('lldb whose workbench is killed while it loads the core ends in seconds, rather than spinning until its time limit', async () => {
+    // lldb ignores SIGPIPE: with its output on a pipe whose reader died it spun at 100 % of a core.
+    for (const delay of [0, 100, 200, 300]) {
+      const left = await killWorkbenchUnder('lldb', 'crashwb.cjs', delay);
+      await waitGone(left, 8_000);
+      expect(
+        running(left.pid, left.started),
+        `lldb whose workbench was killed ${delay} ms into its run still runs 8 s later (its limit is 15 s): ${whatIsRunning(left.pid)}`,
+      ).toBe(false);
     }
-    cli.kill('SIGKILL');
-    expect(debuggerPid, `${kind} was never seen running under crashwb analyze`).toBeDefined();
-    await expect.poll(() => running(debuggerPid as number), { timeout: 30_000, interval: 100 }).toBe(false);
   });
 
   it('lldb that hangs ends within its time limit even when the process that started it is gone', async () => {

@@ -5,7 +5,6 @@ import { groupHistograms } from './trends';
 import { newestVersionOf, type Db } from './database';
 import { GroupNotesStore } from './group-notes';
 
-/** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
 /** A stored crash where it is: its group and the group's title, its fingerprint, its analysis as stored. */
 export interface Membership {
   crashId: string;
@@ -15,6 +14,20 @@ export interface Membership {
   analysis: string;
 }
 
+/**
+ * Whether a crash counts against a resolution. Crash times are often known to the second only
+ * (minidumps, AppScope's info) or from the kernel's coarse file clock, a few milliseconds behind
+ * the one that stamped the resolution: a crash in the very second a group was resolved counts as
+ * after it, since a regression missed is worse than one shown that a person can resolve again.
+ */
+export function crashedSinceResolved(timestamp: string, resolvedAt: string): boolean {
+  const crashed = Date.parse(timestamp);
+  const resolved = Date.parse(resolvedAt);
+  if (!Number.isFinite(crashed) || !Number.isFinite(resolved)) return timestamp > resolvedAt;
+  return Math.floor(crashed / 1000) >= Math.floor(resolved / 1000);
+}
+
+/** All SQL about groups and the crashes in them. Counts and dates are derived, never stored twice. */
 export class GroupStore {
   readonly notes: GroupNotesStore;
 
@@ -44,7 +57,7 @@ export class GroupStore {
       status: GroupStatus;
       resolved_at: string | null;
     };
-    if (group.status === 'resolved' && group.resolved_at !== null && timestamp > group.resolved_at) {
+    if (group.status === 'resolved' && group.resolved_at !== null && crashedSinceResolved(timestamp, group.resolved_at)) {
       this.db.prepare("UPDATE groups SET status = 'regressed' WHERE id = ?").run(group.id);
     }
     this.db.prepare('UPDATE crashes SET fingerprint = ?, fingerprint_version = ? WHERE id = ?').run(fp.hash, versionTag(fp), crashId);

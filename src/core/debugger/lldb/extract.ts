@@ -11,8 +11,7 @@ import {
 } from '../extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
 import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
-import { spawn } from 'node:child_process';
-import { cleanEnv, killProcessGroup } from '../debugger-process';
+import { runBatch } from './batch';
 
 /** What every lldb run loads before its own commands. */
 export interface LldbTarget {
@@ -86,51 +85,6 @@ export function lldbCommands(input: ExtractionInput & LldbTarget): string[] {
   for (let f = 0; f < MAX_LOCAL_FRAMES; f++)
     commands.push(`frame select ${f}`, 'frame variable -s -D 0', ...(f > 0 ? ['register read'] : []));
   return commands;
-}
-
-/**
- * Runs lldb once with the commands and returns all it printed; a run past `timeoutMs` is killed.
- * Over a pipe, its errors in order among its output (2>&1), with no input: lldb left on a
- * terminal whose reader had gone was seen spinning for good, and nothing here needs a terminal.
- */
-export function runBatch(commands: string[], timeoutMs: number): Promise<string> {
-  const args = ['--no-lldbinit', '--batch', ...commands.flatMap((c) => ['-o', c])];
-  // coreutils' timeout bounds lldb's life by itself: when this process dies mid-run (a server
-  // killed), lldb stuck unwinding a dump would otherwise spin on as an orphan, as it was found to.
-  const limit = String(Math.ceil(timeoutMs / 1000) + 5);
-  const script =
-    'limit="$1"; shift; if command -v timeout >/dev/null 2>&1; then exec timeout -k 5 "$limit" "$0" "$@" 2>&1; fi; exec "$0" "$@" 2>&1';
-  const proc = spawn('/bin/sh', ['-c', script, 'lldb', limit, ...args], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: cleanEnv(),
-    detached: true,
-  });
-  const chunks: string[] = [];
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d: string) => chunks.push(d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killProcessGroup(proc);
-      reject(
-        new DebuggerError(
-          'lldb',
-          'extracting threads',
-          `no result within ${timeoutMs} ms; lldb was stopped. Try gdb for this core (--debugger gdb)`,
-        ),
-      );
-    }, timeoutMs);
-    proc.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new DebuggerError('lldb', 'starting', `could not start /bin/sh for lldb: ${error.message}`));
-    });
-    proc.once('close', (exitCode) => {
-      clearTimeout(timer);
-      const output = chunks.join('');
-      if (exitCode === 127 || /command not found|No such file/.test(output.slice(0, 200))) {
-        reject(new DebuggerError('lldb', 'starting', 'lldb is not installed (apt-get install lldb)'));
-      } else resolve(output);
-    });
-  });
 }
 
 /** Extracts threads, frames, registers and locals with lldb, in one batch run. */

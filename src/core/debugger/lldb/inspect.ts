@@ -1,7 +1,8 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
 import { VARIABLE_HANDLE } from '../../../shared/api';
 import { DebuggerError } from '../errors';
-import { runBatch, targetCommands, type LldbTarget } from './extract';
+import { runBatch } from './batch';
+import { targetCommands, type LldbTarget } from './extract';
 import { splitSections } from './output';
 import { hasControlCharacters } from '../path-aliases';
 
