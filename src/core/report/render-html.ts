@@ -4,8 +4,15 @@ import type { Block } from './report-document';
 const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
 
+/** Names up to this long are never broken inside (at a hyphen, say); longer ones, hashes mostly, may be. */
+const WHOLE_NAME = 32;
+
 /** Long paths in narrow cells wrap after a slash, keeping each file and folder name whole. */
-const breakablePath = (text: string): string => escape(text).replace(/\//g, '/<wbr>');
+const breakablePath = (text: string): string =>
+  text
+    .split('/')
+    .map((part) => (part.length > 0 && part.length <= WHOLE_NAME ? `<span class="whole">${escape(part)}</span>` : escape(part)))
+    .join('/<wbr>');
 
 /** Bars of crashes per day, drawn inline so the file needs nothing else. */
 function chart(days: DayCount[]): string {
@@ -25,7 +32,7 @@ function chart(days: DayCount[]): string {
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; color: #1b1f24; max-width: 1100px; margin: 24px auto; padding: 0 16px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; border-bottom: 1px solid #d0d7de; } h3 { font-size: 15px; }
-table { border-collapse: collapse; margin: 8px 0; font-size: 12.5px; } th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; } th { white-space: nowrap; }
+table { border-collapse: collapse; margin: 8px 0; font-size: 12.5px; } th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; } th, .whole { white-space: nowrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; } dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12.5px; } pre .mark { background: #ffe2a8; display: inline-block; width: 100%; }
 .note { color: #57606a; font-style: italic; } .chart rect { fill: #cf222e; } figure { margin: 8px 0; } figcaption { color: #57606a; font-size: 12px; }
