@@ -23,6 +23,15 @@ export function debugSearchPath(debugDirs: string[]): string[] {
   return [...new Set([...debugDirs, DEFAULT_DEBUG_DIR])];
 }
 
+/**
+ * The debug folders a debugger is told to search, in its order, each once: the inflated copies of
+ * compressed debug files (plain-debug.ts) first, since it takes the first file of a build-id, then
+ * the system's, then the user's.
+ */
+export function debuggerDebugDirs(debugDirs: string[], plainDebugDir?: string | null): string[] {
+  return [...new Set([...(plainDebugDir ? [plainDebugDir] : []), DEFAULT_DEBUG_DIR, ...debugDirs])];
+}
+
 /** DIR/.build-id/ab/cdef…[.debug], the layout gdb, lldb and debuginfod agree on. */
 export function buildIdPath(dir: string, buildId: string, debug: boolean): string {
   return join(dir, '.build-id', buildId.slice(0, 2), `${buildId.slice(2)}${debug ? '.debug' : ''}`);

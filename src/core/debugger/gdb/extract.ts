@@ -17,17 +17,11 @@ import { GdbSession } from './session';
 import { PathAliases } from '../path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
 import { mark } from '../../timeline';
+import { debuggerDebugDirs } from '../../symbols/locate';
 
-/**
- * The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. The
- * inflated copies of compressed debug files come first: gdb takes the first file of a build-id.
- */
+/** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */
 export function gdbInitCommands(debugDirs: string[], aliases: PathAliases, plainDebugDir?: string | null): string[] {
-  const dirs = [
-    ...(plainDebugDir ? [aliases.alias(plainDebugDir)] : []),
-    '/usr/lib/debug',
-    ...debugDirs.filter((d) => d !== '/usr/lib/debug').map((d) => aliases.alias(d)),
-  ];
+  const dirs = debuggerDebugDirs(debugDirs, plainDebugDir).map((d) => aliases.alias(d));
   return [`set debug-file-directory ${dirs.join(':')}`];
 }
 

@@ -58,16 +58,6 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
     throw new DebuggerError('lldb', 'starting', `could not start /bin/sh for lldb: ${String(error)}`);
   }
   return new Promise((resolve, reject) => {
-    const finish = (): string => {
-      clearTimeout(timer);
-      try {
-        return readAll(output);
-      } finally {
-        closeSync(output);
-      }
-    };
-    // 'error' (sh could not be started) and 'close' can both come; the output is read once.
-    let finished = false;
     const timer = setTimeout(() => {
       killProcessGroup(child);
       reject(
@@ -79,21 +69,20 @@ export function runBatch(commands: string[], timeoutMs: number): Promise<string>
       );
     }, timeoutMs);
     child.once('error', (error) => {
-      if (finished) return;
-      finished = true;
       clearTimeout(timer);
-      closeSync(output);
       reject(new DebuggerError('lldb', 'starting', `could not start /bin/sh for lldb: ${error.message}`));
     });
+    // 'close' comes last in every case, after an 'error' too: the output is read and closed here only.
     child.once('close', (exitCode) => {
-      if (finished) return;
-      finished = true;
+      clearTimeout(timer);
       let text: string;
       try {
-        text = finish();
+        text = readAll(output);
       } catch (error) {
         reject(new DebuggerError('lldb', 'reading its output', String(error)));
         return;
+      } finally {
+        closeSync(output);
       }
       if (exitCode === 127 || /command not found|No such file/.test(text.slice(0, 200))) {
         reject(new DebuggerError('lldb', 'starting', 'lldb is not installed (apt-get install lldb)'));

@@ -1,5 +1,6 @@
 import type { AnalysisWarning } from '../../../shared/model';
 import { DebuggerError, LOADING_STEP } from '../errors';
+import { debuggerDebugDirs } from '../../symbols/locate';
 import {
   MAX_FRAMES,
   MAX_LOCAL_FRAMES,
@@ -52,9 +53,7 @@ export function targetCommands(target: LldbTarget): string[] {
     'settings set target.load-cwd-lldbinit false',
     // A remote platform, so its sysroot applies to the core's libraries; it has nowhere to launch anything either.
     target.sysroot ? `platform select remote-linux --sysroot ${path(target.sysroot)}` : 'platform select remote-linux',
-    ...[...(target.plainDebugDir ? [target.plainDebugDir] : []), '/usr/lib/debug', ...target.debugDirs].map(
-      (d) => `settings append target.debug-file-search-paths ${path(d)}`,
-    ),
+    ...debuggerDebugDirs(target.debugDirs, target.plainDebugDir).map((d) => `settings append target.debug-file-search-paths ${path(d)}`),
     ...(target.solibDirs ?? []).map((d) => `settings append target.exec-search-paths ${path(d)}`),
     target.executable
       ? `target create ${path(target.executable)} --core ${path(target.core)}`
