@@ -92,6 +92,7 @@ describe('the views a person works in, at 1280×720', () => {
     const representative = page.getByRole('main', { name: /^Group \d+$/ }).getByRole('region', { name: 'Representative stack' });
     await representative.waitFor(WAIT);
     const source = representative.getByRole('region', { name: 'Source' });
+    await source.getByRole('button', { name: `Read sources from ${root}` }).click(WAIT);
     await expect.poll(() => source.locator('.editor').getAttribute('data-line'), WAIT).toBe('21');
     expect(await source.getByRole('heading').textContent()).toMatch(/crasher\.c:21$/);
     // The recursion is folded here as in the crash view; a frame chosen shows its own line.

@@ -50,9 +50,14 @@ describe('the workbench in Chromium through crashwb serve', () => {
     expect(await page.getByRole('table', { name: 'Stack' }).textContent()).toMatch(/store_result.*crashing_worker/);
   });
 
-  it('shows the source line of a frame when it is clicked', async () => {
+  it('shows the source line of a frame once its build folder is trusted', async () => {
     await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'crashing_worker' }).click();
     const source = page.getByRole('region', { name: 'Source' });
+    // The crash names its source files; none is read before the user trusts the folder.
+    const trust = source.getByRole('button', { name: /^Read sources from / });
+    await trust.waitFor(WAIT);
+    expect(await source.locator('.editor').count()).toBe(0);
+    await trust.click();
     await expect.poll(() => source.locator('.editor').getAttribute('data-line'), WAIT).toBe('20');
     await expect.poll(() => source.locator('.crash-line').count(), WAIT).toBeGreaterThan(0);
     expect(await source.textContent()).toMatch(/store_result\(&job\);/);

@@ -45,6 +45,11 @@ async function main(): Promise<void> {
 
       await page.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().locator('button.link').click();
       await page.getByRole('listbox', { name: 'Threads' }).waitFor({ timeout: 30_000 });
+      // Sources are read only from folders the user trusts: trust the crash's build folder, as a person would.
+      await page
+        .getByRole('region', { name: 'Source' })
+        .getByRole('button', { name: /^Read sources from / })
+        .click({ timeout: 30_000 });
       await page.getByRole('region', { name: 'Source' }).locator('.crash-line').first().waitFor({ timeout: 30_000 });
       await page.getByRole('region', { name: 'Debugger console' }).getByText('(gdb)').first().waitFor({ timeout: 30_000 });
       await page.mouse.move(0, 0);

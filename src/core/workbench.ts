@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { WorkbenchApi } from '../shared/api';
@@ -54,7 +54,7 @@ import type {
 import type { S3Credentials } from './s3/s3-location';
 import type { SecretStore } from './s3/secrets';
 import { ReporterSources } from './reporter-sources';
-import { listDirectory, findSource } from './source-files';
+import { listDirectory, findSource, refusedSourceFolder } from './source-files';
 import { CrashStore } from './store/crash-store';
 import { GroupStore } from './store/group-store';
 import { GroupingUndo } from './store/grouping-undo';
@@ -499,7 +499,10 @@ export class Workbench implements WorkbenchApi {
 
   /** A source file from this machine, else (given the build-id of its module) from the symbol servers. */
   async readSource(file: string, executable?: string | null, buildId?: string | null): Promise<SourceResult> {
-    const local = await findSource(file, await this.listSourceFolders(), executable ? await this.getSourceMappings(executable) : []);
+    const local = await findSource(file, {
+      folders: await this.listSourceFolders(),
+      mappings: executable ? await this.getSourceMappings(executable) : [],
+    });
     return local.found || !buildId || !file.startsWith('/') ? local : this.symbols.source(file, buildId, local);
   }
 
@@ -508,6 +511,10 @@ export class Workbench implements WorkbenchApi {
   }
 
   async setSourceMappings(executable: string, mappings: SourceMapping[]): Promise<SourceMapping[]> {
+    for (const m of mappings) {
+      const refused = refusedSourceFolder(await realpath(m.to).catch(() => m.to));
+      if (refused) throw new Error(`cannot map ${m.from} to ${m.to}: ${refused}`);
+    }
     const all = this.store.getSetting<Record<string, SourceMapping[]>>(SOURCE_MAPPINGS, {});
     if (mappings.length) all[executable] = mappings;
     else delete all[executable];
@@ -522,6 +529,8 @@ export class Workbench implements WorkbenchApi {
   async addSourceFolder(folder: string): Promise<string[]> {
     const info = await stat(folder).catch(() => null);
     if (!info?.isDirectory()) throw new Error(`${folder} is not a folder`);
+    const refused = refusedSourceFolder(await realpath(folder));
+    if (refused) throw new Error(`cannot read sources from ${folder}: ${refused}`);
     const folders = [folder, ...(await this.listSourceFolders()).filter((f) => f !== folder)];
     this.store.setSetting(SOURCE_FOLDERS, folders);
     return folders;

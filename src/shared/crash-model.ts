@@ -297,7 +297,13 @@ export interface SourceRequest {
 
 export type SourceResult =
   | { found: true; path: string; text: string; language: string; /** The symbol server it came from, when it did. */ from?: string }
-  | { found: false; searched: string[]; message: string };
+  | {
+      found: false;
+      searched: string[];
+      message: string;
+      /** The folder the crash records the file in, when it is there but not yet trusted: the user may confirm it. */
+      buildFolder?: string;
+    };
 
 export interface DirectoryEntry {
   name: string;

@@ -94,6 +94,22 @@ export const bearer = (token: string): string => `Bearer ${token}`;
  */
 export const SNAPSHOT_FORMAT = 'crashwb-snapshot/1';
 export const SNAPSHOT_HEAD = `{"format":"${SNAPSHOT_FORMAT}"`;
+
+/**
+ * Whether text starts as a snapshot does, whatever JSON whitespace its writer put between the
+ * tokens (the reporter parses JSON, which allows it; the import must recognise what it accepted).
+ * A scan, not a regular expression: the text comes from outside.
+ */
+export function isSnapshotHead(text: string): boolean {
+  const tokens = ['{', '"format"', ':', `"${SNAPSHOT_FORMAT}"`];
+  let at = 0;
+  for (const token of tokens) {
+    while (at < text.length && ' \t\n\r'.includes(text[at] as string)) at++;
+    if (!text.startsWith(token, at)) return false;
+    at += token.length;
+  }
+  return true;
+}
 /** Largest snapshot a reporter or a workbench reads. */
 export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 

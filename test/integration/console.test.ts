@@ -1,6 +1,6 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Workbench } from '../../src/core/workbench';
 import type { ConsoleEvent, WorkbenchEvent } from '../../src/shared/model';
@@ -10,8 +10,10 @@ const SIZE = { cols: 120, rows: 30 };
 let wb: Workbench;
 const events: ConsoleEvent[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   wb = new Workbench({ databasePath: join(mkdtempSync(join(tmpdir(), 'crashwb-console-')), 'wb.db') });
+  // Disassembly shows source lines only from folders the user trusts: the fixtures' build folder.
+  await wb.addSourceFolder(dirname(fixtures.workerThread.source));
   wb.onEvent((event: WorkbenchEvent) => {
     if (event.type.startsWith('console-')) events.push(event as ConsoleEvent);
   });

@@ -1,5 +1,23 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+
+/** What a path that is not a regular file is, in words. */
+export function fileTypeName(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+export class NotRegularFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly type: string,
+  ) {
+    super(`${path} is ${type}, not a regular file; it was skipped (only regular files are read, so that nothing can block the reader)`);
+  }
+}
 
 /** Reads a large file in small pieces; nothing here ever loads the whole file. */
 export class BoundedFile {
@@ -9,12 +27,17 @@ export class BoundedFile {
     readonly size: number,
   ) {}
 
-  /** With `noFollow`, a symbolic link is refused (ELOOP) instead of read through. */
+  /**
+   * With `noFollow`, a symbolic link is refused (ELOOP) instead of read through. The file is
+   * opened without blocking and checked before any read: opening a FIFO for reading otherwise
+   * waits for a writer for ever, and a device or socket is no crash file.
+   */
   static async open(path: string, options: { noFollow?: boolean } = {}): Promise<BoundedFile> {
-    const handle = await open(path, options.noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : constants.O_RDONLY);
+    const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0);
+    const handle = await open(path, flags);
     try {
       const stat = await handle.stat();
-      if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+      if (!stat.isFile()) throw new NotRegularFileError(path, fileTypeName(stat));
       return new BoundedFile(path, handle, stat.size);
     } catch (error) {
       await handle.close();

@@ -11,7 +11,8 @@ import type {
   RedactionRules,
 } from '../../shared/model';
 import type { PdfRenderer } from './pdf';
-import { redactReport } from './redact-report';
+import { maintainedSecrets } from './maintained-secrets';
+import { redactReport, textsOf } from './redact-report';
 import { REPORT_CRASHES, crashReport, groupReport, type ReportData, type SourceReader } from './report-data';
 import { reportBlocks } from './report-document';
 import { renderHtml } from './render-html';
@@ -75,7 +76,8 @@ export class Reports {
     const rules = request.rules ?? this.sources.rules();
     const raw = await this.data(request.target);
     if (!request.redact) return { data: raw, removed: [], rules };
-    return { ...redactReport(raw, rules), rules };
+    const known = rules.secrets ? await maintainedSecrets(textsOf(raw)) : [];
+    return { ...redactReport(raw, rules, known), rules };
   }
 
   async preview(request: ExportRequest): Promise<ExportPreview> {

@@ -2,6 +2,16 @@ import type { FacetValue, Redaction, RedactionRules } from '../../shared/model';
 import type { CrashReport, GroupReport, ReportData, ReportFrame, ReportThread } from './report-data';
 import { Redactor, isHostKey } from './redactor';
 
+/** Every text a report holds, for a scan of the whole before it is redacted field by field. */
+export function textsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  // Lines of a source snippet are scanned as the block they are (a private key spans them).
+  else if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string')) out.push(value.join('\n'));
+  else if (Array.isArray(value)) for (const v of value) textsOf(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) textsOf(v, out);
+  return out;
+}
+
 /** The hosts a report names: what to hide everywhere when hostnames are redacted. */
 function hostnamesIn(data: ReportData): string[] {
   const hosts = Object.entries(data.crash.attributes)
@@ -22,7 +32,14 @@ function redactFrame(r: Redactor, f: ReportFrame, where: string): ReportFrame {
       ? {
           ...f.source,
           path: r.text(f.source.path, `${where} source`),
-          lines: f.source.lines.map((line, i) => r.text(line, `${where} source line ${(f.source?.firstLine ?? 0) + i}`, 'source')),
+          // One block, so that what spans lines (a private key) is seen whole; it keeps its line count.
+          lines: r
+            .text(
+              f.source.lines.join('\n'),
+              `${where} source lines ${f.source.firstLine}-${f.source.firstLine + f.source.lines.length - 1}`,
+              'source',
+            )
+            .split('\n'),
         }
       : null,
   };
@@ -76,8 +93,8 @@ function redactGroup(r: Redactor, g: GroupReport): GroupReport {
 }
 
 /** The report with the rules applied to every field that can hold a secret, and what was removed. */
-export function redactReport(data: ReportData, rules: RedactionRules): { data: ReportData; removed: Redaction[] } {
-  const r = new Redactor(rules, hostnamesIn(data));
+export function redactReport(data: ReportData, rules: RedactionRules, known: string[] = []): { data: ReportData; removed: Redaction[] } {
+  const r = new Redactor(rules, hostnamesIn(data), known);
   const redacted: ReportData = {
     ...data,
     title: r.symbol(data.title, 'title'),

@@ -19,8 +19,8 @@ const SECRET_NAME =
 
 /** Secrets recognisable by their shape wherever they are, source lines included. */
 const SHAPED_SECRETS: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+  /-----BEGIN [A-Z ]{0,40}(?:PRIVATE KEY|PRIVATE KEY BLOCK)-----[\s\S]*?(?:-----END [A-Z ]{0,40}-----|$)/g,
+  /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
@@ -33,9 +33,24 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+:[^\s/@]+)@/gi;
 const BEARER = /\b((?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/-]{8,}=*)/g;
 /** password=…, "token": "…" in prose, logs and attribute values (not in source code, where it would eat expressions). */
 const ASSIGNED_SECRET =
-  /\b([\w.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential)s?)(["']?\s*[=:]\s*)(["']?)([^\s"'&;,[\]]+)/gi;
+  /\b([\w.-]{0,64}(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|account[_-]?key|private[_-]?key|credential)s?)(["']?[ \t]{0,16}[=:][ \t]{0,16})(["']?)([^\s"'&;,[\]]+)/gi;
+/** A .netrc's (or a prose) "password VALUE". */
+const NETRC_PASSWORD = /\b(password|passwd|account)([ \t]+)([^\s=:]\S*)/gi;
+/** A shadow line's hash: user:$6$salt$hash:… (yescrypt, sha512, bcrypt, md5 …). */
+const SHADOW_HASH = /(^|\n)([a-z_][a-z0-9_.-]{0,63}:)(\$[0-9a-z]{1,4}\$[^:\n]{1,512})(?=:)/gi;
+/** Azure connection strings: AccountKey=…; SharedAccessKey=…; sig=… */
+const AZURE_KEY = /\b(AccountKey|SharedAccessKey|SharedAccessSignature|sig)=([^;&\s]{8,})/g;
+/** A line that is nothing but base64, as a PEM body's lines are: the key even when its BEGIN line is out of view. */
+const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{40,}={0,2}[ \t]*$/;
+/** NAME=value, as environment blocks (/proc/PID/environ, env output) are made of. */
+const ENV_ENTRY = /^([A-Z_][A-Z0-9_]{0,127})=(.*)$/;
+/** A run of this many NAME=value lines is an environment block. */
+const ENV_BLOCK = 3;
 /** A string literal given to a secret-named variable in source: the literal goes, the code stays. */
-const SOURCE_LITERAL_SECRET = /\b([\w.>-]*(?:password|passwd|secret|token|api_?key|private_?key)\w*\s*(?:=|:)\s*)(["'])([^"'\n]{4,})\2/gi;
+const SOURCE_LITERAL_SECRET =
+  /\b([\w.>-]{0,64}(?:password|passwd|secret|token|api_?key|private_?key)\w{0,64}[ \t]{0,16}(?:=|:)[ \t]{0,16})(["'])([^"'\n]{4,})\2/gi;
+/** A line of source that reads as configuration (key = value), not code, which ends in ; { } , or ). */
+const CONFIG_LINE = (line: string): boolean => !/[;{},)]\s*$/.test(line) && !line.includes('(');
 const HOME = /(?<![\w.-])(?:\/home\/[^/\s:'"]+|\/Users\/[^/\s:'"]+|\/root(?=[/\s:'"]|$))/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.])/g;
 const IPV6 =
@@ -82,6 +97,15 @@ function compilePatterns(patterns: string[]): RegExp[] {
 
 type Kind = 'text' | 'source';
 
+/** Stands in for a secret, one stand-in a line, so a block keeps its line count. */
+const keepLines = (secret: string): string =>
+  secret
+    .split('\n')
+    .map(() => REDACTED)
+    .join('\n');
+
+const mapLines = (text: string, each: (line: string) => string): string => text.split('\n').map(each).join('\n');
+
 /**
  * Applies the rules to each piece of a report, field by field, and remembers what it took out.
  * The hostnames to hide are named up front (from the report's own attributes), so a host found
@@ -94,9 +118,14 @@ export class Redactor {
   private readonly keys: Set<string>;
   private readonly home = homedir();
 
+  /**
+   * @param known secrets found beforehand in the report's texts (by the maintained rules of
+   *   `maintained-secrets.ts`), removed wherever they appear
+   */
   constructor(
     private readonly rules: RedactionRules,
     hostnames: string[],
+    private readonly known: string[] = [],
   ) {
     this.patterns = compilePatterns(rules.patterns);
     const hosts = [...new Set(hostnames.filter((h) => h.length >= 2))].sort((a, b) => b.length - a.length);
@@ -158,17 +187,8 @@ export class Redactor {
   text(value: string, where: string, kind: Kind = 'text', options: { ips?: boolean } = {}): string {
     let out = value;
     for (const re of this.patterns) out = this.replace(out, re, 'pattern', where, (m) => [m[0] as string, REDACTED]);
-    if (this.rules.secrets) {
-      for (const re of SHAPED_SECRETS) out = this.replace(out, re, 'secret', where, (m) => [m[0] as string, REDACTED]);
-      out = this.replace(out, URL_CREDENTIALS, 'secret', where, (m) => [m[2] as string, `${m[1]}${REDACTED}@`]);
-      out = this.replace(out, BEARER, 'secret', where, (m) => [m[2] as string, `${m[1]}${REDACTED}`]);
-      if (kind === 'text')
-        out = this.replace(out, ASSIGNED_SECRET, 'secret', where, (m) => [m[4] as string, `${m[1]}${m[2]}${m[3]}${REDACTED}`]);
-      else
-        out = this.replace(out, SOURCE_LITERAL_SECRET, 'secret', where, (m) =>
-          m[3] === REDACTED ? null : [m[3] as string, `${m[1]}${m[2]}${REDACTED}${m[2]}`],
-        );
-    }
+    if (this.rules.secrets) out = this.secrets(out, where, kind);
+    if (this.rules.environment) out = this.environmentBlocks(out, where);
     if (this.rules.homePaths) {
       if (this.home.length > 1 && !new RegExp(HOME.source).test(this.home)) out = this.literal(out, this.home, '~', 'home-path', where);
       out = this.replace(out, HOME, 'home-path', where, (m) => [m[0] as string, '~']);
@@ -182,6 +202,61 @@ export class Redactor {
       );
     }
     return out;
+  }
+
+  /** Secrets by their shape, by the name they are given, and those the maintained rules found in the report. */
+  private secrets(value: string, where: string, kind: Kind): string {
+    let out = value;
+    // A block keeps its line count: a source snippet's lines stay beside their numbers.
+    for (const re of SHAPED_SECRETS) out = this.replace(out, re, 'secret', where, (m) => [m[0] as string, keepLines(m[0] as string)]);
+    out = this.replace(out, URL_CREDENTIALS, 'secret', where, (m) => [m[2] as string, `${m[1]}${REDACTED}@`]);
+    out = this.replace(out, BEARER, 'secret', where, (m) => [m[2] as string, `${m[1]}${REDACTED}`]);
+    out = this.replace(out, AZURE_KEY, 'secret', where, (m) => [m[2] as string, `${m[1]}=${REDACTED}`]);
+    out = this.replace(out, SHADOW_HASH, 'secret', where, (m) => [m[3] as string, `${m[1]}${m[2]}${REDACTED}`]);
+    const assigned = (text: string): string => {
+      const named = this.replace(text, ASSIGNED_SECRET, 'secret', where, (m) =>
+        m[4] === REDACTED ? null : [m[4] as string, `${m[1]}${m[2]}${m[3]}${REDACTED}`],
+      );
+      return this.replace(named, NETRC_PASSWORD, 'secret', where, (m) =>
+        m[3] === REDACTED ? null : [m[3] as string, `${m[1]}${m[2]}${REDACTED}`],
+      );
+    };
+    if (kind === 'text') out = assigned(out);
+    else {
+      out = this.replace(out, SOURCE_LITERAL_SECRET, 'secret', where, (m) =>
+        m[3] === REDACTED ? null : [m[3] as string, `${m[1]}${m[2]}${REDACTED}${m[2]}`],
+      );
+      // Lines of configuration (a .env, an .ini, credentials) are read as text; lines of code are not.
+      out = mapLines(out, (line) => {
+        if (BASE64_LINE.test(line) && /[a-z]/.test(line) && /[A-Z]/.test(line)) {
+          this.note('secret', where, line.trim());
+          return REDACTED;
+        }
+        return CONFIG_LINE(line) ? assigned(line) : line;
+      });
+    }
+    for (const secret of this.known) out = this.literal(out, secret, keepLines(secret), 'secret', where);
+    return out;
+  }
+
+  /** Runs of NAME=value lines (an environment's dump, /proc/PID/environ split at its NULs): the values go. */
+  private environmentBlocks(value: string, where: string): string {
+    const parts = value.split(/(\n|\0)/);
+    const entries = parts.map((p, i) => (i % 2 === 0 ? ENV_ENTRY.exec(p) : null));
+    for (let i = 0; i < parts.length; i += 2) {
+      let end = i;
+      while (end < parts.length && entries[end]) end += 2;
+      if ((end - i) / 2 >= ENV_BLOCK) {
+        for (let j = i; j < end; j += 2) {
+          const [, name, val] = entries[j] as RegExpExecArray;
+          if (!val || val === REDACTED) continue;
+          this.note('environment', `${where} ${name}`, val);
+          parts[j] = `${name}=${REDACTED}`;
+        }
+      }
+      i = Math.max(i, end - 2);
+    }
+    return parts.join('');
   }
 
   private literal(text: string, find: string, by: string, rule: RedactionRule, where: string): string {

@@ -12,8 +12,8 @@ export type CrashShape =
   | { kind: 'appscope' }
   | { kind: 'snapshot' };
 
-/** Enough of a file's start for every source to know its own. */
-const HEAD = 32;
+/** Enough of a file's start for every source to know its own (a snapshot's head may be spaced out). */
+const HEAD = 256;
 
 /** The first bytes of a file. */
 export const fileHead = (path: string): Promise<Buffer> => withFile(path, (file) => file.read(0, HEAD));

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MAX_SNAPSHOT_BYTES, SNAPSHOT_HEAD } from '../../../shared/reporter-protocol';
+import { MAX_SNAPSHOT_BYTES, isSnapshotHead } from '../../../shared/reporter-protocol';
 import { SNAPSHOT_ORIGIN } from '../../../shared/model';
 import { fromSnapshot, type CrashSource } from '../crash-input';
 import { analysisOf, snapshotSchema } from '../snapshot-schema';
@@ -30,7 +30,7 @@ export async function readSnapshot(path: string) {
 export const snapshotSource: CrashSource = {
   opens: 'snapshot',
   name: 'crash snapshot',
-  detectFile: (head) => (head.toString('utf8').startsWith(SNAPSHOT_HEAD) ? { kind: 'snapshot' } : null),
+  detectFile: (head) => (isSnapshotHead(head.toString('utf8')) ? { kind: 'snapshot' } : null),
   async open(path, shape) {
     const { snapshot, size } = await readSnapshot(path);
     const analysis = analysisOf(snapshot, path, size);

@@ -72,6 +72,7 @@ export function SourceView({
   const [result, setResult] = useState<SourceResult | null>(null);
   const [picking, setPicking] = useState(false);
   const [version, setVersion] = useState(0);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const file = frame?.file ?? null;
 
   useEffect(() => {
@@ -90,8 +91,13 @@ export function SourceView({
   const addFolder = async (folder: string | null): Promise<void> => {
     setPicking(false);
     if (!folder) return;
-    await api.addSourceFolder(folder);
-    setVersion((v) => v + 1);
+    try {
+      await api.addSourceFolder(folder);
+      setFolderError(null);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setFolderError(e instanceof Error ? e.message : String(e));
+    }
   };
   const chooseFolder = (): void => {
     if (desktop) void desktop.pickFolder().then(addFolder);
@@ -120,7 +126,13 @@ export function SourceView({
     body = (
       <div className="source-missing" role="status">
         <p>{result.message}</p>
+        {result.buildFolder && (
+          <button className="primary" onClick={() => void addFolder(result.buildFolder ?? null)}>
+            Read sources from <bdi>{result.buildFolder}</bdi>
+          </button>
+        )}
         <button onClick={chooseFolder}>Choose source folder…</button>
+        {folderError && <p role="alert">{folderError}</p>}
         {executable && file.startsWith('/') && (
           <MapBuildPath file={file} executable={executable} onMapped={() => setVersion((v) => v + 1)} />
         )}
