@@ -156,10 +156,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// `crashwb groups | head`: the reader has gone, which is no error of ours.
+// `crashwb groups | head`: the reader has gone, which is no error of ours. Any other failure to
+// write (a full disk, /dev/full) is said in one line, not as a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  process.stderr.write(
+    `crashwb: cannot write the output: ${error.code ?? error.message} (${error.message}); free some space or write elsewhere\n`,
+  );
+  process.exit(1);
 });
 
 void main(process.argv.slice(2)).then((code) => {

@@ -29,6 +29,8 @@ export async function watchCommand(argv: string[]): Promise<number> {
       watcher.stop();
       wb.close();
       done(0);
+      // An import still running (a debugger, a slow disk) does not keep a stopped watcher alive.
+      setTimeout(() => process.exit(0), 3_000).unref();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -63,6 +65,18 @@ describe('crashwb', () => {
     );
     expect(result.stdout.trim()).toBe('status=0');
     expect(result.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
+  it('says in one line that it cannot write its output to a full disk (/dev/full), and exits 1', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'crashwb-full-')), 'wb.db');
+    for (const args of [['events', '--db', db, '--json'], ['--help']]) {
+      const result = spawnSync('bash', ['-c', '"$0" "$@" > /dev/full', process.execPath, BIN, ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr.trim().split('\n'), result.stderr).toEqual([expect.stringMatching(/^crashwb: cannot write the output: ENOSPC/)]);
+    }
   });
 
   it('analyze --json prints the documented shape', () => {

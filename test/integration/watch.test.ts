@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -70,6 +70,47 @@ describe('watched folders', () => {
     expect((await wb.listGroups()).crashes).toBe(3);
     wb.close();
   });
+});
+
+describe('a watched folder with hostile files', () => {
+  it('skips a FIFO in a crash folder and a line that backtracks, imports what comes next, and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-watch-'));
+    const db = join(mkdtempSync(join(tmpdir(), 'crashwb-watch-db-')), 'wb.db');
+    // A FIFO under an AppView part's name: opening it for reading waits for a writer for ever.
+    const fifoCrash = join(dir, '80');
+    mkdirSync(fifoCrash);
+    execFileSync('mkfifo', [join(fifoCrash, 'info_1700000001')]);
+    writeFileSync(join(fifoCrash, 'backtrace_1700000001'), 'backtrace info: signal 11 errno 0 fault address 0x0\n#0 0x1 handler + 0x2\n');
+    // Lines that cost a backtracking parser minutes: 30 KB of spaces.
+    scopeCrashDir(dir, 81, 1_700_000_002, `backtrace info: signal 11 errno 0 fault address 0x0\n#0 0x1 ${' '.repeat(30_000)}x\n`);
+    appendFileSync(join(dir, '81', 'info_1700000002'), `Process name:${' '.repeat(30_000)}x\n`);
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'watch', '--db', db, '--settle-ms', '300', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '80')}\\n`));
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '81')}\\n`));
+      copyFileSync(fixtures.abort.core, join(dir, 'core.after'));
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*core\.after/);
+    } finally {
+      const stopped = Date.now();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(Date.now() - stopped, out).toBeLessThan(5_000);
+    }
+    expect(child.exitCode).toBe(0);
+    const wb = new Workbench({ databasePath: db });
+    const groups = (await wb.listGroups()).groups;
+    const crashes = (await Promise.all(groups.map((g) => wb.listGroupEvents(g.id)))).flat();
+    const fifo = crashes.find((c) => c.source === fifoCrash);
+    expect(fifo).toBeDefined();
+    const crash = await wb.getCrash(fifo?.id ?? '');
+    expect(crash.attachments?.find((a) => a.name === 'skipped')?.text).toMatch(/not being regular files .*info_1700000001/);
+    wb.close();
+  }, 60_000);
 });
 
 describe('watched folders from the settings', () => {

@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { constants, type ReadStream, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** What a path that is not a regular file is, in words. */
@@ -71,4 +71,20 @@ export async function withFile<T>(path: string, use: (file: BoundedFile) => Prom
   } finally {
     await file.close();
   }
+}
+
+/**
+ * A read stream of a regular file, opened without blocking and checked first: a FIFO put where
+ * a crash file was expected would otherwise hold the reading thread for ever.
+ */
+export async function regularFileStream(path: string, options: { highWaterMark?: number } = {}): Promise<ReadStream> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new NotRegularFileError(path, fileTypeName(stat));
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle.createReadStream({ highWaterMark: options.highWaterMark });
 }

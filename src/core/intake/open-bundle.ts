@@ -1,9 +1,9 @@
 /** Intake, step 1: a path becomes a crash input, opened by the crash source that knows its shape. */
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { regularFileStream } from '../elf/bounded-file';
 import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from '../sources/crash-input';
 import { shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
 import { notACrash } from '../sources/shape';
@@ -15,7 +15,7 @@ export async function digestOf(paths: string[]): Promise<string> {
   const hash = createHash('sha256');
   for (const path of paths.sort()) {
     hash.update(basename(path));
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    for await (const chunk of await regularFileStream(path)) hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { regularFileStream } from '../elf/bounded-file';
 import { PassThrough, type Readable } from 'node:stream';
 import { codecOf, decompressStream, storeStream } from './decompress';
 import { linePieces } from './line-pieces';
@@ -48,7 +48,7 @@ export async function readApportReport(path: string, storeDir: string, limit: nu
     if (room > 0) fields[field] = (fields[field] ?? '') + text.slice(0, room);
   };
   // Lines come in pieces: one base64 block of a CoreDump or a corrupt line may be gigabytes long.
-  for await (const piece of linePieces(createReadStream(path))) {
+  for await (const piece of linePieces(await regularFileStream(path))) {
     let text = piece.text;
     if (piece.start) {
       if (text.startsWith(' ')) {

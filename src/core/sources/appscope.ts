@@ -38,6 +38,7 @@ const text = (path: string): Promise<string> => readHead(path, MAX_TEXT);
 export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
   const parts: Record<string, string> = {};
   const links: string[] = [];
+  const special: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const name = entry.name;
     const m = SCOPE_PART.exec(name);
@@ -45,18 +46,20 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
       links.push(name);
       continue;
     }
+    // A FIFO, a device or a socket under a part's name would block or never end a read.
+    if (m && !entry.isFile()) {
+      special.push(name);
+      continue;
+    }
     // Several crashes of one pid: the newest epoch of each part wins.
     if (m?.[1] && (!parts[m[1]] || name > (parts[m[1]] ?? ''))) parts[m[1]] = join(dir, name);
   }
   const attributes: Record<string, string> = {};
-  const attachments: ScopeCrash['attachments'] = links.length
-    ? [
-        {
-          name: 'skipped',
-          text: `Not read, being symbolic links (a crash folder's files are never read through links): ${links.join(', ')}`,
-        },
-      ]
-    : [];
+  const skipped = [
+    ...(links.length ? [`Not read, being symbolic links (a crash folder's files are never read through links): ${links.join(', ')}`] : []),
+    ...(special.length ? [`Not read, not being regular files (a FIFO, a device or a socket): ${special.join(', ')}`] : []),
+  ];
+  const attachments: ScopeCrash['attachments'] = skipped.length ? [{ name: 'skipped', text: skipped.join('\n') }] : [];
   let signal: number | null = null;
   let faultAddress: string | null = null;
   let reason: string | null = null;
@@ -92,13 +95,15 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
     const info = await text(parts.info);
     attachments.push({ name: 'info', text: info });
     for (const line of info.split('\n')) {
-      const m = /^\s*([^:]+?)\s*:\s*(.+?)\s*$/.exec(line);
-      if (!m?.[1] || !m[2]) continue;
-      const key = m[1].toLowerCase();
-      if (key.includes('version') && !attributes['scope.version']) attributes['scope.version'] = m[2];
-      else if (key === 'pid' && pid === null) pid = Number(m[2]) || null;
-      else if (key.includes('process name') && !processName) processName = m[2];
-      else if (key.includes('time') && !timestamp) timestamp = toIso(m[2]);
+      // "Key: value", split at the first colon; a scan, since a pattern over a long line of spaces backtracks for seconds.
+      const colon = line.indexOf(':');
+      const key = line.slice(0, Math.max(0, colon)).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (colon < 0 || !key || !value) continue;
+      if (key.includes('version') && !attributes['scope.version']) attributes['scope.version'] = value;
+      else if (key === 'pid' && pid === null) pid = Number(value) || null;
+      else if (key.includes('process name') && !processName) processName = value;
+      else if (key.includes('time') && !timestamp) timestamp = toIso(value);
     }
   }
   if (parts.cfg) {
@@ -109,13 +114,13 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
   if (parts.backtrace) {
     backtrace = await text(parts.backtrace);
     attachments.push({ name: 'backtrace', text: backtrace });
-    const header = /backtrace info:\s*signal\s+(\d+)\s+errno\s+(-?\d+)\s+fault address\s+(0x[0-9a-f]+|\(nil\))/i.exec(backtrace);
-    if (header) {
-      signal = Number(header[1]);
-      faultAddress = header[3] === '(nil)' ? '0x0' : (header[3] ?? null);
-    }
     const lines = backtrace.split('\n').map((l) => l.trim());
-    const at = lines.findIndex((l) => /^backtrace info:/i.test(l));
+    const at = lines.findIndex((l) => l.toLowerCase().startsWith('backtrace info:'));
+    const header = at >= 0 ? scopeHeader(lines[at] as string) : null;
+    if (header) {
+      signal = header.signal;
+      faultAddress = header.faultAddress;
+    }
     reason = lines.slice(at + 1).find((l) => l && !l.startsWith('---')) ?? null;
   }
   if (processName && !attributes.application) attributes.application = processName;
@@ -136,6 +141,20 @@ export async function readScopeCrash(dir: string): Promise<ScopeCrash> {
     timestamp,
     attachments,
   };
+}
+
+/** "backtrace info: signal 11 errno 0 fault address 0x0" read word by word. */
+function scopeHeader(line: string): { signal: number; faultAddress: string | null } | null {
+  const words = line
+    .slice('backtrace info:'.length)
+    .trim()
+    .split(/[ \t]+/);
+  const [w0, sig, w2, errno, w4, w5, address] = words;
+  if (w0?.toLowerCase() !== 'signal' || !/^\d{1,4}$/.test(sig ?? '') || w2?.toLowerCase() !== 'errno' || !/^-?\d{1,10}$/.test(errno ?? ''))
+    return null;
+  if (w4?.toLowerCase() !== 'fault' || w5?.toLowerCase() !== 'address' || !address) return null;
+  if (address === '(nil)') return { signal: Number(sig), faultAddress: '0x0' };
+  return /^0x[0-9a-f]{1,16}$/i.test(address) ? { signal: Number(sig), faultAddress: address } : null;
 }
 
 /** AppScope writes times as epoch seconds or as text dates. */

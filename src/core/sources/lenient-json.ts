@@ -14,11 +14,55 @@ export function parseLenientJson(text: string): Record<string, unknown> {
     .replace(/'([^'"\\]*)'/g, '"$1"');
   const fixed = tryParse(repaired) ?? tryParse(closeBrackets(repaired));
   if (fixed) return fixed;
+  return flatPairs(text);
+}
+
+const isKeyChar = (c: string): boolean => /[\w.-]/.test(c);
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** The end of the string that opens at `at` (the index past its closing quote), or -1 when it never closes. */
+function stringEnd(text: string, at: number): number {
+  for (let i = at + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return -1;
+}
+
+/** A number, true, false or null at `at`: its end, or -1. */
+function scalarEnd(text: string, at: number): number {
+  for (const word of ['true', 'false', 'null']) if (text.startsWith(word, at)) return at + word.length;
+  let i = at + (text[at] === '-' ? 1 : 0);
+  const digits = i;
+  while (i < text.length && (text[i] as string) >= '0' && (text[i] as string) <= '9') i++;
+  if (i === digits) return -1;
+  if (text[i] === '.' && (text[i + 1] ?? '') >= '0' && (text[i + 1] ?? '') <= '9')
+    for (i++; (text[i] ?? '') >= '0' && (text[i] ?? '') <= '9'; i++);
+  return i;
+}
+
+/**
+ * The flat "key": value pairs still readable in a damaged document, found in one pass: a scan,
+ * since the text comes from a crashed machine and a pattern over it could backtrack.
+ */
+function flatPairs(text: string): Record<string, unknown> {
   const pairs: Record<string, unknown> = {};
-  for (const m of text.matchAll(/"([\w.-]+)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)/g)) {
-    const key = m[1] ?? '';
-    const value = tryValue(m[2] ?? 'null');
-    if (key && !(key in pairs)) pairs[key] = value;
+  let at = text.indexOf('"');
+  while (at !== -1) {
+    const close = stringEnd(text, at);
+    if (close === -1) break;
+    const key = text.slice(at + 1, close - 1);
+    let next = close;
+    while (isBlank(text[next])) next++;
+    if (text[next] !== ':' || !key || ![...key].every(isKeyChar)) {
+      at = text.indexOf('"', close);
+      continue;
+    }
+    next++;
+    while (isBlank(text[next])) next++;
+    const end = text[next] === '"' ? stringEnd(text, next) : scalarEnd(text, next);
+    if (end !== -1 && !(key in pairs)) pairs[key] = tryValue(text.slice(next, end));
+    at = text.indexOf('"', end === -1 ? next : end);
   }
   return pairs;
 }

@@ -8,7 +8,7 @@
  *   stack.function:dispatch_* +sentinel      the signature starts at this frame
  *   mechanism:abort stack.function:die -> fatal-exit
  */
-import { globToRegExp, GlobError } from './glob';
+import { compileGlob, GlobError } from './glob';
 
 export type FrameField = 'function' | 'module' | 'path' | 'app' | 'trust' | 'symbolized' | 'family';
 export type CrashField = 'mechanism' | 'signal';
@@ -133,7 +133,7 @@ function matcher(word: string): Matcher | string {
     return { field, negated, text: word, test: () => families.includes('native') || families.includes('all') };
   }
   try {
-    const pattern = globToRegExp(value, field === 'path' || field === 'module');
+    const pattern = compileGlob(value, field === 'path' || field === 'module');
     return { field, negated, text: word, test: (v) => pattern.test(v) };
   } catch (error) {
     const reason = error instanceof GlobError || error instanceof SyntaxError ? error.message : String(error);

@@ -33,5 +33,7 @@ export const appScopeSource: CrashSource = {
       recordedBy: 'AppScope',
     });
   },
-  identity: async (path) => (await readdir(path)).filter(isScopeDescription).map((n) => join(path, n)),
+  // Regular files only, as readScopeCrash reads them: a FIFO or a link among the parts is skipped there too.
+  identity: async (path) =>
+    (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && isScopeDescription(e.name)).map((e) => join(path, e.name)),
 };
