@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createGunzip } from 'node:zlib';
+import { Transform, type Readable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
 import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
@@ -43,6 +44,8 @@ const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 const DUMP_FIELDS = new Set(['dump', 'upload_file_minidump']);
 const MAX_FIELDS = 64;
 const MAX_VALUE = 1024;
+/** Snapshots read at once; each is held whole in memory while it is checked. */
+const SNAPSHOTS_AT_ONCE = 4;
 
 /** The answer for an error: the client's fault (4xx), a full disk (507), storage away (503), or ours (500). */
 function statusOf(error: unknown): number {
@@ -154,12 +157,26 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
         return;
       }
       let failed = false;
+      let gunzip: Gunzip | null = null;
+      const files = new Set<Readable>();
       const fail = (error: Error): void => {
+        if (failed) return;
         failed = true;
+        // Nothing more is read or inflated, and what was being written is closed and removed.
+        req.unpipe();
+        gunzip?.destroy();
+        for (const file of files) file.destroy(error);
         reject(error);
       };
+      // A client gone mid-form (or cut off by the idle timeout) ends nothing by itself: the
+      // form's streams would wait for ever, each holding a descriptor and a partial file.
+      req.once('close', () => {
+        if (!req.complete) fail(new HttpError(400, 'the upload broke off before its end'));
+      });
       parser.on('field', (name, value) => (fields[name] = value));
       parser.on('file', (name, file) => {
+        files.add(file);
+        file.once('close', () => files.delete(file));
         // Listened to at once: a form that ends inside the file makes this stream fail.
         file.on('error', (error: Error) => fail(new HttpError(400, `malformed multipart upload: ${error.message}`)));
         if (!DUMP_FIELDS.has(name) || stored) {
@@ -200,14 +217,26 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
           .then(resolve, fail);
       });
       req.on('error', (error) => fail(new HttpError(400, `the upload broke off: ${error.message}`)));
-      // Crashpad gzips its uploads (Content-Encoding: gzip); the limit holds for what they expand to.
+      // Crashpad gzips its uploads (Content-Encoding: gzip); the limit holds for what they expand
+      // to, counted as they inflate: a small bomb is stopped at the limit, never inflated whole.
       if (/^gzip$/i.test(String(req.headers['content-encoding'] ?? ''))) {
-        const gunzip = createGunzip();
+        gunzip = createGunzip();
         gunzip.on('error', (error) => fail(new HttpError(400, `the gzip-encoded upload is damaged: ${error.message}`)));
-        req.pipe(gunzip).pipe(parser);
+        let inflated = 0;
+        const cap = maxBytes + MAX_FIELDS * MAX_VALUE;
+        const limit = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            inflated += chunk.length;
+            if (inflated > cap) done(new HttpError(413, `the gzip-encoded upload expands to more than the limit of ${maxBytes} bytes`));
+            else done(null, chunk);
+          },
+        });
+        limit.on('error', fail);
+        req.pipe(gunzip).pipe(limit).pipe(parser);
       } else req.pipe(parser);
     });
 
+  let snapshotsReading = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
     if (url.pathname === REPORTER_PATHS.health) return json(res, 200, { ok: true });
@@ -222,7 +251,13 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       }
       const metadata = cleanMetadata(parseMetadataHeader(req.headers[REPORTER_HEADERS.metadata.toLowerCase()]));
       if (metadata.kind === 'snapshot') {
-        const snapshot = await receiveSnapshot(req, storage, project, metadata, expected);
+        // A snapshot is read whole (up to 32 MiB) before it is checked: only so many at once.
+        if (snapshotsReading >= SNAPSHOTS_AT_ONCE) {
+          res.setHeader('Retry-After', '5');
+          throw new HttpError(503, `${SNAPSHOTS_AT_ONCE} snapshots are being received; send this one again in a few seconds`);
+        }
+        snapshotsReading++;
+        const snapshot = await receiveSnapshot(req, storage, project, metadata, expected).finally(() => snapshotsReading--);
         log({
           event: 'upload',
           project,

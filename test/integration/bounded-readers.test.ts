@@ -56,8 +56,16 @@ describe('apport reports read in bounded memory', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
   }, 60_000);
 
+  /** Bytes that start as an ELF core does: a CoreDump field must hold a core. */
+  const coreLike = (size: number): Buffer => {
+    const bytes = randomBytes(size);
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).copy(bytes, 0);
+    bytes.writeUInt16LE(4, 16);
+    return bytes;
+  };
+
   it('decodes a CoreDump written as one base64 line of several megabytes', async () => {
-    const payload = randomBytes(3 * 1024 * 1024);
+    const payload = coreLike(3 * 1024 * 1024);
     const path = join(root, 'one-line-core.crash');
     writeFileSync(path, `ProblemType: Crash\nCoreDump: base64\n ${gzipSync(payload).toString('base64')}\nPackage: app 1\n`);
     const report = await readApportReport(path, join(root, 'store'), 1 << 30);
@@ -67,8 +75,11 @@ describe('apport reports read in bounded memory', () => {
 
   it('fails, without hanging, when its core cannot be stored', async () => {
     const path = join(root, 'no-store.crash');
-    writeFileSync(path, `ProblemType: Crash\nCoreDump: base64\n ${gzipSync(randomBytes(8 * 1024 * 1024)).toString('base64')}\n`);
+    writeFileSync(path, `ProblemType: Crash\nCoreDump: base64\n ${gzipSync(coreLike(8 * 1024 * 1024)).toString('base64')}\n`);
     await expect(readApportReport(path, join(root, 'no-such-store'), 1 << 30)).rejects.toThrow(/ENOENT/);
+    const notCore = join(root, 'not-core.crash');
+    writeFileSync(notCore, `ProblemType: Crash\nCoreDump: base64\n ${gzipSync(randomBytes(1024 * 1024)).toString('base64')}\n`);
+    await expect(readApportReport(notCore, join(root, 'store'), 1 << 30)).rejects.toThrow(/CoreDump\) decompresses \(gzip\) to something that is not a core file/);
   });
 });
 

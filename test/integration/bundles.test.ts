@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -263,5 +264,66 @@ describe('attributes as filters and facets', () => {
     // The filtered key still shows its other values; the others count only the matching crashes.
     expect(narrowed.attributes.application?.map((v) => v.value)).toEqual(expect.arrayContaining(['server', 'abort']));
     expect(narrowed.attributes['coredump.boot-id']).toBeUndefined();
+  });
+});
+
+describe('decompression bombs', () => {
+  /** A stream of `zeros` zero bytes, compressed by the tool, optionally after an ELF core's header. */
+  const bombOf = (target: string, tool: string[], zeros: string, coreHeader: boolean): string => {
+    const header = coreHeader ? `printf '\\177ELF\\002\\001\\001\\000\\000\\000\\000\\000\\000\\000\\000\\000\\004\\000';` : '';
+    execFileSync('bash', ['-c', `{ ${header} head -c ${zeros} /dev/zero; } | ${tool.join(' ')} > "$0"`, target]);
+    return target;
+  };
+  const storeFiles = (): string[] => readdirSync(join(root, 'cores'));
+
+  it('refuses a zstd bomb of zeros at its first bytes, and keeps nothing of it', async () => {
+    const before = storeFiles();
+    const bomb = bombOf(join(folder(), 'core.zst'), ['zstd', '-q', '-1', '-c'], '4G', false);
+    expect(statSync(bomb).size).toBeLessThan(200 * 1024);
+    const report = await wb.importPaths({ paths: [bomb] });
+    expect(report.failed).toEqual([
+      {
+        path: bomb,
+        error: expect.stringMatching(/core\.zst decompresses \(zstd\) to something that is not a core file.*nothing was kept/),
+      },
+    ]);
+    expect(storeFiles()).toEqual(before);
+  }, 60_000);
+
+  it('stops a bomb that starts as a core by its ratio, alone, inside a zip and in nested layers, and keeps nothing', async () => {
+    const before = storeFiles();
+    const dir = folder();
+    const zst = bombOf(join(dir, 'core.zst'), ['zstd', '-q', '-1', '-c'], '1G', true);
+    const nested = bombOf(join(dir, 'core.gz.zst'), ['gzip', '-1', '-c', '|', 'zstd', '-q', '-1', '-c'], '1G', true);
+    const zip = zipOf(join(dir, 'handler.zip'), [{ name: 'x.core.zst', file: zst }], 'store');
+    const report = await wb.importPaths({ paths: [zst, nested, zip] });
+    expect(report.failed).toEqual(
+      expect.arrayContaining([
+        {
+          path: zst,
+          error: expect.stringMatching(/core\.zst expands more than 1000-fold .*decompression bomb.*decompress it yourself \(zstd\)/),
+        },
+        { path: nested, error: expect.stringMatching(/expands more than 1000-fold .*\(zstd, gzip\)/) },
+        { path: zip, error: expect.stringMatching(/handler\.zip.*x\.core\.zst expands more than 1000-fold/) },
+      ]),
+    );
+    expect(report.failed).toHaveLength(3);
+    expect(storeFiles()).toEqual(before);
+  }, 120_000);
+
+  it('refuses compression more than three layers deep', async () => {
+    const deep = bombOf(join(folder(), 'core.gz'), ['gzip', '-c', '|', 'gzip', '-c', '|', 'gzip', '-c', '|', 'gzip', '-c'], '1K', true);
+    const report = await wb.importPaths({ paths: [deep] });
+    expect(report.failed).toEqual([
+      { path: deep, error: expect.stringMatching(/compressed more than 3 times over \(gzip, gzip, gzip, gzip\)/) },
+    ]);
+  });
+
+  it('still imports a core compressed twice over', async () => {
+    const twice = join(folder(), 'core.gz.zst');
+    execFileSync('bash', ['-c', 'gzip -c "$0" | zstd -q -c > "$1"', fixtures.nullDeref.core, twice]);
+    // The same bytes as the plain core opened before: known by its digest, once unwrapped.
+    const report = await wb.importPaths({ paths: [twice] });
+    expect(report).toMatchObject({ failed: [], existing: [twice] });
   });
 });

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -20,7 +20,7 @@ const core = () => readFileSync(fixtures.nullDeref.core);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A reporter of project `web` storing into `dir`, on a port of its own, quiet. */
-const reporterOn = (dir: string, options: { idleTimeoutMs?: number } = {}): Promise<RunningReporter> =>
+const reporterOn = (dir: string, options: { idleTimeoutMs?: number; maxBytes?: number } = {}): Promise<RunningReporter> =>
   startReporter({
     port: 0,
     storage: new LocalStorage(dir),
@@ -236,6 +236,70 @@ describe('the reporter under malformed and hostile requests', () => {
     expect(Date.now() - started).toBeLessThan(9_000);
     await alive();
   });
+});
+
+describe('the reporter frees what an aborted or oversized upload took', () => {
+  const openFiles = (): number => readdirSync('/proc/self/fd').length;
+  const partials = (): string[] => {
+    const incoming = join(data, 'web', '.incoming');
+    return existsSync(incoming) ? readdirSync(incoming).filter((n) => !n.endsWith('.json')) : [];
+  };
+
+  it('closes the descriptor and removes the partial file of every multipart upload cut off inside the file', async () => {
+    await alive();
+    const before = openFiles();
+    const body = form([{ name: 'dump', value: core(), file: true }]);
+    const head = `POST /api/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: ${body.length}\r\n\r\n`;
+    // Half of each form, then the client goes; then as many that stall until the idle timeout (1 s).
+    await Promise.all(Array.from({ length: 40 }, () => raw(Buffer.concat([Buffer.from(head), body.subarray(0, body.length / 2)]), true)));
+    await Promise.all(Array.from({ length: 40 }, () => raw(Buffer.concat([Buffer.from(head), body.subarray(0, body.length / 2)]), false)));
+    await expect.poll(() => openFiles(), { timeout: 10_000, interval: 100 }).toBeLessThanOrEqual(before + 2);
+    expect(partials()).toEqual([]);
+    await alive();
+  }, 60_000);
+
+  it('stops a gzip-encoded form that expands past the limit as it inflates, without inflating it whole', async () => {
+    const small = await reporterOn(join(root, 'gzip-bomb'), { idleTimeoutMs: 5_000, maxBytes: 32 * 1024 * 1024 });
+    try {
+      // 1 GiB of zeros as a form's attachment (drained, not stored), in 4.5 MiB of gzip; the project takes 32 MiB.
+      const gz = execFileSync(
+        'bash',
+        [
+          '-c',
+          `{ printf -- '--XyZ\\r\\nContent-Disposition: form-data; name="attachment"; filename="log"\\r\\n\\r\\n'; head -c 1G /dev/zero; } | gzip -1`,
+        ],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      const started = process.cpuUsage();
+      const answer = await fetch(`${small.url}/api/upload`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'multipart/form-data; boundary=XyZ', 'Content-Encoding': 'gzip' },
+        body: new Uint8Array(gz),
+      });
+      expect(answer.status).toBe(413);
+      expect(((await answer.json()) as { error: string }).error).toMatch(/expands to more than the limit of 33554432 bytes/);
+      // Inflating and parsing the whole gigabyte takes seconds of CPU, after the answer too; stopped at the limit, a fraction of one.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const cpu = process.cpuUsage(started);
+      console.log('CPU', cpu.user + cpu.system);
+      expect(cpu.user + cpu.system).toBeLessThan(1_000_000);
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
+
+  it('receives only so many snapshots at once, and asks the rest to come again', async () => {
+    const body = '{"format":"crashwb-snapshot/1"';
+    const head = `PUT /api/v1/crashes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nX-Crash-Metadata: ${Buffer.from('{"kind":"snapshot"}').toString('base64url')}\r\nContent-Length: 1000000\r\n\r\n`;
+    // Four bodies that stall (held whole until they end), then a fifth.
+    const stalled = Array.from({ length: 4 }, () => raw(`${head}${body}`, false));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const fifth = await raw(`${head}${body}`, false);
+    expect(fifth).toMatch(/^HTTP\/1\.1 503/);
+    expect(fifth).toMatch(/Retry-After: 5/i);
+    await Promise.all(stalled);
+    await alive();
+  }, 30_000);
 });
 
 const mounted = (() => {

@@ -1,6 +1,6 @@
 import { regularFileStream } from '../elf/bounded-file';
-import { PassThrough, type Readable } from 'node:stream';
-import { codecOf, decompressStream, storeStream } from './decompress';
+import { PassThrough } from 'node:stream';
+import { codecOf, inflateCore, storeStream } from './decompress';
 import { linePieces } from './line-pieces';
 
 /** Keys kept from a report, with how much of each; the rest (maps, status …) is left in the file. */
@@ -109,13 +109,11 @@ class CoreDumpField {
   }
 
   private start(head: Buffer): void {
-    const codec = codecOf(head);
-    if (!codec) throw new Error(`${this.path}: the CoreDump field is neither gzip nor zstd data; the report is corrupt`);
+    if (!codecOf(head)) throw new Error(`${this.path}: the CoreDump field is neither gzip nor zstd data; the report is corrupt`);
     const input = new PassThrough();
     const what = `${this.path} (CoreDump)`;
-    const stream: Readable = decompressStream(input, codec, what);
     this.input = input;
-    this.stored = storeStream(stream, this.storeDir, what, this.limit);
+    this.stored = inflateCore(input, what).then((stream) => storeStream(stream, this.storeDir, what, this.limit));
     // Awaited in finish(); until then a failure must not count as unhandled.
     this.stored.catch(() => undefined);
   }

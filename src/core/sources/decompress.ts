@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { regularFileStream } from '../elf/bounded-file';
 
 export type Codec = 'gzip' | 'zstd' | 'xz' | 'lz4';
 
@@ -46,6 +47,10 @@ export function decompressStream(source: Readable, codec: Codec, what: string): 
   // bytes before the tool notices, and those must not pass for a whole core.
   const out = new PassThrough();
   child.stdout.pipe(out, { end: false });
+  // Nobody reads on once the output is given up (not a core, a bomb): the tool must not wait for ever.
+  out.on('close', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   child.on('error', (error: NodeJS.ErrnoException) =>
     out.destroy(
       error.code === 'ENOENT'
@@ -67,6 +72,140 @@ export function decompressStream(source: Readable, codec: Codec, what: string): 
   return out;
 }
 
+/** Cores compress well (zero pages), but not a thousandfold; past this, the stream is a bomb. */
+export const MAX_RATIO = 1000;
+/** Output below this size cannot do harm whatever its ratio. */
+export const RATIO_FLOOR = 64 * 1024 * 1024;
+/** Compression inside compression (a .zst in a zip, a gzip in a zstd) is followed this deep, no deeper. */
+const MAX_LAYERS = 3;
+/** What is kept free on the store's disk: a bomb never fills it. */
+const DISK_MARGIN = 1024 ** 3;
+/** Enough of the start of a stream to know what it is. */
+const HEAD = 20;
+
+const ET_CORE = 4;
+/** Whether the first bytes are an ELF core's or a minidump's. */
+export function isCoreHead(head: Buffer): boolean {
+  if (head.length >= 4 && head.readUInt32LE(0) === 0x504d444d) return true;
+  return head.length >= 18 && head.readUInt32BE(0) === 0x7f454c46 && head.readUInt16LE(16) === ET_CORE;
+}
+
+/** The first `HEAD` bytes of a stream and the stream again, whole. */
+async function peek(stream: Readable): Promise<{ head: Buffer; whole: Readable }> {
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < HEAD) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(next.value);
+    size += next.value.length;
+  }
+  const whole = Readable.from(
+    (async function* () {
+      yield* chunks;
+      if (!ended) for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    })(),
+    { objectMode: false },
+  );
+  return { head: Buffer.concat(chunks).subarray(0, HEAD), whole };
+}
+
+/** Counts the bytes that pass. */
+class Counter extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+/**
+ * The core inside a stream, through every layer of compression it has (up to three): each
+ * layer's first bytes say what it is, and the innermost must be an ELF core or a minidump, which
+ * is known after its first bytes, not after gigabytes. The ratio of what comes out to what went
+ * in is checked as the bytes pass, from the outermost input.
+ */
+export async function inflateCore(source: Readable, what: string): Promise<Readable> {
+  const input = new Counter();
+  source.on('error', (error) => input.destroy(error));
+  try {
+    return await inflateLayers(source.pipe(input), input, what, () => source.destroy());
+  } catch (error) {
+    source.destroy();
+    throw error;
+  }
+}
+
+async function inflateLayers(counted: Readable, input: Counter, what: string, stopSource: () => void): Promise<Readable> {
+  let stream = counted;
+  const layers: Codec[] = [];
+  for (;;) {
+    const { head, whole } = await peek(stream);
+    const codec = codecOf(head);
+    if (!codec) {
+      if (!isCoreHead(head)) {
+        whole.destroy();
+        const inside = layers.length ? `decompresses (${layers.join(', then ')}) to something that is` : 'is';
+        throw new Error(
+          `${what} ${inside} not a core file (it starts with ${head.subarray(0, 8).toString('hex') || 'nothing'}); nothing was kept`,
+        );
+      }
+      const guard = new RatioGuard(input, what, layers);
+      whole.on('error', (error) => guard.destroy(error));
+      // A guard that stops (a bomb, a full disk, the store gave up) stops every layer under it.
+      guard.on('close', () => {
+        whole.destroy();
+        counted.destroy();
+        stopSource();
+      });
+      return whole.pipe(guard);
+    }
+    if (layers.length >= MAX_LAYERS) {
+      whole.destroy();
+      throw new Error(`${what} is compressed more than ${MAX_LAYERS} times over (${[...layers, codec].join(', ')}); refusing it as a bomb`);
+    }
+    layers.push(codec);
+    stream = decompressStream(whole, codec, what);
+  }
+}
+
+/** Stops a stream whose output outgrows its input past any core's compression ratio. */
+class RatioGuard extends Transform {
+  private bytes = 0;
+  constructor(
+    private readonly input: Counter,
+    private readonly what: string,
+    private readonly layers: Codec[],
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    const ratio = this.bytes / Math.max(1, this.input.bytes);
+    if (this.layers.length && this.bytes > RATIO_FLOOR && ratio > MAX_RATIO) {
+      done(
+        new Error(
+          `${this.what} expands more than ${MAX_RATIO}-fold (${this.bytes} bytes from ${this.input.bytes}); refusing it as a decompression bomb. ` +
+            `If it is a real core, decompress it yourself (${this.layers.join(', ')}) and import the plain file`,
+        ),
+      );
+      return;
+    }
+    done(null, chunk);
+  }
+}
+
+/** The most a stored core may take: the caller's limit, and never the store disk's last gigabyte. */
+export async function storeLimit(dir: string, limit: number): Promise<number> {
+  const disk = await statfs(dir).catch(() => null);
+  return disk ? Math.max(0, Math.min(limit, disk.bavail * disk.bsize - DISK_MARGIN)) : limit;
+}
+
 /** Counts and hashes what passes through, and stops it past a size cap. */
 class Measure extends Transform {
   readonly hash = createHash('sha256');
@@ -80,7 +219,11 @@ class Measure extends Transform {
   override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
-      done(new Error(`${this.what} decompresses to more than ${this.limit} bytes; refusing it (a corrupt file or a decompression bomb)`));
+      done(
+        new Error(
+          `${this.what} is more than ${this.limit} bytes, more than the limit or the store disk's free space allows; refusing it (a corrupt file or a decompression bomb); nothing was kept`,
+        ),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -99,7 +242,7 @@ export async function storeStream(
   limit: number,
 ): Promise<{ path: string; sha256: string; size: number }> {
   const partial = join(dir, `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const measure = new Measure(limit, what);
+  const measure = new Measure(await storeLimit(dir, limit), what);
   try {
     await pipeline(stream, measure, createWriteStream(partial, { mode: 0o600 }));
     const sha256 = measure.hash.digest('hex');
@@ -112,12 +255,7 @@ export async function storeStream(
   }
 }
 
-/** Decompresses a compressed core file into the store. */
-export function storeDecompressed(
-  file: string,
-  codec: Codec,
-  dir: string,
-  limit: number,
-): Promise<{ path: string; sha256: string; size: number }> {
-  return storeStream(decompressStream(createReadStream(file), codec, file), dir, file, limit);
+/** Decompresses a compressed core file into the store, through every layer, as a core or not at all. */
+export async function storeDecompressed(file: string, dir: string, limit: number): Promise<{ path: string; sha256: string; size: number }> {
+  return storeStream(await inflateCore(await regularFileStream(file), file), dir, file, limit);
 }

@@ -3,17 +3,13 @@ import { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
-import { codecOf, decompressStream, storeStream } from './decompress';
+import { MAX_RATIO, RATIO_FLOOR, inflateCore, storeStream } from './decompress';
 import { attributeText, parseLenientJson } from './lenient-json';
 
 /** `<uuid>-dump-<timestamp>-<hostname>-<exe>-<pid>-<signal>.zip`, as IBM's core-dump-handler uploads them. */
 const ZIP_NAME = /^([0-9a-f-]{36})-dump-(\d+)-(.+)-(.+?)-(\d+)-(\d+)\.zip$/;
 const MAX_JSON = 4 * 1024 * 1024;
 const MAX_LOG = 256 * 1024;
-/** Cores compress well (zero pages), but not a thousandfold; past this, a big entry is a bomb. */
-const MAX_RATIO = 1000;
-/** Entries smaller than this cannot do harm whatever their ratio. */
-const RATIO_FLOOR = 64 * 1024 * 1024;
 
 export interface ZipLimits {
   /** Total bytes all entries may decompress to. */
@@ -138,19 +134,9 @@ function checkCrc(stream: Readable, entry: Entry, path: string): Readable {
   return stream.pipe(check);
 }
 
+/** A zip's core entry, through any compression inside it, into the store. */
 async function storeCore(stream: Readable, dir: string, what: string, limit: number) {
-  // Peek at the first bytes: a core may itself be compressed inside the zip.
-  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
-  const rest = Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    })(),
-  );
-  const codec = codecOf(head);
-  return storeStream(codec ? decompressStream(rest, codec, what) : rest, dir, what, limit);
+  return storeStream(await inflateCore(stream, what), dir, what, limit);
 }
 
 function entries(zip: ZipFile, path: string): AsyncIterable<Entry> {

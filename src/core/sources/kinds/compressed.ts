@@ -1,9 +1,7 @@
 import { plain, type CrashSource } from '../crash-input';
 import { codecOf, storeDecompressed } from '../decompress';
-import { describeShape, fileHead } from '../shape';
+import { describeShape } from '../shape';
 import { coredumpFacts } from '../systemd-coredump';
-import { elfCoreSource } from './elf-core';
-import { minidumpSource } from './minidump';
 
 /** A core or minidump compressed with gzip, zstd, xz or lz4: decompressed into the store as a stream. */
 export const compressedSource: CrashSource = {
@@ -16,11 +14,7 @@ export const compressedSource: CrashSource = {
   recognizeName: (name) => (/\.(zst|lz4|xz|gz)$/.test(name) ? { kind: 'compressed core', metadata: {} } : null),
   async open(path, shape, storeDir, limits) {
     if (shape.kind !== 'compressed') throw new Error(`${path} is not compressed`);
-    const stored = await storeDecompressed(path, shape.codec, storeDir, limits.maxCoreBytes);
-    const inner = await fileHead(stored.path);
-    if (!elfCoreSource.detectFile?.(inner) && !minidumpSource.detectFile?.(inner)) {
-      throw new Error(`${path} decompresses (${shape.codec}) to something that is not a core file`);
-    }
+    const stored = await storeDecompressed(path, storeDir, limits.maxCoreBytes);
     const facts = await coredumpFacts(path);
     return {
       ...plain(shape, stored.path),
