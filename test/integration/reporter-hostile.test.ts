@@ -281,7 +281,6 @@ describe('the reporter frees what an aborted or oversized upload took', () => {
       // Inflating and parsing the whole gigabyte takes seconds of CPU, after the answer too; stopped at the limit, a fraction of one.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const cpu = process.cpuUsage(started);
-      console.log('CPU', cpu.user + cpu.system);
       expect(cpu.user + cpu.system).toBeLessThan(1_000_000);
     } finally {
       await small.close();
