@@ -38,6 +38,8 @@ const configSchema = z
             tokens: z.array(z.string().min(16, 'a token of at least 16 characters')).default([]),
             /** Names of environment variables that hold tokens, to keep them out of the file. */
             tokenEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+            /** May replace shared symbols another project sent first (upload with ?replace=1). */
+            symbolAdmin: z.boolean().optional(),
             ...limits,
           })
           .strict(),
@@ -76,7 +78,7 @@ export async function loadReporterConfig(
     });
     const tokens = [...p.tokens, ...fromEnv];
     if (tokens.length === 0) throw new Error(`${file}: project ${p.name} has no token (tokens or tokenEnv)`);
-    return { name: p.name, tokens, maxBytes: mb(p.maxMb), ratePerMinute: p.ratePerMinute };
+    return { name: p.name, tokens, maxBytes: mb(p.maxMb), ratePerMinute: p.ratePerMinute, symbolAdmin: p.symbolAdmin };
   });
   const names = projects.map((p) => p.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);

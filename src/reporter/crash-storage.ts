@@ -10,8 +10,10 @@ import type { SymbolStorage } from './symbol-storage';
 export interface CrashStorage {
   /** What the logs say the reporter stores into. */
   readonly description: string;
-  /** The symbol store beside the crashes. */
+  /** The symbol store beside the crashes, shared by the projects (see project-symbols.ts). */
   readonly symbols: SymbolStorage;
+  /** A project's own shelf of symbols: its copies of build-ids another project sent first. */
+  symbolsOf(project: string): SymbolStorage;
   /**
    * Streams a core in; the same bytes uploaded twice, even at once, are one crash (`created:
    * false`). With `expectedSha256`, bytes that hash otherwise are dropped before anything of them

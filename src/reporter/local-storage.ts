@@ -70,6 +70,11 @@ export class LocalStorage implements CrashStorage {
     this.symbols = new LocalSymbols(join(root, '.symbols'));
   }
 
+  symbolsOf(project: string): SymbolStorage {
+    // Not a build-id's folder (two hex digits), nor a source's.
+    return new LocalSymbols(join(this.root, '.symbols', 'of-project', checkProject(project)));
+  }
+
   private dir(project: string): string {
     return join(this.root, checkProject(project));
   }

@@ -69,6 +69,11 @@ export class S3Storage implements CrashStorage {
     this.symbols = new S3Symbols(this.s3, location, this.prefix);
   }
 
+  symbolsOf(project: string): SymbolStorage {
+    // A project's name never starts with a dot, so this is no project's crashes.
+    return new S3Symbols(this.s3, this.location, `${this.prefix}.symbols-of/${checkProject(project)}/`);
+  }
+
   private key(project: string, rest: string): string {
     return `${this.prefix}${checkProject(project)}/${rest}`;
   }

@@ -5,7 +5,7 @@ import { explainS3Error } from '../core/s3/s3-errors';
 import type { S3Location } from '../core/s3/s3-location';
 import type { SymbolKind } from '../shared/reporter-protocol';
 import { StorageUnavailable } from './crash-storage';
-import { checkBuildId, checkSha256, type SymbolStorage } from './symbol-storage';
+import { checkBuildId, checkSha256, type SymbolPart, type SymbolStorage } from './symbol-storage';
 
 const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -30,6 +30,28 @@ export class S3Symbols implements SymbolStorage {
 
   has(buildId: string, kind: SymbolKind): Promise<boolean> {
     return this.exists(this.key(buildId, kind));
+  }
+
+  private ownerKey(buildId: string, part: SymbolPart): string {
+    return `${this.prefix}.symbols/${checkBuildId(buildId)}/${part}.owner`;
+  }
+
+  async ownerOf(buildId: string, part: SymbolPart): Promise<string | null> {
+    const object = await this.get(this.ownerKey(buildId, part));
+    if (!object) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.stream as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8').trim() || null;
+  }
+
+  /** S3 has no create-if-absent every store honours: the first owner seen is kept, which two uploads at the same instant could both think they are. */
+  async claim(buildId: string, part: SymbolPart, project: string, replace = false): Promise<string> {
+    if (!replace) {
+      const owner = await this.ownerOf(buildId, part);
+      if (owner) return owner;
+    }
+    await this.upload(this.ownerKey(buildId, part), project);
+    return project;
   }
 
   /** Each kind as its own object, sent as the crashes' blobs are: plain parts every S3 store reads alike. */

@@ -9,6 +9,7 @@ import { HttpError } from './http-error';
 import { handleSymbols } from './symbol-routes';
 import { receiveSnapshot } from './snapshot-upload';
 import { BadSymbolFile } from './symbol-storage';
+import { ProjectSymbols, ReplaceRefused } from './project-symbols';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
 export interface ProjectConfig {
@@ -18,6 +19,8 @@ export interface ProjectConfig {
   maxBytes?: number;
   /** Requests per token per minute. */
   ratePerMinute?: number;
+  /** May replace the shared copy of a build-id another project sent first (`?replace=1`). */
+  symbolAdmin?: boolean;
 }
 
 export interface ReporterOptions {
@@ -51,6 +54,7 @@ const SNAPSHOTS_AT_ONCE = 4;
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof BadSymbolFile) return 400;
+  if (error instanceof ReplaceRefused) return 403;
   if (error instanceof TooLarge) return 413;
   if (error instanceof Damaged) return 400;
   if (error instanceof StorageFull) return 507;
@@ -120,7 +124,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   }
   const log = options.log ?? ((entry) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`));
 
-  const authenticate = (req: IncomingMessage, url: URL): { project: string; maxBytes: number } => {
+  const authenticate = (req: IncomingMessage, url: URL): { project: string; maxBytes: number; symbolAdmin: boolean } => {
     // The scheme's name is case-insensitive (RFC 9110): `bearer` is as good as `Bearer`.
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const token = bearer?.[1] ?? url.searchParams.get('token');
@@ -128,7 +132,11 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
     const entry = byToken.get(token);
     if (!entry) throw new HttpError(403, 'this token is not valid for any project');
     if (!entry.allow(token)) throw new HttpError(429, 'too many requests for this token; retry later');
-    return { project: entry.project.name, maxBytes: entry.project.maxBytes ?? options.maxBytes ?? 8 * 1024 ** 3 };
+    return {
+      project: entry.project.name,
+      maxBytes: entry.project.maxBytes ?? options.maxBytes ?? 8 * 1024 ** 3,
+      symbolAdmin: entry.project.symbolAdmin === true,
+    };
   };
 
   const json = (res: ServerResponse, status: number, body: unknown): void => {
@@ -240,7 +248,7 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
     if (url.pathname === REPORTER_PATHS.health) return json(res, 200, { ok: true });
-    const { project, maxBytes } = authenticate(req, url);
+    const { project, maxBytes, symbolAdmin } = authenticate(req, url);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) throw new HttpError(413, `the upload is larger than the limit of ${maxBytes} bytes`);
 
@@ -307,7 +315,8 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
       opened.stream.pipe(res);
       return;
     }
-    if (await handleSymbols(req, res, url, { storage: storage.symbols, maxBytes, json, log, project })) return;
+    const symbols = new ProjectSymbols(storage.symbols, storage.symbolsOf(project), project, symbolAdmin);
+    if (await handleSymbols(req, res, url, { storage: symbols, maxBytes, json, log, project })) return;
     throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
   };
 

@@ -11,13 +11,17 @@ import {
   type SymbolRef,
 } from '../shared/reporter-protocol';
 import { HttpError, readBody } from './http-error';
-import { receiveChecked, receiveSymbolFile, SHA256, type SymbolStorage } from './symbol-storage';
+import type { ProjectSymbolView } from './project-symbols';
+import { receiveChecked, receiveSymbolFile, SHA256 } from './symbol-storage';
 
 const MAX_QUERY_BYTES = 2 * 1024 * 1024;
+
+/** `?replace=1`: a symbol admin's upload that takes the place of the shared copy. */
+const replaceAsked = (url: URL): boolean => url.searchParams.get('replace') === '1';
 const CHECKS_AT_ONCE = 16;
 
 interface SymbolContext {
-  storage: SymbolStorage;
+  storage: ProjectSymbolView;
   maxBytes: number;
   project: string;
   json(res: ServerResponse, status: number, body: unknown): void;
@@ -120,9 +124,8 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
         throw new HttpError(400, `bad source entry ${JSON.stringify(path.slice(0, 80))}: an absolute path and the sha256 of its contents`);
       }
     }
-    const merged = { ...(await ctx.storage.sourceIndex(buildId)), ...(files as Record<string, string>) };
-    await ctx.storage.setSourceIndex(buildId, merged);
-    ctx.json(res, 201, { build_id: buildId, sources: Object.keys(merged).length });
+    const count = await ctx.storage.addSources(buildId, files as Record<string, string>, replaceAsked(url));
+    ctx.json(res, 201, { build_id: buildId, sources: count });
     return true;
   }
   return false;
@@ -149,7 +152,7 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
     const kind = kindOf(upload[2]);
     const received = await receiveSymbolFile(req, buildId, kind, ctx.maxBytes);
     try {
-      await ctx.storage.put(buildId, received.kinds, received.file);
+      await ctx.storage.put(buildId, received.kinds, received.file, replaceAsked(url));
     } finally {
       await received.dispose();
     }

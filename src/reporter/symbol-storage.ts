@@ -9,11 +9,19 @@ import { inspectElfFile } from '../core/elf/elf-file';
 import { BUILD_ID, type SymbolKind } from '../shared/reporter-protocol';
 import { Measure, StorageFull } from './crash-storage';
 
+/** What a project may own of a build-id: each kind of file, and the map of its sources. */
+export type SymbolPart = SymbolKind | 'sources';
+
 /**
- * Where a reporter keeps executables, libraries and debug files, by build-id: beside the crashes,
- * shared by all projects (a build-id names one build whoever sends it).
+ * Where a reporter keeps executables, libraries and debug files, by build-id, beside the crashes.
+ * A build-id is any bytes a linker or a hostile uploader wrote, so the shared copy of each part
+ * records the project that sent it first (`claim`); see `project-symbols.ts` for who reads what.
  */
 export interface SymbolStorage {
+  /** The project that owns the shared copy of a part, or null (none yet, or sent before owners were kept). */
+  ownerOf(buildId: string, part: SymbolPart): Promise<string | null>;
+  /** Makes `project` the owner unless another already is (or, with `replace`, in any case); returns the owner. */
+  claim(buildId: string, part: SymbolPart, project: string, replace?: boolean): Promise<string>;
   has(buildId: string, kind: SymbolKind): Promise<boolean>;
   /** Keeps a checked file as each of the kinds it serves as. */
   put(buildId: string, kinds: SymbolKind[], file: string): Promise<void>;
@@ -102,6 +110,37 @@ export class LocalSymbols implements SymbolStorage {
   private path(buildId: string, kind: SymbolKind): string {
     checkBuildId(buildId);
     return join(this.root, buildId.slice(0, 2), buildId.slice(2), kind);
+  }
+
+  private ownerPath(buildId: string, part: SymbolPart): string {
+    checkBuildId(buildId);
+    return join(this.root, buildId.slice(0, 2), buildId.slice(2), `${part}.owner`);
+  }
+
+  async ownerOf(buildId: string, part: SymbolPart): Promise<string | null> {
+    try {
+      return (await readFile(this.ownerPath(buildId, part), 'utf8')).trim() || null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async claim(buildId: string, part: SymbolPart, project: string, replace = false): Promise<string> {
+    const path = this.ownerPath(buildId, part);
+    await mkdir(dirname(path), { recursive: true });
+    if (replace) {
+      await this.placeAside(path, (aside) => writeFile(aside, project));
+      return project;
+    }
+    try {
+      // Made only if absent: of two projects sending the same build-id at once, one owns it.
+      await writeFile(path, project, { flag: 'wx' });
+      return project;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return (await this.ownerOf(buildId, part)) ?? project;
+    }
   }
 
   async has(buildId: string, kind: SymbolKind): Promise<boolean> {
