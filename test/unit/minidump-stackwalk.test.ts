@@ -1,11 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBreakpadSymbols } from '../../src/core/breakpad/sym-locate';
 import { readMinidump } from '../../src/core/minidump/minidump-file';
 import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
+import type { CoreModule } from '../../src/core/elf/core-file';
 import type { Frame } from '../../src/shared/model';
+import { sharedStackDump } from '../fixtures/shared-stack-dump';
 import { KERNEL32_BASE, macArm64, windowsAmd64, windowsX86, WIN_DEBUG_ID, type Scenario } from '../fixtures/stackwalk-scenarios';
 
 const dir = mkdtempSync(join(tmpdir(), 'crashwb-stackwalk-'));
@@ -94,5 +96,22 @@ describe('walking a minidump’s stacks from its memory, named by Breakpad symbo
         /test_app\.sym was not used for C:\\test_app\\test_app\.exe: its debug id is 0123456789ABCDEF0123456789ABCDEF1, the module's is 33221100554477668899AABBCCDDEEFF1/,
       ),
     ]);
+  });
+});
+
+describe('a minidump whose threads all point at one stack', () => {
+  it('walks in proportion to the file, not to threads × stack: identical threads once, all under a frame budget', async () => {
+    const path = sharedStackDump(join(mkdtempSync(join(tmpdir(), 'crashwb-shared-stack-')), 'shared.dmp'), 2000, 16_000);
+    const size = statSync(path).size;
+    const app = { path: 'C:\\app\\app.exe', start: 0x400000n, end: 0x410000n } as CoreModule;
+    const walked = await walkMinidump(path, [app], new Map());
+    const frames = [...walked.stacks.values()].reduce((sum, stack) => sum + stack.length, 0);
+    // Unbounded, this dump of ~230 KB walked 2,048,000 frames in 22 s and 2.6 GB.
+    expect(walked.stacks.size).toBe(2000);
+    expect(frames).toBeLessThanOrEqual(Math.max(16_384, size / 16) + 2000);
+    expect([...walked.stacks.values()].every((stack) => stack.length >= 1)).toBe(true);
+    expect(walked.cut.size).toBeGreaterThan(1900);
+    // The first threads are walked whole, as a real dump's would be.
+    expect(walked.stacks.get(1)).toHaveLength(1024);
   });
 });

@@ -163,6 +163,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
           .catch((error: unknown): MinidumpStacks => ({
             walked: new Map(),
             frameRegisters: new Map(),
+            cut: new Set<number>(),
             symbolFiles: new Map(),
             warnings: [
               {

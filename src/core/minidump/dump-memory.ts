@@ -46,7 +46,16 @@ export class DumpMemory {
     private readonly file: BoundedFile,
     regions: MemoryRegion[],
   ) {
-    this.regions = regions.filter((r) => r.size > 0).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    // One region for each range of addresses: threads whose stacks a hostile dump points at the
+    // same range share it (loaded once), and a range that overlaps one before it is dropped,
+    // so that an address has one answer.
+    const sorted = regions.filter((r) => r.size > 0).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : b.size - a.size));
+    this.regions = [];
+    for (const region of sorted) {
+      const last = this.regions.at(-1);
+      if (last && region.start < last.start + BigInt(last.size)) continue;
+      this.regions.push(region);
+    }
   }
 
   private regionAt(address: bigint): MemoryRegion | undefined {

@@ -16,6 +16,8 @@ export interface MinidumpStacks {
   walked: Map<number, Frame[]>;
   /** By thread: the registers the walk recovered for each frame past #0. */
   frameRegisters: Map<number, Record<string, Record<string, string>>>;
+  /** Threads whose walk the dump's frame budget stopped. */
+  cut: Set<number>;
   /** The symbol file each module (by its recorded path) was named from. */
   symbolFiles: Map<string, UsedSymbolFile>;
   warnings: AnalysisWarning[];
@@ -36,18 +38,26 @@ export async function walkWithSymbols(
 ): Promise<MinidumpStacks> {
   const { found, warnings } = await loadBreakpadSymbols(modules, search);
   const extents = await withElfExtents(modules, hostPaths);
-  const { stacks: walked, frameRegisters } = await walkMinidump(
-    path,
-    extents,
-    new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])),
-  );
+  const {
+    stacks: walked,
+    frameRegisters,
+    cut,
+  } = await walkMinidump(path, extents, new Map([...found].map(([m, f]) => [extents[modules.indexOf(m)] ?? m, f])));
   const symbolFiles = new Map(
     [...found].map(([m, f]) => [
       m.path,
       { path: f.path, origin: f.origin, hasLines: f.symbols.file.functions.some((fn) => fn.lines.length > 0) },
     ]),
   );
-  return { walked, frameRegisters, symbolFiles, warnings };
+  const budgetWarning: AnalysisWarning[] = cut.size
+    ? [
+        {
+          kind: 'truncated-core',
+          message: `${cut.size} threads' stacks were walked only in part: the dump's threads point at the same stack memory, as no real dump's do, and a walk does no more work than the file's size allows`,
+        },
+      ]
+    : [];
+  return { walked, frameRegisters, cut, symbolFiles, warnings: [...warnings, ...budgetWarning] };
 }
 
 /**
@@ -93,7 +103,7 @@ function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
  */
 export function chooseStacks(
   threads: Thread[],
-  stacks: Pick<MinidumpStacks, 'walked' | 'frameRegisters'>,
+  stacks: Pick<MinidumpStacks, 'walked' | 'frameRegisters'> & { cut?: Set<number> },
   modules: CoreModule[],
 ): { threads: Thread[]; replaced: number } {
   const walked = stacks.walked;
@@ -113,7 +123,7 @@ export function chooseStacks(
     return {
       ...thread,
       frames: mine,
-      framesTruncated: mine.length >= MAX_WALK_FRAMES,
+      framesTruncated: mine.length >= MAX_WALK_FRAMES || stacks.cut?.has(thread.id) === true,
       locals: {},
       frameRegisters: stacks.frameRegisters.get(thread.id) ?? {},
     };

@@ -6,7 +6,7 @@ import { DumpMemory, memory64List, memoryList } from './dump-memory';
 import { readThreads } from './dump-threads';
 import { archOf, openStreams, STREAM } from './minidump-streams';
 import { ARCH_REGISTERS, registerStrings } from './thread-context';
-import { walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
+import { MAX_WALK_FRAMES, walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
 
 /**
  * Every thread's stack of a minidump, walked by the workbench from the dump's memory and named
@@ -15,6 +15,8 @@ import { walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
  */
 export interface WalkedThreads {
   stacks: Map<number, Frame[]>;
+  /** Threads whose walk stopped at the dump's frame budget, not at the stack's end. */
+  cut: Set<number>;
   /** By thread, by frame index past #0: the registers the walk recovered for that frame. */
   frameRegisters: Map<number, Record<string, Record<string, string>>>;
 }
@@ -27,7 +29,8 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
     const threads = (await readThreads(file, streams, arch)) ?? [];
     const stacks = new Map<number, Frame[]>();
     const frameRegisters = new Map<number, Record<string, Record<string, string>>>();
-    if (!arch) return { stacks, frameRegisters };
+    const cut = new Set<number>();
+    if (!arch) return { stacks, frameRegisters, cut };
     const memory = new DumpMemory(file, [
       ...threads.map((t) => t.stack),
       ...memoryList(await streams.read(STREAM.memoryList, 'memory list')),
@@ -38,11 +41,21 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
       .map((m) => ({ start: m.start, end: m.end, path: m.path, symbols: symbols.get(m)?.symbols ?? null }))
       .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     const sp = ARCH_REGISTERS[arch].sp;
+    // Work in proportion to the file, not to threads × their stacks: threads of a hostile dump
+    // can all point at one stack. Identical threads are walked once; the frames of all threads
+    // together stay under what the file can hold (a frame takes at least 16 bytes of its stack).
+    let budget = Math.max(MIN_FRAME_BUDGET, Math.floor(file.size / 16));
+    const walks = new Map<string, WalkedFrame[]>();
     for (const thread of threads) {
       if (!thread.registers) continue;
       const stackPointer = thread.registers.get(sp);
       if (stackPointer !== undefined) await memory.load(stackPointer);
-      const walked = walkStack({ arch, context: thread.registers, memory, modules: walkModules });
+      const maxFrames = Math.max(1, Math.min(MAX_WALK_FRAMES, budget));
+      const key = `${maxFrames}|${[...thread.registers].map(([name, value]) => `${name}=${value}`).join(',')}`;
+      const walked = walks.get(key) ?? walkStack({ arch, context: thread.registers, memory, modules: walkModules, maxFrames });
+      walks.set(key, walked);
+      budget -= walked.length;
+      if (walked.length >= maxFrames && maxFrames < MAX_WALK_FRAMES) cut.add(thread.tid);
       const { frames, outer } = symbolize(walked);
       stacks.set(thread.tid, frames);
       // Each walked frame's registers belong to the function it is in (its inlined calls share them).
@@ -52,9 +65,12 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
       });
       frameRegisters.set(thread.tid, recovered);
     }
-    return { stacks, frameRegisters };
+    return { stacks, frameRegisters, cut };
   });
 }
+
+/** Frames every dump may walk, whatever its size. */
+const MIN_FRAME_BUDGET = 16_384;
 
 /**
  * Frames as the views show them: a walked frame becomes its inlined calls and itself, or
