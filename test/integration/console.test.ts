@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -75,8 +75,11 @@ describe('the debugger console on a core', () => {
     const { sessionId } = await wb.openConsole(crash.id, SIZE);
     await expectOutput(sessionId, /\(gdb\) $/);
     await wb.resizeConsole(sessionId, { cols: 91, rows: 17 });
-    await wb.writeConsole(sessionId, 'shell stty size\r');
-    await expectOutput(sessionId, /^17 91\r?$/m);
+    // gdb's own idea of the screen, read from the terminal (a shell's stty is not to be had here).
+    await wb.writeConsole(sessionId, 'show width\r');
+    await expectOutput(sessionId, /Number of characters gdb thinks are in a line is 91\./);
+    await wb.writeConsole(sessionId, 'show height\r');
+    await expectOutput(sessionId, /Number of lines gdb thinks are in a page is 17\./);
     await wb.closeConsole(sessionId);
   });
 
@@ -109,6 +112,35 @@ describe('the debugger console on a core', () => {
     await expectOutput(sessionId, /native target is off/);
     await wb.writeConsole(sessionId, 'bt 1\r');
     await expectOutput(sessionId, /#0 .* in read_retries [\s\S]*#0 .* in read_retries /);
+    await wb.closeConsole(sessionId);
+  });
+
+  it('runs no shell or script: shell, !, pipe, |, python, guile, make, even when the line was edited out of its sight', async () => {
+    const crash = await wb.openCore({ path: fixtures.nullDeref.core });
+    const { sessionId } = await wb.openConsole(crash.id, SIZE);
+    await expectOutput(sessionId, /\(gdb\) $/);
+    const marker = join(mkdtempSync(join(tmpdir(), 'crashwb-noshell-')), 'ran');
+    for (const command of [
+      `shell touch ${marker}`,
+      `!touch ${marker}`,
+      `pipe bt | touch ${marker}`,
+      `| bt | touch ${marker}`,
+      `python import os; os.system("touch ${marker}")`,
+      `guile (system "touch ${marker}")`,
+      `make -C /nonexistent -f ${marker}`,
+    ]) {
+      const before = output(sessionId).length;
+      await wb.writeConsole(sessionId, `${command}\r`);
+      await expectOutput(sessionId, /runs programs or scripts on this machine/, before);
+    }
+    // A line the console cannot follow (a cursor move in it) reaches gdb, which refuses it itself.
+    const before = output(sessionId).length;
+    await wb.writeConsole(sessionId, `shell touch ${marker}x\x1b[D\x1b[C\r`);
+    await expectOutput(sessionId, /shell is turned off in Crash Workbench/, before);
+    await wb.writeConsole(sessionId, 'bt 1\r');
+    await expectOutput(sessionId, /#0 .* in read_retries [\s\S]*#0 .* in read_retries /);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(`${marker}x`)).toBe(false);
     await wb.closeConsole(sessionId);
   });
 
@@ -246,6 +278,25 @@ describe('the lldb console and views on a core analysed with lldb', () => {
     }
     await wb.writeConsole(sessionId, 'thread list\r');
     await expectOutput(sessionId, /Process \d+ stopped\s+\* thread #1/, start);
+  });
+
+  it('runs no shell or script: shell, platform shell, script, command script', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'crashwb-noshell-')), 'ran');
+    for (const command of [
+      `shell touch ${marker}`,
+      `platform shell touch ${marker}`,
+      `plat sh touch ${marker}`,
+      `script import os; os.system("touch ${marker}")`,
+      `command script import ${marker}.py`,
+    ]) {
+      const before = output(sessionId).length;
+      await wb.writeConsole(sessionId, `${command}\r`);
+      await expectOutput(sessionId, /runs programs or scripts on this machine/, before);
+    }
+    const before = output(sessionId).length;
+    await wb.writeConsole(sessionId, 'thread list\r');
+    await expectOutput(sessionId, /\* thread #1/, before);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('cannot launch even a command the console could not read, since its platform has nowhere to launch', async () => {

@@ -22,6 +22,28 @@ describe('refusedCommand', () => {
     'target native',
   ])('refuses %j', (line) => expect(refusedCommand(line)).toMatch(/is turned off in Crash Workbench/));
   it.each([
+    'shell id',
+    'she ls',
+    '!id',
+    '! id',
+    'pipe bt | sh',
+    '| bt | sh',
+    'make',
+    'edit main',
+    'python import os',
+    'py os.system("id")',
+    'pi',
+    'guile (system "id")',
+    'script import os',
+    'scr os.system("id")',
+    'command script import /tmp/x.py',
+    'com scr add -f x y',
+    'platform shell id',
+    'plat sh id',
+  ])('refuses %j, which reaches a shell or a script', (line) =>
+    expect(refusedCommand(line)).toMatch(/runs programs or scripts on this machine/),
+  );
+  it.each([
     'bt',
     'register read',
     'frame select 1',
@@ -31,6 +53,11 @@ describe('refusedCommand', () => {
     'print run',
     'target modules list',
     'reg',
+    'p x',
+    'print shell',
+    'info sharedlibrary',
+    'frame variable',
+    'platform status',
   ])('lets %j run', (line) => expect(refusedCommand(line)).toBeNull());
 });
 

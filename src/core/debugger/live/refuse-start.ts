@@ -20,6 +20,19 @@ class Refused(gdb.Command):
 
 for name in ("run", "start", "starti", "attach", "target native", "target remote", "target extended-remote"):
     Refused(name)
+
+class NoShell(gdb.Command):
+    def __init__(self, name):
+        super().__init__(name, gdb.COMMAND_SUPPORT)
+        self.refused = name
+
+    def invoke(self, argument, from_tty):
+        raise gdb.GdbError(self.refused + " is turned off in Crash Workbench: it runs programs or scripts on this machine, "
+                           "which a crash's own files could lead it to. Use a terminal outside the workbench.")
+
+# Last, python itself: this script needs it no more once loaded.
+for name in ("shell", "pipe", "make", "edit", "guile", "guile-repl", "python-interactive", "python"):
+    NoShell(name)
 `;
 
 /** Writes the script to a private temporary folder; `remove` deletes it. */
@@ -46,11 +59,32 @@ const STARTERS: RegExp[] = [
   /^pla(t|tf|tfo|tfor|tform)?\s+(pro(c|ce|ces|cess)?\s+(l|la|lau|laun|launc|launch|a|at|att|atta|attac|attach)|sel|sele|selec|select|con|conn|conne|connec|connect)(\s|$)/,
 ];
 
+const SHELL_MESSAGE =
+  "is turned off in Crash Workbench: it runs programs or scripts on this machine, which a crash's own files could lead it to. Use a terminal outside the workbench.";
+
+/**
+ * Commands that reach a shell or a scripting language: gdb's shell, !, pipe, |, make, edit,
+ * python and guile; lldb's shell, platform shell, script and command script, with their
+ * abbreviations.
+ */
+const SHELLS: RegExp[] = [
+  /^(she|shel|shell)(\s|$)/,
+  /^[!|]/,
+  /^(pipe|mak|make|ed|edi|edit)(\s|$)/,
+  /^(py|pyt|pyth|pytho|python|python-interactive|pi|gu|gui|guil|guile|guile-repl|gr)(\s|$)/,
+  /^(scr|scri|scrip|script)(\s|$)/,
+  /^com(m|ma|man|mand)?\s+(scr|scri|scrip|script)(\s|$)/,
+  /^pla(t|tf|tfo|tfor|tform)?\s+(sh|she|shel|shell)(\s|$)/,
+];
+
 /** The refusal for a command line, or null when it may run. */
 export function refusedCommand(line: string): string | null {
   const command = line.trim().replace(/\s+/g, ' ');
+  const words = command.split(' ').slice(0, 2).join(' ');
+  if (SHELLS.some((pattern) => pattern.test(command)))
+    return `${words.startsWith('!') || words.startsWith('|') ? words.slice(0, 1) : words} ${SHELL_MESSAGE}`;
   if (!STARTERS.some((pattern) => pattern.test(command))) return null;
-  return `${command.split(' ').slice(0, 2).join(' ')} ${REFUSED_MESSAGE}`;
+  return `${words} ${REFUSED_MESSAGE}`;
 }
 
 /**
