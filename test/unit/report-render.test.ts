@@ -1,3 +1,4 @@
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/core/report/render-html';
 import { renderMarkdown, sparkline } from '../../src/core/report/render-markdown';
@@ -29,6 +30,36 @@ describe('report rendering', () => {
     expect(html).not.toContain('href="javascript:');
     expect(html).toContain('<a href="https://tracker.example/X-1?a=1&amp;b=2">');
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('renders hostile text in Markdown as text: no HTML, no javascript: link, no image, through a real CommonMark renderer', () => {
+    const hostile = [
+      '<img src=x onerror="alert(1)">',
+      '<iframe src="https://evil.example"></iframe>',
+      '[click](javascript:alert(1))',
+      '![x](https://evil.example/pixel.png)',
+      '<javascript:alert(1)>',
+      '&lt;script&gt;',
+      '*emphasis* and _under_ but send_report stays',
+    ].join(' ');
+    const md = renderMarkdown([
+      { kind: 'heading', level: 1, text: hostile },
+      { kind: 'paragraph', text: hostile },
+      { kind: 'paragraph', text: hostile, emphasis: true },
+      { kind: 'fields', rows: [[hostile, hostile]] },
+      { kind: 'table', headers: ['a'], rows: [[hostile]] },
+      { kind: 'link', label: 'Ticket', url: 'javascript:alert(1)' },
+      { kind: 'link', label: 'Ticket', url: 'https://tracker.example/BUG-42' },
+    ]);
+    // As GitHub and most viewers render Markdown: raw HTML allowed.
+    const html = new MarkdownIt({ html: true, linkify: false }).render(md);
+    expect(html).not.toMatch(/<img|<iframe|<script|href="javascript/i);
+    // The one emphasis is the paragraph's own, none from the text's *…* or _…_.
+    expect(html.match(/<em>/g)).toHaveLength(1);
+    expect(html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+    expect(html).toContain('send_report');
+    expect(html).toContain('<a href="https://tracker.example/BUG-42">');
+    expect(md).toContain('send_report');
   });
 
   it('draws crashes per day as bars scaled to the busiest day, with the total in words', () => {

@@ -12,7 +12,17 @@ export function sparkline(days: DayCount[]): string {
   return `${bars || '(no days)'}\n${total} crashes${top && peak > 0 ? `, at most ${peak} on ${top.day}` : ''} (${days[0]?.day ?? ''} … ${days.at(-1)?.day ?? ''})`;
 }
 
-const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from a crash or a note, as Markdown that shows it and does nothing else: no raw HTML
+ * (<img onerror>, <iframe>), no link or image ([…](javascript:…)), no autolink, no entity, no
+ * emphasis. Backslash escapes keep it readable as plain text too. Underscores inside a word
+ * (send_report) stay as they are: CommonMark never reads them as emphasis.
+ */
+export function inline(text: string): string {
+  return text.replace(/[\\<>[\]*&`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`);
+}
+
+const cell = (text: string): string => inline(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** A fence longer than any run of backticks inside, so source lines cannot close it. */
 function fence(lines: string[]): string {
@@ -33,13 +43,13 @@ export function renderMarkdown(blocks: Block[]): string {
   for (const b of blocks) {
     switch (b.kind) {
       case 'heading':
-        out.push(`${'#'.repeat(b.level)} ${b.text}`);
+        out.push(`${'#'.repeat(b.level)} ${inline(b.text).replace(/\r?\n/g, ' ')}`);
         break;
       case 'paragraph':
-        out.push(b.emphasis ? `_${b.text.replace(/_/g, '\\_')}_` : b.text);
+        out.push(b.emphasis ? `_${inline(b.text).replace(/(?<!\\)_/g, '\\_')}_` : inline(b.text));
         break;
       case 'fields':
-        out.push(b.rows.map(([k, v]) => `- **${k}:** ${v.replace(/\r?\n/g, ' ')}`).join('\n'));
+        out.push(b.rows.map(([k, v]) => `- **${inline(k)}:** ${inline(v).replace(/\r?\n/g, ' ')}`).join('\n'));
         break;
       case 'table':
         out.push(table(b.headers, b.rows));
@@ -55,7 +65,12 @@ export function renderMarkdown(blocks: Block[]): string {
         out.push(`\`\`\`\n${sparkline(b.days)}\n\`\`\``);
         break;
       case 'link':
-        out.push(`${b.label}: <${b.url.replace(/[<>\s]/g, encodeURIComponent)}>`);
+        // Only a web address becomes a link; anything else (javascript:, data:) is shown as text.
+        out.push(
+          /^https?:\/\/[^\s<>]+$/i.test(b.url)
+            ? `${inline(b.label)}: <${b.url.replace(/[<>\s]/g, encodeURIComponent)}>`
+            : `${inline(b.label)}: ${inline(b.url)}`,
+        );
         break;
     }
   }
