@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -101,6 +102,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authorized = (req: IncomingMessage, url: URL): boolean =>
     sameToken(url.searchParams.get('token') ?? undefined, token) || sameToken(cookieToken(req), token);
 
+  /**
+   * The names this server answers to: a page on another name that resolves here (DNS
+   * rebinding) is refused before its token is even looked at. Bound to every address, any IP
+   * address is a name it has; a domain name still is not.
+   */
+  const knownHost = (value: string | undefined): boolean => {
+    if (!value) return false;
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d+)$/.exec(value);
+    if (!match || Number(match[2]) !== port) return false;
+    const name = (match[1] as string).toLowerCase();
+    const bracketed = host.includes(':') ? `[${host}]` : host;
+    if (['127.0.0.1', 'localhost', '[::1]', bracketed.toLowerCase()].includes(name)) return true;
+    return (host === '0.0.0.0' || host === '::') && (isIP(name) !== 0 || isIP(name.slice(1, -1)) === 6);
+  };
+
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const server = createServer((req, res) => {
     req.on('error', () => undefined);
@@ -113,6 +129,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const headers = securityHeaders(port);
+    if (!knownHost(req.headers.host)) {
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain' });
+      res.end(
+        `Misdirected request: this workbench answers as 127.0.0.1:${port} or localhost:${port}, not as ${String(req.headers.host ?? '(no Host)').slice(0, 100)}.\n`,
+      );
+      return;
+    }
     if (!authorized(req, url)) {
       res.writeHead(403, { ...headers, 'Content-Type': 'text/plain' });
       res.end('Forbidden: open the URL that `crashwb serve` printed; it carries the access token.\n');
@@ -164,8 +187,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const origin = req.headers.origin;
-    const originOk = !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/ws' || !authorized(req, url) || !originOk) {
+    const originOk = !origin || (origin.startsWith('http://') && knownHost(origin.slice('http://'.length)));
+    if (url.pathname !== '/ws' || !knownHost(req.headers.host) || !authorized(req, url) || !originOk) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -78,4 +79,44 @@ describe('crashwb serve under hostile WebSocket frames', () => {
     ws.close();
     await stillServing();
   }, 60_000);
+});
+
+describe('crashwb serve under DNS rebinding', () => {
+  /** A request as a page of another name that resolves to 127.0.0.1 sends it: token and all, with its own Host. */
+  const asHost = (host: string, path: string, headers: Record<string, string> = {}): Promise<string> =>
+    new Promise((resolve) => {
+      const socket = connectTcp(Number(url.port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('error', () => undefined);
+      const timer = setTimeout(() => socket.destroy(), 5_000);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      const extra = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n${extra}\r\n`);
+    });
+  const token = () => url.searchParams.get('token') ?? '';
+
+  it('refuses a request named for another host, even with the token, and answers its own names', async () => {
+    expect(await asHost(`rebind.evil.example:${url.port}`, `/?token=${token()}`)).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await asHost(`127.0.0.1:${Number(url.port) + 1}`, `/?token=${token()}`)).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await asHost('', `/?token=${token()}`)).toMatch(/^HTTP\/1\.1 (400|421) /);
+    expect(await asHost(`127.0.0.1:${url.port}`, `/?token=${token()}`)).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await asHost(`localhost:${url.port}`, `/?token=${token()}`)).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it('refuses a WebSocket named for another host', async () => {
+    const upgrade = {
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version': '13',
+    };
+    expect(await asHost(`rebind.evil.example:${url.port}`, `/ws?token=${token()}`, upgrade)).toMatch(/^HTTP\/1\.1 403 /);
+    await stillServing();
+  });
 });
