@@ -49,6 +49,48 @@ export function sourceUrlPath(buildId: string, file: string): string {
     .join('/')}`;
 }
 
+const MAX_REDIRECTS = 5;
+
+/** Hosts a symbol server may redirect to besides its own: CRASHWB_SYMBOL_REDIRECT_HOSTS, space-separated. */
+export function redirectHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.CRASHWB_SYMBOL_REDIRECT_HOSTS ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((h) => h.toLowerCase());
+}
+
+/**
+ * A GET that follows a server's redirects only to its own host (http to https there included) or
+ * to a host the user listed: a symbol server, or whoever answers in its name, must not send the
+ * workbench to an address of the user's network. The token goes to the server's own host only.
+ */
+async function fetchFollowing(server: SymbolServer, url: string, signal: AbortSignal): Promise<Response> {
+  const home = new URL(url);
+  let current = home;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, {
+      signal,
+      headers: server.token && current.host === home.host ? { authorization: `Bearer ${server.token}` } : {},
+      redirect: 'manual',
+    });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || !location) return response;
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    const listed = redirectHosts().includes(next.hostname.toLowerCase());
+    if (!/^https?:$/.test(next.protocol) || (next.hostname !== home.hostname && !listed)) {
+      throw new ServerFailure(
+        server.url,
+        'refused',
+        `${server.url} redirected to ${next.origin}, another host; not followed (list it in CRASHWB_SYMBOL_REDIRECT_HOSTS to allow it)`,
+      );
+    }
+    if (hop >= MAX_REDIRECTS)
+      throw new ServerFailure(server.url, 'unreachable', `${server.url} redirected more than ${MAX_REDIRECTS} times`);
+    current = next;
+  }
+}
+
 /**
  * Downloads one file to `dest`. Returns false when the server does not have it (404). Throws a
  * ServerFailure when the server is slow, unreachable, refuses the token or sends a short file.
@@ -76,11 +118,7 @@ export async function download(server: SymbolServer, path: string, dest: string,
     );
   };
   try {
-    const response = await fetch(urlOf(server, path), {
-      signal,
-      headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
-      redirect: 'follow',
-    }).catch(fail);
+    const response = await fetchFollowing(server, urlOf(server, path), signal).catch(fail);
     if (response.status === 404) {
       await response.body?.cancel();
       return false;
