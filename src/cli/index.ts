@@ -1,5 +1,6 @@
 import { UsageError } from './usage-error';
 import { mark } from '../core/timeline';
+import { guardStdout } from './terminal-text';
 
 const HELP = `crashwb — Crash Workbench on the command line
 
@@ -166,6 +167,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
+guardStdout();
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { crashForCore } from '../fixtures/crashers';
 
 const fixtures = inject('fixtures');
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -76,6 +77,19 @@ describe('crashwb', () => {
       });
       expect(result.status, args.join(' ')).toBe(1);
       expect(result.stderr.trim().split('\n'), result.stderr).toEqual([expect.stringMatching(/^crashwb: cannot write the output: ENOSPC/)]);
+    }
+  });
+
+  it('escapes the control characters of a core’s command line in what it prints, text and JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-escapes-'));
+    const hostile = '\x1b]0;pwned\x07\x1b[2J\u009b31m\u202eevil';
+    const core = crashForCore(fixtures.nullDeref.executable, dir, [hostile]);
+    for (const args of [[core], [core, '--json']]) {
+      const result = crashwb('analyze', ...args);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+      expect(result.stdout).toContain('\\u001b]0;pwned\\u0007');
+      if (args.includes('--json')) expect((JSON.parse(result.stdout) as { commandLine: string }).commandLine).toContain(hostile);
     }
   });
 
