@@ -26,7 +26,8 @@ export function formatCrash(crash: CrashAnalysis): string {
   for (const t of crash.threads) {
     out.push('');
     out.push(`${t.crashed ? 'Crashed thread' : 'Thread'} ${t.number} (LWP ${t.id})${t.name ? ` "${t.name}"` : ''}:`);
-    out.push(...t.frames.map((f) => frameLine(f, crash.modules)));
+    // A loop, not push(...frames): a stack of many thousand (inlined) frames exceeds the call stack as arguments.
+    for (const f of t.frames) out.push(frameLine(f, crash.modules));
     if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);
   }
   const missing = crash.modules.filter((m) => m.symbols === 'missing' || m.symbols === 'none');

@@ -4,6 +4,7 @@
  * read other than it is. On a terminal they would move the cursor, retitle the window or hide
  * what follows.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** The text with each control character written as \uXXXX, which reads the same in a JSON string. */

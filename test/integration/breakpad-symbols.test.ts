@@ -162,4 +162,28 @@ describe('symbol servers and symbol files that misbehave', () => {
     );
     expect(existsSync(join(store, 'test_app.pdb'))).toBe(true);
   });
+
+  it('prints, imports and exports a frame that a symbol file says has 200,000 inlined calls, showing the innermost 256', async () => {
+    const store = join(root, 'deep-inlines');
+    cpSync(win64.symbols, store, { recursive: true });
+    const path = join(store, 'test_app.pdb', WIN_DEBUG_ID, 'test_app.sym');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('FUNC 1000'));
+    const deep = Array.from({ length: 200_000 }, (_, depth) => `INLINE ${depth} 58 0 1 1010 20`);
+    writeFileSync(path, [...lines.slice(0, at), 'INLINE_ORIGIN 1 deep_inline', lines[at], ...deep, ...lines.slice(at + 1)].join('\n'));
+    const env = { CRASHWB_SYMBOL_CACHE: join(root, 'no-cache') };
+    const text = await crashwbAsync(['analyze', win64.dump, '--debug-dir', store], env);
+    expect(text.stderr).not.toMatch(/call stack|RangeError/);
+    expect(text.stdout.match(/deep_inline \[inlined\]/g)).toHaveLength(256);
+    const crash = await analyze(win64.dump, ['--debug-dir', store]);
+    expect(crashed(crash).filter((f) => f.function === 'deep_inline')).toHaveLength(256);
+    expect(crashed(crash).find((f) => f.function === 'CrashFunction()')).toBeDefined();
+    const db = join(root, 'deep-inlines.db');
+    expect((await crashwbAsync(['import', '--db', db, '--debug-dir', store, win64.dump], env)).stderr).not.toMatch(/RangeError/);
+    const events = JSON.parse((await crashwbAsync(['events', '--db', db, '--json'], env)).stdout) as Array<{ id: string }>;
+    const out = join(root, 'deep-inlines.md');
+    const exported = await crashwbAsync(['export', '--db', db, '--event', events[0]?.id ?? '', '--format', 'md', '--out', out], env);
+    expect(exported.stderr).not.toMatch(/RangeError|call stack/);
+    expect(readFileSync(out, 'utf8').match(/deep\\?_inline/g)?.length).toBeGreaterThanOrEqual(256);
+  }, 120_000);
 });

@@ -1,5 +1,8 @@
 import type { CfiEntry, SymbolFile, SymFunction, WinEntry } from './sym-file';
 
+/** Inlined calls shown at one address; real code nests a few dozen at most. */
+export const MAX_INLINE_DEPTH = 256;
+
 /** What a symbol file says about one address: the function with its inlined calls, innermost first. */
 export interface SymbolizedFrame {
   function: string;
@@ -54,9 +57,11 @@ export class ModuleSymbols {
     }
     const lineRecord = lastAtOrBefore(f.lines, rva);
     const here = covers(lineRecord, rva) ? lineRecord : undefined;
+    // The innermost calls, at most MAX_INLINE_DEPTH of them: a symbol file can claim any depth.
     const inlines = f.inlines
       .filter((i) => i.ranges.some(([address, size]) => rva >= address && rva < address + size))
-      .sort((a, b) => b.depth - a.depth);
+      .sort((a, b) => b.depth - a.depth)
+      .slice(0, MAX_INLINE_DEPTH);
     const fileName = (n: number | undefined) => (n === undefined ? null : (this.file.files.get(n) ?? null));
     // Each frame's location is where its callee was called: the innermost has the line record's.
     const frames: SymbolizedFrame[] = [];

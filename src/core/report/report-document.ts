@@ -69,7 +69,7 @@ function crashBlocks(c: CrashReport, heading: string): Block[] {
   ];
   for (const w of c.warnings) blocks.push({ kind: 'paragraph', text: `Warning: ${w}`, emphasis: true });
   if (c.analysisError) blocks.push({ kind: 'paragraph', text: `The debugger could not finish: ${c.analysisError}`, emphasis: true });
-  if (c.crashingThread) blocks.push(...crashingStack(c.crashingThread));
+  if (c.crashingThread) for (const block of crashingStack(c.crashingThread)) blocks.push(block);
   if (c.threads.length) {
     blocks.push({ kind: 'heading', level: 2, text: `Other threads (${c.threads.length})` });
     for (const t of c.threads) {
@@ -158,6 +158,6 @@ export function reportBlocks(data: ReportData): Block[] {
     if (data.notes.ticket) blocks.push({ kind: 'link', label: 'Ticket', url: data.notes.ticket });
     if (data.notes.text) blocks.push({ kind: 'paragraph', text: data.notes.text });
   }
-  blocks.push(...crashBlocks(data.crash, g ? 'Representative crash' : 'Summary'));
+  for (const block of crashBlocks(data.crash, g ? 'Representative crash' : 'Summary')) blocks.push(block);
   return blocks;
 }
