@@ -113,48 +113,53 @@ describe('source files are read only from folders the user trusts', () => {
       '/proc/self/environ',
     ];
     const snapshot = join(root, 'hostile.snapshot.json');
+    // Spaced out, as JSON.stringify(…, null, 2) writes it: the reporter takes it, so the import must too.
     writeFileSync(
       snapshot,
-      JSON.stringify({
-        format: SNAPSHOT_FORMAT,
-        coreSha256: 'a'.repeat(64),
-        coreSize: 1,
-        capturedAt: new Date().toISOString(),
-        analysisError: null,
-        modules: [],
-        analysis: {
-          signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', explanation: 'NULL' },
-          pid: 7,
-          commandLine: 'victim',
-          executable: '/usr/bin/victim',
-          executableBuildId: null,
-          debugger: 'gdb',
-          crashingThreadId: 1,
-          threads: [
-            {
-              id: 1,
-              number: 1,
-              name: null,
-              crashed: true,
-              frames: frames.map((file, index) => ({
-                index,
-                address: '0x1000',
-                function: `f${index}`,
-                file,
-                line: 1,
-                module: null,
-                inline: false,
-              })),
-              framesTruncated: false,
-              registers: {},
-              locals: {},
-            },
-          ],
-          modules: [],
-          warnings: [],
+      JSON.stringify(
+        {
+          format: SNAPSHOT_FORMAT,
+          coreSha256: 'a'.repeat(64),
+          coreSize: 1,
+          capturedAt: new Date().toISOString(),
           analysisError: null,
+          modules: [],
+          analysis: {
+            signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', explanation: 'NULL' },
+            pid: 7,
+            commandLine: 'victim',
+            executable: '/usr/bin/victim',
+            executableBuildId: null,
+            debugger: 'gdb',
+            crashingThreadId: 1,
+            threads: [
+              {
+                id: 1,
+                number: 1,
+                name: null,
+                crashed: true,
+                frames: frames.map((file, index) => ({
+                  index,
+                  address: '0x1000',
+                  function: `f${index}`,
+                  file,
+                  line: 1,
+                  module: null,
+                  inline: false,
+                })),
+                framesTruncated: false,
+                registers: {},
+                locals: {},
+              },
+            ],
+            modules: [],
+            warnings: [],
+            analysisError: null,
+          },
         },
-      }),
+        null,
+        2,
+      ),
     );
     const report = await wb.importPaths({ paths: [snapshot] });
     expect(report.failed).toEqual([]);
