@@ -63,6 +63,10 @@ describe('inspection views on the console’s debugger', () => {
   it('disassembles the selected frame, marking the faulting instruction under its source line', async () => {
     await page.getByRole('listbox', { name: 'Threads' }).getByRole('option').first().click();
     await page.getByRole('table', { name: 'Stack' }).getByRole('row').filter({ hasText: 'store_result' }).click();
+    // Source lines come from folders the user trusts, in the disassembly as in the source view.
+    const source = page.getByRole('region', { name: 'Source' });
+    await source.getByRole('button', { name: /^Read sources from / }).click(WAIT);
+    await source.locator('.editor').waitFor(WAIT);
     await inspect().getByRole('tab', { name: 'Disassembly' }).click();
     const current = inspect().locator('tr[aria-current="true"]');
     await current.waitFor(WAIT);

@@ -19,7 +19,9 @@ export function sparkline(days: DayCount[]): string {
  * (send_report) stay as they are: CommonMark never reads them as emphasis.
  */
 export function inline(text: string): string {
-  return text.replace(/[\\<>[\]*&`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`);
+  // A backslash is escaped only before punctuation, where CommonMark would read it as an escape:
+  // c:\test_app\app.cc stays as it is, \<img …> cannot become a tag.
+  return text.replace(/\\(?=[!-/:-@[-`{-~])|[<>[\]*&`]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => `\\${c}`);
 }
 
 const cell = (text: string): string => inline(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
