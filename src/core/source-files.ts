@@ -154,7 +154,7 @@ export async function findSource(file: string, roots: SourceRoots): Promise<Sour
       found: false,
       searched: candidates,
       buildFolder,
-      message: `${file} is on this machine, in ${buildFolder}, a folder the crash names but you have not trusted. Sources are read only from folders you choose: read from ${buildFolder} if it is your build, or point at your checkout.`,
+      message: `${basename(file)} is on this machine, where the crash says it was built, in a folder you have not trusted yet. Sources are read only from folders you trust: trust this one if it is your build, or point at your checkout.`,
     };
   const refused = refusals.length ? ` Not read: ${refusals.join('; ')}.` : '';
   return {

@@ -127,7 +127,7 @@ export function SourceView({
       <div className="source-missing" role="status">
         <p>{result.message}</p>
         {result.buildFolder && (
-          <button className="primary" onClick={() => void addFolder(result.buildFolder ?? null)}>
+          <button className="primary trust-folder" onClick={() => void addFolder(result.buildFolder ?? null)}>
             Read sources from <bdi>{result.buildFolder}</bdi>
           </button>
         )}
