@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDeadlineMs, prepareCrash } from '../../src/core/intake/open-bundle';
 import { Workbench } from '../../src/core/workbench';
 import type { Crash } from '../../src/shared/model';
 import { apportReport, compressed, handlerZip, scopeCrashDir, systemdCoredump, zipOf, type Codec } from '../fixtures/bundles';
@@ -325,5 +326,26 @@ describe('decompression bombs', () => {
     // The same bytes as the plain core opened before: known by its digest, once unwrapped.
     const report = await wb.importPaths({ paths: [twice] });
     expect(report).toMatchObject({ failed: [], existing: [twice] });
+  });
+});
+
+describe('unpacking bounded in time', () => {
+  it('gives up a compressed core, a zip and an apport report when their deadline passes, keeping nothing', async () => {
+    const before = readdirSync(join(root, 'cores'));
+    const dir = folder();
+    const zst = compressed(fixtures.nullDeref.core, 'zstd', join(dir, 'core.zst'));
+    const zip = zipOf(join(dir, 'handler.zip'), [{ name: 'x.core.zst', file: zst }], 'store');
+    const apport = apportReport(dir, 'app.crash', { ProblemType: 'Crash', ExecutablePath: '/usr/bin/app' }, fixtures.abort.core);
+    for (const path of [zst, zip, apport]) {
+      const deadline = new AbortController();
+      deadline.abort(new Error(`${path}: unpacking it took longer than 0 s`));
+      await expect(prepareCrash(path, join(root, 'cores'), { maxCoreBytes: 1 << 30, signal: deadline.signal })).rejects.toThrow(
+        new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unpacking it took longer than 0 s`),
+      );
+    }
+    expect(readdirSync(join(root, 'cores'))).toEqual(before);
+    // A minute, and a second for each 10 MB: a 64 GiB core may take two hours.
+    expect(openDeadlineMs(1)).toBe(61_000);
+    expect(openDeadlineMs(64 * 1024 ** 3)).toBe(60_000 + 6_872_000);
   });
 });

@@ -28,8 +28,29 @@ export async function prepareCrash(path: string, storeDir: string, limits: Sourc
   await mkdir(storeDir, { recursive: true });
   const source = sourceOf(shape);
   if (!source.open) throw new Error(`${path}: ${source.name} files are opened as what they hold`);
-  return source.open(path, shape, storeDir, limits);
+  if (limits.signal) return source.open(path, shape, storeDir, limits);
+  // Unpacking is bounded in time as well as in bytes: an import, and a watcher behind it, go on.
+  const ms = openDeadlineMs(info.size);
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () =>
+      deadline.abort(
+        new Error(
+          `${path}: unpacking it took longer than ${Math.round(ms / 1000)} s, the bound for a file of its size (damaged or hostile?)`,
+        ),
+      ),
+    ms,
+  );
+  timer.unref();
+  try {
+    return await source.open(path, shape, storeDir, { ...limits, signal: deadline.signal });
+  } finally {
+    clearTimeout(timer);
+  }
 }
+
+/** How long unpacking a crash may take: a minute, and a second more for each 10 MB of the file. */
+export const openDeadlineMs = (size: number): number => 60_000 + Math.ceil(size / 10_000_000) * 1000;
 
 /** The files whose content identifies a crash that has no core: the bundle's own, or the file itself. */
 export async function identityFiles(path: string): Promise<string[]> {

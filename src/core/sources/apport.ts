@@ -36,9 +36,9 @@ export interface ApportReport {
  * with a space, and binary fields ("CoreDump: base64") as base64 blocks of gzip (or zstd) data,
  * decompressed straight into the store.
  */
-export async function readApportReport(path: string, storeDir: string, limit: number): Promise<ApportReport> {
+export async function readApportReport(path: string, storeDir: string, limit: number, signal?: AbortSignal): Promise<ApportReport> {
   const fields: Record<string, string> = {};
-  const core = new CoreDumpField(path, storeDir, limit);
+  const core = new CoreDumpField(path, storeDir, limit, signal);
   let key: string | null = null;
   /** Where the current line's text goes: a kept field, the CoreDump field, or nowhere. */
   let target: 'field' | 'core' | null = null;
@@ -49,6 +49,7 @@ export async function readApportReport(path: string, storeDir: string, limit: nu
   };
   // Lines come in pieces: one base64 block of a CoreDump or a corrupt line may be gigabytes long.
   for await (const piece of linePieces(await regularFileStream(path))) {
+    signal?.throwIfAborted();
     let text = piece.text;
     if (piece.start) {
       if (text.startsWith(' ')) {
@@ -83,6 +84,7 @@ class CoreDumpField {
     private readonly path: string,
     private readonly storeDir: string,
     private readonly limit: number,
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** Part of one line of the field; each line is a base64 block of its own, padded at its end. */
@@ -113,7 +115,7 @@ class CoreDumpField {
     const input = new PassThrough();
     const what = `${this.path} (CoreDump)`;
     this.input = input;
-    this.stored = inflateCore(input, what).then((stream) => storeStream(stream, this.storeDir, what, this.limit));
+    this.stored = inflateCore(input, what).then((stream) => storeStream(stream, this.storeDir, what, this.limit, this.signal));
     // Awaited in finish(); until then a failure must not count as unhandled.
     this.stored.catch(() => undefined);
   }

@@ -4,6 +4,8 @@ import type { CrashShape } from './shape';
 export interface SourceLimits {
   /** Bytes a compressed core or an archive may expand to. */
   maxCoreBytes: number;
+  /** Ends the unpacking of a crash taking longer than it can (see `openDeadline`). */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_LIMITS: SourceLimits = { maxCoreBytes: 64 * 1024 ** 3 };

@@ -7,6 +7,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { regularFileStream } from '../elf/bounded-file';
+import type { SourceLimits } from './crash-input';
 
 export type Codec = 'gzip' | 'zstd' | 'xz' | 'lz4';
 
@@ -240,11 +241,18 @@ export async function storeStream(
   dir: string,
   what: string,
   limit: number,
+  signal?: AbortSignal,
 ): Promise<{ path: string; sha256: string; size: number }> {
   const partial = join(dir, `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const measure = new Measure(await storeLimit(dir, limit), what);
   try {
-    await pipeline(stream, measure, createWriteStream(partial, { mode: 0o600 }));
+    await pipeline(stream, measure, createWriteStream(partial, { mode: 0o600 }), ...(signal ? [{ signal }] : [])).catch((error: Error) => {
+      if (signal?.aborted)
+        throw new Error(
+          `${signal.reason instanceof Error ? signal.reason.message : `${what}: unpacking it was stopped`}; nothing was kept`,
+        );
+      throw error;
+    });
     const sha256 = measure.hash.digest('hex');
     const path = join(dir, `${sha256}.core`);
     await rename(partial, path);
@@ -256,6 +264,10 @@ export async function storeStream(
 }
 
 /** Decompresses a compressed core file into the store, through every layer, as a core or not at all. */
-export async function storeDecompressed(file: string, dir: string, limit: number): Promise<{ path: string; sha256: string; size: number }> {
-  return storeStream(await inflateCore(await regularFileStream(file), file), dir, file, limit);
+export async function storeDecompressed(
+  file: string,
+  dir: string,
+  limits: SourceLimits,
+): Promise<{ path: string; sha256: string; size: number }> {
+  return storeStream(await inflateCore(await regularFileStream(file), file), dir, file, limits.maxCoreBytes, limits.signal);
 }

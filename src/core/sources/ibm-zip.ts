@@ -14,6 +14,7 @@ const MAX_LOG = 256 * 1024;
 export interface ZipLimits {
   /** Total bytes all entries may decompress to. */
   maxTotalBytes: number;
+  signal?: AbortSignal;
 }
 
 export interface HandlerZip {
@@ -77,6 +78,7 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
   let total = 0;
   try {
     for await (const entry of entries(zip, path)) {
+      limits.signal?.throwIfAborted();
       checkEntryName(path, entry.fileName);
       if (entry.fileName.endsWith('/')) continue;
       total += entry.uncompressedSize;
@@ -92,7 +94,7 @@ export async function readHandlerZip(path: string, storeDir: string, limits: Zip
       // Entries that are read are checked against their CRC-32; the rest are passed over unread.
       const checked = (): Readable => checkCrc(raw, entry, path);
       if (/\.core(\.(zst|lz4|xz|gz))?$/.test(name) && !result.core) {
-        result.core = await storeCore(checked(), storeDir, `${path}!${entry.fileName}`, limits.maxTotalBytes);
+        result.core = await storeCore(checked(), storeDir, `${path}!${entry.fileName}`, limits);
       } else if (name.endsWith('.json')) {
         json[name.replace(/^.*?-(dump|pod|runtime|ps|image)-info\.json$/, '$1')] = parseLenientJson(await readAll(checked(), MAX_JSON));
       } else if (name.endsWith('.log') || name.endsWith('.txt')) {
@@ -135,8 +137,8 @@ function checkCrc(stream: Readable, entry: Entry, path: string): Readable {
 }
 
 /** A zip's core entry, through any compression inside it, into the store. */
-async function storeCore(stream: Readable, dir: string, what: string, limit: number) {
-  return storeStream(await inflateCore(stream, what), dir, what, limit);
+async function storeCore(stream: Readable, dir: string, what: string, limits: ZipLimits) {
+  return storeStream(await inflateCore(stream, what), dir, what, limits.maxTotalBytes, limits.signal);
 }
 
 function entries(zip: ZipFile, path: string): AsyncIterable<Entry> {

@@ -12,7 +12,7 @@ export const apportSource: CrashSource = {
       ? { kind: 'apport report', metadata: { executable: name.replace(/\.\d+\.crash$/, '').replace(/_/g, '/') } }
       : null,
   async open(path, shape, storeDir, limits) {
-    const report = await readApportReport(path, storeDir, limits.maxCoreBytes);
+    const report = await readApportReport(path, storeDir, limits.maxCoreBytes, limits.signal);
     const f = report.fields;
     const date = f.Date ? Date.parse(f.Date) : NaN;
     const base = {

@@ -14,7 +14,7 @@ export const compressedSource: CrashSource = {
   recognizeName: (name) => (/\.(zst|lz4|xz|gz)$/.test(name) ? { kind: 'compressed core', metadata: {} } : null),
   async open(path, shape, storeDir, limits) {
     if (shape.kind !== 'compressed') throw new Error(`${path} is not compressed`);
-    const stored = await storeDecompressed(path, storeDir, limits.maxCoreBytes);
+    const stored = await storeDecompressed(path, storeDir, limits);
     const facts = await coredumpFacts(path);
     return {
       ...plain(shape, stored.path),

@@ -26,7 +26,7 @@ export const handlerZipSource: CrashSource = {
     };
   },
   async open(path, shape, storeDir, limits) {
-    const zip = await readHandlerZip(path, storeDir, { maxTotalBytes: limits.maxCoreBytes });
+    const zip = await readHandlerZip(path, storeDir, { maxTotalBytes: limits.maxCoreBytes, signal: limits.signal });
     const base = {
       shape,
       origin: 'core-dump-handler zip',
