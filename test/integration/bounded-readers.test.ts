@@ -79,7 +79,9 @@ describe('apport reports read in bounded memory', () => {
     await expect(readApportReport(path, join(root, 'no-such-store'), 1 << 30)).rejects.toThrow(/ENOENT/);
     const notCore = join(root, 'not-core.crash');
     writeFileSync(notCore, `ProblemType: Crash\nCoreDump: base64\n ${gzipSync(randomBytes(1024 * 1024)).toString('base64')}\n`);
-    await expect(readApportReport(notCore, join(root, 'store'), 1 << 30)).rejects.toThrow(/CoreDump\) decompresses \(gzip\) to something that is not a core file/);
+    await expect(readApportReport(notCore, join(root, 'store'), 1 << 30)).rejects.toThrow(
+      /CoreDump\) decompresses \(gzip\) to something that is not a core file/,
+    );
   });
 });
 

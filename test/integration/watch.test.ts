@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,17 @@ import { scopeCrashDir } from '../fixtures/bundles';
 
 const fixtures = inject('fixtures');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `crashwb watch DIR` into DB, its output (stdout and stderr) as it comes. */
+function startWatch(db: string, dir: string): { child: ChildProcessByStdio<null, Readable, Readable>; out(): string } {
+  const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'watch', '--db', db, '--settle-ms', '300', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, out: () => out };
+}
 
 describe('watched folders', () => {
   it('hands over a file only once it has stopped growing, and only once', async () => {
@@ -42,14 +54,9 @@ describe('watched folders', () => {
     const dir = mkdtempSync(join(tmpdir(), 'crashwb-watch-'));
     const db = join(mkdtempSync(join(tmpdir(), 'crashwb-watch-db-')), 'wb.db');
     copyFileSync(fixtures.abort.core, join(dir, 'already-there'));
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'watch', '--db', db, '--settle-ms', '300', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const { child, out } = startWatch(db, dir);
     try {
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*already-there/);
+      await expect.poll(out, { timeout: 20_000 }).toMatch(/imported .*already-there/);
       copyFileSync(fixtures.workerThread.core, join(dir, 'core.worker.1000'));
       scopeCrashDir(
         dir,
@@ -57,10 +64,10 @@ describe('watched folders', () => {
         1_700_000_000,
         'backtrace info: signal 11 errno 0 fault address 0x0\nSIGSEGV\n--- backtrace\n#0 0x1 handler + 0x2\n',
       );
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*core\.worker\.1000/);
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '77')}`));
+      await expect.poll(out, { timeout: 20_000 }).toMatch(/imported .*core\.worker\.1000/);
+      await expect.poll(out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '77')}`));
       writeFileSync(join(dir, 'notes.txt'), 'not a crash');
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/failed: .*notes\.txt: .*not a crash/);
+      await expect.poll(out, { timeout: 20_000 }).toMatch(/failed: .*notes\.txt: .*not a crash/);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -84,22 +91,17 @@ describe('a watched folder with hostile files', () => {
     // Lines that cost a backtracking parser minutes: 30 KB of spaces.
     scopeCrashDir(dir, 81, 1_700_000_002, `backtrace info: signal 11 errno 0 fault address 0x0\n#0 0x1 ${' '.repeat(30_000)}x\n`);
     appendFileSync(join(dir, '81', 'info_1700000002'), `Process name:${' '.repeat(30_000)}x\n`);
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'watch', '--db', db, '--settle-ms', '300', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const { child, out } = startWatch(db, dir);
     try {
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '80')}\\n`));
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '81')}\\n`));
+      await expect.poll(out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '80')}\\n`));
+      await expect.poll(out, { timeout: 20_000 }).toMatch(new RegExp(`imported ${join(dir, '81')}\\n`));
       copyFileSync(fixtures.abort.core, join(dir, 'core.after'));
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/imported .*core\.after/);
+      await expect.poll(out, { timeout: 20_000 }).toMatch(/imported .*core\.after/);
     } finally {
       const stopped = Date.now();
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      expect(Date.now() - stopped, out).toBeLessThan(5_000);
+      expect(Date.now() - stopped, out()).toBeLessThan(5_000);
     }
     expect(child.exitCode).toBe(0);
     const wb = new Workbench({ databasePath: db });

@@ -9,30 +9,26 @@ import { plainTmpdir } from '../path-aliases';
  */
 const SCRIPT = `import gdb
 
+STARTS = ("this session examines a core file, and starting the crashed program here could repeat what it did. "
+          "Debug a live process outside the workbench.")
+SHELLS = ("it runs programs or scripts on this machine, which a crash's own files could lead it to. "
+          "Use a terminal outside the workbench.")
+
 class Refused(gdb.Command):
-    def __init__(self, name):
+    def __init__(self, name, why):
         super().__init__(name, gdb.COMMAND_RUNNING)
         self.refused = name
+        self.why = why
 
     def invoke(self, argument, from_tty):
-        raise gdb.GdbError(self.refused + " is turned off in Crash Workbench: this session examines a core file, "
-                           "and starting the crashed program here could repeat what it did. Debug a live process outside the workbench.")
+        raise gdb.GdbError(self.refused + " is turned off in Crash Workbench: " + self.why)
 
 for name in ("run", "start", "starti", "attach", "target native", "target remote", "target extended-remote"):
-    Refused(name)
-
-class NoShell(gdb.Command):
-    def __init__(self, name):
-        super().__init__(name, gdb.COMMAND_SUPPORT)
-        self.refused = name
-
-    def invoke(self, argument, from_tty):
-        raise gdb.GdbError(self.refused + " is turned off in Crash Workbench: it runs programs or scripts on this machine, "
-                           "which a crash's own files could lead it to. Use a terminal outside the workbench.")
+    Refused(name, STARTS)
 
 # Last, python itself: this script needs it no more once loaded.
 for name in ("shell", "pipe", "make", "edit", "guile", "guile-repl", "python-interactive", "python"):
-    NoShell(name)
+    Refused(name, SHELLS)
 `;
 
 /** Writes the script to a private temporary folder; `remove` deletes it. */
