@@ -74,6 +74,7 @@ export async function readApportReport(path: string, storeDir: string, limit: nu
 /** The CoreDump field's blocks, decompressed into the store as they are read. */
 class CoreDumpField {
   present = false;
+  private failed = false;
   private head: Buffer[] = [];
   private input: PassThrough | null = null;
   private stored: Promise<{ path: string; sha256: string; size: number }> | null = null;
@@ -106,6 +107,8 @@ class CoreDumpField {
       chunk = head;
     }
     const input = this.input as PassThrough | null;
+    // Once storing has failed (not a core, a bomb, a full disk), its error is the answer: nothing more is written.
+    if (this.failed) await this.stored;
     // Storing may fail (disk full, a bad block): its error ends the wait for room instead of hanging it.
     if (input && !input.write(chunk)) await Promise.race([new Promise((resolve) => input.once('drain', resolve)), this.stored]);
   }
@@ -116,8 +119,8 @@ class CoreDumpField {
     const what = `${this.path} (CoreDump)`;
     this.input = input;
     this.stored = inflateCore(input, what).then((stream) => storeStream(stream, this.storeDir, what, this.limit, this.signal));
-    // Awaited in finish(); until then a failure must not count as unhandled.
-    this.stored.catch(() => undefined);
+    // Awaited in add() and finish(); until then a failure must not count as unhandled.
+    this.stored.catch(() => (this.failed = true));
   }
 
   async finish(): Promise<ApportReport['core']> {

@@ -143,35 +143,47 @@ export async function inflateCore(source: Readable, what: string): Promise<Reada
 }
 
 async function inflateLayers(counted: Readable, input: Counter, what: string, stopSource: () => void): Promise<Readable> {
+  // Every stream of every layer: given up together, without an error, so that a layer failing
+  // later (a gzip stream corrupt past the point where the crash was refused) has nobody to tell.
+  const opened: Readable[] = [counted];
+  const stopAll = (): void => {
+    for (const stream of opened) stream.destroy();
+    stopSource();
+  };
   let stream = counted;
   const layers: Codec[] = [];
-  for (;;) {
-    const { head, whole } = await peek(stream);
-    const codec = codecOf(head);
-    if (!codec) {
-      if (!isCoreHead(head)) {
-        whole.destroy();
-        const inside = layers.length ? `decompresses (${layers.join(', then ')}) to something that is` : 'is';
-        throw new Error(
-          `${what} ${inside} not a core file (it starts with ${head.subarray(0, 8).toString('hex') || 'nothing'}); nothing was kept`,
-        );
+  try {
+    for (;;) {
+      const { head, whole } = await peek(stream);
+      opened.push(whole);
+      const codec = codecOf(head);
+      if (!codec) {
+        if (!isCoreHead(head)) {
+          const inside = layers.length ? `decompresses (${layers.join(', then ')}) to something that is` : 'is';
+          throw new Error(
+            `${what} ${inside} not a core file (it starts with ${head.subarray(0, 8).toString('hex') || 'nothing'}); nothing was kept`,
+          );
+        }
+        const guard = new RatioGuard(input, what, layers);
+        whole.on('error', (error) => guard.destroy(error));
+        // Its reader (the store) attaches a moment later, after a look at the disk, and finds an
+        // error that came meanwhile in the stream's `errored`: it must not be unhandled until then.
+        guard.on('error', () => undefined);
+        // A guard that stops (a bomb, a full disk, the store gave up) stops every layer under it.
+        guard.on('close', stopAll);
+        return whole.pipe(guard);
       }
-      const guard = new RatioGuard(input, what, layers);
-      whole.on('error', (error) => guard.destroy(error));
-      // A guard that stops (a bomb, a full disk, the store gave up) stops every layer under it.
-      guard.on('close', () => {
-        whole.destroy();
-        counted.destroy();
-        stopSource();
-      });
-      return whole.pipe(guard);
+      if (layers.length >= MAX_LAYERS)
+        throw new Error(
+          `${what} is compressed more than ${MAX_LAYERS} times over (${[...layers, codec].join(', ')}); refusing it as a bomb`,
+        );
+      layers.push(codec);
+      stream = decompressStream(whole, codec, what);
+      opened.push(stream);
     }
-    if (layers.length >= MAX_LAYERS) {
-      whole.destroy();
-      throw new Error(`${what} is compressed more than ${MAX_LAYERS} times over (${[...layers, codec].join(', ')}); refusing it as a bomb`);
-    }
-    layers.push(codec);
-    stream = decompressStream(whole, codec, what);
+  } catch (error) {
+    stopAll();
+    throw error;
   }
 }
 
