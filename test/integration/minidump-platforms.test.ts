@@ -49,7 +49,7 @@ describe('Windows minidumps everywhere minidumps go', () => {
     const [a, b] = await wb.listGroupEvents(groups[0]?.id ?? 0);
     const crash = await wb.getCrash(a?.id ?? '');
     expect(crash.timestamp).toBe(new Date(DUMP_TIME * 1000).toISOString());
-    const kernelFrames = crash.threads.find((t) => t.crashed)?.frames.filter((f) => f.trust === 'scan');
+    const kernelFrames = crash.threads.find((t) => t.crashed)?.frames.filter((f) => f.trust === 'scan' && f.module?.includes('kernel32'));
     expect(kernelFrames?.length).toBe(1);
     const comparison = await wb.compareCrashes(a?.id ?? '', b?.id ?? '');
     expect(comparison.explanation.sameGroup).toBe(true);

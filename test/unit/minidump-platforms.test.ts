@@ -75,7 +75,7 @@ describe('minidumps from other platforms: the crash reason as the platform gives
     expect(info.signal.explanation).toBe(
       'EXC_BAD_ACCESS / KERN_INVALID_ADDRESS at 0x10: the address is not mapped — a NULL pointer dereference (a field 0x10 bytes into a NULL object)',
     );
-    expect(info.system).toEqual({ os: 'macOS', osVersion: '14.4.0', cpu: 'arm64' });
+    expect(info.system).toEqual({ os: 'Mac OS X', osVersion: '14.4.0', cpu: 'arm64' });
   });
 
   it('keeps reading a Linux dump as signals', async () => {

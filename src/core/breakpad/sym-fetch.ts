@@ -3,14 +3,24 @@ import { withFile } from '../elf/bounded-file';
 import { download, ServerFailure, type FetchLimits, type SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 
+/**
+ * A debug file's name without its folder: a Windows module records its PDB as a full path
+ * (`c:\\projects\\app\\app.pdb`), while the symbol store, Breakpad and every symbol server use
+ * the name alone (`app.pdb`).
+ */
+export function debugFileBase(debugName: string): string {
+  return debugName.slice(Math.max(debugName.lastIndexOf('/'), debugName.lastIndexOf('\\')) + 1);
+}
+
 /** The file name dump_syms gives a module's symbols: the debug file's name, `.pdb` replaced by `.sym`. */
 export function symFileName(debugName: string): string {
-  return debugName.toLowerCase().endsWith('.pdb') ? `${debugName.slice(0, -4)}.sym` : `${debugName}.sym`;
+  const base = debugFileBase(debugName);
+  return base.toLowerCase().endsWith('.pdb') ? `${base.slice(0, -4)}.sym` : `${base}.sym`;
 }
 
 /** The symbol store's path of a module's symbols: `<debug file>/<DEBUG ID>/<name>.sym`, as Socorro and Sentry serve them. */
 export function symStorePath(debugName: string, debugId: string): string[] {
-  return [debugName, debugId, symFileName(debugName)];
+  return [debugFileBase(debugName), debugId, symFileName(debugName)];
 }
 
 /** The identifier a symbol file's MODULE line gives, or why it has none. */

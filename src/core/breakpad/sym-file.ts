@@ -149,8 +149,8 @@ export class SymbolFileParser {
   }
 
   private func(line: string): void {
-    const multiple = line.startsWith('FUNC m ');
-    const parts = fields(multiple ? line.slice(2) : line, 4);
+    // `FUNC m` marks a function whose address another shares (identical code folded): the same record otherwise.
+    const parts = fields(line.startsWith('FUNC m ') ? `FUNC ${line.slice(7)}` : line, 4);
     const address = hex(parts?.[1]);
     const size = hex(parts?.[2]);
     if (!parts || address === null || size === null || hex(parts[3]) === null) {
@@ -162,8 +162,7 @@ export class SymbolFileParser {
   }
 
   private publicSymbol(line: string): void {
-    const multiple = line.startsWith('PUBLIC m ');
-    const parts = fields(multiple ? line.slice(2) : line, 3);
+    const parts = fields(line.startsWith('PUBLIC m ') ? `PUBLIC ${line.slice(9)}` : line, 3);
     const address = hex(parts?.[1]);
     if (!parts || address === null || hex(parts[2]) === null) return this.problem('malformed PUBLIC record');
     this.file.publics.push({ address, name: parts[3] ?? '' });

@@ -63,6 +63,11 @@ export interface CoreInfo {
   damage?: string[];
   /** How long the process had run when the dump was written, where the dump says (minidumps' MiscInfo). */
   uptimeSeconds?: number;
+  /**
+   * The thread of the crash handler that wrote the dump (Breakpad's info stream): its stack is
+   * the handler's, not the program's, and Breakpad's own reader leaves it out.
+   */
+  dumpThreadId?: number;
 }
 
 const AT_ENTRY = 9n;

@@ -227,7 +227,8 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     executableBuildId: files.executableBuildId,
     crashingThreadId: core.crashingThreadId,
     ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
-    threads: orderThreads(chosen?.threads ?? result.threads),
+    // The thread that wrote a Breakpad dump is the handler's, not the program's: left out, as Breakpad's reader does.
+    threads: orderThreads((chosen?.threads ?? result.threads).filter((t) => t.id !== core.dumpThreadId)),
     modules: stacks && dumps ? dumps.withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,

@@ -1,4 +1,5 @@
 import type { SignalInfo } from '../../shared/model';
+import { signalName } from '../elf/signals';
 
 /**
  * Why a Windows or macOS process died, as its minidump's exception record says, in the same shape
@@ -74,6 +75,7 @@ export function windowsReason(e: ExceptionRecord): SignalInfo {
           : `${name}: ${known?.[1] ?? ''}`,
     };
   }
+  if (e.code === FAST_FAIL_STATUS && e.parameters[0] !== undefined) return fastFailReason(e, e.parameters[0]);
   const name = known?.[0] ?? `EXCEPTION_${codeHex}`;
   return {
     number: e.code,
@@ -85,6 +87,54 @@ export function windowsReason(e: ExceptionRecord): SignalInfo {
     explanation: known
       ? `${name} at ${hex(e.address)}: ${known[1]}`
       : `${name} at ${hex(e.address)}: an exception code this workbench does not know`,
+  };
+}
+
+/** STATUS_STACK_BUFFER_OVERRUN: what `__fastfail(code)` raises, whatever the code says happened. */
+const FAST_FAIL_STATUS = 0xc0000409;
+
+/** The codes of `__fastfail`, as winnt.h names them; Breakpad and the Windows debuggers name the crash by them. */
+const FAST_FAIL_CODES: Record<number, [name: string, meaning: string]> = {
+  0: ['LEGACY_GS_VIOLATION', 'a stack buffer overrun caught by a /GS cookie'],
+  1: ['VTGUARD_CHECK_FAILURE', 'a corrupted C++ virtual table'],
+  2: ['STACK_COOKIE_CHECK_FAILURE', 'a stack buffer overrun caught by a /GS cookie'],
+  3: ['CORRUPT_LIST_ENTRY', 'a corrupted linked list (often heap corruption)'],
+  4: ['INCORRECT_STACK', 'the stack pointer outside the thread’s stack'],
+  5: ['INVALID_ARG', 'an invalid argument to a runtime function (the CRT’s invalid parameter handler)'],
+  6: ['GS_COOKIE_INIT', 'the /GS cookie was used before it was set up'],
+  7: ['FATAL_APP_EXIT', 'the program ended itself: abort(), or terminate() after an uncaught C++ exception'],
+  8: ['RANGE_CHECK_FAILURE', 'an index out of range, caught by a checked container'],
+  9: ['UNSAFE_REGISTRY_ACCESS', 'an unsafe registry access'],
+  10: ['GUARD_ICALL_CHECK_FAILURE', 'an indirect call to an address Control Flow Guard does not allow'],
+  11: ['GUARD_WRITE_CHECK_FAILURE', 'a write Control Flow Guard does not allow'],
+  12: ['INVALID_FIBER_SWITCH', 'a switch to an invalid fiber'],
+  13: ['INVALID_SET_OF_CONTEXT', 'a thread context set to an invalid one'],
+  14: ['INVALID_REFERENCE_COUNT', 'a reference count that went wrong (below zero or overflowed)'],
+  18: ['INVALID_JUMP_BUFFER', 'longjmp to an invalid jump buffer'],
+  19: ['MRDATA_MODIFIED', 'protected loader data was modified'],
+  21: ['INVALID_EXCEPTION_CHAIN', 'a corrupted exception handler chain'],
+  23: ['INVALID_CALL_IN_DLL_CALLOUT', 'a call the loader forbids from inside DllMain'],
+  28: ['INVALID_BUFFER_ACCESS', 'a buffer accessed out of its bounds'],
+  29: ['INVALID_BALANCED_TREE', 'a corrupted balanced tree (often heap corruption)'],
+  37: ['GUARD_JUMPTABLE', 'a jump through a table Control Flow Guard does not allow'],
+  38: ['INVALID_LONGJUMP_TARGET', 'longjmp to a target Control Flow Guard does not allow'],
+  44: ['GUARD_SS_FAILURE', 'a return address that does not match the shadow stack (CET)'],
+  50: ['HEAP_METADATA_CORRUPTION', 'corrupted heap metadata: a write past a buffer, a double free or a use after free'],
+  57: ['CONTROL_INVALID_RETURN_ADDRESS', 'an invalid return address (CET)'],
+};
+
+function fastFailReason(e: ExceptionRecord, parameter: bigint): SignalInfo {
+  const code = Number(parameter);
+  const known = FAST_FAIL_CODES[code];
+  const name = known ? `FAST_FAIL_${known[0]}` : `FAST_FAIL_${code}`;
+  return {
+    number: e.code,
+    name,
+    code,
+    codeName: 'STATUS_STACK_BUFFER_OVERRUN',
+    faultAddress: null,
+    senderPid: null,
+    explanation: `${name} at ${hex(e.address)}: __fastfail(${code}), ${known?.[1] ?? 'a fail-fast code this workbench does not know'}`,
   };
 }
 
@@ -108,7 +158,33 @@ const KERN_CODES: Record<number, [name: string, meaning: string]> = {
   0x102: ['EXC_ARM_DA_DEBUG', 'a watchpoint'],
 };
 
+const EXC_CRASH = 10;
+
+/**
+ * EXC_CRASH: the process died of a signal it did not handle (abort() is SIGABRT), which the
+ * kernel wraps in a Mach exception. Crashpad records it with no exception of its own (code 0),
+ * EXC_CRASH as the first parameter and the signal in bits 24–31 of the second.
+ */
+function excCrash(e: ExceptionRecord): SignalInfo | null {
+  const wrapped =
+    e.code === EXC_CRASH ? BigInt(e.flags) : e.code === 0 && e.parameters[0] === BigInt(EXC_CRASH) ? e.parameters[1] : undefined;
+  if (wrapped === undefined) return null;
+  const signo = Number((wrapped >> 24n) & 0xffn);
+  const signal = signalName(signo);
+  return {
+    number: EXC_CRASH,
+    name: 'EXC_CRASH',
+    code: signo,
+    codeName: signal,
+    faultAddress: null,
+    senderPid: null,
+    explanation: `EXC_CRASH / ${signal}: the process died of ${signal}${signo === 6 ? ', as abort() raises it (a failed assert, std::terminate, a panic that aborts)' : ''}`,
+  };
+}
+
 export function machReason(e: ExceptionRecord): SignalInfo {
+  const crash = excCrash(e);
+  if (crash) return crash;
   const type = MACH_TYPES[e.code];
   const name = type?.[0] ?? `EXC_${e.code}`;
   const codeName = e.code === 1 ? (KERN_CODES[e.flags]?.[0] ?? null) : null;

@@ -82,7 +82,6 @@ async function withElfExtents(modules: CoreModule[], hostPaths: Map<string, stri
 }
 
 const named = (frames: Frame[]) => frames.filter((f) => f.function !== null).length;
-const trusted = (frames: Frame[]) => frames.filter((f) => f.trust !== 'scan').length;
 const sameAddress = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && BigInt(a) === BigInt(b);
 
 /** The debugger's frames without a function read `module + offset` too, as the walk's do. */
@@ -97,8 +96,7 @@ function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
 
 /**
  * Per thread, the walk replaces the debugger's stack when the debugger has none, starts at another
- * address, names fewer frames, or (naming as many) stops before the walk's trusted frames end or
- * at its first frame.
+ * address, names fewer frames, or (naming as many) has no more frames than the walk.
  * The debugger's stack keeps its locals; a replaced one keeps its registers.
  */
 export function chooseStacks(
@@ -117,7 +115,9 @@ export function chooseStacks(
       (theirs.length === 0 ||
         !sameAddress(theirs[0]?.address, mine[0]?.address) ||
         named(mine) > named(theirs) ||
-        (named(mine) === named(theirs) && (trusted(mine) > theirs.length || (theirs.length === 1 && mine.length > 1))));
+        // Naming as many, the walk goes as far or further: it reads the dump as Breakpad, the
+        // reference for minidumps, does, and says how each frame was found.
+        (named(mine) === named(theirs) && mine.length >= theirs.length));
     if (!better) return { ...thread, frames: theirs };
     replaced++;
     return {

@@ -20,13 +20,14 @@ const CV_PDB70 = 0x53445352; // "RSDS": GUID, age and the PDB's name (Windows; m
 /** The ELF machine an architecture stands for, so the rest of the analysis reads dumps as cores (0: none it reads). */
 const ELF_MACHINE: Partial<Record<DumpArch, number>> = { x86: 3, amd64: 62, arm64: 183 };
 const PLATFORM_LINUX = 0x8201;
-const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
+export const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
 const APPLE_PLATFORMS = new Set([0x8101, 0x8102]);
 const PLATFORM_NAMES: Record<number, string> = {
   0: 'Windows',
   1: 'Windows',
   2: 'Windows NT',
-  0x8101: 'macOS',
+  // As Breakpad and rust-minidump name it, whatever Apple calls it this year.
+  0x8101: 'Mac OS X',
   0x8102: 'iOS',
   0x8201: 'Linux',
   0x8202: 'Solaris',
@@ -97,6 +98,9 @@ async function codeView(
   return none;
 }
 
+/** MD_BREAKPAD_INFO_VALID_DUMP_THREAD_ID: the info stream names the thread that wrote the dump. */
+const BREAKPAD_INFO_DUMP_THREAD = 1;
+
 /** Breakpad's debug identifier: the GUID's fields as the symbol store names them, then the age in hex. */
 function breakpadId(guid: Buffer, age: number): string {
   const hex = (b: Buffer) => b.toString('hex');
@@ -161,6 +165,11 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   const flags = exception ? exception.readInt32LE(12) : 0;
   const code = flags === 0 && FAULT_SIGNALS.has(signo) ? UNKNOWN_CODE : flags;
   const record = exception && exception.length >= 40 ? exceptionRecord(exception) : null;
+  const info = await stream(STREAM.breakpadInfo, 'Breakpad info');
+  const dumpThreadId =
+    info && info.length >= 8 && info.readUInt32LE(0) & BREAKPAD_INFO_DUMP_THREAD && info.readUInt32LE(4) !== crashingThreadId
+      ? info.readUInt32LE(4)
+      : undefined;
   const executable = modules[0]?.path ?? null;
   return {
     path,
@@ -185,11 +194,13 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
               stackPointer: null,
               pid,
             }),
-    threads: threads.map((t) => ({
-      tid: t.tid,
-      signal: t.tid === crashingThreadId ? signo : 0,
-      registers: t.registers ? registerStrings(t.registers) : {},
-    })),
+    threads: threads
+      .filter((t) => t.tid !== dumpThreadId)
+      .map((t) => ({
+        tid: t.tid,
+        signal: t.tid === crashingThreadId ? signo : 0,
+        registers: t.registers ? registerStrings(t.registers) : {},
+      })),
     system: system && system.length >= 24 ? systemOf(system, platform, arch) : null,
     crashingThreadId,
     executablePath: executable,
@@ -200,5 +211,6 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     dumpTime: dumpTime ? new Date(dumpTime * 1000).toISOString() : null,
     // The process's start and the dump's time are both whole seconds since 1970, as Windows' MiscInfo keeps them.
     ...(started && dumpTime >= started ? { uptimeSeconds: dumpTime - started } : {}),
+    ...(dumpThreadId !== undefined ? { dumpThreadId } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { withFile } from '../elf/bounded-file';
 import type { CoreModule } from '../elf/core-file';
 import { DumpMemory, memory64List, memoryList } from './dump-memory';
 import { readThreads } from './dump-threads';
+import { WINDOWS_PLATFORMS } from './minidump-file';
 import { archOf, openStreams, STREAM } from './minidump-streams';
 import { ARCH_REGISTERS, registerStrings } from './thread-context';
 import { MAX_WALK_FRAMES, walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
@@ -26,6 +27,7 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
     const streams = await openStreams(file);
     const system = await streams.read(STREAM.systemInfo, 'system info');
     const arch = archOf(system && system.length >= 2 ? system.readUInt16LE(0) : undefined);
+    const windows = system !== null && system.length >= 24 && WINDOWS_PLATFORMS.has(system.readUInt32LE(20));
     const threads = (await readThreads(file, streams, arch)) ?? [];
     const stacks = new Map<number, Frame[]>();
     const frameRegisters = new Map<number, Record<string, Record<string, string>>>();
@@ -52,7 +54,7 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
       if (stackPointer !== undefined) await memory.load(stackPointer);
       const maxFrames = Math.max(1, Math.min(MAX_WALK_FRAMES, budget));
       const key = `${maxFrames}|${[...thread.registers].map(([name, value]) => `${name}=${value}`).join(',')}`;
-      const walked = walks.get(key) ?? walkStack({ arch, context: thread.registers, memory, modules: walkModules, maxFrames });
+      const walked = walks.get(key) ?? walkStack({ arch, context: thread.registers, memory, modules: walkModules, maxFrames, windows });
       walks.set(key, walked);
       budget -= walked.length;
       if (walked.length >= maxFrames && maxFrames < MAX_WALK_FRAMES) cut.add(thread.tid);

@@ -10,6 +10,8 @@ export const STREAM = {
   systemInfo: 7,
   memory64List: 9,
   miscInfo: 15,
+  /** Breakpad's own: which thread wrote the dump, and which asked for it. */
+  breakpadInfo: 0x47670001,
   linuxCmdLine: 0x47670006,
   linuxEnviron: 0x47670007,
 } as const;

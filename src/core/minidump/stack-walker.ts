@@ -37,11 +37,16 @@ export interface WalkInput {
   /** Sorted by start address. */
   modules: WalkModule[];
   maxFrames?: number;
+  /**
+   * A Windows dump: its x64 code keeps no frame pointer chain (MSVC and LLVM both omit it), so,
+   * as Breakpad does, the walk never follows %rbp there and scans instead.
+   */
+  windows?: boolean;
 }
 
 export const MAX_WALK_FRAMES = 1024;
-const SCAN_WORDS_CONTEXT = 40;
-const SCAN_WORDS = 30;
+const SCAN_WORDS_CONTEXT = 160;
+const SCAN_WORDS = 40;
 /** Below this no code is ever mapped: a return address of 0 or a small number ends the stack. */
 const LOWEST_CODE = 0x1000n;
 
@@ -57,6 +62,9 @@ export function moduleAt(modules: WalkModule[], address: bigint): WalkModule | n
   }
   return null;
 }
+
+/** What a strategy answers when the stack ends there: no caller, and no other strategy to try. */
+const END = Symbol('end of stack');
 
 class Walker {
   private readonly regs;
@@ -86,7 +94,8 @@ class Walker {
     if (value === null) return null;
     const address = value & this.addressMask;
     const module = this.code(address);
-    if (!module) return null;
+    // A module's first byte is its header, never the byte after a call.
+    if (!module || address === module.start) return null;
     if (module.symbols && !module.symbols.knowsCode(Number(address - module.start - 1n))) return null;
     return address;
   }
@@ -114,7 +123,7 @@ class Walker {
     return { value: values, read: (address) => this.read(address), word: this.word };
   }
 
-  private byCfi(callee: WalkedFrame): WalkedFrame | null {
+  private byCfi(callee: WalkedFrame): WalkedFrame | typeof END | null {
     const module = callee.module;
     const rules = module?.symbols?.cfiRules(Number(this.lookupAddress(callee) - module.start));
     const cfaRule = rules?.get('.cfa');
@@ -127,7 +136,10 @@ class Walker {
     if (cfa === null) return null;
     // Every other rule may use the CFA, and reads the callee's registers as they were.
     const context = this.postfix((name) => (name === '.cfa' ? cfa : (callee.registers.get(name) ?? null)));
-    const pc = this.returnAddress(evaluate(raRule, context));
+    const ra = evaluate(raRule, context);
+    // A return address of 0 is how the outermost frame says there is no caller.
+    if (ra === 0n) return END;
+    const pc = this.returnAddress(ra);
     if (pc === null) return null;
     const caller = this.calleeSaved(callee);
     for (const [name, rule] of rules) {
@@ -173,16 +185,24 @@ class Walker {
     return this.frame(pc, caller, 'cfi');
   }
 
-  private byFramePointer(callee: WalkedFrame): WalkedFrame | null {
+  private byFramePointer(callee: WalkedFrame): WalkedFrame | typeof END | null {
+    if (this.input.windows && this.input.arch === 'amd64') return null;
     const fp = callee.registers.get(this.regs.fp);
     const sp = callee.registers.get(this.regs.sp);
     if (fp === undefined || sp === undefined) return null;
     const leaf = this.leafCaller(callee);
     if (leaf) return leaf;
     if (fp < sp || fp % BigInt(this.word) !== 0n) return null;
-    const pc = this.returnAddress(this.read(fp + BigInt(this.word)));
+    const ra = this.read(fp + BigInt(this.word));
     const callerFp = this.read(fp);
-    if (pc === null || callerFp === null) return null;
+    if (ra === null || callerFp === null) return null;
+    // On x86-64 the chain must run up the stack: a caller's frame pointer below its callee's is
+    // not one, and the walk scans instead (Breakpad's check; its x86 and ARM walks have none).
+    if (this.input.arch === 'amd64' && callerFp < fp) return null;
+    // A frame record that holds a return address of 0 is the stack's last, as Breakpad reads it.
+    if (ra === 0n) return END;
+    const pc = this.returnAddress(ra);
+    if (pc === null) return null;
     const caller = this.calleeSaved(callee);
     caller.set(this.regs.fp, callerFp);
     caller.set(this.regs.sp, fp + BigInt(2 * this.word));
@@ -237,8 +257,13 @@ class Walker {
       const calleeSp = callee.registers.get(this.regs.sp) ?? 0n;
       const strategies = [this.byCfi, this.byWindowsFrameData, this.byFramePointer, this.byScan];
       let caller: WalkedFrame | null = null;
+      let ended = false;
       for (const strategy of strategies) {
         const candidate = strategy.call(this, callee);
+        if (candidate === END) {
+          ended = true;
+          break;
+        }
         const sp = candidate?.registers.get(this.regs.sp);
         // The stack grows down: a caller's frame is above its callee's, or the walk would loop.
         if (
@@ -250,7 +275,7 @@ class Walker {
           break;
         }
       }
-      if (!caller) break;
+      if (!caller || ended) break;
       frames.push(caller);
     }
     return frames;

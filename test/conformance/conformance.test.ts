@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crashwbAsync } from '../fixtures/cli';
+import { parseStackwalk, type ReferenceFrame, type ReferenceStack } from './reference';
+
+/**
+ * Real crash files from other projects, read by crashwb and by the reference tool their
+ * producers use (Breakpad's minidump_stackwalk, built for this Debian and kept in the corpus),
+ * compared frame by frame on the crashing thread: module, function, file:line and how the frame
+ * was found. The score is printed; the suite fails when it falls below what it reached before.
+ */
+const CORPUS = resolve(process.env.CRASHWB_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus'));
+const STACKWALK = join(CORPUS, 'reference-tools', 'breakpad', 'minidump_stackwalk');
+const present = existsSync(STACKWALK);
+
+/** What the suite has reached: it may only go up. The goal is 98% matched, at most 2% extra. */
+const FLOOR = { matched: 1, extra: 0, wrongLines: 0 };
+
+interface OurFrame {
+  function: string | null;
+  file: string | null;
+  line: number | null;
+  module: string | null;
+  inline: boolean;
+  trust?: string;
+  moduleOffset?: string;
+}
+interface OurCrash {
+  signal: { name: string };
+  system?: { os: string };
+  threads: { crashed: boolean; frames: OurFrame[] }[];
+}
+
+const CASES = [
+  { dump: 'rust-minidump/dumps/test.dmp', symbols: 'rust-minidump/symbols' },
+  { dump: 'rust-minidump/dumps/linux-mini.dmp', symbols: 'rust-minidump/symbols' },
+  { dump: 'rust-minidump/dumps/simple-crashpad.dmp', symbols: 'rust-minidump/symbols' },
+  { dump: 'rust-minidump/dumps/pipeline-inlines-macos-segv.dmp', symbols: 'rust-minidump/symbols' },
+  { dump: 'breakpad/dumps/tiny-exe-fastfail.dmp', symbols: 'breakpad/symbols' },
+];
+
+const base = (path: string | null): string | null => (path === null ? null : (path.split(/[\\/]/).pop() ?? path).toLowerCase());
+
+/** Why our frame is not the reference's, or null when it is. */
+export function difference(ref: ReferenceFrame, ours: OurFrame | undefined): string | null {
+  if (!ours) return 'missing';
+  if (ref.module !== null && base(ours.module) !== ref.module.toLowerCase()) return `module ${ours.module} ≠ ${ref.module}`;
+  if (ref.function !== null && ours.function !== ref.function) return `function ${ours.function} ≠ ${ref.function}`;
+  if (ref.function === null && ref.offset !== null && (ours.function !== null || ours.moduleOffset !== ref.offset))
+    return `${ours.function ?? ours.moduleOffset} ≠ + ${ref.offset}`;
+  if (ref.file !== null && (base(ours.file) !== base(ref.file) || ours.line !== ref.line))
+    return `place ${base(ours.file)}:${ours.line} ≠ ${ref.file}:${ref.line}`;
+  const trust = ours.inline ? 'inline' : ours.trust;
+  if (ref.trust !== trust) return `found by ${trust} ≠ ${ref.trust}`;
+  return null;
+}
+
+const results: Array<{
+  dump: string;
+  reference: number;
+  matched: number;
+  shown: number;
+  extra: number;
+  notes: string[];
+  wrongLines: number;
+}> = [];
+
+describe.skipIf(!present)(
+  `the public corpus read as its reference tool reads it${present ? '' : ` (skipped: no corpus at ${CORPUS})`}`,
+  () => {
+    const cache = mkdtempSync(join(tmpdir(), 'crashwb-conformance-cache-'));
+
+    it.each(CASES)(
+      '$dump',
+      async ({ dump, symbols }) => {
+        const path = join(CORPUS, dump);
+        const reference: ReferenceStack = parseStackwalk(
+          execFileSync(STACKWALK, [path, join(CORPUS, symbols)], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+            maxBuffer: 64 << 20,
+          }),
+        );
+        const run = await crashwbAsync(['analyze', path, '--json', '--debug-dir', join(CORPUS, symbols)], { CRASHWB_SYMBOL_CACHE: cache });
+        expect(run.stdout, run.stderr).toMatch(/^\{/);
+        const ours = JSON.parse(run.stdout) as OurCrash;
+        const crashed = ours.threads.find((t) => t.crashed)?.frames ?? [];
+        const notes: string[] = [];
+        const lines: string[] = [];
+        let matched = 0;
+        reference.frames.forEach((ref, i) => {
+          const why = difference(ref, crashed[i]);
+          if (why === null) matched++;
+          else if (notes.length < 4) notes.push(`#${i} ${why}`);
+        });
+        // A reason the reference gives only as numbers (Breakpad's for a Crashpad EXC_CRASH) is one it does not know.
+        const reason = reference.reason.split(' ')[0] ?? '';
+        if (!reason.startsWith('0x') && ours.signal.name !== reason) lines.push(`reason ${ours.signal.name} ≠ ${reference.reason}`);
+        if (ours.system?.os !== reference.os) lines.push(`OS ${ours.system?.os} ≠ ${reference.os}`);
+        notes.push(...lines);
+        results.push({
+          dump,
+          reference: reference.frames.length,
+          matched,
+          shown: crashed.length,
+          extra: Math.max(0, crashed.length - reference.frames.length),
+          notes,
+          wrongLines: lines.length,
+        });
+        expect(reference.frames.length, `${dump}: the reference printed no crashing thread`).toBeGreaterThan(0);
+      },
+      120_000,
+    );
+
+    it('leaves out the thread of Breakpad’s handler that wrote the dump, as the reference does', async () => {
+      const run = await crashwbAsync(['analyze', join(CORPUS, 'rust-minidump/dumps/test.dmp'), '--json'], { CRASHWB_SYMBOL_CACHE: cache });
+      const ours = JSON.parse(run.stdout) as { threads: { id: number }[] };
+      expect(ours.threads.map((t) => t.id)).toEqual([3060]);
+    });
+
+    it('refuses the dump whose memory ranges are invalid, naming it', async () => {
+      const path = join(CORPUS, 'rust-minidump/dumps/invalid-range.dmp');
+      const run = await crashwbAsync(['analyze', path], { CRASHWB_SYMBOL_CACHE: cache });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`crashwb: ${path}: `);
+    });
+
+    afterAll(() => {
+      const total = results.reduce((n, r) => n + r.reference, 0);
+      const matched = results.reduce((n, r) => n + r.matched, 0);
+      const shown = results.reduce((n, r) => n + r.shown, 0);
+      const extra = results.reduce((n, r) => n + r.extra, 0);
+      const lines = results.map(
+        (r) =>
+          `  ${r.dump}: ${r.matched}/${r.reference} frames, ${r.extra} extra of ${r.shown}${r.notes.length ? `; ${r.notes.join('; ')}` : ''}`,
+      );
+      console.log(
+        `conformance: ${matched} of ${total} reference frames matched (${((100 * matched) / Math.max(1, total)).toFixed(1)}%), ${extra} extra of ${shown} shown\n${lines.join('\n')}`,
+      );
+      if (results.length === CASES.length) {
+        expect(matched / Math.max(1, total), 'frames matched fell below what the suite reached before').toBeGreaterThanOrEqual(
+          FLOOR.matched,
+        );
+        expect(extra / Math.max(1, shown), 'extra frames rose above what the suite reached before').toBeLessThanOrEqual(FLOOR.extra);
+        expect(
+          results.reduce((n, r) => n + r.wrongLines, 0),
+          'reason and OS lines that differ from the reference',
+        ).toBeLessThanOrEqual(FLOOR.wrongLines);
+      }
+    });
+  },
+);

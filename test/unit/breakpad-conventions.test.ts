@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { symFileName, symStorePath } from '../../src/core/breakpad/sym-fetch';
+import { parseSymbolText } from '../../src/core/breakpad/sym-file';
+import { machReason, windowsReason } from '../../src/core/minidump/exception-reasons';
+
+describe('Breakpad’s conventions, as its tools and symbol servers follow them', () => {
+  it('keys a Windows module’s symbols by its debug file’s name, not the full path its PDB record holds', () => {
+    expect(symStorePath('c:\\projects\\app\\test_app.pdb', 'ABC1')).toEqual(['test_app.pdb', 'ABC1', 'test_app.sym']);
+    expect(symStorePath('/build/out/libfoo.so', 'ABC1')).toEqual(['libfoo.so', 'ABC1', 'libfoo.so.sym']);
+    expect(symFileName('C:\\x\\Crash.PDB')).toBe('Crash.sym');
+  });
+
+  it('reads FUNC m and PUBLIC m (a symbol at an address another shares) as the records they are', () => {
+    const file = parseSymbolText(
+      [
+        'MODULE Linux x86_64 0123 app',
+        'FUNC m 1000 20 0 folded_a',
+        '1000 20 7 0',
+        'FUNC 1000 20 0 folded_b',
+        'PUBLIC m 2000 0 shared_public',
+        'PUBLIC 3000 0 plain',
+      ].join('\n'),
+    );
+    expect(file.problemCount).toBe(0);
+    expect(file.functions.map((f) => f.name)).toEqual(['folded_a', 'folded_b']);
+    expect(file.functions[0]?.lines).toHaveLength(1);
+    expect(file.publics.map((p) => [p.address, p.name])).toEqual([
+      [0x2000, 'shared_public'],
+      [0x3000, 'plain'],
+    ]);
+  });
+
+  it('names a Windows fail-fast by its __fastfail code, as Breakpad does', () => {
+    const reason = windowsReason({ code: 0xc0000409, flags: 1, address: 0x7ff75355af42n, parameters: [7n] });
+    expect(reason).toMatchObject({ name: 'FAST_FAIL_FATAL_APP_EXIT', code: 7, codeName: 'STATUS_STACK_BUFFER_OVERRUN' });
+    expect(reason.explanation).toMatch(/__fastfail\(7\), the program ended itself/);
+    expect(windowsReason({ code: 0xc0000409, flags: 1, address: 0n, parameters: [999n] }).name).toBe('FAST_FAIL_999');
+  });
+
+  it('reads Crashpad’s EXC_CRASH, a signal wrapped in a Mach exception, with its signal', () => {
+    const abort = machReason({ code: 0, flags: 0, address: 0x7fff6f41333an, parameters: [10n, 0x6000000n, 0n] });
+    expect(abort).toMatchObject({ name: 'EXC_CRASH', codeName: 'SIGABRT', code: 6 });
+    expect(abort.explanation).toMatch(/^EXC_CRASH \/ SIGABRT: the process died of SIGABRT, as abort\(\) raises it/);
+    expect(machReason({ code: 10, flags: 0x0b000000, address: 0n, parameters: [] })).toMatchObject({
+      name: 'EXC_CRASH',
+      codeName: 'SIGSEGV',
+    });
+  });
+});
