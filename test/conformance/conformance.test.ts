@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,15 +30,21 @@ interface OurFrame {
 }
 interface OurCrash {
   signal: { name: string };
-  system?: { os: string };
+  pid: number;
+  system?: { os: string; osVersion: string };
   threads: { crashed: boolean; frames: OurFrame[] }[];
 }
 
-const CASES = [
-  { dump: 'rust-minidump/dumps/test.dmp', symbols: 'rust-minidump/symbols' },
-  { dump: 'rust-minidump/dumps/linux-mini.dmp', symbols: 'rust-minidump/symbols' },
+/** `json`: rust-minidump's JSON of the same dump, for what Breakpad's human output leaves out (the pid). */
+const CASES: Array<{ dump: string; symbols: string; json?: string }> = [
+  { dump: 'rust-minidump/dumps/test.dmp', symbols: 'rust-minidump/symbols', json: 'test_minidump_stackwalk__json-pretty.snap' },
+  { dump: 'rust-minidump/dumps/linux-mini.dmp', symbols: 'rust-minidump/symbols', json: 'test_minidump_stackwalk__linux_json_pretty.snap' },
   { dump: 'rust-minidump/dumps/simple-crashpad.dmp', symbols: 'rust-minidump/symbols' },
-  { dump: 'rust-minidump/dumps/pipeline-inlines-macos-segv.dmp', symbols: 'rust-minidump/symbols' },
+  {
+    dump: 'rust-minidump/dumps/pipeline-inlines-macos-segv.dmp',
+    symbols: 'rust-minidump/symbols',
+    json: 'test_minidump_stackwalk__macos_inlines_json_pretty.snap',
+  },
   { dump: 'breakpad/dumps/tiny-exe-fastfail.dmp', symbols: 'breakpad/symbols' },
 ];
 
@@ -75,7 +81,7 @@ describe.skipIf(!present)(
 
     it.each(CASES)(
       '$dump',
-      async ({ dump, symbols }) => {
+      async ({ dump, symbols, json }) => {
         const path = join(CORPUS, dump);
         const reference: ReferenceStack = parseStackwalk(
           execFileSync(STACKWALK, [path, join(CORPUS, symbols)], {
@@ -100,6 +106,14 @@ describe.skipIf(!present)(
         const reason = reference.reason.split(' ')[0] ?? '';
         if (!reason.startsWith('0x') && ours.signal.name !== reason) lines.push(`reason ${ours.signal.name} ≠ ${reference.reason}`);
         if (ours.system?.os !== reference.os) lines.push(`OS ${ours.system?.os} ≠ ${reference.os}`);
+        if (json) {
+          const snap = readFileSync(join(CORPUS, 'rust-minidump', 'expected', json), 'utf8');
+          const pid = Number(/"pid": (\d+)/.exec(snap)?.[1]);
+          if (ours.pid !== pid) lines.push(`pid ${ours.pid} ≠ ${pid}`);
+          const version = /"os_ver": "([^"]*)"/.exec(snap)?.[1];
+          if (version && ours.system?.os === 'Linux' && ours.system.osVersion !== version)
+            lines.push(`OS version ${ours.system.osVersion} ≠ ${version}`);
+        }
         notes.push(...lines);
         results.push({
           dump,

@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { elfDebugId, readMinidump } from '../../src/core/minidump/minidump-file';
+import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
+import { windowsAmd64 } from '../fixtures/stackwalk-scenarios';
 import { symFileName, symStorePath } from '../../src/core/breakpad/sym-fetch';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
 import { machReason, windowsReason } from '../../src/core/minidump/exception-reasons';
@@ -45,5 +51,43 @@ describe('Breakpad’s conventions, as its tools and symbol servers follow them'
       name: 'EXC_CRASH',
       codeName: 'SIGSEGV',
     });
+  });
+});
+
+describe('list streams padded after their count, as Breakpad’s mac client writes them', () => {
+  /** The dump with its thread, module and memory lists moved to its end, 4 zero bytes after each count. */
+  function padded(path: string, target: string): string {
+    const bytes = readFileSync(path);
+    const directory = bytes.readUInt32LE(12);
+    const tail: Buffer[] = [];
+    let end = bytes.length;
+    for (let i = 0; i < bytes.readUInt32LE(8); i++) {
+      const at = directory + i * 12;
+      if (![3, 4, 5].includes(bytes.readUInt32LE(at))) continue;
+      const [size, rva] = [bytes.readUInt32LE(at + 4), bytes.readUInt32LE(at + 8)];
+      const stream = Buffer.concat([bytes.subarray(rva, rva + 4), Buffer.alloc(4), bytes.subarray(rva + 4, rva + size)]);
+      bytes.writeUInt32LE(size + 4, at + 4);
+      bytes.writeUInt32LE(end, at + 8);
+      tail.push(stream);
+      end += stream.length;
+    }
+    writeFileSync(target, Buffer.concat([bytes, ...tail]));
+    return target;
+  }
+
+  it('reads the same threads, registers, stacks and modules as from the unpadded dump', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-padded-'));
+    const scenario = windowsAmd64(join(dir, 'win64'));
+    const plain = await readMinidump(scenario.dump);
+    const mac = await readMinidump(padded(scenario.dump, join(dir, 'padded.dmp')));
+    expect(mac.modules.map((m) => [m.path, m.debugId])).toEqual(plain.modules.map((m) => [m.path, m.debugId]));
+    expect(mac.threads).toEqual(plain.threads);
+    expect(mac.threads[0]?.registers.rip).toBe('0x7ff612341015');
+    const walked = await walkMinidump(join(dir, 'padded.dmp'), mac.modules, new Map());
+    expect(walked.stacks.get(4242)?.length).toBeGreaterThan(1);
+  });
+
+  it('gives an 8-byte build-id (lld’s default) a Breakpad debug id, zero-padded', async () => {
+    expect(elfDebugId(Buffer.from('0123456789abcdef', 'hex'))).toBe('67452301AB89EFCD0000000000000000' + '0');
   });
 });

@@ -1,4 +1,5 @@
 import type { BoundedFile } from '../elf/bounded-file';
+import { listStart } from './minidump-streams';
 
 /** A range of the process's memory the dump kept: a thread's stack or an entry of a memory list. */
 export interface MemoryRegion {
@@ -15,11 +16,12 @@ const MAX_LOADED_REGION = 32 * 1024 * 1024;
 /** MINIDUMP_MEMORY_DESCRIPTOR entries: start (u64), then the bytes' size and place in the file. */
 export function memoryList(stream: Buffer | null): MemoryRegion[] {
   if (!stream || stream.length < 4) return [];
-  const count = Math.min(stream.readUInt32LE(0), MAX_REGIONS, Math.floor((stream.length - 4) / 16));
+  const first = listStart(stream, 16);
+  const count = Math.min(stream.readUInt32LE(0), MAX_REGIONS, Math.floor((stream.length - first) / 16));
   return Array.from({ length: count }, (_, i) => ({
-    start: stream.readBigUInt64LE(4 + i * 16),
-    size: stream.readUInt32LE(12 + i * 16),
-    rva: stream.readUInt32LE(16 + i * 16),
+    start: stream.readBigUInt64LE(first + i * 16),
+    size: stream.readUInt32LE(first + 8 + i * 16),
+    rva: stream.readUInt32LE(first + 12 + i * 16),
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { BoundedFile } from '../elf/bounded-file';
 import type { MemoryRegion } from './dump-memory';
-import { STREAM, type DumpArch, type Streams } from './minidump-streams';
+import { listStart, STREAM, type DumpArch, type Streams } from './minidump-streams';
 import { parseContext, type Registers } from './thread-context';
 
 /** A thread of the thread list: its id, its stack as the dump kept it, and its registers. */
@@ -35,13 +35,14 @@ export async function readThreads(
   const list = await streams.read(STREAM.threadList, 'thread list');
   if (!list || list.length < 4) return null;
   const claimed = list.readUInt32LE(0);
-  const count = Math.min(claimed, MAX_THREADS, Math.floor((list.length - 4) / THREAD_SIZE));
+  const first = listStart(list, THREAD_SIZE);
+  const count = Math.min(claimed, MAX_THREADS, Math.floor((list.length - first) / THREAD_SIZE));
   if (claimed > count) problems.push(`its thread list claims ${claimed} threads and holds ${count}`);
   const exception = await streams.read(STREAM.exception, 'exception');
   const crashing = exception && exception.length >= 168 ? exception.readUInt32LE(0) : null;
   const threads: DumpThread[] = [];
   for (let i = 0; i < count; i++) {
-    const at = 4 + i * THREAD_SIZE;
+    const at = first + i * THREAD_SIZE;
     const tid = list.readUInt32LE(at);
     const [size, rva] =
       tid === crashing && exception && exception.readUInt32LE(160) > 0

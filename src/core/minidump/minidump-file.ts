@@ -4,7 +4,7 @@ import { describeSignal } from '../elf/signals';
 import type { SystemInfo } from '../../shared/model';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 import { readThreads } from './dump-threads';
-import { archOf, exact, MinidumpFormatError, openStreams, SIGNATURE, STREAM, type DumpArch } from './minidump-streams';
+import { archOf, exact, listStart, MinidumpFormatError, openStreams, SIGNATURE, STREAM, type DumpArch } from './minidump-streams';
 import { registerStrings } from './thread-context';
 
 const MISC_PROCESS_ID = 1;
@@ -47,11 +47,26 @@ function exceptionRecord(stream: Buffer): ExceptionRecord {
 }
 
 /** The system the dump was written on: OS and version, CPU architecture. */
-function systemOf(system: Buffer, platform: number, arch: number | undefined): SystemInfo {
+/**
+ * A Linux dump's system info leaves the version at 0.0.0 and keeps the kernel's own words in
+ * its service-pack string ("Linux 4.9.60-… #1 SMP … x86_64"): the version is that, without the
+ * system's name and the machine, as rust-minidump shows it.
+ */
+function linuxVersion(csd: string): string {
+  const words = csd.trim().split(' ');
+  if (words[0] === 'Linux') words.shift();
+  if (words.length > 1 && /^(x86_64|i[3-6]86|aarch64|arm\w*|mips\w*|ppc\w*|riscv\w*)$/.test(words.at(-1) ?? '')) words.pop();
+  return words.join(' ');
+}
+
+async function systemOf(file: BoundedFile, system: Buffer, platform: number, arch: number | undefined): Promise<SystemInfo> {
   const cpu = archOf(arch) ?? `architecture ${arch ?? '?'}`;
+  const numbers = `${system.readUInt32LE(8)}.${system.readUInt32LE(12)}.${system.readUInt32LE(16)}`;
+  const csdRva = system.length >= 28 ? system.readUInt32LE(24) : 0;
+  const csd = platform === PLATFORM_LINUX && csdRva ? await utf16String(file, csdRva).catch(() => '') : '';
   return {
     os: PLATFORM_NAMES[platform] ?? `platform 0x${platform.toString(16)}`,
-    osVersion: `${system.readUInt32LE(8)}.${system.readUInt32LE(12)}.${system.readUInt32LE(16)}`,
+    osVersion: csd ? linuxVersion(csd) : numbers,
     cpu,
   };
 }
@@ -85,7 +100,7 @@ async function codeView(
   const signature = cv.readUInt32LE(0);
   if (signature === CV_ELF) {
     const id = cv.subarray(4);
-    return { buildId: id.toString('hex'), debugId: id.length >= 16 ? breakpadId(id, 0) : null, debugName: null };
+    return { buildId: id.toString('hex'), debugId: elfDebugId(id), debugName: null };
   }
   if (signature === CV_PDB70 && cv.length >= 24) {
     const end = cv.indexOf(0, 24);
@@ -98,8 +113,20 @@ async function codeView(
   return none;
 }
 
+/** The Pid: line of /proc/PID/status, which Breakpad's Linux client keeps where Windows keeps MiscInfo. */
+function linuxPid(status: string): number {
+  for (const line of status.split('\n')) if (line.startsWith('Pid:')) return Number(line.slice(4).trim()) || 0;
+  return 0;
+}
+
 /** MD_BREAKPAD_INFO_VALID_DUMP_THREAD_ID: the info stream names the thread that wrote the dump. */
 const BREAKPAD_INFO_DUMP_THREAD = 1;
+
+/** Breakpad's debug id of an ELF build-id: its first 16 bytes as a GUID, zero-padded when shorter (lld writes 8), age 0. */
+export function elfDebugId(buildId: Buffer): string | null {
+  if (buildId.length === 0) return null;
+  return breakpadId(buildId.length >= 16 ? buildId : Buffer.concat([buildId, Buffer.alloc(16 - buildId.length)]), 0);
+}
 
 /** Breakpad's debug identifier: the GUID's fields as the symbol store names them, then the age in hex. */
 function breakpadId(guid: Buffer, age: number): string {
@@ -133,10 +160,11 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   const modules: CoreModule[] = [];
   const moduleList = await stream(STREAM.moduleList, 'module list');
   const claimedModules = moduleList && moduleList.length >= 4 ? moduleList.readUInt32LE(0) : 0;
-  const moduleCount = moduleList ? Math.min(claimedModules, MAX_ITEMS, Math.floor((moduleList.length - 4) / 108)) : 0;
+  const firstModule = moduleList ? listStart(moduleList, 108) : 4;
+  const moduleCount = moduleList ? Math.min(claimedModules, MAX_ITEMS, Math.floor((moduleList.length - firstModule) / 108)) : 0;
   if (claimedModules > moduleCount) problems.push(`its module list claims ${claimedModules} modules and holds ${moduleCount}`);
   for (let i = 0; i < moduleCount && moduleList; i++) {
-    const at = 4 + i * 108;
+    const at = firstModule + i * 108;
     const start = moduleList.readBigUInt64LE(at);
     const name = await utf16String(file, moduleList.readUInt32LE(at + 20));
     const cv = await codeView(file, moduleList.readUInt32LE(at + 76), moduleList.readUInt32LE(at + 80));
@@ -154,7 +182,10 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   const crashingThreadId = exception ? exception.readUInt32LE(0) : (tids[0] ?? 0);
   const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
   const misc = await stream(STREAM.miscInfo, 'process info');
-  const pid = misc && misc.length >= 12 && misc.readUInt32LE(4) & MISC_PROCESS_ID ? misc.readUInt32LE(8) : 0;
+  const pid =
+    misc && misc.length >= 12 && misc.readUInt32LE(4) & MISC_PROCESS_ID
+      ? misc.readUInt32LE(8)
+      : linuxPid((await stream(STREAM.linuxProcStatus, 'process status'))?.toString('utf8', 0, 4096) ?? '');
   const dumpTime = streams.header.readUInt32LE(20);
   const started = misc && misc.length >= 16 && misc.readUInt32LE(4) & MISC_PROCESS_TIMES ? misc.readUInt32LE(12) : 0;
   const argv = (await stream(STREAM.linuxCmdLine, 'command line'))?.toString('utf8').replace(/\0+$/, '').split('\0') ?? null;
@@ -201,7 +232,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
         signal: t.tid === crashingThreadId ? signo : 0,
         registers: t.registers ? registerStrings(t.registers) : {},
       })),
-    system: system && system.length >= 24 ? systemOf(system, platform, arch) : null,
+    system: system && system.length >= 24 ? await systemOf(file, system, platform, arch) : null,
     crashingThreadId,
     executablePath: executable,
     mappings: modules.map((m) => ({ start: m.start, end: m.end, fileOffset: 0n, path: m.path })),

@@ -12,12 +12,23 @@ export const STREAM = {
   miscInfo: 15,
   /** Breakpad's own: which thread wrote the dump, and which asked for it. */
   breakpadInfo: 0x47670001,
+  linuxProcStatus: 0x47670004,
   linuxCmdLine: 0x47670006,
   linuxEnviron: 0x47670007,
 } as const;
 const MAX_STREAMS = 4096;
 
 export class MinidumpFormatError extends Error {}
+
+/**
+ * Where a list stream's entries start: after its 32-bit count, and after 4 bytes more where the
+ * writer padded the count to 8 bytes (Breakpad's mac client does, for threads, modules and
+ * memory), which shows as a stream exactly 4 bytes longer than its entries need.
+ */
+export function listStart(stream: Buffer, entrySize: number): number {
+  const count = stream.length >= 4 ? stream.readUInt32LE(0) : 0;
+  return count > 0 && stream.length === 8 + count * entrySize ? 8 : 4;
+}
 
 /** Exactly `length` bytes at `offset`, or an error that says which part of the dump is cut off. */
 export async function exact(file: BoundedFile, offset: number, length: number, what: string): Promise<Buffer> {
