@@ -27,6 +27,11 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   mark('analyze started');
   const { request, tokens } = symbolSearchOf(values);
   const kind = debuggerOption(values.debugger);
+  // Asked for by name only: the minidump reader is not loaded for an ELF core's one-shot analysis.
+  if (values.debugger === 'gdb' && (await (await import('../core/minidump/minidump-file')).isMinidump(core).catch(() => false)))
+    throw new UsageError(
+      `${core} is a minidump, which gdb cannot read: crashwb reads it with its own stack walker and lldb. Leave out --debugger gdb, or give --debugger lldb.`,
+    );
   const symbolCache = cliSymbolCache();
   const timeoutMs = values.timeout ? Number(values.timeout) * 1000 : undefined;
   // gdb starts before the engine is loaded (before this bundle, by the launcher), so that its own

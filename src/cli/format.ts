@@ -19,7 +19,10 @@ export function formatCrash(crash: CrashAnalysis): string {
     `  process ${crash.pid}: ${crash.commandLine || '(no command line)'}${crash.uptimeSeconds !== undefined ? ` (ran ${uptimeWords(crash.uptimeSeconds)})` : ''}`,
   );
   out.push(`  executable ${crash.executable ?? '(unknown)'}${crash.executableBuildId ? ` (build-id ${crash.executableBuildId})` : ''}`);
-  out.push(`  core ${crash.source} (${crash.size} bytes), analysed with ${crash.debugger}`);
+  // Only a minidump says what system it came from: its stacks are the workbench's own walk, with lldb beside it.
+  out.push(
+    `  ${crash.system ? 'dump' : 'core'} ${crash.source} (${crash.size} bytes), ${crash.system ? `read by crashwb's stack walker and ${crash.debugger}` : `analysed with ${crash.debugger}`}`,
+  );
   if (crash.system) out.push(`  system ${systemLine(crash.system)}`);
   for (const w of crash.warnings) out.push(`warning: ${w.message}`);
   if (crash.analysisError) out.push(`error: ${crash.analysisError}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { elfDebugId, readMinidump } from '../../src/core/minidump/minidump-file';
 import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
+import { crashwbAsync } from '../fixtures/cli';
 import { windowsAmd64 } from '../fixtures/stackwalk-scenarios';
 import { symFileName, symStorePath } from '../../src/core/breakpad/sym-fetch';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
@@ -89,5 +90,17 @@ describe('list streams padded after their count, as Breakpad’s mac client writ
 
   it('gives an 8-byte build-id (lld’s default) a Breakpad debug id, zero-padded', async () => {
     expect(elfDebugId(Buffer.from('0123456789abcdef', 'hex'))).toBe('67452301AB89EFCD0000000000000000' + '0');
+  });
+});
+
+describe('what reads a minidump, said and chosen', () => {
+  it('refuses --debugger gdb on a minidump, saying what reads it, and says so in the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-dump-debugger-'));
+    const scenario = windowsAmd64(join(dir, 'win64'));
+    const refused = await crashwbAsync(['analyze', '--debugger', 'gdb', scenario.dump]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/is a minidump, which gdb cannot read: crashwb reads it with its own stack walker and lldb/);
+    const read = await crashwbAsync(['analyze', scenario.dump, '--debug-dir', scenario.symbols]);
+    expect(read.stdout).toMatch(/^ {2}dump .*win64\.dmp \(\d+ bytes\), read by crashwb's stack walker and lldb$/m);
   });
 });
