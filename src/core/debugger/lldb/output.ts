@@ -25,6 +25,8 @@ export function splitSections(output: string): LldbSection[] {
 
 const numberOf = (text: string | undefined): number => (text?.startsWith('0x') ? Number(BigInt(text)) : Number(text));
 
+const INLINED = ' [inlined] ';
+
 export function parseBacktraces(lines: string[], moduleAt: (address: bigint) => string | null): Thread[] {
   const threads: Thread[] = [];
   for (const line of lines) {
@@ -46,15 +48,19 @@ export function parseBacktraces(lines: string[], moduleAt: (address: bigint) => 
       const thread = threads.at(-1);
       if (!thread) continue;
       const address = hexAddress(fields[2]) ?? '0x0';
+      // lldb names an inlined frame "caller [inlined] callee": the frame is the callee's, as gdb names it.
+      const named = fields[4] ?? '';
+      const inlinedAt = named.indexOf(INLINED);
+      const name = inlinedAt === -1 ? named : named.slice(inlinedAt + INLINED.length);
       const frame: Frame = {
         index: Number(fields[1]),
         address,
         // lldb invents ___lldb_unnamed_symbolN for code without a symbol; N changes with every build.
-        function: fields[4] && !fields[4].startsWith('___lldb_unnamed_symbol') ? fields[4] : null,
+        function: name && !name.startsWith('___lldb_unnamed_symbol') ? name : null,
         file: fields[5] || null,
         line: fields[6] ? Number(fields[6]) : null,
         module: moduleAt(BigInt(address)) ?? (fields[3] || null),
-        inline: false,
+        inline: inlinedAt !== -1,
       };
       thread.frames.push(frame);
     }
