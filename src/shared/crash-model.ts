@@ -103,6 +103,10 @@ export interface Module {
   /** Breakpad's debug identifier and debug file name (a PDB's), for modules of minidumps. */
   debugId?: string;
   debugName?: string | null;
+  /** The file version a minidump records for the module (Windows' and macOS' "5.1.2600.2180"). */
+  version?: string;
+  /** What identifies the file itself (Windows: timestamp and image size; ELF: build-id), as symbol servers ask for executables. */
+  codeId?: string;
   /** Where `hostPath` and the debug info came from; absent in crashes stored before it was kept. */
   origin?: { file: FileOrigin | null; debug: FileOrigin | null };
 }

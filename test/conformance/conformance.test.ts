@@ -28,9 +28,16 @@ interface OurFrame {
   trust?: string;
   moduleOffset?: string;
 }
+interface OurModule {
+  path: string;
+  debugId?: string;
+  version?: string;
+  codeId?: string | null;
+}
 interface OurCrash {
   signal: { name: string };
   pid: number;
+  modules: OurModule[];
   system?: { os: string; osVersion: string };
   threads: { crashed: boolean; frames: OurFrame[] }[];
 }
@@ -62,6 +69,27 @@ export function difference(ref: ReferenceFrame, ours: OurFrame | undefined): str
   const trust = ours.inline ? 'inline' : ours.trust;
   if (ref.trust !== trust) return `found by ${trust} ≠ ${ref.trust}`;
   return null;
+}
+
+/** Modules whose debug id, code id or version differ from rust-minidump's JSON of the same dump. */
+function moduleDifferences(snap: string, ours: OurModule[]): string[] {
+  const listed = (JSON.parse(snap.slice(snap.indexOf('{'))) as { modules: Array<Record<string, string | null>> }).modules;
+  const wrong: string[] = [];
+  for (const ref of listed) {
+    const mine = ours.find((m) => base(m.path) === (ref.filename ?? '').toLowerCase());
+    if (!mine) wrong.push(`module ${ref.filename} missing`);
+    else
+      for (const [field, value] of [
+        ['debug id', mine.debugId],
+        ['code id', mine.codeId],
+        ['version', mine.version],
+      ] as const) {
+        const expected = ref[field === 'debug id' ? 'debug_id' : field === 'code id' ? 'code_id' : 'version'] ?? null;
+        if (expected !== null && (value ?? '').toLowerCase() !== expected.toLowerCase())
+          wrong.push(`${ref.filename} ${field} ${value} ≠ ${expected}`);
+      }
+  }
+  return wrong;
 }
 
 const results: Array<{
@@ -110,6 +138,7 @@ describe.skipIf(!present)(
           const snap = readFileSync(join(CORPUS, 'rust-minidump', 'expected', json), 'utf8');
           const pid = Number(/"pid": (\d+)/.exec(snap)?.[1]);
           if (ours.pid !== pid) lines.push(`pid ${ours.pid} ≠ ${pid}`);
+          for (const wrong of moduleDifferences(snap, ours.modules)) lines.push(wrong);
           const version = /"os_ver": "([^"]*)"/.exec(snap)?.[1];
           if (version && ours.system?.os === 'Linux' && ours.system.osVersion !== version)
             lines.push(`OS version ${ours.system.osVersion} ≠ ${version}`);

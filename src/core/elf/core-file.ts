@@ -32,6 +32,9 @@ export interface CoreModule {
   /** Breakpad's debug identifier (PDB GUID and age, Mach-O UUID) and debug file name, from a minidump. */
   debugId?: string;
   debugName?: string | null;
+  /** A minidump's record of the file's version and code id (see `Module`). */
+  version?: string;
+  codeId?: string;
 }
 
 export interface CoreInfo {
@@ -68,6 +71,8 @@ export interface CoreInfo {
    * the handler's, not the program's, and Breakpad's own reader leaves it out.
    */
   dumpThreadId?: number;
+  /** Thread names a minidump records (Crashpad's and Windows' thread names stream), by thread id. */
+  threadNames?: Record<number, string>;
 }
 
 const AT_ENTRY = 9n;

@@ -228,7 +228,11 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     crashingThreadId: core.crashingThreadId,
     ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
     // The thread that wrote a Breakpad dump is the handler's, not the program's: left out, as Breakpad's reader does.
-    threads: orderThreads((chosen?.threads ?? result.threads).filter((t) => t.id !== core.dumpThreadId)),
+    threads: orderThreads(
+      (chosen?.threads ?? result.threads)
+        .filter((t) => t.id !== core.dumpThreadId)
+        .map((t) => (t.name === null && core.threadNames?.[t.id] ? { ...t, name: core.threadNames[t.id] ?? null } : t)),
+    ),
     modules: stacks && dumps ? dumps.withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,

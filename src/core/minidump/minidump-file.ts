@@ -119,6 +119,30 @@ function linuxPid(status: string): number {
   return 0;
 }
 
+const VS_FIXEDFILEINFO_SIGNATURE = 0xfeef04bd;
+
+/** A module's VS_FIXEDFILEINFO version, "major.minor.build.revision", when the dump recorded one. */
+function fileVersion(list: Buffer, at: number): string | null {
+  if (list.length < at + 16 || list.readUInt32LE(at) !== VS_FIXEDFILEINFO_SIGNATURE) return null;
+  const [high, low] = [list.readUInt32LE(at + 8), list.readUInt32LE(at + 12)];
+  return `${high >>> 16}.${high & 0xffff}.${low >>> 16}.${low & 0xffff}`;
+}
+
+/** Thread names by id: a count, then (thread id, RVA of a MINIDUMP_STRING) entries of 12 bytes. */
+async function threadNames(file: BoundedFile, stream: Buffer | null): Promise<Record<number, string>> {
+  const names: Record<number, string> = {};
+  if (!stream || stream.length < 4) return names;
+  const count = Math.min(stream.readUInt32LE(0), MAX_ITEMS, Math.floor((stream.length - 4) / 12));
+  for (let i = 0; i < count; i++) {
+    const at = 4 + i * 12;
+    const rva = Number(stream.readBigUInt64LE(at + 4));
+    if (!Number.isSafeInteger(rva) || rva >= file.size) continue;
+    const name = await utf16String(file, rva).catch(() => '');
+    if (name) names[stream.readUInt32LE(at)] = name;
+  }
+  return names;
+}
+
 /** MD_BREAKPAD_INFO_VALID_DUMP_THREAD_ID: the info stream names the thread that wrote the dump. */
 const BREAKPAD_INFO_DUMP_THREAD = 1;
 
@@ -157,6 +181,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
   const tids = threads.map((t) => t.tid);
 
+  const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
   const modules: CoreModule[] = [];
   const moduleList = await stream(STREAM.moduleList, 'module list');
   const claimedModules = moduleList && moduleList.length >= 4 ? moduleList.readUInt32LE(0) : 0;
@@ -168,19 +193,32 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     const start = moduleList.readBigUInt64LE(at);
     const name = await utf16String(file, moduleList.readUInt32LE(at + 20));
     const cv = await codeView(file, moduleList.readUInt32LE(at + 76), moduleList.readUInt32LE(at + 80));
+    const size = moduleList.readUInt32LE(at + 8);
+    const version = fileVersion(moduleList, at + 24);
+    // As symbol servers key executables, and rust-minidump prints them: Windows' TimeDateStamp then
+    // SizeOfImage, a Mach-O's UUID (its debug id without the age), an ELF file's build-id.
+    const codeId = WINDOWS_PLATFORMS.has(platform)
+      ? `${moduleList
+          .readUInt32LE(at + 16)
+          .toString(16)
+          .padStart(8, '0')}${size.toString(16)}`
+      : APPLE_PLATFORMS.has(platform) && cv.debugId
+        ? cv.debugId.slice(0, 32).toLowerCase()
+        : cv.buildId;
     modules.push({
       path: name,
       start,
-      end: start + BigInt(moduleList.readUInt32LE(at + 8)),
+      end: start + BigInt(size),
       buildId: cv.buildId,
       loadedAs: [],
       ...(cv.debugId ? { debugId: cv.debugId, debugName: cv.debugName } : {}),
+      ...(version ? { version } : {}),
+      ...(codeId ? { codeId } : {}),
     });
   }
 
   const exception = await stream(STREAM.exception, 'exception');
   const crashingThreadId = exception ? exception.readUInt32LE(0) : (tids[0] ?? 0);
-  const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
   const misc = await stream(STREAM.miscInfo, 'process info');
   const pid =
     misc && misc.length >= 12 && misc.readUInt32LE(4) & MISC_PROCESS_ID
@@ -243,5 +281,6 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     // The process's start and the dump's time are both whole seconds since 1970, as Windows' MiscInfo keeps them.
     ...(started && dumpTime >= started ? { uptimeSeconds: dumpTime - started } : {}),
     ...(dumpThreadId !== undefined ? { dumpThreadId } : {}),
+    threadNames: await threadNames(file, await stream(STREAM.threadNames, 'thread names')),
   };
 }

@@ -10,6 +10,7 @@ export const STREAM = {
   systemInfo: 7,
   memory64List: 9,
   miscInfo: 15,
+  threadNames: 24,
   /** Breakpad's own: which thread wrote the dump, and which asked for it. */
   breakpadInfo: 0x47670001,
   linuxProcStatus: 0x47670004,

@@ -190,6 +190,8 @@ function moduleOf(r: Resolved): Module {
     end: `0x${r.core.end.toString(16)}`,
     origin: { file: r.host?.origin ?? null, debug: r.debug?.origin ?? null },
     ...(r.core.debugId ? { debugId: r.core.debugId, debugName: r.core.debugName ?? null } : {}),
+    ...(r.core.version ? { version: r.core.version } : {}),
+    ...(r.core.codeId ? { codeId: r.core.codeId } : {}),
   };
 }
 

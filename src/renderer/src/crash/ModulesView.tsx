@@ -154,12 +154,17 @@ export function ModulesView({ crash }: { crash: Crash }) {
                 onClick={() => setRow(i)}
                 {...itemProps(i)}
               >
-                <td title={m.path}>{fileName(m.path)}</td>
+                <td title={m.path}>
+                  {fileName(m.path)}
+                  {m.version && <span className="muted"> {m.version}</span>}
+                </td>
                 <td>
                   {m.buildId ? (
                     <code title={m.buildId}>{m.buildId.slice(0, 16)}</code>
                   ) : m.debugId ? (
-                    <code title={`${m.debugName ?? ''} ${m.debugId}`.trim()}>{m.debugId.slice(0, 16)}</code>
+                    <code title={`${m.debugName ?? ''} ${m.debugId}${m.codeId ? `, code id ${m.codeId}` : ''}`.trim()}>
+                      {m.debugId.slice(0, 16)}
+                    </code>
                   ) : (
                     '—'
                   )}
