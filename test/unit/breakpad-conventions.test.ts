@@ -7,6 +7,7 @@ import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
 import { crashwbAsync } from '../fixtures/cli';
 import { windowsAmd64 } from '../fixtures/stackwalk-scenarios';
 import { symFileName, symStorePath } from '../../src/core/breakpad/sym-fetch';
+import { runPostfix } from '../../src/core/breakpad/postfix';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
 import { machReason, windowsReason } from '../../src/core/minidump/exception-reasons';
 
@@ -102,5 +103,24 @@ describe('what reads a minidump, said and chosen', () => {
     expect(refused.stderr).toMatch(/is a minidump, which gdb cannot read: crashwb reads it with its own stack walker and lldb/);
     const read = await crashwbAsync(['analyze', scenario.dump, '--debug-dir', scenario.symbols]);
     expect(read.stdout).toMatch(/^ {2}dump .*win64\.dmp \(\d+ bytes\), read by crashwb's stack walker and lldb$/m);
+  });
+});
+
+describe('STACK WIN programs as Breakpad tokenizes them', () => {
+  it('reads an assignment glued to the next token (MSVC LTO’s "=$eip") as "=" and that token', () => {
+    const memory = new Map<bigint, bigint>([
+      [0x1000n, 0x2000n],
+      [0x1004n, 0x401234n],
+    ]);
+    const context = {
+      value: (name: string) => (name === 'ebp' ? 0x1000n : null),
+      read: (address: bigint) => memory.get(address) ?? null,
+      word: 4 as const,
+    };
+    const glued = runPostfix('$T0 $ebp = $eip $T0 4 + ^ =$ebp $T0 ^ =$esp $T0 8 + =', context);
+    expect(glued?.assigned.get('eip')).toBe(0x401234n);
+    expect(glued?.assigned.get('ebp')).toBe(0x2000n);
+    expect(glued?.assigned.get('esp')).toBe(0x1008n);
+    expect(runPostfix('$T0 $ebp = $eip $T0 4 + ^ = $ebp $T0 ^ = $esp $T0 8 + =', context)?.assigned).toEqual(glued?.assigned);
   });
 });

@@ -52,7 +52,12 @@ const TOKEN_CACHE_SIZE = 4096;
 function tokensOf(text: string): string[] {
   let tokens = tokenCache.get(text);
   if (!tokens) {
-    tokens = text.split(/\s+/).filter((t) => t !== '');
+    // MSVC's LTO builds glue the assignment to the next token ("… + =$eip $T0 4 + ^ =$ebp …"):
+    // Breakpad reads such a token as "=" and then the rest, and so does this.
+    tokens = text
+      .split(/\s+/)
+      .filter((t) => t !== '')
+      .flatMap((t) => (t.length > 1 && t.startsWith('=') ? ['=', t.slice(1)] : [t]));
     if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.clear();
     tokenCache.set(text, tokens);
   }
