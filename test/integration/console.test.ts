@@ -75,9 +75,23 @@ describe('the debugger console on a core', () => {
     const { sessionId } = await wb.openConsole(crash.id, SIZE);
     await expectOutput(sessionId, /\(gdb\) $/);
     await wb.resizeConsole(sessionId, { cols: 91, rows: 17 });
-    // gdb's own idea of the screen, read from the terminal (a shell's stty is not to be had here).
-    await wb.writeConsole(sessionId, 'show width\r');
-    await expectOutput(sessionId, /Number of characters gdb thinks are in a line is 91\./);
+    // gdb's own idea of the screen, which it takes from the terminal when a resize's SIGWINCH
+    // reaches it (a shell's stty is not to be had: the console runs none).
+    await expect
+      .poll(
+        async () => {
+          // Resized again each time, as a person dragging the panel would: a resize that came
+          // before gdb's own start-up settings (width 0) were applied is undone by them.
+          await wb.resizeConsole(sessionId, { cols: 90, rows: 17 });
+          await wb.resizeConsole(sessionId, { cols: 91, rows: 17 });
+          const from = output(sessionId).length;
+          await wb.writeConsole(sessionId, 'show width\r');
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          return output(sessionId).slice(from);
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toMatch(/Number of characters gdb thinks are in a line is 91\./);
     await wb.writeConsole(sessionId, 'show height\r');
     await expectOutput(sessionId, /Number of lines gdb thinks are in a page is 17\./);
     await wb.closeConsole(sessionId);
