@@ -164,6 +164,20 @@ describe.skipIf(!present)(
       expect(ours.threads.map((t) => t.id)).toEqual([3060]);
     });
 
+    it('reads Crashpad’s macOS abort as EXC_CRASH with SIGABRT, in the words its annotations give', async () => {
+      const run = await crashwbAsync(['analyze', join(CORPUS, 'rust-minidump/dumps/simple-crashpad.dmp'), '--json'], {
+        CRASHWB_SYMBOL_CACHE: cache,
+      });
+      const ours = JSON.parse(run.stdout) as { signal: { name: string; codeName: string; explanation: string } };
+      expect(ours.signal).toMatchObject({ name: 'EXC_CRASH', codeName: 'SIGABRT' });
+      // libsystem_c's message first; dyld adds its own ("dyld2 mode").
+      expect(ours.signal.explanation).toMatch(/^EXC_CRASH \/ SIGABRT: .* — “abort\(\) called[;”]/);
+      const text = await crashwbAsync(['analyze', join(CORPUS, 'rust-minidump/dumps/simple-crashpad.dmp')], {
+        CRASHWB_SYMBOL_CACHE: cache,
+      });
+      expect(text.stdout.split('\n')[0]).toContain('“abort() called');
+    });
+
     it('refuses the dump whose memory ranges are invalid, naming it', async () => {
       const path = join(CORPUS, 'rust-minidump/dumps/invalid-range.dmp');
       const run = await crashwbAsync(['analyze', path], { CRASHWB_SYMBOL_CACHE: cache });

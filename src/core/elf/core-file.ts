@@ -71,6 +71,8 @@ export interface CoreInfo {
    * the handler's, not the program's, and Breakpad's own reader leaves it out.
    */
   dumpThreadId?: number;
+  /** The annotations a Crashpad client recorded (its process's, and each module's), in words. */
+  annotations?: string[];
   /** Thread names a minidump records (Crashpad's and Windows' thread names stream), by thread id. */
   threadNames?: Record<number, string>;
 }

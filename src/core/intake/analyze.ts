@@ -236,5 +236,6 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     modules: stacks && dumps ? dumps.withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,
+    ...(core.annotations?.length ? { attachments: [{ name: 'annotations', text: core.annotations.join('\n') }] } : {}),
   };
 }

@@ -69,9 +69,11 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     if (ctx.has(id)) return { ...base, origin, crash: null, id };
   }
   const [id, analysis] = await Promise.all([digest, ctx.analyze(core)]);
+  const attachments = [...(analysis.attachments ?? []), ...input.attachments];
   const crash: Crash = {
     ...analysis,
     ...extra,
+    attachments: attachments.length ? attachments : undefined,
     source: path,
     timestamp: input.timestamp ?? (core === path ? analysis.timestamp : info.mtime.toISOString()),
     loaded: {

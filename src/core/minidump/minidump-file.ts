@@ -1,7 +1,8 @@
 import { BoundedFile, withFile } from '../elf/bounded-file';
 import type { CoreInfo, CoreModule } from '../elf/core-file';
 import { describeSignal } from '../elf/signals';
-import type { SystemInfo } from '../../shared/model';
+import type { SignalInfo, SystemInfo } from '../../shared/model';
+import { readCrashpadInfo, type CrashpadAnnotations } from './crashpad-info';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 import { readThreads } from './dump-threads';
 import { archOf, exact, listStart, MinidumpFormatError, openStreams, SIGNATURE, STREAM, type DumpArch } from './minidump-streams';
@@ -128,6 +129,23 @@ function fileVersion(list: Buffer, at: number): string | null {
   return `${high >>> 16}.${high & 0xffff}.${low >>> 16}.${low & 0xffff}`;
 }
 
+/** The annotations as lines: "key = value" for the process's, "module: text" and "module: key = value" for each module's. */
+function annotationLines(info: CrashpadAnnotations, modules: CoreModule[]): string[] {
+  const name = (index: number) => modules[index]?.path.split(/[\\/]/).pop() ?? `module ${index}`;
+  return [
+    ...Object.entries(info.simple).map(([k, v]) => `${k} = ${v}`),
+    ...info.modules.flatMap((m) => [
+      ...m.list.map((text) => `${name(m.moduleIndex)}: ${text}`),
+      ...Object.entries(m.simple).map(([k, v]) => `${name(m.moduleIndex)}: ${k} = ${v}`),
+    ]),
+  ];
+}
+
+/** The reason, with what the crashing process said about it appended. */
+function withMessage(signal: SignalInfo, said: string[]): SignalInfo {
+  return said.length ? { ...signal, explanation: `${signal.explanation} — “${said.join('; ')}”` } : signal;
+}
+
 /** Thread names by id: a count, then (thread id, RVA of a MINIDUMP_STRING) entries of 12 bytes. */
 async function threadNames(file: BoundedFile, stream: Buffer | null): Promise<Record<number, string>> {
   const names: Record<number, string> = {};
@@ -234,6 +252,10 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   const flags = exception ? exception.readInt32LE(12) : 0;
   const code = flags === 0 && FAULT_SIGNALS.has(signo) ? UNKNOWN_CODE : flags;
   const record = exception && exception.length >= 40 ? exceptionRecord(exception) : null;
+  const crashpad = await readCrashpadInfo(file, await stream(STREAM.crashpadInfo, 'Crashpad info'));
+  const annotations = crashpad ? annotationLines(crashpad, modules) : [];
+  // What a module said as the process died ("abort() called") is the reason in its own words.
+  const said = crashpad?.modules.flatMap((m) => m.list).filter(Boolean) ?? [];
   const info = await stream(STREAM.breakpadInfo, 'Breakpad info');
   const dumpThreadId =
     info && info.length >= 8 && info.readUInt32LE(0) & BREAKPAD_INFO_DUMP_THREAD && info.readUInt32LE(4) !== crashingThreadId
@@ -250,7 +272,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     commandLine: argv?.join(' ') ?? '',
     argv,
     environment: environ ? environ.split('\0') : [],
-    signal:
+    signal: withMessage(
       record && WINDOWS_PLATFORMS.has(platform)
         ? windowsReason(record)
         : record && APPLE_PLATFORMS.has(platform)
@@ -263,6 +285,8 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
               stackPointer: null,
               pid,
             }),
+      said,
+    ),
     threads: threads
       .filter((t) => t.tid !== dumpThreadId)
       .map((t) => ({
@@ -282,5 +306,6 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     ...(started && dumpTime >= started ? { uptimeSeconds: dumpTime - started } : {}),
     ...(dumpThreadId !== undefined ? { dumpThreadId } : {}),
     threadNames: await threadNames(file, await stream(STREAM.threadNames, 'thread names')),
+    ...(annotations.length ? { annotations } : {}),
   };
 }

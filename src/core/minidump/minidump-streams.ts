@@ -13,6 +13,7 @@ export const STREAM = {
   threadNames: 24,
   /** Breakpad's own: which thread wrote the dump, and which asked for it. */
   breakpadInfo: 0x47670001,
+  crashpadInfo: 0x43500001,
   linuxProcStatus: 0x47670004,
   linuxCmdLine: 0x47670006,
   linuxEnviron: 0x47670007,
