@@ -31,6 +31,12 @@ const NEVER = ['/proc', '/sys', '/dev', '/etc', '/run', '/boot', '/var/run'];
 
 const within = (path: string, root: string): boolean => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
 
+/** "under /etc, which is never read as source", or null. */
+function neverRead(real: string): string | null {
+  const denied = NEVER.find((d) => within(real, d));
+  return denied ? `under ${denied}, which is never read as source` : null;
+}
+
 /** Home folders: the user's own, /root, and every /home/NAME. */
 function homeOf(path: string): string | null {
   const home = homedir();
@@ -46,8 +52,8 @@ function homeOf(path: string): string | null {
  * inside that dot-folder (~/.cargo/registry/src, for a Rust crate's sources).
  */
 export function refusedSourcePath(real: string, root: string): string | null {
-  const denied = NEVER.find((d) => within(real, d));
-  if (denied) return `it is under ${denied}, which is never read as source`;
+  const denied = neverRead(real);
+  if (denied) return `it is ${denied}`;
   const home = homeOf(real);
   if (home) {
     const first = relative(home, real).split(sep)[0] ?? '';
@@ -58,18 +64,13 @@ export function refusedSourcePath(real: string, root: string): string | null {
 
 /** Why a folder cannot be a source folder, or null: the places sources are never read from. */
 export function refusedSourceFolder(real: string): string | null {
-  const denied = NEVER.find((d) => within(real, d));
-  if (denied) return `${real} is under ${denied}, which is never read as source`;
+  const denied = neverRead(real);
+  if (denied) return `${real} is ${denied}`;
   const home = homeOf(real);
   const rest = home ? relative(home, real).split(sep) : [];
   if (home && rest.length === 1 && rest[0]?.startsWith('.'))
     return `${real} is a home folder's hidden folder; choose the source folder inside it instead`;
   return null;
-}
-
-/** A root as the file system has it, or null when it does not exist. */
-async function realRoot(root: string): Promise<string | null> {
-  return realpath(root).catch(() => null);
 }
 
 type Checked = { ok: true; path: string; size: number } | { ok: false; why: string } | null;
@@ -133,7 +134,10 @@ export function sourceCandidates(file: string, folders: string[], mappings: Sour
 export async function findSource(file: string, roots: SourceRoots): Promise<SourceResult> {
   const { folders, mappings } = roots;
   const candidates = sourceCandidates(file, folders, mappings);
-  const trusted = (await Promise.all([...folders, ...mappings.map((m) => m.to)].map(realRoot))).filter((r): r is string => r !== null);
+  // The roots as the file system has them (links resolved); one that does not exist trusts nothing.
+  const trusted = (await Promise.all([...folders, ...mappings.map((m) => m.to)].map((r) => realpath(r).catch(() => null)))).filter(
+    (r): r is string => r !== null,
+  );
   const refusals: string[] = [];
   for (const path of candidates) {
     const checked = await checkCandidate(path, trusted);

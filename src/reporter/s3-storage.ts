@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3Connection, type S3Sdk } from '../core/s3/s3-client';
-import { explainS3Error } from '../core/s3/s3-errors';
+import { explainS3Error, isMissing, isPreconditionFailed } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
 import { type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import {
@@ -33,16 +33,6 @@ const PARTS_IN_FLIGHT = 2;
 
 const unavailable = (...args: Parameters<typeof explainS3Error>): StorageUnavailable =>
   new StorageUnavailable(explainS3Error(...args).message);
-
-const isPreconditionFailed = (error: unknown): boolean => {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === 412 || status === 409;
-};
-
-const isMissing = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-};
 
 /**
  * Crashes in an S3 bucket, under PREFIX<project>/:

@@ -1,16 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { S3Connection } from '../core/s3/s3-client';
-import { explainS3Error } from '../core/s3/s3-errors';
+import { explainS3Error, isMissing, isPreconditionFailed } from '../core/s3/s3-errors';
 import type { S3Location } from '../core/s3/s3-location';
 import type { SymbolKind } from '../shared/reporter-protocol';
 import { StorageUnavailable } from './crash-storage';
 import { checkBuildId, checkSha256, type SymbolPart, type SymbolStorage } from './symbol-storage';
-
-const isMissing = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-};
 
 /** Symbols in the crashes' bucket, under PREFIX.symbols/<build-id>/<kind>; a put of one object is whole or absent. */
 export class S3Symbols implements SymbolStorage {
@@ -37,21 +32,30 @@ export class S3Symbols implements SymbolStorage {
   }
 
   async ownerOf(buildId: string, part: SymbolPart): Promise<string | null> {
-    const object = await this.get(this.ownerKey(buildId, part));
-    if (!object) return null;
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.stream as AsyncIterable<Buffer>) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8').trim() || null;
+    return (await this.text(this.ownerKey(buildId, part)))?.trim() || null;
   }
 
-  /** S3 has no create-if-absent every store honours: the first owner seen is kept, which two uploads at the same instant could both think they are. */
+  /**
+   * The owner record is made with a conditional put (If-None-Match: *), as the crashes' claims
+   * are: of two projects sending the same new build-id at once, one owns it, on the stores that
+   * honour the condition (S3, MinIO, R2); on others the later write wins.
+   */
   async claim(buildId: string, part: SymbolPart, project: string, replace = false): Promise<string> {
-    if (!replace) {
-      const owner = await this.ownerOf(buildId, part);
-      if (owner) return owner;
+    const key = this.ownerKey(buildId, part);
+    if (replace) {
+      await this.upload(key, project);
+      return project;
     }
-    await this.upload(this.ownerKey(buildId, part), project);
-    return project;
+    const owner = await this.ownerOf(buildId, part);
+    if (owner) return owner;
+    try {
+      const { client, sdk } = await this.s3.get();
+      await client.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: key, Body: project, IfNoneMatch: '*' }));
+      return project;
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw new StorageUnavailable(explainS3Error(error, this.location, this.where(key)).message);
+      return (await this.ownerOf(buildId, part)) ?? project;
+    }
   }
 
   /** Each kind as its own object, sent as the crashes' blobs are: plain parts every S3 store reads alike. */
@@ -120,11 +124,17 @@ export class S3Symbols implements SymbolStorage {
   }
 
   async sourceIndex(buildId: string): Promise<Record<string, string>> {
-    const object = await this.get(this.indexKey(buildId));
-    if (!object) return {};
+    const text = await this.text(this.indexKey(buildId));
+    return text === null ? {} : (JSON.parse(text) as Record<string, string>);
+  }
+
+  /** A small object whole, as text, or null when there is none. */
+  private async text(key: string): Promise<string | null> {
+    const object = await this.get(key);
+    if (!object) return null;
     const chunks: Buffer[] = [];
     for await (const chunk of object.stream as AsyncIterable<Buffer>) chunks.push(chunk);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   setSourceIndex(buildId: string, index: Record<string, string>): Promise<void> {

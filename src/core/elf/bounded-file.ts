@@ -19,6 +19,22 @@ export class NotRegularFileError extends Error {
   }
 }
 
+/**
+ * Opens a regular file for reading, without blocking, and checks it before any read: opening a
+ * FIFO for reading otherwise waits for a writer for ever, and a device or socket is no crash file.
+ */
+async function openRegular(path: string, extraFlags: number): Promise<{ handle: FileHandle; size: number }> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | extraFlags);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new NotRegularFileError(path, fileTypeName(stat));
+    return { handle, size: stat.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
 /** Reads a large file in small pieces; nothing here ever loads the whole file. */
 export class BoundedFile {
   private constructor(
@@ -27,22 +43,10 @@ export class BoundedFile {
     readonly size: number,
   ) {}
 
-  /**
-   * With `noFollow`, a symbolic link is refused (ELOOP) instead of read through. The file is
-   * opened without blocking and checked before any read: opening a FIFO for reading otherwise
-   * waits for a writer for ever, and a device or socket is no crash file.
-   */
+  /** Only a regular file (see `openRegular`); with `noFollow`, a symbolic link is refused (ELOOP) instead of read through. */
   static async open(path: string, options: { noFollow?: boolean } = {}): Promise<BoundedFile> {
-    const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0);
-    const handle = await open(path, flags);
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) throw new NotRegularFileError(path, fileTypeName(stat));
-      return new BoundedFile(path, handle, stat.size);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
+    const { handle, size } = await openRegular(path, options.noFollow ? constants.O_NOFOLLOW : 0);
+    return new BoundedFile(path, handle, size);
   }
 
   /** Reads exactly `length` bytes at `offset`, or fewer if the file ends first. */
@@ -73,18 +77,8 @@ export async function withFile<T>(path: string, use: (file: BoundedFile) => Prom
   }
 }
 
-/**
- * A read stream of a regular file, opened without blocking and checked first: a FIFO put where
- * a crash file was expected would otherwise hold the reading thread for ever.
- */
+/** A read stream of a regular file (see `openRegular`). */
 export async function regularFileStream(path: string, options: { highWaterMark?: number } = {}): Promise<ReadStream> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new NotRegularFileError(path, fileTypeName(stat));
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  const { handle } = await openRegular(path, 0);
   return handle.createReadStream({ highWaterMark: options.highWaterMark });
 }

@@ -101,7 +101,7 @@ function withOffsets(frames: Frame[], modules: CoreModule[]): Frame[] {
  */
 export function chooseStacks(
   threads: Thread[],
-  stacks: Pick<MinidumpStacks, 'walked' | 'frameRegisters'> & { cut?: Set<number> },
+  stacks: Pick<MinidumpStacks, 'walked' | 'frameRegisters' | 'cut'>,
   modules: CoreModule[],
 ): { threads: Thread[]; replaced: number } {
   const walked = stacks.walked;
@@ -123,7 +123,7 @@ export function chooseStacks(
     return {
       ...thread,
       frames: mine,
-      framesTruncated: mine.length >= MAX_WALK_FRAMES || stacks.cut?.has(thread.id) === true,
+      framesTruncated: mine.length >= MAX_WALK_FRAMES || stacks.cut.has(thread.id),
       locals: {},
       frameRegisters: stacks.frameRegisters.get(thread.id) ?? {},
     };

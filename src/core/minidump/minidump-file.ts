@@ -5,7 +5,20 @@ import type { SignalInfo, SystemInfo } from '../../shared/model';
 import { readCrashpadInfo, type CrashpadAnnotations } from './crashpad-info';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 import { readThreads } from './dump-threads';
-import { archOf, exact, listStart, MinidumpFormatError, openStreams, SIGNATURE, STREAM, type DumpArch } from './minidump-streams';
+import {
+  APPLE_PLATFORMS,
+  archOf,
+  exact,
+  listStart,
+  MinidumpFormatError,
+  openStreams,
+  PLATFORM_LINUX,
+  platformOf,
+  SIGNATURE,
+  STREAM,
+  WINDOWS_PLATFORMS,
+  type DumpArch,
+} from './minidump-streams';
 import { registerStrings } from './thread-context';
 
 const MISC_PROCESS_ID = 1;
@@ -20,9 +33,6 @@ const CV_ELF = 0x4270454c; // "BpEL": the module's ELF build-id follows
 const CV_PDB70 = 0x53445352; // "RSDS": GUID, age and the PDB's name (Windows; macOS puts its UUID there)
 /** The ELF machine an architecture stands for, so the rest of the analysis reads dumps as cores (0: none it reads). */
 const ELF_MACHINE: Partial<Record<DumpArch, number>> = { x86: 3, amd64: 62, arm64: 183 };
-const PLATFORM_LINUX = 0x8201;
-export const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
-const APPLE_PLATFORMS = new Set([0x8101, 0x8102]);
 const PLATFORM_NAMES: Record<number, string> = {
   0: 'Windows',
   1: 'Windows',
@@ -47,7 +57,6 @@ function exceptionRecord(stream: Buffer): ExceptionRecord {
   };
 }
 
-/** The system the dump was written on: OS and version, CPU architecture. */
 /**
  * A Linux dump's system info leaves the version at 0.0.0 and keeps the kernel's own words in
  * its service-pack string ("Linux 4.9.60-… #1 SMP … x86_64"): the version is that, without the
@@ -60,6 +69,7 @@ function linuxVersion(csd: string): string {
   return words.join(' ');
 }
 
+/** The system the dump was written on: OS and version, CPU architecture. */
 async function systemOf(file: BoundedFile, system: Buffer, platform: number, arch: number | undefined): Promise<SystemInfo> {
   const cpu = archOf(arch) ?? `architecture ${arch ?? '?'}`;
   const numbers = `${system.readUInt32LE(8)}.${system.readUInt32LE(12)}.${system.readUInt32LE(16)}`;
@@ -199,7 +209,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
   if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
   const tids = threads.map((t) => t.tid);
 
-  const platform = system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX;
+  const platform = platformOf(system);
   const modules: CoreModule[] = [];
   const moduleList = await stream(STREAM.moduleList, 'module list');
   const claimedModules = moduleList && moduleList.length >= 4 ? moduleList.readUInt32LE(0) : 0;

@@ -4,8 +4,7 @@ import { withFile } from '../elf/bounded-file';
 import type { CoreModule } from '../elf/core-file';
 import { DumpMemory, memory64List, memoryList } from './dump-memory';
 import { readThreads } from './dump-threads';
-import { WINDOWS_PLATFORMS } from './minidump-file';
-import { archOf, openStreams, STREAM } from './minidump-streams';
+import { archOf, openStreams, platformOf, STREAM, WINDOWS_PLATFORMS } from './minidump-streams';
 import { ARCH_REGISTERS, registerStrings } from './thread-context';
 import { MAX_WALK_FRAMES, walkStack, type WalkedFrame, type WalkModule } from './stack-walker';
 
@@ -27,7 +26,7 @@ export async function walkMinidump(path: string, modules: CoreModule[], symbols:
     const streams = await openStreams(file);
     const system = await streams.read(STREAM.systemInfo, 'system info');
     const arch = archOf(system && system.length >= 2 ? system.readUInt16LE(0) : undefined);
-    const windows = system !== null && system.length >= 24 && WINDOWS_PLATFORMS.has(system.readUInt32LE(20));
+    const windows = WINDOWS_PLATFORMS.has(platformOf(system));
     const threads = (await readThreads(file, streams, arch)) ?? [];
     const stacks = new Map<number, Frame[]>();
     const frameRegisters = new Map<number, Record<string, Record<string, string>>>();

@@ -22,6 +22,13 @@ const MAX_STREAMS = 4096;
 
 export class MinidumpFormatError extends Error {}
 
+export const PLATFORM_LINUX = 0x8201;
+export const WINDOWS_PLATFORMS = new Set([0, 1, 2]);
+export const APPLE_PLATFORMS = new Set([0x8101, 0x8102]);
+
+/** The system info stream's platform id; a dump without one is taken for Linux's, as lldb writes them. */
+export const platformOf = (system: Buffer | null): number => (system && system.length >= 24 ? system.readUInt32LE(20) : PLATFORM_LINUX);
+
 /**
  * Where a list stream's entries start: after its 32-bit count, and after 4 bytes more where the
  * writer padded the count to 8 bytes (Breakpad's mac client does, for threads, modules and

@@ -30,3 +30,14 @@ export function explainS3Error(error: unknown, location: S3Location, what: strin
   }
   return new Error(`${what} at ${endpoint}: ${e.message ?? String(error)}`);
 }
+
+const statusOf = (error: unknown): number | undefined => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+
+/** The object is not there. */
+export const isMissing = (error: unknown): boolean => {
+  const name = (error as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound' || statusOf(error) === 404;
+};
+
+/** A conditional write (If-None-Match: *) found the object already there. */
+export const isPreconditionFailed = (error: unknown): boolean => statusOf(error) === 412 || statusOf(error) === 409;

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { regularFileStream } from '../elf/bounded-file';
 import type { SourceLimits } from './crash-input';
+import { isElfCoreHead, isMinidumpHead } from './magic';
 
 export type Codec = 'gzip' | 'zstd' | 'xz' | 'lz4';
 
@@ -84,13 +85,6 @@ const DISK_MARGIN = 1024 ** 3;
 /** Enough of the start of a stream to know what it is. */
 const HEAD = 20;
 
-const ET_CORE = 4;
-/** Whether the first bytes are an ELF core's or a minidump's. */
-export function isCoreHead(head: Buffer): boolean {
-  if (head.length >= 4 && head.readUInt32LE(0) === 0x504d444d) return true;
-  return head.length >= 18 && head.readUInt32BE(0) === 0x7f454c46 && head.readUInt16LE(16) === ET_CORE;
-}
-
 /** The first `HEAD` bytes of a stream and the stream again, whole. */
 async function peek(stream: Readable): Promise<{ head: Buffer; whole: Readable }> {
   const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -134,23 +128,13 @@ class Counter extends Transform {
 export async function inflateCore(source: Readable, what: string): Promise<Readable> {
   const input = new Counter();
   source.on('error', (error) => input.destroy(error));
-  try {
-    return await inflateLayers(source.pipe(input), input, what, () => source.destroy());
-  } catch (error) {
-    source.destroy();
-    throw error;
-  }
-}
-
-async function inflateLayers(counted: Readable, input: Counter, what: string, stopSource: () => void): Promise<Readable> {
   // Every stream of every layer: given up together, without an error, so that a layer failing
   // later (a gzip stream corrupt past the point where the crash was refused) has nobody to tell.
-  const opened: Readable[] = [counted];
+  const opened: Readable[] = [source, source.pipe(input)];
   const stopAll = (): void => {
     for (const stream of opened) stream.destroy();
-    stopSource();
   };
-  let stream = counted;
+  let stream: Readable = input;
   const layers: Codec[] = [];
   try {
     for (;;) {
@@ -158,7 +142,7 @@ async function inflateLayers(counted: Readable, input: Counter, what: string, st
       opened.push(whole);
       const codec = codecOf(head);
       if (!codec) {
-        if (!isCoreHead(head)) {
+        if (!isElfCoreHead(head) && !isMinidumpHead(head)) {
           const inside = layers.length ? `decompresses (${layers.join(', then ')}) to something that is` : 'is';
           throw new Error(
             `${what} ${inside} not a core file (it starts with ${head.subarray(0, 8).toString('hex') || 'nothing'}); nothing was kept`,
