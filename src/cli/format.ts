@@ -5,7 +5,8 @@ function frameLine(f: Frame, modules: ModuleBase[]): string {
   const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
   // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
   const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';
-  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}`;
+  const startup = f.pastMain ? '  [past main]' : '';
+  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}${startup}`;
 }
 
 /** The human-readable report of `crashwb analyze`. */

@@ -5,6 +5,7 @@ import type {
   ConsoleInfo,
   ConsoleSize,
   Crash,
+  DebuggerKind,
   Disassembly,
   MemoryDump,
   SourceMapping,
@@ -13,6 +14,8 @@ import type {
 } from '../shared/model';
 import { backendOf } from './debugger';
 import { couldNotLoad } from './debugger/errors';
+import { debuggerForMachine } from './debugger/architectures';
+import { readElfMachine } from './elf/elf-headers';
 import { isMinidump } from './minidump/minidump-file';
 import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
 import { coreOf } from './intake/ingest';
@@ -55,6 +58,7 @@ export class Consoles {
         `${crash.debugger} cannot read this minidump (${crash.analysisError}), so there is no console on it. The stacks shown were walked by the workbench from the dump's own memory and symbol files.`,
       );
     }
+    const program = await this.programFor(core, crash.debugger);
     const sessionId = randomUUID();
     // The debugger prints its first prompt before the caller knows the session id; what comes
     // before open() has returned is held and sent just after, so no front door drops it.
@@ -76,6 +80,7 @@ export class Consoles {
       symbolFiles: crash.loaded?.symbolFiles ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
       plainDebugDir: await this.plainDebugDir(),
+      ...(program ? { program } : {}),
       cols: size.cols,
       rows: size.rows,
     };
@@ -104,6 +109,21 @@ export class Consoles {
       for (const event of early) this.emit(event);
     });
     return { sessionId, crashId: crash.id, debugger: session.debugger };
+  }
+
+  /**
+   * The program of the crash's debugger that reads its core (gdb-multiarch for a core of another
+   * architecture); undefined for the usual one. A core no installed debugger reads gets no console.
+   */
+  private async programFor(core: string, kind: DebuggerKind): Promise<string | undefined> {
+    if (await isMinidump(core)) return undefined;
+    const machine = await readElfMachine(core);
+    if (machine === null) return undefined;
+    const verdict = await debuggerForMachine(kind, machine);
+    if (!verdict.ok) throw new Error(`cannot start a console: ${verdict.reason}`);
+    if (verdict.choice.kind !== kind)
+      throw new Error(`cannot start a ${kind} console on this core: ${verdict.choice.instead ?? `${kind} does not read its architecture`}`);
+    return verdict.choice.program;
   }
 
   private get(sessionId: string): LiveSession {

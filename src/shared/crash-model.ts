@@ -30,11 +30,13 @@ export interface SystemInfo {
 }
 
 /**
- * How the workbench's own stack walker found a frame, as minidump-stackwalk says it: from the
- * thread's registers, by unwind rules (CFI or Windows frame data), by the frame-pointer chain,
- * or by scanning the stack for something that looks like a return address (a guess).
+ * How a frame was found. The workbench's own stack walker says it as minidump-stackwalk does:
+ * from the thread's registers, by unwind rules (CFI or Windows frame data), by the frame-pointer
+ * chain, or by scanning the stack for something that looks like a return address (a guess).
+ * `guess` is a debugger's frame found by unwinding through code whose file it lacked, so without
+ * its unwind rules: gdb and lldb then guess from the code's prologue and the stack.
  */
-export type FrameTrust = 'context' | 'cfi' | 'frame-pointer' | 'scan';
+export type FrameTrust = 'context' | 'cfi' | 'frame-pointer' | 'scan' | 'guess';
 
 export interface Frame {
   index: number;
@@ -48,6 +50,8 @@ export interface Frame {
   trust?: FrameTrust;
   /** "0x…" from the module's base, for frames without a function name: they read `module + 0x…`. */
   moduleOffset?: string;
+  /** A frame after the program's `main` (the C library's start-up, `_start`): every crash has them, so grouping leaves them out. */
+  pastMain?: boolean;
 }
 
 export interface Variable {
@@ -80,7 +84,17 @@ export interface Thread {
 export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';
 
 /** Where a module's file or its debug info was found; the Modules tab says it, and reprocess reads it. */
-export const ORIGIN_KINDS = ['recorded-path', 'exe-option', 'sysroot', 'solib-dir', 'debug-dir', 'embedded', 'symbol-server'] as const;
+export const ORIGIN_KINDS = [
+  'recorded-path',
+  'exe-option',
+  'sysroot',
+  'solib-dir',
+  'debug-dir',
+  'embedded',
+  'symbol-server',
+  /** Not a file: the image the core saved of it (the vdso). */
+  'core-memory',
+] as const;
 export type OriginKind = (typeof ORIGIN_KINDS)[number];
 
 export interface FileOrigin {

@@ -32,7 +32,11 @@ export const TRUST_WORDS: Record<FrameTrust, string> = {
   cfi: 'by unwind rules (CFI)',
   'frame-pointer': 'by the frame-pointer chain',
   scan: 'by scanning the stack: a guess, left out of grouping',
+  guess: 'by the debugger without the unwind rules of the code it came through: a guess, left out of grouping',
 };
+
+/** Frames a guess found: shown, but no part of what groups a crash. */
+export const isGuessed = (f: { trust?: FrameTrust }): boolean => f.trust === 'scan' || f.trust === 'guess';
 
 /** "3 d 4 h", "1 h 2 min", "42 s": how long a process had run, in its two largest units. */
 export function uptimeWords(seconds: number): string {

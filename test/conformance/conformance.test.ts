@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crashwbAsync } from '../fixtures/cli';
 import { parseStackwalk, type ReferenceFrame, type ReferenceStack } from './reference';
+import { coreFrameDifference, crashingThreadOf, symbolAddresses } from './eu-stack';
 
 /**
  * Real crash files from other projects, read by crashwb and by the reference tool their
@@ -15,11 +16,14 @@ import { parseStackwalk, type ReferenceFrame, type ReferenceStack } from './refe
 const CORPUS = resolve(process.env.CRASHWB_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus'));
 const STACKWALK = join(CORPUS, 'reference-tools', 'breakpad', 'minidump_stackwalk');
 const present = existsSync(STACKWALK);
+/** elfutils' own reader of its cores, from Debian's elfutils package. */
+const EU_STACK = '/usr/bin/eu-stack';
 
 /** What the suite has reached: it may only go up. The goal is 98% matched, at most 2% extra. */
 const FLOOR = { matched: 1, extra: 0, wrongLines: 0 };
 
 interface OurFrame {
+  address: string;
   function: string | null;
   file: string | null;
   line: number | null;
@@ -54,6 +58,9 @@ const CASES: Array<{ dump: string; symbols: string; json?: string }> = [
   },
   { dump: 'breakpad/dumps/tiny-exe-fastfail.dmp', symbols: 'breakpad/symbols' },
 ];
+
+/** elfutils' test cores of one program on three architectures, read with each debugger. */
+const CORES = ['x86_64', 'aarch64', 'i386'].flatMap((arch) => (['gdb', 'lldb'] as const).map((debuggerKind) => ({ arch, debuggerKind })));
 
 const base = (path: string | null): string | null => (path === null ? null : (path.split(/[\\/]/).pop() ?? path).toLowerCase());
 
@@ -158,6 +165,68 @@ describe.skipIf(!present)(
       120_000,
     );
 
+    describe.skipIf(!existsSync(EU_STACK))(
+      `ELF cores of other architectures${existsSync(EU_STACK) ? '' : ' (skipped: no eu-stack; apt-get install elfutils)'}`,
+      () => {
+        const unpacked = mkdtempSync(join(tmpdir(), 'crashwb-conformance-cores-'));
+        const unpack = (name: string): string => {
+          const out = join(unpacked, name);
+          if (!existsSync(out))
+            writeFileSync(out, execFileSync('bzip2', ['-dc', join(CORPUS, 'elfutils', `${name}.bz2`)], { maxBuffer: 64 << 20 }));
+          return out;
+        };
+
+        it.each(CORES)(
+          'elfutils backtrace core of $arch with $debuggerKind',
+          async ({ arch, debuggerKind }) => {
+            const core = unpack(`backtrace.${arch}.core`);
+            const exe = unpack(`backtrace.${arch}.exec`);
+            // eu-stack exits 1 when a thread's unwinding ends without CFI past _start, as it does on two of these.
+            const reference = crashingThreadOf(spawnSync(EU_STACK, ['-e', exe, `--core=${core}`], { encoding: 'utf8' }).stdout);
+            const run = await crashwbAsync(['analyze', core, '--exe', exe, '--debugger', debuggerKind, '--json']);
+            expect(run.stdout, run.stderr).toMatch(/^\{/);
+            const ours = JSON.parse(run.stdout) as OurCrash & { debugger: string; analysisError: string | null };
+            const crashed = ours.threads.find((t) => t.crashed)?.frames ?? [];
+            const symbols = symbolAddresses(exe);
+            const notes: string[] = [];
+            let matched = 0;
+            reference.forEach((ref, i) => {
+              const why = coreFrameDifference(ref, crashed[i], symbols);
+              if (why === null) matched++;
+              else if (notes.length < 4) notes.push(`#${i} ${why}`);
+            });
+            const lines = [
+              ...(ours.signal.name !== 'SIGABRT' ? [`reason ${ours.signal.name} ≠ SIGABRT`] : []),
+              ...(ours.debugger !== debuggerKind ? [`read with ${ours.debugger}, not ${debuggerKind}`] : []),
+              ...(ours.analysisError ? [`error: ${ours.analysisError}`] : []),
+            ];
+            notes.push(...lines);
+            const dump = `elfutils/backtrace.${arch}.core (${debuggerKind})`;
+            results.push({
+              dump,
+              reference: reference.length,
+              matched,
+              shown: crashed.length,
+              extra: Math.max(0, crashed.length - reference.length),
+              notes,
+              wrongLines: lines.length,
+            });
+            // The frames the elfutils test names, in order: what every reader of this core must show.
+            const named = crashed.map((f) => f.function);
+            const at = named.indexOf('raise');
+            expect(named.slice(at, at + 5), `${dump}: ${notes.join('; ')}`).toEqual([
+              'raise',
+              'sigusr2',
+              'stdarg',
+              'backtracegen',
+              'start',
+            ]);
+          },
+          120_000,
+        );
+      },
+    );
+
     it('leaves out the thread of Breakpad’s handler that wrote the dump, as the reference does', async () => {
       const run = await crashwbAsync(['analyze', join(CORPUS, 'rust-minidump/dumps/test.dmp'), '--json'], { CRASHWB_SYMBOL_CACHE: cache });
       const ours = JSON.parse(run.stdout) as { threads: { id: number }[] };
@@ -197,7 +266,7 @@ describe.skipIf(!present)(
       console.log(
         `conformance: ${matched} of ${total} reference frames matched (${((100 * matched) / Math.max(1, total)).toFixed(1)}%), ${extra} extra of ${shown} shown\n${lines.join('\n')}`,
       );
-      if (results.length === CASES.length) {
+      if (results.length === CASES.length + (existsSync(EU_STACK) ? CORES.length : 0)) {
         expect(matched / Math.max(1, total), 'frames matched fell below what the suite reached before').toBeGreaterThanOrEqual(
           FLOOR.matched,
         );

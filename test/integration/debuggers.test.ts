@@ -104,7 +104,7 @@ describe('the program files', () => {
 describe("gdb's innermost registers", () => {
   it("are the core's notes, named, ordered and written as gdb lists them itself", async () => {
     const { readCore, moduleAt } = await import('../../src/core/elf/core-file');
-    const { registerNames } = await import('../../src/core/elf/notes');
+    const { registerNames } = await import('../../src/core/elf/machines');
     const { prepareGdb } = await import('../../src/core/debugger/gdb/extract');
     const fx = fixtures.workerThread;
     const core = await readCore(fx.core);
@@ -115,7 +115,7 @@ describe("gdb's innermost registers", () => {
       sysroot: null,
       solibDirs: [],
       crashingThreadId: core.crashingThreadId,
-      moduleAt: (address: bigint) => moduleAt(core.mappings, address),
+      moduleAt: (address: bigint) => moduleAt(core, address),
       registerNames: registerNames(core.machine),
       threadCount: core.threads.length,
     };

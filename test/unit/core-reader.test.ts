@@ -58,10 +58,10 @@ describe('ELF core reader on hand-made cores', () => {
     await expect(readCore(write(elfHeader(3, 0)))).rejects.toThrow(/not a core dump; pass it as --exe/);
   });
 
-  it('refuses 32-bit and big-endian files explicitly', async () => {
-    const h32 = elfHeader(4, 0);
-    h32[4] = 1;
-    await expect(readCore(write(h32))).rejects.toThrow(/32-bit/);
+  it('refuses big-endian files and an ELF class that is neither 32- nor 64-bit explicitly', async () => {
+    const odd = elfHeader(4, 0);
+    odd[4] = 3;
+    await expect(readCore(write(odd))).rejects.toThrow(/class 3 is neither 32- nor 64-bit/);
     const be = elfHeader(4, 0);
     be[5] = 2;
     await expect(readCore(write(be))).rejects.toThrow(/big-endian/);

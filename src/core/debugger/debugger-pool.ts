@@ -84,5 +84,12 @@ export class DebuggerPool {
 }
 
 function keyOf(kind: DebuggerKind, options: DebuggerOptions): string {
-  return JSON.stringify([kind, options.debugDirs, options.indexCacheDir ?? null, options.plainDebugDir ?? null, options.timeoutMs ?? null]);
+  return JSON.stringify([
+    kind,
+    options.debugDirs,
+    options.indexCacheDir ?? null,
+    options.plainDebugDir ?? null,
+    options.timeoutMs ?? null,
+    options.program ?? null,
+  ]);
 }

@@ -1,4 +1,4 @@
-import type { AnalysisWarning, Frame, Thread } from '../../shared/model';
+import type { AnalysisWarning, Frame, FrameTrust, Thread } from '../../shared/model';
 
 /** What a backend needs before it sees the core. */
 export interface DebuggerOptions {
@@ -11,6 +11,8 @@ export interface DebuggerOptions {
   indexCacheDir?: string | null;
   /** Inflated copies of compressed debug files (plain-debug.ts), searched before every other debug folder. */
   plainDebugDir?: string | null;
+  /** The program to start, where the kind's usual one cannot read the core (gdb-multiarch for another architecture). */
+  program?: string;
 }
 
 /** A debugger made ready ahead of the extraction, so its start-up overlaps other work. */
@@ -91,6 +93,34 @@ export function markInlined<T extends { address: string; inline: boolean; functi
     const recursion = sharesPc && caller.function === f.function && caller.line === f.line;
     return { ...f, inline: f.inline || (sharesPc && !recursion) };
   });
+}
+
+/**
+ * Marks the frames after the program's `main`: the C library's start-up and `_start`, which gdb
+ * (with `backtrace past-main`) and lldb show, and which every crash of every program shares.
+ */
+export function markPastMain<T extends { function: string | null; pastMain?: boolean }>(frames: T[]): T[] {
+  const main = frames.findIndex((f) => f.function === 'main');
+  return main < 0 ? frames : frames.map((f, i) => (i > main ? { ...f, pastMain: true } : f));
+}
+
+/**
+ * Marks the frames a debugger could only guess: each caller of a frame in code whose file it
+ * lacked (a library that moved away, an address in no module), since a core keeps no unwind
+ * rules of its own and the debugger then guesses from the prologue and the stack. A frame an
+ * inlined one sits in is the same frame, and as sure as it.
+ */
+export function markGuessed<T extends { module: string | null; inline: boolean; trust?: FrameTrust }>(
+  frames: T[],
+  hasUnwindRules: (module: string | null) => boolean,
+): T[] {
+  const out: T[] = [];
+  frames.forEach((f, i) => {
+    const callee = frames[i - 1];
+    const guessed = callee !== undefined && (callee.inline ? out[i - 1]?.trust === 'guess' : !hasUnwindRules(callee.module));
+    out.push(guessed ? { ...f, trust: 'guess' } : f);
+  });
+  return out;
 }
 
 export function hexAddress(text: string | null | undefined): string | null {

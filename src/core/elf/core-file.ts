@@ -1,6 +1,18 @@
 import type { SignalInfo, SystemInfo } from '../../shared/model';
 import { BoundedFile } from './bounded-file';
-import { ET_CORE, ET_DYN, ET_EXEC, ElfFormatError, PT_LOAD, PT_NOTE, readElfHeaders, type ProgramHeader } from './elf-headers';
+import {
+  ET_CORE,
+  ET_DYN,
+  ET_EXEC,
+  ElfFormatError,
+  PT_LOAD,
+  PT_NOTE,
+  parseElfHeader,
+  programHeaderAt,
+  programHeaderSize,
+  readElfHeaders,
+  type ProgramHeader,
+} from './elf-headers';
 import {
   NT_AUXV,
   NT_FILE,
@@ -21,6 +33,7 @@ import {
 } from './notes';
 import { describeSignal } from './signals';
 import { loadedObjects, type ProcessMemory } from './link-map';
+import { machineOf } from './machines';
 
 export interface CoreModule {
   path: string;
@@ -79,6 +92,9 @@ export interface CoreInfo {
 
 const AT_ENTRY = 9n;
 const AT_EXECFN = 31n;
+const AT_SYSINFO_EHDR = 33;
+/** The name the kernel, gdb and lldb give the vdso: a module in the process's memory, never a file. */
+export const VDSO_NAME = '[vdso]';
 const MAX_NOTES_BYTES = 256 * 1024 * 1024;
 const PROBE_BYTES = 4096;
 const ERRORS = {
@@ -141,16 +157,21 @@ class CoreMemory implements ProcessMemory {
 /** The build-id of an ELF image mapped in the process, read from its first page in the core. */
 async function buildIdInMemory(memory: CoreMemory, base: bigint): Promise<string | null> {
   const page = await memory.read(base, PROBE_BYTES);
-  if (!page || page.length < 64 || page.readUInt32BE(0) !== 0x7f454c46 || page[4] !== 2) return null;
-  const phoff = Number(page.readBigUInt64LE(32));
-  const phnum = page.readUInt16LE(56);
-  for (let i = 0; i < phnum; i++) {
-    const o = phoff + i * 56;
-    if (o + 56 > page.length) break;
-    if (page.readUInt32LE(o) !== PT_NOTE) continue;
-    const offset = Number(page.readBigUInt64LE(o + 8));
-    const size = Number(page.readBigUInt64LE(o + 32));
-    const notes = await memory.read(base + BigInt(offset), Math.min(size, PROBE_BYTES));
+  if (!page || page.length < 64 || page.readUInt32BE(0) !== 0x7f454c46) return null;
+  let header;
+  try {
+    header = parseElfHeader('', page);
+  } catch {
+    // Bytes that only begin like an ELF header (a corrupt or reused page) carry no build-id.
+    return null;
+  }
+  const size = programHeaderSize(header.bits);
+  for (let i = 0; i < header.phnum; i++) {
+    const o = header.phoff + i * size;
+    if (o + size > page.length) break;
+    const { type, offset, filesz } = programHeaderAt(page, o, header.bits);
+    if (type !== PT_NOTE) continue;
+    const notes = await memory.read(base + BigInt(offset), Math.min(filesz, PROBE_BYTES));
     const id = notes ? findBuildIdNote(parseNotes(notes)) : null;
     if (id) return id;
   }
@@ -277,24 +298,24 @@ export async function readCore(path: string): Promise<CoreInfo> {
     const notes = await readNotes(file, segments);
     const threads = notes
       .filter((n) => n.type === NT_PRSTATUS && n.name === 'CORE')
-      .map((n) => parsePrStatus(n.desc, header.machine))
+      .map((n) => parsePrStatus(n.desc, header.machine, header.bits))
       .filter((t): t is PrStatus => t !== null);
     const first = threads[0];
     if (!first) throw new ElfFormatError(path, 'the core has no thread status notes (NT_PRSTATUS); it is corrupt or not a process core');
     const psinfo = notes.find((n) => n.type === NT_PRPSINFO && n.name === 'CORE');
-    const ps = psinfo ? parsePrPsInfo(psinfo.desc) : null;
+    const ps = psinfo ? parsePrPsInfo(psinfo.desc, header.bits) : null;
     const siginfoNote = notes.find((n) => n.type === NT_SIGINFO && n.name === 'CORE');
-    const siginfo = siginfoNote ? parseSigInfo(siginfoNote.desc) : null;
+    const siginfo = siginfoNote ? parseSigInfo(siginfoNote.desc, header.bits) : null;
     const auxvNote = notes.find((n) => n.type === NT_AUXV && n.name === 'CORE');
-    const auxv = auxvNote ? parseAuxv(auxvNote.desc) : new Map<number, bigint>();
+    const auxv = auxvNote ? parseAuxv(auxvNote.desc, header.bits) : new Map<number, bigint>();
     const fileNote = notes.find((n) => n.type === NT_FILE && n.name === 'CORE');
-    const mappings = fileNote ? parseFileNote(fileNote.desc) : [];
+    const mappings = fileNote ? parseFileNote(fileNote.desc, header.bits) : [];
 
     const loads = segments.filter((s) => s.type === PT_LOAD);
     const memory = new CoreMemory(file, loads);
     const expected = Math.max(0, ...segments.map((s) => s.offset + s.filesz));
     const pid = ps?.pid ?? first.tid;
-    const sp = first.registers.rsp ?? first.registers.sp;
+    const sp = first.registers[machineOf(header.machine)?.stackPointer ?? 'sp'];
 
     const entry = auxv.get(Number(AT_ENTRY));
     const execMapping = entry !== undefined ? mappings.find((m) => entry >= m.start && entry < m.end) : undefined;
@@ -308,7 +329,13 @@ export async function readCore(path: string): Promise<CoreInfo> {
       const buildId = range.base !== null ? await buildIdInMemory(memory, range.base) : null;
       modules.push({ path: modulePath, start: range.start, end: range.end, buildId, loadedAs: [] });
     }
-    for (const loaded of await loadedObjects(memory, auxv)) {
+    const vdso = auxv.get(AT_SYSINFO_EHDR);
+    const vdsoSegment = vdso !== undefined ? loads.find((l) => l.vaddr === vdso) : undefined;
+    if (vdso !== undefined && vdsoSegment && !modules.some((m) => vdso >= m.start && vdso < m.end)) {
+      const buildId = await buildIdInMemory(memory, vdso);
+      modules.push({ path: VDSO_NAME, start: vdso, end: vdso + BigInt(vdsoSegment.memsz), buildId, loadedAs: [] });
+    }
+    for (const loaded of await loadedObjects(memory, auxv, header.bits)) {
       const m = modules.find((x) => loaded.dynamic >= x.start && loaded.dynamic < x.end);
       if (m && loaded.name !== m.path && !m.loadedAs.includes(loaded.name)) m.loadedAs.push(loaded.name);
     }
@@ -348,8 +375,8 @@ export async function readCore(path: string): Promise<CoreInfo> {
   }
 }
 
-/** The module that holds an address, from the core's file mappings. */
-export function moduleAt(mappings: FileMapping[], address: bigint): string | null {
-  const hit = mappings.find((m) => address >= m.start && address < m.end);
-  return hit?.path ?? null;
+/** The module that holds an address: a file the core maps there, or one only in memory (the vdso). */
+export function moduleAt(core: Pick<CoreInfo, 'mappings' | 'modules'>, address: bigint): string | null {
+  const hit = core.mappings.find((m) => address >= m.start && address < m.end);
+  return hit?.path ?? core.modules.find((m) => address >= m.start && address < m.end)?.path ?? null;
 }

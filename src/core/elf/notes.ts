@@ -1,4 +1,5 @@
-import { EM_AARCH64, EM_X86_64, cString } from './elf-headers';
+import { cString, wordsOf, type ElfBits } from './elf-headers';
+import { registerNames } from './machines';
 
 export const NT_PRSTATUS = 1;
 export const NT_PRPSINFO = 3;
@@ -40,58 +41,28 @@ export function parseNotes(segment: Buffer): Note[] {
   return notes;
 }
 
-const X86_64_REGISTERS = [
-  'r15',
-  'r14',
-  'r13',
-  'r12',
-  'rbp',
-  'rbx',
-  'r11',
-  'r10',
-  'r9',
-  'r8',
-  'rax',
-  'rcx',
-  'rdx',
-  'rsi',
-  'rdi',
-  'orig_rax',
-  'rip',
-  'cs',
-  'eflags',
-  'rsp',
-  'ss',
-  'fs_base',
-  'gs_base',
-  'ds',
-  'es',
-  'fs',
-  'gs',
-];
-const AARCH64_REGISTERS = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc', 'cpsr'];
-
-export function registerNames(machine: number): string[] {
-  if (machine === EM_X86_64) return X86_64_REGISTERS;
-  if (machine === EM_AARCH64) return AARCH64_REGISTERS;
-  return [];
-}
-
 export interface PrStatus {
   signal: number;
   tid: number;
   registers: Record<string, string>;
 }
 
-/** struct elf_prstatus: pr_cursig at 12, pr_pid at 32, pr_reg at 112 on both 64-bit ABIs. */
-export function parsePrStatus(desc: Buffer, machine: number): PrStatus | null {
-  if (desc.length < 112) return null;
+/**
+ * struct elf_prstatus: pr_cursig at 12, then two signal masks of a word each before pr_pid, and
+ * pr_reg after four pids and four timevals (two words each): pid at 32 and registers at 112 on
+ * 64-bit ABIs, 24 and 72 on 32-bit ones, where each register is a word too.
+ */
+export function parsePrStatus(desc: Buffer, machine: number, bits: ElfBits = 64): PrStatus | null {
+  const w = wordsOf(bits);
+  const pidAt = 16 + 2 * w.size;
+  const regsAt = pidAt + 16 + 8 * w.size;
+  if (desc.length < regsAt) return null;
   const registers: Record<string, string> = {};
   registerNames(machine).forEach((name, i) => {
-    const at = 112 + i * 8;
-    if (at + 8 <= desc.length) registers[name] = `0x${desc.readBigUInt64LE(at).toString(16)}`;
+    const at = regsAt + i * w.size;
+    if (at + w.size <= desc.length) registers[name] = `0x${w.word(desc, at).toString(16)}`;
   });
-  return { signal: desc.readInt16LE(12), tid: desc.readInt32LE(32), registers };
+  return { signal: desc.readInt16LE(12), tid: desc.readInt32LE(pidAt), registers };
 }
 
 export interface PrPsInfo {
@@ -101,13 +72,21 @@ export interface PrPsInfo {
   args: string;
 }
 
-export function parsePrPsInfo(desc: Buffer): PrPsInfo | null {
-  if (desc.length < 136) return null;
+/**
+ * struct elf_prpsinfo: four state bytes and pr_flag (a word), then uid and gid (32-bit on 64-bit
+ * ABIs, 16-bit on 32-bit ones), four pids, the 16-byte name and 80 bytes of arguments.
+ */
+export function parsePrPsInfo(desc: Buffer, bits: ElfBits = 64): PrPsInfo | null {
+  const wide = bits === 64;
+  const uidAt = 4 + wordsOf(bits).size + (wide ? 4 : 0);
+  const pidAt = uidAt + (wide ? 8 : 4);
+  const nameAt = pidAt + 16;
+  if (desc.length < nameAt + 16 + 80) return null;
   return {
-    uid: desc.readUInt32LE(16),
-    pid: desc.readInt32LE(24),
-    command: cString(desc, 40, 16),
-    args: cString(desc, 56, 80).trim(),
+    uid: wide ? desc.readUInt32LE(uidAt) : desc.readUInt16LE(uidAt),
+    pid: desc.readInt32LE(pidAt),
+    command: cString(desc, nameAt, 16),
+    args: cString(desc, nameAt + 16, 80).trim(),
   };
 }
 
@@ -121,8 +100,11 @@ export interface SigInfo {
 
 const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
 
-export function parseSigInfo(desc: Buffer): SigInfo | null {
-  if (desc.length < 24) return null;
+/** siginfo_t: three ints, then its union, aligned to a word (at 16 on 64-bit ABIs, 12 on 32-bit ones). */
+export function parseSigInfo(desc: Buffer, bits: ElfBits = 64): SigInfo | null {
+  const w = wordsOf(bits);
+  const unionAt = bits === 64 ? 16 : 12;
+  if (desc.length < unionAt + w.size) return null;
   const signo = desc.readInt32LE(0);
   const code = desc.readInt32LE(8);
   // si_code <= 0 means the signal came from a process (kill, tgkill, sigqueue), not from a fault.
@@ -131,8 +113,8 @@ export function parseSigInfo(desc: Buffer): SigInfo | null {
     signo,
     errno: desc.readInt32LE(4),
     code,
-    address: !fromProcess && FAULT_SIGNALS.has(signo) ? desc.readBigUInt64LE(16) : null,
-    senderPid: fromProcess ? desc.readInt32LE(16) : null,
+    address: !fromProcess && FAULT_SIGNALS.has(signo) ? w.word(desc, unionAt) : null,
+    senderPid: fromProcess ? desc.readInt32LE(unionAt) : null,
   };
 }
 
@@ -144,22 +126,26 @@ export interface FileMapping {
   path: string;
 }
 
-export function parseFileNote(desc: Buffer): FileMapping[] {
-  if (desc.length < 16) return [];
-  const count = desc.readBigUInt64LE(0);
-  const pageSize = desc.readBigUInt64LE(8);
+/** NT_FILE: a count and the page size, then start, end and page offset per mapping (words), then the names. */
+export function parseFileNote(desc: Buffer, bits: ElfBits = 64): FileMapping[] {
+  const w = wordsOf(bits);
+  const head = 2 * w.size;
+  const entry = 3 * w.size;
+  if (desc.length < head) return [];
+  const count = w.word(desc, 0);
+  const pageSize = w.word(desc, w.size);
   // A count the note cannot hold is corrupt; checked as a bigint before it becomes a loop bound.
-  if (count > BigInt(Math.floor((desc.length - 16) / 25))) return [];
+  if (count > BigInt(Math.floor((desc.length - head) / (entry + 1)))) return [];
   const out: FileMapping[] = [];
-  let nameOffset = 16 + Number(count) * 24;
+  let nameOffset = head + Number(count) * entry;
   for (let i = 0; i < Number(count) && nameOffset < desc.length; i++) {
-    const o = 16 + i * 24;
+    const o = head + i * entry;
     const nul = desc.indexOf(0, nameOffset);
     const end = nul === -1 ? desc.length : nul;
     out.push({
-      start: desc.readBigUInt64LE(o),
-      end: desc.readBigUInt64LE(o + 8),
-      fileOffset: desc.readBigUInt64LE(o + 16) * pageSize,
+      start: w.word(desc, o),
+      end: w.word(desc, o + w.size),
+      fileOffset: w.word(desc, o + 2 * w.size) * pageSize,
       path: desc.toString('utf8', nameOffset, end),
     });
     nameOffset = end + 1;
@@ -167,12 +153,14 @@ export function parseFileNote(desc: Buffer): FileMapping[] {
   return out;
 }
 
-export function parseAuxv(desc: Buffer): Map<number, bigint> {
+/** The auxiliary vector: (type, value) pairs of words, ended by AT_NULL. */
+export function parseAuxv(desc: Buffer, bits: ElfBits = 64): Map<number, bigint> {
+  const w = wordsOf(bits);
   const out = new Map<number, bigint>();
-  for (let o = 0; o + 16 <= desc.length; o += 16) {
-    const type = Number(desc.readBigUInt64LE(o));
+  for (let o = 0; o + 2 * w.size <= desc.length; o += 2 * w.size) {
+    const type = Number(w.word(desc, o));
     if (type === 0) break;
-    out.set(type, desc.readBigUInt64LE(o + 8));
+    out.set(type, w.word(desc, o + w.size));
   }
   return out;
 }

@@ -2,12 +2,14 @@
 
 import { access, constants, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AnalysisWarning, CrashAnalysis, DebuggerKind, OpenStage, Thread } from '../../shared/model';
-import { backendFor, DebuggerError } from '../debugger';
+import type { AnalysisWarning, CrashAnalysis, DebuggerKind, Frame, OpenStage, Thread } from '../../shared/model';
+import { backendFor, backendOf, DebuggerError } from '../debugger';
+import { debuggerForMachine, type ArchitectureVerdict } from '../debugger/architectures';
 import type { PreparedDebugger } from '../debugger/extraction';
-import { orderThreads } from '../debugger/extraction';
+import { markGuessed, orderThreads } from '../debugger/extraction';
 import { moduleAt, readCore, type CoreInfo } from '../elf/core-file';
-import { registerNames } from '../elf/notes';
+import { machineOf, registerNames } from '../elf/machines';
+import { LOADING_STEP } from '../debugger/errors';
 import { locateProgramFiles, type ProgramFiles } from '../symbols/locate';
 import { linkModules, linksNeeded, type ModuleLinks } from '../symbols/module-links';
 import { preparePlainCopies } from '../symbols/plain-debug';
@@ -47,17 +49,40 @@ export interface AnalyzeOptions {
 }
 
 /** Threads as the core's own notes describe them: what remains when the debugger fails. */
+/**
+ * What the core's notes say of each thread when no debugger could: its registers, and the frame
+ * its program counter is in, with the module that holds it.
+ */
 function threadsFromNotes(core: CoreInfo): Thread[] {
-  return core.threads.map((t, i) => ({
-    id: t.tid,
-    number: i + 1,
-    name: null,
-    crashed: t.tid === core.crashingThreadId,
-    frames: [],
-    framesTruncated: false,
-    registers: t.registers,
-    locals: {},
-  }));
+  const pc = machineOf(core.machine)?.programCounter;
+  return core.threads.map((t, i) => {
+    const at = pc ? t.registers[pc] : undefined;
+    const module = at ? moduleAt(core, BigInt(at)) : null;
+    const frame: Frame | null = at
+      ? { index: 0, address: at, function: null, file: null, line: null, module, inline: false, trust: 'context' }
+      : null;
+    return {
+      id: t.tid,
+      number: i + 1,
+      name: null,
+      crashed: t.tid === core.crashingThreadId,
+      frames: frame ? [frame] : [],
+      framesTruncated: false,
+      registers: t.registers,
+      locals: {},
+    };
+  });
+}
+
+/** A debugger that reads nothing: the core is of an architecture no installed debugger reads. */
+function refusing(kind: DebuggerKind, verdict: ArchitectureVerdict): PreparedDebugger {
+  const reason = verdict.ok ? '' : verdict.reason;
+  return {
+    extract: () => Promise.reject(new DebuggerError(kind, LOADING_STEP, reason)),
+    dispose: () => undefined,
+    isAlive: () => false,
+    gone: () => Promise.resolve(),
+  };
 }
 
 async function checkReadable(path: string, what: string): Promise<void> {
@@ -79,7 +104,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   // A debugger that reads no minidumps (gdb) hands them to one that does.
   const minidump = await isMinidump(path);
   const backend = backendFor(options.debugger ?? 'gdb', minidump);
-  const kind = backend.kind;
+  let kind = backend.kind;
   const debugDirs = (options.debugDirs ?? []).map((d) => resolve(d));
   const solibDirs = (options.solibDirs ?? []).map((d) => resolve(d));
   const sysroot = options.sysroot ? resolve(options.sysroot) : null;
@@ -94,9 +119,10 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     indexCacheDir: options.symbolCache?.gdbIndexDir,
     plainDebugDir: options.symbolCache?.plainDebugDir,
   };
-  const debuggerReady = early ?? (options.pool ? options.pool.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
+  let debuggerReady = early ?? (options.pool ? options.pool.take(kind, debuggerOptions) : backend.prepare(debuggerOptions));
   let core: CoreInfo;
   let files: ProgramFiles;
+  const architectureWarnings: AnalysisWarning[] = [];
   let links: ModuleLinks | null;
   // The worker and a minidump's own walk are loaded where they are used: a one-shot analysis of
   // an ELF core reads it on its own thread and needs neither (~10 ms of its start).
@@ -108,6 +134,23 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     if (offload) core = minidump ? await offload.readMinidumpOffThread(path) : await offload.readCoreOffThread(path);
     else core = minidump ? await readMinidump(path) : await readCore(path);
     mark('read the core');
+    if (!minidump) {
+      // The debugger started ahead reads this machine's cores; one of another architecture may need another.
+      const verdict = await debuggerForMachine(kind, core.machine);
+      const choice = verdict.ok ? verdict.choice : null;
+      if (!choice || choice.kind !== kind || choice.program) {
+        debuggerReady.dispose();
+        const chosen = choice && { ...debuggerOptions, ...(choice.program ? { program: choice.program } : {}) };
+        debuggerReady =
+          !choice || !chosen
+            ? refusing(kind, verdict)
+            : options.pool
+              ? options.pool.take(choice.kind, chosen)
+              : backendOf(choice.kind).prepare(chosen);
+        if (choice) kind = choice.kind;
+        if (choice?.instead) architectureWarnings.push({ kind: 'debugger', message: choice.instead });
+      }
+    }
     say('locating-files', 'Finding the executable and debug info');
     for (const dir of options.solibDirsFor?.(core.executablePath) ?? []) if (!solibDirs.includes(dir)) solibDirs.push(dir);
     files = await locateProgramFiles(core, {
@@ -127,7 +170,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     debuggerReady.dispose();
     throw error;
   }
-  const warnings: AnalysisWarning[] = [...files.warnings];
+  const warnings: AnalysisWarning[] = [...architectureWarnings, ...files.warnings];
   if (core.truncation) {
     warnings.push({
       kind: 'truncated-core',
@@ -182,7 +225,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
       solibDirs,
       crashingThreadId: core.crashingThreadId,
       crashingThreadNumber: core.threads.findIndex((t) => t.tid === core.crashingThreadId) + 1 || 1,
-      moduleAt: (address) => moduleAt(core.mappings, address),
+      moduleAt: (address) => moduleAt(core, address),
       registerNames: registerNames(core.machine),
       threadCount: core.threads.length,
       noteRegisters: new Map(core.threads.map((t) => [t.tid, t.registers])),
@@ -203,6 +246,13 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks && dumps ? dumps.minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks && dumps ? dumps.chooseStacks(result.threads, stacks, core.modules) : null;
+  const found = new Set([
+    ...files.modules.filter((m) => m.hostPath || m.origin?.file?.kind === 'core-memory').map((m) => m.path),
+    ...files.libraries.map((l) => l.path),
+  ]);
+  const threads = minidump
+    ? (chosen?.threads ?? result.threads)
+    : result.threads.map((t) => ({ ...t, frames: markGuessed(t.frames, (module) => module !== null && found.has(module)) }));
   return {
     source: path,
     size: info.size,
@@ -229,7 +279,7 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     ...(core.uptimeSeconds !== undefined ? { uptimeSeconds: core.uptimeSeconds } : {}),
     // The thread that wrote a Breakpad dump is the handler's, not the program's: left out, as Breakpad's reader does.
     threads: orderThreads(
-      (chosen?.threads ?? result.threads)
+      threads
         .filter((t) => t.id !== core.dumpThreadId)
         .map((t) => (t.name === null && core.threadNames?.[t.id] ? { ...t, name: core.threadNames[t.id] ?? null } : t)),
     ),

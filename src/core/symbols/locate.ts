@@ -98,9 +98,25 @@ interface Candidate {
 
 const origin = (kind: OriginKind, from: string): FileOrigin => ({ kind, from });
 
+/**
+ * A module that is no file ("[vdso]"): the core holds its image, and only its build-id can find a
+ * copy. Its name is never looked up as a path, which would read a file of that name in the
+ * current folder.
+ */
+const inMemory = (m: Pick<CoreModule, 'path'>): boolean => m.path.startsWith('[');
+
 /** Where one module may be, best first. */
 function candidatesFor(m: CoreModule, isExe: boolean, search: SymbolSearch): Candidate[] {
   const out: Candidate[] = [];
+  if (inMemory(m)) {
+    return m.buildId
+      ? search.debugDirs.map((dir) => ({
+          path: buildIdPath(dir, m.buildId as string, false),
+          origin: origin('debug-dir', dir),
+          fallback: false,
+        }))
+      : [];
+  }
   if (isExe && search.executable) out.push({ path: search.executable, origin: origin('exe-option', search.executable), fallback: true });
   if (search.sysroot) out.push({ path: underSysroot(search.sysroot, m.path), origin: origin('sysroot', search.sysroot), fallback: true });
   for (const dir of search.solibDirs) {
@@ -174,7 +190,7 @@ async function fromCache(r: Resolved, search: SymbolSearch): Promise<void> {
 }
 
 function symbolStatus(r: Resolved): SymbolStatus {
-  if (!r.host && !r.debug) return 'missing';
+  if (!r.host && !r.debug) return inMemory(r.core) ? 'symbols' : 'missing';
   if (r.host?.facts?.hasDebugInfo || r.debug?.facts?.hasDebugInfo) return 'debug-info';
   return r.host?.facts?.hasSymbols ? 'symbols' : 'none';
 }
@@ -188,7 +204,10 @@ function moduleOf(r: Resolved): Module {
     symbols: symbolStatus(r),
     start: `0x${r.core.start.toString(16)}`,
     end: `0x${r.core.end.toString(16)}`,
-    origin: { file: r.host?.origin ?? null, debug: r.debug?.origin ?? null },
+    origin: {
+      file: r.host?.origin ?? (inMemory(r.core) ? origin('core-memory', r.core.path) : null),
+      debug: r.debug?.origin ?? null,
+    },
     ...(r.core.debugId ? { debugId: r.core.debugId, debugName: r.core.debugName ?? null } : {}),
     ...(r.core.version ? { version: r.core.version } : {}),
     ...(r.core.codeId ? { codeId: r.core.codeId } : {}),
@@ -235,6 +254,8 @@ function describeOrigin(o: FileOrigin): string {
       return `in the debug directory ${o.from}`;
     case 'symbol-server':
       return `from ${o.from}`;
+    case 'core-memory':
+      return 'in the core';
     default:
       return 'at the recorded path';
   }
@@ -267,7 +288,7 @@ export async function locateProgramFiles(core: CoreInfo, search: SymbolSearch): 
     return host ? [r.core.path, ...r.core.loadedAs].map((path) => ({ path, hostPath: host.path })) : [];
   });
   for (const m of core.modules) {
-    if (described.has(m.path)) continue;
+    if (described.has(m.path) || inMemory(m)) continue;
     const rooted = search.sysroot ? underSysroot(search.sysroot, m.path) : null;
     const hostPath = rooted && (await readable(rooted)) ? rooted : (await readable(m.path)) ? m.path : null;
     if (hostPath) for (const path of [m.path, ...m.loadedAs]) libraries.push({ path, hostPath });
@@ -295,7 +316,7 @@ async function askServers(resolved: Resolved[], search: SymbolSearch, cache: Sym
   for (const r of resolved) {
     const buildId = r.core.buildId;
     if (!buildId) continue;
-    if (!r.host || isMismatch(r)) wanted.push({ buildId, kind: 'executable', module: r.core.path });
+    if ((!r.host || isMismatch(r)) && !inMemory(r.core)) wanted.push({ buildId, kind: 'executable', module: r.core.path });
     if (!r.debug && !(r.host?.facts?.hasDebugInfo && !isMismatch(r))) wanted.push({ buildId, kind: 'debuginfo', module: r.core.path });
   }
   const { found, warnings } = await fetchFromServers(wanted, {

@@ -7,6 +7,7 @@ import {
   framesForLocals,
   hexAddress,
   markInlined,
+  markPastMain,
   orderThreads,
   type DebuggerOptions,
   type ExtractionInput,
@@ -66,17 +67,6 @@ function parseVariables(list: MiValue[]): Variable[] {
 function lwpOf(targetId: string | null): number | null {
   const m = /LWP (\d+)/.exec(targetId ?? '') ?? /process (\d+)/.exec(targetId ?? '');
   return m?.[1] ? Number(m[1]) : null;
-}
-
-/**
- * gdb stops a backtrace at the program's main function, but which function that is depends on
- * what it has read: for a Rust program it is `main` when its index cache names it and the Rust
- * main when it reads the DWARF, and the libc start-up frames come and go with it. Ending every
- * stack at the C `main` gives the same frames whether the index was warm or cold.
- */
-function endAtMain(frames: Frame[]): Frame[] {
-  const main = frames.findIndex((f) => f.function === 'main');
-  return main < 0 ? frames : frames.slice(0, main + 1);
 }
 
 /** Runs the commands with at most `width` in flight, so gdb's input never backs up. */
@@ -153,7 +143,7 @@ async function extractFrom(
       const frames = miList(stack.results.stack)
         .map(miTuple)
         .filter((f): f is MiTuple => f !== null);
-      thread.frames = markInlined(endAtMain(frames.map((f) => parseFrame(f, input))));
+      thread.frames = markPastMain(markInlined(frames.map((f) => parseFrame(f, input))));
       thread.framesTruncated = frames.length >= MAX_FRAMES;
       thread.registers = innermostFromNotes(thread.id) ?? (await registersOf(thread.number, 0));
     });
@@ -237,7 +227,7 @@ export function prepareGdb(options: DebuggerOptions, reusable = false, started?:
           for (const command of initCommands) await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
           return gdb;
         })
-      : GdbSession.start({ initCommands, commandTimeoutMs: options.timeoutMs });
+      : GdbSession.start({ initCommands, commandTimeoutMs: options.timeoutMs, ...(options.program ? { gdbPath: options.program } : {}) });
   } catch (error) {
     aliases.dispose();
     throw error;

@@ -72,7 +72,7 @@ export class GdbLiveSession implements LiveSession {
       // Command-line file arguments reach gdb as they are, never through its command parser.
       const files = input.executable ? [input.executable, input.core] : ['--core', input.core];
       terminal = new TerminalProcess(
-        'gdb',
+        input.program ?? 'gdb',
         [
           '-nx',
           '-q',

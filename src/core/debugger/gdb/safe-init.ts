@@ -12,6 +12,10 @@ const SAFE_INIT = [
   'set width 0',
   'set confirm off',
   'set print pretty off',
+  // gdb stops at what it takes for main, which for a Rust program changes with what it has read
+  // (its index cache's `main`, or the DWARF's Rust main); past it, every stack goes to `_start`
+  // as lldb's do, and the frames after `main` are marked for grouping to leave out.
+  'set backtrace past-main on',
 ];
 
 /** gdb's options for a session: no init files, and the safe settings before anything is loaded. */

@@ -40,6 +40,8 @@ export interface LiveSessionInput {
   sourceMappings: SourceMapping[];
   /** Inflated copies of compressed debug files (plain-debug.ts), searched first. */
   plainDebugDir?: string | null;
+  /** The program to start where the kind's usual one cannot read the core (gdb-multiarch for another architecture). */
+  program?: string;
   cols: number;
   rows: number;
 }

@@ -6,6 +6,7 @@ import {
   MAX_LOCAL_FRAMES,
   framesForLocals,
   markInlined,
+  markPastMain,
   orderThreads,
   type ExtractionInput,
   type ExtractionResult,
@@ -126,7 +127,7 @@ export async function extractWithLldb(input: ExtractionInput, plainDebugDir?: st
   }
   for (const t of threads) {
     t.crashed = t.id === input.crashingThreadId;
-    t.frames = markInlined(t.frames);
+    t.frames = markPastMain(markInlined(t.frames));
     t.framesTruncated = t.frames.length >= MAX_FRAMES;
     // The same frames as with gdb, so both backends give one data model.
     const kept = new Set(t.crashed ? framesForLocals(t).map((f) => String(f.index)) : []);

@@ -3,7 +3,7 @@
  * where the signature starts, which mechanism fired, each decision with the rule that made it.
  */
 import type { CrashAnalysis, Frame, FrameExplanation, FrameNote } from '../../../shared/model';
-import { fileName } from '../../../shared/frame-label';
+import { fileName, isGuessed } from '../../../shared/frame-label';
 import { crashingThread } from '../../crashing-thread';
 import { normalizeFunction, unnamedFrame } from '../normalize';
 import type { Action, Matcher, Rule } from './rule-syntax';
@@ -83,7 +83,7 @@ function initial(frame: Frame): FrameState {
 /** Runs every rule over the crashing stack, in the order written. */
 export function applyRules(rules: Rule[], crash: Pick<CrashAnalysis, 'threads'> & Partial<Pick<CrashAnalysis, 'signal'>>): RuledStack {
   const all = crashingThread(crash)?.frames ?? [];
-  const frames = all.filter((f) => f.trust !== 'scan').map(initial);
+  const frames = all.filter((f) => !isGuessed(f) && !f.pastMain).map(initial);
   const signal = crash.signal?.name ?? 'unknown';
   let mechanism: RuledStack['mechanism'] = { name: `signal:${signal}`, line: null };
   // The first mechanism rule that matches a frame decides, so the list reads strongest first.

@@ -22,6 +22,7 @@ const ORIGIN: Record<OriginKind, string> = {
   'debug-dir': 'debug folder',
   embedded: 'in the file',
   'symbol-server': 'symbol server',
+  'core-memory': 'in the core',
 };
 
 function Origin({ origin, missing }: { origin: FileOrigin | null | undefined; missing: string }) {

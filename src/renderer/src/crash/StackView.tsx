@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Frame, FrameTrust, Thread } from '../../../shared/model';
-import { frameLabel, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
+import { frameLabel, isGuessed, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
 import { useRoving } from '../widgets/roving';
 import { CopyButton } from '../widgets/CopyButton';
 import { foldRecursion } from './recursion';
@@ -8,7 +8,7 @@ import { foldRecursion } from './recursion';
 const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
 
 /** Frames the workbench walked say how they were found; the context's own frame needs no badge. */
-const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned' };
+const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned', guess: 'guessed' };
 
 interface Props {
   thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated'>;
@@ -29,8 +29,13 @@ function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[
         {label}
         {f.inline && <span className="badge subtle">inlined</span>}
         {f.trust && TRUST_BADGE[f.trust] && (
-          <span className={f.trust === 'scan' ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
+          <span className={isGuessed(f) ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
             {TRUST_BADGE[f.trust]}
+          </span>
+        )}
+        {f.pastMain && (
+          <span className="badge subtle" title="The C library's start-up, after main: left out of grouping">
+            start-up
           </span>
         )}
       </td>
