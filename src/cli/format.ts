@@ -1,5 +1,5 @@
-import type { CrashAnalysis, Frame, SystemInfo } from '../shared/model';
-import { frameLabel, uptimeWords, type ModuleBase } from '../shared/frame-label';
+import type { CrashAnalysis, Frame } from '../shared/model';
+import { frameLabel, systemLine, uptimeWords, type ModuleBase } from '../shared/frame-label';
 
 function frameLine(f: Frame, modules: ModuleBase[]): string {
   const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
@@ -10,8 +10,6 @@ function frameLine(f: Frame, modules: ModuleBase[]): string {
 }
 
 /** The human-readable report of `crashwb analyze`. */
-/** "Windows NT 10.0.19045 · amd64": what a dump says of the machine it was written on. */
-export const systemLine = (system: SystemInfo): string => `${system.os} ${system.osVersion} · ${system.cpu}`;
 
 export function formatCrash(crash: CrashAnalysis): string {
   const out: string[] = [];
@@ -67,5 +65,6 @@ export function crashJson(crash: CrashAnalysis): unknown {
     modules: crash.modules,
     warnings: crash.warnings,
     analysisError: crash.analysisError,
+    ...(crash.attachments?.length ? { attachments: crash.attachments } : {}),
   };
 }

@@ -27,6 +27,8 @@ export interface SystemInfo {
   os: string;
   osVersion: string;
   cpu: string;
+  /** The Linux distribution, where the dump copied its release file ("Ubuntu 16.04.3 LTS"). */
+  distribution?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Frame, FrameTrust } from './crash-model';
+import type { Frame, FrameTrust, SystemInfo } from './crash-model';
 
 /** The last part of a path, whichever platform wrote it (`C:\app\app.exe` as well as `/usr/bin/app`). */
 export const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -57,3 +57,7 @@ export function uptimeWords(seconds: number): string {
   }
   return parts.join(' ');
 }
+
+/** "Windows NT 10.0.19045 · amd64", "Linux 4.9.60 … · amd64 · Ubuntu 16.04.3 LTS": what a dump says of the machine it was written on. */
+export const systemLine = (system: SystemInfo): string =>
+  `${system.os} ${system.osVersion} · ${system.cpu}${system.distribution ? ` · ${system.distribution}` : ''}`;

@@ -247,6 +247,30 @@ describe.skipIf(!present)(
       expect(text.stdout.split('\n')[0]).toContain('“abort() called');
     });
 
+    it('shows what a Linux dump copied of /proc and /etc: status, maps, auxv, CPU info and the distribution', async () => {
+      const path = join(CORPUS, 'rust-minidump/dumps/linux-mini.dmp');
+      const run = await crashwbAsync(['analyze', path, '--json'], { CRASHWB_SYMBOL_CACHE: cache });
+      const ours = JSON.parse(run.stdout) as { system: { distribution?: string }; attachments?: { name: string; text: string }[] };
+      expect(ours.system.distribution).toBe('Ubuntu 16.04.3 LTS');
+      const file = (name: string) => ours.attachments?.find((a) => a.name === name)?.text ?? '';
+      // The same lines Breakpad's minidump_dump prints of these streams.
+      // minidump_dump exits 1 on the Crashpad stream it does not know, after printing the rest.
+      const dumped = spawnSync(join(CORPUS, 'reference-tools', 'breakpad', 'minidump_dump'), [path], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      }).stdout;
+      expect(file('proc-status')).toMatch(/^Name:\tcrash\n/);
+      expect(dumped).toContain(file('proc-status').split('\n')[5]);
+      expect(file('lsb-release')).toContain('DISTRIB_CODENAME=xenial');
+      const maps = file('maps').split('\n');
+      expect(maps.length).toBeGreaterThan(5);
+      for (const line of maps.slice(0, 5)) expect(dumped).toContain(line);
+      expect(file('auxv')).toMatch(/^AT_SYSINFO_EHDR 0x[0-9a-f]+$/m);
+      expect(file('cpuinfo')).toMatch(/^processor\s*: 0$/m);
+      const text = await crashwbAsync(['analyze', path], { CRASHWB_SYMBOL_CACHE: cache });
+      expect(text.stdout).toMatch(/^ {2}system Linux 4\.9\.60-linuxkit-aufs .* · amd64 · Ubuntu 16\.04\.3 LTS$/m);
+    });
+
     it('refuses the dump whose memory ranges are invalid, naming it', async () => {
       const path = join(CORPUS, 'rust-minidump/dumps/invalid-range.dmp');
       const run = await crashwbAsync(['analyze', path], { CRASHWB_SYMBOL_CACHE: cache });

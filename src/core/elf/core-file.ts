@@ -86,6 +86,8 @@ export interface CoreInfo {
   dumpThreadId?: number;
   /** The annotations a Crashpad client recorded (its process's, and each module's), in words. */
   annotations?: string[];
+  /** Files a dump copied from the machine (a Linux minidump's /proc/PID/status, maps, auxv, lsb-release), as text. */
+  dumpFiles?: { name: string; text: string }[];
   /** Thread names a minidump records (Crashpad's and Windows' thread names stream), by thread id. */
   threadNames?: Record<number, string>;
 }

@@ -246,6 +246,10 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   warnings.push(...result.warnings, ...(stacks?.warnings ?? []));
   const said = stacks && dumps ? dumps.minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings;
   const chosen = stacks && dumps ? dumps.chooseStacks(result.threads, stacks, core.modules) : null;
+  const attachments = [
+    ...(core.annotations?.length ? [{ name: 'annotations', text: core.annotations.join('\n') }] : []),
+    ...(core.dumpFiles ?? []),
+  ];
   const found = new Set([
     ...files.modules.filter((m) => m.hostPath || m.origin?.file?.kind === 'core-memory').map((m) => m.path),
     ...files.libraries.map((l) => l.path),
@@ -286,6 +290,6 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     modules: stacks && dumps ? dumps.withSymbolFiles(files.modules, stacks.symbolFiles) : files.modules,
     warnings: said,
     analysisError: result.error,
-    ...(core.annotations?.length ? { attachments: [{ name: 'annotations', text: core.annotations.join('\n') }] } : {}),
+    ...(attachments.length ? { attachments } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { SignalInfo, SystemInfo } from '../../shared/model';
 import { readCrashpadInfo, type CrashpadAnnotations } from './crashpad-info';
 import { machReason, windowsReason, type ExceptionRecord } from './exception-reasons';
 import { readThreads } from './dump-threads';
+import { readLinuxStreams } from './linux-streams';
 import {
   APPLE_PLATFORMS,
   archOf,
@@ -272,6 +273,8 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
       ? info.readUInt32LE(4)
       : undefined;
   const executable = modules[0]?.path ?? null;
+  const linux = platform === PLATFORM_LINUX ? await readLinuxStreams(streams, arch === 9 || arch === 12 || arch === 0x8003 ? 8 : 4) : null;
+  const systemInfo = system && system.length >= 24 ? await systemOf(file, system, platform, arch) : null;
   return {
     path,
     size: file.size,
@@ -304,7 +307,7 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
         signal: t.tid === crashingThreadId ? signo : 0,
         registers: t.registers ? registerStrings(t.registers) : {},
       })),
-    system: system && system.length >= 24 ? await systemOf(file, system, platform, arch) : null,
+    system: systemInfo && linux?.distribution ? { ...systemInfo, distribution: linux.distribution } : systemInfo,
     crashingThreadId,
     executablePath: executable,
     mappings: modules.map((m) => ({ start: m.start, end: m.end, fileOffset: 0n, path: m.path })),
@@ -317,5 +320,6 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
     ...(dumpThreadId !== undefined ? { dumpThreadId } : {}),
     threadNames: await threadNames(file, await stream(STREAM.threadNames, 'thread names')),
     ...(annotations.length ? { annotations } : {}),
+    ...(linux?.attachments.length ? { dumpFiles: linux.attachments } : {}),
   };
 }

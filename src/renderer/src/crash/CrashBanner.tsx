@@ -4,7 +4,7 @@ import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../api';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
-import { uptimeWords } from '../../../shared/frame-label';
+import { systemLine, uptimeWords } from '../../../shared/frame-label';
 import { useCommands } from '../stores/command-store';
 import { CopyButton } from '../widgets/CopyButton';
 
@@ -63,7 +63,7 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
         {crash.executable ?? 'unknown executable'}
         {crash.executable && <CopyButton label="Copy" what="the executable's path" text={crash.executable} />} · pid {crash.pid} · thread{' '}
         {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) · {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
-        {crash.system && ` · ${crash.system.os} ${crash.system.osVersion} · ${crash.system.cpu}`}
+        {crash.system && ` · ${systemLine(crash.system)}`}
         {crash.uptimeSeconds !== undefined && ` · ran ${uptimeWords(crash.uptimeSeconds)}`}
       </p>
       {crash.commandLine && <p className="cmdline">{crash.commandLine}</p>}
