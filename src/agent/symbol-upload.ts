@@ -3,7 +3,16 @@ import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspectElfFile } from '../core/elf/elf-file';
-import { REPORTER_PATHS, bearer, type ModuleFact, type SymbolKind, type SymbolRef } from '../shared/reporter-protocol';
+import {
+  REPORTER_PATHS,
+  badDebugFile,
+  bearer,
+  type BreakpadRef,
+  type ModuleFact,
+  type SymbolKind,
+  type SymbolRef,
+} from '../shared/reporter-protocol';
+import { debugFileBase } from '../core/breakpad/sym-fetch';
 
 /** A file worth sending: what it is to a symbol store. */
 export interface SymbolFile {
@@ -16,24 +25,49 @@ export interface SymbolFile {
   size: number;
 }
 
+/** A Breakpad `.sym` file, keyed as its MODULE line keys it. */
+export interface BreakpadFile extends BreakpadRef {
+  path: string;
+  size: number;
+}
+
 export interface FoundSymbols {
   files: SymbolFile[];
+  /** Breakpad symbol files (dump_syms' output, for Windows, macOS and Linux modules alike). */
+  breakpad: BreakpadFile[];
   /** ELF files that cannot be stored: no build-id, or nothing a debugger could use. */
   refused: { path: string; reason: string }[];
 }
 
 const MAX_FILES = 100_000;
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+const MODULE_LINE = /^MODULE \S+ \S+ ([0-9A-Fa-f]{33,40}) ([^\r\n]+)\r?\n/;
 
-async function isElf(path: string): Promise<boolean> {
+/** What a file is to a symbol store, from its first bytes: ELF, a Breakpad symbol file (its MODULE line), or neither. */
+async function kindOfFile(path: string): Promise<{ kind: 'elf' } | { kind: 'breakpad'; debugId: string; debugName: string } | null> {
   const file = await open(path, 'r');
   try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await file.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.equals(ELF_MAGIC);
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    if (bytesRead >= 4 && head.subarray(0, 4).equals(ELF_MAGIC)) return { kind: 'elf' };
+    const m = MODULE_LINE.exec(head.toString('utf8', 0, bytesRead));
+    return m ? { kind: 'breakpad', debugId: (m[1] ?? '').toUpperCase(), debugName: m[2] ?? '' } : null;
   } finally {
     await file.close();
   }
+}
+
+async function take(path: string, found: FoundSymbols, named: boolean): Promise<void> {
+  const kind = await kindOfFile(path);
+  if (kind?.kind === 'elf') return describe(path, found);
+  if (kind?.kind === 'breakpad') {
+    const debugFile = debugFileBase(kind.debugName);
+    const why = badDebugFile(debugFile);
+    if (why) found.refused.push({ path, reason: `its MODULE line names no usable debug file (${why})` });
+    else found.breakpad.push({ path, debugFile, debugId: kind.debugId, size: (await stat(path)).size });
+    return;
+  }
+  if (named) found.refused.push({ path, reason: 'neither an ELF file (an executable, library or debug file) nor a Breakpad .sym file' });
 }
 
 async function describe(path: string, found: FoundSymbols): Promise<void> {
@@ -56,18 +90,18 @@ async function describe(path: string, found: FoundSymbols): Promise<void> {
 }
 
 /**
- * The ELF files among the paths: files as named (one that is not ELF is refused), folders walked
+ * The ELF files and Breakpad symbol files among the paths: files as named (one that is not ELF is refused), folders walked
  * (what is not ELF is passed over; links are not followed, so a folder cannot lead outside itself).
  */
 export async function findSymbolFiles(paths: string[]): Promise<FoundSymbols> {
-  const found: FoundSymbols = { files: [], refused: [] };
+  const found: FoundSymbols = { files: [], breakpad: [], refused: [] };
   let seen = 0;
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       if (++seen > MAX_FILES) throw new Error(`more than ${MAX_FILES} files under ${dir}: name the build's output folder`);
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && (await isElf(path))) await describe(path, found);
+      else if (entry.isFile()) await take(path, found, false);
     }
   };
   for (const path of paths) {
@@ -75,8 +109,7 @@ export async function findSymbolFiles(paths: string[]): Promise<FoundSymbols> {
       throw new Error(`cannot read ${path}: ${error.message}`);
     });
     if (info.isDirectory()) await walk(path);
-    else if (!(await isElf(path))) found.refused.push({ path, reason: 'not an ELF file (an executable, library or debug file)' });
-    else await describe(path, found);
+    else await take(path, found, true);
   }
   return found;
 }
@@ -123,8 +156,8 @@ export async function sendSymbolFile(server: string, token: string, file: Symbol
 }
 
 export interface SymbolUploadReport {
-  sent: SymbolFile[];
-  present: SymbolFile[];
+  sent: (SymbolFile | BreakpadFile)[];
+  present: (SymbolFile | BreakpadFile)[];
   refused: { path: string; reason: string }[];
   failed: { path: string; error: string }[];
 }
@@ -134,7 +167,7 @@ export async function uploadSymbols(
   server: string,
   token: string,
   paths: string[],
-  options: { dryRun?: boolean; onFile?: (file: SymbolFile) => void } = {},
+  options: { dryRun?: boolean; onFile?: (file: SymbolFile | BreakpadFile) => void } = {},
 ): Promise<SymbolUploadReport> {
   return sendFound(server, token, await findSymbolFiles(paths), options);
 }
@@ -143,9 +176,10 @@ async function sendFound(
   server: string,
   token: string,
   found: FoundSymbols,
-  options: { dryRun?: boolean; onFile?: (file: SymbolFile) => void },
+  options: { dryRun?: boolean; onFile?: (file: SymbolFile | BreakpadFile) => void },
 ): Promise<SymbolUploadReport> {
   const report: SymbolUploadReport = { sent: [], present: [], refused: found.refused, failed: [] };
+  await sendBreakpad(server, token, found.breakpad, report, options);
   // A file with code beats a debug file for the same build-id: the store serves both from it.
   const byBuildId = new Map<string, SymbolFile[]>();
   for (const file of found.files) byBuildId.set(file.buildId, [...(byBuildId.get(file.buildId) ?? []), file]);
@@ -177,6 +211,58 @@ async function sendFound(
   return report;
 }
 
+/** Sends the Breakpad symbol files the store lacks, asking first, each debug file and id once. */
+async function sendBreakpad(
+  server: string,
+  token: string,
+  files: BreakpadFile[],
+  report: SymbolUploadReport,
+  options: { dryRun?: boolean; onFile?: (file: SymbolFile | BreakpadFile) => void },
+): Promise<void> {
+  if (files.length === 0) return;
+  const base = server.replace(/\/+$/, '');
+  const unique = [...new Map(files.map((f) => [`${f.debugFile}/${f.debugId}`, f])).values()];
+  const response = await call(
+    `${base}${REPORTER_PATHS.missingBreakpad}`,
+    {
+      method: 'POST',
+      headers: { authorization: bearer(token), 'content-type': 'application/json' },
+      body: JSON.stringify({ wanted: unique.map(({ debugFile, debugId }) => ({ debugFile, debugId })) }),
+    },
+    'asking which Breakpad symbols the reporter lacks',
+  );
+  const missing = new Set(
+    ((await response.json()) as { missing?: BreakpadRef[] }).missing?.map((m) => `${m.debugFile}/${m.debugId}`) ?? [],
+  );
+  for (const file of files) {
+    const key = `${file.debugFile}/${file.debugId}`;
+    if (!missing.delete(key)) {
+      report.present.push(file);
+      continue;
+    }
+    options.onFile?.(file);
+    if (options.dryRun) {
+      report.sent.push(file);
+      continue;
+    }
+    try {
+      await call(
+        `${base}${REPORTER_PATHS.breakpadSymbol(file)}`,
+        {
+          method: 'PUT',
+          headers: { authorization: bearer(token), 'content-length': String(file.size), 'content-type': 'text/plain' },
+          body: Readable.toWeb(createReadStream(file.path)) as ReadableStream,
+          duplex: 'half',
+        },
+        `sending ${file.path}`,
+      );
+      report.sent.push(file);
+    } catch (error) {
+      report.failed.push({ path: file.path, error: (error as Error).message });
+    }
+  }
+}
+
 /** Where a distribution's own files live: their symbols come from the distribution, not from here. */
 const SYSTEM_PATH = /^\/(usr\/)?(lib|lib32|lib64|libx32|bin|sbin)\//;
 
@@ -197,7 +283,7 @@ export async function sendCrashModules(server: string, token: string, modules: M
       ),
     )
   ).filter((m): m is ModuleFact => m !== null);
-  const found: FoundSymbols = { files: [], refused: [] };
+  const found: FoundSymbols = { files: [], breakpad: [], refused: [] };
   for (const m of present) await describe(m.path, found);
   found.files = found.files.filter((f) => present.some((m) => m.path === f.path && m.buildId === f.buildId));
   const report = await sendFound(server, token, found, {});

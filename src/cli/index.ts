@@ -42,8 +42,8 @@ Usage:
   crashwb install-handler (--server URL --token T|--token-file FILE [--spool DIR] | --config FILE) [--apply | --uninstall]
       Show the core_pattern line for crashwb upload; --apply (root) sets it, --uninstall restores the old one.
   crashwb upload-symbols --server URL --token T|--token-file FILE [--sources DIR]... [--dry-run] FILE|DIR...
-      Send executables, libraries and debug files (by build-id) to a reporter's symbol store;
-      only those it lacks are sent. --sources sends the build's source tree too, for the source view.
+      Send executables, libraries and debug files (by build-id) and Breakpad .sym files (by debug
+      file and id) to a reporter's symbol store; only those it lacks are sent. --sources sends the build's source tree too, for the source view.
   crashwb symbols [--clear] [--json]
       The symbol cache: where it is, its size and limit; --clear empties it.
   crashwb reprocess [--db FILE] [--missing-symbols] [--group ID] [SYMBOL OPTIONS] [--json]

@@ -37,13 +37,13 @@ export async function uploadSymbolsCommand(argv: string[]): Promise<number> {
     {
       dryRun: values['dry-run'],
       onFile: (file) => {
-        if (!values.json)
-          process.stderr.write(`${values['dry-run'] ? 'would send' : 'sending'} ${file.path} (${file.kind}, ${file.buildId})\n`);
+        const what = 'buildId' in file ? `${file.kind}, ${file.buildId}` : `Breakpad symbols, ${file.debugFile} ${file.debugId}`;
+        if (!values.json) process.stderr.write(`${values['dry-run'] ? 'would send' : 'sending'} ${file.path} (${what})\n`);
       },
     },
   );
   // The sources belong to the builds named in this run: every build-id found, sent now or before.
-  const buildIds = [...new Set([...report.sent, ...report.present].map((f) => f.buildId))];
+  const buildIds = [...new Set([...report.sent, ...report.present].flatMap((f) => ('buildId' in f ? [f.buildId] : [])))];
   const sources = values.sources?.length ? await findSources(values.sources.map((d) => resolve(d))) : [];
   const sourceReport = sources.length && !values['dry-run'] ? await uploadSources(values.server, token, sources, buildIds) : null;
   if (values.json) process.stdout.write(`${JSON.stringify({ ...report, sources: sourceReport }, null, 2)}\n`);

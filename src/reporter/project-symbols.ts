@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { SymbolKind } from '../shared/reporter-protocol';
-import type { SymbolPart, SymbolStorage } from './symbol-storage';
+import type { StoredKind, SymbolPart, SymbolStorage } from './symbol-storage';
 
 /** What a project's requests do with symbols: the routes' view of the store. */
 export interface ProjectSymbolView {
-  has(buildId: string, kind: SymbolKind): Promise<boolean>;
-  put(buildId: string, kinds: SymbolKind[], file: string, replace?: boolean): Promise<void>;
-  open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null>;
+  has(buildId: string, kind: StoredKind): Promise<boolean>;
+  put(buildId: string, kinds: StoredKind[], file: string, replace?: boolean): Promise<void>;
+  open(buildId: string, kind: StoredKind): Promise<{ stream: Readable; size: number } | null>;
   hasSource(sha256: string): Promise<boolean>;
   putSource(sha256: string, file: string): Promise<void>;
   openSource(sha256: string): Promise<{ stream: Readable; size: number } | null>;
@@ -47,21 +46,21 @@ export class ProjectSymbols implements ProjectSymbolView {
   }
 
   /** Held for this project: on its shelf, or shared and its own (or sent before owners were kept). */
-  async has(buildId: string, kind: SymbolKind): Promise<boolean> {
+  async has(buildId: string, kind: StoredKind): Promise<boolean> {
     if (await this.own.has(buildId, kind)) return true;
     if (!(await this.shared.has(buildId, kind))) return false;
     const owner = await this.shared.ownerOf(buildId, kind);
     return owner === null || owner === this.project;
   }
 
-  async put(buildId: string, kinds: SymbolKind[], file: string, replace = false): Promise<void> {
+  async put(buildId: string, kinds: StoredKind[], file: string, replace = false): Promise<void> {
     for (const kind of kinds) {
       const owner = await this.ownerFor(buildId, kind, await this.shared.has(buildId, kind), replace);
       await (owner === this.project ? this.shared : this.own).put(buildId, [kind], file);
     }
   }
 
-  async open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null> {
+  async open(buildId: string, kind: StoredKind): Promise<{ stream: Readable; size: number } | null> {
     return (await this.own.open(buildId, kind)) ?? this.shared.open(buildId, kind);
   }
 

@@ -3,9 +3,8 @@ import type { Readable } from 'node:stream';
 import type { S3Connection } from '../core/s3/s3-client';
 import { explainS3Error, isMissing, isPreconditionFailed } from '../core/s3/s3-errors';
 import type { S3Location } from '../core/s3/s3-location';
-import type { SymbolKind } from '../shared/reporter-protocol';
 import { StorageUnavailable } from './crash-storage';
-import { checkBuildId, checkSha256, type SymbolPart, type SymbolStorage } from './symbol-storage';
+import { checkBuildId, checkSha256, type StoredKind, type SymbolPart, type SymbolStorage } from './symbol-storage';
 
 /** Symbols in the crashes' bucket, under PREFIX.symbols/<build-id>/<kind>; a put of one object is whole or absent. */
 export class S3Symbols implements SymbolStorage {
@@ -15,7 +14,7 @@ export class S3Symbols implements SymbolStorage {
     private readonly prefix: string,
   ) {}
 
-  private key(buildId: string, kind: SymbolKind): string {
+  private key(buildId: string, kind: StoredKind): string {
     return `${this.prefix}.symbols/${checkBuildId(buildId)}/${kind}`;
   }
 
@@ -23,7 +22,7 @@ export class S3Symbols implements SymbolStorage {
     return `s3://${this.location.bucket}/${key}`;
   }
 
-  has(buildId: string, kind: SymbolKind): Promise<boolean> {
+  has(buildId: string, kind: StoredKind): Promise<boolean> {
     return this.exists(this.key(buildId, kind));
   }
 
@@ -59,11 +58,11 @@ export class S3Symbols implements SymbolStorage {
   }
 
   /** Each kind as its own object, sent as the crashes' blobs are: plain parts every S3 store reads alike. */
-  async put(buildId: string, kinds: SymbolKind[], file: string): Promise<void> {
+  async put(buildId: string, kinds: StoredKind[], file: string): Promise<void> {
     for (const kind of kinds) await this.upload(this.key(buildId, kind), createReadStream(file));
   }
 
-  open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null> {
+  open(buildId: string, kind: StoredKind): Promise<{ stream: Readable; size: number } | null> {
     return this.get(this.key(buildId, kind));
   }
 

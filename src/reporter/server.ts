@@ -7,6 +7,7 @@ import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/re
 import { Damaged, StorageFull, StorageUnavailable, TooLarge, type CrashStorage } from './crash-storage';
 import { HttpError } from './http-error';
 import { handleSymbols } from './symbol-routes';
+import { handleBreakpad } from './breakpad-routes';
 import { receiveSnapshot } from './snapshot-upload';
 import { BadSymbolFile } from './symbol-storage';
 import { ProjectSymbols, ReplaceRefused } from './project-symbols';
@@ -317,6 +318,8 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
     }
     const symbols = new ProjectSymbols(storage.symbols, storage.symbolsOf(project), project, symbolAdmin);
     if (await handleSymbols(req, res, url, { storage: symbols, maxBytes, json, log, project })) return;
+    const replace = url.searchParams.get('replace') === '1';
+    if (await handleBreakpad(req, res, url, { storage: symbols, maxBytes, json, log, project, replace })) return;
     throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
   };
 

@@ -1,16 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { inspectElfFile } from '../core/elf/elf-file';
-import { BUILD_ID, type SymbolKind } from '../shared/reporter-protocol';
+import { BUILD_ID, type BreakpadRef, type SymbolKind } from '../shared/reporter-protocol';
+import { debugFileBase } from '../core/breakpad/sym-fetch';
 import { Measure, StorageFull } from './crash-storage';
 
-/** What a project may own of a build-id: each kind of file, and the map of its sources. */
-export type SymbolPart = SymbolKind | 'sources';
+/**
+ * What the store keeps under a key: a build's ELF files by build-id, or a Breakpad symbol file
+ * under the key its debug file and id make (`breakpadKey`).
+ */
+export type StoredKind = SymbolKind | 'breakpad';
+
+/** What a project may own of a key: each kind of file, and the map of its sources. */
+export type SymbolPart = StoredKind | 'sources';
 
 /**
  * Where a reporter keeps executables, libraries and debug files, by build-id, beside the crashes.
@@ -22,10 +29,10 @@ export interface SymbolStorage {
   ownerOf(buildId: string, part: SymbolPart): Promise<string | null>;
   /** Makes `project` the owner unless another already is (or, with `replace`, in any case); returns the owner. */
   claim(buildId: string, part: SymbolPart, project: string, replace?: boolean): Promise<string>;
-  has(buildId: string, kind: SymbolKind): Promise<boolean>;
+  has(buildId: string, kind: StoredKind): Promise<boolean>;
   /** Keeps a checked file as each of the kinds it serves as. */
-  put(buildId: string, kinds: SymbolKind[], file: string): Promise<void>;
-  open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null>;
+  put(buildId: string, kinds: StoredKind[], file: string): Promise<void>;
+  open(buildId: string, kind: StoredKind): Promise<{ stream: Readable; size: number } | null>;
   /** Source files, by the sha256 of their bytes (one copy however many builds use it). */
   hasSource(sha256: string): Promise<boolean>;
   putSource(sha256: string, file: string): Promise<void>;
@@ -77,6 +84,44 @@ export async function receiveSymbolFile(
   });
 }
 
+/** The store's key of a Breakpad symbol file: its debug file and id hashed into one name of the build-id form. */
+export function breakpadKey(ref: BreakpadRef): string {
+  return createHash('sha256').update(`${ref.debugFile}\n${ref.debugId}`).digest('hex');
+}
+
+/**
+ * Takes a Breakpad `.sym` upload into a temporary file and checks that its MODULE line names the
+ * debug file and id it is sent under: a store keyed by them must serve nothing else there.
+ */
+export async function receiveBreakpadFile(
+  body: Readable,
+  ref: BreakpadRef,
+  limit: number,
+): Promise<{ file: string; dispose(): Promise<void> }> {
+  return receiveAside(body, limit, async (file) => {
+    const head = await readHead(file, 4096);
+    const first = head.toString('utf8').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+    const m = /^MODULE \S+ \S+ ([0-9A-Fa-f]+) (.+)$/.exec(first);
+    if (!m) throw new BadSymbolFile('not a Breakpad symbol file: it does not start with MODULE OS ARCH ID NAME');
+    if ((m[1] ?? '').toUpperCase() !== ref.debugId)
+      throw new BadSymbolFile(`its MODULE line's debug id is ${m[1]}, not ${ref.debugId}; send each file under its own id`);
+    if (debugFileBase(m[2] ?? '') !== ref.debugFile)
+      throw new BadSymbolFile(`its MODULE line names ${m[2]}, not ${ref.debugFile}; send each file under its own debug file`);
+    return {};
+  });
+}
+
+async function readHead(path: string, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Takes an upload into a temporary file, kept only when its bytes hash to `sha256`. */
 export function receiveChecked(body: Readable, sha256: string, limit: number): Promise<{ file: string; dispose(): Promise<void> }> {
   return receiveAside(body, limit, async (_file, actual) => {
@@ -107,7 +152,7 @@ async function receiveAside<T extends object>(
 export class LocalSymbols implements SymbolStorage {
   constructor(private readonly root: string) {}
 
-  private path(buildId: string, kind: SymbolKind): string {
+  private path(buildId: string, kind: StoredKind): string {
     checkBuildId(buildId);
     return join(this.root, buildId.slice(0, 2), buildId.slice(2), kind);
   }
@@ -143,14 +188,14 @@ export class LocalSymbols implements SymbolStorage {
     }
   }
 
-  async has(buildId: string, kind: SymbolKind): Promise<boolean> {
+  async has(buildId: string, kind: StoredKind): Promise<boolean> {
     return stat(this.path(buildId, kind)).then(
       (s) => s.isFile(),
       () => false,
     );
   }
 
-  async put(buildId: string, kinds: SymbolKind[], file: string): Promise<void> {
+  async put(buildId: string, kinds: StoredKind[], file: string): Promise<void> {
     const dir = join(this.root, buildId.slice(0, 2), buildId.slice(2));
     const aside = join(dir, `.incoming-${randomUUID()}`);
     try {
@@ -176,7 +221,7 @@ export class LocalSymbols implements SymbolStorage {
     }
   }
 
-  async open(buildId: string, kind: SymbolKind): Promise<{ stream: Readable; size: number } | null> {
+  async open(buildId: string, kind: StoredKind): Promise<{ stream: Readable; size: number } | null> {
     const path = this.path(buildId, kind);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) return null;

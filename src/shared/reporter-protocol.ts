@@ -27,7 +27,34 @@ export const REPORTER_PATHS = {
   sourceIndex: (buildId: string): string => `/api/v1/symbols/${buildId}/sources`,
   /** GET, as debuginfod serves it, so gdb, lldb and elfutils' tools can read the store too. */
   buildId: (buildId: string, kind: SymbolKind): string => `/buildid/${buildId}/${kind}`,
+  /** POST `{ wanted: BreakpadRef[] }`: answers `{ missing: BreakpadRef[] }`, the Breakpad symbol files the store lacks. */
+  missingBreakpad: '/api/v1/breakpad/missing',
+  /** PUT: a Breakpad `.sym` file, checked against its MODULE line before it is kept. */
+  breakpadSymbol: (ref: BreakpadRef): string => `/api/v1/breakpad/${encodeURIComponent(ref.debugFile)}/${ref.debugId}`,
+  /**
+   * GET, in the symbol-store layout Breakpad, Socorro and Sentry serve (`<debug file>/<DEBUG ID>/<name>.sym`),
+   * from the server's root: one URL is then a symbol server for ELF files and for Breakpad's.
+   */
+  breakpadStore: (ref: BreakpadRef, symName: string): string =>
+    `/${encodeURIComponent(ref.debugFile)}/${ref.debugId}/${encodeURIComponent(symName)}`,
 } as const;
+
+/** A Breakpad symbol file as a store keys it: its debug file's name and its debug id (upper-case hex). */
+export interface BreakpadRef {
+  debugFile: string;
+  debugId: string;
+}
+
+/** A debug id as Breakpad writes it: a GUID or build-id's first 16 bytes and an age, in hex. */
+export const BREAKPAD_DEBUG_ID = /^[0-9A-F]{33,40}$/;
+
+/** Why a debug file name cannot key a store, or null: a plain file name, as dump_syms writes it on the MODULE line. */
+export function badDebugFile(name: string): string | null {
+  if (!name || name.length > 255) return 'a debug file name is 1 to 255 characters';
+  const control = [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  if (control || /[/\\]/.test(name) || name === '.' || name === '..') return 'a debug file name has no folder, and no control characters';
+  return null;
+}
 
 /** What a symbol store keeps per build-id: the binary, and its debug info (the same file when not split). */
 export const SYMBOL_KINDS = ['executable', 'debuginfo'] as const;

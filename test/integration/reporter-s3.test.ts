@@ -191,6 +191,32 @@ describe('the symbol store and fingerprints in S3', () => {
     expect(((await missing.json()) as { missing: unknown[] }).missing).toEqual([{ buildId: 'ab'.repeat(20), kind: 'debuginfo' }]);
   });
 
+  it('keeps a Breakpad symbol file sent to one instance and serves it from another in the symbol-store layout', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const id = '0123456789ABCDEF0123456789ABCDEF1';
+    const sym = `MODULE windows x86_64 ${id} c:\\build\\app.pdb\nPUBLIC 1000 0 main\n`;
+    const sent = await fetch(`${a.url}/api/v1/breakpad/app.pdb/${id}`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${WEB_TOKEN}` },
+      body: sym,
+    });
+    expect(sent.status).toBe(201);
+    const served = await fetch(`${b.url}/app.pdb/${id}/app.sym`, { headers: { Authorization: `Bearer ${BATCH_TOKEN}` } });
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe(sym);
+    const missing = await fetch(`${b.url}/api/v1/breakpad/missing`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${WEB_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        wanted: [
+          { debugFile: 'app.pdb', debugId: id.toLowerCase() },
+          { debugFile: 'lib.pdb', debugId: id },
+        ],
+      }),
+    });
+    expect(((await missing.json()) as { missing: unknown[] }).missing).toEqual([{ debugFile: 'lib.pdb', debugId: id }]);
+  });
+
   it('keeps sources by content and serves them by path for a build, across instances', async () => {
     const [a, b] = [await instance(), await instance()];
     const text = Buffer.from('int main(void) { return *(int *)0; }\n');
