@@ -13,6 +13,7 @@ import { benchReporterLoad } from './reporter-load';
 import { benchTableRender } from './table-render';
 import { benchSymbols } from './symbols';
 import { benchMinidumpWalk } from './minidump-walk';
+import { benchStackwalk, benchSymParse } from './breakpad';
 import { benchImportSpeed } from './import-speed';
 import { benchFirstPaint } from './first-paint';
 import { benchOpenSpeed } from './open-speed';
@@ -64,7 +65,21 @@ function analyzeBreakdown(fx: CoreFixture, cacheDir: string): void {
 }
 
 /** `npm run bench -- SECTION…` runs only those sections; with none, every one. */
-const SECTIONS = ['analyze', 'import', 'open', 'symbols', 'core-reader', 'minidump', 'memory', 'reporter', 'grouping', 'builds', 'scale'];
+const SECTIONS = [
+  'analyze',
+  'import',
+  'open',
+  'symbols',
+  'core-reader',
+  'minidump',
+  'sym-parse',
+  'stackwalk',
+  'memory',
+  'reporter',
+  'grouping',
+  'builds',
+  'scale',
+];
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) throw new Error(`no bench section ${unknown.join(', ')}; the sections are ${SECTIONS.join(', ')}`);
@@ -114,6 +129,8 @@ async function main(): Promise<void> {
     if (wanted('symbols')) await benchSymbols(root);
     if (wanted('core-reader')) await benchCoreReader(root);
     if (wanted('minidump')) await benchMinidumpWalk(root);
+    if (wanted('sym-parse')) await benchSymParse(root);
+    if (wanted('stackwalk')) benchStackwalk(root);
     if (wanted('memory')) await benchImportMemory(root);
     if (wanted('reporter')) await benchReporterLoad(root);
     if (wanted('grouping')) await benchGrouping(root);

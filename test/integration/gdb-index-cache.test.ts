@@ -23,16 +23,23 @@ describe('gdb’s index of debug info, kept in the symbol cache', () => {
   });
 
   // Skipped, and so reported, where no Rust compiler built the fixture.
-  it.skipIf(!fixtures.rust)('ends every stack at main whether the index was cold or warm, for Rust too', async () => {
-    const rust = fixtures.rust;
-    if (!rust) throw new Error('unreachable: skipped without the Rust fixture');
-    const cache = new SymbolCache(join(mkdtempSync(join(tmpdir(), 'crashwb-index-')), 'symbols'));
-    const cold = await analyzeCore(rust.core, { symbolCache: cache, executable: rust.executable });
-    const warm = await analyzeCore(rust.core, { symbolCache: cache, executable: rust.executable });
-    const frames = (c: CrashAnalysis) => c.threads.find((t) => t.crashed)?.frames.map((f) => f.function) ?? [];
-    expect(frames(warm)).toEqual(frames(cold));
-    expect(frames(cold).at(-1)).toBe('main');
-  });
+  it.skipIf(!fixtures.rust)(
+    'gives the same stack to _start, start-up marked after C main, whether the index was cold or warm, for Rust too',
+    async () => {
+      const rust = fixtures.rust;
+      if (!rust) throw new Error('unreachable: skipped without the Rust fixture');
+      const cache = new SymbolCache(join(mkdtempSync(join(tmpdir(), 'crashwb-index-')), 'symbols'));
+      const cold = await analyzeCore(rust.core, { symbolCache: cache, executable: rust.executable });
+      const warm = await analyzeCore(rust.core, { symbolCache: cache, executable: rust.executable });
+      const frames = (c: CrashAnalysis) => c.threads.find((t) => t.crashed)?.frames.map((f) => f.function) ?? [];
+      expect(frames(warm)).toEqual(frames(cold));
+      expect(frames(cold).at(-1)).toBe('_start');
+      const crashed = cold.threads.find((t) => t.crashed)?.frames ?? [];
+      const main = crashed.findIndex((f) => f.function === 'main');
+      expect(main).toBeGreaterThan(0);
+      expect(crashed.map((f) => f.pastMain === true)).toEqual(crashed.map((_, i) => i > main));
+    },
+  );
 
   it('is emptied with the rest of the cache', async () => {
     const cache = new SymbolCache(join(mkdtempSync(join(tmpdir(), 'crashwb-index-')), 'symbols'));

@@ -31,7 +31,8 @@ describe('Breakpad’s conventions, as its tools and symbol servers follow them'
     );
     expect(file.problemCount).toBe(0);
     expect(file.functions.map((f) => f.name)).toEqual(['folded_a', 'folded_b']);
-    expect(file.functions[0]?.lines).toHaveLength(1);
+    expect(file.functions[0]?.lineCount).toBe(1);
+    expect([0, 1, 2, 3].map((field) => file.lines.get(file.functions[0]?.firstLine ?? -1, field))).toEqual([0x1000, 0x20, 7, 0]);
     expect(file.publics.map((p) => [p.address, p.name])).toEqual([
       [0x2000, 'shared_public'],
       [0x3000, 'plain'],

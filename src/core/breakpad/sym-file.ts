@@ -1,18 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { withFile } from '../elf/bounded-file';
+import { CfiTable, LINE_WIDTH, NumberTable } from './sym-tables';
 
 /**
  * A Breakpad symbol file (`.sym`), as dump_syms writes it for PDB, Mach-O and ELF modules:
  * MODULE, FILE, INLINE_ORIGIN, FUNC with its line records and INLINE records, PUBLIC, and the
  * unwind rules STACK CFI and STACK WIN. Addresses are offsets from the module's base.
  */
-export interface SymLine {
-  address: number;
-  size: number;
-  line: number;
-  file: number;
-}
-
 export interface SymInline {
   depth: number;
   callLine: number;
@@ -25,16 +18,10 @@ export interface SymFunction {
   address: number;
   size: number;
   name: string;
-  lines: SymLine[];
+  /** Its line records: `lineCount` rows of the file's `lines` from `firstLine`, in address order. */
+  firstLine: number;
+  lineCount: number;
   inlines: SymInline[];
-}
-
-export interface CfiEntry {
-  address: number;
-  size: number;
-  rules: string;
-  /** Rules that change from an address on, in address order. */
-  deltas: { address: number; rules: string }[];
 }
 
 /** A STACK WIN record: Windows x86 frame data (type 4, with a program) or FPO data (type 0). */
@@ -54,8 +41,10 @@ export interface SymbolFile {
   files: Map<number, string>;
   origins: Map<number, string>;
   functions: SymFunction[];
+  /** Every function's line records (address, size, line, file), LINE_WIDTH numbers a row. */
+  lines: NumberTable;
   publics: { address: number; name: string }[];
-  cfi: CfiEntry[];
+  cfi: CfiTable;
   win: WinEntry[];
   /** Lines that were not understood, with their numbers: the rest of the file is still used. */
   problems: { line: number; message: string }[];
@@ -65,8 +54,89 @@ export interface SymbolFile {
 export class SymbolFileError extends Error {}
 
 const MAX_PROBLEMS_KEPT = 20;
+/** A symbol file is read whole; past this it is no symbol file a module could have. */
+const MAX_SYMBOL_FILE_BYTES = 4 * 1024 ** 3 - 1;
 const HEX = /^[0-9a-fA-F]+$/;
 const DEC = /^-?\d+$/;
+const LF = 0x0a;
+const CR = 0x0d;
+const S = 0x53;
+const F = 0x46;
+const P = 0x50;
+const PUBLIC = Buffer.from('PUBLIC ');
+/**
+ * About how many bytes of a large file each line record and each STACK CFI record take, where
+ * they fill it: the tables start that large. Untouched room costs address space, not memory.
+ */
+const LINE_RECORD_BYTES = 24;
+const CFI_RECORD_BYTES = 96;
+const MAX_INITIAL_ROWS = 1 << 26;
+const expectedRows = (bytes: number, perRecord: number): number => Math.min(MAX_INITIAL_ROWS, Math.max(1024, Math.ceil(bytes / perRecord)));
+
+/** Most functions inline nothing: they share this empty list until their first INLINE record. */
+const NO_INLINES: SymInline[] = Object.freeze([]) as unknown as SymInline[];
+const STACK_CFI = Buffer.from('STACK CFI ');
+const FUNC = Buffer.from('FUNC ');
+const FOLDED = Buffer.from('m ');
+const INIT = Buffer.from('INIT ');
+
+const SPACE = 0x20;
+/** hex and dec fields take at most this many digits: past it a number loses precision. */
+const MAX_HEX_DIGITS = 13;
+const MAX_DEC_DIGITS = 15;
+
+/**
+ * Where the field just read ended, past its space: one number the hot loop reuses rather than
+ * allocating a result, and local to this module, which reads it most of all.
+ */
+let cursor = 0;
+
+/** Each byte's value as a hex digit; -1 for a byte that is none. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX_VALUE[0x30 + c] = c;
+for (let c = 0; c < 6; c++) HEX_VALUE[0x61 + c] = HEX_VALUE[0x41 + c] = 10 + c;
+
+/** A hex number from `start` to the next space or `end`; NaN when it is none. Sets `cursor` past the space. */
+function hexField(bytes: Buffer, start: number, end: number): number {
+  let value = 0;
+  let at = start;
+  for (; at < end; at++) {
+    const c = bytes[at] as number;
+    if (c === SPACE) break;
+    const digit = HEX_VALUE[c] as number;
+    if (digit < 0) return NaN;
+    value = value * 16 + digit;
+  }
+  if (at === start || at - start > MAX_HEX_DIGITS) return NaN;
+  cursor = at + 1;
+  return value;
+}
+
+/** A decimal number, perhaps negative, from `start` to the next space or `end`; NaN when it is none. */
+function decField(bytes: Buffer, start: number, end: number): number {
+  const negative = bytes[start] === 0x2d;
+  const first = negative ? start + 1 : start;
+  let value = 0;
+  let at = first;
+  for (; at < end; at++) {
+    const c = bytes[at] as number;
+    if (c === SPACE) break;
+    if (c < 0x30 || c > 0x39) return NaN;
+    value = value * 10 + (c - 0x30);
+  }
+  if (at === first || at - start > MAX_DEC_DIGITS) return NaN;
+  cursor = at + 1;
+  return negative ? -value : value;
+}
+
+function startsWith(bytes: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** How dump_syms begins a line record; upper-case hex is left to the string path, where it cannot be taken for FILE or FUNC. */
+const startsLineRecord = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
 
 const hex = (s: string | undefined): number | null => (s !== undefined && HEX.test(s) && s.length <= 13 ? parseInt(s, 16) : null);
 const dec = (s: string | undefined): number | null => (s !== undefined && DEC.test(s) && s.length <= 15 ? Number(s) : null);
@@ -85,32 +155,115 @@ function fields(line: string, count: number): string[] | null {
   return out;
 }
 
-export class SymbolFileParser {
-  private readonly file: SymbolFile = {
-    module: { os: '', arch: '', id: '', name: '' },
-    files: new Map(),
-    origins: new Map(),
-    functions: [],
-    publics: [],
-    cfi: [],
-    win: [],
-    problems: [],
-    problemCount: 0,
-  };
+/**
+ * Reads a symbol file's bytes line by line. Line records and STACK CFI, which make up most of a
+ * large file, are read from the bytes into tables; the other records, few and holding names,
+ * as strings.
+ */
+class SymbolFileParser {
+  private readonly file: SymbolFile;
   private lineNumber = 0;
   private current: SymFunction | null = null;
-  private currentCfi: CfiEntry | null = null;
 
-  constructor(private readonly source: string) {}
+  /** `bytes`: the file's size, from which the tables are sized once rather than grown by copying. */
+  constructor(
+    private readonly source: string,
+    bytes: number,
+  ) {
+    this.file = {
+      module: { os: '', arch: '', id: '', name: '' },
+      files: new Map(),
+      origins: new Map(),
+      functions: [],
+      lines: new NumberTable(LINE_WIDTH, expectedRows(bytes, LINE_RECORD_BYTES)),
+      publics: [],
+      cfi: new CfiTable(expectedRows(bytes, CFI_RECORD_BYTES)),
+      win: [],
+      problems: [],
+      problemCount: 0,
+    };
+  }
 
   private problem(message: string): void {
     this.file.problemCount++;
     if (this.file.problems.length < MAX_PROBLEMS_KEPT) this.file.problems.push({ line: this.lineNumber, message });
   }
 
-  push(raw: string): void {
+  /** One line, from `start` to `end` (its newline left out). */
+  line(bytes: Buffer, start: number, end: number): void {
+    if (end > start && bytes[end - 1] === CR) end--;
     this.lineNumber++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const first = bytes[start];
+    if (this.lineNumber > 1 && first !== undefined) {
+      if (startsLineRecord(first)) return this.lineRecordBytes(bytes, start, end);
+      if (first === S && startsWith(bytes, start, end, STACK_CFI)) return this.cfiBytes(bytes, start + STACK_CFI.length, end);
+      if (first === F && startsWith(bytes, start, end, FUNC)) return this.funcBytes(bytes, start + FUNC.length, end);
+      if (first === P && startsWith(bytes, start, end, PUBLIC)) return this.publicBytes(bytes, start + PUBLIC.length, end);
+    }
+    this.text(bytes.toString('utf8', start, end));
+  }
+
+  private lineRecordBytes(bytes: Buffer, start: number, end: number): void {
+    const address = hexField(bytes, start, end);
+    const size = Number.isNaN(address) ? NaN : hexField(bytes, cursor, end);
+    const line = Number.isNaN(size) ? NaN : decField(bytes, cursor, end);
+    const file = Number.isNaN(line) ? NaN : decField(bytes, cursor, end);
+    if (Number.isNaN(file) || cursor !== end + 1) return this.problem('malformed line record');
+    this.addLine(address, size, line, file);
+  }
+
+  /** `FUNC [m] address size parameter_size name`, from after `FUNC `. */
+  private funcBytes(bytes: Buffer, start: number, end: number): void {
+    // `FUNC m` marks a function whose address another shares (identical code folded): the same record otherwise.
+    const from = startsWith(bytes, start, end, FOLDED) ? start + FOLDED.length : start;
+    const address = hexField(bytes, from, end);
+    const size = Number.isNaN(address) ? NaN : hexField(bytes, cursor, end);
+    const parameters = Number.isNaN(size) ? NaN : hexField(bytes, cursor, end);
+    if (Number.isNaN(parameters) || cursor > end) {
+      this.current = null;
+      return this.problem('malformed FUNC record');
+    }
+    this.current = {
+      address,
+      size,
+      name: bytes.toString('utf8', cursor, end),
+      firstLine: this.file.lines.rows,
+      lineCount: 0,
+      inlines: NO_INLINES,
+    };
+    this.file.functions.push(this.current);
+  }
+
+  /** `PUBLIC [m] address parameter_size name`, from after `PUBLIC `. */
+  private publicBytes(bytes: Buffer, start: number, end: number): void {
+    const from = startsWith(bytes, start, end, FOLDED) ? start + FOLDED.length : start;
+    const address = hexField(bytes, from, end);
+    const parameters = Number.isNaN(address) ? NaN : hexField(bytes, cursor, end);
+    if (Number.isNaN(parameters) || cursor > end) return this.problem('malformed PUBLIC record');
+    this.file.publics.push({ address, name: bytes.toString('utf8', cursor, end) });
+  }
+
+  private addLine(address: number, size: number, line: number, file: number): void {
+    if (!this.current) return this.problem('a line record outside any FUNC');
+    this.file.lines.add4(address, size, line, file);
+    this.current.lineCount++;
+  }
+
+  /** `STACK CFI INIT address size rules` or `STACK CFI address rules`, from after `STACK CFI `. */
+  private cfiBytes(bytes: Buffer, start: number, end: number): void {
+    if (startsWith(bytes, start, end, INIT)) {
+      const address = hexField(bytes, start + INIT.length, end);
+      const size = Number.isNaN(address) ? NaN : hexField(bytes, cursor, end);
+      if (Number.isNaN(size) || cursor > end) return this.problem('malformed STACK CFI INIT record');
+      this.file.cfi.addEntry(address, size, cursor, end);
+      return;
+    }
+    const address = hexField(bytes, start, end);
+    if (Number.isNaN(address) || cursor > end) return this.problem('malformed STACK CFI record');
+    if (!this.file.cfi.addDelta(address, cursor, end)) this.problem('a STACK CFI record before any STACK CFI INIT');
+  }
+
+  private text(line: string): void {
     if (this.lineNumber === 1) {
       const parts = line.split(' ');
       if (parts[0] !== 'MODULE' || parts.length < 5)
@@ -132,7 +285,7 @@ export class SymbolFileParser {
       case 'INLINE':
         return this.inline(line);
       case 'STACK':
-        return this.stack(line);
+        return this.stackWin(line);
       case 'INFO':
         return;
       default:
@@ -140,7 +293,6 @@ export class SymbolFileParser {
         this.problem(`unknown record "${keyword.slice(0, 40)}"`);
     }
   }
-
   private named(line: string, keyword: 'FILE' | 'INLINE_ORIGIN'): void {
     const parts = fields(line, 2);
     const id = dec(parts?.[1]);
@@ -157,7 +309,7 @@ export class SymbolFileParser {
       this.current = null;
       return this.problem('malformed FUNC record');
     }
-    this.current = { address, size, name: parts[4] ?? '', lines: [], inlines: [] };
+    this.current = { address, size, name: parts[4] ?? '', firstLine: this.file.lines.rows, lineCount: 0, inlines: NO_INLINES };
     this.file.functions.push(this.current);
   }
 
@@ -173,8 +325,7 @@ export class SymbolFileParser {
     const [address, size, number, file] = [hex(parts[0]), hex(parts[1]), dec(parts[2]), dec(parts[3])];
     if (parts.length !== 4 || address === null || size === null || number === null || file === null)
       return this.problem('malformed line record');
-    if (!this.current) return this.problem('a line record outside any FUNC');
-    this.current.lines.push({ address, size, line: number, file });
+    this.addLine(address, size, number, file);
   }
 
   private inline(line: string): void {
@@ -191,24 +342,13 @@ export class SymbolFileParser {
       return this.problem('malformed INLINE record');
     if (!this.current) return this.problem('an INLINE record outside any FUNC');
     const [depth, callLine, callFile, origin] = numbers as number[];
+    if (this.current.inlines === NO_INLINES) this.current.inlines = [];
     this.current.inlines.push({ depth: depth ?? 0, callLine: callLine ?? 0, callFile: callFile ?? 0, origin: origin ?? 0, ranges });
   }
 
-  private stack(line: string): void {
-    if (line.startsWith('STACK CFI INIT ')) {
-      const parts = fields(line.slice(15), 2);
-      const address = hex(parts?.[0]);
-      const size = hex(parts?.[1]);
-      if (!parts || address === null || size === null) return this.problem('malformed STACK CFI INIT record');
-      this.currentCfi = { address, size, rules: parts[2] ?? '', deltas: [] };
-      this.file.cfi.push(this.currentCfi);
-    } else if (line.startsWith('STACK CFI ')) {
-      const parts = fields(line.slice(10), 1);
-      const address = hex(parts?.[0]);
-      if (!parts || address === null) return this.problem('malformed STACK CFI record');
-      if (!this.currentCfi) return this.problem('a STACK CFI record before any STACK CFI INIT');
-      this.currentCfi.deltas.push({ address, rules: parts[1] ?? '' });
-    } else if (line.startsWith('STACK WIN ')) {
+  private stackWin(line: string): void {
+    if (line.startsWith('STACK CFI ')) this.problem('malformed STACK CFI record');
+    else if (line.startsWith('STACK WIN ')) {
       const parts = fields(line.slice(10), 10);
       const numbers = parts?.slice(0, 10).map(hex) ?? [];
       if (!parts || numbers.some((n) => n === null)) return this.problem('malformed STACK WIN record');
@@ -227,33 +367,47 @@ export class SymbolFileParser {
     } else this.problem('unknown STACK record');
   }
 
-  finish(): SymbolFile {
+  finish(text: Buffer): SymbolFile {
     if (this.lineNumber === 0) throw new SymbolFileError(`${this.source} is empty, not a Breakpad symbol file`);
     const byAddress = <T extends { address: number }>(a: T, b: T) => a.address - b.address;
-    this.file.functions.sort(byAddress);
-    for (const f of this.file.functions) f.lines.sort(byAddress);
-    this.file.publics.sort(byAddress);
-    this.file.cfi.sort(byAddress);
-    for (const entry of this.file.cfi) entry.deltas.sort(byAddress);
-    this.file.win.sort(byAddress);
+    const inOrder = <T extends { address: number }>(items: T[]): void => {
+      for (let i = 1; i < items.length; i++) if ((items[i - 1] as T).address > (items[i] as T).address) return void items.sort(byAddress);
+    };
+    inOrder(this.file.functions);
+    this.file.lines.trim();
+    for (const f of this.file.functions) this.file.lines.sortRange(f.firstLine, f.lineCount);
+    inOrder(this.file.publics);
+    this.file.cfi.finish(text);
+    inOrder(this.file.win);
     return this.file;
   }
 }
 
-export function parseSymbolText(text: string, source = 'symbol file'): SymbolFile {
-  const parser = new SymbolFileParser(source);
-  for (const line of text.split('\n')) parser.push(line);
-  return parser.finish();
+/** Parses a whole symbol file held in memory. */
+export function parseSymbolBytes(bytes: Buffer, source = 'symbol file'): SymbolFile {
+  const parser = new SymbolFileParser(source, bytes.length);
+  let start = 0;
+  for (let nl = bytes.indexOf(LF); nl !== -1; nl = bytes.indexOf(LF, start)) {
+    parser.line(bytes, start, nl);
+    start = nl + 1;
+  }
+  if (start < bytes.length) parser.line(bytes, start, bytes.length);
+  return parser.finish(bytes);
 }
 
-/** Reads a symbol file line by line: dump_syms output for a large library runs to hundreds of megabytes. */
+export function parseSymbolText(text: string, source = 'symbol file'): SymbolFile {
+  return parseSymbolBytes(Buffer.from(text, 'utf8'), source);
+}
+
+/**
+ * Reads a symbol file whole and parses it: dump_syms output for a large library runs to hundreds
+ * of megabytes, and its CFI rules are read later from these very bytes.
+ */
 export async function readSymbolFile(path: string): Promise<SymbolFile> {
-  const parser = new SymbolFileParser(path);
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  try {
-    for await (const line of lines) parser.push(line);
-  } finally {
-    lines.close();
-  }
-  return parser.finish();
+  const bytes = await withFile(path, async (file) => {
+    if (file.size > MAX_SYMBOL_FILE_BYTES)
+      throw new SymbolFileError(`${path} is ${file.size} bytes, more than any symbol file a module has`);
+    return file.read(0, file.size);
+  });
+  return parseSymbolBytes(bytes, path);
 }

@@ -1,4 +1,5 @@
-import type { CfiEntry, SymbolFile, SymFunction, WinEntry } from './sym-file';
+import type { SymbolFile, SymFunction, WinEntry } from './sym-file';
+import { lastRowAtOrBefore, type NumberTable } from './sym-tables';
 
 /** Inlined calls shown at one address; real code nests a few dozen at most. */
 export const MAX_INLINE_DEPTH = 256;
@@ -25,6 +26,13 @@ function lastAtOrBefore<T extends { address: number }>(entries: T[], address: nu
     } else hi = mid - 1;
   }
   return found;
+}
+
+/** The function's line record that covers `address`, if one does. */
+function lineAt(lines: NumberTable, f: SymFunction, address: number): { line: number; file: number } | undefined {
+  const row = lastRowAtOrBefore(lines, f.firstLine, f.lineCount, address);
+  if (row < 0 || address >= lines.get(row, 0) + lines.get(row, 1)) return undefined;
+  return { line: lines.get(row, 2), file: lines.get(row, 3) };
 }
 
 const RULES_CACHE_SIZE = 65_536;
@@ -55,8 +63,7 @@ export class ModuleSymbols {
       const symbol = lastAtOrBefore(this.file.publics, rva);
       return symbol ? [{ function: symbol.name, file: null, line: null, inline: false }] : [];
     }
-    const lineRecord = lastAtOrBefore(f.lines, rva);
-    const here = covers(lineRecord, rva) ? lineRecord : undefined;
+    const here = lineAt(this.file.lines, f, rva);
     // The innermost calls, at most MAX_INLINE_DEPTH of them: a symbol file can claim any depth.
     const inlines = f.inlines
       .filter((i) => i.ranges.some(([address, size]) => rva >= address && rva < address + size))
@@ -87,13 +94,11 @@ export class ModuleSymbols {
   }
 
   private computeRules(rva: number): Map<string, string> | null {
-    const entry: CfiEntry | undefined = lastAtOrBefore(this.file.cfi, rva);
-    if (!entry || !covers(entry, rva)) return null;
-    const rules = parseRules(entry.rules);
-    for (const delta of entry.deltas) {
-      if (delta.address > rva) break;
-      for (const [register, rule] of parseRules(delta.rules)) rules.set(register, rule);
-    }
+    const cfi = this.file.cfi;
+    const entry = cfi.entryAt(rva);
+    if (entry < 0) return null;
+    const rules = parseRules(cfi.rules(entry));
+    for (const delta of cfi.deltasUpTo(entry, rva)) for (const [register, rule] of parseRules(delta)) rules.set(register, rule);
     return rules;
   }
 

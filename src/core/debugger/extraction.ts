@@ -106,9 +106,9 @@ export function markPastMain<T extends { function: string | null; pastMain?: boo
 
 /**
  * Marks the frames a debugger could only guess: each caller of a frame in code whose file it
- * lacked (a library that moved away, an address in no module), since a core keeps no unwind
- * rules of its own and the debugger then guesses from the prologue and the stack. A frame an
- * inlined one sits in is the same frame, and as sure as it.
+ * lacked (a library that moved away), since a core keeps no unwind rules of its own and the
+ * debugger then guesses from the prologue and the stack. A frame an inlined one sits in is the
+ * same frame, and as sure as it.
  */
 export function markGuessed<T extends { module: string | null; inline: boolean; trust?: FrameTrust }>(
   frames: T[],

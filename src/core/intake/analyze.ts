@@ -256,7 +256,9 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
   ]);
   const threads = minidump
     ? (chosen?.threads ?? result.threads)
-    : result.threads.map((t) => ({ ...t, frames: markGuessed(t.frames, (module) => module !== null && found.has(module)) }));
+    : // An address in no module at all (a call through a bad pointer) is unwound from the return
+      // address the call left at the stack pointer, which is sure; a module whose file is missing is not.
+      result.threads.map((t) => ({ ...t, frames: markGuessed(t.frames, (module) => module === null || found.has(module)) }));
   return {
     source: path,
     size: info.size,

@@ -46,7 +46,7 @@ export async function walkWithSymbols(
   const symbolFiles = new Map(
     [...found].map(([m, f]) => [
       m.path,
-      { path: f.path, origin: f.origin, hasLines: f.symbols.file.functions.some((fn) => fn.lines.length > 0) },
+      { path: f.path, origin: f.origin, hasLines: f.symbols.file.functions.some((fn) => fn.lineCount > 0) },
     ]),
   );
   const budgetWarning: AnalysisWarning[] = cut.size

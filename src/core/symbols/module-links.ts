@@ -93,7 +93,9 @@ export async function linksNeeded(
   const looked = debugSearchPath(search.debugDirs);
   const foundByItself = (m: Module): boolean =>
     m.debugFile === null || (m.buildId !== null && looked.some((dir) => buildIdPath(dir, m.buildId as string, true) === m.debugFile));
-  if (modules.some((m) => m.hostPath !== m.path || !foundByItself(m))) return true;
+  // The vdso is no file: the debugger reads it from the core, wherever the rest came from.
+  const files = modules.filter((m) => m.origin?.file?.kind !== 'core-memory');
+  if (files.some((m) => m.hostPath !== m.path || !foundByItself(m))) return true;
   for (const { path, hostPath } of libraries) {
     if (path !== hostPath && (await fileBehind(path)) !== (await fileBehind(hostPath))) return true;
   }
