@@ -72,6 +72,14 @@ describe('fingerprints', () => {
     expect(fp.frames).toEqual(['fatal_io']);
   });
 
+  it('takes a thread start without symbols at the stack’s end for no crash machinery (a 32-bit libc names no start_thread)', () => {
+    const crash = crashWith(['store_result', 'crashing_worker'], 'SIGSEGV');
+    const thread = crash.threads[0] as Thread;
+    const unnamed = (address: string) => ({ ...thread.frames[0]!, function: null, address, module: '/usr/lib32/libc.so.6' });
+    thread.frames = [...thread.frames, unnamed('0xf7d9e43c'), unnamed('0xf7e39868')].map((f, index) => ({ ...f, index }));
+    expect(fingerprint(crash).frames[0]).toBe('store_result');
+  });
+
   it('tells an assert from a plain abort in the same function', () => {
     const assertFp = fingerprint(crashWith(['raise', 'abort', '__assert_fail', 'check', 'main'], 'SIGABRT'));
     const abortFp = fingerprint(crashWith(['raise', 'abort', 'check', 'main'], 'SIGABRT'));

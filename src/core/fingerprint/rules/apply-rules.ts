@@ -164,7 +164,12 @@ export function topCycle(names: string[]): string[] | null {
 export function significantFrames(frames: FrameState[], out: Map<FrameState, string>): FrameState[] {
   let start = 0;
   let gap = 0;
-  for (let i = 0; i < frames.length && gap <= MACHINERY_GAP; i++) {
+  // Machinery is what the crash went through on its way out, so something of the program's sits
+  // below it: a run of it at the stack's outer end is where the thread started (a C library
+  // without symbols, as 32-bit ones often are, names no start_thread), never the crash's way out.
+  let outerEnd = frames.length;
+  while (outerEnd > 0 && (frames[outerEnd - 1] as FrameState).machinery) outerEnd--;
+  for (let i = 0; i < outerEnd && gap <= MACHINERY_GAP; i++) {
     if ((frames[i] as FrameState).machinery) {
       start = i + 1;
       gap = 0;
