@@ -26,18 +26,21 @@ function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[
     <>
       <td className="num">#{f.index}</td>
       <td className="fn" title={label}>
-        {label}
-        {f.inline && <span className="badge subtle">inlined</span>}
-        {f.trust && TRUST_BADGE[f.trust] && (
-          <span className={isGuessed(f) ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
-            {TRUST_BADGE[f.trust]}
-          </span>
-        )}
-        {f.pastMain && (
-          <span className="badge subtle" title="The C library's start-up, after main: left out of grouping">
-            start-up
-          </span>
-        )}
+        {/* The name gives way to an ellipsis; how the frame was found always shows. */}
+        <div className="fn-cell">
+          <span className="fn-label">{label}</span>
+          {f.inline && <span className="badge subtle">inlined</span>}
+          {f.trust && TRUST_BADGE[f.trust] && (
+            <span className={isGuessed(f) ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
+              {TRUST_BADGE[f.trust]}
+            </span>
+          )}
+          {f.pastMain && (
+            <span className="badge subtle" title="The C library's start-up, after main: left out of grouping">
+              start-up
+            </span>
+          )}
+        </div>
       </td>
       <td className="loc" title={f.file ? `${f.file}:${f.line ?? '?'}` : (f.module ?? '')}>
         {f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}
