@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BREAKPAD_DEBUG_ID, MAX_SYMBOL_QUERY, REPORTER_PATHS, badDebugFile, type BreakpadRef } from '../shared/reporter-protocol';
-import { HttpError, readBody } from './http-error';
+import { HttpError } from './http-error';
+import { lacking, readJson, sendStored } from './store-answers';
 import type { ProjectSymbolView } from './project-symbols';
 import { breakpadKey, receiveBreakpadFile } from './symbol-storage';
-
-const MAX_QUERY_BYTES = 2 * 1024 * 1024;
-const CHECKS_AT_ONCE = 16;
 
 interface BreakpadContext {
   storage: ProjectSymbolView;
@@ -35,13 +33,8 @@ export function breakpadRefOf(debugFile: unknown, debugId: unknown): BreakpadRef
 }
 
 async function wantedOf(req: IncomingMessage): Promise<BreakpadRef[]> {
-  const body = await readBody(req as AsyncIterable<Buffer>, MAX_QUERY_BYTES, 'a symbol query (ask in smaller batches)');
-  let wanted: unknown;
-  try {
-    wanted = (JSON.parse(body.toString('utf8')) as { wanted?: unknown } | null)?.wanted;
-  } catch {
-    throw new HttpError(400, 'the body must be JSON: { "wanted": [{ "debugFile": "app.pdb", "debugId": "…" }] }');
-  }
+  const body = await readJson(req, '{ "wanted": [{ "debugFile": "app.pdb", "debugId": "…" }] }');
+  const wanted = (body as { wanted?: unknown } | null)?.wanted;
   if (!Array.isArray(wanted)) throw new HttpError(400, 'the body must hold "wanted": a list of { debugFile, debugId }');
   if (wanted.length > MAX_SYMBOL_QUERY) throw new HttpError(413, `at most ${MAX_SYMBOL_QUERY} symbol files at once`);
   return wanted.map((item: unknown) => {
@@ -57,15 +50,7 @@ async function wantedOf(req: IncomingMessage): Promise<BreakpadRef[]> {
  */
 export async function handleBreakpad(req: IncomingMessage, res: ServerResponse, url: URL, ctx: BreakpadContext): Promise<boolean> {
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingBreakpad) {
-    const wanted = await wantedOf(req);
-    const missing: BreakpadRef[] = [];
-    for (let i = 0; i < wanted.length; i += CHECKS_AT_ONCE) {
-      const batch = wanted.slice(i, i + CHECKS_AT_ONCE);
-      const held = await Promise.all(batch.map((w) => ctx.storage.has(breakpadKey(w), 'breakpad')));
-      batch.forEach((w, j) => {
-        if (!held[j]) missing.push(w);
-      });
-    }
+    const missing = await lacking(await wantedOf(req), (w) => ctx.storage.has(breakpadKey(w), 'breakpad'));
     ctx.json(res, 200, { missing });
     return true;
   }
@@ -87,11 +72,7 @@ export async function handleBreakpad(req: IncomingMessage, res: ServerResponse, 
     const ref = breakpadRefOf(decoded(served[1] ?? ''), served[2]);
     const opened = await ctx.storage.open(breakpadKey(ref), 'breakpad');
     if (!opened) throw new HttpError(404, `no symbols for ${ref.debugFile} ${ref.debugId}; send them with crashwb upload-symbols FILE.sym`);
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(opened.size) });
-    if (req.method === 'HEAD') {
-      opened.stream.destroy();
-      res.end();
-    } else opened.stream.pipe(res);
+    sendStored(req, res, opened, 'text/plain; charset=utf-8');
     return true;
   }
   return false;

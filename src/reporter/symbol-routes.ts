@@ -10,15 +10,13 @@ import {
   type SymbolKind,
   type SymbolRef,
 } from '../shared/reporter-protocol';
-import { HttpError, readBody } from './http-error';
+import { HttpError } from './http-error';
+import { lacking, readJson, sendStored } from './store-answers';
 import type { ProjectSymbolView } from './project-symbols';
 import { receiveChecked, receiveSymbolFile, SHA256 } from './symbol-storage';
 
-const MAX_QUERY_BYTES = 2 * 1024 * 1024;
-
 /** `?replace=1`: a symbol admin's upload that takes the place of the shared copy. */
 const replaceAsked = (url: URL): boolean => url.searchParams.get('replace') === '1';
-const CHECKS_AT_ONCE = 16;
 
 interface SymbolContext {
   storage: ProjectSymbolView;
@@ -26,16 +24,6 @@ interface SymbolContext {
   project: string;
   json(res: ServerResponse, status: number, body: unknown): void;
   log(entry: Record<string, unknown>): void;
-}
-
-/** A JSON body of a symbol call; `shape` says what it should hold, for the error. */
-async function readJson(req: IncomingMessage, shape: string): Promise<unknown> {
-  const body = await readBody(req as AsyncIterable<Buffer>, MAX_QUERY_BYTES, 'a symbol query (ask in smaller batches)');
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, `the body must be JSON: ${shape}`);
-  }
 }
 
 function kindOf(text: string | undefined): SymbolKind {
@@ -86,14 +74,7 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
     if (!Array.isArray(sha256s) || sha256s.length > MAX_SYMBOL_QUERY || !sha256s.every((h) => typeof h === 'string' && SHA256.test(h))) {
       throw new HttpError(400, `the body must hold "sha256s": up to ${MAX_SYMBOL_QUERY} sha256s in lower-case hex`);
     }
-    const missing: string[] = [];
-    for (let i = 0; i < sha256s.length; i += CHECKS_AT_ONCE) {
-      const batch = sha256s.slice(i, i + CHECKS_AT_ONCE) as string[];
-      const held = await Promise.all(batch.map((h) => ctx.storage.hasSource(h)));
-      batch.forEach((h, j) => {
-        if (!held[j]) missing.push(h);
-      });
-    }
+    const missing = await lacking(sha256s as string[], (h) => ctx.storage.hasSource(h));
     ctx.json(res, 200, { missing });
     return true;
   }
@@ -135,14 +116,7 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
   if (await handleSources(req, res, url, ctx)) return true;
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.missingSymbols) {
     const wanted = wantedOf(await readJson(req, '{ "wanted": [{ "buildId": "…", "kind": "executable" | "debuginfo" }] }'));
-    const missing: SymbolRef[] = [];
-    for (let i = 0; i < wanted.length; i += CHECKS_AT_ONCE) {
-      const batch = wanted.slice(i, i + CHECKS_AT_ONCE);
-      const held = await Promise.all(batch.map((w) => ctx.storage.has(w.buildId, w.kind)));
-      batch.forEach((w, j) => {
-        if (!held[j]) missing.push(w);
-      });
-    }
+    const missing = await lacking(wanted, (w) => ctx.storage.has(w.buildId, w.kind));
     ctx.json(res, 200, { missing });
     return true;
   }
@@ -174,11 +148,7 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
       opened = await ctx.storage.open(buildId, kind);
       if (!opened) throw new HttpError(404, `no ${kind} for build-id ${buildId}; send it with crashwb upload-symbols`);
     }
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(opened.size) });
-    if (req.method === 'HEAD') {
-      opened.stream.destroy();
-      res.end();
-    } else opened.stream.pipe(res);
+    sendStored(req, res, opened, 'application/octet-stream');
     return true;
   }
   return false;
