@@ -7,7 +7,7 @@ import { cliSymbolCache } from './symbol-cache-option';
 import { crashJson, formatCrash } from './format';
 import { debuggerOption } from './debugger-option';
 import { UsageError } from './usage-error';
-import { takeEarlyGdb } from './early-gdb';
+import { isMinidumpFile, takeEarlyGdb } from './early-gdb';
 
 /** `crashwb analyze`: one core, read and analysed, printed or as JSON; nothing is stored. */
 export async function analyzeCommand(argv: string[]): Promise<number> {
@@ -40,7 +40,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   // The launcher's, when it started one; one never taken ends with this process (its input closes).
   const early = kind === 'gdb' ? takeEarlyGdb() : null;
   const prepared =
-    kind === 'gdb'
+    kind === 'gdb' && !isMinidumpFile(core)
       ? {
           kind,
           debugger: (await import('../core/debugger/gdb/extract')).prepareGdb(

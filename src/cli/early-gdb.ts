@@ -6,10 +6,12 @@
  * bundle takes the process over with `takeEarlyGdb`.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { cleanEnv, DEBUGGER_ENV_KEEP, DEBUGGER_ENV_SET } from '../core/debugger/debugger-process';
 import { gdbMiArguments } from '../core/debugger/gdb/safe-init';
 import type { PipedChild } from '../core/debugger/pipe-process';
+import { isMinidumpHead } from '../core/sources/magic';
 import { INHERITED_GDB_ENV, takeInheritedGdb } from './inherited-gdb';
 
 /** Shared through the global object: the launcher's copy of this module and the bundle's are two. */
@@ -20,12 +22,36 @@ interface Early {
 }
 type Holder = { [KEY]?: Early };
 
-/** Whether `crashwb ARGV` analyses a core with gdb: `analyze`, no other debugger asked for, no help. */
+/**
+ * Whether a path is a minidump, from its first bytes: the workbench's walker and lldb read it, so
+ * a gdb started for it would only take a CPU from them. Only a regular file is read, without
+ * blocking; anything else is no minidump here and is judged later, with its error.
+ */
+export function isMinidumpFile(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && isMinidumpHead(head);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `crashwb ARGV` analyses a core with gdb: `analyze`, no other debugger asked for, no help, no minidump. */
 export function analysesWithGdb(argv: string[]): boolean {
   if (argv[0] !== 'analyze' || argv.includes('--help') || argv.includes('-h')) return false;
   const at = argv.indexOf('--debugger');
   const chosen = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--debugger='))?.slice('--debugger='.length);
-  return chosen === undefined || chosen === 'gdb';
+  if (chosen !== undefined && chosen !== 'gdb') return false;
+  return !argv.slice(1).some((arg) => !arg.startsWith('-') && isMinidumpFile(arg));
 }
 
 export function startEarlyGdb(argv: string[]): void {

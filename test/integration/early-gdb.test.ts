@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { analysesWithGdb, earlyGdbShell } from '../../src/cli/early-gdb';
 import { gdbMiArguments } from '../../src/core/debugger/gdb/safe-init';
+import { windowsAmd64 } from '../fixtures/stackwalk-scenarios';
 
 const fixtures = inject('fixtures');
 const BIN = join(process.cwd(), 'bin', 'crashwb.cjs');
@@ -47,6 +48,17 @@ describe('gdb started by the launcher before the CLI loads', () => {
     expect(run.steps).not.toContain('gdb spawned');
     const crash = JSON.parse(run.stdout) as { threads: Array<{ frames: Array<{ function: string | null }>; locals?: unknown }> };
     expect(crash.threads[0]?.frames.map((f) => f.function)).toContain('crashing_worker');
+  });
+
+  it('is not started for a minidump, which the walker and lldb read, by either launcher', () => {
+    const { dump } = windowsAmd64(mkdtempSync(join(tmpdir(), 'crashwb-early-dump-')));
+    expect(analysesWithGdb(['analyze', dump])).toBe(false);
+    for (const launcher of ['node', 'shell'] as const) {
+      const run = analyze(['--json', dump], {}, launcher);
+      expect(run.status, run.stderr).not.toBe(1);
+      expect(run.steps).not.toContain('gdb adopted');
+      expect(run.steps).not.toContain('gdb spawned');
+    }
   });
 
   it('is not started for lldb', () => {
