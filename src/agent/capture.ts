@@ -5,16 +5,7 @@ import { SNAPSHOT_FORMAT, type CrashSnapshot, type ModuleFact } from '../shared/
 import type { CapturePlan } from './capture-plan';
 import { analyseOnHost, type HostAnalysisOptions } from './host-analysis';
 import { moduleFacts } from './module-facts';
-import type { Warn } from './spool';
-
-/** The files kept beside a spooled core `<name>.core`. */
-export const spooled = (spool: string, name: string) => ({
-  core: join(spool, `${name}.core`),
-  meta: join(spool, `${name}.json`),
-  plan: join(spool, `${name}.plan.json`),
-  snapshot: join(spool, `${name}.snapshot.json`),
-  modules: join(spool, `${name}.modules.json`),
-});
+import { spooled, type Warn } from './spool';
 
 export interface CaptureRequest {
   plan: Omit<CapturePlan, 'route'>;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { bearer, REPORTER_HEADERS, REPORTER_PATHS, type ModuleFact } from '../shared/reporter-protocol';
-import { spooled } from './capture';
 import { coreGoes, type CapturePlan } from './capture-plan';
 
 /**
@@ -35,6 +34,15 @@ export async function purge(spool: string, limits: SpoolLimits): Promise<number>
 }
 
 /** What the spool says as it works: a line for standard error. */
+/** The files kept beside a spooled core `<name>.core`. */
+export const spooled = (spool: string, name: string) => ({
+  core: join(spool, `${name}.core`),
+  meta: join(spool, `${name}.json`),
+  plan: join(spool, `${name}.plan.json`),
+  snapshot: join(spool, `${name}.snapshot.json`),
+  modules: join(spool, `${name}.modules.json`),
+});
+
 export type Warn = (line: string) => void;
 
 /** Copies a core (the kernel's pipe) into the spool, hashing it, fsync'd before anything else is done. */

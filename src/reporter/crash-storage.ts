@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { CRASH_ID, cursorOf, PROJECT_NAME, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import type { SymbolStorage } from './symbol-storage';
+import { Damaged, StorageUnavailable } from './storage-errors';
 
 /**
  * Where a reporter keeps crashes. Every implementation keeps all of its state in the storage
@@ -39,21 +39,6 @@ export interface CrashStorage {
   firstOfFingerprint(project: string, fingerprint: string, crashId: string): Promise<string>;
 }
 
-export class TooLarge extends Error {}
-
-/** The bytes that arrived are not the ones the uploader hashed. */
-export class Damaged extends Error {
-  constructor(actual: string, expected: string) {
-    super(`the body's sha256 is ${actual}, not ${expected}: the upload was damaged on the way; send it again`);
-  }
-}
-
-/** The storage cannot be reached or refused the request (S3 down, denied): try again later. */
-export class StorageUnavailable extends Error {}
-
-/** The storage has no room: nothing of the upload was kept, and what was stored before is whole. */
-export class StorageFull extends Error {}
-
 /** An index entry with no record yet is a put in flight for this long; after that, a leftover of a killed reporter. */
 export const IN_FLIGHT_MS = 60_000;
 
@@ -77,24 +62,6 @@ export async function settleWithTwin<T>(crashId: string, attempt: () => Promise<
       );
     }
     await new Promise((resolve) => setTimeout(resolve, pause));
-  }
-}
-
-/** Hashes and counts what passes, and stops past the size limit. */
-export class Measure extends Transform {
-  readonly hash = createHash('sha256');
-  bytes = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) {
-      done(new TooLarge(`the upload is larger than the limit of ${this.limit} bytes`));
-      return;
-    }
-    this.hash.update(chunk);
-    done(null, chunk);
   }
 }
 

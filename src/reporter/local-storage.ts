@@ -8,16 +8,14 @@ import { cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-p
 import {
   checkCrashId,
   checkProject,
-  Damaged,
   settleWithTwin,
   IN_FLIGHT_MS,
   indexName,
-  Measure,
   pageFromIndex,
   parseIndexName,
-  StorageFull,
   type CrashStorage,
 } from './crash-storage';
+import { Damaged, Measure, StorageFull } from './storage-errors';
 import { claimOwner, ownerGone } from './claim-owner';
 import { LocalSymbols, type SymbolStorage } from './symbol-storage';
 

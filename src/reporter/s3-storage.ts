@@ -8,17 +8,14 @@ import { type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import {
   checkCrashId,
   checkProject,
-  Damaged,
   IN_FLIGHT_MS,
   indexName,
-  Measure,
   pageFromIndex,
   parseIndexName,
   settleWithTwin,
-  StorageUnavailable,
-  TooLarge,
   type CrashStorage,
 } from './crash-storage';
+import { Damaged, Measure, StorageUnavailable, TooLarge } from './storage-errors';
 import { S3Symbols } from './s3-symbols';
 import type { SymbolStorage } from './symbol-storage';
 

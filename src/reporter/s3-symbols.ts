@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { S3Connection } from '../core/s3/s3-client';
 import { explainS3Error, isMissing, isPreconditionFailed } from '../core/s3/s3-errors';
 import type { S3Location } from '../core/s3/s3-location';
-import { StorageUnavailable } from './crash-storage';
+import { StorageUnavailable } from './storage-errors';
 import { checkBuildId, checkSha256, type StoredKind, type SymbolPart, type SymbolStorage } from './symbol-storage';
 
 /** Symbols in the crashes' bucket, under PREFIX.symbols/<build-id>/<kind>; a put of one object is whole or absent. */

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { inspectElfFile } from '../core/elf/elf-file';
 import { BUILD_ID, type BreakpadRef, type SymbolKind } from '../shared/reporter-protocol';
 import { debugFileBase } from '../core/breakpad/sym-fetch';
-import { Measure, StorageFull } from './crash-storage';
+import { Measure, StorageFull } from './storage-errors';
 
 /**
  * What the store keeps under a key: a build's ELF files by build-id, or a Breakpad symbol file

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimOwner, ownerGone } from '../../src/reporter/claim-owner';
-import { IN_FLIGHT_MS, settleWithTwin, StorageUnavailable } from '../../src/reporter/crash-storage';
+import { IN_FLIGHT_MS, settleWithTwin } from '../../src/reporter/crash-storage';
+import { StorageUnavailable } from '../../src/reporter/storage-errors';
 import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
 

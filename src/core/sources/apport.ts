@@ -1,6 +1,7 @@
 import { regularFileStream } from '../elf/bounded-file';
 import { PassThrough } from 'node:stream';
-import { codecOf, inflateCore, storeStream } from './decompress';
+import { inflateCore, storeStream } from './decompress';
+import { codecOf } from './magic';
 import { linePieces } from './line-pieces';
 
 /** Keys kept from a report, with how much of each; the rest (maps, status …) is left in the file. */

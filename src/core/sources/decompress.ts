@@ -8,21 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { regularFileStream } from '../elf/bounded-file';
 import type { SourceLimits } from './crash-input';
-import { isElfCoreHead, isMinidumpHead } from './magic';
-
-export type Codec = 'gzip' | 'zstd' | 'xz' | 'lz4';
-
-const MAGIC: Array<[Codec, number[]]> = [
-  ['gzip', [0x1f, 0x8b]],
-  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-  ['lz4', [0x04, 0x22, 0x4d, 0x18]],
-];
-
-/** The compression a file's first bytes announce, whatever its name says. */
-export function codecOf(head: Buffer): Codec | null {
-  return MAGIC.find(([, magic]) => magic.every((b, i) => head[i] === b))?.[0] ?? null;
-}
+import { codecOf, isElfCoreHead, isMinidumpHead, type Codec } from './magic';
 
 const TOOL: Record<Exclude<Codec, 'gzip'>, { command: string; package: string }> = {
   zstd: { command: 'zstd', package: 'zstd' },

@@ -1,6 +1,6 @@
 import { withFile } from '../elf/bounded-file';
 import { basename } from 'node:path';
-import type { Codec } from './decompress';
+import type { Codec } from './magic';
 
 /** Every shape a crash arrives in that the workbench imports. */
 export type CrashShape =

@@ -1,5 +1,6 @@
 import type { Crash } from '../../shared/model';
-import type { Db } from './database';
+// The database's own type, not database.ts's alias of it: database.ts runs the backfill as it migrates.
+import type { Database as Db } from 'better-sqlite3';
 import { crashingThread } from '../crashing-thread';
 
 /**

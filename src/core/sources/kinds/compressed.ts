@@ -1,5 +1,6 @@
 import { plain, type CrashSource } from '../crash-input';
-import { codecOf, storeDecompressed } from '../decompress';
+import { storeDecompressed } from '../decompress';
+import { codecOf } from '../magic';
 import { describeShape } from '../shape';
 import { coredumpFacts } from '../systemd-coredump';
 
