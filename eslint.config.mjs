@@ -86,8 +86,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.cjs', 'scripts/**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    files: ['bin/**/*.cjs', 'scripts/**/*.mjs', '.dependency-cruiser.cjs'],
+    languageOptions: {
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...layering,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/browser';
 import { startServer } from '../src/server/server';
-import { recordTimeline, timelineMarks } from '../src/core/timeline';
+import { recordTimeline, timelineMarks } from '../src/core/platform/timeline';
 import type { CoreFixture } from '../test/fixtures/crashers';
 
 interface OpenTiming {

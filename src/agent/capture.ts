@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SNAPSHOT_FORMAT, type CrashSnapshot, type ModuleFact } from '../shared/reporter-protocol';
 import type { CapturePlan } from './capture-plan';
 import { analyseOnHost, type HostAnalysisOptions } from './host-analysis';

@@ -12,7 +12,7 @@ import {
   type SymbolKind,
   type SymbolRef,
 } from '../shared/reporter-protocol';
-import { debugFileBase } from '../core/breakpad/sym-fetch';
+import { debugFileBase } from '../core/symbols/breakpad-fetch';
 
 /** A file worth sending: what it is to a symbol store. */
 export interface SymbolFile {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { mark } from '../core/timeline';
+import { mark } from '../core/platform/timeline';
 import { SYMBOL_OPTIONS, symbolSearchOf } from './symbol-options';
 import { ProgressLine } from './progress-line';
 import { cliSymbolCache } from './symbol-cache-option';

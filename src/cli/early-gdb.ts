@@ -8,7 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { cleanEnv, DEBUGGER_ENV_KEEP, DEBUGGER_ENV_SET } from '../core/debugger/debugger-process';
+import { cleanEnv, DEBUGGER_ENV_KEEP, DEBUGGER_ENV_SET } from '../core/platform/debugger-process';
 import { gdbMiArguments } from '../core/debugger/gdb/safe-init';
 import type { PipedChild } from '../core/debugger/pipe-process';
 import { isMinidumpHead } from '../core/sources/magic';

@@ -1,5 +1,5 @@
 import { UsageError } from './usage-error';
-import { mark } from '../core/timeline';
+import { mark } from '../core/platform/timeline';
 import { guardStdout } from './terminal-text';
 
 const HELP = `crashwb — Crash Workbench on the command line

@@ -1,5 +1,6 @@
 import type { ReporterSourceInfo } from '../shared/model';
-import { lastSyncKey, reporterBase } from './reporter-pull';
+import { lastSyncKey } from './intake/reporter-pull';
+import { reporterBase } from '../shared/reporter-protocol';
 import type { SecretStore } from './s3/secrets';
 import type { CrashStore } from './store/crash-store';
 

@@ -1,7 +1,7 @@
 import type { Crash, CrashComparison, FingerprintExplanation, GroupComparison, RulesCheck, StackDiff } from '../shared/model';
 import { compareCrashes, compareGroups } from './compare/compare';
 import { diffStacks } from './compare/stack-diff';
-import { crashingThread } from './crashing-thread';
+import { crashingThread } from '../shared/crashing-thread';
 import { explainFingerprint, fingerprint } from './fingerprint/fingerprint';
 import { parseRules } from './fingerprint/rules/rule-syntax';
 import { compileRules } from './fingerprint/rules/ruleset';

@@ -69,7 +69,7 @@ import { chromiumPdf, type PdfRenderer } from './report/pdf';
 import { DEFAULT_REDACTION, checkRules } from './report/redactor';
 import { Consoles } from './consoles';
 import { DEFAULT_CACHE_MB } from './symbols/symbol-cache';
-import { SymbolRoom } from './symbols/symbol-room';
+import { SymbolRoom } from './symbol-room';
 import { reprocessCrashes } from './intake/reprocess';
 import { Intake, type ImportControl } from './intake/intake';
 import { DebuggerPool } from './debugger/debugger-pool';

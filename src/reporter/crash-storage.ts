@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CRASH_ID, cursorOf, PROJECT_NAME, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import type { SymbolStorage } from './symbol-storage';
-import { Damaged, StorageUnavailable } from './storage-errors';
+import { StorageUnavailable } from './storage-errors';
 
 /**
  * Where a reporter keeps crashes. Every implementation keeps all of its state in the storage

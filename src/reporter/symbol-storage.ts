@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { inspectElfFile } from '../core/elf/elf-file';
 import { BUILD_ID, type BreakpadRef, type SymbolKind } from '../shared/reporter-protocol';
-import { debugFileBase } from '../core/breakpad/sym-fetch';
+import { debugFileBase } from '../core/symbols/breakpad-fetch';
 import { Measure, StorageFull } from './storage-errors';
 
 /**

@@ -169,3 +169,10 @@ export interface SnapshotAnswer {
 
 /** A reporter project's name: what its crashes' `project` attribute says once pulled into a workbench. */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The reporter behind a `reporter+http://HOST:PORT` source, as the settings and the CLI name one. */
+export function reporterBase(url: string): URL {
+  const m = /^reporter\+(https?:\/\/[^\s]+)$/.exec(url);
+  if (!m?.[1]) throw new Error(`${url} is not a reporter source: write reporter+http://HOST:PORT`);
+  return new URL(m[1]);
+}

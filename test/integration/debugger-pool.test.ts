@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { DebuggerPool } from '../../src/core/debugger/debugger-pool';
-import { recordTimeline, timelineMarks } from '../../src/core/timeline';
+import { recordTimeline, timelineMarks } from '../../src/core/platform/timeline';
 import type { CrashAnalysis } from '../../src/shared/model';
 import { runningChildren } from '../fixtures/processes';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
-import { lldbQuote } from '../../src/core/debugger/path-aliases';
+import { lldbQuote } from '../../src/core/platform/path-aliases';
 import type { DebuggerKind } from '../../src/shared/model';
 import { writeMinidump } from '../fixtures/minidumps';
 

@@ -6,7 +6,7 @@ import { elfDebugId, readMinidump } from '../../src/core/minidump/minidump-file'
 import { walkMinidump } from '../../src/core/minidump/minidump-stacks';
 import { crashwbAsync } from '../fixtures/cli';
 import { windowsAmd64 } from '../fixtures/stackwalk-scenarios';
-import { symFileName, symStorePath } from '../../src/core/breakpad/sym-fetch';
+import { symFileName, symStorePath } from '../../src/core/symbols/breakpad-fetch';
 import { runPostfix } from '../../src/core/breakpad/postfix';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
 import { machReason, windowsReason } from '../../src/core/minidump/exception-reasons';

@@ -1,4 +1,4 @@
-import { withFile } from '../elf/bounded-file';
+import { withFile } from '../platform/bounded-file';
 import { CfiTable, LINE_WIDTH, NumberTable } from './sym-tables';
 
 /**

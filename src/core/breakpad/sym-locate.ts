@@ -8,7 +8,7 @@ import type { SymbolCache } from '../symbols/symbol-cache';
 import { breakpadKey, fetchFromServers, type Wanted } from '../symbols/symbol-lookup';
 import { readSymbolFile, SymbolFileError } from './sym-file';
 import { ModuleSymbols } from './sym-lookup';
-import { symFileModuleId, symFileName, symStorePath } from './sym-fetch';
+import { symFileModuleId, symFileName, symStorePath } from '../symbols/breakpad-fetch';
 
 export interface FoundSymbols {
   symbols: ModuleSymbols;

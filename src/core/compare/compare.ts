@@ -11,7 +11,7 @@ import type {
 } from '../../shared/model';
 import { explainFingerprint, fingerprint, mechanismName, significantNames, versionTag } from '../fingerprint/fingerprint';
 import type { Ruleset } from '../fingerprint/rules/ruleset';
-import { crashingThread } from '../crashing-thread';
+import { crashingThread } from '../../shared/crashing-thread';
 import { stackSimilarity } from './similarity';
 import { diffStacks } from './stack-diff';
 

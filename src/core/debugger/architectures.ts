@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { DebuggerKind } from '../../shared/model';
 import { EM_AARCH64, EM_X86_64, machineName, machineOf, type Machine } from '../elf/machines';
-import { cleanEnv } from './debugger-process';
+import { cleanEnv } from '../platform/debugger-process';
 
 /** The debugger that reads a core of some architecture: which kind, and which program of it. */
 export interface DebuggerChoice {

@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { PtyExit } from './pty-process';
-import { killProcessGroup } from './debugger-process';
+import { killProcessGroup } from '../platform/debugger-process';
 import { LineSplitter } from './line-splitter';
 
 /**

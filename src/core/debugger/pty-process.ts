@@ -1,6 +1,6 @@
 import * as pty from 'node-pty';
 import { LineSplitter } from './line-splitter';
-import { cleanEnv, killProcessGroup } from './debugger-process';
+import { cleanEnv, killProcessGroup } from '../platform/debugger-process';
 
 export interface PtyExit {
   exitCode: number;

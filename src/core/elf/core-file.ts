@@ -1,5 +1,5 @@
 import type { SignalInfo, SystemInfo } from '../../shared/model';
-import { BoundedFile } from './bounded-file';
+import { BoundedFile } from '../platform/bounded-file';
 import {
   ET_CORE,
   ET_DYN,

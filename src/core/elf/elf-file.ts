@@ -1,5 +1,5 @@
-import { withFile } from './bounded-file';
-import type { BoundedFile } from './bounded-file';
+import { withFile } from '../platform/bounded-file';
+import type { BoundedFile } from '../platform/bounded-file';
 import { PT_NOTE, readElfHeaders, readSectionHeaders, type SectionHeader } from './elf-headers';
 import { findBuildIdNote, parseNotes } from './notes';
 

@@ -1,4 +1,4 @@
-import { withFile, type BoundedFile } from './bounded-file';
+import { withFile, type BoundedFile } from '../platform/bounded-file';
 
 export const ET_EXEC = 2;
 export const ET_DYN = 3;

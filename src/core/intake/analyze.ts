@@ -17,7 +17,7 @@ import type { SymbolServer } from '../symbols/debuginfod-client';
 import type { SymbolCache } from '../symbols/symbol-cache';
 import { isMinidump, readMinidump } from '../minidump/minidump-file';
 import type { MinidumpStacks } from '../minidump/minidump-analysis';
-import { mark } from '../timeline';
+import { mark } from '../platform/timeline';
 import type { DebuggerPool } from '../debugger/debugger-pool';
 
 export interface AnalyzeOptions {

@@ -1,4 +1,4 @@
-import { mark } from '../timeline';
+import { mark } from '../platform/timeline';
 /**
  * Intake, step 0: what the façade calls to take crashes in — open one core, import files and
  * folders with a pool of debuggers, watch folders, sync S3 and reporters — each crash through
@@ -40,7 +40,7 @@ import type { CrashStore } from '../store/crash-store';
 import type { Db } from '../store/database';
 import type { GroupStore } from '../store/group-store';
 import { indexCrash } from '../store/search-index';
-import { fetchCoreFrom, pullFromReporter, type ReporterSource } from '../reporter-pull';
+import { fetchCoreFrom, pullFromReporter, type ReporterSource } from './reporter-pull';
 
 /** What only in-process callers (the CLI) control about an import. */
 export interface ImportControl {

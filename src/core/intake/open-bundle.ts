@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { regularFileStream } from '../elf/bounded-file';
+import { regularFileStream } from '../platform/bounded-file';
 import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from '../sources/crash-input';
 import { shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
 import { notACrash } from '../sources/shape';

@@ -1,4 +1,4 @@
-import type { BoundedFile } from '../elf/bounded-file';
+import type { BoundedFile } from '../platform/bounded-file';
 
 /**
  * Crashpad's own stream (MD_CRASHPAD_INFO_STREAM): the process's annotations, as its client

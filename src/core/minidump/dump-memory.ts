@@ -1,4 +1,4 @@
-import type { BoundedFile } from '../elf/bounded-file';
+import type { BoundedFile } from '../platform/bounded-file';
 import { listStart } from './minidump-streams';
 
 /** A range of the process's memory the dump kept: a thread's stack or an entry of a memory list. */

@@ -1,4 +1,4 @@
-import type { BoundedFile } from '../elf/bounded-file';
+import type { BoundedFile } from '../platform/bounded-file';
 import type { MemoryRegion } from './dump-memory';
 import { listStart, STREAM, type DumpArch, type Streams } from './minidump-streams';
 import { parseContext, type Registers } from './thread-context';

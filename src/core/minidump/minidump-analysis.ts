@@ -1,8 +1,8 @@
 import type { AnalysisWarning, FileOrigin, Frame, Module, Thread } from '../../shared/model';
 import { fileName } from '../../shared/frame-label';
-import { symStorePath } from '../breakpad/sym-fetch';
+import { symStorePath } from '../symbols/breakpad-fetch';
 import { loadBreakpadSymbols, type SymbolSearch } from '../breakpad/sym-locate';
-import { withFile } from '../elf/bounded-file';
+import { withFile } from '../platform/bounded-file';
 import type { CoreModule } from '../elf/core-file';
 import { PT_LOAD, readElfHeaders } from '../elf/elf-headers';
 import { walkMinidump } from './minidump-stacks';

@@ -1,4 +1,4 @@
-import { BoundedFile, withFile } from '../elf/bounded-file';
+import { BoundedFile, withFile } from '../platform/bounded-file';
 import type { CoreInfo, CoreModule } from '../elf/core-file';
 import { describeSignal } from '../elf/signals';
 import type { SignalInfo, SystemInfo } from '../../shared/model';

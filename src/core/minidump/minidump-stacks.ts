@@ -1,6 +1,6 @@
 import type { Frame } from '../../shared/model';
 import type { FoundSymbols } from '../breakpad/sym-locate';
-import { withFile } from '../elf/bounded-file';
+import { withFile } from '../platform/bounded-file';
 import type { CoreModule } from '../elf/core-file';
 import { DumpMemory, memory64List, memoryList } from './dump-memory';
 import { readThreads } from './dump-threads';

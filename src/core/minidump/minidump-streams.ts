@@ -1,4 +1,4 @@
-import type { BoundedFile } from '../elf/bounded-file';
+import type { BoundedFile } from '../platform/bounded-file';
 
 /** A minidump's header and stream directory, and reads of its streams that never pass the file's end. */
 export const SIGNATURE = 0x504d444d; // "MDMP"

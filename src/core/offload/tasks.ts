@@ -1,5 +1,5 @@
 import { readCore, type CoreInfo, type CoreModule } from '../elf/core-file';
-import { sha256File } from '../hash';
+import { sha256File } from '../platform/hash';
 import { walkWithSymbols, type MinidumpStacks } from '../minidump/minidump-analysis';
 import { readMinidump } from '../minidump/minidump-file';
 import type { SymbolServer } from '../symbols/debuginfod-client';

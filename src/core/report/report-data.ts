@@ -1,5 +1,5 @@
 import type { Crash, DayCount, FacetValue, Frame, GroupDetail, GroupNotes, SourceResult, Thread } from '../../shared/model';
-import { crashingThread } from '../crashing-thread';
+import { crashingThread } from '../../shared/crashing-thread';
 import { mechanismName } from '../fingerprint/fingerprint';
 
 /** Lines of source shown on each side of a frame's line. */

@@ -1,4 +1,4 @@
-import { regularFileStream } from '../elf/bounded-file';
+import { regularFileStream } from '../platform/bounded-file';
 import { PassThrough } from 'node:stream';
 import { inflateCore, storeStream } from './decompress';
 import { codecOf } from './magic';

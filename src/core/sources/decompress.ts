@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { regularFileStream } from '../elf/bounded-file';
+import { regularFileStream } from '../platform/bounded-file';
 import type { SourceLimits } from './crash-input';
 import { codecOf, isElfCoreHead, isMinidumpHead, type Codec } from './magic';
 

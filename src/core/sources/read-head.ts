@@ -1,4 +1,4 @@
-import { withFile } from '../elf/bounded-file';
+import { withFile } from '../platform/bounded-file';
 
 /**
  * The first `max` bytes of a file inside a crash bundle, as text, never the whole file (an info_

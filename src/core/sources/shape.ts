@@ -1,4 +1,4 @@
-import { withFile } from '../elf/bounded-file';
+import { withFile } from '../platform/bounded-file';
 import { basename } from 'node:path';
 import type { Codec } from './magic';
 

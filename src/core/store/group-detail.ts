@@ -2,7 +2,7 @@ import type { Crash, FacetValue, GroupDetail, Thread } from '../../shared/model'
 import type { Db } from './database';
 import { groupSummaries, trendStart, windowDays, TREND_DAYS } from './group-queries';
 import { GroupNotesStore } from './group-notes';
-import { crashingThread } from '../crashing-thread';
+import { crashingThread } from '../../shared/crashing-thread';
 
 /** Attribute spreads are read from a group's newest crashes, so a huge group stays quick to open. */
 const DETAIL_SAMPLE = 20_000;

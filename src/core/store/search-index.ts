@@ -1,7 +1,7 @@
 import type { Crash } from '../../shared/model';
 // The database's own type, not database.ts's alias of it: database.ts runs the backfill as it migrates.
 import type { Database as Db } from 'better-sqlite3';
-import { crashingThread } from '../crashing-thread';
+import { crashingThread } from '../../shared/crashing-thread';
 
 /**
  * What full-text search finds a crash by: its group title, the crashing stack's functions, files

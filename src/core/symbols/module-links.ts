@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Module } from '../../shared/model';
-import { plainTmpdir } from '../debugger/path-aliases';
+import { plainTmpdir } from '../platform/path-aliases';
 import { buildIdPath, debugSearchPath, underSysroot } from './locate';
 
 /** A private root and debug folder that show a debugger exactly the files the analysis chose. */

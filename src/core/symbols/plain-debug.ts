@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, rm, stat, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { cleanEnv } from '../debugger/debugger-process';
+import { cleanEnv } from '../platform/debugger-process';
 import type { CompressedDebugFile } from './locate';
 import { buildIdPath } from './locate';
 import type { SymbolCache } from './symbol-cache';

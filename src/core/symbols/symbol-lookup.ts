@@ -1,5 +1,5 @@
 import type { AnalysisWarning } from '../../shared/model';
-import { fetchBreakpadSymbols } from '../breakpad/sym-fetch';
+import { fetchBreakpadSymbols } from './breakpad-fetch';
 import { ServerFailure, fetchArtifact, fetchSource, type SymbolServer } from './debuginfod-client';
 import type { ArtifactKind, SymbolCache } from './symbol-cache';
 

@@ -1,4 +1,4 @@
-import { reporterBase } from '../reporter-pull';
+import { reporterBase } from '../../shared/reporter-protocol';
 import type { Settings, SymbolSearchRequest } from '../../shared/model';
 import { serversFromEnvironment, type SymbolServer } from './debuginfod-client';
 

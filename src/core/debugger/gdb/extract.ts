@@ -15,9 +15,9 @@ import {
   type PreparedDebugger,
 } from '../extraction';
 import { GdbSession } from './session';
-import { PathAliases } from '../path-aliases';
+import { PathAliases } from '../../platform/path-aliases';
 import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
-import { mark } from '../../timeline';
+import { mark } from '../../platform/timeline';
 import { debuggerDebugDirs } from '../../symbols/locate';
 
 /** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */

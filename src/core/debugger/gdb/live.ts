@@ -4,7 +4,7 @@ import { gdbInitCommands, gdbLibraryCommands } from './extract';
 import { GdbSession, type MiAsync, type MiTransport } from './session';
 import { gdbArguments } from './safe-init';
 import { miQuote, miString, miTuple } from './mi-parser';
-import { gdbQuote, PathAliases } from '../path-aliases';
+import { gdbQuote, PathAliases } from '../../platform/path-aliases';
 import { PtyProcess } from '../pty-process';
 import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './inspect';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/live-session';

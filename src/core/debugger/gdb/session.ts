@@ -1,9 +1,9 @@
 import { DebuggerError } from '../errors';
 import { parseMiLine, type MiRecord, type MiTuple } from './mi-parser';
 import type { PtyExit } from '../pty-process';
-import { cleanEnv } from '../debugger-process';
+import { cleanEnv } from '../../platform/debugger-process';
 import { PipeProcess, type PipedChild } from '../pipe-process';
-import { mark } from '../../timeline';
+import { mark } from '../../platform/timeline';
 import { gdbMiArguments } from './safe-init';
 
 export interface GdbSessionOptions {

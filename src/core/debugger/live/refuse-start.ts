@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { plainTmpdir } from '../path-aliases';
+import { plainTmpdir } from '../../platform/path-aliases';
 
 /**
  * gdb would happily start the crashed program from a core session (`run`, `start`), on this

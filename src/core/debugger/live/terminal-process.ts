@@ -1,5 +1,5 @@
 import * as pty from 'node-pty';
-import { cleanEnv, killProcessGroup } from '../debugger-process';
+import { cleanEnv, killProcessGroup } from '../../platform/debugger-process';
 import type { PtyExit } from '../pty-process';
 
 /** A program on a pseudo-terminal sized for a person: the debugger's command line in the console. */

@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebuggerError } from '../errors';
-import { cleanEnv, killProcessGroup } from '../debugger-process';
+import { cleanEnv, killProcessGroup } from '../../platform/debugger-process';
 
 /**
  * A file for lldb's output that has no name (unlinked once open): writes to it never fail for

@@ -12,7 +12,7 @@ import {
   type ExtractionResult,
 } from '../extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
-import { PathAliases, isPlainPath, lldbQuote } from '../path-aliases';
+import { PathAliases, isPlainPath, lldbQuote } from '../../platform/path-aliases';
 import { runBatch } from './batch';
 
 /** What every lldb run loads before its own commands. */

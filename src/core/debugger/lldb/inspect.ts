@@ -4,7 +4,7 @@ import { DebuggerError } from '../errors';
 import { runBatch } from './batch';
 import { targetCommands, type LldbTarget } from './extract';
 import { splitSections } from './output';
-import { hasControlCharacters } from '../path-aliases';
+import { hasControlCharacters } from '../../platform/path-aliases';
 
 /** A view's query on a small core takes well under a second; one that takes this long has hung. */
 const QUERY_TIMEOUT_MS = 15_000;

@@ -1,6 +1,6 @@
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { aliasTarget, formatQuote, targetCommands, type LldbTarget } from './extract';
-import { PathAliases, lldbQuote } from '../path-aliases';
+import { PathAliases, lldbQuote } from '../../platform/path-aliases';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/live-session';
 import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables } from './inspect';
 import { LldbSelectionReader, MARKED_FRAME_FORMAT } from './selection';

@@ -4,7 +4,7 @@
  */
 import type { CrashAnalysis, Frame, FrameExplanation, FrameNote } from '../../../shared/model';
 import { fileName, isGuessed } from '../../../shared/frame-label';
-import { crashingThread } from '../../crashing-thread';
+import { crashingThread } from '../../../shared/crashing-thread';
 import { normalizeFunction, unnamedFrame } from '../normalize';
 import type { Action, Matcher, Rule } from './rule-syntax';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { regularFileStream } from './elf/bounded-file';
+import { regularFileStream } from './bounded-file';
 
 /** sha256 of a file, streamed in 1 MiB pieces, reporting the fraction done. */
 export async function sha256File(path: string, onProgress?: (fraction: number) => void, size?: number): Promise<string> {

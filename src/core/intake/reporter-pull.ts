@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import type { ImportReport, ImportRequest } from '../shared/model';
-import { bearer, CRASH_ID, cursorTime, PROJECT_NAME, REPORTER_PATHS, type StoredCrash } from '../shared/reporter-protocol';
-import type { CrashStore } from './store/crash-store';
+import type { ImportReport, ImportRequest } from '../../shared/model';
+import { reporterBase, bearer, CRASH_ID, cursorTime, PROJECT_NAME, REPORTER_PATHS, type StoredCrash } from '../../shared/reporter-protocol';
+import type { CrashStore } from '../store/crash-store';
 
 /** A reporter as a source: `reporter+http://HOST:PORT` and the project's token. */
 export interface ReporterSource {
@@ -18,12 +18,6 @@ export interface ReporterSource {
 type Listed = Omit<StoredCrash, 'project'> & { project?: unknown };
 
 const PAGE = 500;
-
-export function reporterBase(url: string): URL {
-  const m = /^reporter\+(https?:\/\/[^\s]+)$/.exec(url);
-  if (!m?.[1]) throw new Error(`${url} is not a reporter source: write reporter+http://HOST:PORT`);
-  return new URL(m[1]);
-}
 
 async function call(base: URL, path: string, token: string): Promise<Response> {
   let response: Response;

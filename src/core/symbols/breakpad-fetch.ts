@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { withFile } from '../elf/bounded-file';
-import { download, ServerFailure, type FetchLimits, type SymbolServer } from '../symbols/debuginfod-client';
-import type { SymbolCache } from '../symbols/symbol-cache';
+import { withFile } from '../platform/bounded-file';
+import { download, ServerFailure, type FetchLimits, type SymbolServer } from './debuginfod-client';
+import type { SymbolCache } from './symbol-cache';
 
 /**
  * A debug file's name without its folder: a Windows module records its PDB as a full path

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { Settings, SourceResult, SymbolCacheInfo, SymbolSearchRequest, SymbolServerInfo } from '../../shared/model';
-import type { SymbolOptions } from '../intake/intake';
-import type { ReporterSources } from '../reporter-sources';
-import type { SecretStore } from '../s3/secrets';
-import { languageOf } from '../source-files';
-import { serversFromEnvironment } from './debuginfod-client';
-import { SymbolCache, defaultSymbolCacheDir } from './symbol-cache';
-import { sourceFromServers } from './symbol-lookup';
-import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbol-servers';
+import type { Settings, SourceResult, SymbolCacheInfo, SymbolSearchRequest, SymbolServerInfo } from '../shared/model';
+import type { SymbolOptions } from './intake/intake';
+import type { ReporterSources } from './reporter-sources';
+import type { SecretStore } from './s3/secrets';
+import { languageOf } from './source-files';
+import { serversFromEnvironment } from './symbols/debuginfod-client';
+import { SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
+import { sourceFromServers } from './symbols/symbol-lookup';
+import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
 
 const secretName = (url: string): string => `symbols:${url}`;
 

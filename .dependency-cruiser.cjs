@@ -1,0 +1,89 @@
+/**
+ * The layering of docs/architecture.md, checked by `npm run lint`: no import cycle, and every
+ * room imports only what its line below allows (an allowlist, as VS Code's import patterns are).
+ * A room is a front door or folder of src/, or a folder of src/core (its own files are `core`,
+ * the façade). A new room gets a line; a new import between rooms is a decision made here.
+ */
+const ROOMS = {
+  shared: [],
+  renderer: ['shared'],
+  preload: ['shared'],
+  main: ['core', 'core/s3', 'core/report', 'shared'],
+  server: ['core', 'shared'],
+  cli: ['agent', 'reporter', 'server', 'core', 'core/*', 'shared'],
+  reporter: ['core/elf', 'core/fingerprint', 'core/s3', 'core/sources', 'core/symbols', 'core/platform', 'shared'],
+  agent: ['core/elf', 'core/symbols', 'core/platform', 'shared'],
+  core: ['core/*', 'shared'],
+  'core/platform': ['shared'],
+  'core/elf': ['core/platform', 'shared'],
+  'core/fingerprint': ['shared'],
+  'core/sources': ['core/platform', 'shared'],
+  'core/jobs': ['core/sources', 'core/platform', 'shared'],
+  'core/s3': ['core/sources', 'core/store', 'core/platform', 'shared'],
+  'core/store': ['core/fingerprint', 'core/platform', 'shared'],
+  'core/compare': ['core/fingerprint', 'core/store', 'shared'],
+  'core/report': ['core/fingerprint', 'core/platform', 'shared'],
+  'core/symbols': ['core/elf', 'core/platform', 'shared'],
+  'core/breakpad': ['core/symbols', 'core/elf', 'core/platform', 'shared'],
+  'core/debugger': ['core/elf', 'core/symbols', 'core/platform', 'shared'],
+  'core/minidump': ['core/breakpad', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
+  'core/offload': ['core/elf', 'core/minidump', 'core/symbols', 'core/platform', 'shared'],
+  'core/intake': [
+    'core/debugger',
+    'core/elf',
+    'core/fingerprint',
+    'core/jobs',
+    'core/minidump',
+    'core/offload',
+    'core/s3',
+    'core/sources',
+    'core/store',
+    'core/symbols',
+    'core/platform',
+    'shared',
+  ],
+};
+
+/** What Node and npm give: the renderer, preload and shared run where Node's own modules do not. */
+const WITHOUT_NODE = new Set(['shared', 'renderer', 'preload']);
+
+/** A room's files, as a path pattern: `core` is src/core's own files; `core/*` every folder of it. */
+function pathOf(room) {
+  if (room === 'core') return '^src/core/[^/]+$';
+  if (room === 'core/*') return '^src/core/[^/]+/';
+  return `^src/${room}/`;
+}
+
+const allowed = Object.entries(ROOMS).flatMap(([room, imports]) => [
+  { from: { path: pathOf(room) }, to: { path: [room, ...imports].map(pathOf).join('|') } },
+  {
+    from: { path: pathOf(room) },
+    to: {
+      dependencyTypes: WITHOUT_NODE.has(room)
+        ? ['npm', 'npm-dev', 'npm-optional', 'npm-peer']
+        : ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer'],
+    },
+  },
+]);
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Files that import each other, directly or around a ring.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    { name: 'not-to-unresolvable', comment: 'An import of nothing.', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  allowed,
+  allowedSeverity: 'error',
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.d\\.ts$' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
