@@ -339,18 +339,10 @@ const s3ImportRequestSchema = s3EndpointSchema
 const reporterSyncRequestSchema = z.object({ url: reporterUrl, token: reporterToken.optional(), ...batchShape }).strict();
 
 /**
- * The request schemas and the types the engine takes are written once each; these fail to
- * compile the moment one of a pair changes without the other.
+ * Whether two types are the same type, field for field: mutual assignability is not enough, as
+ * an optional field only one of them has would pass it.
  */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Agrees<T extends true> = T;
-export type ContractChecks = [
-  Agrees<Same<z.infer<typeof openCoreRequestSchema>, OpenCoreRequest>>,
-  Agrees<Same<z.infer<typeof importRequestSchema>, ImportRequest>>,
-  Agrees<Same<z.infer<typeof reanalyzeRequestSchema>, ReanalyzeRequest>>,
-  Agrees<Same<z.infer<typeof s3ImportRequestSchema>, S3ImportRequest>>,
-  Agrees<Same<z.infer<typeof reporterSyncRequestSchema>, ReporterSyncRequest>>,
-];
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /** Argument tuples per method: what a process boundary accepts, checked before the call. */
 export const methodParams = {
@@ -480,3 +472,26 @@ export type ServerMessage =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: string }
   | { kind: 'event'; event: WorkbenchEvent };
+
+/**
+ * A method's parameters as the argument lists it accepts: `(a: A, b?: B)` is `[A] | [A, B]`,
+ * as its schema, a union of tuples, writes them.
+ */
+type Calls<P extends unknown[]> = number extends P['length']
+  ? P
+  : P extends [infer Head, ...infer Rest]
+    ? [Head, ...Calls<Rest>]
+    : P extends []
+      ? []
+      : P extends [(infer Head)?, ...infer Rest]
+        ? [] | [Exclude<Head, undefined>, ...Calls<Rest>]
+        : never;
+
+/**
+ * Every method's schema and its parameters in WorkbenchApi, checked against each other: a field,
+ * a parameter or an option that one has and the other lacks fails to compile, naming the method.
+ */
+export type MethodAgreement = { [M in WorkbenchMethod]: Same<z.infer<(typeof methodParams)[M]>, Calls<Parameters<WorkbenchApi[M]>>> };
+type Disagreeing = { [M in WorkbenchMethod]: MethodAgreement[M] extends true ? never : M }[WorkbenchMethod];
+type Expect<T extends true> = T;
+export type EveryMethodAgrees = Expect<[Disagreeing] extends [never] ? true : Disagreeing>;
