@@ -5,7 +5,8 @@ import { PROJECT_NAME } from '../shared/reporter-protocol';
 import type { CrashStorage } from './crash-storage';
 import { LocalStorage } from './local-storage';
 import { S3Storage } from './s3-storage';
-import type { ProjectConfig, ReporterOptions } from './server';
+import type { ProjectConfig } from './auth';
+import type { ReporterOptions } from './server';
 
 const limits = {
   maxMb: z.number().positive().optional(),

@@ -176,3 +176,8 @@ export function reporterBase(url: string): URL {
   if (!m?.[1]) throw new Error(`${url} is not a reporter source: write reporter+http://HOST:PORT`);
   return new URL(m[1]);
 }
+
+/** Metadata an uploader sends with a crash: plain field names, at most so many, each value short text. */
+export const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
+export const MAX_METADATA_FIELDS = 64;
+export const MAX_METADATA_VALUE = 1024;

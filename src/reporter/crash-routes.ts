@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
+import type { CrashStorage } from './crash-storage';
+import { receiveForm } from './form-upload';
+import { HttpError } from './http-error';
+import { cleanMetadata, parseMetadataHeader } from './metadata';
+import { receiveSnapshot } from './snapshot-upload';
+
+/** Snapshots read at once; each is held whole in memory while it is checked. */
+const SNAPSHOTS_AT_ONCE = 4;
+
+interface CrashContext {
+  storage: CrashStorage;
+  project: string;
+  maxBytes: number;
+  /** How many snapshots this reporter is reading now, across requests. */
+  snapshots: { reading: number };
+  json(res: ServerResponse, status: number, body: unknown): void;
+  log(entry: Record<string, unknown>): void;
+}
+
+/**
+ * The crashes' calls: uploads (PUT, and the multipart form of minimal uploaders), the listing and
+ * a core's bytes. True when the request was one of these.
+ */
+export async function handleCrashes(req: IncomingMessage, res: ServerResponse, url: URL, ctx: CrashContext): Promise<boolean> {
+  const { storage, project, maxBytes } = ctx;
+  const answer = (status: number, body: unknown): true => {
+    ctx.json(res, status, body);
+    return true;
+  };
+  if (req.method === 'PUT' && url.pathname === REPORTER_PATHS.crashes) {
+    const expected = req.headers[REPORTER_HEADERS.sha256.toLowerCase()];
+    if (expected !== undefined && (typeof expected !== 'string' || !CRASH_ID.test(expected))) {
+      throw new HttpError(400, 'X-Crash-Sha256 must be the sha256 of the body, in lower-case hex');
+    }
+    const metadata = cleanMetadata(parseMetadataHeader(req.headers[REPORTER_HEADERS.metadata.toLowerCase()]));
+    if (metadata.kind === 'snapshot') {
+      // A snapshot is read whole (up to 32 MiB) before it is checked: only so many at once.
+      if (ctx.snapshots.reading >= SNAPSHOTS_AT_ONCE) {
+        res.setHeader('Retry-After', '5');
+        throw new HttpError(503, `${SNAPSHOTS_AT_ONCE} snapshots are being received; send this one again in a few seconds`);
+      }
+      ctx.snapshots.reading++;
+      const snapshot = await receiveSnapshot(req, storage, project, metadata, expected).finally(() => ctx.snapshots.reading--);
+      ctx.log({
+        event: 'upload',
+        project,
+        crashId: snapshot.crashId,
+        snapshot: true,
+        created: snapshot.created,
+        wantsCore: snapshot.wantsCore,
+      });
+      return answer(snapshot.created ? 201 : 200, {
+        crash_id: snapshot.crashId,
+        created: snapshot.created,
+        wants_core: snapshot.wantsCore,
+      });
+    }
+    const { crash, created } = await storage.put(project, req, metadata, maxBytes, expected);
+    ctx.log({ event: 'upload', project, crashId: crash.crashId, size: crash.size, created });
+    return answer(created ? 201 : 200, { crash_id: crash.crashId, created });
+  }
+
+  if (req.method === 'POST' && url.pathname === REPORTER_PATHS.form) {
+    const result = await receiveForm(req, storage, project, maxBytes);
+    ctx.log({
+      event: 'upload',
+      project,
+      crashId: result.crashId,
+      created: result.created,
+      form: true,
+      ...(result.ignored.length ? { ignored: result.ignored } : {}),
+    });
+    return answer(202, { crash_id: result.crashId, ...(result.ignored.length ? { ignored_fields: result.ignored } : {}) });
+  }
+
+  if (req.method === 'GET' && url.pathname === REPORTER_PATHS.crashes) {
+    const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
+    const after = url.searchParams.get('after');
+    if (after !== null && !CURSOR.test(after)) throw new HttpError(400, 'after= takes the cursor a listing returned (TIME|CRASH_ID)');
+    return answer(200, await storage.list(project, after, limit));
+  }
+
+  const download = /^\/api\/v1\/crashes\/([^/]+)\/core$/.exec(url.pathname);
+  if (req.method === 'GET' && download) {
+    const id = download[1] ?? '';
+    if (!CRASH_ID.test(id)) throw new HttpError(400, 'a crash id is a sha256 in hex');
+    const opened = await storage.open(project, id);
+    if (!opened) throw new HttpError(404, `no crash ${id} in project ${project}`);
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(opened.size) });
+    opened.stream.pipe(res);
+    return true;
+  }
+  return false;
+}
