@@ -1,17 +1,14 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { clientMessageSchema, SESSION_METHODS, type ServerMessage } from '../shared/api';
-import type { ConsoleInfo } from '../shared/model';
-import { dispatch } from '../core/dispatch';
+import { dirname, join, resolve } from 'node:path';
+import { WebSocketServer } from 'ws';
 import { Workbench } from '../core/workbench';
+import { knownHost } from './host-check';
+import { attachPage } from './page-socket';
 import { serveStatic } from './static-files';
+import { receiveUpload } from './upload';
 
 export interface ServerOptions {
   port: number;
@@ -39,7 +36,6 @@ export interface RunningServer {
 const COOKIE = 'crashwb_token';
 /** Large enough for any call the UI makes (importPaths of thousands of paths); larger frames close the socket with 1009. */
 const MAX_MESSAGE_BYTES = 64 << 20;
-const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
 
 /** The built renderer: out/renderer beside out/cli in a build, or found from the package root. */
 export function findRendererDir(start = __dirname): string {
@@ -102,21 +98,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authorized = (req: IncomingMessage, url: URL): boolean =>
     sameToken(url.searchParams.get('token') ?? undefined, token) || sameToken(cookieToken(req), token);
 
-  /**
-   * The names this server answers to: a page on another name that resolves here (DNS
-   * rebinding) is refused before its token is even looked at. Bound to every address, any IP
-   * address is a name it has; a domain name still is not.
-   */
-  const knownHost = (value: string | undefined): boolean => {
-    if (!value) return false;
-    const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d+)$/.exec(value);
-    if (!match || Number(match[2]) !== port) return false;
-    const name = (match[1] as string).toLowerCase();
-    const bracketed = host.includes(':') ? `[${host}]` : host;
-    if (['127.0.0.1', 'localhost', '[::1]', bracketed.toLowerCase()].includes(name)) return true;
-    return (host === '0.0.0.0' || host === '::') && (isIP(name) !== 0 || isIP(name.slice(1, -1)) === 6);
-  };
-
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const server = createServer((req, res) => {
     req.on('error', () => undefined);
@@ -129,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const headers = securityHeaders(port);
-    if (!knownHost(req.headers.host)) {
+    if (!knownHost(host, port, req.headers.host)) {
       res.writeHead(421, { ...headers, 'Content-Type': 'text/plain' });
       res.end(
         `Misdirected request: this workbench answers as 127.0.0.1:${port} or localhost:${port}, not as ${String(req.headers.host ?? '(no Host)').slice(0, 100)}.\n`,
@@ -145,7 +126,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
     if (url.pathname === '/api/upload' && req.method === 'PUT') {
-      await receiveUpload(req, res, url, headers);
+      await receiveUpload(req, res, url, headers, uploadDir);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -159,87 +140,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
 
-  /** A core dropped on the page in a browser is streamed here, then opened like any other. */
-  async function receiveUpload(req: IncomingMessage, res: ServerResponse, url: URL, headers: Record<string, string>): Promise<void> {
-    const length = Number(req.headers['content-length'] ?? NaN);
-    if (!Number.isFinite(length) || length > MAX_UPLOAD_BYTES) {
-      res.writeHead(413, { ...headers, 'Content-Type': 'text/plain' });
-      res.end(`uploads need a Content-Length of at most ${MAX_UPLOAD_BYTES} bytes\n`);
-      return;
-    }
-    const name =
-      basename(url.searchParams.get('name') ?? 'core')
-        .replace(/[^\w.+-]/g, '_')
-        .slice(0, 100) || 'core';
-    await mkdir(uploadDir, { recursive: true });
-    const target = join(uploadDir, `${randomUUID()}-${name}`);
-    try {
-      await pipeline(req, createWriteStream(target, { flags: 'wx' }));
-    } catch (error) {
-      await rm(target, { force: true });
-      throw new Error(`the upload of ${name} broke off (${(error as Error).message}); nothing was kept, drop the file again`);
-    }
-    res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ path: target }));
-  }
-
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${host}:${port}`);
     const origin = req.headers.origin;
-    const originOk = !origin || (origin.startsWith('http://') && knownHost(origin.slice('http://'.length)));
-    if (url.pathname !== '/ws' || !knownHost(req.headers.host) || !authorized(req, url) || !originOk) {
+    const originOk = !origin || (origin.startsWith('http://') && knownHost(host, port, origin.slice('http://'.length)));
+    if (url.pathname !== '/ws' || !knownHost(host, port, req.headers.host) || !authorized(req, url) || !originOk) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attachPage(ws, workbench, log));
   });
-
-  function attach(ws: WebSocket): void {
-    const send = (message: ServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    };
-    // A console belongs to the page that opened it: only that page sees its output, and its
-    // debugger stops when the page goes away.
-    const consoles = new Set<string>();
-    const unsubscribe = workbench.onEvent((event) => {
-      if ('sessionId' in event && !consoles.has(event.sessionId)) return;
-      if (event.type === 'console-closed') consoles.delete(event.sessionId);
-      send({ kind: 'event', event });
-    });
-    // Oversized frames (1009) and invalid UTF-8 (1007) arrive here; ws then closes this socket,
-    // and only this one: an 'error' without a listener would end the whole server.
-    ws.on('error', (error) => log(`crashwb serve: a page's connection failed and was closed: ${error.message}`));
-    ws.on('close', () => {
-      unsubscribe();
-      for (const id of consoles) void workbench.closeConsole(id);
-    });
-    ws.on('message', (data) => {
-      let id = 0;
-      void (async () => {
-        const parsed = clientMessageSchema.safeParse(JSON.parse(data.toString()));
-        if (!parsed.success) throw new Error('malformed message: expected {id, method, params}');
-        id = parsed.data.id;
-        const { method, value } = await dispatch(workbench, parsed.data.method, parsed.data.params, (call) => {
-          if (SESSION_METHODS.has(call.method) && !consoles.has(call.args[0] as string)) {
-            throw new Error('that console was not opened by this page');
-          }
-        });
-        if (method === 'openConsole') {
-          const { sessionId } = value as ConsoleInfo;
-          // A page that went away while its console was starting has no one to close it but us.
-          if (ws.readyState !== ws.OPEN) {
-            await workbench.closeConsole(sessionId);
-            return;
-          }
-          consoles.add(sessionId);
-        }
-        send({ kind: 'result', id, ok: true, value });
-      })().catch((error: unknown) =>
-        send({ kind: 'result', id, ok: false, error: error instanceof Error ? error.message : String(error) }),
-      );
-    });
-  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
