@@ -200,19 +200,9 @@ export async function readMinidump(path: string): Promise<CoreInfo> {
   }
 }
 
-async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
-  const streams = await openStreams(file);
-  const stream = (type: number, what: string) => streams.read(type, what);
-  const system = await stream(STREAM.systemInfo, 'system info');
-  const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
-  const problems: string[] = [];
-  const threads = await readThreads(file, streams, archOf(arch), problems);
-  if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
-  const tids = threads.map((t) => t.tid);
-
-  const platform = platformOf(system);
+/** The module list: each module's name, range, debug and code ids and version; what its counts claim beyond the stream is said in `problems`. */
+async function readModules(file: BoundedFile, moduleList: Buffer | null, platform: number, problems: string[]): Promise<CoreModule[]> {
   const modules: CoreModule[] = [];
-  const moduleList = await stream(STREAM.moduleList, 'module list');
   const claimedModules = moduleList && moduleList.length >= 4 ? moduleList.readUInt32LE(0) : 0;
   const firstModule = moduleList ? listStart(moduleList, 108) : 4;
   const moduleCount = moduleList ? Math.min(claimedModules, MAX_ITEMS, Math.floor((moduleList.length - firstModule) / 108)) : 0;
@@ -245,6 +235,22 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
       ...(codeId ? { codeId } : {}),
     });
   }
+
+  return modules;
+}
+
+async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
+  const streams = await openStreams(file);
+  const stream = (type: number, what: string) => streams.read(type, what);
+  const system = await stream(STREAM.systemInfo, 'system info');
+  const arch = system && system.length >= 2 ? system.readUInt16LE(0) : undefined;
+  const problems: string[] = [];
+  const threads = await readThreads(file, streams, archOf(arch), problems);
+  if (!threads) throw new MinidumpFormatError(`${path}: the minidump has no thread list`);
+  const tids = threads.map((t) => t.tid);
+
+  const platform = platformOf(system);
+  const modules = await readModules(file, await stream(STREAM.moduleList, 'module list'), platform, problems);
 
   const exception = await stream(STREAM.exception, 'exception');
   const crashingThreadId = exception ? exception.readUInt32LE(0) : (tids[0] ?? 0);
