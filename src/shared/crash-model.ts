@@ -38,7 +38,8 @@ export interface SystemInfo {
  * `guess` is a debugger's frame found by unwinding through code whose file it lacked, so without
  * its unwind rules: gdb and lldb then guess from the code's prologue and the stack.
  */
-export type FrameTrust = 'context' | 'cfi' | 'frame-pointer' | 'scan' | 'guess';
+export const FRAME_TRUSTS = ['context', 'cfi', 'frame-pointer', 'scan', 'guess'] as const;
+export type FrameTrust = (typeof FRAME_TRUSTS)[number];
 
 export interface Frame {
   index: number;
@@ -83,7 +84,8 @@ export interface Thread {
   frameRegisters?: Record<string, Record<string, string>>;
 }
 
-export type SymbolStatus = 'debug-info' | 'symbols' | 'none' | 'missing';
+export const SYMBOL_STATUSES = ['debug-info', 'symbols', 'none', 'missing'] as const;
+export type SymbolStatus = (typeof SYMBOL_STATUSES)[number];
 
 /** Where a module's file or its debug info was found; the Modules tab says it, and reprocess reads it. */
 export const ORIGIN_KINDS = [
@@ -127,15 +129,17 @@ export interface Module {
   origin?: { file: FileOrigin | null; debug: FileOrigin | null };
 }
 
-export type WarningKind =
-  | 'build-id-mismatch'
-  | 'executable-missing'
-  | 'truncated-core'
-  | 'debugger'
-  | 'no-debug-info'
-  | 'symbol-server'
-  /** A Breakpad symbol file that is malformed, of another build, or not one at all. */
-  | 'symbol-file';
+/** `symbol-file`: a Breakpad symbol file that is malformed, of another build, or not one at all. */
+export const WARNING_KINDS = [
+  'build-id-mismatch',
+  'executable-missing',
+  'truncated-core',
+  'debugger',
+  'no-debug-info',
+  'symbol-server',
+  'symbol-file',
+] as const;
+export type WarningKind = (typeof WARNING_KINDS)[number];
 
 export interface AnalysisWarning {
   kind: WarningKind;

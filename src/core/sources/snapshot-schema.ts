@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { CrashAnalysis, WarningKind } from '../../shared/model';
-import { DEBUGGERS } from '../../shared/model';
+import type { CrashAnalysis } from '../../shared/model';
+import { DEBUGGERS, FRAME_TRUSTS, SYMBOL_STATUSES, WARNING_KINDS } from '../../shared/model';
+import { BUILD_ID, CRASH_ID } from '../../shared/reporter-protocol';
 
 /**
  * What a snapshot's analysis may hold. It was made on another machine and came through a
@@ -17,6 +18,9 @@ const frame = z.object({
   line: z.number().int().min(0).nullable(),
   module: text().nullable(),
   inline: z.boolean(),
+  trust: z.enum(FRAME_TRUSTS).optional(),
+  moduleOffset: address.optional(),
+  pastMain: z.boolean().optional(),
 });
 const variable = z.object({ name: text(), type: text().nullable(), value: text(16_384).nullable(), isArgument: z.boolean() });
 const thread = z.object({
@@ -33,12 +37,9 @@ const origin = z.object({ kind: text(32), from: text() }).nullable();
 const module = z.object({
   path: text(),
   hostPath: text().nullable(),
-  buildId: z
-    .string()
-    .regex(/^[0-9a-f]{8,128}$/)
-    .nullable(),
+  buildId: z.string().regex(BUILD_ID).nullable(),
   debugFile: text().nullable(),
-  symbols: z.enum(['debug-info', 'symbols', 'none', 'missing']),
+  symbols: z.enum(SYMBOL_STATUSES),
   start: address,
   end: address,
   origin: z.object({ file: origin, debug: origin }).optional(),
@@ -57,10 +58,7 @@ export const snapshotAnalysisSchema = z.object({
   pid: z.number().int().min(0),
   commandLine: text(65_536),
   executable: text().nullable(),
-  executableBuildId: z
-    .string()
-    .regex(/^[0-9a-f]{8,128}$/)
-    .nullable(),
+  executableBuildId: z.string().regex(BUILD_ID).nullable(),
   debugger: z.enum(DEBUGGERS),
   crashingThreadId: z.number().int(),
   threads: z.array(thread).max(4096),
@@ -71,17 +69,14 @@ export const snapshotAnalysisSchema = z.object({
 
 const moduleFact = z.object({
   path: text(),
-  buildId: z
-    .string()
-    .regex(/^[0-9a-f]{8,128}$/)
-    .nullable(),
+  buildId: z.string().regex(BUILD_ID).nullable(),
   package: text(256).optional(),
   version: text(256).optional(),
 });
 
 export const snapshotSchema = z.object({
   format: z.literal('crashwb-snapshot/1'),
-  coreSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  coreSha256: z.string().regex(CRASH_ID),
   coreSize: z.number().int().min(0),
   capturedAt: z.string().datetime(),
   analysis: snapshotAnalysisSchema.nullable(),
@@ -90,15 +85,6 @@ export const snapshotSchema = z.object({
 });
 
 export type ValidSnapshot = z.infer<typeof snapshotSchema>;
-
-const WARNING_KINDS: WarningKind[] = [
-  'build-id-mismatch',
-  'executable-missing',
-  'truncated-core',
-  'debugger',
-  'no-debug-info',
-  'symbol-server',
-];
 
 /** The host's analysis as the workbench keeps crashes (fields it did not send take their defaults). */
 export function analysisOf(snapshot: ValidSnapshot, source: string, size: number): CrashAnalysis | null {
