@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, writeFile } f
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { bearer, REPORTER_HEADERS, REPORTER_PATHS, type ModuleFact } from '../shared/reporter-protocol';
+import { bearer, crashAnswerOf, REPORTER_HEADERS, REPORTER_PATHS, type CrashAnswer, type ModuleFact } from '../shared/reporter-protocol';
 import { coreGoes, type CapturePlan } from './capture-plan';
 
 /**
@@ -110,7 +110,7 @@ async function send(
   file: string,
   meta: Record<string, string>,
   sha256: string,
-): Promise<Record<string, unknown>> {
+): Promise<Partial<CrashAnswer>> {
   const size = (await stat(file)).size;
   const response = await fetch(new URL(REPORTER_PATHS.crashes, server), {
     method: 'PUT',
@@ -126,8 +126,9 @@ async function send(
   const text = await response.text();
   if (response.status >= 200 && response.status < 300) {
     try {
-      return JSON.parse(text) as Record<string, unknown>;
+      return crashAnswerOf(JSON.parse(text));
     } catch {
+      // A stored crash whose answer is not JSON (a proxy's page): it was stored; nothing more is known.
       return {};
     }
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS } from '../shared/reporter-protocol';
+import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS, type CrashAnswer, type FormAnswer } from '../shared/reporter-protocol';
 import type { CrashStorage } from './crash-storage';
 import { receiveForm } from './form-upload';
 import { HttpError } from './http-error';
@@ -55,11 +55,11 @@ export async function handleCrashes(req: IncomingMessage, res: ServerResponse, u
         crash_id: snapshot.crashId,
         created: snapshot.created,
         wants_core: snapshot.wantsCore,
-      });
+      } satisfies CrashAnswer);
     }
     const { crash, created } = await storage.put(project, req, metadata, maxBytes, expected);
     ctx.log({ event: 'upload', project, crashId: crash.crashId, size: crash.size, created });
-    return answer(created ? 201 : 200, { crash_id: crash.crashId, created });
+    return answer(created ? 201 : 200, { crash_id: crash.crashId, created } satisfies CrashAnswer);
   }
 
   if (req.method === 'POST' && url.pathname === REPORTER_PATHS.form) {
@@ -72,7 +72,10 @@ export async function handleCrashes(req: IncomingMessage, res: ServerResponse, u
       form: true,
       ...(result.ignored.length ? { ignored: result.ignored } : {}),
     });
-    return answer(202, { crash_id: result.crashId, ...(result.ignored.length ? { ignored_fields: result.ignored } : {}) });
+    return answer(202, {
+      crash_id: result.crashId,
+      ...(result.ignored.length ? { ignored_fields: result.ignored } : {}),
+    } satisfies FormAnswer);
   }
 
   if (req.method === 'GET' && url.pathname === REPORTER_PATHS.crashes) {

@@ -161,10 +161,28 @@ export interface CrashSnapshot {
   modules: ModuleFact[];
 }
 
-/** The reporter's answer to a snapshot upload, beside `crash_id` and `created`. */
-export interface SnapshotAnswer {
-  /** False when a crash of the same fingerprint is already stored with its core. */
-  wants_core: boolean;
+/** The reporter's answer to `PUT /api/v1/crashes`: 201 when stored now, 200 when it was stored before. */
+export interface CrashAnswer {
+  crash_id: string;
+  created: boolean;
+  /** For a snapshot: false when a crash of the same fingerprint is already stored with its core. */
+  wants_core?: boolean;
+}
+
+/** The reporter's answer to the multipart form (202): the fields it could not keep are named. */
+export interface FormAnswer {
+  crash_id: string;
+  ignored_fields?: string[];
+}
+
+/** What an uploader can trust of an answer's JSON: each field only when it has its type. */
+export function crashAnswerOf(json: unknown): Partial<CrashAnswer> {
+  const o = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  return {
+    ...(typeof o.crash_id === 'string' && CRASH_ID.test(o.crash_id) ? { crash_id: o.crash_id } : {}),
+    ...(typeof o.created === 'boolean' ? { created: o.created } : {}),
+    ...(typeof o.wants_core === 'boolean' ? { wants_core: o.wants_core } : {}),
+  };
 }
 
 /** A reporter project's name: what its crashes' `project` attribute says once pulled into a workbench. */
