@@ -5,6 +5,7 @@ import type { Crash, CrashAnalysis } from '../../shared/model';
 import { sha256OffThread } from '../offload/offload';
 import { partialAnalysis } from './partial-crash';
 import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './open-bundle';
+import type { CrashShape } from '../sources/shape';
 
 export interface IngestContext {
   /** Where cores taken out of bundles and compressed files are kept, by digest. */
@@ -20,6 +21,8 @@ export interface IngestContext {
   onHashing?(fraction: number): void;
   /** Analyse again a crash already stored (opening a file does; an import does not). */
   refresh: boolean;
+  /** The crash's shape, where a search for crashes read it already. */
+  shape?: CrashShape;
 }
 
 export interface Ingested {
@@ -42,7 +45,7 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
   const base = { mtimeMs: info.mtimeMs, origin: { size: info.size, storedPath: null } };
   if (known && !ctx.refresh && ctx.has(known)) return { ...base, crash: null, id: known };
 
-  const input = await prepareCrash(path, ctx.storeDir, ctx.limits);
+  const input = await prepareCrash(path, ctx.storeDir, ctx.limits, ctx.shape);
   const extra = { origin: input.origin ?? undefined, attachments: input.attachments.length ? input.attachments : undefined };
   if (input.snapshot) {
     // Named by its core's digest: the core, whenever it comes, is the same crash and replaces it.
@@ -55,7 +58,7 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     };
   }
   if (!input.core || input.partial) {
-    const id = await digestOf(await identityFiles(path));
+    const id = await digestOf(await identityFiles(path, ctx.shape));
     if (!ctx.refresh && ctx.has(id)) return { ...base, crash: null, id };
     const analysis = partialAnalysis(path, info.size, info.mtime, input, input.partial ?? emptyPartial());
     return { ...base, id, crash: { ...analysis, ...extra, id, sha256: id, attributes: { ...input.attributes, ...attributes } } };

@@ -31,6 +31,7 @@ import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
 import { findCores } from '../jobs/find-cores';
+import type { CrashShape } from '../sources/shape';
 import { runPool } from '../jobs/pool';
 import { watchFolders } from '../jobs/watch';
 import { importFromS3, listS3 } from '../s3/s3-import';
@@ -236,11 +237,11 @@ export class Intake {
       await runPool(
         found.cores,
         jobs,
-        async (path) => {
+        async ({ path, shape }) => {
           progress(path);
           try {
             const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
-            if (await this.importOne(path, { ...chosen, attributes }, symbols, debuggers)) report.imported.push(path);
+            if (await this.importOne(path, shape, { ...chosen, attributes }, symbols, debuggers)) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
@@ -258,13 +259,20 @@ export class Intake {
   }
 
   /** Imports one crash (any shape) unless it is already stored; true when it was new. */
-  private async importOne(path: string, request: ImportRequest, symbols: SymbolOptions, debuggers: DebuggerPool): Promise<boolean> {
+  private async importOne(
+    path: string,
+    shape: CrashShape,
+    request: ImportRequest,
+    symbols: SymbolOptions,
+    debuggers: DebuggerPool,
+  ): Promise<boolean> {
     const ingested = await ingestCrash(
       path,
       { ...request.attributes },
       {
         ...this.ingestContext(),
         refresh: false,
+        shape,
         analyze: (core) =>
           analyzeCore(core, {
             ...symbols,

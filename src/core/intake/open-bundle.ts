@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { regularFileStream } from '../platform/bounded-file';
 import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from '../sources/crash-input';
 import { shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
-import { notACrash } from '../sources/shape';
+import { notACrash, type CrashShape } from '../sources/shape';
 
 export { DEFAULT_LIMITS, type CrashInput, type PartialCrash, type SourceLimits } from '../sources/crash-input';
 
@@ -20,10 +20,18 @@ export async function digestOf(paths: string[]): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Opens any shape of crash with the source that knows it: cores as they are, the rest taken apart into the store. */
-export async function prepareCrash(path: string, storeDir: string, limits: SourceLimits = DEFAULT_LIMITS): Promise<CrashInput> {
+/**
+ * Opens any shape of crash with the source that knows it: cores as they are, the rest taken apart
+ * into the store. `known` is the shape a search for crashes found already, so it is not read again.
+ */
+export async function prepareCrash(
+  path: string,
+  storeDir: string,
+  limits: SourceLimits = DEFAULT_LIMITS,
+  known?: CrashShape,
+): Promise<CrashInput> {
   const info = await stat(path);
-  const shape = info.isDirectory() ? await shapeOfDirectory(path) : await shapeOfFile(path);
+  const shape = known ?? (info.isDirectory() ? await shapeOfDirectory(path) : await shapeOfFile(path));
   if (!shape) throw new Error(info.isDirectory() ? `${path} is a folder, not an AppScope crash directory` : await notACrash(path));
   await mkdir(storeDir, { recursive: true });
   const source = sourceOf(shape);
@@ -53,9 +61,9 @@ export async function prepareCrash(path: string, storeDir: string, limits: Sourc
 export const openDeadlineMs = (size: number): number => 60_000 + Math.ceil(size / 10_000_000) * 1000;
 
 /** The files whose content identifies a crash that has no core: the bundle's own, or the file itself. */
-export async function identityFiles(path: string): Promise<string[]> {
+export async function identityFiles(path: string, known?: CrashShape): Promise<string[]> {
   const info = await stat(path);
-  const shape = info.isDirectory() ? await shapeOfDirectory(path) : null;
+  const shape = info.isDirectory() ? (known ?? (await shapeOfDirectory(path))) : null;
   const identity = shape ? sourceOf(shape).identity : undefined;
   return identity ? identity(path) : [path];
 }

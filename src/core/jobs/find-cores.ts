@@ -1,10 +1,14 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { shapeOfDirectory, shapeOfFile } from '../sources/registry';
+import type { CrashShape } from '../sources/shape';
 
 export interface FoundFiles {
-  /** Crashes to import: core files, minidumps, compressed cores, apport reports, zips and AppScope directories. */
-  cores: string[];
+  /**
+   * Crashes to import (core files, minidumps, compressed cores, apport reports, zips and AppScope
+   * directories), each with the shape its bytes showed: no step after this one reads them for it again.
+   */
+  cores: Array<{ path: string; shape: CrashShape }>;
   /** Named files that are not crashes; files met while walking a folder are only counted. */
   rejected: Array<{ path: string; error: string }>;
   skipped: number;
@@ -28,13 +32,17 @@ export async function findCores(paths: string[]): Promise<FoundFiles> {
       return;
     }
     if (info.isDirectory()) {
-      if (await shapeOfDirectory(path)) {
-        found.cores.push(path);
+      const shape = await shapeOfDirectory(path);
+      if (shape) {
+        found.cores.push({ path, shape });
         return;
       }
       const entries = (await readdir(path)).sort();
       for (const entry of entries) await walk(join(path, entry), false);
-    } else if (info.isFile() && info.size > 0 && (await shapeOfFile(path).catch(() => null))) found.cores.push(path);
+      return;
+    }
+    const shape = info.isFile() && info.size > 0 ? await shapeOfFile(path).catch(() => null) : null;
+    if (shape) found.cores.push({ path, shape });
     else if (named) found.rejected.push({ path, error: 'not a crash: no ELF core, minidump, compressed core, apport report or crash zip' });
     else found.skipped++;
   };
