@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { HostAnalysisOptions } from './host-analysis';
+import { DEBUGGERS } from '../shared/model';
 
 /**
  * What the capture side does with each crash, beyond spooling its core: analyse it on the host
@@ -62,7 +63,7 @@ const configSchema = z
         z.boolean(),
         z
           .object({
-            debugger: z.enum(['gdb', 'lldb']).optional(),
+            debugger: z.enum(DEBUGGERS).optional(),
             timeoutS: z.number().positive().max(3600).optional(),
             memoryMb: z.number().int().min(512).max(1_048_576).optional(),
             debugDirs: z.array(z.string()).max(64).optional(),

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { MAX_SNAPSHOT_BYTES } from '../shared/reporter-protocol';
+import type { DebuggerKind } from '../shared/model';
 
 export interface HostAnalysisOptions {
-  debugger: 'gdb' | 'lldb';
+  debugger: DebuggerKind;
   /** The whole analysis is stopped after this long. */
   timeoutMs: number;
   /** Address space for the analysis and its debugger (ulimit -v). */

@@ -48,7 +48,7 @@ import type {
   SimilarGroup,
   Trends,
 } from './model';
-import { DEBUGGERS, EXPORT_FORMATS, GROUP_SORTS, GROUP_STATUSES } from './model';
+import { DEBUGGERS, EXPORT_FORMATS, GROUP_SORTS, GROUP_STATUSES, VARIABLE_HANDLES } from './model';
 
 /**
  * Every call the UI can make. Electron (IPC), the browser host (WebSocket) and the CLI all
@@ -272,12 +272,8 @@ export const MAX_MEMORY_READ = 4096;
  * pointers and arithmetic. Debugger convenience functions ($_…) can reach outside the core, so
  * they are refused here; the console remains for anything else.
  */
-/**
- * A variable handle: gdb's variable object name (var1.child), or lldb's thread, frame and member
- * path (lldb:1:0:p->next[2]). Never spaces, quotes, backticks or control characters, since the
- * path is written into a debugger command.
- */
-export const VARIABLE_HANDLE = /^(?:var\d+(?:\.[\w$.-]+)*|lldb:\d+:\d+:[\w$.\-><[\]*:&,]+)$/;
+/** A variable handle of any debugger the workbench drives (see VARIABLE_HANDLES). */
+const isVariableHandle = (handle: string): boolean => DEBUGGERS.some((kind) => VARIABLE_HANDLES[kind].test(handle));
 
 const addressExpression = z
   .string()
@@ -416,7 +412,7 @@ export const methodParams = {
   disassemble: z.tuple([sessionId, threadNumber, frameLevel]),
   readMemory: z.tuple([sessionId, threadNumber, frameLevel, addressExpression, z.number().int().positive().max(MAX_MEMORY_READ)]),
   frameVariables: z.tuple([sessionId, threadNumber, frameLevel]),
-  expandVariable: z.tuple([sessionId, z.string().max(1000).regex(VARIABLE_HANDLE, 'not a variable handle')]),
+  expandVariable: z.tuple([sessionId, z.string().max(1000).refine(isVariableHandle, 'not a variable handle')]),
   listGroupEvents: z.tuple([groupId]),
   getGroupDetail: z.tuple([groupId]),
   setGroupStatus: z.tuple([groupId, z.enum(GROUP_STATUSES)]),

@@ -7,6 +7,16 @@
 export const DEBUGGERS = ['gdb', 'lldb'] as const;
 export type DebuggerKind = (typeof DEBUGGERS)[number];
 
+/**
+ * How each debugger names a variable whose children the views ask for: gdb's variable object
+ * (var1.child), lldb's thread, frame and member path (lldb:1:0:p->next[2]). Never spaces, quotes,
+ * backticks or control characters, since the handle is written into a debugger command.
+ */
+export const VARIABLE_HANDLES: Record<DebuggerKind, RegExp> = {
+  gdb: /^var\d+(?:\.[\w$.-]+)*$/,
+  lldb: /^lldb:\d+:\d+:[\w$.\-><[\]*:&,]+$/,
+};
+
 export interface SignalInfo {
   number: number;
   name: string;

@@ -1,5 +1,5 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
-import { VARIABLE_HANDLE } from '../../../shared/api';
+import { VARIABLE_HANDLES } from '../../../shared/model';
 import { DebuggerError } from '../errors';
 import { runBatch } from './batch';
 import { targetCommands, type LldbTarget } from './extract';
@@ -181,7 +181,7 @@ export function membersAnswered(lines: string[]): boolean {
 
 export async function lldbChildren(target: LldbTarget, id: string): Promise<VariableNode[]> {
   const m = /^lldb:(\d+):(\d+):(.+)$/.exec(id);
-  if (!m || !VARIABLE_HANDLE.test(id)) throw new Error(`not an lldb variable handle: ${JSON.stringify(id)}`);
+  if (!m || !VARIABLE_HANDLES.lldb.test(id)) throw new Error(`not an lldb variable handle: ${JSON.stringify(id)}`);
   const thread = Number(m[1]);
   const frame = Number(m[2]);
   const path = m[3] ?? '';
