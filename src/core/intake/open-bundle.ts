@@ -5,8 +5,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { regularFileStream } from '../platform/bounded-file';
 import { DEFAULT_LIMITS, type CrashInput, type SourceLimits } from '../sources/crash-input';
-import { shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
-import { notACrash, type CrashShape } from '../sources/shape';
+import { notACrash, shapeOfDirectory, shapeOfFile, sourceOf } from '../sources/registry';
+import type { CrashShape } from '../sources/shape';
 
 export { DEFAULT_LIMITS, type CrashInput, type PartialCrash, type SourceLimits } from '../sources/crash-input';
 

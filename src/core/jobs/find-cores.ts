@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { shapeOfDirectory, shapeOfFile } from '../sources/registry';
+import { NOT_A_CRASH, shapeOfDirectory, shapeOfFile } from '../sources/registry';
 import type { CrashShape } from '../sources/shape';
 
 export interface FoundFiles {
@@ -43,7 +43,7 @@ export async function findCores(paths: string[]): Promise<FoundFiles> {
     }
     const shape = info.isFile() && info.size > 0 ? await shapeOfFile(path).catch(() => null) : null;
     if (shape) found.cores.push({ path, shape });
-    else if (named) found.rejected.push({ path, error: 'not a crash: no ELF core, minidump, compressed core, apport report or crash zip' });
+    else if (named) found.rejected.push({ path, error: `not a crash: ${NOT_A_CRASH}` });
     else found.skipped++;
   };
   for (const p of paths) await walk(resolve(p), true);

@@ -24,6 +24,19 @@ export const SOURCES: readonly CrashSource[] = [
   elfCoreSource,
 ];
 
+/** What a path that is none of the crashes above is not, in words: the sources' own names, so a new one is named too. */
+export const NOT_A_CRASH = `none of ${SOURCES.map((s) => s.name).join(', ')}`;
+
+const ELF_KINDS: Record<number, string> = { 1: 'ELF object file', 2: 'ELF executable', 3: 'ELF executable or shared library' };
+
+/** Why a file is not a crash, in words that say what to do instead. */
+export async function notACrash(path: string): Promise<string> {
+  const head = await fileHead(path);
+  const kind = head.length >= 18 && head.readUInt32BE(0) === 0x7f454c46 ? ELF_KINDS[head.readUInt16LE(16)] : undefined;
+  if (kind) return `${path} is an ${kind}, not a core dump; pass it as --exe and give the core file instead`;
+  return `${path} is not a crash: ${NOT_A_CRASH}`;
+}
+
 /** What a file is, by its first bytes (names lie; a .crash may be anything); null when it is no crash. */
 export async function shapeOfFile(path: string): Promise<CrashShape | null> {
   const head = await fileHead(path);
