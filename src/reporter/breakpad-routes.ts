@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BREAKPAD_DEBUG_ID, MAX_SYMBOL_QUERY, REPORTER_PATHS, badDebugFile, type BreakpadRef } from '../shared/reporter-protocol';
+import {
+  BREAKPAD_DEBUG_ID,
+  MAX_SYMBOL_QUERY,
+  REPORTER_PATHS,
+  REPORTER_ROUTES,
+  badDebugFile,
+  type BreakpadRef,
+} from '../shared/reporter-protocol';
 import { HttpError } from './http-error';
 import { lacking, readJson, sendStored } from './store-answers';
 import type { ProjectSymbolView } from './project-symbols';
@@ -54,7 +61,7 @@ export async function handleBreakpad(req: IncomingMessage, res: ServerResponse, 
     ctx.json(res, 200, { missing });
     return true;
   }
-  const upload = /^\/api\/v1\/breakpad\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  const upload = REPORTER_ROUTES.breakpadSymbol.exec(url.pathname);
   if (req.method === 'PUT' && upload) {
     const ref = breakpadRefOf(decoded(upload[1] ?? ''), upload[2]);
     const received = await receiveBreakpadFile(req, ref, ctx.maxBytes);
@@ -67,7 +74,7 @@ export async function handleBreakpad(req: IncomingMessage, res: ServerResponse, 
     ctx.json(res, 201, ref);
     return true;
   }
-  const served = /^\/([^/]+)\/([0-9A-Fa-f]{33,40})\/([^/]+\.sym)$/.exec(url.pathname);
+  const served = REPORTER_ROUTES.breakpadStore.exec(url.pathname);
   if ((req.method === 'GET' || req.method === 'HEAD') && served) {
     const ref = breakpadRefOf(decoded(served[1] ?? ''), served[2]);
     const opened = await ctx.storage.open(breakpadKey(ref), 'breakpad');

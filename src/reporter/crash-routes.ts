@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CRASH_ID, CURSOR, REPORTER_HEADERS, REPORTER_PATHS, type CrashAnswer, type FormAnswer } from '../shared/reporter-protocol';
+import {
+  CRASH_ID,
+  CURSOR,
+  REPORTER_HEADERS,
+  REPORTER_PATHS,
+  REPORTER_ROUTES,
+  type CrashAnswer,
+  type FormAnswer,
+} from '../shared/reporter-protocol';
 import type { CrashStorage } from './crash-storage';
 import { receiveForm } from './form-upload';
 import { HttpError } from './http-error';
@@ -85,7 +93,7 @@ export async function handleCrashes(req: IncomingMessage, res: ServerResponse, u
     return answer(200, await storage.list(project, after, limit));
   }
 
-  const download = /^\/api\/v1\/crashes\/([^/]+)\/core$/.exec(url.pathname);
+  const download = REPORTER_ROUTES.core.exec(url.pathname);
   if (req.method === 'GET' && download) {
     const id = download[1] ?? '';
     if (!CRASH_ID.test(id)) throw new HttpError(400, 'a crash id is a sha256 in hex');

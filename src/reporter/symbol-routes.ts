@@ -6,6 +6,7 @@ import {
   MAX_SOURCES_PER_BUILD,
   MAX_SYMBOL_QUERY,
   REPORTER_PATHS,
+  REPORTER_ROUTES,
   SYMBOL_KINDS,
   type SymbolKind,
   type SymbolRef,
@@ -78,7 +79,7 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
     ctx.json(res, 200, { missing });
     return true;
   }
-  const put = /^\/api\/v1\/sources\/([^/]+)$/.exec(url.pathname);
+  const put = REPORTER_ROUTES.source.exec(url.pathname);
   if (req.method === 'PUT' && put) {
     const sha256 = put[1] ?? '';
     if (!SHA256.test(sha256)) throw new HttpError(400, 'a source is named by the sha256 of its bytes, in lower-case hex');
@@ -91,7 +92,7 @@ async function handleSources(req: IncomingMessage, res: ServerResponse, url: URL
     ctx.json(res, 201, { sha256 });
     return true;
   }
-  const index = /^\/api\/v1\/symbols\/([^/]+)\/sources$/.exec(url.pathname);
+  const index = REPORTER_ROUTES.sourceIndex.exec(url.pathname);
   if (req.method === 'PUT' && index) {
     const buildId = buildIdOf(index[1]);
     const files = ((await readJson(req, '{ "files": { "/build/path.c": "sha256" } }')) as { files?: unknown } | null)?.files;
@@ -120,7 +121,7 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
     ctx.json(res, 200, { missing });
     return true;
   }
-  const upload = /^\/api\/v1\/symbols\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  const upload = REPORTER_ROUTES.symbol.exec(url.pathname);
   if (req.method === 'PUT' && upload) {
     const buildId = buildIdOf(upload[1]);
     const kind = kindOf(upload[2]);
@@ -134,7 +135,7 @@ export async function handleSymbols(req: IncomingMessage, res: ServerResponse, u
     ctx.json(res, 201, { build_id: buildId, kinds: received.kinds });
     return true;
   }
-  const served = /^\/buildid\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  const served = REPORTER_ROUTES.buildId.exec(url.pathname);
   if ((req.method === 'GET' || req.method === 'HEAD') && served) {
     const buildId = buildIdOf(served[1]);
     let opened: { stream: Readable; size: number } | null;

@@ -39,6 +39,20 @@ export const REPORTER_PATHS = {
     `/${encodeURIComponent(ref.debugFile)}/${ref.debugId}/${encodeURIComponent(symName)}`,
 } as const;
 
+/**
+ * The paths with parameters as the reporter reads them: each matches what the builder of the same
+ * name in REPORTER_PATHS writes, and captures its parameters in order.
+ */
+export const REPORTER_ROUTES = {
+  core: /^\/api\/v1\/crashes\/([^/]+)\/core$/,
+  symbol: /^\/api\/v1\/symbols\/([^/]+)\/([^/]+)$/,
+  source: /^\/api\/v1\/sources\/([^/]+)$/,
+  sourceIndex: /^\/api\/v1\/symbols\/([^/]+)\/sources$/,
+  buildId: /^\/buildid\/([^/]+)\/([^/]+)(\/.*)?$/,
+  breakpadSymbol: /^\/api\/v1\/breakpad\/([^/]+)\/([^/]+)$/,
+  breakpadStore: /^\/([^/]+)\/([0-9A-Fa-f]{33,40})\/([^/]+\.sym)$/,
+} as const satisfies Partial<Record<keyof typeof REPORTER_PATHS, RegExp>>;
+
 /** A Breakpad symbol file as a store keys it: its debug file's name and its debug id (upper-case hex). */
 export interface BreakpadRef {
   debugFile: string;
