@@ -1,3 +1,4 @@
+import { DisposableStore, toDisposable } from './platform/disposables';
 import { realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -139,6 +140,7 @@ export class Workbench implements WorkbenchApi {
   /** Next to the database: cores taken out of bundles (cores/), objects downloaded from S3 (s3/). */
   private readonly dataDir: string;
   private readonly storeDir: string;
+  private readonly disposables = new DisposableStore();
 
   constructor(private readonly options: WorkbenchOptions) {
     this.dataDir =
@@ -146,6 +148,12 @@ export class Workbench implements WorkbenchApi {
     this.storeDir = join(this.dataDir, 'cores');
     this.db = openDatabase(options.databasePath);
     this.debuggers = options.keepDebugger ? new DebuggerPool(1) : null;
+    // Given back the latest first: the watcher, the consoles and the kept debugger before the listeners and the database.
+    this.disposables.add(toDisposable(() => this.db.close()));
+    this.disposables.add(toDisposable(() => this.listeners.clear()));
+    this.disposables.add(toDisposable(() => void this.debuggers?.close()));
+    this.disposables.add(toDisposable(() => this.consoles.closeAll()));
+    this.disposables.add(toDisposable(() => this.watcher?.stop()));
     this.store = new CrashStore(this.db);
     this.groups = new GroupStore(this.db);
     this.rules = new GroupingRules(this.db, this.store, this.groups);
@@ -541,10 +549,6 @@ export class Workbench implements WorkbenchApi {
   }
 
   close(): void {
-    this.watcher?.stop();
-    this.consoles.closeAll();
-    void this.debuggers?.close();
-    this.listeners.clear();
-    this.db.close();
+    this.disposables.dispose();
   }
 }
