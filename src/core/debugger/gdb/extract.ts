@@ -16,7 +16,8 @@ import {
 } from '../extraction';
 import { GdbSession } from './session';
 import { PathAliases } from '../../platform/path-aliases';
-import { miList, miQuote, miString, miTuple, type MiTuple, type MiValue } from './mi-parser';
+import { miString, type MiTuple } from './mi-parser';
+import * as mi from './mi-commands';
 import { mark } from '../../platform/timeline';
 import { debuggerDebugDirs } from '../../symbols/locate';
 
@@ -56,12 +57,13 @@ function parseFrame(tuple: MiTuple, input: ExtractionInput): Frame {
   };
 }
 
-function parseVariables(list: MiValue[]): Variable[] {
-  return list.flatMap((v) => {
-    const t = miTuple(v);
-    if (!t) return [];
-    return [{ name: miString(t.name) ?? '?', type: miString(t.type), value: miString(t.value), isArgument: miString(t.arg) === '1' }];
-  });
+function parseVariables(list: MiTuple[]): Variable[] {
+  return list.map((t) => ({
+    name: miString(t.name) ?? '?',
+    type: miString(t.type),
+    value: miString(t.value),
+    isArgument: miString(t.arg) === '1',
+  }));
 }
 
 function lwpOf(targetId: string | null): number | null {
@@ -88,15 +90,15 @@ async function loadFiles(
 ): Promise<void> {
   // gdb was started before the files were found; what was found since is set now, before they load.
   for (const command of [...gdbInitCommands(input.debugDirs, aliases, plainDebugDir), ...gdbLibraryCommands(input, aliases)]) {
-    await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
+    await mi.consoleCommand(gdb, command);
   }
   mark('gdb loading the program');
-  if (input.executable) await gdb.command(`-file-exec-and-symbols ${miQuote(aliases.alias(input.executable))}`);
+  if (input.executable) await mi.loadProgram(gdb, aliases.alias(input.executable));
   mark('gdb loaded the program');
   // core-file takes the rest of its line as the name: only a plain path may stand there.
-  const loaded = await gdb.command(`-interpreter-exec console ${miQuote(`core-file ${aliases.alias(input.core)}`)}`, 120_000);
+  const loaded = await mi.consoleCommand(gdb, `core-file ${aliases.alias(input.core)}`, 120_000);
   mark('gdb loaded the core');
-  for (const text of loaded.console.split('\n')) {
+  for (const text of loaded.split('\n')) {
     if (/warning: (core file may not match|exec file is newer)/i.test(text)) {
       warnings.push({ kind: 'debugger', message: text.trim() });
     }
@@ -113,19 +115,16 @@ async function extractFrom(
   const warnings: AnalysisWarning[] = [];
   try {
     await loadFiles(gdb, input, aliases, options.plainDebugDir, warnings);
-    const info = await gdb.command('-thread-info');
-    const rawThreads = miList(info.results.threads)
-      .map(miTuple)
-      .filter((t): t is MiTuple => t !== null);
+    const rawThreads = (await mi.threadInfo(gdb)).threads;
     if (rawThreads.length === 0) throw new DebuggerError('gdb', 'listing threads', 'the core holds no threads gdb can read');
 
     const threads: Thread[] = rawThreads.map((t, i) => {
-      const number = Number(miString(t.id) ?? i + 1);
-      const id = lwpOf(miString(t['target-id'])) ?? number;
+      const number = t.number ?? i + 1;
+      const id = lwpOf(t.targetId) ?? number;
       return {
         id,
         number,
-        name: miString(t.name),
+        name: t.name,
         crashed: id === input.crashingThreadId,
         frames: [],
         framesTruncated: false,
@@ -135,14 +134,11 @@ async function extractFrom(
     });
     if (!threads.some((t) => t.crashed) && threads[0]) threads[0].crashed = true;
 
-    const names = miList((await gdb.command('-data-list-register-names')).results['register-names']).map((n) => miString(n) ?? '');
+    const names = await mi.registerNames(gdb);
     const general = new Set(input.registerNames);
     const numbers = names.flatMap((n, i) => (general.has(n) ? [String(i)] : [])).join(' ');
     await pipelined(threads, 32, async (thread) => {
-      const stack = await gdb.command(`-stack-list-frames --thread ${thread.number} 0 ${MAX_FRAMES - 1}`);
-      const frames = miList(stack.results.stack)
-        .map(miTuple)
-        .filter((f): f is MiTuple => f !== null);
+      const frames = await mi.listFrames(gdb, thread.number, 0, MAX_FRAMES - 1);
       thread.frames = markPastMain(markInlined(frames.map((f) => parseFrame(f, input))));
       thread.framesTruncated = frames.length >= MAX_FRAMES;
       thread.registers = innermostFromNotes(thread.id) ?? (await registersOf(thread.number, 0));
@@ -166,12 +162,9 @@ async function extractFrom(
     }
     async function registersOf(thread: number, frame: number): Promise<Record<string, string>> {
       const out: Record<string, string> = {};
-      const regs = await gdb.command(`-data-list-register-values --thread ${thread} --frame ${frame} x ${numbers}`);
-      for (const r of miList(regs.results['register-values'])) {
-        const t = miTuple(r);
-        const name = names[Number(miString(t?.number) ?? -1)];
-        const value = miString(t?.value);
-        if (name && value) out[name] = value;
+      for (const { number, value } of await mi.registerValues(gdb, thread, frame, numbers)) {
+        const name = names[number];
+        if (name) out[name] = value;
       }
       return out;
     }
@@ -181,8 +174,7 @@ async function extractFrom(
     const crashed = threads.find((t) => t.crashed);
     const wanted = framesForLocals(crashed).map((f) => ({ thread: crashed as Thread, frame: f.index }));
     await pipelined(wanted, 8, async ({ thread, frame }) => {
-      const vars = await gdb.command(`-stack-list-variables --thread ${thread.number} --frame ${frame} --simple-values`);
-      thread.locals[String(frame)] = parseVariables(miList(vars.results.variables));
+      thread.locals[String(frame)] = parseVariables(await mi.listVariables(gdb, thread.number, frame, 'simple'));
       if (frame > 0) (thread.frameRegisters ??= {})[String(frame)] = await registersOf(thread.number, frame);
     });
     mark('gdb listed locals');
@@ -199,9 +191,7 @@ async function extractFrom(
  */
 async function unload(gdb: GdbSession): Promise<void> {
   try {
-    for (const command of ['core-file', 'file', 'set sysroot', 'set solib-search-path']) {
-      await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
-    }
+    for (const command of ['core-file', 'file', 'set sysroot', 'set solib-search-path']) await mi.consoleCommand(gdb, command);
   } catch {
     gdb.close();
   }
@@ -224,7 +214,7 @@ export function prepareGdb(options: DebuggerOptions, reusable = false, started?:
     // One started before these were known is told them now, before it loads anything.
     session = started
       ? GdbSession.adopt(started, { commandTimeoutMs: options.timeoutMs }).then(async (gdb) => {
-          for (const command of initCommands) await gdb.command(`-interpreter-exec console ${miQuote(command)}`);
+          for (const command of initCommands) await mi.consoleCommand(gdb, command);
           return gdb;
         })
       : GdbSession.start({ initCommands, commandTimeoutMs: options.timeoutMs, ...(options.program ? { gdbPath: options.program } : {}) });

@@ -1,7 +1,8 @@
 import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
 import { hexAddress } from '../extraction';
 import type { GdbSession } from './session';
-import { miList, miQuote, miString, miTuple, type MiTuple } from './mi-parser';
+import { miList, miString, miTuple, type MiTuple } from './mi-parser';
+import * as mi from './mi-commands';
 
 /** Instructions kept either side of the program counter in a long function. */
 const INSTRUCTION_WINDOW = 200;
@@ -9,8 +10,6 @@ const INSTRUCTION_WINDOW = 200;
 const MAX_CHILDREN = 1000;
 /** Bytes disassembled from the program counter when it is in no known function. */
 const LOOSE_BYTES = 96;
-
-const at = (thread: number, frame: number) => `--thread ${thread} --frame ${frame}`;
 
 function instruction(tuple: MiTuple, pc: bigint | null): Instruction {
   const address = hexAddress(miString(tuple.address)) ?? '0x0';
@@ -45,15 +44,11 @@ function window(blocks: DisassemblyBlock[]): { blocks: DisassemblyBlock[]; trunc
 
 /** The frame's function around its program counter, source lines interleaved. */
 export async function disassembleFrame(gdb: GdbSession, thread: number, frame: number): Promise<Disassembly> {
-  const pcValue = await gdb.command(`-data-evaluate-expression ${at(thread, frame)} $pc`);
-  const pcText = hexAddress(miString(pcValue.results.value));
+  const pcText = hexAddress(await mi.evaluate(gdb, thread, frame, '$pc'));
   const pc = pcText ? BigInt(pcText) : null;
   try {
-    const result = await gdb.command(`-data-disassemble ${at(thread, frame)} -a $pc -- 5`);
     let name: string | null = null;
-    const blocks = miList(result.results.asm_insns).flatMap((entry): DisassemblyBlock[] => {
-      const line = miTuple(entry);
-      if (!line) return [];
+    const blocks = (await mi.disassemble(gdb, thread, frame, { around: 'pc' })).map((line): DisassemblyBlock => {
       const instructions = miList(line.line_asm_insn)
         .map(miTuple)
         .filter((t): t is MiTuple => t !== null)
@@ -62,7 +57,7 @@ export async function disassembleFrame(gdb: GdbSession, thread: number, frame: n
           return instruction(t, pc);
         });
       const number = miString(line.line);
-      return [{ file: miString(line.fullname) ?? miString(line.file), line: number ? Number(number) : null, source: null, instructions }];
+      return { file: miString(line.fullname) ?? miString(line.file), line: number ? Number(number) : null, source: null, instructions };
     });
     // Mixed mode lists source lines in line order, not address order; the reader wants addresses.
     blocks.sort((a, b) => {
@@ -73,11 +68,7 @@ export async function disassembleFrame(gdb: GdbSession, thread: number, frame: n
   } catch (error) {
     // No function around the address (stripped code, a jump into nowhere): show what follows it.
     if (!/No function contains/i.test((error as Error).message)) throw error;
-    const loose = await gdb.command(`-data-disassemble ${at(thread, frame)} -s $pc -e "$pc + ${LOOSE_BYTES}" -- 2`);
-    const instructions = miList(loose.results.asm_insns)
-      .map(miTuple)
-      .filter((t): t is MiTuple => t !== null)
-      .map((t) => instruction(t, pc));
+    const instructions = (await mi.disassemble(gdb, thread, frame, { after: LOOSE_BYTES })).map((t) => instruction(t, pc));
     return { function: null, blocks: [{ file: null, line: null, source: null, instructions }], truncated: false };
   }
 }
@@ -90,20 +81,14 @@ export async function readFrameMemory(
   expression: string,
   length: number,
 ): Promise<{ address: string; chunks: MemoryChunk[] }> {
-  const value = await gdb.command(`-data-evaluate-expression ${at(thread, frame)} ${miQuote(`(unsigned long)(${expression})`)}`);
-  const number = miString(value.results.value);
+  const number = await mi.evaluate(gdb, thread, frame, `(unsigned long)(${expression})`);
   if (!number || !/^\d+$/.test(number)) throw new Error(`${expression} is not an address (gdb says ${number ?? 'nothing'})`);
   const start = BigInt(number);
   const end = start + BigInt(length);
   const hex = (n: bigint) => `0x${n.toString(16)}`;
   let regions: Array<{ begin: bigint; contents: string }> = [];
   try {
-    const read = await gdb.command(`-data-read-memory-bytes ${hex(start)} ${length}`);
-    regions = miList(read.results.memory)
-      .map(miTuple)
-      .filter((t): t is MiTuple => t !== null)
-      .map((t) => ({ begin: BigInt(miString(t.begin) ?? '0'), contents: miString(t.contents) ?? '' }))
-      .sort((a, b) => (a.begin < b.begin ? -1 : 1));
+    regions = (await mi.readMemory(gdb, start, length)).sort((a, b) => (a.begin < b.begin ? -1 : 1));
   } catch (error) {
     if (!/Unable to read memory/i.test((error as Error).message)) throw error;
   }
@@ -132,27 +117,18 @@ function node(tuple: MiTuple, name: string, isArgument: boolean): VariableNode {
 
 /** Arguments and locals of a frame as variable objects, each of which can be opened. */
 export async function frameVariables(gdb: GdbSession, thread: number, frame: number): Promise<VariableNode[]> {
-  const listed = await gdb.command(`-stack-list-variables ${at(thread, frame)} --no-values`);
-  const variables = miList(listed.results.variables)
-    .map(miTuple)
-    .filter((t): t is MiTuple => t !== null);
   const nodes: VariableNode[] = [];
-  for (const v of variables) {
+  for (const v of await mi.listVariables(gdb, thread, frame, 'none')) {
     const name = miString(v.name) ?? '?';
-    const created = await gdb.command(`-var-create ${at(thread, frame)} - * ${miQuote(name)}`);
-    nodes.push(node(created.results, name, miString(v.arg) === '1'));
+    nodes.push(node(await mi.createVariable(gdb, thread, frame, name), name, miString(v.arg) === '1'));
   }
   return nodes;
 }
 
 export async function variableChildren(gdb: GdbSession, id: string): Promise<VariableNode[]> {
-  const listed = await gdb.command(`-var-list-children --all-values ${miQuote(id)} 0 ${MAX_CHILDREN}`);
-  return miList(listed.results.children)
-    .map(miTuple)
-    .filter((t): t is MiTuple => t !== null)
-    .map((t) => node(t, miString(t.exp) ?? '?', false));
+  return (await mi.variableChildren(gdb, id, MAX_CHILDREN)).map((t) => node(t, miString(t.exp) ?? '?', false));
 }
 
 export async function deleteVariables(gdb: GdbSession, ids: string[]): Promise<void> {
-  for (const id of ids) await gdb.command(`-var-delete ${miQuote(id)}`);
+  for (const id of ids) await mi.deleteVariable(gdb, id);
 }

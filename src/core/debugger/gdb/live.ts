@@ -3,7 +3,8 @@ import { DebuggerError } from '../errors';
 import { gdbInitCommands, gdbLibraryCommands } from './extract';
 import { GdbSession, type MiAsync, type MiTransport } from './session';
 import { gdbArguments } from './safe-init';
-import { miQuote, miString, miTuple } from './mi-parser';
+import { miString, miTuple } from './mi-parser';
+import * as miCommands from './mi-commands';
 import { gdbQuote, PathAliases } from '../../platform/path-aliases';
 import { PtyProcess } from '../pty-process';
 import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './inspect';
@@ -118,8 +119,7 @@ export class GdbLiveSession implements LiveSession {
         aliases.dispose();
         events.closed(reason.message);
       });
-      const info = await gdb.command('-thread-info');
-      session.current = { thread: Number(miString(info.results['current-thread-id']) ?? 1), frame: 0 };
+      session.current = { thread: (await miCommands.threadInfo(gdb)).current ?? 1, frame: 0 };
       return session;
     } catch (error) {
       terminal?.kill();
@@ -142,10 +142,10 @@ export class GdbLiveSession implements LiveSession {
   async select(thread: number, frame: number): Promise<void> {
     if (thread !== this.current.thread) {
       // MI answers its own -thread-select without a notification; the console announces it.
-      await this.gdb.command(`-thread-select ${thread}`);
+      await miCommands.selectThread(this.gdb, thread);
       this.current = { thread, frame: 0 };
     }
-    if (frame !== this.current.frame) await this.gdb.command(`-interpreter-exec console ${miQuote(`frame ${frame}`)}`);
+    if (frame !== this.current.frame) await miCommands.consoleCommand(this.gdb, `frame ${frame}`);
   }
 
   disassemble(thread: number, frame: number): Promise<Disassembly> {
