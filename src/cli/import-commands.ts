@@ -138,7 +138,7 @@ function mergeReports(reports: ImportReport[]): ImportReport {
 
 export async function eventsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
-  const events = await withWorkbench(values.db, async (wb) => wb.groups.events());
+  const events = await withWorkbench(values.db, async (wb) => wb.listEvents());
   if (values.json) process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
   else
     for (const e of events)
@@ -171,11 +171,11 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   const query = { text: values.search, since, attributes, status: statusOption(values.status) };
   const attrs = values.histogram ?? [];
   const { groups, histograms, overall } = await withWorkbench(values.db, async (wb) => {
-    const { groups } = wb.groups.list(query);
+    const { groups } = await wb.listGroups(query);
     const ids = groups.map((g) => g.id);
     return {
       groups,
-      histograms: attrs.map((a) => wb.groups.histograms(query, a, ids)),
+      histograms: attrs.map((a) => wb.groupHistograms(query, a, ids)),
       overall: await Promise.all(attrs.map((a) => wb.getHistogram(query, a))),
     };
   });

@@ -360,6 +360,11 @@ export class Workbench implements WorkbenchApi {
     return this.groups.events(groupId);
   }
 
+  /** Every crash's arrival, newest first, over all groups: for the CLI's `events`, in the same process. */
+  listEvents(): CrashEvent[] {
+    return this.groups.events();
+  }
+
   async getGroupDetail(groupId: number): Promise<GroupDetail> {
     return groupDetail(this.db, groupId);
   }
@@ -406,6 +411,11 @@ export class Workbench implements WorkbenchApi {
 
   async getHistogram(query: GroupQuery, attribute: string): Promise<Histogram> {
     return histogram(this.db, query, attribute);
+  }
+
+  /** Each group's own histogram of an attribute among the crashes matching the query: for the CLI's `groups --histogram`. */
+  groupHistograms(query: GroupQuery, attribute: string, groupIds: number[]): Map<number, Histogram> {
+    return this.groups.histograms(query, attribute, groupIds);
   }
 
   async getRedactionRules(): Promise<RedactionRules> {
