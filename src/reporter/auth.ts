@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Ruleset } from '../core/fingerprint/rules/ruleset';
 import { HttpError } from './http-error';
 
 /** A project: its own crashes, the tokens that may send and read them, and its limits. */
@@ -11,6 +12,8 @@ export interface ProjectConfig {
   ratePerMinute?: number;
   /** May replace the shared copy of a build-id another project sent first (`?replace=1`). */
   symbolAdmin?: boolean;
+  /** The project's grouping rules, by which its snapshots are grouped; the built-in ones when absent. */
+  rules?: Ruleset;
 }
 
 /** Who a request is: its project, and that project's limits. */
@@ -18,6 +21,7 @@ export interface Caller {
   project: string;
   maxBytes: number;
   symbolAdmin: boolean;
+  rules?: Ruleset;
 }
 
 /** A token bucket per token: a burst of a minute's worth, refilled continuously. */
@@ -63,6 +67,7 @@ export function authenticator(
       project: entry.project.name,
       maxBytes: entry.project.maxBytes ?? defaults.maxBytes ?? 8 * 1024 ** 3,
       symbolAdmin: entry.project.symbolAdmin === true,
+      ...(entry.project.rules ? { rules: entry.project.rules } : {}),
     };
   };
 }

@@ -1,3 +1,4 @@
+import { compileRules } from '../core/fingerprint/rules/ruleset';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -41,6 +42,8 @@ const configSchema = z
             tokenEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
             /** May replace shared symbols another project sent first (upload with ?replace=1). */
             symbolAdmin: z.boolean().optional(),
+            /** The project's grouping rules (a file beside the config, as the workbench writes them): snapshots are grouped by them. */
+            rulesFile: z.string().min(1).optional(),
             ...limits,
           })
           .strict(),
@@ -81,6 +84,18 @@ export async function loadReporterConfig(
     if (tokens.length === 0) throw new Error(`${file}: project ${p.name} has no token (tokens or tokenEnv)`);
     return { name: p.name, tokens, maxBytes: mb(p.maxMb), ratePerMinute: p.ratePerMinute, symbolAdmin: p.symbolAdmin };
   });
+  for (const [i, p] of config.projects.entries()) {
+    if (!p.rulesFile) continue;
+    const path = resolve(dirname(file), p.rulesFile);
+    const text = await readFile(path, 'utf8').catch((error: Error) => {
+      throw new Error(`${file}: project ${p.name}: cannot read its rules file ${path}: ${error.message}`);
+    });
+    try {
+      (projects[i] as ProjectConfig).rules = compileRules(text, path);
+    } catch (error) {
+      throw new Error(`${file}: project ${p.name}: ${(error as Error).message}`);
+    }
+  }
   const names = projects.map((p) => p.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice) throw new Error(`${file}: project ${twice} is listed twice`);

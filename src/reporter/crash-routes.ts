@@ -8,6 +8,7 @@ import {
   type CrashAnswer,
   type FormAnswer,
 } from '../shared/reporter-protocol';
+import type { Ruleset } from '../core/fingerprint/rules/ruleset';
 import type { CrashStorage } from './crash-storage';
 import { receiveForm } from './form-upload';
 import { HttpError } from './http-error';
@@ -21,6 +22,7 @@ interface CrashContext {
   storage: CrashStorage;
   project: string;
   maxBytes: number;
+  rules?: Ruleset;
   /** How many snapshots this reporter is reading now, across requests. */
   snapshots: { reading: number };
   json(res: ServerResponse, status: number, body: unknown): void;
@@ -50,7 +52,7 @@ export async function handleCrashes(req: IncomingMessage, res: ServerResponse, u
         throw new HttpError(503, `${SNAPSHOTS_AT_ONCE} snapshots are being received; send this one again in a few seconds`);
       }
       ctx.snapshots.reading++;
-      const snapshot = await receiveSnapshot(req, storage, project, metadata, expected).finally(() => ctx.snapshots.reading--);
+      const snapshot = await receiveSnapshot(req, storage, project, metadata, expected, ctx.rules).finally(() => ctx.snapshots.reading--);
       ctx.log({
         event: 'upload',
         project,

@@ -61,10 +61,10 @@ export async function startReporter(options: ReporterOptions): Promise<RunningRe
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://reporter');
     if (url.pathname === REPORTER_PATHS.health) return json(res, 200, { ok: true });
-    const { project, maxBytes, symbolAdmin } = authenticate(req, url);
+    const { project, maxBytes, symbolAdmin, rules } = authenticate(req, url);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) throw new HttpError(413, `the upload is larger than the limit of ${maxBytes} bytes`);
-    if (await handleCrashes(req, res, url, { storage, project, maxBytes, snapshots, json, log })) return;
+    if (await handleCrashes(req, res, url, { storage, project, maxBytes, rules, snapshots, json, log })) return;
     const symbols = new ProjectSymbols(storage.symbols, storage.symbolsOf(project), project, symbolAdmin);
     if (await handleSymbols(req, res, url, { storage: symbols, maxBytes, json, log, project })) return;
     const replace = url.searchParams.get('replace') === '1';

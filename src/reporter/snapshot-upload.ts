@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { fingerprint } from '../core/fingerprint/fingerprint';
+import type { Ruleset } from '../core/fingerprint/rules/ruleset';
 import { analysisOf, snapshotSchema } from '../core/sources/snapshot-schema';
 import { MAX_SNAPSHOT_BYTES } from '../shared/reporter-protocol';
 import type { CrashStorage } from './crash-storage';
@@ -18,6 +19,7 @@ export async function receiveSnapshot(
   project: string,
   metadata: Record<string, string>,
   expectedSha256: string | undefined,
+  rules?: Ruleset,
 ): Promise<{ crashId: string; created: boolean; wantsCore: boolean }> {
   const body = await readBody(req as AsyncIterable<Buffer>, MAX_SNAPSHOT_BYTES, 'a snapshot');
   let json: unknown;
@@ -34,7 +36,8 @@ export async function receiveSnapshot(
   const analysis = analysisOf(parsed.data, 'snapshot', body.length);
   if (!analysis) throw new HttpError(400, 'the snapshot has no analysis: send the core instead');
   const { crash, created } = await storage.put(project, Readable.from([body]), metadata, MAX_SNAPSHOT_BYTES, expectedSha256);
-  const fp = fingerprint(analysis);
+  // Grouped as the project's workbench groups it: with its own rules where the config names them.
+  const fp = fingerprint(analysis, rules);
   const first = await storage.firstOfFingerprint(project, fp.hash, parsed.data.coreSha256);
   return { crashId: crash.crashId, created, wantsCore: first === parsed.data.coreSha256 };
 }
