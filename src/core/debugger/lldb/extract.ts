@@ -13,6 +13,7 @@ import {
 } from '../extraction';
 import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
 import { PathAliases, isPlainPath, lldbQuote } from '../../platform/path-aliases';
+import { LLDB, selectedFrame, selectedThread } from './commands';
 import { runBatch } from './batch';
 
 /** What every lldb run loads before its own commands. */
@@ -50,16 +51,13 @@ export function targetCommands(target: LldbTarget): string[] {
     return lldbQuote(p, 'path');
   };
   return [
-    'settings set target.load-script-from-symbol-file false',
-    'settings set target.load-cwd-lldbinit false',
-    // A remote platform, so its sysroot applies to the core's libraries; it has nowhere to launch anything either.
-    target.sysroot ? `platform select remote-linux --sysroot ${path(target.sysroot)}` : 'platform select remote-linux',
-    ...debuggerDebugDirs(target.debugDirs, target.plainDebugDir).map((d) => `settings append target.debug-file-search-paths ${path(d)}`),
-    ...(target.solibDirs ?? []).map((d) => `settings append target.exec-search-paths ${path(d)}`),
-    target.executable
-      ? `target create ${path(target.executable)} --core ${path(target.core)}`
-      : `target create --core ${path(target.core)}`,
-    ...(target.symbolFiles ?? []).map((f) => `target symbols add ${path(f)}`),
+    LLDB.noScriptsFromSymbols,
+    LLDB.noCwdInit,
+    LLDB.platform(target.sysroot ? path(target.sysroot) : null),
+    ...debuggerDebugDirs(target.debugDirs, target.plainDebugDir).map((d) => LLDB.debugSearchPath(path(d))),
+    ...(target.solibDirs ?? []).map((d) => LLDB.execSearchPath(path(d))),
+    LLDB.targetCreate(target.executable ? path(target.executable) : null, path(target.core)),
+    ...(target.symbolFiles ?? []).map((f) => LLDB.symbolsAdd(path(f))),
   ];
 }
 
@@ -71,19 +69,18 @@ export const formatQuote = (text: string): string => `"${text.replace(/"/g, '\\"
 
 export function lldbCommands(input: ExtractionInput & LldbTarget): string[] {
   const commands = [
-    'settings set use-color false',
-    `settings set thread-format ${formatQuote(THREAD_FORMAT)}`,
-    `settings set thread-stop-format ${formatQuote(THREAD_FORMAT)}`,
-    `settings set frame-format ${formatQuote(FRAME_FORMAT)}`,
+    LLDB.noColor,
+    LLDB.format('thread-format', formatQuote(THREAD_FORMAT)),
+    LLDB.format('thread-stop-format', formatQuote(THREAD_FORMAT)),
+    LLDB.format('frame-format', formatQuote(FRAME_FORMAT)),
     ...targetCommands(input),
-    `thread backtrace all -c ${MAX_FRAMES}`,
+    LLDB.backtraceAll(MAX_FRAMES),
   ];
-  for (let n = 1; n <= input.threadCount; n++) commands.push(`thread select ${n}`, 'register read');
+  for (let n = 1; n <= input.threadCount; n++) commands.push(LLDB.selectThread(n), LLDB.registers);
   // lldb numbers threads in the core's order: in an ELF core the kernel writes the crashing thread first.
-  commands.push(`thread select ${input.crashingThreadNumber ?? 1}`);
+  commands.push(LLDB.selectThread(input.crashingThreadNumber ?? 1));
   // Each of the crashing thread's first frames: its locals, and (past frame 0) its registers as unwound to it.
-  for (let f = 0; f < MAX_LOCAL_FRAMES; f++)
-    commands.push(`frame select ${f}`, 'frame variable -s -D 0', ...(f > 0 ? ['register read'] : []));
+  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(LLDB.selectFrame(f), LLDB.frameLocals, ...(f > 0 ? [LLDB.registers] : []));
   return commands;
 }
 
@@ -111,17 +108,15 @@ export async function extractWithLldb(input: ExtractionInput, plainDebugDir?: st
   let selected = 0;
   let frame = 0;
   for (const section of sections) {
-    const select = /^thread select (\d+)/.exec(section.command);
-    if (select) selected = Number(select[1]);
-    const frameSelect = /^frame select (\d+)/.exec(section.command);
-    if (frameSelect) frame = Number(frameSelect[1]);
+    selected = selectedThread(section.command) ?? selected;
+    frame = selectedFrame(section.command) ?? frame;
     const thread = threads.find((t) => t.number === selected);
     if (!thread) continue;
-    if (section.command === 'register read' && frame === 0) thread.registers = parseRegisters(section.lines, wanted);
-    else if (section.command === 'register read' && thread.frames[frame]?.file) {
+    if (section.command === LLDB.registers && frame === 0) thread.registers = parseRegisters(section.lines, wanted);
+    else if (section.command === LLDB.registers && thread.frames[frame]?.file) {
       (thread.frameRegisters ??= {})[String(frame)] = parseRegisters(section.lines, wanted);
     }
-    if (section.command.startsWith('frame variable') && thread.frames[frame]?.file) {
+    if (section.command.startsWith(LLDB.frameLocals) && thread.frames[frame]?.file) {
       thread.locals[String(frame)] = parseVariables(section.lines);
     }
   }

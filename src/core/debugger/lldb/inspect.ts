@@ -2,6 +2,7 @@ import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableN
 import { VARIABLE_HANDLES } from '../../../shared/model';
 import { DebuggerError } from '../errors';
 import { runBatch } from './batch';
+import { LLDB } from './commands';
 import { targetCommands, type LldbTarget } from './extract';
 import { splitSections } from './output';
 import { hasControlCharacters } from '../../platform/path-aliases';
@@ -30,7 +31,7 @@ async function inFrame(
     let output: string;
     try {
       output = await runBatch(
-        ['settings set use-color false', ...targetCommands(target), `thread select ${thread}`, `frame select ${frame}`, ...commands],
+        [LLDB.noColor, ...targetCommands(target), LLDB.selectThread(thread), LLDB.selectFrame(frame), ...commands],
         QUERY_TIMEOUT_MS,
       );
     } catch (error) {
@@ -92,7 +93,7 @@ export async function lldbDisassemble(target: LldbTarget, thread: number, frame:
   let result: Disassembly | null = null;
   // A run whose output lldb's stop report cut up shows no program counter; one more run does.
   for (let attempt = 0; attempt < 2 && !result?.blocks.some((b) => b.instructions.some((i) => i.current)); attempt++) {
-    const [info = [], lines = []] = await inFrame(target, thread, frame, ['frame info', 'disassemble --mixed --frame']);
+    const [info = [], lines = []] = await inFrame(target, thread, frame, [LLDB.frameInfo, LLDB.disassembleFrame]);
     const error = errorOf(lines);
     if (error) throw new DebuggerError('lldb', 'disassembling', error);
     const disassembly = parseLldbDisassembly(lines, file);
@@ -112,10 +113,7 @@ export async function lldbReadMemory(
 ): Promise<{ address: string; chunks: MemoryChunk[] }> {
   if (hasControlCharacters(expression) || expression.includes('`'))
     throw new Error(`${JSON.stringify(expression)} holds characters an address expression cannot have`);
-  const [evaluated = [], read = []] = await inFrame(target, thread, frame, [
-    `expression -f x -- (unsigned long)(${expression})`,
-    `memory read --force -s1 -fx -c ${length} -- ${expression}`,
-  ]);
+  const [evaluated = [], read = []] = await inFrame(target, thread, frame, [LLDB.addressOf(expression), LLDB.memory(expression, length)]);
   // lldb may print its stop report into the same section; the value is on its own line.
   const value = evaluated.map((line) => /^\(.*?\) \$\d+ = (0x[0-9a-f]+)\s*$/.exec(line)).find(Boolean);
   if (!value?.[1]) throw new Error(`${expression} is not an address (lldb says ${errorOf(evaluated) ?? evaluated.join(' ').trim()})`);
@@ -188,10 +186,10 @@ export async function lldbChildren(target: LldbTarget, id: string): Promise<Vari
   // A pointer opens onto what it points at; a structure or an array onto its members.
   // Either command answers with the variable's own "(type) name = …" line first, or an error.
   const answered = (lines: string[]) => lines.some((l) => l.startsWith('(') || l.startsWith('error:'));
-  const [probe = []] = await inFrame(target, thread, frame, [`frame variable -T -D 0 -- ${path}`], answered);
+  const [probe = []] = await inFrame(target, thread, frame, [LLDB.variable(path, 0)], answered);
   const pointer = isPointer(probe);
   const shown = pointer ? `*${path}` : path;
-  const [lines = []] = await inFrame(target, thread, frame, [`frame variable -T -D 1 -- ${shown}`], membersAnswered);
+  const [lines = []] = await inFrame(target, thread, frame, [LLDB.variable(shown, 1)], membersAnswered);
   const error = errorOf(lines);
   if (error) throw new DebuggerError('lldb', `opening ${path}`, error);
   return lines.flatMap((line) => {

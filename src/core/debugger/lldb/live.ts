@@ -1,3 +1,4 @@
+import { LLDB } from './commands';
 import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { aliasTarget, formatQuote, targetCommands, type LldbTarget } from './extract';
 import { PathAliases, lldbQuote } from '../../platform/path-aliases';
@@ -48,12 +49,11 @@ export class LldbLiveSession implements LiveSession {
     try {
       target = aliasTarget(input, aliases);
       const commands = [
-        `settings set frame-format ${formatQuote(MARKED_FRAME_FORMAT)}`,
+        LLDB.format('frame-format', formatQuote(MARKED_FRAME_FORMAT)),
         ...NO_LAUNCH,
         ...targetCommands(target),
-        ...input.sourceMappings.map(
-          (m) =>
-            `settings append target.source-map ${lldbQuote(m.from, 'the build path of a source mapping')} ${lldbQuote(aliases.alias(m.to), 'a source folder')}`,
+        ...input.sourceMappings.map((m) =>
+          LLDB.sourceMap(lldbQuote(m.from, 'the build path of a source mapping'), lldbQuote(aliases.alias(m.to), 'a source folder')),
         ),
       ];
       terminal = new TerminalProcess('lldb', ['--no-lldbinit', ...commands.flatMap((c) => ['-o', c])], {
@@ -89,8 +89,8 @@ export class LldbLiveSession implements LiveSession {
   /** Types the selection into the console, where the person sees it happen. */
   async select(thread: number, frame: number): Promise<void> {
     if (this.closed) throw new Error('the lldb console has ended; open it again');
-    if (thread !== this.current.thread) this.terminal.write(`thread select ${thread}\r`);
-    if (frame !== this.current.frame || thread !== this.current.thread) this.terminal.write(`frame select ${frame}\r`);
+    if (thread !== this.current.thread) this.terminal.write(`${LLDB.selectThread(thread)}\r`);
+    if (frame !== this.current.frame || thread !== this.current.thread) this.terminal.write(`${LLDB.selectFrame(frame)}\r`);
     this.current = { thread, frame };
   }
 
