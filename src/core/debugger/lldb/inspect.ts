@@ -147,7 +147,7 @@ const clean = (value: string | null): string | null =>
   value === null ? null : value === '{...}' ? '{…}' : value.replace(/\{\.\.\.\}$/, '');
 
 export async function lldbVariables(target: LldbTarget, thread: number, frame: number): Promise<VariableNode[]> {
-  const [lines = []] = await inFrame(target, thread, frame, ['frame variable -s -D 0']);
+  const [lines = []] = await inFrame(target, thread, frame, [LLDB.frameLocals]);
   return lines.flatMap((line) => {
     const m = /^(ARG|LOCAL):\s+\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
     if (!m) return [];
