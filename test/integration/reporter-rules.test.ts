@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../src/core/fingerprint/rules/default-rules';
 import { loadReporterConfig } from '../../src/reporter/config';
 import { startReporter, type RunningReporter } from '../../src/reporter/server';
+import { hostSnapshot, snapshotFrame } from '../fixtures/snapshots';
 
 const RULED = 'ruled-project-token-0123456789';
 const PLAIN = 'plain-project-token-0123456789';
@@ -32,52 +33,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A host's analysis of a SIGSEGV in `top`, called from main, as `crashwb upload --snapshot` sends it. */
-function snapshot(top: string, coreSha256: string): Buffer {
-  const frame = (index: number, fn: string) => ({
-    index,
-    address: `0x${(0x401000 + index * 16).toString(16)}`,
-    function: fn,
-    file: null,
-    line: null,
-    module: '/usr/bin/app',
-    inline: false,
-  });
-  return Buffer.from(
-    JSON.stringify({
-      format: 'crashwb-snapshot/1',
-      coreSha256,
-      coreSize: 4096,
-      capturedAt: '2026-12-07T10:00:00.000Z',
-      analysisError: null,
-      modules: [],
-      analysis: {
-        signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', explanation: 'SIGSEGV at 0x0' },
-        pid: 7,
-        commandLine: 'app',
-        executable: '/usr/bin/app',
-        executableBuildId: null,
-        debugger: 'gdb',
-        crashingThreadId: 7,
-        threads: [
-          {
-            id: 7,
-            number: 1,
-            name: null,
-            crashed: true,
-            frames: [frame(0, top), frame(1, 'main')],
-            framesTruncated: false,
-            registers: {},
-            locals: {},
-          },
-        ],
-        modules: [],
-        warnings: [],
-        analysisError: null,
-      },
-    }),
-  );
-}
+/** A host's analysis of a SIGSEGV in `top`, called from main. */
+const snapshot = (top: string, coreSha256: string): Buffer =>
+  Buffer.from(JSON.stringify(hostSnapshot({ frames: [snapshotFrame(0, top), snapshotFrame(1, 'main')], coreSha256 })));
 
 async function send(token: string, body: Buffer): Promise<{ wants_core?: boolean }> {
   const response = await fetch(`${reporter.url}/api/v1/crashes`, {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workbench } from '../../src/core/workbench';
-import { SNAPSHOT_FORMAT } from '../../src/shared/reporter-protocol';
+import { hostSnapshot, snapshotFrame } from '../fixtures/snapshots';
 import type { SourceResult } from '../../src/shared/model';
 
 /**
@@ -117,46 +117,11 @@ describe('source files are read only from folders the user trusts', () => {
     writeFileSync(
       snapshot,
       JSON.stringify(
-        {
-          format: SNAPSHOT_FORMAT,
+        hostSnapshot({
           coreSha256: 'a'.repeat(64),
-          coreSize: 1,
-          capturedAt: new Date().toISOString(),
-          analysisError: null,
-          modules: [],
-          analysis: {
-            signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', explanation: 'NULL' },
-            pid: 7,
-            commandLine: 'victim',
-            executable: '/usr/bin/victim',
-            executableBuildId: null,
-            debugger: 'gdb',
-            crashingThreadId: 1,
-            threads: [
-              {
-                id: 1,
-                number: 1,
-                name: null,
-                crashed: true,
-                frames: frames.map((file, index) => ({
-                  index,
-                  address: '0x1000',
-                  function: `f${index}`,
-                  file,
-                  line: 1,
-                  module: null,
-                  inline: false,
-                })),
-                framesTruncated: false,
-                registers: {},
-                locals: {},
-              },
-            ],
-            modules: [],
-            warnings: [],
-            analysisError: null,
-          },
-        },
+          executable: '/usr/bin/victim',
+          frames: frames.map((file, index) => snapshotFrame(index, `f${index}`, { file, line: 1, module: null })),
+        }),
         null,
         2,
       ),

@@ -1,49 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { analysisOf, snapshotSchema } from '../../src/core/sources/snapshot-schema';
+import { hostSnapshot, snapshotFrame } from '../fixtures/snapshots';
 
-const frame = (index: number, fn: string, extra: Record<string, unknown> = {}) => ({
-  index,
-  address: `0x${(0x401000 + index).toString(16)}`,
-  function: fn,
-  file: null,
-  line: null,
-  module: '/usr/bin/app',
-  inline: false,
-  ...extra,
+const snapshot = hostSnapshot({
+  frames: [
+    snapshotFrame(0, 'parse'),
+    snapshotFrame(1, 'helper', { trust: 'guess' }),
+    snapshotFrame(2, 'main'),
+    snapshotFrame(3, '_start', { pastMain: true }),
+  ],
+  warnings: [{ kind: 'symbol-file', message: 'app.sym: 2 lines were not understood' }],
 });
-
-const snapshot = {
-  format: 'crashwb-snapshot/1',
-  coreSha256: 'ab'.repeat(32),
-  coreSize: 1024,
-  capturedAt: '2026-12-07T10:00:00.000Z',
-  analysisError: null,
-  modules: [],
-  analysis: {
-    signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: 'SEGV_MAPERR', faultAddress: '0x0', explanation: 'SIGSEGV at 0x0' },
-    pid: 42,
-    commandLine: 'app',
-    executable: '/usr/bin/app',
-    executableBuildId: null,
-    debugger: 'gdb',
-    crashingThreadId: 42,
-    threads: [
-      {
-        id: 42,
-        number: 1,
-        name: null,
-        crashed: true,
-        frames: [frame(0, 'parse'), frame(1, 'helper', { trust: 'guess' }), frame(2, 'main'), frame(3, '_start', { pastMain: true })],
-        framesTruncated: false,
-        registers: {},
-        locals: {},
-      },
-    ],
-    modules: [],
-    warnings: [{ kind: 'symbol-file', message: 'app.sym: 2 lines were not understood' }],
-    analysisError: null,
-  },
-};
 
 describe('a snapshot analysed on its host', () => {
   it('keeps how each frame was found, the start-up marks and every warning kind, as the workbench does', () => {
