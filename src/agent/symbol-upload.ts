@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspectElfFile } from '../core/elf/elf-file';
 import {
+  BREAKPAD_DEBUG_ID,
   REPORTER_PATHS,
   badDebugFile,
   bearer,
@@ -12,7 +13,8 @@ import {
   type SymbolKind,
   type SymbolRef,
 } from '../shared/reporter-protocol';
-import { debugFileBase } from '../core/symbols/breakpad-fetch';
+import { debugFileBase, moduleLineOf, MODULE_LINE_BYTES } from '../core/symbols/breakpad-fetch';
+import { withFile } from '../core/platform/bounded-file';
 
 /** A file worth sending: what it is to a symbol store. */
 export interface SymbolFile {
@@ -41,20 +43,13 @@ export interface FoundSymbols {
 
 const MAX_FILES = 100_000;
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
-const MODULE_LINE = /^MODULE \S+ \S+ ([0-9A-Fa-f]{33,40}) ([^\r\n]+)\r?\n/;
-
 /** What a file is to a symbol store, from its first bytes: ELF, a Breakpad symbol file (its MODULE line), or neither. */
 async function kindOfFile(path: string): Promise<{ kind: 'elf' } | { kind: 'breakpad'; debugId: string; debugName: string } | null> {
-  const file = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await file.read(head, 0, head.length, 0);
-    if (bytesRead >= 4 && head.subarray(0, 4).equals(ELF_MAGIC)) return { kind: 'elf' };
-    const m = MODULE_LINE.exec(head.toString('utf8', 0, bytesRead));
-    return m ? { kind: 'breakpad', debugId: (m[1] ?? '').toUpperCase(), debugName: m[2] ?? '' } : null;
-  } finally {
-    await file.close();
-  }
+  const head = await withFile(path, (file) => file.read(0, MODULE_LINE_BYTES));
+  if (head.length >= 4 && head.subarray(0, 4).equals(ELF_MAGIC)) return { kind: 'elf' };
+  const line = moduleLineOf(head);
+  const debugId = line?.id.toUpperCase() ?? '';
+  return line && line.name && BREAKPAD_DEBUG_ID.test(debugId) ? { kind: 'breakpad', debugId, debugName: line.name } : null;
 }
 
 async function take(path: string, found: FoundSymbols, named: boolean): Promise<void> {

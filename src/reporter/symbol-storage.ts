@@ -1,13 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { inspectElfFile } from '../core/elf/elf-file';
 import { BUILD_ID, type BreakpadRef, type SymbolKind } from '../shared/reporter-protocol';
-import { debugFileBase } from '../core/symbols/breakpad-fetch';
+import { debugFileBase, moduleLineOf, MODULE_LINE_BYTES } from '../core/symbols/breakpad-fetch';
+import { withFile } from '../core/platform/bounded-file';
 import { Measure, StorageFull } from './storage-errors';
 
 /**
@@ -99,27 +100,14 @@ export async function receiveBreakpadFile(
   limit: number,
 ): Promise<{ file: string; dispose(): Promise<void> }> {
   return receiveAside(body, limit, async (file) => {
-    const head = await readHead(file, 4096);
-    const first = head.toString('utf8').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
-    const m = /^MODULE \S+ \S+ ([0-9A-Fa-f]+) (.+)$/.exec(first);
-    if (!m) throw new BadSymbolFile('not a Breakpad symbol file: it does not start with MODULE OS ARCH ID NAME');
-    if ((m[1] ?? '').toUpperCase() !== ref.debugId)
-      throw new BadSymbolFile(`its MODULE line's debug id is ${m[1]}, not ${ref.debugId}; send each file under its own id`);
-    if (debugFileBase(m[2] ?? '') !== ref.debugFile)
-      throw new BadSymbolFile(`its MODULE line names ${m[2]}, not ${ref.debugFile}; send each file under its own debug file`);
+    const line = moduleLineOf(await withFile(file, (f) => f.read(0, MODULE_LINE_BYTES)));
+    if (!line) throw new BadSymbolFile('not a Breakpad symbol file: it does not start with MODULE OS ARCH ID NAME');
+    if (line.id.toUpperCase() !== ref.debugId)
+      throw new BadSymbolFile(`its MODULE line's debug id is ${line.id}, not ${ref.debugId}; send each file under its own id`);
+    if (debugFileBase(line.name) !== ref.debugFile)
+      throw new BadSymbolFile(`its MODULE line names ${line.name}, not ${ref.debugFile}; send each file under its own debug file`);
     return {};
   });
-}
-
-async function readHead(path: string, length: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Takes an upload into a temporary file, kept only when its bytes hash to `sha256`. */

@@ -23,13 +23,21 @@ export function symStorePath(debugName: string, debugId: string): string[] {
   return [debugFileBase(debugName), debugId, symFileName(debugName)];
 }
 
+/** Enough of a symbol file's start to hold its MODULE line. */
+export const MODULE_LINE_BYTES = 4096;
+
+/** What a symbol file's first line, `MODULE os arch id name`, gives: its debug id and debug file name; null when it has none. */
+export function moduleLineOf(head: Buffer): { id: string; name: string } | null {
+  const first = head.toString('utf8').split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  const parts = first.split(' ');
+  if (parts[0] !== 'MODULE' || parts.length < 5) return null;
+  return { id: parts[3] ?? '', name: parts.slice(4).join(' ') };
+}
+
 /** The identifier a symbol file's MODULE line gives, or why it has none. */
 export async function symFileModuleId(path: string): Promise<{ id: string } | { problem: string }> {
-  const head = (await withFile(path, (file) => file.read(0, 4096))).toString('utf8');
-  const first = head.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
-  const parts = first.split(' ');
-  if (parts[0] !== 'MODULE' || parts.length < 5) return { problem: 'it does not start with a MODULE line' };
-  return { id: parts[3] ?? '' };
+  const line = moduleLineOf(await withFile(path, (file) => file.read(0, MODULE_LINE_BYTES)));
+  return line ? { id: line.id } : { problem: 'it does not start with a MODULE line' };
 }
 
 /**
