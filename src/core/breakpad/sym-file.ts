@@ -278,10 +278,12 @@ class SymbolFileParser {
       case 'FILE':
       case 'INLINE_ORIGIN':
         return this.named(line, keyword);
+      // Records with fields are read from the bytes (funcBytes, publicBytes); a bare keyword has none.
       case 'FUNC':
-        return this.func(line);
+        this.current = null;
+        return this.problem('malformed FUNC record');
       case 'PUBLIC':
-        return this.publicSymbol(line);
+        return this.problem('malformed PUBLIC record');
       case 'INLINE':
         return this.inline(line);
       case 'STACK':
@@ -293,31 +295,12 @@ class SymbolFileParser {
         this.problem(`unknown record "${keyword.slice(0, 40)}"`);
     }
   }
+
   private named(line: string, keyword: 'FILE' | 'INLINE_ORIGIN'): void {
     const parts = fields(line, 2);
     const id = dec(parts?.[1]);
     if (!parts || id === null) return this.problem(`malformed ${keyword} record`);
     (keyword === 'FILE' ? this.file.files : this.file.origins).set(id, parts[2] ?? '');
-  }
-
-  private func(line: string): void {
-    // `FUNC m` marks a function whose address another shares (identical code folded): the same record otherwise.
-    const parts = fields(line.startsWith('FUNC m ') ? `FUNC ${line.slice(7)}` : line, 4);
-    const address = hex(parts?.[1]);
-    const size = hex(parts?.[2]);
-    if (!parts || address === null || size === null || hex(parts[3]) === null) {
-      this.current = null;
-      return this.problem('malformed FUNC record');
-    }
-    this.current = { address, size, name: parts[4] ?? '', firstLine: this.file.lines.rows, lineCount: 0, inlines: NO_INLINES };
-    this.file.functions.push(this.current);
-  }
-
-  private publicSymbol(line: string): void {
-    const parts = fields(line.startsWith('PUBLIC m ') ? `PUBLIC ${line.slice(9)}` : line, 3);
-    const address = hex(parts?.[1]);
-    if (!parts || address === null || hex(parts[2]) === null) return this.problem('malformed PUBLIC record');
-    this.file.publics.push({ address, name: parts[3] ?? '' });
   }
 
   private lineRecord(line: string): void {
