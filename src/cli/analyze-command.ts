@@ -27,8 +27,9 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   mark('analyze started');
   const { request, tokens } = symbolSearchOf(values);
   const kind = debuggerOption(values.debugger);
-  // Asked for by name only: the minidump reader is not loaded for an ELF core's one-shot analysis.
-  if (values.debugger === 'gdb' && (await (await import('../core/minidump/minidump-file')).isMinidump(core).catch(() => false)))
+  // Its first bytes read once, here: they decide both the refusal and whether gdb is started ahead.
+  const minidump = isMinidumpFile(core);
+  if (values.debugger === 'gdb' && minidump)
     throw new UsageError(
       `${core} is a minidump, which gdb cannot read: crashwb reads it with its own stack walker and lldb. Leave out --debugger gdb, or give --debugger lldb.`,
     );
@@ -40,7 +41,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   // The launcher's, when it started one; one never taken ends with this process (its input closes).
   const early = kind === 'gdb' ? takeEarlyGdb() : null;
   const prepared =
-    kind === 'gdb' && !isMinidumpFile(core)
+    kind === 'gdb' && !minidump
       ? {
           kind,
           debugger: (await import('../core/debugger/gdb/extract')).prepareGdb(

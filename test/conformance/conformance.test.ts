@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Frame, Module } from '../../src/shared/model';
 import { crashwbAsync } from '../fixtures/cli';
 import { parseStackwalk, type ReferenceFrame, type ReferenceStack } from './reference';
 import { coreFrameDifference, crashingThreadOf, symbolAddresses } from './eu-stack';
@@ -22,22 +23,9 @@ const EU_STACK = '/usr/bin/eu-stack';
 /** What the suite has reached: it may only go up. The goal is 98% matched, at most 2% extra. */
 const FLOOR = { matched: 1, extra: 0, wrongLines: 0 };
 
-interface OurFrame {
-  address: string;
-  function: string | null;
-  file: string | null;
-  line: number | null;
-  module: string | null;
-  inline: boolean;
-  trust?: string;
-  moduleOffset?: string;
-}
-interface OurModule {
-  path: string;
-  debugId?: string;
-  version?: string;
-  codeId?: string | null;
-}
+/** What `crashwb analyze --json` prints of a frame and a module, as the model defines them. */
+type OurFrame = Pick<Frame, 'address' | 'function' | 'file' | 'line' | 'module' | 'inline' | 'trust' | 'moduleOffset'>;
+type OurModule = Pick<Module, 'path' | 'debugId' | 'version' | 'codeId'>;
 interface OurCrash {
   signal: { name: string };
   pid: number;

@@ -279,7 +279,8 @@ async function readStreams(path: string, file: BoundedFile): Promise<CoreInfo> {
       ? info.readUInt32LE(4)
       : undefined;
   const executable = modules[0]?.path ?? null;
-  const linux = platform === PLATFORM_LINUX ? await readLinuxStreams(streams, arch === 9 || arch === 12 || arch === 0x8003 ? 8 : 4) : null;
+  const linux =
+    platform === PLATFORM_LINUX ? await readLinuxStreams(streams, archOf(arch) === 'amd64' || archOf(arch) === 'arm64' ? 8 : 4) : null;
   const systemInfo = system && system.length >= 24 ? await systemOf(file, system, platform, arch) : null;
   return {
     path,
