@@ -4,7 +4,7 @@ import type { AnalysisWarning, CrashAnalysis, DebuggerKind, Thread } from '../..
 import { markGuessed, orderThreads } from '../debugger/extraction';
 import type { CoreInfo } from '../elf/core-file';
 import type { MinidumpStacks } from '../minidump/minidump-analysis';
-import type { ProgramFiles } from '../symbols/locate';
+import { inMemory, type ProgramFiles } from '../symbols/locate';
 
 /** What the core itself says is wrong with it: cut short, or a minidump's damaged parts. */
 export function coreWarnings(core: CoreInfo): AnalysisWarning[] {
@@ -47,7 +47,7 @@ export function noWalk(error: unknown): MinidumpStacks {
  */
 export function withGuessesMarked(threads: Thread[], files: ProgramFiles): Thread[] {
   const found = new Set([
-    ...files.modules.filter((m) => m.hostPath || m.origin?.file?.kind === 'core-memory').map((m) => m.path),
+    ...files.modules.filter((m) => m.hostPath || inMemory(m)).map((m) => m.path),
     ...files.libraries.map((l) => l.path),
   ]);
   return threads.map((t) => ({ ...t, frames: markGuessed(t.frames, (module) => module === null || found.has(module)) }));

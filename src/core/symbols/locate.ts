@@ -103,7 +103,7 @@ const origin = (kind: OriginKind, from: string): FileOrigin => ({ kind, from });
  * copy. Its name is never looked up as a path, which would read a file of that name in the
  * current folder.
  */
-const inMemory = (m: Pick<CoreModule, 'path'>): boolean => m.path.startsWith('[');
+export const inMemory = (m: Pick<CoreModule, 'path'>): boolean => m.path.startsWith('[');
 
 /** Where one module may be, best first. */
 function candidatesFor(m: CoreModule, isExe: boolean, search: SymbolSearch): Candidate[] {

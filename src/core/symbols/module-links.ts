@@ -3,7 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Module } from '../../shared/model';
 import { plainTmpdir } from '../platform/path-aliases';
-import { buildIdPath, debugSearchPath, underSysroot } from './locate';
+import { buildIdPath, debugSearchPath, underSysroot, inMemory } from './locate';
 
 /** A private root and debug folder that show a debugger exactly the files the analysis chose. */
 export interface ModuleLinks {
@@ -94,7 +94,7 @@ export async function linksNeeded(
   const foundByItself = (m: Module): boolean =>
     m.debugFile === null || (m.buildId !== null && looked.some((dir) => buildIdPath(dir, m.buildId as string, true) === m.debugFile));
   // The vdso is no file: the debugger reads it from the core, wherever the rest came from.
-  const files = modules.filter((m) => m.origin?.file?.kind !== 'core-memory');
+  const files = modules.filter((m) => !inMemory(m));
   if (files.some((m) => m.hostPath !== m.path || !foundByItself(m))) return true;
   for (const { path, hostPath } of libraries) {
     if (path !== hostPath && (await fileBehind(path)) !== (await fileBehind(hostPath))) return true;
