@@ -102,14 +102,17 @@ export async function importCommand(argv: string[]): Promise<number> {
     const reports = [];
     for (const url of reporters) {
       if (!values.token) throw new UsageError(`${url} needs --token T, the reporter project's token`);
-      reports.push(await wb.importReporter({ url, token: values.token }, common, control));
+      reports.push(await wb.imports.importReporter({ url, token: values.token }, common, control));
     }
     for (const url of urls) {
       reports.push(
-        await wb.importS3({ ...common, url, endpoint: values.endpoint, region: values.region, pathStyle: values['path-style'] }, control),
+        await wb.imports.importS3(
+          { ...common, url, endpoint: values.endpoint, region: values.region, pathStyle: values['path-style'] },
+          control,
+        ),
       );
     }
-    if (paths.length || reports.length === 0) reports.push(await wb.importPaths({ ...common, paths }, control));
+    if (paths.length || reports.length === 0) reports.push(await wb.imports.importPaths({ ...common, paths }, control));
     return mergeReports(reports);
   })().finally(() => wb.close());
   if (process.stderr.isTTY) process.stderr.write('\n');
@@ -138,7 +141,7 @@ function mergeReports(reports: ImportReport[]): ImportReport {
 
 export async function eventsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean' } } });
-  const events = await withWorkbench(values.db, async (wb) => wb.listEvents());
+  const events = await withWorkbench(values.db, async (wb) => wb.groups.listEvents());
   if (values.json) process.stdout.write(`${JSON.stringify(events, null, 2)}\n`);
   else
     for (const e of events)
@@ -171,12 +174,12 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   const query = { text: values.search, since, attributes, status: statusOption(values.status) };
   const attrs = values.histogram ?? [];
   const { groups, histograms, overall } = await withWorkbench(values.db, async (wb) => {
-    const { groups } = await wb.listGroups(query);
+    const { groups } = await wb.groups.listGroups(query);
     const ids = groups.map((g) => g.id);
     return {
       groups,
-      histograms: attrs.map((a) => wb.groupHistograms(query, a, ids)),
-      overall: await Promise.all(attrs.map((a) => wb.getHistogram(query, a))),
+      histograms: attrs.map((a) => wb.groups.groupHistograms(query, a, ids)),
+      overall: await Promise.all(attrs.map((a) => wb.groups.getHistogram(query, a))),
     };
   });
   const histogramsOf = (id: number): Record<string, Histogram> =>
@@ -223,7 +226,7 @@ export function formatHistogram(h: Histogram, indent: number): string {
 
 export async function regroupCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' } } });
-  const result = await withWorkbench(values.db, async (wb) => wb.regroup());
+  const result = await withWorkbench(values.db, async (wb) => wb.triage.regroup());
   process.stdout.write(`regrouped ${result.regrouped} crashes; removed ${result.groupsRemoved} empty groups\n`);
   return 0;
 }

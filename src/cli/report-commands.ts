@@ -38,9 +38,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   return withWorkbench(values.db, async (wb) => {
     const target: ExportTarget =
       values.event !== undefined
-        ? { kind: 'crash', id: wb.crashIdByPrefix(values.event) }
+        ? { kind: 'crash', id: wb.crashes.crashIdByPrefix(values.event) }
         : { kind: 'group', id: groupIdOption(values.group ?? '') };
-    const saved = await wb.getRedactionRules();
+    const saved = await wb.reports.getRedactionRules();
     const rules = {
       ...saved,
       hostnames: saved.hostnames || values['redact-hosts'] === true,
@@ -50,7 +50,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     };
     const request = { target, format, redact: values['no-redact'] !== true, rules };
     if (values.preview) {
-      const preview = await wb.previewExport(request);
+      const preview = await wb.reports.previewExport(request);
       for (const r of preview.removed)
         process.stdout.write(`${r.rule.padEnd(12)} ${String(r.count).padStart(4)}×  ${r.where}: ${r.text}\n`);
       process.stdout.write(
@@ -58,7 +58,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    const file = await wb.exportReport(request);
+    const file = await wb.reports.exportReport(request);
     const out = resolve(values.out ?? file.fileName);
     await writeFile(out, Buffer.from(file.base64, 'base64'));
     const removed = file.removed.reduce((n, r) => n + r.count, 0);
@@ -106,8 +106,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const [a, b] = positionals as [string, string];
   return withWorkbench(values.db, async (wb) => {
     const result = values.groups
-      ? await wb.compareGroups(groupIdOption(a), groupIdOption(b))
-      : await wb.compareCrashes(wb.crashIdByPrefix(a), wb.crashIdByPrefix(b));
+      ? await wb.triage.compareGroups(groupIdOption(a), groupIdOption(b))
+      : await wb.triage.compareCrashes(wb.crashes.crashIdByPrefix(a), wb.crashes.crashIdByPrefix(b));
     if (values.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
@@ -132,7 +132,7 @@ export async function trendsCommand(argv: string[]): Promise<number> {
   const days = values.days === undefined ? 30 : Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--days takes 1..366, not ${values.days}`);
   const since = values.since === undefined ? undefined : sinceOption(values.since);
-  const result = await withWorkbench(values.db, (wb) => wb.getTrends({ since }, days));
+  const result = await withWorkbench(values.db, (wb) => wb.groups.getTrends({ since }, days));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

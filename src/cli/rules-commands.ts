@@ -55,9 +55,9 @@ export async function rulesCommand(argv: string[]): Promise<number> {
   if (action === 'projects') {
     if (positionals.length) throw new UsageError('rules projects takes no file');
     return withWorkbench(values.db, async (wb) => {
-      const { projects } = await wb.getGroupingRules();
+      const { projects } = await wb.triage.getGroupingRules();
       for (const name of projects) {
-        const rules = await wb.getGroupingRules(name);
+        const rules = await wb.triage.getGroupingRules(name);
         process.stdout.write(`${name}\t${rules.own ? `its own rules ${rules.rules}` : "the database's rules"}\n`);
       }
       if (projects.length === 0) process.stdout.write('no crash carries a project (import with --attr project=NAME)\n');
@@ -71,7 +71,7 @@ export async function rulesCommand(argv: string[]): Promise<number> {
       return 0;
     }
     return withWorkbench(values.db, async (wb) => {
-      process.stdout.write((await wb.getGroupingRules(project)).text);
+      process.stdout.write((await wb.triage.getGroupingRules(project)).text);
       return 0;
     });
   }
@@ -83,11 +83,11 @@ export async function rulesCommand(argv: string[]): Promise<number> {
     const text = values.default ? null : await readRules(positionals[0] as string);
     return withWorkbench(values.db, async (wb) => {
       if (text !== null) {
-        const check = await wb.checkGroupingRules(text, project);
+        const check = await wb.triage.checkGroupingRules(text, project);
         for (const error of check.errors) process.stderr.write(`${positionals[0]}:${error.line}: ${error.message}\n`);
         if (check.errors.length) return 2;
       }
-      const change = await wb.applyGroupingRules(text, project);
+      const change = await wb.triage.applyGroupingRules(text, project);
       process.stdout.write(`${change.summary}; notes, statuses and manual merges kept. To undo: crashwb undo ${change.undoId}\n`);
       return 0;
     });
@@ -97,7 +97,7 @@ export async function rulesCommand(argv: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError('rules check takes one rules file');
   const text = await readRules(file);
   return withWorkbench(values.db, async (wb) => {
-    const check = await wb.checkGroupingRules(text, project);
+    const check = await wb.triage.checkGroupingRules(text, project);
     if (values.json) process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
     else {
       for (const error of check.errors) process.stderr.write(`${file}:${error.line}: ${error.message}\n`);
@@ -140,7 +140,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('explain takes one crash id (or the start of one)');
   const text = values.rules === undefined ? undefined : await readRules(values.rules);
   return withWorkbench(values.db, async (wb) => {
-    const explanation = await wb.explainFingerprint(wb.crashIdByPrefix(positionals[0] as string), text);
+    const explanation = await wb.triage.explainFingerprint(wb.crashes.crashIdByPrefix(positionals[0] as string), text);
     if (values.json) process.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
     else printExplanation(values.rules, explanation);
     return 0;
@@ -153,7 +153,7 @@ export async function undoCommand(argv: string[]): Promise<number> {
   const id = Number(positionals[0]);
   if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('undo takes the id a grouping change printed');
   return withWorkbench(values.db, async (wb) => {
-    process.stdout.write(`${await wb.undoGroupingChange(id)}\n`);
+    process.stdout.write(`${await wb.triage.undoGroupingChange(id)}\n`);
     return 0;
   });
 }

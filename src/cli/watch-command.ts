@@ -15,7 +15,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--settle-ms takes milliseconds, not ${values['settle-ms']}`);
   const wb = workbenchFor(values);
   const dirs = positionals.map((p) => resolve(p));
-  const watcher = wb.watch(dirs, importRequestOf(values), {
+  const watcher = wb.imports.watch(dirs, importRequestOf(values), {
     settleMs,
     onReport: (report) => {
       for (const path of report.imported) process.stdout.write(`imported ${path}\n`);

@@ -80,7 +80,7 @@ describe('the status workflow', () => {
     expect((await wb.listGroups({ text: 'read_retries' })).groups[0]?.status).toBe('resolved');
     const [event] = await wb.listGroupEvents(group.id);
     const crash = await wb.getCrash(event?.id ?? '');
-    wb.groups.assign(crash.id, fingerprint(crash), new Date(Date.now() + 60_000).toISOString());
+    wb.groups.store.assign(crash.id, fingerprint(crash), new Date(Date.now() + 60_000).toISOString());
     expect((await wb.listGroups({ text: 'read_retries' })).groups[0]?.status).toBe('regressed');
   });
 

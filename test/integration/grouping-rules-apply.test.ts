@@ -82,7 +82,7 @@ describe('applying grouping rules to a database', () => {
     const report = await wb.importPaths({ paths: [fixtures.stripped.core] });
     expect(report.imported).toHaveLength(1);
     expect((await groups()).every((g) => String(g.version).startsWith('3:'))).toBe(true);
-    expect(wb.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
+    expect(wb.triage.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
     const retries = await groupOf(/retries/);
     const otherGroup = (await groups()).find((g) => g.id !== retries.id) as GroupSummary;
     const [a] = await wb.listGroupEvents(retries.id);
@@ -144,7 +144,7 @@ describe('grouping rules per project', () => {
       frames: ['everything'],
       rules: (await projects.getGroupingRules('alpha')).rules,
     });
-    expect(await projects.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
+    expect(await projects.triage.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
   });
 
   it("keeps a project's own rules when the database's change, and is undone per project", async () => {

@@ -37,7 +37,7 @@ describe('merging groups and moving crashes, by hand', () => {
     await wb.mergeGroups(abort.id, deref.id);
     expect(await titles(wb)).toEqual([expect.stringMatching(/read_retries.*:3$/)]);
     ageFingerprints(db);
-    expect(wb.regroup().regrouped).toBe(3);
+    expect(wb.triage.regroup().regrouped).toBe(3);
     expect(await titles(wb)).toEqual([expect.stringMatching(/read_retries.*:3$/)]);
     await expect(wb.mergeGroups(deref.id, deref.id)).rejects.toThrow(/cannot be merged into itself/);
     wb.close();
@@ -53,7 +53,7 @@ describe('merging groups and moving crashes, by hand', () => {
     expect(after.find((g) => g.id === deref.id)?.count).toBe(1);
     expect(after.find((g) => g.id === newGroup)).toMatchObject({ count: 1, title: expect.stringMatching(/\(split off\)$/) });
     ageFingerprints(db);
-    wb.regroup();
+    wb.triage.regroup();
     const regrouped = (await wb.listGroups()).groups;
     expect(regrouped.find((g) => g.id === newGroup)?.count).toBe(1);
     expect(regrouped.find((g) => g.id === deref.id)?.count).toBe(1);

@@ -35,7 +35,7 @@ describe('minidumps from Windows and macOS', () => {
     try {
       const report = await own.importPaths({ paths: [path] });
       expect(report.failed).toEqual([]);
-      const event = own.groups.events().find((e) => e.source === path);
+      const event = own.groups.listEvents().find((e) => e.source === path);
       const crash = await own.getCrash(event!.id);
       expect(crash.signal).toMatchObject({ name: 'EXCEPTION_ACCESS_VIOLATION_WRITE', faultAddress: '0x45' });
       expect(crash.system).toEqual({ os: 'Windows NT', osVersion: '10.0.19045', cpu: 'amd64' });

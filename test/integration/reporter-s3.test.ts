@@ -150,12 +150,12 @@ describe('a reporter storing into S3, several instances on one bucket', () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db') });
     try {
       const a = await instance();
-      const report = await wb.importReporter({ url: `reporter+${a.url}`, token: WEB_TOKEN }, {});
+      const report = await wb.imports.importReporter({ url: `reporter+${a.url}`, token: WEB_TOKEN }, {});
       // Two real cores, and the random bytes no debugger can read (20 MiB, and the 64 KiB sent eight times).
       expect(report.imported).toHaveLength(2);
       expect(report.failed).toHaveLength(2);
       const b = await instance();
-      const again = await wb.importReporter({ url: `reporter+${b.url}`, token: WEB_TOKEN }, {});
+      const again = await wb.imports.importReporter({ url: `reporter+${b.url}`, token: WEB_TOKEN }, {});
       expect(again.imported).toEqual([]);
     } finally {
       wb.close();

@@ -191,13 +191,13 @@ describe('pulling from a reporter into the workbench', () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db') });
     try {
       const url = `reporter+${reporter.url}`;
-      const first = await wb.importReporter({ url, token: 'beta-token' }, {});
+      const first = await wb.imports.importReporter({ url, token: 'beta-token' }, {});
       expect(first.failed).toEqual([]);
       expect(first.imported).toHaveLength(2);
       const events = (await Promise.all((await wb.listGroups()).groups.map((g) => wb.listGroupEvents(g.id)))).flat();
       expect(events.map((e) => e.attributes.hostname)).toEqual(['db-3', 'db-3']);
       expect(events[0]?.attributes['reporter.url']).toBe(reporter.url);
-      const again = await wb.importReporter({ url, token: 'beta-token' }, {});
+      const again = await wb.imports.importReporter({ url, token: 'beta-token' }, {});
       expect(again).toMatchObject({ imported: [], existing: [], failed: [] });
 
       // Another reporter instance, its clock a few minutes behind, finishes storing a crash after
@@ -210,11 +210,13 @@ describe('pulling from a reporter into the workbench', () => {
         join(root, 'data', 'beta', `${sha(late)}.json`),
         JSON.stringify({ crashId: sha(late), project: 'beta', size: late.length, receivedAt: stamped, metadata: { hostname: 'db-9' } }),
       );
-      const third = await wb.importReporter({ url, token: 'beta-token' }, {});
+      const third = await wb.imports.importReporter({ url, token: 'beta-token' }, {});
       expect(third).toMatchObject({ existing: [], failed: [] });
       expect(third.imported).toHaveLength(1);
-      await expect(wb.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(/refused the token \(403\): check the project's token/);
-      await expect(wb.importReporter({ url: 'reporter+http://127.0.0.1:9', token: 'x' }, {})).rejects.toThrow(
+      await expect(wb.imports.importReporter({ url, token: 'wrong' }, {})).rejects.toThrow(
+        /refused the token \(403\): check the project's token/,
+      );
+      await expect(wb.imports.importReporter({ url: 'reporter+http://127.0.0.1:9', token: 'x' }, {})).rejects.toThrow(
         /cannot reach the reporter at http:\/\/127\.0\.0\.1:9/,
       );
     } finally {

@@ -77,10 +77,10 @@ describe('crashwb upload --snapshot: analysed where it crashed', () => {
   it('lands in the workbench fully symbolized without the core, grouped, with no console and the core left on the reporter', async () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
     try {
-      const report = await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
+      const report = await wb.imports.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
       expect(report.failed).toEqual([]);
       expect(report.deferred).toBe(1);
-      const events = wb.groups.events();
+      const events = wb.groups.listEvents();
       expect(events).toHaveLength(2);
       expect(new Set(events.map((e) => e.groupId)).size).toBe(1);
       for (const e of events) {
@@ -101,14 +101,14 @@ describe('crashwb upload --snapshot: analysed where it crashed', () => {
     try {
       // The developer keeps the build's debug files, so the core is named here as on its host.
       await wb.updateSettings({ debugDirs: [fixtures.stripped.debugDir!] });
-      await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
+      await wb.imports.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
       const sent = (await listed()).find((c) => c.metadata.kind !== 'snapshot')?.crashId ?? '';
-      const kept = wb.groups.events().find((e) => e.id !== sent)?.id ?? '';
+      const kept = wb.groups.listEvents().find((e) => e.id !== sent)?.id ?? '';
       const crash = await wb.fetchCore(sent, TOKEN);
       expect(crash.origin).toBeUndefined();
       expect(crash.loaded?.core).not.toBeNull();
       expect(crash.threads.find((t) => t.crashed)?.frames[0]?.function).toBe('read_retries');
-      expect(wb.groups.events()).toHaveLength(2);
+      expect(wb.groups.listEvents()).toHaveLength(2);
       const { sessionId } = await wb.openConsole(sent, { cols: 80, rows: 24 });
       await wb.closeConsole(sessionId);
       await expect(wb.fetchCore(kept, TOKEN)).rejects.toThrow(/has no core for this crash: its host kept it/);
@@ -121,11 +121,11 @@ describe('crashwb upload --snapshot: analysed where it crashed', () => {
   it('replaces a snapshot with its crash when the core is imported from disk', async () => {
     const wb = new Workbench({ databasePath: join(mkdtempSync(join(root, 'wb-')), 'wb.db'), symbolCacheDir: join(root, 'cache') });
     try {
-      await wb.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
-      const before = wb.groups.events().length;
+      await wb.imports.importReporter({ url: `reporter+${reporter.url}`, token: TOKEN }, {});
+      const before = wb.groups.listEvents().length;
       await wb.importPaths({ paths: [second] });
-      expect(wb.groups.events()).toHaveLength(before);
-      const replaced = await wb.getCrash(wb.groups.events().find((e) => e.source === second)?.id ?? '');
+      expect(wb.groups.listEvents()).toHaveLength(before);
+      const replaced = await wb.getCrash(wb.groups.listEvents().find((e) => e.source === second)?.id ?? '');
       expect(replaced.loaded?.core).not.toBeNull();
     } finally {
       wb.close();

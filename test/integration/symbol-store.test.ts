@@ -311,7 +311,7 @@ describe('symbols that arrive later', () => {
     const wb = new Workbench({ databasePath: db, symbolCacheDir: join(root, 'cache-later') });
     try {
       await wb.importPaths({ paths: [foreign.core, fixtures.nullDeref.core] });
-      const [nameless] = wb.groups.events().filter((e) => e.source === foreign.core);
+      const [nameless] = wb.groups.listEvents().filter((e) => e.source === foreign.core);
       expect((await wb.getCrash(nameless!.id)).threads.find((t) => t.crashed)?.frames[0]?.function).toBeNull();
       await wb.setGroupNotes(nameless!.groupId!, { text: 'seen on the build servers', ticket: null });
 
@@ -324,7 +324,7 @@ describe('symbols that arrive later', () => {
           ?.frames.map((f) => f.function)
           .slice(0, 6),
       ).toEqual(OWN_FRAMES);
-      const group = wb.groups.groupOf(nameless!.id).groupId!;
+      const group = wb.groups.store.groupOf(nameless!.id).groupId!;
       expect((await wb.getGroupDetail(group)).group.title).toMatch(/plugin_parse/);
       expect((await wb.getGroupDetail(group)).notes.text).toBe('seen on the build servers');
     } finally {

@@ -164,7 +164,7 @@ describe('notes on a group', () => {
     conn.prepare("UPDATE groups SET fingerprint = 'from-an-older-algorithm' WHERE id = ?").run(header);
     conn.prepare('UPDATE crashes SET fingerprint_version = 0 WHERE group_id = ?').run(header);
     conn.close();
-    expect(wb.regroup().groupsRemoved).toBe(1);
+    expect(wb.triage.regroup().groupsRemoved).toBe(1);
     const now = (await wb.listGroups()).groups.find((g) => /parse_header/.test(g.title));
     expect(now?.id).not.toBe(header);
     expect((await wb.getGroupDetail(now?.id ?? 0)).notes).toMatchObject({

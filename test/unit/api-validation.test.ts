@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCall } from '../../src/shared/api';
-import { sourceCandidates } from '../../src/core/source-files';
+import { sourceCandidates } from '../../src/core/services/source-files';
 
 describe('validation of calls that cross a process boundary', () => {
   it('accepts a well-formed call', () => {

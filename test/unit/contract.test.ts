@@ -42,9 +42,32 @@ describe('the contract between the API types and their schemas', () => {
 
   it('fails to compile when a schema gains a parameter the method does not take', () => {
     const run = typecheckShared((dir) =>
-      replaceIn(join(dir, 'api.ts'), 'getCrash: z.tuple([crashId]),', 'getCrash: z.tuple([crashId, z.boolean()]),'),
+      replaceIn(join(dir, 'services', 'crashes.ts'), 'getCrash: z.tuple([crashId]),', 'getCrash: z.tuple([crashId, z.boolean()]),'),
     );
     expect(run.status).not.toBe(0);
     expect(run.output).toContain('"getCrash"');
+  }, 60_000);
+
+  it('fails to compile, naming the method, when two services answer to one method name', () => {
+    const run = typecheckShared((dir) => {
+      replaceIn(
+        join(dir, 'services', 'reports.ts'),
+        '  getRedactionRules(): Promise<RedactionRules>;\n',
+        '  getRedactionRules(): Promise<RedactionRules>;\n  getSettings(): Promise<RedactionRules>;\n',
+      );
+      replaceIn(
+        join(dir, 'services', 'reports.ts'),
+        '  getRedactionRules: z.tuple([]),\n',
+        '  getRedactionRules: z.tuple([]),\n  getSettings: z.tuple([]),\n',
+      );
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('"getSettings"');
+  }, 60_000);
+
+  it('fails to compile when a service method has no schema', () => {
+    const run = typecheckShared((dir) => replaceIn(join(dir, 'services', 'consoles.ts'), '  closeConsole: z.tuple([sessionId]),\n', ''));
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('closeConsole');
   }, 60_000);
 });

@@ -48,6 +48,17 @@ describe('the layering that npm run lint checks', () => {
       expect(planted.output).toContain(`not-in-allowed: ${line}`);
   });
 
+  it('fails on a renderer component that calls the API client itself, and lets the stores do so', () => {
+    const planted = check({
+      'src/renderer/src/crash/SourceView.tsx': ['../api', '../stores/source-store'],
+      'src/renderer/src/stores/source-store.ts': ['../api'],
+      'src/renderer/src/api.ts': [],
+    });
+    expect(planted.status).not.toBe(0);
+    expect(planted.output).toContain('renderer-through-stores: src/renderer/src/crash/SourceView.tsx → src/renderer/src/api.ts');
+    expect(planted.output).not.toContain('stores/source-store.ts →');
+  });
+
   it('fails on files that import each other', () => {
     const ring = check({ 'src/core/store/a.ts': ['./b'], 'src/core/store/b.ts': ['./a'] });
     expect(ring.status).not.toBe(0);

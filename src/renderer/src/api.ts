@@ -1,12 +1,7 @@
 import { workbenchMethods, type ClientMessage, type ServerMessage, type WorkbenchApi, type WorkbenchMethod } from '../../shared/api';
-import type { DesktopBridge } from '../../shared/bridge';
 import type { WorkbenchEvent } from '../../shared/model';
-
-declare global {
-  interface Window {
-    crashwb?: DesktopBridge;
-  }
-}
+import type { DesktopBridge } from '../../shared/bridge';
+import { desktop } from './desktop';
 
 type Caller = (method: WorkbenchMethod, params: unknown[]) => Promise<unknown>;
 
@@ -64,18 +59,15 @@ function webSocketApi(): WorkbenchApi {
   });
 }
 
-export const desktop: DesktopBridge | null = window.crashwb ?? null;
+/**
+ * The workbench's calls, through the desktop bridge (Electron's IPC) or the browser host's WebSocket.
+ * Only the stores import this: the components reach the workbench through them.
+ */
+export const api: WorkbenchApi = desktop ? bridgeApi(desktop) : webSocketApi();
 
-export const api: WorkbenchApi = desktop
-  ? buildApi(
-      (method, params) => desktop.call(method, params),
-      (l) => desktop.onEvent(l),
-    )
-  : webSocketApi();
-
-/** Browser mode: sends a dropped file's bytes to the server, which keeps them and returns a path. */
-export async function uploadFile(file: File): Promise<string> {
-  const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, { method: 'PUT', body: file });
-  if (!response.ok) throw new Error(`upload of ${file.name} failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { path: string }).path;
+function bridgeApi(bridge: DesktopBridge): WorkbenchApi {
+  return buildApi(
+    (method, params) => bridge.call(method, params),
+    (l) => bridge.onEvent(l),
+  );
 }

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { api, desktop, uploadFile } from '../api';
+import { desktop, uploadFile } from '../desktop';
+import { anyCrashStored } from '../stores/triage-store';
+import { onWorkbenchEvent } from '../stores/workbench-events';
 import { useCrashStore } from '../stores/crash-store';
 import { CrashBanner } from '../crash/CrashBanner';
 import { LocalsView } from '../crash/DetailsView';
@@ -99,8 +101,8 @@ export function App() {
   };
   // With crashes stored, the app opens on their groups; with none, on the ways in.
   useEffect(() => {
-    void api.listGroups({}, { sort: 'lastSeen', desc: true, offset: 0, limit: 1 }).then(
-      (listing) => listing.total > 0 && setView((v) => (useCrashStore.getState().crash ? v : 'groups')),
+    void anyCrashStored().then(
+      (any) => any && setView((v) => (useCrashStore.getState().crash ? v : 'groups')),
       (error: Error) => useCrashStore.setState({ error: `could not list the stored crashes: ${error.message}` }),
     );
   }, []);
@@ -164,7 +166,7 @@ export function App() {
 
   useEffect(() => {
     void refreshRecent();
-    const unsubscribe = api.onEvent((event) => {
+    const unsubscribe = onWorkbenchEvent((event) => {
       if (event.type === 'progress') setProgress(event);
       else if (event.type === 'import') onImportProgress(event);
       else useConsoleStore.getState().onEvent(event);

@@ -4,18 +4,16 @@ import { DebuggerOptions } from '../widgets/DebuggerOptions';
 import { Modal } from '../widgets/Modal';
 import { DialogActions } from '../widgets/DialogActions';
 import { useCommands } from '../stores/command-store';
-import { api } from '../api';
+import { useSettingsStore } from '../stores/settings-store';
 
 /** The settings that apply to every crash opened or imported from now on, saved only on Save. */
-function SettingsDialog({ settings, onSaved, onClose }: { settings: Settings; onSaved(s: Settings): void; onClose(): void }) {
+function SettingsDialog({ settings, onClose }: { settings: Settings; onClose(): void }) {
   const [defaultDebugger, setDefaultDebugger] = useState<DebuggerKind>(settings.defaultDebugger);
   const [error, setError] = useState<string | null>(null);
+  const update = useSettingsStore((s) => s.update);
   const save = (): void => {
-    api.updateSettings({ defaultDebugger }).then(
-      (saved) => {
-        onSaved(saved);
-        onClose();
-      },
+    update({ defaultDebugger }).then(
+      () => onClose(),
       (e: unknown) => setError(`could not save the settings: ${e instanceof Error ? e.message : String(e)}`),
     );
   };
@@ -47,19 +45,18 @@ function SettingsDialog({ settings, onSaved, onClose }: { settings: Settings; on
 
 /** The bar's Settings… button and the dialog it opens. */
 export function SettingsMenu() {
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const { settings, error, load } = useSettingsStore();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.getSettings().then(setSettings, (e: unknown) => setError(`could not read the settings: ${String(e)}`));
-  }, []);
+    void load();
+  }, [load]);
   useCommands([{ id: 'app.settings', title: 'Settings…', section: 'App' }], () => setOpen(true));
   return (
     <>
       <button className="settings" disabled={!settings} title={error ?? undefined} onClick={() => setOpen(true)}>
         Settings…
       </button>
-      {open && settings && <SettingsDialog settings={settings} onSaved={setSettings} onClose={() => setOpen(false)} />}
+      {open && settings && <SettingsDialog settings={settings} onClose={() => setOpen(false)} />}
     </>
   );
 }

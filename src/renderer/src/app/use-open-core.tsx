@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { desktop } from '../api';
+import { desktop } from '../desktop';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 

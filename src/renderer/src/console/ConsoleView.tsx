@@ -2,8 +2,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
-import { api } from '../api';
-import { attachConsoleOutput, useConsoleStore } from '../stores/console-store';
+import { attachConsoleOutput, resizeConsole, useConsoleStore, writeToConsole } from '../stores/console-store';
 import { useCommands } from '../stores/command-store';
 import { usePrefersDark } from '../widgets/color-scheme';
 
@@ -47,15 +46,13 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const { session, status, reason, open } = useConsoleStore();
   const sessionId = session?.sessionId ?? null;
-  const sessionRef = useRef<string | null>(null);
-  sessionRef.current = sessionId;
   // Keys typed while the debugger starts are sent once it is there.
   const early = useRef<string[]>([]);
   useEffect(() => {
     if (!sessionId || early.current.length === 0) return;
     const typed = early.current.join('');
     early.current = [];
-    void api.writeConsole(sessionId, typed).catch((error: unknown) => useConsoleStore.setState({ reason: String(error) }));
+    writeToConsole(typed, (error: unknown) => useConsoleStore.setState({ reason: String(error) }));
   }, [sessionId]);
 
   const terminal = useRef<Terminal | null>(null);
@@ -84,9 +81,7 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
     const report = (error: unknown): void =>
       term.write(`\r\n\x1b[31m[${error instanceof Error ? error.message : String(error)}]\x1b[m\r\n`);
     const send = (data: string): void => {
-      const id = sessionRef.current;
-      if (id) void api.writeConsole(id, data).catch(report);
-      else early.current.push(data);
+      if (!writeToConsole(data, report)) early.current.push(data);
     };
     term.attachCustomKeyEventHandler(clipboardKeys(term, (text) => term.paste(text)));
     const typed = term.onData(send);
@@ -98,8 +93,7 @@ export function ConsoleView({ crashId, analysis, docked }: Props) {
       fit.fit();
       if (proposed.cols === size.cols && proposed.rows === size.rows) return;
       size = { cols: proposed.cols, rows: proposed.rows };
-      const id = sessionRef.current;
-      if (id) void api.resizeConsole(id, size).catch(report);
+      resizeConsole(size, report);
     };
     refit();
     const observer = new ResizeObserver(refit);

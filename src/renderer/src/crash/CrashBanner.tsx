@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useReportStore } from '../stores/report-store';
 import { useCrashStore } from '../stores/crash-store';
-import { desktop } from '../api';
+import { desktop } from '../desktop';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
 import { systemLine, uptimeWords } from '../../../shared/frame-label';

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { api } from '../api';
+import { liveFrame } from '../stores/console-store';
 import { useLoaded } from './use-live-session';
 import { fileName } from '../../../shared/frame-label';
 
 /** The frame's function around its program counter, with the source line above each run of instructions. */
 export function DisassemblyView({ sessionId, thread, frame }: { sessionId: string; thread: number; frame: number }) {
-  const loaded = useLoaded(() => api.disassemble(sessionId, thread, frame), [sessionId, thread, frame]);
+  const loaded = useLoaded(() => liveFrame.disassemble(sessionId, thread, frame), [sessionId, thread, frame]);
   const current = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
     current.current?.scrollIntoView({ block: 'center' });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { FingerprintExplanation } from '../../../shared/model';
-import { api } from '../api';
+import { triageRequests } from '../stores/triage-store';
 
 const MARK = { signature: '●', significant: '○', 'left-out': '–' } as const;
 const VERDICT = { signature: 'in the signature', significant: 'compared for similarity', 'left-out': 'left out' } as const;
@@ -13,7 +13,7 @@ export function GroupingView({ crashId }: { crashId: string }) {
     let current = true;
     setExplanation(null);
     setError(null);
-    api.explainFingerprint(crashId).then(
+    triageRequests.explainFingerprint(crashId).then(
       (e) => current && setExplanation(e),
       (e: unknown) => current && setError(`could not explain the fingerprint: ${e instanceof Error ? e.message : String(e)}`),
     );

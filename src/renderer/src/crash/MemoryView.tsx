@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useWidth } from '../widgets/use-width';
 import type { MemoryDump } from '../../../shared/model';
-import { api } from '../api';
+import { liveFrame } from '../stores/console-store';
 
 const LENGTHS = [64, 256, 1024, 4096];
 
@@ -39,7 +39,7 @@ export function MemoryView({ sessionId, thread, frame }: { sessionId: string; th
   typed.current = expression;
   const load = useCallback(() => {
     setError(null);
-    api.readMemory(sessionId, thread, frame, typed.current.trim(), length).then(setDump, (err: unknown) => {
+    liveFrame.readMemory(sessionId, thread, frame, typed.current.trim(), length).then(setDump, (err: unknown) => {
       setDump(null);
       setError(err instanceof Error ? err.message : String(err));
     });

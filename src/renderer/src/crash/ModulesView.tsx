@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { Crash, FileOrigin, Module, OriginKind, SymbolStatus } from '../../../shared/model';
 import { DebuggerOptions } from '../widgets/DebuggerOptions';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { useSettingsStore } from '../stores/settings-store';
 import { useCrashStore } from '../stores/crash-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { fileName } from '../../../shared/frame-label';
@@ -43,12 +44,12 @@ export function ModulesView({ crash }: { crash: Crash }) {
   /** Keeps this crash's library folders in the settings, for every crash of its program. */
   const keepForProgram = (exe: string): void => {
     setKept(null);
-    api
-      .getSettings()
-      .then((settings) => {
+    void useSettingsStore
+      .getState()
+      .update((settings) => {
         const before = settings.solibDirsByExecutable[exe] ?? [];
         const dirs = [...before, ...solibDirs.filter((d) => !before.includes(d))];
-        return api.updateSettings({ solibDirsByExecutable: { ...settings.solibDirsByExecutable, [exe]: dirs } });
+        return { solibDirsByExecutable: { ...settings.solibDirsByExecutable, [exe]: dirs } };
       })
       .then(
         () => setKept(`Kept for every crash of ${fileName(exe)}.`),

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Frame, SourceResult } from '../../../shared/model';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { sourceFiles } from '../stores/source-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { fileName } from '../../../shared/frame-label';
 
@@ -15,8 +16,7 @@ function MapBuildPath({ file, executable, onMapped }: { file: string; executable
   const [error, setError] = useState<string | null>(null);
   const save = async (): Promise<void> => {
     try {
-      const existing = await api.getSourceMappings(executable);
-      await api.setSourceMappings(executable, [...existing.filter((m) => m.from !== from), { from, to }]);
+      await sourceFiles.mapBuildPath(executable, from, to);
       onMapped();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -79,7 +79,7 @@ export function SourceView({
     setResult(null);
     if (!file) return;
     let current = true;
-    api.readSource(file, executable, buildId).then(
+    sourceFiles.read(file, executable ?? null, buildId ?? null).then(
       (r) => current && setResult(r),
       (e: Error) => current && setResult({ found: false, searched: [], message: e.message }),
     );
@@ -92,7 +92,7 @@ export function SourceView({
     setPicking(false);
     if (!folder) return;
     try {
-      await api.addSourceFolder(folder);
+      await sourceFiles.addFolder(folder);
       setFolderError(null);
       setVersion((v) => v + 1);
     } catch (e) {

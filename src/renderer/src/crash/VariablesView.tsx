@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { VariableNode } from '../../../shared/model';
-import { api } from '../api';
+import { liveFrame } from '../stores/console-store';
 import { useLoaded } from './use-live-session';
 
 function VariableItem({ node, sessionId, depth }: { node: VariableNode; sessionId: string; depth: number }) {
@@ -10,7 +10,7 @@ function VariableItem({ node, sessionId, depth }: { node: VariableNode; sessionI
   const toggle = (): void => {
     setOpen(!open);
     if (children || open) return;
-    api.expandVariable(sessionId, node.id).then(setChildren, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    liveFrame.expandVariable(sessionId, node.id).then(setChildren, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   const expandable = node.childCount > 0;
   return (
@@ -41,7 +41,7 @@ function VariableItem({ node, sessionId, depth }: { node: VariableNode; sessionI
 
 /** Arguments and locals from the live debugger: structures, arrays and pointers open on demand. */
 export function VariablesView({ sessionId, thread, frame }: { sessionId: string; thread: number; frame: number }) {
-  const loaded = useLoaded(() => api.frameVariables(sessionId, thread, frame), [sessionId, thread, frame]);
+  const loaded = useLoaded(() => liveFrame.variables(sessionId, thread, frame), [sessionId, thread, frame]);
   return (
     <section className="panel locals" aria-label="Locals">
       <h2>Locals of frame #{frame}</h2>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PreviewGroup, RulesCheck } from '../../../shared/model';
-import { api } from '../api';
+import { triageRequests } from '../stores/triage-store';
 import { useCommands } from '../stores/command-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { Modal } from '../widgets/Modal';
@@ -47,7 +47,7 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
   useEffect(() => {
     setText(null);
     setCheck(null);
-    api.getGroupingRules(project).then(
+    triageRequests.getGroupingRules(project).then(
       (rules) => {
         setText(rules.text);
         setOwn(rules.own);
@@ -190,7 +190,7 @@ function GroupingRulesDialog({ onClose }: { onClose(): void }) {
           aria-disabled={busy !== null}
           onClick={() =>
             void run('Trying the rules on the stored crashes', async () => {
-              if (text !== null) setCheck({ text, result: await api.checkGroupingRules(text, project) });
+              if (text !== null) setCheck({ text, result: await triageRequests.checkGroupingRules(text, project) });
             })
           }
         >

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SimilarGroup } from '../../../shared/model';
-import { api } from '../api';
+import { triageRequests } from '../stores/triage-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { useReportStore } from '../stores/report-store';
 import { plural } from '../widgets/plural';
@@ -17,7 +17,7 @@ export function SimilarGroups({ groupId, count }: { groupId: number; count: numb
   useEffect(() => {
     let current = true;
     setSimilar(null);
-    api.similarGroups(groupId).then(
+    triageRequests.similarGroups(groupId).then(
       (found) => current && setSimilar(found),
       (e: unknown) => current && setError(e instanceof Error ? e.message : String(e)),
     );

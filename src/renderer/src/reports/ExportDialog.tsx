@@ -7,7 +7,8 @@ import {
   type RedactionRule,
   type RedactionRules,
 } from '../../../shared/model';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { exportRequests } from '../stores/report-store';
 import { useReportStore } from '../stores/report-store';
 import { Modal } from '../widgets/Modal';
 
@@ -71,12 +72,12 @@ function ExportForm({ target, onClose }: { target: ExportTarget; onClose(): void
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api.getRedactionRules().then(setRules, (e: unknown) => setError(message(e)));
+    exportRequests.getRedactionRules().then(setRules, (e: unknown) => setError(message(e)));
   }, []);
   useEffect(() => {
     if (!rules) return;
     let current = true;
-    api.previewExport({ target, format, redact, rules }).then(
+    exportRequests.previewExport({ target, format, redact, rules }).then(
       (p) => current && (setPreview(p), setError(null)),
       (e: unknown) => current && setError(message(e)),
     );
@@ -95,7 +96,7 @@ function ExportForm({ target, onClose }: { target: ExportTarget; onClose(): void
         const path = await desktop.saveReport(request);
         setStatus(path ? `Saved ${path}` : null);
       } else {
-        const file = await api.exportReport(request);
+        const file = await exportRequests.exportReport(request);
         download(file.fileName, file.mimeType, file.base64);
         setStatus(`Exported ${file.fileName}`);
       }
@@ -156,7 +157,7 @@ function ExportForm({ target, onClose }: { target: ExportTarget; onClose(): void
           </label>
           <button
             onClick={() =>
-              api.saveRedactionRules(rules).then(
+              exportRequests.saveRedactionRules(rules).then(
                 () => setStatus('These rules are now the default.'),
                 (e: unknown) => setError(message(e)),
               )

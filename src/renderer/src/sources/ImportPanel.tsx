@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { desktop } from '../api';
+import { desktop } from '../desktop';
 import { useGroupsStore } from '../stores/groups-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { ReporterSources } from './ReporterSources';

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ReporterSourceInfo } from '../../../shared/model';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { importRequests } from '../stores/imports-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { TokenInput } from '../widgets/TokenInput';
 import { Modal } from '../widgets/Modal';
@@ -27,7 +28,7 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
   const { itemProps, innerTabIndex } = useRovingList(sources.length);
 
   useEffect(() => {
-    api.listReporterSources().then(setSources, (e: unknown) => setError(message(e)));
+    importRequests.listReporterSources().then(setSources, (e: unknown) => setError(message(e)));
   }, []);
 
   const sync = (source: string, given?: string): void => {
@@ -39,7 +40,7 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
     setError(null);
     const source = sourceUrl(url);
     const keep = remember && desktop ? token : null;
-    api.saveReporterSource(source, keep).then(
+    importRequests.saveReporterSource(source, keep).then(
       () => sync(source, keep ? undefined : token),
       (err: unknown) => setError(message(err)),
     );
@@ -78,7 +79,7 @@ export function ReporterSources({ onClose }: { onClose(): void }) {
           onCancel={() => setRemoving(null)}
           onConfirm={() => {
             setRemoving(null);
-            api.removeReporterSource(removing).then(setSources, (e: unknown) => setError(message(e)));
+            importRequests.removeReporterSource(removing).then(setSources, (e: unknown) => setError(message(e)));
           }}
         />
       )}

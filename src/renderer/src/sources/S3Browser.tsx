@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { S3Endpoint, S3Listing } from '../../../shared/model';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { importRequests } from '../stores/imports-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { useRovingList } from '../widgets/roving';
 import { Modal } from '../widgets/Modal';
@@ -23,7 +24,7 @@ function SaveCredentials({ endpoint, onSaved }: { endpoint: string | null; onSav
       aria-label="S3 credentials"
       onSubmit={(e) => {
         e.preventDefault();
-        api.saveS3Credentials(endpoint, { accessKeyId, secretAccessKey }).then(onSaved, (err: unknown) => setError(String(err)));
+        importRequests.saveS3Credentials(endpoint, { accessKeyId, secretAccessKey }).then(onSaved, (err: unknown) => setError(String(err)));
       }}
     >
       <input aria-label="Access key id" value={accessKeyId} onChange={(e) => setKey(e.target.value)} autoComplete="off" />
@@ -64,7 +65,7 @@ export function S3Browser({ onClose }: { onClose(): void }) {
   const open = (target: string | null): void => {
     setBusy(true);
     setError(null);
-    api.listS3(where(), target).then(
+    importRequests.listS3(where(), target).then(
       (l) => {
         setUrl(target);
         setListing(l);

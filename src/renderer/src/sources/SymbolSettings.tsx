@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Settings, SymbolCacheInfo, SymbolServerInfo } from '../../../shared/model';
-import { api, desktop } from '../api';
+import type { Settings, SymbolServerInfo } from '../../../shared/model';
+import { desktop } from '../desktop';
+import { useSettingsStore } from '../stores/settings-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { TokenInput } from '../widgets/TokenInput';
 import { fileName } from '../../../shared/frame-label';
@@ -32,9 +33,7 @@ const FOLDERS: Record<FolderList, { title: string; hint: string }> = {
  * recorded: folders, symbol servers (debuginfod or a reporter) and the cache of what they sent.
  */
 export function SymbolSettings({ onClose }: { onClose(): void }) {
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [servers, setServers] = useState<SymbolServerInfo[]>([]);
-  const [cache, setCache] = useState<SymbolCacheInfo | null>(null);
+  const { settings, servers, cache, load, loadSymbols, update, saveServerToken, clearCache } = useSettingsStore();
   const [picking, setPicking] = useState<FolderList | null>(null);
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
@@ -42,20 +41,13 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
   const failed = (e: unknown): void => setError(message(e));
 
   useEffect(() => {
-    api.getSettings().then(setSettings, failed);
-    api.listSymbolServers().then(setServers, failed);
-    api.getSymbolCache().then(setCache, failed);
-  }, []);
+    void load();
+    loadSymbols().catch(failed);
+  }, [load, loadSymbols]);
 
   const save = (change: Partial<Settings>): void => {
     setError(null);
-    api
-      .updateSettings(change)
-      .then((s) => {
-        setSettings(s);
-        return api.listSymbolServers();
-      })
-      .then(setServers, failed);
+    update(change).catch(failed);
   };
   const addFolder = (list: FolderList, dir: string | null): void => {
     setPicking(null);
@@ -75,17 +67,12 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
     }
     const next = settings.symbolServers.includes(typed) ? settings.symbolServers : [...settings.symbolServers, typed];
     setError(null);
-    api
-      .updateSettings({ symbolServers: next })
-      .then((s) => {
-        setSettings(s);
+    update({ symbolServers: next })
+      .then(() => {
         setUrl('');
-        return token && desktop ? api.saveSymbolServerToken(typed, token) : api.listSymbolServers();
+        return token && desktop ? saveServerToken(typed, token) : undefined;
       })
-      .then((list) => {
-        setToken('');
-        setServers(list);
-      }, failed);
+      .then(() => setToken(''), failed);
   };
 
   return (
@@ -175,7 +162,7 @@ export function SymbolSettings({ onClose }: { onClose(): void }) {
               <code>{cache.dir}</code>: {cache.files} files, {mb(cache.bytes)} of {mb(cache.limitBytes)}
             </span>
           )}{' '}
-          <button onClick={() => api.clearSymbolCache().then(setCache, failed)} disabled={!cache || cache.files === 0}>
+          <button onClick={() => clearCache().catch(failed)} disabled={!cache || cache.files === 0}>
             Clear the cache
           </button>
         </section>

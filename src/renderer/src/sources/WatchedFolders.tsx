@@ -1,25 +1,22 @@
 import { useEffect, useState } from 'react';
-import { api, desktop } from '../api';
+import { desktop } from '../desktop';
+import { useSettingsStore } from '../stores/settings-store';
 import { FileBrowser } from '../widgets/FileBrowser';
 import { useRovingList } from '../widgets/roving';
 
 /** Folders whose new crashes are imported as they land, kept in the settings. */
 export function WatchedFolders() {
-  const [folders, setFolders] = useState<string[] | null>(null);
+  const { settings, load, update, error: unread } = useSettingsStore();
+  const folders = settings?.watchedFolders ?? null;
   const [picking, setPicking] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [refused, setError] = useState<string | null>(null);
+  const error = refused ?? unread;
   useEffect(() => {
-    api.getSettings().then(
-      (s) => setFolders(s.watchedFolders),
-      (e: unknown) => setError(String(e)),
-    );
-  }, []);
+    void load();
+  }, [load]);
   const save = (next: string[]): void => {
     setError(null);
-    api.updateSettings({ watchedFolders: next }).then(
-      (s) => setFolders(s.watchedFolders),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
+    update({ watchedFolders: next }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   };
   const { itemProps, innerTabIndex } = useRovingList(folders?.length ?? 0);
   const stopWatching = (folder: string): void => save((folders ?? []).filter((x) => x !== folder));

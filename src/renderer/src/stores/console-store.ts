@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ConsoleEvent, ConsoleInfo, ConsoleSize } from '../../../shared/model';
+import type { ConsoleEvent, ConsoleInfo, ConsoleSize, Disassembly, MemoryDump, VariableNode } from '../../../shared/model';
 import { api } from '../api';
 
 type Status = 'idle' | 'opening' | 'open' | 'ended';
@@ -87,3 +87,25 @@ export function selectInConsole(thread: number, frame: number): void {
   if (!session || status !== 'open') return;
   void api.selectFrame(session.sessionId, thread, frame).catch((error: unknown) => useConsoleStore.setState({ reason: message(error) }));
 }
+
+/** Sends keys to the console's debugger; false when no session is open yet, so that the caller keeps them. */
+export function writeToConsole(data: string, failed: (error: unknown) => void): boolean {
+  const { session } = useConsoleStore.getState();
+  if (!session) return false;
+  void api.writeConsole(session.sessionId, data).catch(failed);
+  return true;
+}
+
+export function resizeConsole(size: ConsoleSize, failed: (error: unknown) => void): void {
+  const { session } = useConsoleStore.getState();
+  if (session) void api.resizeConsole(session.sessionId, size).catch(failed);
+}
+
+/** What the crash view's live tabs ask of a console's debugger, by the session they were opened on. */
+export const liveFrame = {
+  disassemble: (sessionId: string, thread: number, frame: number): Promise<Disassembly> => api.disassemble(sessionId, thread, frame),
+  readMemory: (sessionId: string, thread: number, frame: number, expression: string, length: number): Promise<MemoryDump> =>
+    api.readMemory(sessionId, thread, frame, expression, length),
+  variables: (sessionId: string, thread: number, frame: number): Promise<VariableNode[]> => api.frameVariables(sessionId, thread, frame),
+  expandVariable: (sessionId: string, id: string): Promise<VariableNode[]> => api.expandVariable(sessionId, id),
+};

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { CrashComparison, ExportTarget, GroupComparison } from '../../../shared/model';
 import { api } from '../api';
+import type { ReportsApi } from '../../../shared/services/reports';
 
 export type Comparison = { kind: 'crashes'; value: CrashComparison } | { kind: 'groups'; value: GroupComparison };
 
@@ -43,3 +44,6 @@ export const useReportStore = create<ReportState>((set) => ({
   closeExport: () => set({ exportTarget: null }),
   dismissError: () => set({ error: null }),
 }));
+
+/** The export dialog's own reads and writes: the redaction rules, a preview, the file. */
+export const exportRequests: Pick<ReportsApi, 'getRedactionRules' | 'saveRedactionRules' | 'previewExport' | 'exportReport'> = api;

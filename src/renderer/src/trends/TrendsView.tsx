@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { FACETS, type GroupQuery, type GroupSummary, type Histogram, type Trends } from '../../../shared/model';
-import { api } from '../api';
+import { triageRequests } from '../stores/triage-store';
 import { useGroupsStore } from '../stores/groups-store';
 import { DailyChart } from '../widgets/DailyChart';
 import { plural } from '../widgets/plural';
@@ -87,7 +87,7 @@ export function TrendsView({ onOpenGroup }: { onOpenGroup(): void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    Promise.all([api.getTrends(query, days), api.getHistogram(query, attribute)]).then(
+    Promise.all([triageRequests.getTrends(query, days), triageRequests.getHistogram(query, attribute)]).then(
       ([t, h]) => current && (setTrends(t), setHistogram(h), setError(null)),
       (e: unknown) => current && setError(message(e)),
     );

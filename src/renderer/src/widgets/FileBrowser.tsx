@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../../shared/model';
-import { api } from '../api';
+import { importRequests } from '../stores/imports-store';
 import { Modal } from './Modal';
 import { useRovingList } from './roving';
 
@@ -22,7 +22,7 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
   const list = useRef<HTMLUListElement>(null);
   /** Lists a folder; `focusList` when it was opened from the list, whose focused row is gone with the old listing. */
   const go = (path: string | null, focusList = false): void => {
-    api.listDirectory(path).then(
+    importRequests.listDirectory(path).then(
       (l) => {
         setListing(l);
         if (focusList) requestAnimationFrame(() => list.current?.querySelector<HTMLElement>('button')?.focus());
@@ -58,7 +58,7 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
     if (!listing) return;
     const target = typed.trim();
     if (target === '' || target === listing.path) return onChoose(listing.path);
-    api.listDirectory(target).then(
+    importRequests.listDirectory(target).then(
       (l) => onChoose(l.path),
       (e: Error) => setError(e.message),
     );
@@ -76,7 +76,7 @@ export function FileBrowser({ mode, title, onChoose, onCancel }: Props) {
         onSubmit={(e) => {
           e.preventDefault();
           if (mode !== 'folder' && !typed.endsWith('/')) {
-            api.listDirectory(typed).then(
+            importRequests.listDirectory(typed).then(
               (l) => setListing(l),
               () => onChoose(typed),
             );

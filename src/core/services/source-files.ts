@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
-import { withFile } from './platform/bounded-file';
-import type { DirectoryListing, SourceMapping, SourceResult } from '../shared/model';
-import { MAX_SOURCE_BYTES } from '../shared/reporter-protocol';
+import { withFile } from '../platform/bounded-file';
+import type { DirectoryListing, SourceMapping, SourceResult } from '../../shared/model';
+import { MAX_SOURCE_BYTES } from '../../shared/reporter-protocol';
 
 const LANGUAGES: Record<string, string> = {
   '.c': 'c',

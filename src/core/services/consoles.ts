@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ConsolesApi } from '../../shared/services/consoles';
+import type { Disposable } from '../platform/disposables';
 import { access, constants } from 'node:fs/promises';
 import type {
   ConsoleEvent,
@@ -11,21 +13,21 @@ import type {
   SourceMapping,
   SourceResult,
   VariableNode,
-} from '../shared/model';
-import { backendOf } from './debugger';
-import { couldNotLoad } from './debugger/errors';
-import { debuggerForMachine } from './debugger/architectures';
-import { readElfMachine } from './elf/elf-headers';
-import { isMinidump } from './minidump/minidump-file';
-import type { LiveSession, LiveSessionEvents } from './debugger/live/live-session';
-import { coreOf } from './intake/ingest';
-import { linkModules, type ModuleLinks } from './symbols/module-links';
+} from '../../shared/model';
+import { backendOf } from '../debugger';
+import { couldNotLoad } from '../debugger/errors';
+import { debuggerForMachine } from '../debugger/architectures';
+import { readElfMachine } from '../elf/elf-headers';
+import { isMinidump } from '../minidump/minidump-file';
+import type { LiveSession, LiveSessionEvents } from '../debugger/live/live-session';
+import { coreOf } from '../intake/ingest';
+import { linkModules, type ModuleLinks } from '../symbols/module-links';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
 
 /** The live debugger sessions behind the consoles, by session id. */
-export class Consoles {
+export class ConsolesService implements ConsolesApi, Disposable {
   private readonly sessions = new Map<
     string,
     { crashId: string; executable: string | null; session: LiveSession; links: ModuleLinks | null }
@@ -33,6 +35,7 @@ export class Consoles {
 
   constructor(
     private readonly emit: (event: ConsoleEvent) => void,
+    private readonly getCrash: (id: string) => Promise<Crash>,
     /** Finds a source file as the source view does, with the user's source folders. */
     private readonly readSource: (file: string, executable: string | null) => Promise<SourceResult>,
     private readonly sourceMappings: (executable: string) => Promise<SourceMapping[]>,
@@ -40,7 +43,8 @@ export class Consoles {
     private readonly plainDebugDir: () => Promise<string>,
   ) {}
 
-  async open(crash: Crash, size: ConsoleSize): Promise<ConsoleInfo> {
+  async openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo> {
+    const crash = await this.getCrash(crashId);
     if (this.sessions.size >= MAX_CONSOLES) {
       throw new Error(`${MAX_CONSOLES} consoles are open already; close one (each holds a debugger with its whole core loaded)`);
     }
@@ -132,15 +136,15 @@ export class Consoles {
     return entry.session;
   }
 
-  write(sessionId: string, data: string): void {
+  async writeConsole(sessionId: string, data: string): Promise<void> {
     this.get(sessionId).write(data);
   }
 
-  resize(sessionId: string, size: ConsoleSize): void {
+  async resizeConsole(sessionId: string, size: ConsoleSize): Promise<void> {
     this.get(sessionId).resize(size.cols, size.rows);
   }
 
-  select(sessionId: string, thread: number, frame: number): Promise<void> {
+  selectFrame(sessionId: string, thread: number, frame: number): Promise<void> {
     return this.get(sessionId).select(thread, frame);
   }
 
@@ -163,7 +167,7 @@ export class Consoles {
     return { expression, ...(await this.get(sessionId).readMemory(thread, frame, expression, length)) };
   }
 
-  variables(sessionId: string, thread: number, frame: number): Promise<VariableNode[]> {
+  frameVariables(sessionId: string, thread: number, frame: number): Promise<VariableNode[]> {
     return this.get(sessionId).variables(thread, frame);
   }
 
@@ -171,13 +175,17 @@ export class Consoles {
     return this.get(sessionId).expandVariable(id);
   }
 
-  close(sessionId: string): void {
+  async closeConsole(sessionId: string): Promise<void> {
+    this.close(sessionId);
+  }
+
+  private close(sessionId: string): void {
     this.sessions.get(sessionId)?.session.close();
     void this.sessions.get(sessionId)?.links?.dispose();
     this.sessions.delete(sessionId);
   }
 
-  closeAll(): void {
+  dispose(): void {
     for (const id of [...this.sessions.keys()]) this.close(id);
   }
 }

@@ -1,8 +1,8 @@
-import type { ReporterSourceInfo } from '../shared/model';
-import { lastSyncKey } from './intake/reporter-pull';
-import { reporterBase } from '../shared/reporter-protocol';
-import type { SecretStore } from './s3/secrets';
-import type { CrashStore } from './store/crash-store';
+import type { ReporterSourceInfo } from '../../shared/model';
+import { lastSyncKey } from '../intake/reporter-pull';
+import { reporterBase } from '../../shared/reporter-protocol';
+import type { SecretStore } from '../s3/secrets';
+import type { CrashStore } from '../store/crash-store';
 
 const SOURCES = 'reporterSources';
 const secretName = (url: string) => `reporter:${url}`;

@@ -1,18 +1,36 @@
 import { readFile } from 'node:fs/promises';
-import type { Settings, SourceResult, SymbolCacheInfo, SymbolSearchRequest, SymbolServerInfo } from '../shared/model';
-import type { SymbolOptions } from './intake/intake';
+import type {
+  Crash,
+  ReanalyzeRequest,
+  ReprocessReport,
+  ReprocessRequest,
+  Settings,
+  SourceResult,
+  SymbolCacheInfo,
+  SymbolSearchRequest,
+  SymbolServerInfo,
+  WorkbenchEvent,
+} from '../../shared/model';
+import type { SymbolsApi } from '../../shared/services/symbols';
+import { reprocessCrashes } from '../intake/reprocess';
+import type { SymbolOptions } from '../intake/intake';
 import type { ReporterSources } from './reporter-sources';
-import type { SecretStore } from './s3/secrets';
+import type { SecretStore } from '../s3/secrets';
 import { languageOf } from './source-files';
-import { serversFromEnvironment } from './symbols/debuginfod-client';
-import { SymbolCache, defaultSymbolCacheDir } from './symbols/symbol-cache';
-import { sourceFromServers } from './symbols/symbol-lookup';
-import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from './symbols/symbol-servers';
+import { serversFromEnvironment } from '../symbols/debuginfod-client';
+import { SymbolCache, defaultSymbolCacheDir } from '../symbols/symbol-cache';
+import { sourceFromServers } from '../symbols/symbol-lookup';
+import { reporterSymbolUrl, solibDirsFor, symbolServersFor } from '../symbols/symbol-servers';
 
 const secretName = (url: string): string => `symbols:${url}`;
 
-export interface SymbolRoomContext {
+export interface SymbolsContext {
   getSettings(): Promise<Settings>;
+  /** A group's crashes, or every crash, for reprocessing. */
+  crashIds(groupId?: number): string[];
+  getCrash(id: string): Promise<Crash>;
+  reanalyze(id: string, request: ReanalyzeRequest): Promise<Crash>;
+  emit(event: WorkbenchEvent): void;
   reporters: ReporterSources;
   secrets?: SecretStore;
   /** Tokens given on the command line, by server URL. */
@@ -25,8 +43,8 @@ export interface SymbolRoomContext {
  * reporters kept as sources, DEBUGINFOD_URLS and the request say; tokens resolved, never kept in
  * the settings; the cache of what servers sent.
  */
-export class SymbolRoom {
-  constructor(private readonly ctx: SymbolRoomContext) {}
+export class SymbolsService implements SymbolsApi {
+  constructor(private readonly ctx: SymbolsContext) {}
 
   async cache(settings?: Settings): Promise<SymbolCache> {
     const limitMb = (settings ?? (await this.ctx.getSettings())).symbolCacheMb;
@@ -61,7 +79,7 @@ export class SymbolRoom {
     };
   }
 
-  async servers(): Promise<SymbolServerInfo[]> {
+  async listSymbolServers(): Promise<SymbolServerInfo[]> {
     const settings = await this.ctx.getSettings();
     const saved = async (url: string) => (this.ctx.secrets ? (await this.ctx.secrets.get(secretName(url))) !== null : false);
     const out: SymbolServerInfo[] = [];
@@ -73,24 +91,34 @@ export class SymbolRoom {
     return out;
   }
 
-  async saveToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
+  async saveSymbolServerToken(url: string, token: string | null): Promise<SymbolServerInfo[]> {
     if (!this.ctx.secrets) {
       throw new Error(
         'tokens are kept by the desktop app only (in the OS keychain through safeStorage); on the command line give --symbol-token',
       );
     }
     await this.ctx.secrets.set(secretName(url), token);
-    return this.servers();
+    return this.listSymbolServers();
   }
 
-  async cacheUsage(): Promise<SymbolCacheInfo> {
+  async getSymbolCache(): Promise<SymbolCacheInfo> {
     return (await this.cache()).usage();
   }
 
-  async clearCache(): Promise<SymbolCacheInfo> {
+  async clearSymbolCache(): Promise<SymbolCacheInfo> {
     const cache = await this.cache();
     await cache.clear();
     return cache.usage();
+  }
+
+  reprocessCrashes(request: ReprocessRequest): Promise<ReprocessReport> {
+    const { debugDirs, solibDirs, sysroot, symbolServers } = request;
+    return reprocessCrashes(request, {
+      crashIds: (groupId) => this.ctx.crashIds(groupId),
+      getCrash: (id) => this.ctx.getCrash(id),
+      reanalyze: (id) => this.ctx.reanalyze(id, { debugDirs, solibDirs, sysroot, symbolServers }),
+      emit: (event) => this.ctx.emit(event),
+    });
   }
 
   /**
