@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
 import { parseMiLine } from '../../src/core/debugger/gdb/mi-parser';
-import { parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb/output';
+import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { compileGlob } from '../../src/core/fingerprint/rules/glob';
 import { Redactor, DEFAULT_REDACTION } from '../../src/core/report/redactor';
 import { readApportReport } from '../../src/core/sources/apport';
@@ -129,9 +129,9 @@ describe('parsers of outside text run in linear time', () => {
       'lldb output',
       (t) => {
         for (const section of splitSections(t)) {
-          parseBacktraces(section.lines, () => null);
-          parseRegisters(section.lines, new Set(['rip']));
-          parseVariables(section.lines);
+          readBacktraces(section.lines, () => null);
+          readRegisters(section.lines, new Set(['rip']));
+          readFrameVariables(section.lines);
         }
       },
       (n) => repeated(unit, n, '@@frame\u001f', ''),

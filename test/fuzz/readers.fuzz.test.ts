@@ -10,7 +10,7 @@ import { readApportReport } from '../../src/core/sources/apport';
 import { readScopeCrash } from '../../src/core/sources/appscope';
 import { readHandlerZip } from '../../src/core/sources/ibm-zip';
 import { parseMiLine, MiSyntaxError } from '../../src/core/debugger/gdb/mi-parser';
-import { parseBacktraces, parseRegisters, parseVariables, splitSections } from '../../src/core/debugger/lldb/output';
+import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { LldbSelectionReader } from '../../src/core/debugger/lldb/selection';
 import { apportReport, handlerZip, scopeCrashDir } from '../fixtures/bundles';
 import { writeMinidump } from '../fixtures/minidumps';
@@ -196,9 +196,9 @@ describe('fuzzing the debugger output parsers (seeded, bounded)', () => {
       fc.property(fc.array(lldbLine, { maxLength: 40 }), (lines) => {
         const output = lines.join('\n');
         for (const section of splitSections(output)) {
-          parseBacktraces(section.lines, () => null);
-          parseRegisters(section.lines, new Set(['rip', 'rsp']));
-          parseVariables(section.lines);
+          readBacktraces(section.lines, () => null);
+          readRegisters(section.lines, new Set(['rip', 'rsp']));
+          readFrameVariables(section.lines);
         }
         const reader = new LldbSelectionReader(() => undefined);
         expect(typeof reader.take(output)).toBe('string');

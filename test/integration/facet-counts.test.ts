@@ -58,7 +58,7 @@ describe('attribute counts kept for the unfiltered facets', () => {
     store(old, 25, (i) => ({ pod: `pod-${i % 5}` }));
     const before = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('CREATE TABLE attribute_counts'));
     old.exec(`DROP TRIGGER crashes_attributes_in; DROP TRIGGER crashes_attributes_out; DROP TRIGGER crashes_attributes_change;
-              DROP TABLE attribute_counts; ALTER TABLE groups DROP COLUMN newest_version; PRAGMA user_version = ${before};`);
+              DROP TABLE attribute_counts; ALTER TABLE groups DROP COLUMN newest_version_key; PRAGMA user_version = ${before};`);
     old.close();
     const upgraded = openDatabase(path);
     expect(kept(upgraded)).toEqual(recount(upgraded));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CrashStore } from '../../src/core/store/crash-store';
-import { MIGRATIONS, newestVersionOf, openDatabase, type Db } from '../../src/core/store/database';
+import { MIGRATIONS, newestVersionKeyOf, openDatabase, type Db } from '../../src/core/store/database';
 import { versionKey } from '../../src/core/store/version-key';
 import { GroupStore } from '../../src/core/store/group-store';
 import { queryGroups, trendStart } from '../../src/core/store/group-queries';
@@ -138,8 +138,9 @@ describe('the triage table’s groups query', () => {
 
   it('keeps each group’s newest version, which the Versions sort reads, through new crashes, merge and move-out', () => {
     const stored = (id: number): string | null =>
-      (db.prepare('SELECT newest_version AS v FROM groups WHERE id = ?').get(id) as { v: string | null }).v;
-    const worked = (id: number): string | null => (db.prepare(`SELECT (${newestVersionOf('?')}) AS v`).get(id) as { v: string | null }).v;
+      (db.prepare('SELECT newest_version_key AS v FROM groups WHERE id = ?').get(id) as { v: string | null }).v;
+    const worked = (id: number): string | null =>
+      (db.prepare(`SELECT (${newestVersionKeyOf('?')}) AS v`).get(id) as { v: string | null }).v;
     const all = () => queryGroups(db, {}, page({ sort: 'title', desc: false }), NOW).groups;
     const check = () => {
       for (const g of all()) expect(stored(g.id), g.title).toBe(worked(g.id));
@@ -163,6 +164,20 @@ describe('the triage table’s groups query', () => {
     check();
   });
 
+  it('keeps each group’s newest version key when it upgrades a database whose column still had the old name', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'crashwb-migrate-')), 'wb.db');
+    const old = openDatabase(path);
+    fill(old);
+    const keys = old.prepare('SELECT id, newest_version_key AS k FROM groups ORDER BY id').all();
+    const renamed = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('RENAME COLUMN newest_version TO'));
+    old.exec(`ALTER TABLE groups RENAME COLUMN newest_version_key TO newest_version; PRAGMA user_version = ${renamed};`);
+    old.close();
+    const upgraded = openDatabase(path);
+    expect(upgraded.prepare('SELECT id, newest_version_key AS k FROM groups ORDER BY id').all()).toEqual(keys);
+    expect(keys.length).toBe(GROUPS);
+    upgraded.close();
+  });
+
   it('fills in the distinct counts when it upgrades a database written before they were kept', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'crashwb-migrate-')), 'wb.db');
     const old = openDatabase(path);
@@ -171,13 +186,13 @@ describe('the triage table’s groups query', () => {
     const counts = MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes('version_count'));
     old.exec(`DROP INDEX crashes_group_spread; DROP INDEX crashes_group_host; DROP TABLE IF EXISTS remote_objects; DROP TABLE IF EXISTS group_notes; DROP TABLE IF EXISTS grouping_undo;
               DROP TRIGGER crashes_attributes_in; DROP TRIGGER crashes_attributes_out; DROP TRIGGER crashes_attributes_change; DROP TABLE attribute_counts;
-              ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; ALTER TABLE groups DROP COLUMN newest_version;
+              ALTER TABLE groups DROP COLUMN version_count; ALTER TABLE groups DROP COLUMN host_count; ALTER TABLE groups DROP COLUMN newest_version_key;
               PRAGMA user_version = ${counts};`);
     old.close();
     const upgraded = openDatabase(path);
     const listed = queryGroups(upgraded, {}, page(), NOW).groups;
     const unset = upgraded
-      .prepare('SELECT COUNT(*) AS n FROM groups WHERE newest_version IS NOT (' + newestVersionOf('groups.id') + ')')
+      .prepare('SELECT COUNT(*) AS n FROM groups WHERE newest_version_key IS NOT (' + newestVersionKeyOf('groups.id') + ')')
       .get();
     upgraded.close();
     expect(unset).toEqual({ n: 0 });

@@ -132,11 +132,13 @@ export const MIGRATIONS: Array<string | ((db: Db) => void)> = [
   // Each group's newest version (as versions sort), kept like its counts: sorting 5,000 groups by
   // it asked version_key of every one of 100,000 crashes (500 ms).
   `ALTER TABLE groups ADD COLUMN newest_version TEXT;
-   UPDATE groups SET newest_version = (${newestVersionOf('groups.id')});`,
+   UPDATE groups SET newest_version = (${newestVersionKeyOf('groups.id')});`,
+  // What that column holds is the version's sort key (version_key), not a version to show.
+  `ALTER TABLE groups RENAME COLUMN newest_version TO newest_version_key;`,
 ];
 
-/** The newest version among a group's crashes, as versions sort; each distinct version is keyed once. */
-export function newestVersionOf(group: string): string {
+/** The sort key of the newest version among a group's crashes; each distinct version is keyed once. */
+export function newestVersionKeyOf(group: string): string {
   return `SELECT MAX(version_key(v)) FROM (SELECT DISTINCT version AS v FROM crashes WHERE group_id = ${group})`;
 }
 

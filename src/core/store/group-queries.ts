@@ -71,7 +71,7 @@ export function queryGroups(db: Db, query: GroupQuery = {}, page?: GroupPage, no
            ON t.group_id = g.id
          WHERE g.crash_count > 0`
       : `SELECT ${GROUP_COLUMNS}, g.crash_count AS count, g.first_seen, g.last_seen, g.version_count AS versions, g.host_count AS hosts
-                ${sort === 'versions' ? ', g.newest_version AS newest' : ''}
+                ${sort === 'versions' ? ', g.newest_version_key AS newest' : ''}
          FROM groups g WHERE g.crash_count > 0`;
   let window = '';
   if (page) {

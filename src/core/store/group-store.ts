@@ -2,7 +2,7 @@ import { versionTag, type Fingerprint } from '../fingerprint/fingerprint';
 import type { CrashEvent, FingerprintVersion, GroupListing, GroupPage, GroupQuery, GroupStatus, Histogram } from '../../shared/model';
 import { queryGroups } from './group-queries';
 import { groupHistograms } from './trends';
-import { newestVersionOf, type Db } from './database';
+import { newestVersionKeyOf, type Db } from './database';
 import { GroupNotesStore } from './group-notes';
 
 /** A stored crash where it is: its group and the group's title, its fingerprint, its analysis as stored. */
@@ -79,7 +79,7 @@ export class GroupStore {
              (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.version = c.version AND o.id != c.id) FROM crashes c WHERE c.id = @crash),
            host_count = host_count + (SELECT c.hostname IS NOT NULL AND NOT EXISTS
              (SELECT 1 FROM crashes o WHERE o.group_id = @group AND o.hostname = c.hostname AND o.id != c.id) FROM crashes c WHERE c.id = @crash),
-           newest_version = (SELECT CASE WHEN k IS NULL OR newest_version >= k THEN newest_version ELSE k END
+           newest_version_key = (SELECT CASE WHEN k IS NULL OR newest_version_key >= k THEN newest_version_key ELSE k END
              FROM (SELECT version_key(c.version) AS k FROM crashes c WHERE c.id = @crash))
          WHERE id = @group`,
       )
@@ -139,7 +139,7 @@ export class GroupStore {
            last_seen = (SELECT MAX(timestamp) FROM crashes WHERE group_id = @id),
            version_count = (SELECT COUNT(DISTINCT version) FROM crashes WHERE group_id = @id),
            host_count = (SELECT COUNT(DISTINCT hostname) FROM crashes WHERE group_id = @id),
-           newest_version = (${newestVersionOf('@id')})
+           newest_version_key = (${newestVersionKeyOf('@id')})
          WHERE id = @id`,
       )
       .run({ id: groupId });

@@ -1,4 +1,4 @@
-import { newestVersionOf, type Db } from './database';
+import { newestVersionKeyOf, type Db } from './database';
 
 type Row = Record<string, unknown>;
 
@@ -55,6 +55,6 @@ export function restoreSnapshot(db: Db, snapshot: GroupingSnapshot): string[] {
     known.add(id);
   }
   // A snapshot taken before the newest version was kept has none: it is worked out again.
-  db.prepare(`UPDATE groups SET newest_version = (${newestVersionOf('groups.id')})`).run();
+  db.prepare(`UPDATE groups SET newest_version_key = (${newestVersionKeyOf('groups.id')})`).run();
   return (db.prepare('SELECT id FROM crashes').all() as Array<{ id: string }>).map((r) => r.id).filter((id) => !known.has(id));
 }

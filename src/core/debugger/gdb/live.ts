@@ -9,7 +9,8 @@ import { gdbQuote, PathAliases } from '../../platform/path-aliases';
 import { PtyProcess } from '../pty-process';
 import { deleteVariables, disassembleFrame, frameVariables, readFrameMemory, variableChildren } from './inspect';
 import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/live-session';
-import { StartGuard, writeRefuseStartScript } from '../live/refuse-start';
+import { StartGuard } from '../live/refuse-start';
+import { GDB_REFUSED, writeRefuseStartScript } from './refused-commands';
 import { TerminalProcess } from '../live/terminal-process';
 
 /** A console command may run long (`info functions` on a big program); views wait this long behind it. */
@@ -55,7 +56,7 @@ export class GdbLiveSession implements LiveSession {
   private current = { thread: 0, frame: 0 };
   /** Variable objects made for the frame the views last showed. */
   private roots: string[] = [];
-  private readonly guard = new StartGuard('(gdb) ');
+  private readonly guard = new StartGuard(GDB_REFUSED, '(gdb) ');
 
   private constructor(
     private readonly gdb: GdbSession,

@@ -11,9 +11,9 @@ import {
   type ExtractionInput,
   type ExtractionResult,
 } from '../extraction';
-import { FRAME_FORMAT, THREAD_FORMAT, parseBacktraces, parseRegisters, parseVariables, splitSections } from './output';
+import { FRAME_FORMAT, THREAD_FORMAT, splitSections } from './readers';
 import { PathAliases, isPlainPath, lldbQuote } from '../../platform/path-aliases';
-import { LLDB, selectedFrame, selectedThread } from './commands';
+import { LLDB, LLDB_QUERIES, selectedFrame, selectedThread } from './commands';
 import { runBatch } from './batch';
 
 /** What every lldb run loads before its own commands. */
@@ -67,20 +67,28 @@ export function targetCommands(target: LldbTarget): string[] {
  */
 export const formatQuote = (text: string): string => `"${text.replace(/"/g, '\\"')}"`;
 
+/** The queries of one extraction: every thread's frames, registers, and the crashing thread's first frames' locals. */
+const extractionQueries = (input: ExtractionInput) => ({
+  backtrace: LLDB_QUERIES.backtraceAll(MAX_FRAMES, input.moduleAt),
+  registers: LLDB_QUERIES.registers(new Set(input.registerNames)),
+  locals: LLDB_QUERIES.frameLocals,
+});
+
 export function lldbCommands(input: ExtractionInput & LldbTarget): string[] {
+  const { backtrace, registers, locals } = extractionQueries(input);
   const commands = [
     LLDB.noColor,
     LLDB.format('thread-format', formatQuote(THREAD_FORMAT)),
     LLDB.format('thread-stop-format', formatQuote(THREAD_FORMAT)),
     LLDB.format('frame-format', formatQuote(FRAME_FORMAT)),
     ...targetCommands(input),
-    LLDB.backtraceAll(MAX_FRAMES),
+    backtrace.text,
   ];
-  for (let n = 1; n <= input.threadCount; n++) commands.push(LLDB.selectThread(n), LLDB.registers);
+  for (let n = 1; n <= input.threadCount; n++) commands.push(LLDB.selectThread(n), registers.text);
   // lldb numbers threads in the core's order: in an ELF core the kernel writes the crashing thread first.
   commands.push(LLDB.selectThread(input.crashingThreadNumber ?? 1));
   // Each of the crashing thread's first frames: its locals, and (past frame 0) its registers as unwound to it.
-  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(LLDB.selectFrame(f), LLDB.frameLocals, ...(f > 0 ? [LLDB.registers] : []));
+  for (let f = 0; f < MAX_LOCAL_FRAMES; f++) commands.push(LLDB.selectFrame(f), locals.text, ...(f > 0 ? [registers.text] : []));
   return commands;
 }
 
@@ -100,11 +108,10 @@ export async function extractWithLldb(input: ExtractionInput, plainDebugDir?: st
   if (!created || createError) {
     throw new DebuggerError('lldb', LOADING_STEP, createError?.replace(/^error:\s*/, '') ?? 'lldb printed no result for target create');
   }
-  const bt = sections.find((s) => s.command.startsWith('thread backtrace all'));
-  const threads = parseBacktraces(bt?.lines ?? [], input.moduleAt);
+  const { backtrace, registers, locals } = extractionQueries(input);
+  const threads = backtrace.read(sections.find((s) => s.command === backtrace.text)?.lines ?? []);
   if (threads.length === 0) throw new DebuggerError('lldb', 'listing threads', 'the core holds no threads lldb can read');
 
-  const wanted = new Set(input.registerNames);
   let selected = 0;
   let frame = 0;
   for (const section of sections) {
@@ -112,12 +119,12 @@ export async function extractWithLldb(input: ExtractionInput, plainDebugDir?: st
     frame = selectedFrame(section.command) ?? frame;
     const thread = threads.find((t) => t.number === selected);
     if (!thread) continue;
-    if (section.command === LLDB.registers && frame === 0) thread.registers = parseRegisters(section.lines, wanted);
-    else if (section.command === LLDB.registers && thread.frames[frame]?.file) {
-      (thread.frameRegisters ??= {})[String(frame)] = parseRegisters(section.lines, wanted);
+    if (section.command === registers.text && frame === 0) thread.registers = registers.read(section.lines);
+    else if (section.command === registers.text && thread.frames[frame]?.file) {
+      (thread.frameRegisters ??= {})[String(frame)] = registers.read(section.lines);
     }
-    if (section.command.startsWith(LLDB.frameLocals) && thread.frames[frame]?.file) {
-      thread.locals[String(frame)] = parseVariables(section.lines);
+    if (section.command === locals.text && thread.frames[frame]?.file) {
+      thread.locals[String(frame)] = locals.read(section.lines);
     }
   }
   for (const t of threads) {

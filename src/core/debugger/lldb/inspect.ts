@@ -1,10 +1,10 @@
-import type { Disassembly, DisassemblyBlock, Instruction, MemoryChunk, VariableNode } from '../../../shared/model';
+import type { Disassembly, MemoryChunk, VariableNode } from '../../../shared/model';
 import { VARIABLE_HANDLES } from '../../../shared/model';
 import { DebuggerError } from '../errors';
 import { runBatch } from './batch';
-import { LLDB } from './commands';
+import { LLDB, LLDB_QUERIES, type LldbQuery } from './commands';
 import { targetCommands, type LldbTarget } from './extract';
-import { splitSections } from './output';
+import { errorOf, splitSections } from './readers';
 import { hasControlCharacters } from '../../platform/path-aliases';
 
 /** A view's query on a small core takes well under a second; one that takes this long has hung. */
@@ -15,17 +15,22 @@ const QUERY_TIMEOUT_MS = 15_000;
  */
 const ATTEMPTS = 3;
 
+/** Each query's answer as its reader read it, with the lines it was read from (for an error lldb printed). */
+type Answers<Q extends readonly LldbQuery<unknown>[]> = {
+  [K in keyof Q]: { value: Q[K] extends LldbQuery<infer T> ? T : never; lines: string[] };
+};
+
 /**
- * Runs commands in a frame with a one-off lldb and returns what each printed. lldb has no
- * machine interface to keep open beside its console, and a batch run is what it does reliably.
+ * Runs queries in a frame with a one-off lldb and reads what each printed. lldb has no machine
+ * interface to keep open beside its console, and a batch run is what it does reliably.
  */
-async function inFrame(
+async function inFrame<const Q extends readonly LldbQuery<unknown>[]>(
   target: LldbTarget,
   thread: number,
   frame: number,
-  commands: string[],
-  complete: (lines: string[]) => boolean = () => true,
-): Promise<string[][]> {
+  queries: Q,
+): Promise<Answers<Q>> {
+  const commands = queries.map((q) => q.text);
   let failure = '';
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     let output: string;
@@ -40,9 +45,10 @@ async function inFrame(
       continue;
     }
     const sections = splitSections(output);
-    const found = commands.map((command) => [...sections].reverse().find((s) => s.command === command)?.lines);
+    const found = queries.map((q) => [...sections].reverse().find((s) => s.command === q.text)?.lines);
     // A run that dies ("LLVM ERROR") may have echoed a command and printed only part of its answer.
-    if (found.every((lines): lines is string[] => lines !== undefined && complete(lines))) return found;
+    if (found.every((lines, i): lines is string[] => lines !== undefined && (queries[i]?.complete(lines) ?? false)))
+      return queries.map((q, i) => ({ value: q.read(found[i] ?? []), lines: found[i] ?? [] })) as Answers<Q>;
     failure = /LLVM ERROR: .*/.exec(output)?.[0] ?? 'it printed nothing, or not all, for the command';
   }
   throw new DebuggerError(
@@ -52,54 +58,15 @@ async function inFrame(
   );
 }
 
-const errorOf = (lines: string[]): string | null => lines.find((l) => l.startsWith('error:'))?.replace(/^error:\s*/, '') ?? null;
-
-/** `disassemble --mixed --frame`: "** 12 <source>" heads the instructions of line 12; "->" marks the pc. */
-export function parseLldbDisassembly(lines: string[], file: string | null): Disassembly {
-  let name: string | null = null;
-  const blocks: DisassemblyBlock[] = [];
-  let block: DisassemblyBlock | null = null;
-  for (const line of lines) {
-    const header = /^\S+`(.+):$/.exec(line);
-    if (header?.[1]) {
-      name ??= header[1];
-      continue;
-    }
-    const source = /^\*\*\s+(\d+)\s*\t?(.*)$/.exec(line);
-    if (source) {
-      block = { file, line: Number(source[1]), source: source[2] ?? null, instructions: [] };
-      blocks.push(block);
-      continue;
-    }
-    const ins = /^(->)?\s+(0x[0-9a-f]+)\s+<\+(\d+)>:\s+(.*?)\s*$/.exec(line);
-    if (!ins) continue;
-    if (!block) {
-      block = { file: null, line: null, source: null, instructions: [] };
-      blocks.push(block);
-    }
-    const instruction: Instruction = {
-      address: `0x${BigInt(ins[2] ?? '0').toString(16)}`,
-      offset: Number(ins[3]),
-      opcodes: null,
-      text: ins[4] ?? '',
-      current: ins[1] === '->',
-    };
-    block.instructions.push(instruction);
-  }
-  return { function: name, blocks: blocks.filter((b) => b.instructions.length > 0), truncated: false };
-}
-
 export async function lldbDisassemble(target: LldbTarget, thread: number, frame: number, file: string | null): Promise<Disassembly> {
   let result: Disassembly | null = null;
   // A run whose output lldb's stop report cut up shows no program counter; one more run does.
   for (let attempt = 0; attempt < 2 && !result?.blocks.some((b) => b.instructions.some((i) => i.current)); attempt++) {
-    const [info = [], lines = []] = await inFrame(target, thread, frame, [LLDB.frameInfo, LLDB.disassembleFrame]);
-    const error = errorOf(lines);
+    const [info, disassembly] = await inFrame(target, thread, frame, [LLDB_QUERIES.frameInfo, LLDB_QUERIES.disassembleFrame(file)]);
+    const error = errorOf(disassembly.lines);
     if (error) throw new DebuggerError('lldb', 'disassembling', error);
-    const disassembly = parseLldbDisassembly(lines, file);
     // lldb's own stop report can land where the "module`function:" header would be; `frame info` names it too.
-    const named = info.map((l) => /frame #\d+: 0x[0-9a-f]+ [^`\s]+`([^(\s]+)/.exec(l)?.[1]).find(Boolean);
-    result = { ...disassembly, function: disassembly.function ?? named ?? null };
+    result = { ...disassembly.value, function: disassembly.value.function ?? info.value };
   }
   return result as Disassembly;
 }
@@ -113,20 +80,14 @@ export async function lldbReadMemory(
 ): Promise<{ address: string; chunks: MemoryChunk[] }> {
   if (hasControlCharacters(expression) || expression.includes('`'))
     throw new Error(`${JSON.stringify(expression)} holds characters an address expression cannot have`);
-  const [evaluated = [], read = []] = await inFrame(target, thread, frame, [LLDB.addressOf(expression), LLDB.memory(expression, length)]);
-  // lldb may print its stop report into the same section; the value is on its own line.
-  const value = evaluated.map((line) => /^\(.*?\) \$\d+ = (0x[0-9a-f]+)\s*$/.exec(line)).find(Boolean);
-  if (!value?.[1]) throw new Error(`${expression} is not an address (lldb says ${errorOf(evaluated) ?? evaluated.join(' ').trim()})`);
-  const address = `0x${BigInt(value[1]).toString(16)}`;
-  const hex = read.flatMap((line) => {
-    const m = /^0x[0-9a-f]+:((?:\s+0x[0-9a-f]{2})+)/.exec(line);
-    return m?.[1]
-      ? m[1]
-          .trim()
-          .split(/\s+/)
-          .map((b) => b.slice(2))
-      : [];
-  });
+  const [evaluated, read] = await inFrame(target, thread, frame, [
+    LLDB_QUERIES.addressOf(expression),
+    LLDB_QUERIES.memory(expression, length),
+  ]);
+  const address = evaluated.value;
+  if (!address)
+    throw new Error(`${expression} is not an address (lldb says ${errorOf(evaluated.lines) ?? evaluated.lines.join(' ').trim()})`);
+  const hex = read.value;
   if (hex.length === 0) return { address, chunks: [{ address, hex: '', readable: false }] };
   const chunks: MemoryChunk[] = [{ address, hex: hex.join(''), readable: true }];
   if (hex.length < length) chunks.push({ address: `0x${(BigInt(address) + BigInt(hex.length)).toString(16)}`, hex: '', readable: false });
@@ -147,34 +108,15 @@ const clean = (value: string | null): string | null =>
   value === null ? null : value === '{...}' ? '{…}' : value.replace(/\{\.\.\.\}$/, '');
 
 export async function lldbVariables(target: LldbTarget, thread: number, frame: number): Promise<VariableNode[]> {
-  const [lines = []] = await inFrame(target, thread, frame, [LLDB.frameLocals]);
-  return lines.flatMap((line) => {
-    const m = /^(ARG|LOCAL):\s+\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
-    if (!m) return [];
-    const [, kind, type = null, name = '?', value = null] = m;
-    return [
-      { id: handle(thread, frame, name), name, type, value: clean(value), childCount: expandable(type, value), isArgument: kind === 'ARG' },
-    ];
-  });
-}
-
-/**
- * The variable's own "(type) name = …" line of `frame variable`: lldb may print its report of the
- * core's stop into the same section, before it.
- */
-const variableLine = (lines: string[]): string | undefined => lines.find((l) => l.startsWith('('));
-
-/** Whether `frame variable` showed a pointer, which opens onto what it points at. */
-export const isPointer = (lines: string[]): boolean => /^\([^)]*\*\s*\)/.test(variableLine(lines) ?? '');
-
-/**
- * Whether `frame variable -D 1` answered whole: an error, a value without members, or the
- * members between "= {" and the closing "}" — a run that died after the opening line has not.
- */
-export function membersAnswered(lines: string[]): boolean {
-  const own = variableLine(lines);
-  if (lines.some((l) => l.startsWith('error:'))) return true;
-  return own !== undefined && (!own.trimEnd().endsWith('{') || lines.some((l) => l.trim() === '}'));
+  const [locals] = await inFrame(target, thread, frame, [LLDB_QUERIES.frameLocals]);
+  return locals.value.map(({ name, type, value, isArgument }) => ({
+    id: handle(thread, frame, name),
+    name,
+    type,
+    value: clean(value),
+    childCount: expandable(type, value),
+    isArgument,
+  }));
 }
 
 export async function lldbChildren(target: LldbTarget, id: string): Promise<VariableNode[]> {
@@ -184,21 +126,21 @@ export async function lldbChildren(target: LldbTarget, id: string): Promise<Vari
   const frame = Number(m[2]);
   const path = m[3] ?? '';
   // A pointer opens onto what it points at; a structure or an array onto its members.
-  // Either command answers with the variable's own "(type) name = …" line first, or an error.
-  const answered = (lines: string[]) => lines.some((l) => l.startsWith('(') || l.startsWith('error:'));
-  const [probe = []] = await inFrame(target, thread, frame, [LLDB.variable(path, 0)], answered);
-  const pointer = isPointer(probe);
+  const [probe] = await inFrame(target, thread, frame, [LLDB_QUERIES.variable(path)]);
+  const { pointer } = probe.value;
   const shown = pointer ? `*${path}` : path;
-  const [lines = []] = await inFrame(target, thread, frame, [LLDB.variable(shown, 1)], membersAnswered);
-  const error = errorOf(lines);
+  const [members] = await inFrame(target, thread, frame, [LLDB_QUERIES.members(shown)]);
+  const error = errorOf(members.lines);
   if (error) throw new DebuggerError('lldb', `opening ${path}`, error);
-  return lines.flatMap((line) => {
-    const child = /^ {2}\((.*?)\)\s+(\S+)\s+=\s*(.*)$/.exec(line);
-    if (!child) return [];
-    const [, type = null, name = '?', value = null] = child;
+  return members.value.map(({ type, name, value }) => {
     const childPath = name.startsWith('[') ? `${shown}${name}` : pointer ? `${path}->${name}` : `${path}.${name}`;
-    return [
-      { id: handle(thread, frame, childPath), name, type, value: clean(value), childCount: expandable(type, value), isArgument: false },
-    ];
+    return {
+      id: handle(thread, frame, childPath),
+      name,
+      type,
+      value: clean(value),
+      childCount: expandable(type, value),
+      isArgument: false,
+    };
   });
 }

@@ -6,6 +6,7 @@ import type { LiveSession, LiveSessionEvents, LiveSessionInput } from '../live/l
 import { lldbChildren, lldbDisassemble, lldbReadMemory, lldbVariables } from './inspect';
 import { LldbSelectionReader, MARKED_FRAME_FORMAT } from './selection';
 import { StartGuard } from '../live/refuse-start';
+import { LLDB_REFUSED } from './refused-commands';
 import { TerminalProcess } from '../live/terminal-process';
 
 /**
@@ -27,7 +28,7 @@ const NO_LAUNCH = [
 export class LldbLiveSession implements LiveSession {
   readonly debugger = 'lldb' as const;
   private current = { thread: 1, frame: 0 };
-  private readonly guard = new StartGuard('(lldb) ');
+  private readonly guard = new StartGuard(LLDB_REFUSED, '(lldb) ');
   private closed = false;
 
   private constructor(
