@@ -79,12 +79,31 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     onStage: (stage, message) => {
       if (stage === 'locating-files' && symbolServers.length) progress.show(message);
     },
-  }).finally(() => {
-    progress.end();
-    // Unused when the core could not be read or needed another debugger; closing twice is harmless.
-    prepared?.debugger.dispose();
-  });
+  })
+    .catch(async (error: unknown) => {
+      throw (await bundleNotCore(core)) ?? error;
+    })
+    .finally(() => {
+      progress.end();
+      // Unused when the core could not be read or needed another debugger; closing twice is harmless.
+      prepared?.debugger.dispose();
+    });
   mark('analysed');
   process.stdout.write(values.json ? `${JSON.stringify(crashJson(crash), null, 2)}\n` : `${formatCrash(crash)}\n`);
   return crash.analysisError ? 3 : 0;
+}
+
+/**
+ * A crash that came as a bundle (an apport report, a Node.js report, a zip) is no core for a
+ * debugger: said with the command that reads it, rather than as a file that is not ELF.
+ */
+async function bundleNotCore(path: string): Promise<UsageError | null> {
+  const { shapeOfFile, sourceOf } = await import('../core/sources/registry');
+  const shape = await shapeOfFile(path).catch(() => null);
+  // A compressed core keeps the reader's own advice: decompress it first.
+  if (!shape || shape.kind === 'core' || shape.kind === 'minidump' || shape.kind === 'compressed') return null;
+  const { name } = sourceOf(shape);
+  return new UsageError(
+    `${path} is ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}, not one core: crashwb analyze reads a core or a minidump. Import it with \`crashwb import ${path}\`, which reads every kind of crash, and look at it with \`crashwb groups\` or in the app.`,
+  );
 }

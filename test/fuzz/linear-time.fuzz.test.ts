@@ -11,6 +11,7 @@ import { Redactor, DEFAULT_REDACTION } from '../../src/core/report/redactor';
 import { readApportReport } from '../../src/core/sources/apport';
 import { readScopeCrash } from '../../src/core/sources/appscope';
 import { parseLenientJson } from '../../src/core/sources/lenient-json';
+import { parseJsFrameLine } from '../../src/core/sources/node-report';
 import { parseGdbBacktrace, parseScopeBacktrace } from '../../src/core/sources/text-stack';
 import { isSnapshotHead } from '../../src/shared/reporter-protocol';
 import { FUZZ_SEED } from './fuzz';
@@ -93,6 +94,11 @@ describe('parsers of outside text run in linear time', () => {
     await expectLinear('gdb backtrace', parseGdbBacktrace, (n) => repeated(unit, n, '#0  0x1 in ', ' at'));
     await expectLinear('gdb backtrace args', parseGdbBacktrace, (n) => repeated(unit, n, '#0  f (', ') from'));
     await expectLinear('AppScope backtrace', parseScopeBacktrace, (n) => repeated(unit, n, '#0 0x1 ', '+ 0xq'));
+    await expectLinear(
+      'V8 stack line',
+      (line) => parseJsFrameLine(line, 0),
+      (n) => repeated(unit, n, 'at async f (eval at ', ':1:2)'),
+    );
   });
 
   it.each(UNITS)('apport reports with a Stacktrace line of %j', async (unit) => {

@@ -9,10 +9,11 @@ import { MinidumpFormatError, readMinidump } from '../../src/core/minidump/minid
 import { readApportReport } from '../../src/core/sources/apport';
 import { readScopeCrash } from '../../src/core/sources/appscope';
 import { readHandlerZip } from '../../src/core/sources/ibm-zip';
+import { jsThread, nativeThread, parseJsFrameLine, readNodeReport } from '../../src/core/sources/node-report';
 import { parseMiLine, MiSyntaxError } from '../../src/core/debugger/gdb/mi-parser';
 import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { LldbSelectionReader } from '../../src/core/debugger/lldb/selection';
-import { apportReport, handlerZip, scopeCrashDir } from '../fixtures/bundles';
+import { apportReport, handlerZip, nodeReport, scopeCrashDir } from '../fixtures/bundles';
 import { writeMinidump } from '../fixtures/minidumps';
 import { FUZZ_RUNS, mutationOf } from './fuzz';
 
@@ -126,6 +127,32 @@ describe('fuzzing the crash file readers (seeded, bounded)', () => {
           () => readApportReport(path, store, 1 << 30),
           () => true,
         );
+      }),
+      FUZZ_RUNS,
+    );
+  }, 60_000);
+
+  it('the Node.js report reader answers or names the report, and its stacks read whatever it holds', async () => {
+    const report = readFileSync(nodeReport(join(root, 'node'), 'app', 'function f(o) { return o.x.y; }\nf({});'));
+    await fc.assert(
+      fc.asyncProperty(mutationOf(report, 8192), async (mutated) => {
+        const path = write(mutated, 'report.json');
+        await answersOrNames(
+          path,
+          async () => {
+            const read = await readNodeReport(path);
+            jsThread(read);
+            nativeThread(read);
+          },
+          () => true,
+        );
+      }),
+      FUZZ_RUNS,
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (line) => {
+        const frame = parseJsFrameLine(`at ${line}`, 0);
+        expect(frame === null || typeof frame.index === 'number').toBe(true);
       }),
       FUZZ_RUNS,
     );

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDeadlineMs, prepareCrash } from '../../src/core/intake/open-bundle';
 import { Workbench } from '../../src/core/workbench';
 import type { Crash } from '../../src/shared/model';
-import { apportReport, compressed, handlerZip, scopeCrashDir, systemdCoredump, zipOf, type Codec } from '../fixtures/bundles';
+import { apportReport, compressed, handlerZip, nodeReport, scopeCrashDir, systemdCoredump, zipOf, type Codec } from '../fixtures/bundles';
 
 const fixtures = inject('fixtures');
 const root = mkdtempSync(join(tmpdir(), 'crashwb-bundles-'));
@@ -145,6 +145,110 @@ describe('apport reports', () => {
     expect(groups).toHaveLength(1);
     expect((await wb.listGroupEvents(groups[0]?.id ?? 0)).map((e) => e.id)).toEqual(expect.arrayContaining([plain.id, crash.id]));
     await expect(wb.openConsole(crash.id, { cols: 80, rows: 24 })).rejects.toThrow(/came without a core \(apport report\)/);
+  });
+});
+
+describe('Node.js diagnostic reports', () => {
+  const service = (handler: string) => `'use strict';
+function parse(text) {
+  return JSON.parse(text).items.map((i) => i.name);
+}
+function total(order) {
+  return order.lines.reduce((sum, l) => sum + l.price, 0);
+}
+${handler}
+`;
+
+  it('reads an uncaught exception’s report as a crash: the error, its JavaScript frames first, Node’s facts', async () => {
+    const dir = folder();
+    const file = nodeReport(
+      dir,
+      'orders',
+      service(`function onRequest(req) { return parse(req.body); }\nonRequest({ body: '{"items": null}' });`),
+    );
+    const crash = await importOne(file);
+    expect(crash.signal.name).toBe('TypeError');
+    expect(crash.signal.explanation).toBe("Uncaught TypeError: Cannot read properties of null (reading 'map')");
+    const [js, native] = crash.threads;
+    expect(js).toMatchObject({ name: 'JavaScript', crashed: true });
+    expect(js?.frames.slice(0, 3).map((f) => [f.function, f.file, f.line])).toEqual([
+      ['parse', join(dir, 'orders.js'), 3],
+      ['onRequest', join(dir, 'orders.js'), 8],
+      ['Object.<anonymous>', join(dir, 'orders.js'), 9],
+    ]);
+    expect(js?.frames.find((f) => f.file?.startsWith('node:'))?.module).toBe('node');
+    // The native stack below the report writer's own frames.
+    expect(native?.frames[0]?.function).not.toMatch(/TriggerNodeReport/);
+    expect(native?.frames.some((f) => /TriggerUncaughtException/.test(f.function ?? ''))).toBe(true);
+    expect(crash.attributes).toMatchObject({ runtime: 'node', 'node.version': process.version, 'node.trigger': 'Exception' });
+    expect(crash.environment).toEqual(expect.arrayContaining([`PATH=${process.env.PATH}`]));
+    expect(crash.origin).toBe('Node.js diagnostic report');
+    expect(crash.analysisError).toMatch(/Node.js diagnostic report has no core: the stack is the one Node.js v\d+/);
+    const [group] = (await wb.listGroups({ text: 'parse' })).groups.filter((g) => g.title.startsWith('TypeError'));
+    expect(group?.title).toBe('TypeError in parse (orders.js:3)');
+  });
+
+  it('groups by the JavaScript frames: the same bug from two callers is one group, another bug another', async () => {
+    const dir = folder();
+    const first = nodeReport(
+      dir,
+      'cart',
+      service(`function onCart(req) { return parse(req.body); }\nonCart({ body: '{"items": null}' });`),
+    );
+    const second = nodeReport(
+      dir,
+      'wishlist',
+      service(`function onWish(req) { return parse(req.body); }\nonWish({ body: '{"items": null}' });`),
+    );
+    const other = nodeReport(dir, 'checkout', service(`total({ lines: null });`));
+    const fresh = new Workbench({ databasePath: join(dir, 'wb.db') });
+    try {
+      const report = await fresh.importPaths({ paths: [first, second, other] });
+      expect(report.imported).toHaveLength(3);
+      const titles = (await fresh.listGroups()).groups.map((g) => [g.title, g.count]);
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          [expect.stringMatching(/^TypeError in parse \((cart|wishlist)\.js:3\)$/), 2],
+          ['TypeError in total (checkout.js:6)', 1],
+        ]),
+      );
+      expect(titles).toHaveLength(2);
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('reads a fatal out-of-memory report by its native stack, below the report writer', async () => {
+    const dir = folder();
+    const file = nodeReport(dir, 'hog', 'const kept = []; for (;;) kept.push(new Array(1e5).fill(1));', [
+      '--max-old-space-size=16',
+      '--report-on-fatalerror',
+    ]);
+    const crash = await importOne(file);
+    expect(crash.signal).toMatchObject({
+      name: 'out of memory',
+      explanation: expect.stringMatching(/^Node.js ran out of memory: .*heap out of memory/),
+    });
+    const crashed = crash.threads.find((t) => t.crashed);
+    expect(crashed?.name).toMatch(/native/);
+    expect(crashed?.frames.some((f) => /Heap|Factory|Allocat/.test(f.function ?? ''))).toBe(true);
+  });
+
+  it('names a report cut off while being written, and imports the rest of the folder', async () => {
+    const dir = folder();
+    const whole = nodeReport(dir, 'whole', service(`total({ lines: null });`));
+    const cut = join(dir, 'cut.json');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 4096));
+    const fresh = new Workbench({ databasePath: join(dir, 'wb.db') });
+    try {
+      const report = await fresh.importPaths({ paths: [dir] });
+      expect(report.imported).toEqual([whole]);
+      expect(report.failed).toEqual([
+        { path: cut, error: expect.stringMatching(/cut\.json: the Node.js report is not complete JSON .*cut off/) },
+      ]);
+    } finally {
+      fresh.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { apportReport, nodeReport } from '../fixtures/bundles';
 import { crashForCore } from '../fixtures/crashers';
 
 const fixtures = inject('fixtures');
@@ -90,6 +91,20 @@ describe('crashwb', () => {
       for (const raw of ['\u001b', '\u0007', '\u009b', '\u202e']) expect(result.stdout).not.toContain(raw);
       expect(result.stdout).toContain('\\u001b]0;pwned\\u0007');
       if (args.includes('--json')) expect((JSON.parse(result.stdout) as { commandLine: string }).commandLine).toContain(hostile);
+    }
+  });
+
+  it('analyze says that a crash report is no core, and which command reads it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-not-core-'));
+    const reports = {
+      'a Node.js diagnostic report': nodeReport(dir, 'app', 'null.x;'),
+      'an apport report': apportReport(dir, 'app.crash', { ProblemType: 'Crash', Signal: '11', Stacktrace: '#0  0x1 in main () at a.c:1' }),
+    };
+    for (const [what, path] of Object.entries(reports)) {
+      const result = crashwb('analyze', path);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`${path} is ${what}, not one core`);
+      expect(result.stderr).toContain(`crashwb import ${path}`);
     }
   });
 

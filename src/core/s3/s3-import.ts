@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ImportReport, ImportRequest, S3Endpoint, S3ImportRequest, S3Listing } from '../../shared/model';
-import { isScopeMarker, SCOPE_PART } from '../sources/appscope';
+import { crashFoldersIn } from '../sources/registry';
 import { recognizeKey } from './recognize';
 import type { CrashStore } from '../store/crash-store';
 import { localPathFor, S3Source } from './s3-source';
@@ -24,12 +24,7 @@ const exists = (path: string) =>
   );
 
 const folderOf = (key: string): string => key.slice(0, key.lastIndexOf('/') + 1);
-const isScopePart = (key: string): boolean => SCOPE_PART.test(key.slice(key.lastIndexOf('/') + 1));
-
-/** Key prefixes that hold an AppView/AppScope crash folder: a backtrace_, info_ or snapshot_ object. */
-function scopeFoldersIn(keys: string[]): Set<string> {
-  return new Set(keys.filter((k) => isScopeMarker(k.slice(k.lastIndexOf('/') + 1))).map(folderOf));
-}
+const nameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 /**
  * Syncs a prefix into the workbench: lists it, downloads what is new or changed (by ETag) with
@@ -43,11 +38,13 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
     deps.credentials,
   );
   const listed = await source.list();
-  const scopeFolders = scopeFoldersIn(listed.map((o) => o.key));
+  const crashFolders = crashFoldersIn(listed.map((o) => o.key));
+  /** Whether an object is a part of a crash folder (an AppScope one's info_, core_ …). */
+  const isFolderPart = (key: string): boolean => crashFolders.get(folderOf(key))?.(nameOf(key)) ?? false;
   const wanted = request.keys ? new Set(request.keys) : null;
-  const wantedFolders = new Set([...(wanted ?? [])].map(folderOf).filter((f) => scopeFolders.has(f)));
-  // A part of an AppView crash folder brings the whole folder: it is one crash in several objects.
-  const objects = listed.filter((o) => !wanted || wanted.has(o.key) || (wantedFolders.has(folderOf(o.key)) && isScopePart(o.key)));
+  const wantedFolders = new Set([...(wanted ?? [])].map(folderOf).filter((f) => crashFolders.has(f)));
+  // A part of a crash folder brings the whole folder: it is one crash in several objects.
+  const objects = listed.filter((o) => !wanted || wanted.has(o.key) || (wantedFolders.has(folderOf(o.key)) && isFolderPart(o.key)));
   const failed: ImportReport['failed'] = [];
   const urlOf = new Map<string, string>();
   for (const object of objects) {
@@ -70,9 +67,8 @@ export async function importFromS3(request: S3ImportRequest, deps: S3ImportDeps)
         continue;
       }
     }
-    // The parts of an AppView crash folder are imported as their folder, as on disk.
-    const folder = folderOf(object.key);
-    if (scopeFolders.has(folder) && isScopePart(object.key)) urlOf.set(dirname(path), s3Url(bucket, folder));
+    // The parts of a crash folder are imported as their folder, as on disk.
+    if (isFolderPart(object.key)) urlOf.set(dirname(path), s3Url(bucket, folderOf(object.key)));
     else urlOf.set(path, url);
   }
   const empty: ImportReport = { jobId: '', imported: [], existing: [], failed: [], skipped: 0, total: 0, cancelled: false };

@@ -20,6 +20,10 @@ export interface PartialCrash {
   threads: Thread[];
   /** Who recorded the stack, for the crash's note: "apport", "AppScope". */
   recordedBy: string;
+  /** What ended the process when it was no signal (a runtime's uncaught exception): a name and one sentence. */
+  reason?: { name: string; explanation: string };
+  /** NAME=value strings the process ran with, where the recorder kept them. */
+  environment?: string[];
 }
 
 /** A crash ready to analyse: the local core (if any) and everything its bundle said. */
@@ -112,4 +116,10 @@ export interface CrashSource {
   open?(path: string, shape: CrashShape, storeDir: string, limits: SourceLimits): Promise<CrashInput>;
   /** The files that identify a crash of this kind that came without a core. */
   identity?(path: string): Promise<string[]>;
+  /**
+   * For a crash that is a folder of several files: which file names mark a folder as one of this
+   * source's crashes, and which belong to it. An S3 import brings such a folder whole when any of
+   * its parts is chosen, and imports it as the folder, as on disk.
+   */
+  readonly folderParts?: { marks(name: string): boolean; isPart(name: string): boolean };
 }

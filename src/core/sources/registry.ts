@@ -6,6 +6,7 @@ import { compressedSource } from './kinds/compressed';
 import { elfCoreSource } from './kinds/elf-core';
 import { handlerZipSource } from './kinds/handler-zip';
 import { minidumpSource } from './kinds/minidump';
+import { nodeReportSource } from './kinds/node-report';
 import { fileHead, type CrashShape } from './shape';
 import { systemdCoredumpSource } from './systemd-coredump';
 
@@ -15,6 +16,7 @@ import { systemdCoredumpSource } from './systemd-coredump';
  */
 export const SOURCES: readonly CrashSource[] = [
   snapshotSource,
+  nodeReportSource,
   handlerZipSource,
   systemdCoredumpSource,
   appScopeSource,
@@ -61,6 +63,20 @@ export function sourceOf(shape: CrashShape): CrashSource {
   const source = SOURCES.find((s) => s.opens === shape.kind);
   if (!source) throw new Error(`no crash source opens ${shape.kind}`);
   return source;
+}
+
+/**
+ * The folders among a listing's keys that are each one crash of several objects (an AppScope
+ * crash folder), with which of their objects belong to it: by the sources' `folderParts`.
+ */
+export function crashFoldersIn(keys: string[]): Map<string, (name: string) => boolean> {
+  const folders = new Map<string, (name: string) => boolean>();
+  for (const key of keys) {
+    const slash = key.lastIndexOf('/');
+    const source = SOURCES.find((s) => s.folderParts?.marks(key.slice(slash + 1)));
+    if (source?.folderParts) folders.set(key.slice(0, slash + 1), source.folderParts.isPart);
+  }
+  return folders;
 }
 
 /** What an object's name says about it before it is downloaded. */

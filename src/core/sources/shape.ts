@@ -10,7 +10,8 @@ export type CrashShape =
   | { kind: 'apport' }
   | { kind: 'zip' }
   | { kind: 'appscope' }
-  | { kind: 'snapshot' };
+  | { kind: 'snapshot' }
+  | { kind: 'node-report' };
 
 /** Enough of a file's start for every source to know its own (a snapshot's head may be spaced out). */
 const HEAD = 256;

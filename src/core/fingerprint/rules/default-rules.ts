@@ -78,6 +78,11 @@ stack.function:__cxa_rethrow +machinery
 stack.function:__cxa_call_terminate +machinery
 stack.function:__cxa_call_unexpected +machinery
 stack.function:std::terminate +machinery
+stack.function:node::OnFatalError +machinery
+stack.function:node::OOMErrorHandler +machinery
+stack.function:v8::Utils::ReportOOMFailure +machinery
+stack.function:v8::internal::V8::FatalProcessOutOfMemory +machinery
+stack.function:v8::base::OS::Abort +machinery
 stack.function:std::__terminate +machinery
 stack.function:__cxxabiv1::* +machinery
 stack.function:__gnu_cxx::__verbose_terminate_handler +machinery
@@ -147,6 +152,8 @@ stack.function:std::thread::Builder::spawn_unchecked_* -group
 stack.function:"<alloc::boxed::Box<T> as core::ops::function::FnOnce<T>>::call_once*" -group
 stack.function:std::sys::thread::*::Thread::new::thread_start* -group
 stack.function:main -group
+# Node.js's own JavaScript (node:internal/…, node:events): its module loader and event loop under every script
+stack.path:node:** -group -app
 
 ## The standard libraries' own frames do not count: their inline helpers are frames at -O0 only,
 ## and how their templates are named differs between compilers

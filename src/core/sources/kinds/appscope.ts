@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isScopeCrashDir, isScopeDescription, readScopeCrash, SCOPE_PART } from '../appscope';
+import { isScopeCrashDir, isScopeDescription, isScopeMarker, readScopeCrash, SCOPE_PART } from '../appscope';
 import { withoutCore, type CrashSource } from '../crash-input';
 import { parseScopeBacktrace, threadFromFrames } from '../text-stack';
 
@@ -9,6 +9,7 @@ export const appScopeSource: CrashSource = {
   opens: 'appscope',
   name: 'AppScope crash directory',
   detectDirectory: async (path) => ((await isScopeCrashDir(path)) ? { kind: 'appscope' } : null),
+  folderParts: { marks: isScopeMarker, isPart: (name) => SCOPE_PART.test(name) },
   recognizeName(name) {
     const part = SCOPE_PART.exec(name);
     return part ? { kind: 'AppView crash folder', metadata: { part: part[1] ?? '' } } : null;
