@@ -111,6 +111,8 @@ function wire(options: WorkbenchOptions): Wiring {
   const sources = new SourcesService(store, symbols);
   const groups = new GroupsService(db, groupStore, rules);
   const triage = new TriageService(db, store, groupStore, rules, new GroupingUndo(db, groupStore, rules));
+  // A database grouped by an older fingerprint algorithm is regrouped once, as a change of rules would be.
+  rules.regroupAfterUpgrade();
   const reports = new ReportsService(store, {
     crash: getCrash,
     readSource: (file, executable) => sources.readSource(file, executable),

@@ -45,6 +45,11 @@ describe('one defect, one group, however it was built', () => {
     expect(hashesOf('cpp:lambda-index').size).toBe(1);
   });
 
+  it('groups a lambda in an anonymous namespace alike, whichever compiler named it and whichever thread ran it', () => {
+    expect(cores.filter((c) => c.bug === 'cpp:anon-lambda')).toHaveLength(10);
+    expect(hashesOf('cpp:anon-lambda').size).toBe(1);
+  });
+
   it('keeps every defect apart and the corpus’s F1 across builds at 0.95 or more', () => {
     const scores = score(cores.map((c) => ({ truth: c.bug, predicted: hashes.get(c.core) ?? 'missing' })));
     expect(scores.pairwise.precision).toBe(1);

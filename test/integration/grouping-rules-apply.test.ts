@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { Workbench } from '../../src/core/workbench';
+import { FINGERPRINT_VERSION } from '../../src/core/fingerprint/fingerprint';
 import { DEFAULT_RULES } from '../../src/core/fingerprint/rules/default-rules';
 import type { GroupSummary } from '../../src/shared/model';
 
@@ -43,7 +44,7 @@ describe('applying grouping rules to a database', () => {
     expect(after).toHaveLength(3);
     const merged = after.find((g) => g.count === 2);
     expect([abort.id, worker.id]).toContain(merged?.id);
-    expect(merged?.version).toMatch(/^3:[0-9a-f]{12}$/);
+    expect(merged?.version).toMatch(new RegExp(`^${FINGERPRINT_VERSION}:[0-9a-f]{12}$`));
     // Of two equal parts the older group carries on, with its status.
     expect(merged?.status).toBe(merged?.id === abort.id ? 'resolved' : 'new');
     expect((await wb.getGroupDetail(merged?.id as number)).notes?.text).toMatch(/seen on the build farm/);
@@ -81,7 +82,7 @@ describe('applying grouping rules to a database', () => {
     await wb.applyGroupingRules(rules('stack.function:read_retries -> retries'));
     const report = await wb.importPaths({ paths: [fixtures.stripped.core] });
     expect(report.imported).toHaveLength(1);
-    expect((await groups()).every((g) => String(g.version).startsWith('3:'))).toBe(true);
+    expect((await groups()).every((g) => String(g.version).startsWith(`${FINGERPRINT_VERSION}:`))).toBe(true);
     expect(wb.triage.regroup()).toEqual({ regrouped: 0, groupsRemoved: 0 });
     const retries = await groupOf(/retries/);
     const otherGroup = (await groups()).find((g) => g.id !== retries.id) as GroupSummary;

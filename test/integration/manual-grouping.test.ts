@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
+import { FINGERPRINT_VERSION } from '../../src/core/fingerprint/fingerprint';
 import { Workbench } from '../../src/core/workbench';
 
 const fixtures = inject('fixtures');
@@ -86,5 +87,44 @@ describe('merging groups and moving crashes, by hand', () => {
     await wb.undoGroupingChange(resolved.undoId);
     expect((await wb.listGroups()).groups.find((g) => g.id === b.id)?.status).toBe(b.status);
     wb.close();
+  });
+});
+
+describe('a database grouped by an older fingerprint algorithm', () => {
+  it('is regrouped once, on its first opening, keeping each group with its status, notes and merges', async () => {
+    const { wb, db } = await setup();
+    const { groups } = await wb.listGroups();
+    const abort = groups.find((g) => /check_invariant/.test(g.title));
+    const deref = groups.find((g) => /read_retries/.test(g.title));
+    if (!abort || !deref) throw new Error('fixture groups missing');
+    await wb.mergeGroups(abort.id, deref.id);
+    await wb.setGroupStatus(deref.id, 'resolved');
+    await wb.setGroupNotes(deref.id, { text: 'config read before init', ticket: 'https://tracker.example/T-12' });
+    const before = await titles(wb);
+    wb.close();
+    // As an older algorithm left it: other hashes everywhere, its version, and no note of a regroup since.
+    const conn = new Database(db);
+    conn.exec(`UPDATE crashes SET fingerprint = 'old:' || fingerprint, fingerprint_version = 3;
+               UPDATE groups SET fingerprint = 'old:' || fingerprint;
+               UPDATE group_links SET fingerprint = 'old:' || fingerprint;
+               DELETE FROM settings WHERE key = 'groupedWithFingerprintVersion';`);
+    conn.close();
+
+    const upgraded = new Workbench({ databasePath: db });
+    try {
+      expect(await titles(upgraded)).toEqual(before);
+      const kept = (await upgraded.listGroups()).groups.find((g) => g.id === deref.id);
+      expect(kept).toMatchObject({ count: 3, status: 'resolved' });
+      expect((await upgraded.getGroupDetail(deref.id)).notes).toMatchObject({ text: 'config read before init' });
+      expect(upgraded.triage.regroup().regrouped).toBe(0);
+    } finally {
+      upgraded.close();
+    }
+    const check = new Database(db);
+    const fingerprints = check.prepare("SELECT COUNT(*) AS n FROM crashes WHERE fingerprint LIKE 'old:%'").get();
+    const setting = check.prepare("SELECT value FROM settings WHERE key = 'groupedWithFingerprintVersion'").get() as { value: string };
+    check.close();
+    expect(fingerprints).toEqual({ n: 0 });
+    expect(JSON.parse(setting.value)).toBe(FINGERPRINT_VERSION);
   });
 });

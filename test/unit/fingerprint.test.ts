@@ -25,7 +25,13 @@ describe('function-name normalization', () => {
     ],
     ['std::vector<int, std::allocator<int> >::push_back(int const&)', 'std::vector<T>::push_back'],
     ['int (anonymous namespace)::helper(int)', '(anonymous namespace)::helper'],
-    ['main::{lambda(int)#1}::operator()(int) const', 'main::{lambda}::operator()'],
+    ['main::{lambda(int)#1}::operator()(int) const', '{lambda}::operator()'],
+    ['(anonymous namespace)::Worker::run((anonymous namespace)::Job*)::$_0::operator()(int) const', '{lambda}::operator()'],
+    ["(anonymous namespace)::Worker::run((anonymous namespace)::Job*)::'lambda'(int)::operator()(int) const", '{lambda}::operator()'],
+    ['operator()', '{lambda}::operator()'],
+    ['Parser::operator()(int)', 'Parser::operator()'],
+    ['Parser::operator()', 'Parser::operator()'],
+    ["`anonymous namespace'::helper", '(anonymous namespace)::helper'],
     ['core::result::Result$LT$T$C$E$GT$::expect', 'core::result::Result<T>::expect'],
     ['std::operator<< <std::char_traits<char> >', 'std::operator<< <T>'],
   ])('%s → %s', (raw, normalized) => {
@@ -64,6 +70,29 @@ function crashWith(names: Array<string | null>, signalName = 'SIGSEGV', module =
 }
 
 describe('fingerprints', () => {
+  it('names a lambda by its caller, alike as gcc and clang name it, and never cuts the title inside its brackets', () => {
+    const gcc = fingerprint(
+      crashWith([
+        'operator()',
+        '(anonymous namespace)::Worker::apply<(anonymous namespace)::Worker::run((anonymous namespace)::Job*)::<lambda(int)> >(struct {...}, int)',
+        '(anonymous namespace)::Worker::run',
+        'main',
+      ]),
+    );
+    const clang = fingerprint(
+      crashWith([
+        '(anonymous namespace)::Worker::run((anonymous namespace)::Job*)::{lambda(int)#1}::operator()(int) const',
+        '(anonymous namespace)::Worker::apply<(anonymous namespace)::Worker::run((anonymous namespace)::Job*)::{lambda(int)#1}>((anonymous namespace)::Worker::run((anonymous namespace)::Job*)::{lambda(int)#1}, int)',
+        '(anonymous namespace)::Worker::run',
+        'main',
+      ]),
+    );
+    expect(gcc.hash).toBe(clang.hash);
+    expect(gcc.title).toBe('SIGSEGV in {lambda}::operator() → (anonymous namespace)::Worker::apply<T>');
+    const otherCaller = fingerprint(crashWith(['operator()', 'Scheduler::tick', 'main']));
+    expect(otherCaller.hash).not.toBe(gcc.hash);
+  });
+
   it('drops abort machinery and keeps the mechanism', () => {
     const fp = fingerprint(
       crashWith(['__pthread_kill_implementation', '__GI_raise', 'abort', 'fatal_io', 'main', '__libc_start_call_main'], 'SIGABRT'),

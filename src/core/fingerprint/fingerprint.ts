@@ -8,9 +8,11 @@ import { defaultRuleset, type Ruleset } from './rules/ruleset';
 /**
  * Bumped whenever a change here or in the default rules would group the same crashes differently;
  * see `crashwb regroup`. 2: the standard libraries' own frames no longer count. 3: a frame outside
- * every module (a call through a bad pointer) is not the program's own.
+ * every module (a call through a bad pointer) is not the program's own. 4: a lambda is one name
+ * whatever compiler named it, known by its caller; `operator()` keeps its brackets; Node.js's
+ * own JavaScript and V8's fatal-error handlers do not count.
  */
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 
 export interface Fingerprint {
   version: number;

@@ -44,8 +44,9 @@ function stripParameters(name: string): string {
   }
   if (!text.endsWith(')')) return text;
   const start = groupStart(text, text.length - 1, '(', ')');
-  // "(anonymous namespace)" or "{lambda()#1}" end in ")" too but are not parameter lists.
-  if (start <= 0 || /\((?:anonymous namespace)\)$/.test(text)) return text;
+  // "(anonymous namespace)" or "{lambda()#1}" end in ")" too but are not parameter lists, and
+  // the "()" of "operator()" shown without its parameters is the operator's own name.
+  if (start <= 0 || /\((?:anonymous namespace)\)$/.test(text) || /\boperator\(\)$/.test(text)) return text;
   return text.slice(0, start);
 }
 
@@ -98,14 +99,40 @@ function demangleRustLegacy(name: string): string {
   return name.replace(/\$([A-Za-z0-9]+)\$/g, (all, code: string) => RUST_ESCAPES[code] ?? all).replace(/\.\./g, '::');
 }
 
+/**
+ * A lambda's call operator, as one name whatever spelled it: gcc's `{lambda(int)#1}`, clang's
+ * `$_0`, lldb's `'lambda'(int)`, and gcc's DWARF, which names the operator `operator()` alone.
+ * The scope it is written in goes too: gcc gives none, and the compilers spell an enclosing
+ * function's parameters apart. The `+prefix` default rule then takes its caller into the
+ * signature, which tells one lambda from another.
+ */
+function unifyLambdas(name: string): string {
+  const unified = name
+    .replace(/\{lambda\([^)]*\)#\d+\}/g, '{lambda}')
+    .replace(/'lambda\d*'\([^)]*\)/g, '{lambda}')
+    .replace(/(^|::)\$_\d+(?=::|$)/g, '$1{lambda}');
+  if (unified === 'operator()') return '{lambda}::operator()';
+  const at = unified.lastIndexOf('{lambda}::');
+  return at > 0 ? unified.slice(at) : unified;
+}
+
+/** `` `anonymous namespace' `` (MSVC) is `(anonymous namespace)` (gcc, clang). */
+const MSVC_ANONYMOUS = /`anonymous namespace'/g;
+
 export function normalizeFunction(raw: string): string {
-  let name = raw.trim().replace(GLIBC_ALIAS, '').replace(SYMBOL_VERSION, '').replace(RUST_HASH, '').replace(ABI_TAG, '');
+  let name = raw
+    .trim()
+    .replace(MSVC_ANONYMOUS, '(anonymous namespace)')
+    .replace(GLIBC_ALIAS, '')
+    .replace(SYMBOL_VERSION, '')
+    .replace(RUST_HASH, '')
+    .replace(ABI_TAG, '');
   while (GCC_CLONE_SUFFIX.test(name)) name = name.replace(GCC_CLONE_SUFFIX, '');
   name = demangleRustLegacy(name);
   name = stripParameters(name);
   name = collapseTemplates(name);
   name = stripReturnType(name);
-  name = name.replace(/\{lambda\([^)]*\)#\d+\}/g, '{lambda}').replace(/\{closure#\d+\}/g, '{closure}');
+  name = unifyLambdas(name).replace(/\{closure#\d+\}/g, '{closure}');
   name = name.replace(/::\{\{closure\}\}/g, '::{closure}');
   name = name.replace(/\bstd::__cxx11::/g, 'std::').replace(/\bstd::__1::/g, 'std::');
   const ifunc = IFUNC_VARIANT.exec(name);

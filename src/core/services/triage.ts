@@ -15,7 +15,7 @@ import type { GroupingUndo } from '../store/grouping-undo';
 import { compareCrashes, compareGroups } from '../compare/compare';
 import { diffStacks } from '../compare/stack-diff';
 import { crashingThread } from '../../shared/crashing-thread';
-import { explainFingerprint, fingerprint } from '../fingerprint/fingerprint';
+import { explainFingerprint } from '../fingerprint/fingerprint';
 import { parseRules } from '../fingerprint/rules/rule-syntax';
 import { compileRules } from '../fingerprint/rules/ruleset';
 import { previewGrouping, type Placement } from '../fingerprint/rules/rules-preview';
@@ -24,7 +24,6 @@ import type { Db } from '../store/database';
 import { groupDetail, representativeCrash } from '../store/group-detail';
 import type { GroupStore } from '../store/group-store';
 import type { GroupingRules } from '../store/grouping-rules';
-import { indexCrash } from '../store/search-index';
 
 /**
  * Deciding about crashes: diffs against representatives, comparisons, the grouping rules, and
@@ -131,23 +130,11 @@ export class TriageService implements TriageApi {
     return this.db.transaction(() => this.undo.undo(undoId))();
   }
 
-  /** Recomputes fingerprints made by another algorithm version or other rules; notes follow the crashes out of emptied groups. */
+  /**
+   * Regroups the crashes fingerprinted by another algorithm version or other rules, keeping each
+   * group's identity, status and notes and every manual merge; nothing when none is stale.
+   */
   regroup(): { regrouped: number; groupsRemoved: number } {
-    const stale = this.rules.staleCrashIds();
-    let groupsRemoved = 0;
-    this.db.transaction(() => {
-      const noted = this.groups.notes.notedMembers();
-      const rulesFor = this.rules.rulesForCrashes();
-      for (const id of stale) {
-        const crash = this.store.get(id);
-        if (!crash) continue;
-        const fp = fingerprint(crash, rulesFor(crash));
-        this.groups.assign(id, fp, crash.timestamp);
-        indexCrash(this.db, crash, fp.title);
-      }
-      this.groups.notes.followMembers(noted);
-      groupsRemoved = this.groups.dropEmptyGroups();
-    })();
-    return { regrouped: stale.length, groupsRemoved };
+    return this.rules.regroupStale();
   }
 }

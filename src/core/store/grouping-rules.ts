@@ -9,6 +9,8 @@ import { heirGroups } from '../fingerprint/rules/rules-preview';
 
 const SETTING = 'groupingRules';
 const PROJECT_SETTING = 'groupingRulesByProject';
+/** The fingerprint version the database's crashes were last grouped with. */
+const GROUPED_WITH = 'groupedWithFingerprintVersion';
 
 /** The attribute that names a crash's project (set by `--attr project=NAME`, or by the reporter it came from). */
 export const PROJECT_ATTRIBUTE = 'project';
@@ -129,6 +131,33 @@ export class GroupingRules {
     const expected = (project: string | null) =>
       versionTag({ version: FINGERPRINT_VERSION, rules: lookup(project === null ? null : String(project)).id });
     return rows.filter((r) => r.version !== expected(r.project)).map((r) => r.id);
+  }
+
+  /**
+   * Regroups every crash when any was fingerprinted by another algorithm version or other rules,
+   * as a change of rules does: each group kept by the largest part of its crashes, with its
+   * status and notes, and what a person merged kept merged. Nothing happens when none is stale.
+   */
+  regroupStale(): { regrouped: number; groupsRemoved: number } {
+    const stale = this.staleCrashIds().length;
+    if (stale === 0) return { regrouped: 0, groupsRemoved: 0 };
+    let result = { regrouped: 0, groupsRemoved: 0 };
+    this.db.transaction(() => {
+      result = this.regroupAll(this.rulesForCrashes());
+    })();
+    return { regrouped: stale, groupsRemoved: result.groupsRemoved };
+  }
+
+  /**
+   * After an upgrade that changed the fingerprint's algorithm, regroups the database once, on
+   * its first opening: the version it was last grouped with is kept in its settings, so every
+   * later opening costs one read.
+   */
+  regroupAfterUpgrade(): { regrouped: number; groupsRemoved: number } {
+    if (this.store.getSetting<number | null>(GROUPED_WITH, null) === FINGERPRINT_VERSION) return { regrouped: 0, groupsRemoved: 0 };
+    const result = this.regroupStale();
+    this.store.setSetting(GROUPED_WITH, FINGERPRINT_VERSION);
+    return result;
   }
 
   /** The rules a text makes for a scope; null: the default rules for the database, the database's for a project. */

@@ -1,11 +1,12 @@
 /**
  * The grouping rules every database starts with: fingerprint v1's frame lists (after Socorro's
  * siglists, satyr's normalize_hash.gperf and ClusterFuzz's ignore lists), written in the rules
- * language, since version 2 the standard libraries' frames left out, and since version 3 a frame
- * outside every module taken as no code of the program's. Function names are matched as
+ * language, since version 2 the standard libraries' frames left out, since version 3 a frame
+ * outside every module taken as no code of the program's, and since version 4 a lambda known by
+ * its caller. Function names are matched as
  * normalized (`std::vector<T>::at`, no arguments).
  */
-export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 3).
+export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 4).
 # One rule a line: matchers, then actions. Later rules win over earlier ones for app and group;
 # for mechanism= the first rule that matches a frame decides.
 
@@ -119,6 +120,9 @@ stack.symbolized:no stack.module:ld-linux* +machinery
 stack.symbolized:no stack.module:libpthread* +machinery
 stack.symbolized:no stack.module:libstdc++* +machinery
 stack.symbolized:no stack.module:libgcc_s* +machinery
+
+## A lambda is known by its caller: its own name, the same for every lambda, says nothing of which one it is
+stack.function:"{lambda}::operator()" +prefix
 
 ## Allocator entry points on top of what remains: a double free is not a bug in free
 stack.function:free -leading
