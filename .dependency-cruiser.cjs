@@ -57,7 +57,8 @@ const ROOMS = {
   'core/report': ['core/fingerprint', 'core/platform', 'shared'],
   'core/symbols': ['core/elf', 'core/platform', 'shared'],
   'core/breakpad': ['core/symbols', 'core/elf', 'core/platform', 'shared'],
-  'core/debugger': ['core/elf', 'core/symbols', 'core/platform', 'shared'],
+  // Function names compared as grouping compares them (an ifunc's variant is its function), for tail calls.
+  'core/debugger': ['core/elf', 'core/fingerprint', 'core/symbols', 'core/platform', 'shared'],
   'core/minidump': ['core/breakpad', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
   'core/offload': ['core/elf', 'core/minidump', 'core/symbols', 'core/platform', 'shared'],
   'core/intake': [

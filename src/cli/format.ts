@@ -1,7 +1,11 @@
-import type { CrashAnalysis, Frame } from '../shared/model';
+import type { CrashAnalysis } from '../shared/model';
 import { frameLabel, systemLine, uptimeWords, type ModuleBase } from '../shared/frame-label';
+import { tailCallWords, withTailCalls, type ShownFrame } from '../shared/tail-calls';
 
-function frameLine(f: Frame, modules: ModuleBase[]): string {
+function frameLine(f: ShownFrame, modules: ModuleBase[]): string {
+  // An inferred tail call has no frame number of its own: it sits above the frame that called it.
+  if (f.tailCall)
+    return `  ${'↳'.padEnd(4)} ${f.address.padEnd(18)} ${f.function ?? '??'}${f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : ''}  [${tailCallWords(f.tailCall)}]`;
   const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
   // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
   const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';
@@ -29,7 +33,7 @@ export function formatCrash(crash: CrashAnalysis): string {
     out.push('');
     out.push(`${t.crashed ? 'Crashed thread' : 'Thread'} ${t.number} (LWP ${t.id})${t.name ? ` "${t.name}"` : ''}:`);
     // A loop, not push(...frames): a stack of many thousand (inlined) frames exceeds the call stack as arguments.
-    for (const f of t.frames) out.push(frameLine(f, crash.modules));
+    for (const f of withTailCalls(t.frames)) out.push(frameLine(f, crash.modules));
     if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);
   }
   const missing = crash.modules.filter((m) => m.symbols === 'missing' || m.symbols === 'none');

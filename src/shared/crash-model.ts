@@ -51,6 +51,22 @@ export interface SystemInfo {
 export const FRAME_TRUSTS = ['context', 'cfi', 'frame-pointer', 'scan', 'guess'] as const;
 export type FrameTrust = (typeof FRAME_TRUSTS)[number];
 
+/**
+ * A function between a frame and the one above it that left the stack by a tail call (a jump in
+ * place of a call and a return, as -O2 compiles a call in last position). It is inferred: from
+ * the frame's own call instruction, which named it, and its jumps down to the frame above.
+ */
+export interface TailCall {
+  function: string;
+  /** Its entry. */
+  address: string;
+  /** Where in it the tail call was made. */
+  file: string | null;
+  line: number | null;
+  /** False where several chains of tail calls lead to the frame above and this is not on all of them: shown, but not counted in grouping. */
+  certain: boolean;
+}
+
 export interface Frame {
   index: number;
   address: string;
@@ -65,6 +81,8 @@ export interface Frame {
   moduleOffset?: string;
   /** A frame after the program's `main` (the C library's start-up, `_start`): every crash has them, so grouping leaves them out. */
   pastMain?: boolean;
+  /** The functions this frame called that tail-called down to the frame above it, in call order (outermost first). */
+  tailCalls?: TailCall[];
 }
 
 export interface Variable {

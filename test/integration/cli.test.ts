@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -106,6 +106,36 @@ describe('crashwb', () => {
       expect(result.stderr).toContain(`${path} is ${what}, not one core`);
       expect(result.stderr).toContain(`crashwb import ${path}`);
     }
+  });
+
+  it('analyze shows a helper that left the stack by a tail call at -O2, marked as inferred, in text and JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crashwb-tail-'));
+    const source = join(dir, 'names.c');
+    writeFileSync(
+      source,
+      [
+        '#include <string.h>',
+        'struct rec { const char *field; };',
+        '__attribute__((noinline)) size_t name_length(struct rec *r) { return strlen(r->field); }',
+        '__attribute__((noinline)) int report(struct rec *r) { size_t n = name_length(r); return (int)n + 1; }',
+        'int main(int argc, char **argv) { struct rec r = { argc > 5 ? argv[1] : 0 }; return report(&r); }',
+      ].join('\n'),
+    );
+    const exe = join(dir, 'names');
+    execFileSync('gcc', ['-g', '-O2', '-o', exe, source]);
+    const core = crashForCore(exe, dir);
+    const text = crashwb('analyze', core, '--exe', exe);
+    expect(text.status, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    const inferred = lines.findIndex((l) => /↳\s+0x[0-9a-f]+\s+name_length at .*names\.c:3\s+\[tail call \(inferred\)\]/.test(l));
+    expect(inferred, text.stdout).toBeGreaterThan(0);
+    expect(lines[inferred - 1]).toMatch(/#0 .*strlen/);
+    expect(lines[inferred + 1]).toMatch(/#1 .*report at/);
+    const json = JSON.parse(crashwb('analyze', core, '--exe', exe, '--json').stdout) as JsonCrash;
+    expect(json.threads[0]?.frames[1]).toMatchObject({
+      function: 'report',
+      tailCalls: [{ function: 'name_length', line: 3, certain: true }],
+    });
   });
 
   it('analyze --json prints the documented shape', () => {

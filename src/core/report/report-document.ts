@@ -1,6 +1,7 @@
-import type { DayCount, FacetValue } from '../../shared/model';
-import type { CrashReport, ReportData, ReportFrame, ReportThread } from './report-data';
+import type { DayCount, FacetValue, Frame } from '../../shared/model';
+import type { CrashReport, ReportData, ReportThread } from './report-data';
 import { frameLabel } from '../../shared/frame-label';
+import { tailCallWords, withTailCalls, type ShownFrame } from '../../shared/tail-calls';
 
 /**
  * A report as a short list of blocks, so Markdown and HTML say the same things in the same
@@ -18,10 +19,14 @@ export type Block =
 const LANGUAGE: Record<string, string> = { c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', rs: 'rust', go: 'go' };
 const languageOf = (path: string): string => LANGUAGE[path.slice(path.lastIndexOf('.') + 1)] ?? '';
 
-const where = (f: ReportFrame): string => (f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '');
+const where = (f: Frame): string => (f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '');
+
+/** A frame's number, or the arrow of a tail call inferred above the frame that made it. */
+const marker = (f: { index: number; tailCall?: unknown }): string => (f.tailCall ? '↳' : `#${f.index}`);
+const badges = (f: ShownFrame): string => `${f.inline ? ' [inlined]' : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`;
 
 function frameRows(thread: ReportThread): string[][] {
-  return thread.frames.map((f) => [`#${f.index}`, f.address, `${frameLabel(f)}${f.inline ? ' [inlined]' : ''}`, where(f)]);
+  return withTailCalls(thread.frames).map((f) => [marker(f), f.address, `${frameLabel(f)}${badges(f)}`, where(f)]);
 }
 
 const FRAME_HEADERS = ['#', 'address', 'function', 'where'];
@@ -32,9 +37,9 @@ function crashingStack(thread: ReportThread): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: `Crashing thread ${thread.number} (LWP ${thread.id})${thread.name ? ` “${thread.name}”` : ''}` },
   ];
-  for (const f of thread.frames) {
-    blocks.push({ kind: 'paragraph', text: `#${f.index} ${frameLabel(f)}${f.inline ? ' [inlined]' : ''} — ${where(f) || f.address}` });
-    if (f.source) {
+  for (const f of withTailCalls(thread.frames)) {
+    blocks.push({ kind: 'paragraph', text: `${marker(f)} ${frameLabel(f)}${badges(f)} — ${where(f) || f.address}` });
+    if ('source' in f && f.source) {
       blocks.push({
         kind: 'code',
         language: languageOf(f.source.path),

@@ -21,6 +21,10 @@ const frame = z.object({
   trust: z.enum(FRAME_TRUSTS).optional(),
   moduleOffset: address.optional(),
   pastMain: z.boolean().optional(),
+  tailCalls: z
+    .array(z.object({ function: text(), address, file: text().nullable(), line: z.number().int().min(0).nullable(), certain: z.boolean() }))
+    .max(16)
+    .optional(),
 });
 const variable = z.object({ name: text(), type: text().nullable(), value: text(16_384).nullable(), isArgument: z.boolean() });
 const thread = z.object({

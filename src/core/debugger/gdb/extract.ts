@@ -18,13 +18,15 @@ import { GdbSession } from './session';
 import { PathAliases } from '../../platform/path-aliases';
 import { miString, type MiTuple } from './mi-parser';
 import * as mi from './mi-commands';
+import { withInferredTailCalls } from './tail-calls';
 import { mark } from '../../platform/timeline';
 import { debuggerDebugDirs } from '../../symbols/locate';
 
 /** The debug-file-directory list; `:` separates it, so every folder goes through `aliases`. */
 export function gdbInitCommands(debugDirs: string[], aliases: PathAliases, plainDebugDir?: string | null): string[] {
   const dirs = debuggerDebugDirs(debugDirs, plainDebugDir).map((d) => aliases.alias(d));
-  return [`set debug-file-directory ${dirs.join(':')}`];
+  // Disassembly names C++ functions as frames do (tail calls are found by comparing the two).
+  return [`set debug-file-directory ${dirs.join(':')}`, 'set print asm-demangle on'];
 }
 
 /** gdb's index cache in the workbench's cache, private to the user; none without a cache. */
@@ -178,6 +180,8 @@ async function extractFrom(
       if (frame > 0) (thread.frameRegisters ??= {})[String(frame)] = await registersOf(thread.number, frame);
     });
     mark('gdb listed locals');
+    if (crashed) crashed.frames = await withInferredTailCalls(gdb, crashed.frames);
+    mark('gdb inferred tail calls');
     return { threads: orderThreads(threads), warnings };
   } finally {
     if (reusable) await unload(gdb);

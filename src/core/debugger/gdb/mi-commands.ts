@@ -123,3 +123,32 @@ export async function variableChildren(gdb: GdbSession, id: string, count: numbe
 export async function deleteVariable(gdb: GdbSession, id: string): Promise<void> {
   await gdb.command(`-var-delete ${miQuote(id)}`);
 }
+
+export interface MiInstruction {
+  address: bigint;
+  text: string;
+  /** The source line gdb knows for the instruction, where the function has line info. */
+  file: string | null;
+  line: number | null;
+}
+
+/**
+ * The instructions of the function that holds `address`, in address order, each with its source
+ * line where gdb knows it (mode 1 nests them under their lines; without line info they come bare).
+ */
+export async function functionInstructions(gdb: GdbSession, address: bigint): Promise<MiInstruction[]> {
+  const { results } = await gdb.command(`-data-disassemble -a 0x${address.toString(16)} -- 1`);
+  const read = (t: MiTuple, file: string | null, line: number | null): MiInstruction[] => {
+    const at = miString(t.address);
+    return at && /^0x[0-9a-f]+$/i.test(at) ? [{ address: BigInt(at), text: miString(t.inst) ?? '', file, line }] : [];
+  };
+  return tuples(results.asm_insns)
+    .flatMap((item) => {
+      const nested = miList(item.line_asm_insn);
+      if (!nested.length) return read(item, null, null);
+      const number = Number(miString(item.line));
+      const file = miString(item.fullname) ?? miString(item.file);
+      return nested.map(miTuple).flatMap((t) => (t ? read(t, file, number > 0 ? number : null) : []));
+    })
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}

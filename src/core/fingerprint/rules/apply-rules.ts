@@ -4,6 +4,7 @@
  */
 import type { CrashAnalysis, Frame, FrameExplanation, FrameNote } from '../../../shared/model';
 import { fileName, isGuessed } from '../../../shared/frame-label';
+import { withTailCalls } from '../../../shared/tail-calls';
 import { crashingThread } from '../../../shared/crashing-thread';
 import { normalizeFunction, unnamedFrame } from '../normalize';
 import type { Action, Matcher, Rule } from './rule-syntax';
@@ -83,7 +84,11 @@ function initial(frame: Frame): FrameState {
 /** Runs every rule over the crashing stack, in the order written. */
 export function applyRules(rules: Rule[], crash: Pick<CrashAnalysis, 'threads'> & Partial<Pick<CrashAnalysis, 'signal'>>): RuledStack {
   const all = crashingThread(crash)?.frames ?? [];
-  const frames = all.filter((f) => !isGuessed(f) && !f.pastMain).map(initial);
+  // Tail calls inferred between frames count as frames where they are certain: an -O2 build then
+  // groups with the -O0 one that kept them.
+  const frames = withTailCalls(all)
+    .filter((f) => !isGuessed(f) && !f.pastMain && f.tailCall?.certain !== false)
+    .map(initial);
   const signal = crash.signal?.name ?? 'unknown';
   let mechanism: RuledStack['mechanism'] = { name: `signal:${signal}`, line: null };
   // The first mechanism rule that matches a frame decides, so the list reads strongest first.

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
-import type { Frame, FrameTrust, Thread } from '../../../shared/model';
+import type { FrameTrust, Thread } from '../../../shared/model';
 import { frameLabel, isGuessed, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
+import { tailCallWords, withTailCalls, type ShownFrame } from '../../../shared/tail-calls';
 import { useRoving } from '../widgets/roving';
 import { CopyButton } from '../widgets/CopyButton';
 import { foldRecursion } from './recursion';
@@ -20,16 +21,25 @@ interface Props {
   onSelect(index: number): void;
 }
 
-function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[] }) {
+function FrameCells({ frame: f, modules }: { frame: ShownFrame; modules?: ModuleBase[] }) {
   const label = frameLabel(f, modules);
   return (
     <>
-      <td className="num">#{f.index}</td>
+      {/* An inferred tail call has no frame number of its own: it sits above the frame that called it. */}
+      <td className="num">{f.tailCall ? '↳' : `#${f.index}`}</td>
       <td className="fn" title={label}>
         {/* The name gives way to an ellipsis; how the frame was found always shows. */}
         <div className="fn-cell">
           <span className="fn-label">{label}</span>
           {f.inline && <span className="badge subtle">inlined</span>}
+          {f.tailCall && (
+            <span
+              className={f.tailCall.certain ? 'badge subtle' : 'badge warn'}
+              title={`${tailCallWords(f.tailCall)}: gone from the stack, the function left by a jump in place of a call (an optimised tail call), found from the call below it${f.tailCall.certain ? '' : '; not counted in grouping'}`}
+            >
+              {f.tailCall.certain ? 'tail call' : 'tail call?'}
+            </span>
+          )}
           {f.trust && TRUST_BADGE[f.trust] && (
             <span className={isGuessed(f) ? 'badge warn' : 'badge subtle'} title={`Found ${TRUST_WORDS[f.trust]}`}>
               {TRUST_BADGE[f.trust]}
@@ -55,10 +65,12 @@ function FrameCells({ frame: f, modules }: { frame: Frame; modules?: ModuleBase[
 /** The selected thread's frames; runs of recursion folded, arrows move through them, Enter unfolds. */
 export function StackView({ thread, title, modules, selected, onSelect }: Props) {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
-  const rows = useMemo(() => foldRecursion(thread.frames, expanded), [thread.frames, expanded]);
+  const rows = useMemo(() => foldRecursion(withTailCalls(thread.frames), expanded), [thread.frames, expanded]);
   const selectedRow = Math.max(
     0,
-    rows.findIndex((r) => (r.kind === 'frame' ? r.frame.index === selected : r.frames.some((f) => f.index === selected))),
+    rows.findIndex((r) =>
+      r.kind === 'frame' ? !r.frame.tailCall && r.frame.index === selected : r.frames.some((f) => f.index === selected),
+    ),
   );
   const [focused, setFocused] = useState<number | null>(null);
   const current = focused !== null && focused < rows.length ? focused : selectedRow;
@@ -84,8 +96,11 @@ export function StackView({ thread, title, modules, selected, onSelect }: Props)
         <CopyButton
           label="Copy"
           what="the stack as text"
-          text={thread.frames
-            .map((f) => `#${f.index} ${f.address} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}`)
+          text={withTailCalls(thread.frames)
+            .map(
+              (f) =>
+                `${f.tailCall ? '↳' : `#${f.index}`} ${f.address} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`,
+            )
             .join('\n')}
         />
       </h2>
@@ -100,8 +115,8 @@ export function StackView({ thread, title, modules, selected, onSelect }: Props)
           {rows.map((row, i) =>
             row.kind === 'frame' ? (
               <tr
-                key={row.frame.index}
-                aria-selected={row.frame.index === selected}
+                key={row.frame.tailCall ? `tail-${row.frame.index}-${row.frame.address}` : row.frame.index}
+                aria-selected={!row.frame.tailCall && row.frame.index === selected}
                 className={row.frame.file ? 'has-source' : 'no-source'}
                 onClick={() => {
                   setFocused(i);

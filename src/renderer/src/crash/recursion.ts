@@ -1,7 +1,7 @@
 import type { Frame } from '../../../shared/model';
 
 /** A stack as shown: frames, and runs of recursion folded into one row each. */
-export type StackRow = { kind: 'frame'; frame: Frame } | { kind: 'folded'; id: number; frames: Frame[]; label: string };
+export type StackRow<F extends Frame = Frame> = { kind: 'frame'; frame: F } | { kind: 'folded'; id: number; frames: F[]; label: string };
 
 /** A run shorter than this is shown whole: a few repeats read fine. */
 const MIN_FOLDED = 4;
@@ -22,8 +22,8 @@ function runLength(frames: Frame[], start: number, period: number): number {
  * Folds each run of recursion into "× N frames of walk_tree" after its first repeats; a fold
  * listed in `expanded` (by the index of its first frame) is shown whole.
  */
-export function foldRecursion(frames: Frame[], expanded: ReadonlySet<number>): StackRow[] {
-  const rows: StackRow[] = [];
+export function foldRecursion<F extends Frame>(frames: F[], expanded: ReadonlySet<number>): StackRow<F>[] {
+  const rows: StackRow<F>[] = [];
   let i = 0;
   while (i < frames.length) {
     let best = { period: 0, length: 0 };
@@ -34,7 +34,7 @@ export function foldRecursion(frames: Frame[], expanded: ReadonlySet<number>): S
       if (length >= period * 2 && length - KEPT * period >= MIN_FOLDED && length > best.length) best = { period, length };
     }
     if (best.length === 0) {
-      rows.push({ kind: 'frame', frame: frames[i] as Frame });
+      rows.push({ kind: 'frame', frame: frames[i] as F });
       i++;
       continue;
     }
