@@ -128,7 +128,8 @@ describe('crashwb import, events and groups', () => {
     const conn = new Database(db);
     conn.exec(`INSERT INTO groups (fingerprint, version, title, mechanism, frames, created_at) VALUES ('old', 0, 'old', 'abort', '[]', '2020-01-01');
                UPDATE crashes SET group_id = (SELECT id FROM groups WHERE fingerprint = 'old'), fingerprint = 'old', fingerprint_version = 0
-               WHERE source = '${fixtures.abort.core}'`);
+               WHERE source = '${fixtures.abort.core}';
+               UPDATE groups SET crash_count = (SELECT COUNT(*) FROM crashes c WHERE c.group_id = groups.id)`);
     conn.close();
     expect(crashwb('regroup', '--db', db).stdout).toMatch(/regrouped 1 crashes; removed 1 empty groups/);
     const groups = JSON.parse(crashwb('groups', '--db', db, '--json').stdout) as GroupJson[];
