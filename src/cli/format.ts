@@ -5,7 +5,7 @@ import { tailCallWords, withTailCalls, type ShownFrame } from '../shared/tail-ca
 function frameLine(f: ShownFrame, modules: ModuleBase[]): string {
   // An inferred tail call has no frame number of its own: it sits above the frame that called it.
   if (f.tailCall)
-    return `  ${'↳'.padEnd(4)} ${f.address.padEnd(18)} ${f.function ?? '??'}${f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : ''}  [${tailCallWords(f.tailCall)}]`;
+    return `  ${'↳'.padEnd(4)} ${f.address.padEnd(18)} ${f.function ?? '??'}${f.inline ? ' [inlined]' : ''}${f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : ''}  [${tailCallWords(f.tailCall)}]`;
   const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
   // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
   const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';

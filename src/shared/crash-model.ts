@@ -65,6 +65,8 @@ export interface TailCall {
   line: number | null;
   /** False where several chains of tail calls lead to the frame above and this is not on all of them: shown, but not counted in grouping. */
   certain: boolean;
+  /** Inlined into the function before it, at its tail jump. */
+  inline?: boolean;
 }
 
 export interface Frame {

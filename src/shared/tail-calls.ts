@@ -20,7 +20,7 @@ export function withTailCalls<F extends Frame>(frames: F[]): Array<(F & { tailCa
       file: call.file,
       line: call.line,
       module: frame.module,
-      inline: false,
+      inline: call.inline ?? false,
       tailCall: { certain: call.certain },
     })),
     frame,

@@ -36,6 +36,9 @@ function program(functions: Record<string, { entry: number; code: string[] }>) {
   return { at, asked };
 }
 
+/** A program without inlining: no function is inlined at any address. */
+const noInlining = async (): Promise<string[]> => [];
+
 describe('tail calls put back between frames', () => {
   it('finds the helper that jumped to the frame above, through the PLT and an ifunc’s name', async () => {
     const code = program({
@@ -43,7 +46,7 @@ describe('tail calls put back between frames', () => {
       name_length: { entry: 0x2000, code: ['mov (%rdi),%rdi', 'jmp    0x3000 <strlen@plt>'] },
     });
     const frames = [frame(0, '__strlen_evex', '0x7f00'), frame(1, 'report', '0x100a'), frame(2, 'main', '0x5000')];
-    const out = await inferTailCalls(frames, code.at);
+    const out = await inferTailCalls(frames, code.at, noInlining);
     expect(out[1]?.tailCalls).toEqual([{ function: 'name_length', address: '0x2000', file: 'app.c', line: 11, certain: true }]);
     expect(withTailCalls(out).map((f) => [f.function, f.index, f.tailCall?.certain ?? null])).toEqual([
       ['__strlen_evex', 0, null],
@@ -60,7 +63,7 @@ describe('tail calls put back between frames', () => {
       release_body: { entry: 0x3000, code: ['mov (%rdi),%rdi', 'jmp    0x4000 <release_buffer>'] },
       release_buffer: { entry: 0x4000, code: ['jmp    0x9000 <free@plt>'] },
     });
-    const out = await inferTailCalls([frame(0, '__GI___libc_free', '0x7f00'), frame(1, 'main', '0x1005')], code.at);
+    const out = await inferTailCalls([frame(0, '__GI___libc_free', '0x7f00'), frame(1, 'main', '0x1005')], code.at, noInlining);
     expect(withTailCalls(out).map((f) => f.function)).toEqual([
       '__GI___libc_free',
       'release_buffer',
@@ -77,10 +80,34 @@ describe('tail calls put back between frames', () => {
       op_add: { entry: 0x3000, code: ['jmp    0x5000 <fail>'] },
       op_sub: { entry: 0x4000, code: ['jmp    0x5000 <fail>'] },
     });
-    const out = await inferTailCalls([frame(0, 'fail', '0x5003'), frame(1, 'caller', '0x1005')], code.at);
+    const out = await inferTailCalls([frame(0, 'fail', '0x5003'), frame(1, 'caller', '0x1005')], code.at, noInlining);
     expect(out[1]?.tailCalls?.map((c) => [c.function, c.certain])).toEqual([
       ['run_op', true],
       ['op_add', false],
+    ]);
+  });
+
+  it('follows an indirect call to the one function whose address the caller takes that leads down, with what is inlined at its jump', async () => {
+    const code = program({
+      main: {
+        entry: 0x1000,
+        code: [
+          'lea    -0x320(%rip),%rax        # 0x2000 <handle_get>',
+          'lea    -0x32a(%rip),%rax        # 0x3000 <handle_put>',
+          'call   *%rax',
+          'ret',
+        ],
+      },
+      handle_get: { entry: 0x2000, code: ['mov (%rdi),%rdi', 'jmp    0x9000 <strlen@plt>'] },
+      handle_put: { entry: 0x3000, code: ['xor %eax,%eax', 'ret'] },
+    });
+    const inlined = async (address: bigint): Promise<string[]> => (address === 0x2005n ? ['parse_name'] : []);
+    const out = await inferTailCalls([frame(0, '__strlen_evex', '0x7f00'), frame(1, 'main', '0x100f')], code.at, inlined);
+    expect(withTailCalls(out).map((f) => [f.function, f.inline, f.tailCall?.certain ?? null])).toEqual([
+      ['__strlen_evex', false, null],
+      ['parse_name', true, true],
+      ['handle_get', false, true],
+      ['main', false, null],
     ]);
   });
 
@@ -89,9 +116,9 @@ describe('tail calls put back between frames', () => {
       a: { entry: 0x1000, code: ['call   0x2000 <b>', 'call   *%rax', 'ret'] },
       b: { entry: 0x2000, code: ['ret'] },
     });
-    const direct = await inferTailCalls([frame(0, 'b', '0x2000'), frame(1, 'a', '0x1005')], code.at);
-    const indirect = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'a', '0x100a')], code.at);
-    const unknown = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'lost', '0x90')], code.at);
+    const direct = await inferTailCalls([frame(0, 'b', '0x2000'), frame(1, 'a', '0x1005')], code.at, noInlining);
+    const indirect = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'a', '0x100a')], code.at, noInlining);
+    const unknown = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'lost', '0x90')], code.at, noInlining);
     for (const out of [direct, indirect, unknown]) expect(out.every((f) => f.tailCalls === undefined)).toBe(true);
   });
 
@@ -101,10 +128,10 @@ describe('tail calls put back between frames', () => {
       ping: { entry: 0x2000, code: ['jmp    0x3000 <pong>'] },
       pong: { entry: 0x3000, code: ['jmp    0x2000 <ping>'] },
     });
-    const cycle = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005')], code.at);
+    const cycle = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005')], code.at, noInlining);
     expect(cycle[1]?.tailCalls).toBeUndefined();
-    const inlined = await inferTailCalls([frame(0, 'crash', '0x7000', { inline: true }), frame(1, 'main', '0x1005')], code.at);
-    const past = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005', { pastMain: true })], code.at);
+    const inlined = await inferTailCalls([frame(0, 'crash', '0x7000', { inline: true }), frame(1, 'main', '0x1005')], code.at, noInlining);
+    const past = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005', { pastMain: true })], code.at, noInlining);
     expect(inlined[1]?.tailCalls).toBeUndefined();
     expect(past[1]?.tailCalls).toBeUndefined();
   });

@@ -152,3 +152,31 @@ export async function functionInstructions(gdb: GdbSession, address: bigint): Pr
     })
     .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
+
+/**
+ * gdb's blocks hold the functions inlined at an address, which neither its disassembly nor
+ * `info symbol` names. Defined once per session, in gdb's own Python, as a function of an address.
+ */
+const INLINE_CHAIN = [
+  'def crashwb_inlined_at(pc):',
+  '  names, block = [], gdb.block_for_pc(pc)',
+  '  while block is not None and block.function is not None and block.superblock is not None:',
+  '    if block.is_global or block.is_static: break',
+  '    names.append(block.function.print_name)',
+  '    block = block.superblock',
+  '    while block is not None and block.function is None: block = block.superblock',
+  '  return names[:-1]',
+].join('\\n');
+
+const defined = new WeakSet<GdbSession>();
+
+/** The functions inlined at an address, innermost first, without the function they are inlined into. */
+export async function inlinedAt(gdb: GdbSession, address: bigint): Promise<string[]> {
+  if (!defined.has(gdb)) {
+    await consoleCommand(gdb, `python exec("${INLINE_CHAIN}")`);
+    defined.add(gdb);
+  }
+  const printed = await consoleCommand(gdb, `python print("@@inlined:" + "\\x1f".join(crashwb_inlined_at(0x${address.toString(16)})))`);
+  const line = printed.split('\n').find((l) => l.startsWith('@@inlined:'));
+  return line ? line.slice('@@inlined:'.length).split('\x1f').filter(Boolean) : [];
+}
