@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MiInstruction } from '../../src/core/debugger/gdb/mi-commands';
-import { inferTailCalls } from '../../src/core/debugger/gdb/tail-calls';
+import { inferTailCalls, type ProgramCode } from '../../src/core/debugger/gdb/tail-calls';
 import type { Frame } from '../../src/shared/model';
 import { withTailCalls } from '../../src/shared/tail-calls';
 
@@ -26,18 +26,21 @@ function program(functions: Record<string, { entry: number; code: string[] }>) {
       entry,
     })),
   );
-  const asked: bigint[] = [];
-  const at = async (address: bigint): Promise<MiInstruction[]> => {
-    asked.push(address);
+  const entries = new Map(Object.entries(functions).map(([name, f]) => [name, f.entry]));
+  const at = async (where: bigint | { file: string; name: string }): Promise<MiInstruction[]> => {
+    const address = typeof where === 'bigint' ? where : BigInt(entries.get(where.name) ?? -1);
     const holder = all.find((ins) => ins.address === address) ?? all.filter((ins) => ins.address <= address).at(-1);
     if (!holder) throw new Error('No function contains specified address.');
     return all.filter((ins) => ins.entry === holder.entry);
   };
-  return { at, asked };
+  /** The program read as gdb reads it: no function inlined anywhere unless said, every function in one file. */
+  const reading = (inlinedAt: (address: bigint) => Promise<string[]> = async () => []): ProgramCode => ({
+    instructions: at,
+    inlinedAt,
+    functionsOf: async (file) => (file === 'app.c' ? [...entries.keys()] : []),
+  });
+  return { at: reading(), reading };
 }
-
-/** A program without inlining: no function is inlined at any address. */
-const noInlining = async (): Promise<string[]> => [];
 
 describe('tail calls put back between frames', () => {
   it('finds the helper that jumped to the frame above, through the PLT and an ifunc’s name', async () => {
@@ -46,7 +49,7 @@ describe('tail calls put back between frames', () => {
       name_length: { entry: 0x2000, code: ['mov (%rdi),%rdi', 'jmp    0x3000 <strlen@plt>'] },
     });
     const frames = [frame(0, '__strlen_evex', '0x7f00'), frame(1, 'report', '0x100a'), frame(2, 'main', '0x5000')];
-    const out = await inferTailCalls(frames, code.at, noInlining);
+    const out = await inferTailCalls(frames, code.at);
     expect(out[1]?.tailCalls).toEqual([{ function: 'name_length', address: '0x2000', file: 'app.c', line: 11, certain: true }]);
     expect(withTailCalls(out).map((f) => [f.function, f.index, f.tailCall?.certain ?? null])).toEqual([
       ['__strlen_evex', 0, null],
@@ -63,7 +66,7 @@ describe('tail calls put back between frames', () => {
       release_body: { entry: 0x3000, code: ['mov (%rdi),%rdi', 'jmp    0x4000 <release_buffer>'] },
       release_buffer: { entry: 0x4000, code: ['jmp    0x9000 <free@plt>'] },
     });
-    const out = await inferTailCalls([frame(0, '__GI___libc_free', '0x7f00'), frame(1, 'main', '0x1005')], code.at, noInlining);
+    const out = await inferTailCalls([frame(0, '__GI___libc_free', '0x7f00'), frame(1, 'main', '0x1005')], code.at);
     expect(withTailCalls(out).map((f) => f.function)).toEqual([
       '__GI___libc_free',
       'release_buffer',
@@ -80,7 +83,7 @@ describe('tail calls put back between frames', () => {
       op_add: { entry: 0x3000, code: ['jmp    0x5000 <fail>'] },
       op_sub: { entry: 0x4000, code: ['jmp    0x5000 <fail>'] },
     });
-    const out = await inferTailCalls([frame(0, 'fail', '0x5003'), frame(1, 'caller', '0x1005')], code.at, noInlining);
+    const out = await inferTailCalls([frame(0, 'fail', '0x5003'), frame(1, 'caller', '0x1005')], code.at);
     expect(out[1]?.tailCalls?.map((c) => [c.function, c.certain])).toEqual([
       ['run_op', true],
       ['op_add', false],
@@ -102,7 +105,7 @@ describe('tail calls put back between frames', () => {
       handle_put: { entry: 0x3000, code: ['xor %eax,%eax', 'ret'] },
     });
     const inlined = async (address: bigint): Promise<string[]> => (address === 0x2005n ? ['parse_name'] : []);
-    const out = await inferTailCalls([frame(0, '__strlen_evex', '0x7f00'), frame(1, 'main', '0x100f')], code.at, inlined);
+    const out = await inferTailCalls([frame(0, '__strlen_evex', '0x7f00'), frame(1, 'main', '0x100f')], code.reading(inlined));
     expect(withTailCalls(out).map((f) => [f.function, f.inline, f.tailCall?.certain ?? null])).toEqual([
       ['__strlen_evex', false, null],
       ['parse_name', true, true],
@@ -111,14 +114,27 @@ describe('tail calls put back between frames', () => {
     ]);
   });
 
+  it('follows a pointer that came from elsewhere through the functions whose address the caller’s file takes', async () => {
+    const code = program({
+      main: { entry: 0x1000, code: ['lea    -0x320(%rip),%rax        # 0x2000 <handle_get>', 'call   0x1800 <start_worker>', 'ret'] },
+      on_thread: { entry: 0x1800, code: ['mov 0x8(%rdi),%rdi', 'call   *(%rax)', 'ret'] },
+      handle_get: { entry: 0x2000, code: ['mov (%rdi),%rdi', 'jmp    0x9000 <strlen@plt>'] },
+      name_length: { entry: 0x3000, code: ['mov (%rdi),%rdi', 'jmp    0x9000 <strlen@plt>'] },
+    });
+    const onThread = frame(1, 'on_thread', '0x180a', { file: 'app.c', line: 37 });
+    const out = await inferTailCalls([frame(0, '__strlen_evex', '0x7f00'), onThread], code.at);
+    // name_length also reaches strlen, but nothing takes its address: only a direct call reaches it.
+    expect(out[1]?.tailCalls?.map((c) => [c.function, c.certain])).toEqual([['handle_get', true]]);
+  });
+
   it('adds nothing where the call names the frame above, is indirect, or its code cannot be read', async () => {
     const code = program({
       a: { entry: 0x1000, code: ['call   0x2000 <b>', 'call   *%rax', 'ret'] },
       b: { entry: 0x2000, code: ['ret'] },
     });
-    const direct = await inferTailCalls([frame(0, 'b', '0x2000'), frame(1, 'a', '0x1005')], code.at, noInlining);
-    const indirect = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'a', '0x100a')], code.at, noInlining);
-    const unknown = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'lost', '0x90')], code.at, noInlining);
+    const direct = await inferTailCalls([frame(0, 'b', '0x2000'), frame(1, 'a', '0x1005')], code.at);
+    const indirect = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'a', '0x100a')], code.at);
+    const unknown = await inferTailCalls([frame(0, 'x', '0x9999'), frame(1, 'lost', '0x90')], code.at);
     for (const out of [direct, indirect, unknown]) expect(out.every((f) => f.tailCalls === undefined)).toBe(true);
   });
 
@@ -128,10 +144,10 @@ describe('tail calls put back between frames', () => {
       ping: { entry: 0x2000, code: ['jmp    0x3000 <pong>'] },
       pong: { entry: 0x3000, code: ['jmp    0x2000 <ping>'] },
     });
-    const cycle = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005')], code.at, noInlining);
+    const cycle = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005')], code.at);
     expect(cycle[1]?.tailCalls).toBeUndefined();
-    const inlined = await inferTailCalls([frame(0, 'crash', '0x7000', { inline: true }), frame(1, 'main', '0x1005')], code.at, noInlining);
-    const past = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005', { pastMain: true })], code.at, noInlining);
+    const inlined = await inferTailCalls([frame(0, 'crash', '0x7000', { inline: true }), frame(1, 'main', '0x1005')], code.at);
+    const past = await inferTailCalls([frame(0, 'crash', '0x7000'), frame(1, 'main', '0x1005', { pastMain: true })], code.at);
     expect(inlined[1]?.tailCalls).toBeUndefined();
     expect(past[1]?.tailCalls).toBeUndefined();
   });

@@ -136,8 +136,10 @@ export interface MiInstruction {
  * The instructions of the function that holds `address`, in address order, each with its source
  * line where gdb knows it (mode 1 nests them under their lines; without line info they come bare).
  */
-export async function functionInstructions(gdb: GdbSession, address: bigint): Promise<MiInstruction[]> {
-  const { results } = await gdb.command(`-data-disassemble -a 0x${address.toString(16)} -- 1`);
+export async function functionInstructions(gdb: GdbSession, address: bigint | { file: string; name: string }): Promise<MiInstruction[]> {
+  // A function by its name is taken in its own file: two files may each have a static one of that name.
+  const where = typeof address === 'bigint' ? `0x${address.toString(16)}` : miQuote(`'${address.file}'::${address.name}`);
+  const { results } = await gdb.command(`-data-disassemble -a ${where} -- 1`);
   const read = (t: MiTuple, file: string | null, line: number | null): MiInstruction[] => {
     const at = miString(t.address);
     return at && /^0x[0-9a-f]+$/i.test(at) ? [{ address: BigInt(at), text: miString(t.inst) ?? '', file, line }] : [];
@@ -179,4 +181,16 @@ export async function inlinedAt(gdb: GdbSession, address: bigint): Promise<strin
   const printed = await consoleCommand(gdb, `python print("@@inlined:" + "\\x1f".join(crashwb_inlined_at(0x${address.toString(16)})))`);
   const line = printed.split('\n').find((l) => l.startsWith('@@inlined:'));
   return line ? line.slice('@@inlined:'.length).split('\x1f').filter(Boolean) : [];
+}
+
+/** Most functions asked of gdb's symbol tables at once: a program with its libraries' debug info has tens of thousands. */
+const MAX_SYMBOLS = 4000;
+
+/** The functions with debug info that a source file defines, by name, as gdb's symbol tables list them. */
+export async function functionsOfFile(gdb: GdbSession, fullname: string): Promise<string[]> {
+  const { results } = await gdb.command(`-symbol-info-functions --max-results ${MAX_SYMBOLS}`);
+  const debug = tuples(miTuple(results.symbols)?.debug);
+  return debug
+    .filter((file) => miString(file.fullname) === fullname)
+    .flatMap((file) => tuples(file.symbols).flatMap((symbol) => miString(symbol.name) ?? []));
 }

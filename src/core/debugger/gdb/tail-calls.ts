@@ -23,7 +23,7 @@ const INDIRECT = /^(?:call|callq)\s+\*|^blr\s/;
 const REFERENCE = /#\s*(0x[0-9a-f]+)\s+<([^>+]+)>\s*$|^(?:adr|add)\b.*?(0x[0-9a-f]+)\s+<([^>+]+)>\s*$/;
 
 /** How far it looks: frames of the crashing thread, functions read in all, tail calls in one chain, targets an indirect call may have had. */
-const LIMITS = { pairs: 32, functions: 32, depth: 4, candidates: 12 };
+const LIMITS = { pairs: 32, functions: 48, depth: 4, candidates: 12 };
 
 /** `name+12` → name and offset; a PLT stub by the function it leads to. */
 function symbolOf(text: string): { name: string; offset: number } {
@@ -45,26 +45,32 @@ interface Link {
   jump: bigint;
 }
 
-/** The instructions of the function holding an address, in address order; gdb's `-data-disassemble`. */
-export type InstructionsAt = (address: bigint) => Promise<mi.MiInstruction[]>;
-/** The functions inlined at an address, innermost first, without the one they are inlined into; gdb's blocks. */
-export type InlinedAt = (address: bigint) => Promise<string[]>;
+/** What the inference reads of the program, from gdb. */
+export interface ProgramCode {
+  /** The instructions of the function holding an address (or named in a file), in address order. */
+  instructions(at: bigint | { file: string; name: string }): Promise<mi.MiInstruction[]>;
+  /** The functions inlined at an address, innermost first, without the one they are inlined into. */
+  inlinedAt(address: bigint): Promise<string[]>;
+  /** The functions a source file defines, by name. */
+  functionsOf(file: string): Promise<string[]>;
+}
 
 class Reader {
-  private readonly functions = new Map<bigint, Promise<mi.MiInstruction[]>>();
+  private readonly functions = new Map<string, Promise<mi.MiInstruction[]>>();
 
-  constructor(private readonly read: InstructionsAt) {}
+  constructor(readonly program: ProgramCode) {}
 
   /** A function's instructions, read once; none for code gdb cannot place, or past the budget. */
-  instructions(address: bigint): Promise<mi.MiInstruction[]> {
-    let read = this.functions.get(address);
+  instructions(at: bigint | { file: string; name: string }): Promise<mi.MiInstruction[]> {
+    const key = typeof at === 'bigint' ? at.toString(16) : `${at.file}::${at.name}`;
+    let read = this.functions.get(key);
     if (!read) {
       read =
         this.functions.size >= LIMITS.functions
           ? Promise.resolve([])
           : // "No function contains specified address": code without symbols has nothing to follow.
-            this.read(address).catch(() => []);
-      this.functions.set(address, read);
+            this.program.instructions(at).catch(() => []);
+      this.functions.set(key, read);
     }
     return read;
   }
@@ -96,7 +102,7 @@ async function chainsTo(reader: Reader, start: { name: string; entry: bigint }, 
  * possibility among several. Each function is followed by those inlined into it at its tail
  * jump (`parse_name` inlined into `handle_get`, whose jump it made), as gdb shows inlined frames.
  */
-async function tailCallsOf(chains: Link[][], inlinedAt: InlinedAt): Promise<TailCall[]> {
+async function tailCallsOf(chains: Link[][], program: ProgramCode): Promise<TailCall[]> {
   const [first = []] = chains;
   let shared = first.length;
   for (const chain of chains.slice(1)) {
@@ -108,26 +114,39 @@ async function tailCallsOf(chains: Link[][], inlinedAt: InlinedAt): Promise<Tail
   for (const [i, link] of first.entries()) {
     const at = { address: `0x${link.entry.toString(16)}`, file: link.file, line: link.line, certain: i < shared };
     calls.push({ function: link.name, ...at });
-    const inlined = await inlinedAt(link.jump).catch(() => []);
+    const inlined = await program.inlinedAt(link.jump).catch(() => []);
     for (const name of [...inlined].reverse()) calls.push({ function: name, ...at, inline: true });
   }
   return calls;
 }
 
-/**
- * The functions an indirect call may have reached that lead down to the callee: those whose
- * address the caller's own code takes (a handler chosen from a table, a callback), followed.
- */
-async function indirectChains(reader: Reader, callerCode: mi.MiInstruction[], callee: string): Promise<Link[][]> {
-  const named = new Map<string, bigint>();
-  for (const instruction of callerCode) {
+/** The functions whose address the code takes (`lea … <handle_get>`), by name, with their entries. */
+function addressesTaken(code: mi.MiInstruction[], into = new Map<string, bigint>()): Map<string, bigint> {
+  for (const instruction of code) {
     const m = REFERENCE.exec(instruction.text);
     const address = m?.[1] ?? m?.[3];
     const name = m?.[2] ?? m?.[4];
-    if (address && name && !named.has(name) && named.size < LIMITS.candidates) named.set(name, BigInt(address));
+    if (address && name && !into.has(name)) into.set(name, BigInt(address));
+  }
+  return into;
+}
+
+/**
+ * The functions an indirect call may have reached that lead down to the callee: those whose
+ * address the caller's own code takes (a handler chosen from a table, a callback); else, for a
+ * pointer that came from elsewhere (a thread's argument), those whose address the caller's source
+ * file takes anywhere, as a file's handlers are usually registered in it.
+ */
+async function indirectChains(reader: Reader, caller: Frame, callerCode: mi.MiInstruction[], callee: string): Promise<Link[][]> {
+  let candidates = addressesTaken(callerCode);
+  if (candidates.size === 0 && caller.file) {
+    const file = caller.file;
+    const names = await reader.program.functionsOf(file).catch(() => []);
+    candidates = new Map();
+    for (const name of names.slice(0, LIMITS.functions)) addressesTaken(await reader.instructions({ file, name }), candidates);
   }
   const chains: Link[][] = [];
-  for (const [name, entry] of named) {
+  for (const [name, entry] of [...candidates].slice(0, LIMITS.candidates)) {
     if (same(name, callee)) continue;
     chains.push(...(await chainsTo(reader, { name, entry }, callee)));
   }
@@ -136,16 +155,16 @@ async function indirectChains(reader: Reader, callerCode: mi.MiInstruction[], ca
 
 /** The frames with each one's tail calls found (`Frame.tailCalls`), read by gdb; frames stay as gdb numbered them. */
 export function withInferredTailCalls(gdb: GdbSession, frames: Frame[]): Promise<Frame[]> {
-  return inferTailCalls(
-    frames,
-    (address) => mi.functionInstructions(gdb, address),
-    (address) => mi.inlinedAt(gdb, address),
-  );
+  return inferTailCalls(frames, {
+    instructions: (at) => mi.functionInstructions(gdb, at),
+    inlinedAt: (address) => mi.inlinedAt(gdb, address),
+    functionsOf: (file) => mi.functionsOfFile(gdb, file),
+  });
 }
 
-/** The frames with each one's tail calls found, from the disassembly `instructionsAt` gives. */
-export async function inferTailCalls(frames: Frame[], instructionsAt: InstructionsAt, inlinedAt: InlinedAt): Promise<Frame[]> {
-  const reader = new Reader(instructionsAt);
+/** The frames with each one's tail calls found, from the program's code as `program` reads it. */
+export async function inferTailCalls(frames: Frame[], program: ProgramCode): Promise<Frame[]> {
+  const reader = new Reader(program);
   const out = [...frames];
   for (let i = 0; i + 1 < Math.min(out.length, LIMITS.pairs + 1); i++) {
     const callee = out[i] as Frame;
@@ -162,8 +181,8 @@ export async function inferTailCalls(frames: Frame[], instructionsAt: Instructio
       const called = symbolOf(call[2]);
       if (called.offset !== 0 || same(called.name, callee.function)) continue;
       chains = await chainsTo(reader, { name: called.name, entry: BigInt(call[1]) }, callee.function);
-    } else if (INDIRECT.test(before.text)) chains = await indirectChains(reader, callerCode, callee.function);
-    if (chains.length) out[i + 1] = { ...caller, tailCalls: await tailCallsOf(chains, inlinedAt) };
+    } else if (INDIRECT.test(before.text)) chains = await indirectChains(reader, caller, callerCode, callee.function);
+    if (chains.length) out[i + 1] = { ...caller, tailCalls: await tailCallsOf(chains, program) };
   }
   return out;
 }
