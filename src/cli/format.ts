@@ -1,5 +1,5 @@
 import type { CrashAnalysis } from '../shared/model';
-import { frameLabel, systemLine, uptimeWords, type ModuleBase } from '../shared/frame-label';
+import { frameLabel, shownAddress, systemLine, uptimeWords, type ModuleBase } from '../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../shared/tail-calls';
 
 function frameLine(f: ShownFrame, modules: ModuleBase[]): string {
@@ -10,7 +10,7 @@ function frameLine(f: ShownFrame, modules: ModuleBase[]): string {
   // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
   const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';
   const startup = f.pastMain ? '  [past main]' : '';
-  return `  #${String(f.index).padEnd(3)} ${f.address.padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}${startup}`;
+  return `  #${String(f.index).padEnd(3)} ${shownAddress(f).padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}${startup}`;
 }
 
 /** The human-readable report of `crashwb analyze`. */

@@ -26,6 +26,14 @@ export function frameLabel(frame: Pick<Frame, 'address' | 'function' | 'module' 
   return offset ? `${fileName(frame.module)} + ${offset}` : fileName(frame.module);
 }
 
+/**
+ * A frame's address as shown: none where the recorder gave none (a JavaScript frame of a Node.js
+ * report, a text stack without addresses), rather than a made-up 0x0. A call through a NULL
+ * pointer keeps its 0x0: it has no function.
+ */
+export const shownAddress = (frame: Pick<Frame, 'address' | 'function'>): string =>
+  frame.address === '0x0' && frame.function !== null ? '' : frame.address;
+
 /** How a walked frame was found, in words for a badge's tooltip and a report. */
 export const TRUST_WORDS: Record<FrameTrust, string> = {
   context: 'from the thread’s registers',

@@ -32,6 +32,7 @@ describe('function-name normalization', () => {
     ['Parser::operator()(int)', 'Parser::operator()'],
     ['Parser::operator()', 'Parser::operator()'],
     ["`anonymous namespace'::helper", '(anonymous namespace)::helper'],
+    ['Object.<anonymous>', 'Object.<anonymous>'],
     ['core::result::Result$LT$T$C$E$GT$::expect', 'core::result::Result<T>::expect'],
     ['std::operator<< <std::char_traits<char> >', 'std::operator<< <T>'],
   ])('%s → %s', (raw, normalized) => {

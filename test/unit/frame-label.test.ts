@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileName, frameLabel } from '../../src/shared/frame-label';
+import { fileName, frameLabel, shownAddress } from '../../src/shared/frame-label';
 
 describe('a file name shown for a path', () => {
   it('is the last part whichever platform wrote the path', () => {
@@ -16,5 +16,16 @@ describe('a frame shown without a function name', () => {
     expect(frameLabel(frame, [{ path: 'C:\\Windows\\System32\\kernel32.dll', start: '0x7ffb00000000' }])).toBe('kernel32.dll + 0x1234');
     expect(frameLabel({ ...frame, function: 'CreateFileW' })).toBe('CreateFileW');
     expect(frameLabel({ ...frame, module: null })).toBe('0x7ffb00001234');
+  });
+});
+
+describe('a frame’s address as shown', () => {
+  const frame = { address: '0x0', function: 'parse' as string | null };
+  it('is left out where the recorder gave none, as a JavaScript frame of a Node.js report', () => {
+    expect(shownAddress(frame)).toBe('');
+  });
+  it('stays 0x0 for a call through a NULL pointer, which has no function, and is the address otherwise', () => {
+    expect(shownAddress({ ...frame, function: null })).toBe('0x0');
+    expect(shownAddress({ address: '0x401136', function: 'parse' })).toBe('0x401136');
   });
 });

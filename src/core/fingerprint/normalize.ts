@@ -61,6 +61,12 @@ function collapseTemplates(name: string): string {
       out += ch;
       continue;
     }
+    // V8's `<anonymous>` (a script's top level, an unnamed function) is a name, not template arguments.
+    if (depth === 0 && name.startsWith('<anonymous>', i)) {
+      out += '<anonymous>';
+      i += '<anonymous>'.length - 1;
+      continue;
+    }
     if (ch === '<') {
       if (depth++ === 0) out += '<T>';
     } else if (ch === '>' && depth > 0) depth--;

@@ -1,6 +1,6 @@
 import type { DayCount, FacetValue, Frame } from '../../shared/model';
 import type { CrashReport, ReportData, ReportThread } from './report-data';
-import { frameLabel } from '../../shared/frame-label';
+import { frameLabel, shownAddress } from '../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../shared/tail-calls';
 
 /**
@@ -26,7 +26,7 @@ const marker = (f: { index: number; tailCall?: unknown }): string => (f.tailCall
 const badges = (f: ShownFrame): string => `${f.inline ? ' [inlined]' : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`;
 
 function frameRows(thread: ReportThread): string[][] {
-  return withTailCalls(thread.frames).map((f) => [marker(f), f.address, `${frameLabel(f)}${badges(f)}`, where(f)]);
+  return withTailCalls(thread.frames).map((f) => [marker(f), shownAddress(f), `${frameLabel(f)}${badges(f)}`, where(f)]);
 }
 
 const FRAME_HEADERS = ['#', 'address', 'function', 'where'];
@@ -38,7 +38,7 @@ function crashingStack(thread: ReportThread): Block[] {
     { kind: 'heading', level: 2, text: `Crashing thread ${thread.number} (LWP ${thread.id})${thread.name ? ` “${thread.name}”` : ''}` },
   ];
   for (const f of withTailCalls(thread.frames)) {
-    blocks.push({ kind: 'paragraph', text: `${marker(f)} ${frameLabel(f)}${badges(f)} — ${where(f) || f.address}` });
+    blocks.push({ kind: 'paragraph', text: `${marker(f)} ${frameLabel(f)}${badges(f)} — ${where(f) || shownAddress(f)}` });
     if ('source' in f && f.source) {
       blocks.push({
         kind: 'code',

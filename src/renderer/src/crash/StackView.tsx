@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { FrameTrust, Thread } from '../../../shared/model';
-import { frameLabel, isGuessed, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
+import { frameLabel, isGuessed, shownAddress, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../../shared/tail-calls';
 import { useRoving } from '../widgets/roving';
 import { CopyButton } from '../widgets/CopyButton';
@@ -55,8 +55,8 @@ function FrameCells({ frame: f, modules }: { frame: ShownFrame; modules?: Module
       <td className="loc" title={f.file ? `${f.file}:${f.line ?? '?'}` : (f.module ?? '')}>
         {f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}
       </td>
-      <td className="addr" title={f.address}>
-        {f.address}
+      <td className="addr" title={shownAddress(f)}>
+        {shownAddress(f)}
       </td>
     </>
   );
@@ -99,7 +99,7 @@ export function StackView({ thread, title, modules, selected, onSelect }: Props)
           text={withTailCalls(thread.frames)
             .map(
               (f) =>
-                `${f.tailCall ? '↳' : `#${f.index}`} ${f.address} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`,
+                `${f.tailCall ? '↳' : `#${f.index}`} ${shownAddress(f) || '-'} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`,
             )
             .join('\n')}
         />
