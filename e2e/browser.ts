@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,4 +105,12 @@ export async function startSession(name: string, prepare?: (databasePath: string
 export async function openFirstCrashOfGroup(page: Page): Promise<void> {
   await page.getByRole('table', { name: 'Crashes in group' }).locator('tbody tr').first().locator('button.link').click();
   await page.getByRole('main', { name: 'Crash' }).waitFor({ timeout: 30_000 });
+}
+
+/** Imports crashes into a session's database as a person would, with `crashwb import` and its arguments; no symbol server is asked. */
+export function importWithCli(databasePath: string, ...args: string[]): void {
+  execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', ...args, '--db', databasePath], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBUGINFOD_URLS: '' },
+  });
 }

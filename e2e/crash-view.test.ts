@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crashForCore } from '../test/fixtures/crashers';
-import { openFirstCrashOfGroup, startSession, type Session } from './browser';
+import { importWithCli, openFirstCrashOfGroup, startSession, type Session } from './browser';
 
 const WAIT = { timeout: 20_000 };
 const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-view-'));
@@ -36,10 +36,7 @@ beforeAll(async () => {
   execFileSync('gcc', ['-g', '-O0', '-pthread', '-o', executable, source]);
   const core = crashForCore(executable, join(root, 'run'), ['overflow-walk']);
   session = await startSession('crash-view', (db) => {
-    execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', core, '--exe', executable, '--db', db], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBUGINFOD_URLS: '' },
-    });
+    importWithCli(db, core, '--exe', executable);
   });
   page = session.page;
 }, 180_000);

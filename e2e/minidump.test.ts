@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { windowsAmd64 } from '../test/fixtures/stackwalk-scenarios';
-import { openFirstCrashOfGroup, startSession, type Session } from './browser';
+import { importWithCli, openFirstCrashOfGroup, startSession, type Session } from './browser';
 
 const WAIT = { timeout: 20_000 };
 const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-dmp-'));
@@ -15,14 +14,7 @@ let page: Page;
 beforeAll(async () => {
   const scenario = windowsAmd64(join(root, 'win'));
   session = await startSession('minidump', (db) => {
-    execFileSync(
-      process.execPath,
-      [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', scenario.dump, '--debug-dir', scenario.symbols, '--db', db],
-      {
-        stdio: 'ignore',
-        env: { ...process.env, DEBUGINFOD_URLS: '' },
-      },
-    );
+    importWithCli(db, scenario.dump, '--debug-dir', scenario.symbols);
   });
   page = session.page;
 });

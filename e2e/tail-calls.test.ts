@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crashForCore } from '../test/fixtures/crashers';
-import { openFirstCrashOfGroup, startSession, type Session } from './browser';
+import { importWithCli, openFirstCrashOfGroup, startSession, type Session } from './browser';
 
 const WAIT = { timeout: 20_000 };
 const root = mkdtempSync(join(tmpdir(), 'crashwb-e2e-tail-'));
@@ -16,10 +16,7 @@ beforeAll(async () => {
   execFileSync('gcc', ['-g', '-O2', '-pthread', '-o', executable, join(process.cwd(), 'test', 'fixtures', 'corpus-programs', 'builds.c')]);
   const core = crashForCore(executable, join(root, 'run'), ['tail-strlen']);
   session = await startSession('tail-calls', (db) => {
-    execFileSync(process.execPath, [join(process.cwd(), 'bin', 'crashwb.cjs'), 'import', core, '--exe', executable, '--db', db], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBUGINFOD_URLS: '' },
-    });
+    importWithCli(db, core, '--exe', executable);
   });
 }, 180_000);
 afterEach((context) => {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { FINGERPRINT_VERSION } from '../../src/core/fingerprint/fingerprint';
 import { Workbench } from '../../src/core/workbench';
+import type { GroupSummary } from '../../src/shared/model';
 
 const fixtures = inject('fixtures');
 
@@ -26,16 +27,22 @@ function ageFingerprints(db: string): void {
   conn.close();
 }
 
+/** The fixture's two defects' groups, the abort's merged by hand into the NULL dereference's. */
+async function mergeAbortIntoDeref(wb: Workbench): Promise<{ abort: GroupSummary; deref: GroupSummary }> {
+  const { groups } = await wb.listGroups();
+  const abort = groups.find((g) => /check_invariant/.test(g.title));
+  const deref = groups.find((g) => /read_retries/.test(g.title));
+  if (!abort || !deref) throw new Error('fixture groups missing');
+  await wb.mergeGroups(abort.id, deref.id);
+  return { abort, deref };
+}
+
 const titles = async (wb: Workbench) => (await wb.listGroups()).groups.map((g) => `${g.title}:${g.count}`).sort();
 
 describe('merging groups and moving crashes, by hand', () => {
   it('merges one group into another, and the merge survives a regroup', async () => {
     const { wb, db } = await setup();
-    const { groups } = await wb.listGroups();
-    const abort = groups.find((g) => /check_invariant/.test(g.title));
-    const deref = groups.find((g) => /read_retries/.test(g.title));
-    if (!abort || !deref) throw new Error('fixture groups missing');
-    await wb.mergeGroups(abort.id, deref.id);
+    const { deref } = await mergeAbortIntoDeref(wb);
     expect(await titles(wb)).toEqual([expect.stringMatching(/read_retries.*:3$/)]);
     ageFingerprints(db);
     expect(wb.triage.regroup().regrouped).toBe(3);
@@ -93,11 +100,7 @@ describe('merging groups and moving crashes, by hand', () => {
 describe('a database grouped by an older fingerprint algorithm', () => {
   it('is regrouped once, on its first opening, keeping each group with its status, notes and merges', async () => {
     const { wb, db } = await setup();
-    const { groups } = await wb.listGroups();
-    const abort = groups.find((g) => /check_invariant/.test(g.title));
-    const deref = groups.find((g) => /read_retries/.test(g.title));
-    if (!abort || !deref) throw new Error('fixture groups missing');
-    await wb.mergeGroups(abort.id, deref.id);
+    const { deref } = await mergeAbortIntoDeref(wb);
     await wb.setGroupStatus(deref.id, 'resolved');
     await wb.setGroupNotes(deref.id, { text: 'config read before init', ticket: 'https://tracker.example/T-12' });
     const before = await titles(wb);
