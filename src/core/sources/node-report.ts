@@ -93,15 +93,28 @@ export async function readNodeReport(path: string): Promise<NodeReport> {
   };
 }
 
-/** "file:12:34", "file:12" or "file": the place, with the line where there is one. */
+/** Whether a piece of text is a run of digits (a line or a column). */
+const isNumber = (text: string): boolean => text.length > 0 && text.length < 10 && /^\d+$/.test(text);
+
+/**
+ * "file:12:34", "file:12" or "file": the place, with the line where there is one. Read from the
+ * end without splitting, so a location of thousands of colons costs no more than its length.
+ */
 function place(location: string): { file: string | null; line: number | null } {
-  const parts = location.split(':');
-  const digits = (s: string | undefined): boolean => s !== undefined && s !== '' && [...s].every((c) => c >= '0' && c <= '9');
-  let end = parts.length;
-  if (digits(parts[end - 1]) && digits(parts[end - 2])) end -= 2;
-  else if (digits(parts[end - 1])) end -= 1;
-  const file = parts.slice(0, end).join(':');
-  const line = end < parts.length ? Number(parts[end]) : null;
+  let end = location.length;
+  let line: number | null = null;
+  const last = location.lastIndexOf(':');
+  if (last >= 0 && isNumber(location.slice(last + 1))) {
+    const before = location.lastIndexOf(':', last - 1);
+    if (before >= 0 && isNumber(location.slice(before + 1, last))) {
+      line = Number(location.slice(before + 1, last));
+      end = before;
+    } else {
+      line = Number(location.slice(last + 1));
+      end = last;
+    }
+  }
+  const file = location.slice(0, end);
   return { file: file && file !== '<anonymous>' && file !== 'native' ? file : null, line };
 }
 
