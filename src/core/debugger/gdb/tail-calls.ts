@@ -57,8 +57,19 @@ export interface ProgramCode {
 
 class Reader {
   private readonly functions = new Map<string, Promise<mi.MiInstruction[]>>();
+  private readonly files = new Map<string, Promise<string[]>>();
 
-  constructor(readonly program: ProgramCode) {}
+  constructor(private readonly program: ProgramCode) {}
+
+  /** A source file's functions, asked of gdb's symbol tables once however many indirect calls it holds. */
+  functionsOf(file: string): Promise<string[]> {
+    let names = this.files.get(file);
+    if (!names) {
+      names = this.program.functionsOf(file).catch(() => []);
+      this.files.set(file, names);
+    }
+    return names;
+  }
 
   /** A function's instructions, read once; none for code gdb cannot place, or past the budget. */
   instructions(at: bigint | { file: string; name: string }): Promise<mi.MiInstruction[]> {
@@ -141,7 +152,7 @@ async function indirectChains(reader: Reader, caller: Frame, callerCode: mi.MiIn
   let candidates = addressesTaken(callerCode);
   if (candidates.size === 0 && caller.file) {
     const file = caller.file;
-    const names = await reader.program.functionsOf(file).catch(() => []);
+    const names = await reader.functionsOf(file);
     candidates = new Map();
     for (const name of names.slice(0, LIMITS.functions)) addressesTaken(await reader.instructions({ file, name }), candidates);
   }

@@ -42,9 +42,11 @@ export const useSettingsStore = create<SettingsState>((set) => ({
   },
   async update(change) {
     // A change made from the settings is made from the kept ones, never from a copy another door may have changed since.
-    const settings = await api.updateSettings(typeof change === 'function' ? change(await api.getSettings()) : change);
-    // The servers list follows the settings' own servers.
-    set({ settings, error: null, servers: await api.listSymbolServers() });
+    const fields = typeof change === 'function' ? change(await api.getSettings()) : change;
+    const settings = await api.updateSettings(fields);
+    set({ settings, error: null });
+    // The servers list follows the settings' own servers; other changes leave it as it is.
+    if (fields.symbolServers) set({ servers: await api.listSymbolServers() });
     return settings;
   },
   async saveServerToken(url, token) {
