@@ -35,6 +35,7 @@ const ROOMS = {
   'core/services': [
     'core/compare',
     'core/debugger',
+    'core/runtimes',
     'core/elf',
     'core/fingerprint',
     'core/intake',
@@ -59,10 +60,13 @@ const ROOMS = {
   'core/breakpad': ['core/symbols', 'core/elf', 'core/platform', 'shared'],
   // Function names compared as grouping compares them (an ifunc's variant is its function), for tail calls.
   'core/debugger': ['core/elf', 'core/fingerprint', 'core/symbols', 'core/platform', 'shared'],
+  // Language runtimes read by their own tools beside the debugger (llnode in lldb, Delve, CPython's gdb extension).
+  'core/runtimes': ['core/debugger', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
   'core/minidump': ['core/breakpad', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
   'core/offload': ['core/elf', 'core/minidump', 'core/symbols', 'core/platform', 'shared'],
   'core/intake': [
     'core/debugger',
+    'core/runtimes',
     'core/elf',
     'core/fingerprint',
     'core/jobs',

@@ -72,6 +72,8 @@ export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'dist/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Programs the tests run on Node.js to make its crashes: Node's globals are theirs.
+  { files: ['test/fixtures/runtime-programs/**/*.js'], languageOptions: { globals: { process: 'readonly', setTimeout: 'readonly' } } },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -1,22 +1,41 @@
 import type { CrashAnalysis } from '../shared/model';
-import { frameLabel, shownAddress, systemLine, uptimeWords, type ModuleBase } from '../shared/frame-label';
+import {
+  framePosition,
+  frameLabel,
+  runtimeLine,
+  shownAddress,
+  systemLine,
+  threadHeading,
+  uptimeWords,
+  type ModuleBase,
+} from '../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../shared/tail-calls';
 
 function frameLine(f: ShownFrame, modules: ModuleBase[]): string {
   // An inferred tail call has no frame number of its own: it sits above the frame that called it.
   if (f.tailCall)
     return `  ${'↳'.padEnd(4)} ${f.address.padEnd(18)} ${f.function ?? '??'}${f.inline ? ' [inlined]' : ''}${f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : ''}  [${tailCallWords(f.tailCall)}]`;
-  const where = f.file ? ` at ${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function && f.module ? ` in ${f.module}` : '';
+  const position = framePosition(f);
+  const where = position
+    ? f.position === 'definition'
+      ? `, ${position}`
+      : ` at ${position}`
+    : f.function && f.module
+      ? ` in ${f.module}`
+      : '';
+  const language = f.language ? `  [${f.language}]` : '';
   // Walked frames say how they were found, as minidump-stackwalk does; a scan is a guess.
   const found = f.trust && f.trust !== 'context' ? `  [${f.trust}]` : '';
   const startup = f.pastMain ? '  [past main]' : '';
-  return `  #${String(f.index).padEnd(3)} ${shownAddress(f).padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}${startup}`;
+  return `  #${String(f.index).padEnd(3)} ${shownAddress(f).padEnd(18)} ${frameLabel(f, modules)}${f.inline ? ' [inlined]' : ''}${where}${found}${startup}${language}`;
 }
 
 /** The human-readable report of `crashwb analyze`. */
 
 export function formatCrash(crash: CrashAnalysis): string {
   const out: string[] = [];
+  const said = runtimeLine(crash.runtime);
+  if (said) out.push(said);
   out.push(crash.signal.explanation);
   out.push(
     `  process ${crash.pid}: ${crash.commandLine || '(no command line)'}${crash.uptimeSeconds !== undefined ? ` (ran ${uptimeWords(crash.uptimeSeconds)})` : ''}`,
@@ -27,11 +46,15 @@ export function formatCrash(crash: CrashAnalysis): string {
     `  ${crash.system ? 'dump' : 'core'} ${crash.source} (${crash.size} bytes), ${crash.system ? `read by crashwb's stack walker and ${crash.debugger}` : `analysed with ${crash.debugger}`}`,
   );
   if (crash.system) out.push(`  system ${systemLine(crash.system)}`);
-  for (const w of crash.warnings) out.push(`warning: ${w.message}`);
+  if (crash.runtime?.missing) out.push(`${crash.runtime.runtime}: ${crash.runtime.missing}`);
+  for (const w of crash.warnings) if (w.message !== crash.runtime?.missing) out.push(`warning: ${w.message}`);
   if (crash.analysisError) out.push(`error: ${crash.analysisError}`);
   for (const t of crash.threads) {
     out.push('');
-    out.push(`${t.crashed ? 'Crashed thread' : 'Thread'} ${t.number} (LWP ${t.id})${t.name ? ` "${t.name}"` : ''}:`);
+    const heading = threadHeading(t);
+    out.push(
+      `${t.crashed ? `Crashed ${heading.charAt(0).toLowerCase()}${heading.slice(1)}` : heading}${t.name && t.goroutine === undefined ? ` "${t.name}"` : ''}:`,
+    );
     // A loop, not push(...frames): a stack of many thousand (inlined) frames exceeds the call stack as arguments.
     for (const f of withTailCalls(t.frames)) out.push(frameLine(f, crash.modules));
     if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);
@@ -70,5 +93,6 @@ export function crashJson(crash: CrashAnalysis): unknown {
     warnings: crash.warnings,
     analysisError: crash.analysisError,
     ...(crash.attachments?.length ? { attachments: crash.attachments } : {}),
+    ...(crash.runtime ? { runtime: crash.runtime } : {}),
   };
 }

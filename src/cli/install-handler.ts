@@ -8,6 +8,14 @@ import { UsageError } from './import-commands';
  * `crashwb install-handler --server URL --token T [--spool DIR] [--apply | --uninstall]`: prints the
  * core_pattern line; --apply (as root) sets it and keeps the previous pattern; --uninstall restores it.
  */
+/** What makes a core at all: the handler sees only the crashes the kernel dumps. */
+const RUNTIME_SETTINGS = `A process leaves a core only where its limit allows one and its runtime dumps:
+  every program       ulimit -c unlimited (LimitCORE=infinity in a systemd unit)
+  Node.js             node --abort-on-uncaught-exception (a core on an uncaught exception)
+  Go                  GOTRACEBACK=crash (a core on a panic; the default prints and exits)
+  Python              python3 -X faulthandler (the Python stack on stderr beside the core)
+`;
+
 export async function installHandlerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -50,10 +58,10 @@ export async function installHandlerCommand(argv: string[]): Promise<number> {
     line = handlerLine(cli, values.server, token, resolve(values.spool ?? '/var/spool/crashwb'));
   }
   if (!values.apply) {
-    process.stdout.write(`${line}\n\nwrite it to ${CORE_PATTERN} (as root), or run again with --apply\n`);
+    process.stdout.write(`${line}\n\nwrite it to ${CORE_PATTERN} (as root), or run again with --apply\n\n${RUNTIME_SETTINGS}`);
     return 0;
   }
   await installHandler(line, patternFile, savedFile);
-  process.stdout.write(`core_pattern set; the previous one is kept in ${savedFile} for --uninstall\n`);
+  process.stdout.write(`core_pattern set; the previous one is kept in ${savedFile} for --uninstall\n\n${RUNTIME_SETTINGS}`);
   return 0;
 }

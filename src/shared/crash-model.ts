@@ -85,6 +85,36 @@ export interface Frame {
   pastMain?: boolean;
   /** The functions this frame called that tail-called down to the frame above it, in call order (outermost first). */
   tailCalls?: TailCall[];
+  /** A frame of a language runtime's own code (JavaScript, Go, Python), read by the reader that knows it; absent for native code. */
+  language?: FrameLanguage;
+  /** The column of `line`, from 1, where the reader gives one. */
+  column?: number;
+  /**
+   * What `line` and `column` point at: where the function is defined (V8's frames, read by llnode,
+   * know no more), not the line executing. Absent: the line executing.
+   */
+  position?: 'definition';
+}
+
+export const FRAME_LANGUAGES = ['javascript', 'go', 'python'] as const;
+export type FrameLanguage = (typeof FRAME_LANGUAGES)[number];
+
+/** The language runtimes whose crashes the workbench reads at the level of their own language. */
+export const RUNTIMES = ['node', 'go', 'python'] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+/** What the runtime the crashed program ran on says, beside the debugger's native view. */
+export interface RuntimeReading {
+  runtime: RuntimeName;
+  /** The tool that read it: "llnode", "delve", "py-bt"; null where none could. */
+  reader: string | null;
+  /** The thrown value or the panic, as the runtime would print it: "TypeError: bad input", "panic: assignment to entry in nil map". */
+  message: string | null;
+  /**
+   * Why the runtime's own frames are not shown, and what would show them: "install python3.11-dbg
+   * …". Null when they are.
+   */
+  missing: string | null;
 }
 
 export interface Variable {
@@ -97,9 +127,11 @@ export interface Variable {
 export interface Thread {
   /** Kernel thread id (LWP): the same whichever debugger extracted it. */
   id: number;
-  /** The debugger's own thread number, as typed in its console. */
+  /** The debugger's own thread number, as typed in its console; a goroutine's id for a goroutine. */
   number: number;
   name: string | null;
+  /** Set where the thread is a Go goroutine (read by Delve): its id. Its `id` is then its OS thread's LWP, or minus its id where it ran on none. */
+  goroutine?: number;
   crashed: boolean;
   frames: Frame[];
   /** True when the stack was cut at the frame limit (deep recursion). */
@@ -232,6 +264,8 @@ export interface CrashAnalysis {
   origin?: string;
   /** Text that came with the crash: container logs, AppScope's info and cfg … */
   attachments?: Attachment[];
+  /** The language runtime it ran on (Node.js, Go, Python) and what that runtime's reader found. */
+  runtime?: RuntimeReading;
 }
 
 export interface Attachment {

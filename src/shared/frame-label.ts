@@ -1,4 +1,4 @@
-import type { Frame, FrameTrust, SystemInfo } from './crash-model';
+import type { Frame, FrameTrust, RuntimeReading, SystemInfo, Thread } from './crash-model';
 
 /** The last part of a path, whichever platform wrote it (`C:\app\app.exe` as well as `/usr/bin/app`). */
 export const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -69,3 +69,38 @@ export function uptimeWords(seconds: number): string {
 /** "Windows NT 10.0.19045 · amd64", "Linux 4.9.60 … · amd64 · Ubuntu 16.04.3 LTS": what a dump says of the machine it was written on. */
 export const systemLine = (system: SystemInfo): string =>
   `${system.os} ${system.osVersion} · ${system.cpu}${system.distribution ? ` · ${system.distribution}` : ''}`;
+
+/**
+ * Where a frame is, as people read it: `/app/index.js:12:13`, and "defined at …" where the reader
+ * knows only where the function is defined (V8's frames read by llnode). Empty without a file.
+ */
+export function framePosition(frame: Pick<Frame, 'file' | 'line' | 'column' | 'position'>): string {
+  if (!frame.file) return '';
+  const place = `${frame.file}${frame.line !== null ? `:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ''}` : ''}`;
+  return frame.position === 'definition' ? `defined at ${place}` : place;
+}
+
+/** The language of a runtime's frame, for a badge: "JS", "Go", "Python"; empty for native code. */
+export const LANGUAGE_BADGES: Record<NonNullable<Frame['language']>, string> = { javascript: 'JS', go: 'Go', python: 'Python' };
+
+/** A thread's heading: "Thread 2 (LWP 27230)", or "goroutine 7 (LWP 27230)" / "goroutine 9 (not running)" for Go. */
+export function threadHeading(thread: Pick<Thread, 'number' | 'id' | 'goroutine'>): string {
+  if (thread.goroutine !== undefined) return `goroutine ${thread.goroutine} (${thread.id > 0 ? `LWP ${thread.id}` : 'not running'})`;
+  return `Thread ${thread.number} (LWP ${thread.id})`;
+}
+
+/** The runtime's word on the crash, as a line above the signal: "Uncaught TypeError: bad input (read by llnode)". */
+export function runtimeLine(runtime: RuntimeReading | undefined): string | null {
+  if (!runtime?.message) return null;
+  const text =
+    runtime.runtime === 'node' && !runtime.message.startsWith('JavaScript heap') ? `Uncaught ${runtime.message}` : runtime.message;
+  return runtime.reader ? `${text} (read by ${runtime.reader})` : text;
+}
+
+/**
+ * Whether the console's debugger numbers this thread and its frames as the views do. A goroutine,
+ * or a stack with a runtime's frames put in (JavaScript, Python), is numbered by the runtime's
+ * reader: the live views then keep to what was stored, and the console's own commands apply.
+ */
+export const debuggerNumbersThread = (thread: Pick<Thread, 'goroutine' | 'frames'>): boolean =>
+  thread.goroutine === undefined && !thread.frames.some((f) => f.language === 'javascript' || f.language === 'python');

@@ -5,6 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSymbolText } from '../../src/core/breakpad/sym-file';
 import { parseMiLine } from '../../src/core/debugger/gdb/mi-parser';
+import { panicText, parseGoroutineName } from '../../src/core/runtimes/go/delve';
+import { parseErrorMessages, parseV8Backtrace } from '../../src/core/runtimes/node/v8-output';
+import { parsePyBt } from '../../src/core/runtimes/python/py-bt';
 import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { compileGlob } from '../../src/core/fingerprint/rules/glob';
 import { Redactor, DEFAULT_REDACTION } from '../../src/core/report/redactor';
@@ -141,6 +144,24 @@ describe('parsers of outside text run in linear time', () => {
         }
       },
       (n) => repeated(unit, n, '@@frame\u001f', ''),
+    );
+    await expectLinear(
+      'llnode v8 bt',
+      parseV8Backtrace,
+      (n) => `* thread #1: tid = 1\n    frame #0: 0x1 ${repeated(unit, n, 'f(', ') at a:1:2')}\n`,
+    );
+    await expectLinear('llnode native frame', parseV8Backtrace, (n) => `    frame #0: 0x1 node\`${repeated(unit, n, 'f(a=', ') + 1')}\n`);
+    await expectLinear(
+      'llnode objects',
+      parseErrorMessages,
+      (n) => `0x1:<Object: TypeError properties {\n .message=0x2:<String: "${repeated(unit, n)}">\n`,
+    );
+    await expectLinear('py-bt', parsePyBt, (n) => repeated(unit, n, '  File "', '", line 1, in f'));
+    await expectLinear('Go panic value', panicText, (n) => `interface {}(*errors.errorString) *{s: "${repeated(unit, n)}"}`);
+    await expectLinear(
+      'Delve goroutine name',
+      (t) => parseGoroutineName(t),
+      (n) => `* [Go 1] ${repeated(unit, n, '(Thread ', '')}`,
     );
   });
 

@@ -41,7 +41,7 @@ beforeAll(() => {
 describe('grouping rules on the command line', () => {
   it('shows the default rules, in the language a rules file is written in', () => {
     expect(defaults).toMatch(/^# Crash Workbench default grouping rules/);
-    expect(defaults).toContain('\nstack.function:main -group\n');
+    expect(defaults).toContain('\nfamily:native stack.function:main -group\n');
     const check = crashwb('rules', 'check', '--db', db, rulesFile('same.rules', defaults));
     expect(check.status).toBe(0);
     expect(check.stdout).toMatch(/4 groups now, 4 with these rules; 0 crashes would move/);

@@ -21,6 +21,13 @@ describe('crashwb install-handler', () => {
     );
   });
 
+  it('says which runtime settings make a core at all: ulimit, Node.js, Go', () => {
+    const out = crashwb('install-handler', '--server', 'http://10.0.0.5:8088', '--token-file', '/etc/crashwb/token');
+    expect(out).toMatch(/ulimit -c unlimited/);
+    expect(out).toMatch(/node --abort-on-uncaught-exception/);
+    expect(out).toMatch(/GOTRACEBACK=crash/);
+  });
+
   it('names a token file instead of the token, since every user can read core_pattern', () => {
     const out = crashwb('install-handler', '--server', 'http://h:1', '--token-file', '/etc/crashwb/token', '--spool', '/s');
     expect(out).toMatch(/ upload --server http:\/\/h:1 --token-file \/etc\/crashwb\/token --spool \/s %p/);

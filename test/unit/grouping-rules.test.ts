@@ -167,7 +167,7 @@ describe('rules applied to a stack', () => {
       ['main', 'left-out', 'a rule leaves it out'],
     ]);
     expect(e.stack[4]?.notes).toEqual([
-      { line: expect.any(Number), rule: 'stack.function:main -group', action: '-group', effect: 'left out' },
+      { line: expect.any(Number), rule: 'family:native stack.function:main -group', action: '-group', effect: 'left out' },
     ]);
   });
 });

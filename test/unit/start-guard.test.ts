@@ -65,6 +65,8 @@ describe("lldb's console", () => {
     'com scr add -f x y',
     'platform shell id',
     'plat sh id',
+    'plugin load /tmp/evil.so',
+    'plu lo /tmp/evil.so',
   ])('refuses %j, which reaches a shell or a script', (line) => expect(refusedCommand(line, LLDB_REFUSED)).toMatch(SHELLS));
   it.each([
     'bt',
@@ -77,6 +79,8 @@ describe("lldb's console", () => {
     'reg',
     'frame variable',
     'p run',
+    'v8 bt',
+    'plugin list',
   ])('lets %j run', (line) => expect(refusedCommand(line, LLDB_REFUSED)).toBeNull());
 });
 

@@ -9,6 +9,8 @@ export interface ElfFileFacts {
   hasSymbols: boolean;
   /** Whether its code is in it: false for a separate debug file, whose .text takes no bytes. */
   hasCode: boolean;
+  /** Whether the Go toolchain built it (its `.go.buildinfo` section), so a Go reader knows its stacks. */
+  builtByGo: boolean;
   /** Name in .gnu_debuglink, for debug files found by name rather than build-id. */
   debugLink: string | null;
   /**
@@ -61,6 +63,7 @@ export async function inspectElfFile(path: string): Promise<ElfFileFacts> {
       hasDebugInfo: sections.some((s) => s.name === '.debug_info' && s.size > 0),
       hasSymbols: sections.some((s) => s.type === SHT_SYMTAB || s.type === SHT_DYNSYM),
       hasCode: sections.some((s) => s.name === '.text' && s.type !== SHT_NOBITS && s.size > 0),
+      builtByGo: sections.some((s) => s.name === '.go.buildinfo'),
       debugLink,
       inflatedDebugBytes: await inflatedDebugBytes(file, sections),
     };

@@ -10,9 +10,11 @@ import { defaultRuleset, type Ruleset } from './rules/ruleset';
  * see `crashwb regroup`. 2: the standard libraries' own frames no longer count. 3: a frame outside
  * every module (a call through a bad pointer) is not the program's own. 4: a lambda is one name
  * whatever compiler named it, known by its caller; `operator()` keeps its brackets; Node.js's
- * own JavaScript and V8's fatal-error handlers do not count.
+ * own JavaScript and V8's fatal-error handlers do not count. 5: the native code of Node.js, V8 and
+ * CPython's interpreter does not count: their crashes group by their JavaScript and Python frames;
+ * a name wholly in brackets (`<signal handler called>`, Python's `<module>`) is kept whole.
  */
-export const FINGERPRINT_VERSION = 4;
+export const FINGERPRINT_VERSION = 5;
 
 export interface Fingerprint {
   version: number;

@@ -125,7 +125,11 @@ function unifyLambdas(name: string): string {
 /** `` `anonymous namespace' `` (MSVC) is `(anonymous namespace)` (gcc, clang). */
 const MSVC_ANONYMOUS = /`anonymous namespace'/g;
 
+/** A name wholly in brackets is a name, not template arguments: gdb's `<signal handler called>`, Python's `<module>` and `<listcomp>`. */
+const BRACKETED_NAME = /^<[^<>]*>$/;
+
 export function normalizeFunction(raw: string): string {
+  if (BRACKETED_NAME.test(raw.trim())) return raw.trim();
   let name = raw
     .trim()
     .replace(MSVC_ANONYMOUS, '(anonymous namespace)')

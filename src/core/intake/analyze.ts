@@ -18,6 +18,7 @@ import { mark } from '../platform/timeline';
 import type { DebuggerPool } from '../debugger/debugger-pool';
 import { debuggerForCore, threadsFromNotes } from './analysis-debugger';
 import { analysisOf, coreWarnings, noWalk, withGuessesMarked } from './analysis-result';
+import { readRuntime, withRuntime } from './runtime-analysis';
 
 export interface AnalyzeOptions {
   executable?: string;
@@ -202,13 +203,15 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
           .catch(noWalk)
       : Promise.resolve(null);
   const extraction = extractThreads(debuggerReady, path, core, files, links, search, options.timeoutMs);
+  // A language runtime's reader works beside the debugger, on the same files.
+  const runtime = minidump ? Promise.resolve(null) : readRuntime(path, core, files, links, search, options);
   // The links folder goes while the result is put together: nothing waits for its removal.
   const copies = options.symbolCache ? preparePlainCopies(files.compressedDebugFiles, options.symbolCache) : null;
-  const [result, stacks] = await Promise.all([extraction.finally(() => void links?.dispose()), walk]);
+  const [result, stacks, lay] = await Promise.all([extraction, walk, runtime]).finally(() => void links?.dispose());
   for (const [buildId, fate] of (await copies) ?? [])
     mark(`inflated debug copy of ${buildId}: ${typeof fate === 'string' ? fate : fate.error}`);
   const warnings = [...read.warnings, ...files.warnings, ...coreWarnings(core), ...result.warnings, ...(stacks?.warnings ?? [])];
-  return analysisOf({
+  const analysis = analysisOf({
     path,
     size: info.size,
     mtime: info.mtime,
@@ -227,4 +230,5 @@ export async function analyzeCore(corePath: string, options: AnalyzeOptions = {}
     warnings: stacks && dumps ? dumps.minidumpWarnings(warnings, core.modules, core.executablePath, stacks.symbolFiles) : warnings,
     analysisError: result.error,
   });
+  return lay ? withRuntime(analysis, lay) : analysis;
 }

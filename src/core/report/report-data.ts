@@ -1,5 +1,6 @@
 import type { Crash, DayCount, FacetValue, Frame, GroupDetail, GroupNotes, SourceResult, Thread } from '../../shared/model';
 import { crashingThread } from '../../shared/crashing-thread';
+import { runtimeLine } from '../../shared/frame-label';
 import { mechanismName } from '../fingerprint/fingerprint';
 
 /** Lines of source shown on each side of a frame's line. */
@@ -23,6 +24,7 @@ export interface ReportThread {
   id: number;
   number: number;
   name: string | null;
+  goroutine?: number;
   crashed: boolean;
   frames: ReportFrame[];
   truncated: boolean;
@@ -39,6 +41,8 @@ export interface ReportModule {
 export interface CrashReport {
   id: string;
   signal: { name: string; code: string; faultAddress: string | null; explanation: string };
+  /** The runtime's word on it (the thrown error, the panic), where a runtime's reader gave one. */
+  runtimeMessage: string | null;
   executable: string | null;
   version: string | null;
   host: string | null;
@@ -100,6 +104,7 @@ function reportThread(thread: Thread, sources: Map<number, SourceSnippet>): Repo
     id: thread.id,
     number: thread.number,
     name: thread.name,
+    ...(thread.goroutine !== undefined ? { goroutine: thread.goroutine } : {}),
     crashed: thread.crashed,
     truncated: thread.framesTruncated,
     frames: thread.frames.map((f) => ({ ...f, source: sources.get(f.index) ?? null })),
@@ -128,6 +133,7 @@ export async function crashReport(crash: Crash, read: SourceReader): Promise<Cra
   const sources = await snippets(crashed, crash.executable, read);
   return {
     id: crash.id,
+    runtimeMessage: runtimeLine(crash.runtime),
     signal: {
       name: crash.signal.name,
       code: crash.signal.codeName ?? String(crash.signal.code),

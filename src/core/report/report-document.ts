@@ -1,6 +1,6 @@
 import type { DayCount, FacetValue, Frame } from '../../shared/model';
 import type { CrashReport, ReportData, ReportThread } from './report-data';
-import { frameLabel, shownAddress } from '../../shared/frame-label';
+import { framePosition, frameLabel, LANGUAGE_BADGES, shownAddress, threadHeading } from '../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../shared/tail-calls';
 
 /**
@@ -19,11 +19,14 @@ export type Block =
 const LANGUAGE: Record<string, string> = { c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', rs: 'rust', go: 'go' };
 const languageOf = (path: string): string => LANGUAGE[path.slice(path.lastIndexOf('.') + 1)] ?? '';
 
-const where = (f: Frame): string => (f.file ? `${f.file}${f.line !== null ? `:${f.line}` : ''}` : f.function ? (f.module ?? '') : '');
+const where = (f: Frame): string => (f.file ? framePosition(f) : f.function ? (f.module ?? '') : '');
 
 /** A frame's number, or the arrow of a tail call inferred above the frame that made it. */
 const marker = (f: { index: number; tailCall?: unknown }): string => (f.tailCall ? '↳' : `#${f.index}`);
-const badges = (f: ShownFrame): string => `${f.inline ? ' [inlined]' : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`;
+/** A goroutine is named by its id already. */
+const named = (t: ReportThread): string => (t.name && t.goroutine === undefined ? ` “${t.name}”` : '');
+const badges = (f: ShownFrame): string =>
+  `${f.language ? ` [${LANGUAGE_BADGES[f.language]}]` : ''}${f.inline ? ' [inlined]' : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`;
 
 function frameRows(thread: ReportThread): string[][] {
   return withTailCalls(thread.frames).map((f) => [marker(f), shownAddress(f), `${frameLabel(f)}${badges(f)}`, where(f)]);
@@ -35,7 +38,7 @@ const spread = (values: FacetValue[]): string => values.map((v) => `${v.value} (
 
 function crashingStack(thread: ReportThread): Block[] {
   const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: `Crashing thread ${thread.number} (LWP ${thread.id})${thread.name ? ` “${thread.name}”` : ''}` },
+    { kind: 'heading', level: 2, text: `Crashing ${threadHeading(thread).replace(/^Thread/, 'thread')}${named(thread)}` },
   ];
   for (const f of withTailCalls(thread.frames)) {
     blocks.push({ kind: 'paragraph', text: `${marker(f)} ${frameLabel(f)}${badges(f)} — ${where(f) || shownAddress(f)}` });
@@ -56,6 +59,7 @@ function crashingStack(thread: ReportThread): Block[] {
 function crashBlocks(c: CrashReport, heading: string): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: heading },
+    ...(c.runtimeMessage ? [{ kind: 'paragraph' as const, text: c.runtimeMessage, emphasis: true }] : []),
     { kind: 'paragraph', text: c.signal.explanation },
     {
       kind: 'fields',
@@ -78,7 +82,7 @@ function crashBlocks(c: CrashReport, heading: string): Block[] {
   if (c.threads.length) {
     blocks.push({ kind: 'heading', level: 2, text: `Other threads (${c.threads.length})` });
     for (const t of c.threads) {
-      blocks.push({ kind: 'heading', level: 3, text: `Thread ${t.number} (LWP ${t.id})${t.name ? ` “${t.name}”` : ''}` });
+      blocks.push({ kind: 'heading', level: 3, text: `${threadHeading(t)}${named(t)}` });
       blocks.push({ kind: 'table', headers: FRAME_HEADERS, rows: frameRows(t) });
     }
   }

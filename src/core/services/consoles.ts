@@ -22,6 +22,7 @@ import { isMinidump } from '../minidump/minidump-file';
 import type { LiveSession, LiveSessionEvents } from '../debugger/live/live-session';
 import { coreOf } from '../intake/ingest';
 import { linkModules, type ModuleLinks } from '../symbols/module-links';
+import { llnodePlugin } from '../runtimes';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
@@ -62,7 +63,10 @@ export class ConsolesService implements ConsolesApi, Disposable {
         `${crash.debugger} cannot read this minidump (${crash.analysisError}), so there is no console on it. The stacks shown were walked by the workbench from the dump's own memory and symbol files.`,
       );
     }
-    const program = await this.programFor(core, crash.debugger);
+    // A Node.js core's console is lldb with llnode, whose `v8` commands read the JavaScript side.
+    const llnode = crash.runtime?.runtime === 'node' ? llnodePlugin() : null;
+    const kind = llnode ? 'lldb' : crash.debugger;
+    const program = await this.programFor(core, kind);
     const sessionId = randomUUID();
     // The debugger prints its first prompt before the caller knows the session id; what comes
     // before open() has returned is held and sent just after, so no front door drops it.
@@ -85,6 +89,7 @@ export class ConsolesService implements ConsolesApi, Disposable {
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
       plainDebugDir: await this.plainDebugDir(),
       ...(program ? { program } : {}),
+      ...(llnode ? { lldbPlugins: [llnode] } : {}),
       cols: size.cols,
       rows: size.rows,
     };
@@ -97,10 +102,10 @@ export class ConsolesService implements ConsolesApi, Disposable {
         emit({ type: 'console-closed', sessionId, reason });
       },
     };
-    // The console speaks the debugger the crash was analysed with, so its thread numbers match the views'.
+    // The console speaks the debugger the crash was analysed with (lldb for Node.js's `v8` commands), so its thread numbers match the views'.
     const fileOf = (thread: number, frame: number): string | null =>
       crash.threads.find((t) => t.number === thread)?.frames.find((f) => f.index === frame)?.file ?? null;
-    const session = await backendOf(crash.debugger)
+    const session = await backendOf(kind)
       .startConsole(input, events, fileOf)
       .catch((error: unknown) => {
         void links?.dispose();

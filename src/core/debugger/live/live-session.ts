@@ -42,6 +42,8 @@ export interface LiveSessionInput {
   plainDebugDir?: string | null;
   /** The program to start where the kind's usual one cannot read the core (gdb-multiarch for another architecture). */
   program?: string;
+  /** lldb plugins the workbench trusts and loads first (llnode for a Node.js core, whose `v8` commands the console then has). */
+  lldbPlugins?: string[];
   cols: number;
   rows: number;
 }

@@ -32,6 +32,9 @@ export const LLDB = {
   targetCreate: (executable: string | null, core: string): string =>
     executable ? `target create ${executable} --core ${core}` : `target create --core ${core}`,
   symbolsAdd: (file: string): string => `target symbols add ${file}`,
+  /** lldb's own cache of symbol indexes off: with it, llnode was seen decoding no frame at all. */
+  noIndexCache: 'settings set symbols.enable-lldb-index-cache false',
+  pluginLoad: (file: string): string => `plugin load ${file}`,
   format: (setting: 'thread-format' | 'thread-stop-format' | 'frame-format', quotedFormat: string): string =>
     `settings set ${setting} ${quotedFormat}`,
   selectThread: (thread: number): string => `thread select ${thread}`,

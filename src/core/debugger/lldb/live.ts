@@ -50,6 +50,9 @@ export class LldbLiveSession implements LiveSession {
     try {
       target = aliasTarget(input, aliases);
       const commands = [
+        // llnode decodes no frame with lldb's index cache on.
+        ...(input.lldbPlugins?.length ? [LLDB.noIndexCache] : []),
+        ...(input.lldbPlugins ?? []).map((p) => LLDB.pluginLoad(lldbQuote(aliases.alias(p), 'a plugin'))),
         LLDB.format('frame-format', formatQuote(MARKED_FRAME_FORMAT)),
         ...NO_LAUNCH,
         ...targetCommands(target),

@@ -16,5 +16,7 @@ export const LLDB_REFUSED: RefusedCommands = {
     /^(scr|scri|scrip|script)(\s|$)/,
     /^com(m|ma|man|mand)?\s+(scr|scri|scrip|script)(\s|$)/,
     /^pla(t|tf|tfo|tfor|tform)?\s+(sh|she|shel|shell)(\s|$)/,
+    // A plugin is native code run inside lldb; the workbench loads the ones it trusts (llnode) itself.
+    /^plu(g|gi|gin)?\s+(l|lo|loa|load)(\s|$)/,
   ],
 };

@@ -54,6 +54,9 @@ function frameValues(state: FrameState, field: Matcher['field']): string[] {
       return [frame.trust ?? 'debugger'];
     case 'symbolized':
       return [frame.function === null ? 'no' : 'yes'];
+    case 'family':
+      // Sentry's families: Go compiles to native code; Python has none of its own there.
+      return [frame.language === 'javascript' ? 'javascript' : frame.language === 'python' ? 'other' : 'native'];
     default:
       return [''];
   }

@@ -3,10 +3,10 @@
  * siglists, satyr's normalize_hash.gperf and ClusterFuzz's ignore lists), written in the rules
  * language, since version 2 the standard libraries' frames left out, since version 3 a frame
  * outside every module taken as no code of the program's, and since version 4 a lambda known by
- * its caller. Function names are matched as
+ * its caller, since version 5 a Node.js or Python crash known by its own language's frames. Function names are matched as
  * normalized (`std::vector<T>::at`, no arguments).
  */
-export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 4).
+export const DEFAULT_RULES = String.raw`# Crash Workbench default grouping rules (fingerprint version 5).
 # One rule a line: matchers, then actions. Later rules win over earlier ones for app and group;
 # for mechanism= the first rule that matches a frame decides.
 
@@ -19,6 +19,7 @@ stack.function:std::panicking::* mechanism=panic
 stack.function:core::result::unwrap_failed* mechanism=panic
 stack.function:core::option::unwrap_failed* mechanism=panic
 stack.function:core::option::expect_failed* mechanism=panic
+stack.function:v8::internal::Isolate::CreateMessageOrAbort mechanism=uncaught-exception
 stack.function:__cxa_throw mechanism=uncaught-exception
 stack.function:__cxa_rethrow mechanism=uncaught-exception
 stack.function:std::terminate mechanism=uncaught-exception
@@ -155,9 +156,16 @@ stack.function:std::sys::pal::*::thread::Thread::new::thread_start* -group
 stack.function:std::thread::Builder::spawn_unchecked_* -group
 stack.function:"<alloc::boxed::Box<T> as core::ops::function::FnOnce<T>>::call_once*" -group
 stack.function:std::sys::thread::*::Thread::new::thread_start* -group
-stack.function:main -group
+family:native stack.function:main -group
 # Node.js's own JavaScript (node:internal/…, node:events): its module loader and event loop under every script
 stack.path:node:** -group -app
+# Node.js's and V8's native code, and the interpreters': the same under every script, which is
+# known by its own frames (JavaScript, Python) and its addons' and extensions' code
+family:native stack.module:node -group -app
+family:native stack.module:nodejs -group -app
+family:native stack.module:libnode.so* -group -app
+family:native stack.module:python3* -group -app
+family:native stack.module:libpython3* -group -app
 
 ## The standard libraries' own frames do not count: their inline helpers are frames at -O0 only,
 ## and how their templates are named differs between compilers

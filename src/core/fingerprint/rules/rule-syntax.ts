@@ -130,7 +130,7 @@ function matcher(word: string): Matcher | string {
     const families = value.split(',');
     const unknown = families.find((f) => !FAMILIES.includes(f));
     if (unknown !== undefined) return `unknown family "${unknown}"; the families are ${FAMILIES.join(', ')}`;
-    return { field, negated, text: word, test: () => families.includes('native') || families.includes('all') };
+    return { field, negated, text: word, test: (v) => families.includes(v) || families.includes('all') };
   }
   try {
     const pattern = compileGlob(value, field === 'path' || field === 'module');

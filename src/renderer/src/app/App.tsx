@@ -9,6 +9,7 @@ import { InspectPanel } from '../crash/InspectPanel';
 import { VariablesView } from '../crash/VariablesView';
 import { useLiveSession } from '../crash/use-live-session';
 import type { Crash, Thread } from '../../../shared/model';
+import { debuggerNumbersThread } from '../../../shared/frame-label';
 import { OpenBar } from './OpenBar';
 import { FirstRun } from './FirstRun';
 import { CommandPalette, ShortcutHelp } from './CommandPalette';
@@ -55,7 +56,7 @@ function Progress() {
 /** Live, expandable variables when the console's debugger runs; the stored ones until then. */
 function Locals({ crash, thread, frame }: { crash: Crash; thread: Thread; frame: number }) {
   const sessionId = useLiveSession(crash.id);
-  return sessionId ? (
+  return sessionId && debuggerNumbersThread(thread) ? (
     <VariablesView sessionId={sessionId} thread={thread.number} frame={frame} />
   ) : (
     <LocalsView thread={thread} frame={frame} />

@@ -4,7 +4,7 @@ import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../desktop';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
-import { systemLine, uptimeWords } from '../../../shared/frame-label';
+import { runtimeLine, systemLine, threadHeading, uptimeWords } from '../../../shared/frame-label';
 import { useCommands } from '../stores/command-store';
 import { CopyButton } from '../widgets/CopyButton';
 
@@ -34,6 +34,9 @@ function SnapshotNotice({ crash }: { crash: Crash }) {
 
 export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?(groupId: number): void }) {
   const crashed = crash.threads.find((t) => t.crashed);
+  const said = runtimeLine(crash.runtime);
+  // The runtime's missing reader is said once, as what to do, not again among the warnings.
+  const warnings = crash.warnings.filter((w) => w.message !== crash.runtime?.missing);
   useCommands(
     [
       { id: 'crash.export', title: 'Export a report of this crash…', section: 'Crash' },
@@ -48,6 +51,7 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
   );
   return (
     <header className="banner" aria-label="Crash summary">
+      {said && <p className="runtime-message">{said}</p>}
       <h1>
         {crash.signal.explanation}{' '}
         <button className="banner-export" onClick={() => useReportStore.getState().openExport({ kind: 'crash', id: crash.id })}>
@@ -61,8 +65,9 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
       </h1>
       <p>
         {crash.executable ?? 'unknown executable'}
-        {crash.executable && <CopyButton label="Copy" what="the executable's path" text={crash.executable} />} · pid {crash.pid} · thread{' '}
-        {crashed?.number ?? '?'} (LWP {crash.crashingThreadId}) · {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
+        {crash.executable && <CopyButton label="Copy" what="the executable's path" text={crash.executable} />} · pid {crash.pid} ·{' '}
+        {crashed ? threadHeading(crashed).replace(/^Thread/, 'thread') : `thread ? (LWP ${crash.crashingThreadId})`} ·{' '}
+        {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
         {crash.system && ` · ${systemLine(crash.system)}`}
         {crash.uptimeSeconds !== undefined && ` · ran ${uptimeWords(crash.uptimeSeconds)}`}
       </p>
@@ -73,18 +78,23 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
           The debugger could not finish: {crash.analysisError}. What the core itself says is shown.
         </p>
       )}
-      {crash.warnings.length === 1 && (
+      {crash.runtime?.missing && (
         <p className="warning" role="status">
-          {crash.warnings[0]?.message}
+          {crash.runtime.missing}
         </p>
       )}
-      {crash.warnings.length > 1 && (
+      {warnings.length === 1 && (
+        <p className="warning" role="status">
+          {warnings[0]?.message}
+        </p>
+      )}
+      {warnings.length > 1 && (
         // Folded, so that many warnings never push the stack and the console off the window.
         <details className="warnings">
           <summary className="warning">
-            {crash.warnings.length} warnings: {crash.warnings[0]?.message}
+            {warnings.length} warnings: {warnings[0]?.message}
           </summary>
-          {crash.warnings.slice(1).map((w, i) => (
+          {warnings.slice(1).map((w, i) => (
             <p key={i} className="warning">
               {w.message}
             </p>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { Crash, Thread } from '../../../shared/model';
+import type { Crash, RuntimeName, Thread } from '../../../shared/model';
+import { debuggerNumbersThread } from '../../../shared/frame-label';
 import { RegistersView } from './DetailsView';
 import { DisassemblyView } from './DisassemblyView';
 import { MemoryView } from './MemoryView';
@@ -21,14 +22,30 @@ const TABS: Array<[Tab, string]> = [
   ['attachments', 'Logs'],
 ];
 
+/** Where a runtime's stack is read further, when the views cannot follow the console's numbering. */
+const RUNTIME_CONSOLE_HINTS: Record<RuntimeName, string> = {
+  node: 'the console’s v8 bt numbers its frames; v8 inspect and frame select read them.',
+  go: 'the console’s gdb knows OS threads only; dlv core PROGRAM CORE reads the goroutines.',
+  python: 'the console’s gdb numbers the interpreter’s C frames.',
+};
+
 /**
  * Registers, disassembly, memory and modules of the selected frame, and why the crash is in its
  * group; the live ones need the console's debugger.
  */
 export function InspectPanel({ crash, thread, frame }: { crash: Crash; thread: Thread; frame: number }) {
   const [tab, setTab] = useState<Tab>('registers');
-  const sessionId = useLiveSession(crash.id);
-  const needsDebugger = <p className="muted">Waiting for the console’s debugger: this view reads from it.</p>;
+  const live = useLiveSession(crash.id);
+  const numbered = debuggerNumbersThread(thread);
+  const sessionId = numbered ? live : null;
+  const needsDebugger = numbered ? (
+    <p className="muted">Waiting for the console’s debugger: this view reads from it.</p>
+  ) : (
+    <p className="muted">
+      {crash.runtime?.reader ?? 'The runtime’s reader'} numbered this {thread.goroutine !== undefined ? 'goroutine' : 'stack'}, not the
+      console’s debugger: {RUNTIME_CONSOLE_HINTS[crash.runtime?.runtime ?? 'node']}
+    </p>
+  );
   return (
     <section className="panel registers inspect" aria-label="Inspect">
       <TabList<Tab> label="Inspect" className="inspect-tabs" tabs={TABS} selected={tab} onSelect={setTab} />

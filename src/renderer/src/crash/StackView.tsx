@@ -1,6 +1,14 @@
 import { useMemo, useState } from 'react';
 import type { FrameTrust, Thread } from '../../../shared/model';
-import { frameLabel, isGuessed, shownAddress, TRUST_WORDS, type ModuleBase } from '../../../shared/frame-label';
+import {
+  framePosition,
+  frameLabel,
+  isGuessed,
+  LANGUAGE_BADGES,
+  shownAddress,
+  TRUST_WORDS,
+  type ModuleBase,
+} from '../../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../../shared/tail-calls';
 import { useRoving } from '../widgets/roving';
 import { CopyButton } from '../widgets/CopyButton';
@@ -8,11 +16,17 @@ import { foldRecursion } from './recursion';
 
 const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
 
+/** `dir/file.c:12`, or `defined at index.js:12:13` where only the function's definition is known. */
+function shortPosition(f: ShownFrame): string {
+  const place = `${shortPath(f.file)}:${f.line ?? '?'}${f.column !== undefined ? `:${f.column}` : ''}`;
+  return f.position === 'definition' ? `defined at ${place}` : place;
+}
+
 /** Frames the workbench walked say how they were found; the context's own frame needs no badge. */
 const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned', guess: 'guessed' };
 
 interface Props {
-  thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated'>;
+  thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated' | 'goroutine'>;
   /** The heading; the thread's number by default. */
   title?: string;
   /** For `module + 0xoffset` on frames without a function. */
@@ -45,6 +59,11 @@ function FrameCells({ frame: f, modules }: { frame: ShownFrame; modules?: Module
               {TRUST_BADGE[f.trust]}
             </span>
           )}
+          {f.language && (
+            <span className="badge subtle" title={`${LANGUAGE_BADGES[f.language]} code, read by the runtime's own reader`}>
+              {LANGUAGE_BADGES[f.language]}
+            </span>
+          )}
           {f.pastMain && (
             <span className="badge subtle" title="The C library's start-up, after main: left out of grouping">
               start-up
@@ -52,8 +71,8 @@ function FrameCells({ frame: f, modules }: { frame: ShownFrame; modules?: Module
           )}
         </div>
       </td>
-      <td className="loc" title={f.file ? `${f.file}:${f.line ?? '?'}` : (f.module ?? '')}>
-        {f.file ? `${shortPath(f.file)}:${f.line ?? '?'}` : shortPath(f.module)}
+      <td className="loc" title={f.file ? framePosition(f) : (f.module ?? '')}>
+        {f.file ? shortPosition(f) : shortPath(f.module)}
       </td>
       <td className="addr" title={shownAddress(f)}>
         {shownAddress(f)}
@@ -92,14 +111,15 @@ export function StackView({ thread, title, modules, selected, onSelect }: Props)
   return (
     <section className="panel stack">
       <h2>
-        {title ?? `Stack of thread ${thread.number}${thread.crashed ? ' (crashed)' : ''}`}
+        {title ??
+          `Stack of ${thread.goroutine !== undefined ? 'goroutine' : 'thread'} ${thread.number}${thread.crashed ? ' (crashed)' : ''}`}
         <CopyButton
           label="Copy"
           what="the stack as text"
           text={withTailCalls(thread.frames)
             .map(
               (f) =>
-                `${f.tailCall ? '↳' : `#${f.index}`} ${shownAddress(f) || '-'} ${frameLabel(f, modules)}${f.file ? ` at ${f.file}:${f.line ?? '?'}` : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`,
+                `${f.tailCall ? '↳' : `#${f.index}`} ${shownAddress(f) || '-'} ${frameLabel(f, modules)}${f.file ? ` ${f.position === 'definition' ? '' : 'at '}${framePosition(f)}` : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`,
             )
             .join('\n')}
         />

@@ -1,5 +1,5 @@
 import type { Thread } from '../../../shared/model';
-import { frameLabel, type ModuleBase } from '../../../shared/frame-label';
+import { frameLabel, threadHeading, type ModuleBase } from '../../../shared/frame-label';
 import { useRoving } from '../widgets/roving';
 
 interface Props {
@@ -38,8 +38,8 @@ export function ThreadList({ threads, modules, selected, onSelect }: Props) {
             >
               {t.crashed && <span className="badge">crashed</span>}
               <span className="thread-name">
-                Thread {t.number} · LWP {t.id}
-                {t.name ? ` · ${t.name}` : ''}
+                {threadHeading(t)}
+                {t.name && t.goroutine === undefined ? ` · ${t.name}` : ''}
               </span>
               <span className="thread-top">{top ? frameLabel(top, modules) : 'no frames'}</span>
             </li>
