@@ -17,6 +17,7 @@ import { benchStackwalk, benchSymParse } from './breakpad';
 import { benchImportSpeed } from './import-speed';
 import { benchFirstPaint } from './first-paint';
 import { benchOpenSpeed } from './open-speed';
+import { benchRuntimes } from './runtimes';
 
 const RUNS = 7;
 /** `crashwb` as users run it: the shell launcher that starts gdb before Node (bin/crashwb). */
@@ -79,6 +80,7 @@ const SECTIONS = [
   'grouping',
   'builds',
   'scale',
+  'runtimes',
 ];
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((s) => !SECTIONS.includes(s));
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     if (wanted('reporter')) await benchReporterLoad(root);
     if (wanted('grouping')) await benchGrouping(root);
     if (wanted('builds')) await benchGroupingAcrossBuilds(root);
+    if (wanted('runtimes')) benchRuntimes(root);
     if (wanted('scale')) {
       const scaleDb = benchScale(root);
       await benchTableRender(scaleDb, GROUPS);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import type { Attachment } from '../shared/model';
 import { SNAPSHOT_FORMAT, type CrashSnapshot, type ModuleFact } from '../shared/reporter-protocol';
 import type { CapturePlan } from './capture-plan';
 import { analyseOnHost, type HostAnalysisOptions } from './host-analysis';
 import { moduleFacts } from './module-facts';
+import { runtimeOutputOf, type RuntimeOutputOptions } from './runtime-output';
 import { spooled, type Warn } from './spool';
 
 export interface CaptureRequest {
@@ -11,6 +13,15 @@ export interface CaptureRequest {
   snapshot: HostAnalysisOptions | null;
   /** Picks the route (project) for the crashed executable. */
   routeFor(executable: string): number | null;
+  /** Where the runtime's own output is looked for (tests give their own /proc). */
+  runtimeOutput?: RuntimeOutputOptions;
+}
+
+/** The analysis JSON (`crashwb analyze --json`, checked by the workbench when it reads it) with the runtime's output beside it. */
+function withAttachments(analysis: unknown, attachments: Attachment[]): unknown {
+  if (!attachments.length || typeof analysis !== 'object' || analysis === null) return analysis;
+  const before = (analysis as { attachments?: unknown }).attachments;
+  return { ...analysis, attachments: [...(Array.isArray(before) ? before : []), ...attachments] };
 }
 
 /**
@@ -38,6 +49,9 @@ export async function prepareCapture(spool: string, name: string, request: Captu
     warn(`no module facts for ${name}: ${(error as Error).message}`);
   }
   const plan: CapturePlan = { ...request.plan, route: request.routeFor(executable) };
+  // Read while the process is still being dumped: its /proc entry goes when the handler ends.
+  const attachments = await runtimeOutputOf(Number(meta.pid), warn, request.runtimeOutput);
+  if (attachments.length) await writeFile(files.attachments, JSON.stringify(attachments), { mode: 0o600 });
   if (request.snapshot) {
     const result = await analyseOnHost(files.core, request.snapshot);
     if (result.error !== null) {
@@ -49,7 +63,7 @@ export async function prepareCapture(spool: string, name: string, request: Captu
         coreSha256: meta.sha256 ?? '',
         coreSize: (await stat(files.core)).size,
         capturedAt: new Date().toISOString(),
-        analysis: result.analysis,
+        analysis: withAttachments(result.analysis, attachments),
         analysisError: null,
         modules,
       };

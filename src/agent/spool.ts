@@ -41,6 +41,8 @@ export const spooled = (spool: string, name: string) => ({
   plan: join(spool, `${name}.plan.json`),
   snapshot: join(spool, `${name}.snapshot.json`),
   modules: join(spool, `${name}.modules.json`),
+  /** What the runtime wrote beside the core (Node.js reports, the service's journal), gathered on the host. */
+  attachments: join(spool, `${name}.attachments.json`),
 });
 
 export type Warn = (line: string) => void;
@@ -137,6 +139,28 @@ async function send(
   throw error;
 }
 
+/**
+ * Sends what the runtime wrote beside a core the reporter has now. A server error or a lost
+ * connection keeps the crash in the spool for a retry; a refusal of these texts themselves
+ * (too large, malformed) is said, and the crash, sent already, is not held back for them.
+ */
+async function sendAttachments(server: string, token: string, crashId: string, body: string, warn: Warn): Promise<void> {
+  const response = await fetch(new URL(REPORTER_PATHS.attachments(crashId), server), {
+    method: 'PUT',
+    headers: { Authorization: bearer(token), 'Content-Type': 'application/json' },
+    body,
+  });
+  if (response.ok) return;
+  const said = `the reporter answered ${response.status} to the attachments of ${crashId}: ${(await response.text()).slice(0, 300)}`;
+  if (response.status === 400 || response.status === 413) {
+    warn(`${said}; the crash went without them`);
+    return;
+  }
+  const error = new Error(said);
+  (error as Error & { permanent?: boolean }).permanent = response.status === 401 || response.status === 403;
+  throw error;
+}
+
 /** How the drain reaches the reporter: where, with which token for a crash's route, and what else to send. */
 export interface DrainTarget {
   server: string;
@@ -187,7 +211,11 @@ async function sendSpooled(spool: string, name: string, target: DrainTarget, war
   }
   const size = (await stat(files.core)).size;
   if (coreGoes(plan.core, size, plan.wantsCore !== undefined, plan.wantsCore ?? true)) {
-    await send(target.server, token, files.core, meta, meta.sha256 ?? '');
+    const answer = await send(target.server, token, files.core, meta, meta.sha256 ?? '');
+    // A snapshot carried them already; a core alone gets them beside it.
+    const attachments = await readFile(files.attachments, 'utf8').catch(() => null);
+    if (attachments !== null && !plan.snapshotSha256)
+      await sendAttachments(target.server, token, answer.crash_id ?? meta.sha256 ?? '', attachments, warn);
   } else warn(`${name}: the core stays on this host by the policy (${plan.core.kind}); the reporter has its snapshot`);
   for (const f of Object.values(files)) await rm(f, { force: true });
 }

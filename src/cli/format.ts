@@ -6,6 +6,7 @@ import {
   shownAddress,
   systemLine,
   threadHeading,
+  nameBesideHeading,
   uptimeWords,
   type ModuleBase,
 } from '../shared/frame-label';
@@ -53,7 +54,7 @@ export function formatCrash(crash: CrashAnalysis): string {
     out.push('');
     const heading = threadHeading(t);
     out.push(
-      `${t.crashed ? `Crashed ${heading.charAt(0).toLowerCase()}${heading.slice(1)}` : heading}${t.name && t.goroutine === undefined ? ` "${t.name}"` : ''}:`,
+      `${t.crashed ? `Crashed ${heading.charAt(0).toLowerCase()}${heading.slice(1)}` : heading}${nameBesideHeading(t) ? ` "${t.name}"` : ''}:`,
     );
     // A loop, not push(...frames): a stack of many thousand (inlined) frames exceeds the call stack as arguments.
     for (const f of withTailCalls(t.frames)) out.push(frameLine(f, crash.modules));

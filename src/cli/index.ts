@@ -10,8 +10,9 @@ Usage:
   crashwb import [--db FILE] [--exe FILE] [SYMBOL OPTIONS] [--debugger gdb|lldb] [--jobs N] [--attr K=V]... [--json] PATH... | s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style] | reporter+http://HOST:PORT --token T
       Analyse crashes with a pool of debuggers, group them and store them: core files, minidumps,
       .gz/.zst/.xz/.lz4 cores, systemd-coredump files, apport .crash reports, AppScope crash
-      directories, core-dump-handler zips and Node.js diagnostic reports (report.*.json), alone or
-      in folders walked recursively.
+      directories, core-dump-handler zips, Node.js diagnostic reports (report.*.json) and what Go,
+      Python's faulthandler or Node.js printed as they died (a saved stderr or log), alone or in
+      folders walked recursively.
   crashwb events [--db FILE] [--json]
       Every stored crash, with its group and fingerprint.
   crashwb groups [--db FILE] [--search TEXT] [--since 7d] [--status new|ongoing|resolved|regressed] [--attr K=V]... [--histogram ATTR]... [--json]

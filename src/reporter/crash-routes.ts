@@ -5,13 +5,15 @@ import {
   REPORTER_HEADERS,
   REPORTER_PATHS,
   REPORTER_ROUTES,
+  attachmentsOf,
+  MAX_ATTACHMENTS_BYTES,
   type CrashAnswer,
   type FormAnswer,
 } from '../shared/reporter-protocol';
 import type { Ruleset } from '../core/fingerprint/rules/ruleset';
 import type { CrashStorage } from './crash-storage';
 import { receiveForm } from './form-upload';
-import { HttpError } from './http-error';
+import { HttpError, readBody } from './http-error';
 import { cleanMetadata, parseMetadataHeader } from './metadata';
 import { receiveSnapshot } from './snapshot-upload';
 
@@ -93,6 +95,28 @@ export async function handleCrashes(req: IncomingMessage, res: ServerResponse, u
     const after = url.searchParams.get('after');
     if (after !== null && !CURSOR.test(after)) throw new HttpError(400, 'after= takes the cursor a listing returned (TIME|CRASH_ID)');
     return answer(200, await storage.list(project, after, limit));
+  }
+
+  const attached = REPORTER_ROUTES.attachments.exec(url.pathname);
+  if (attached && (req.method === 'PUT' || req.method === 'GET')) {
+    const id = attached[1] ?? '';
+    if (!CRASH_ID.test(id)) throw new HttpError(400, 'a crash id is a sha256 in hex');
+    if (!(await storage.get(project, id))) throw new HttpError(404, `no crash ${id} in project ${project}: send the core first`);
+    if (req.method === 'GET') {
+      const kept = await storage.attachments(project, id);
+      if (!kept) throw new HttpError(404, `crash ${id} came with nothing beside its core`);
+      return answer(200, kept);
+    }
+    let attachments: ReturnType<typeof attachmentsOf>;
+    try {
+      attachments = attachmentsOf(JSON.parse((await readBody(req, MAX_ATTACHMENTS_BYTES, 'what came beside a core')).toString('utf8')));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `the attachments of ${id}: ${(error as Error).message}`);
+    }
+    await storage.setAttachments(project, id, attachments);
+    ctx.log({ event: 'attachments', project, crashId: id, count: attachments.length });
+    return answer(200, { crash_id: id, attachments: attachments.length });
   }
 
   const download = REPORTER_ROUTES.core.exec(url.pathname);

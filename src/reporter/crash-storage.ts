@@ -1,3 +1,4 @@
+import type { Attachment } from '../shared/model';
 import type { Readable } from 'node:stream';
 import { CRASH_ID, cursorOf, PROJECT_NAME, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
 import type { SymbolStorage } from './symbol-storage';
@@ -32,6 +33,10 @@ export interface CrashStorage {
   open(project: string, crashId: string): Promise<{ stream: Readable; size: number } | null>;
   /** Sets the metadata of a crash that came by a form whose fields arrived after its file. */
   setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void>;
+  /** Keeps what the runtime wrote beside a stored crash's core (checked by `attachmentsOf`), replacing what was kept. */
+  setAttachments(project: string, crashId: string, attachments: Attachment[]): Promise<void>;
+  /** What was kept beside the crash; null when nothing was. */
+  attachments(project: string, crashId: string): Promise<Attachment[] | null>;
   /**
    * Notes that a crash of this fingerprint came, unless one came before; returns the id of the
    * first one noted (this one's when it is new), so a retried upload gets the same answer.

@@ -4,7 +4,8 @@ import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'n
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import { attachmentsOf, cursorOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import type { Attachment } from '../shared/model';
 import {
   checkCrashId,
   checkProject,
@@ -225,6 +226,24 @@ export class LocalStorage implements CrashStorage {
     const temp = join(dir, '.incoming', `${crashId}.meta.json`);
     await writeFile(temp, JSON.stringify({ ...crash, metadata }), { mode: 0o600 });
     await rename(temp, join(dir, `${crashId}.json`));
+  }
+
+  async setAttachments(project: string, crashId: string, attachments: Attachment[]): Promise<void> {
+    const dir = this.dir(project);
+    const temp = join(dir, '.incoming', `${checkCrashId(crashId)}.attachments.json`);
+    await writeFile(temp, JSON.stringify(attachments), { mode: 0o600 }).catch((error: unknown) => {
+      throw full(error);
+    });
+    await rename(temp, join(dir, `${crashId}.attachments.json`));
+  }
+
+  async attachments(project: string, crashId: string): Promise<Attachment[] | null> {
+    try {
+      return attachmentsOf(JSON.parse(await readFile(join(this.dir(project), `${checkCrashId(crashId)}.attachments.json`), 'utf8')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   async firstOfFingerprint(project: string, fingerprint: string, crashId: string): Promise<string> {

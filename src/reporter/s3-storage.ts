@@ -4,7 +4,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { S3Connection, type S3Sdk } from '../core/s3/s3-client';
 import { explainS3Error, isMissing, isPreconditionFailed } from '../core/s3/s3-errors';
 import type { S3Credentials, S3Location } from '../core/s3/s3-location';
-import { type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import { attachmentsOf, type CrashPage, type StoredCrash } from '../shared/reporter-protocol';
+import type { Attachment } from '../shared/model';
 import {
   checkCrashId,
   checkProject,
@@ -282,6 +283,33 @@ export class S3Storage implements CrashStorage {
   async setMetadata(project: string, crashId: string, metadata: Record<string, string>): Promise<void> {
     const record = await this.record(project, crashId);
     if (record) await this.putRecord({ ...record, metadata });
+  }
+
+  async setAttachments(project: string, crashId: string, attachments: Attachment[]): Promise<void> {
+    const key = this.key(project, `attachments/${checkCrashId(crashId)}.json`);
+    await this.send(`s3://${this.location.bucket}/${key}`, ({ client, sdk }) =>
+      client.send(
+        new sdk.PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: key,
+          Body: JSON.stringify(attachments),
+          ContentType: 'application/json',
+        }),
+      ),
+    );
+  }
+
+  async attachments(project: string, crashId: string): Promise<Attachment[] | null> {
+    const key = this.key(project, `attachments/${checkCrashId(crashId)}.json`);
+    try {
+      const { client, sdk } = await this.s3.get();
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      return attachmentsOf(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      if (error instanceof SyntaxError) throw error;
+      throw unavailable(error, this.location, `s3://${this.location.bucket}/${key}`);
+    }
   }
 
   /** Read, then written when absent: two reporters taking the first two at once may both say new. */

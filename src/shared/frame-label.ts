@@ -83,17 +83,32 @@ export function framePosition(frame: Pick<Frame, 'file' | 'line' | 'column' | 'p
 /** The language of a runtime's frame, for a badge: "JS", "Go", "Python"; empty for native code. */
 export const LANGUAGE_BADGES: Record<NonNullable<Frame['language']>, string> = { javascript: 'JS', go: 'Go', python: 'Python' };
 
-/** A thread's heading: "Thread 2 (LWP 27230)", or "goroutine 7 (LWP 27230)" / "goroutine 9 (not running)" for Go. */
-export function threadHeading(thread: Pick<Thread, 'number' | 'id' | 'goroutine'>): string {
+/**
+ * A thread's heading: "Thread 2 (LWP 27230)"; "goroutine 7 (LWP 27230)" or "goroutine 9 (not
+ * running)" for Go; and its name for a stack that ran on no thread the core knows (the thrown
+ * error's stack from a Node.js report, a stack a runtime printed).
+ */
+export function threadHeading(thread: Pick<Thread, 'number' | 'id' | 'goroutine' | 'name'>): string {
   if (thread.goroutine !== undefined) return `goroutine ${thread.goroutine} (${thread.id > 0 ? `LWP ${thread.id}` : 'not running'})`;
+  if (thread.id <= 0) return thread.name ?? `Stack ${thread.number}`;
   return `Thread ${thread.number} (LWP ${thread.id})`;
 }
+
+/** Whether a thread's name is said beside its heading: the heading holds it already where the thread has no LWP. */
+export const nameBesideHeading = (thread: Pick<Thread, 'id' | 'goroutine' | 'name'>): boolean =>
+  thread.name !== null && thread.id > 0 && thread.goroutine === undefined;
+
+/** A runtime reading's reader when the reading is what the runtime printed as it died (a log, a captured stderr). */
+export const PRINTED = 'printed';
+
+const RUNTIME_WORDS: Record<RuntimeReading['runtime'], string> = { node: 'Node.js', go: 'Go', python: 'Python' };
 
 /** The runtime's word on the crash, as a line above the signal: "Uncaught TypeError: bad input (read by llnode)". */
 export function runtimeLine(runtime: RuntimeReading | undefined): string | null {
   if (!runtime?.message) return null;
   const text =
     runtime.runtime === 'node' && !runtime.message.startsWith('JavaScript heap') ? `Uncaught ${runtime.message}` : runtime.message;
+  if (runtime.reader === PRINTED) return `${text} (as ${RUNTIME_WORDS[runtime.runtime]} printed it)`;
   return runtime.reader ? `${text} (read by ${runtime.reader})` : text;
 }
 

@@ -13,6 +13,8 @@ export const REPORTER_PATHS = {
   /** One crash, as the workbench names where it came from. */
   crash: (crashId: string): string => `/api/v1/crashes/${crashId}`,
   core: (crashId: string): string => `/api/v1/crashes/${crashId}/core`,
+  /** PUT (by the uploader, after the crash) and GET: what the runtime wrote beside the core, as `Attachment[]` JSON. */
+  attachments: (crashId: string): string => `/api/v1/crashes/${crashId}/attachments`,
   list: (after: string | null, limit: number): string =>
     `/api/v1/crashes?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`,
   /** POST `{ wanted: SymbolRef[] }`: answers `{ missing: SymbolRef[] }`, what the store lacks. */
@@ -45,6 +47,7 @@ export const REPORTER_PATHS = {
  */
 export const REPORTER_ROUTES = {
   core: /^\/api\/v1\/crashes\/([^/]+)\/core$/,
+  attachments: /^\/api\/v1\/crashes\/([^/]+)\/attachments$/,
   symbol: /^\/api\/v1\/symbols\/([^/]+)\/([^/]+)$/,
   source: /^\/api\/v1\/sources\/([^/]+)$/,
   sourceIndex: /^\/api\/v1\/symbols\/([^/]+)\/sources$/,
@@ -213,3 +216,22 @@ export function reporterBase(url: string): URL {
 export const METADATA_KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_METADATA_FIELDS = 64;
 export const MAX_METADATA_VALUE = 1024;
+
+/** What the runtime wrote beside a core (Node.js reports, a service's journal): at most so many texts, so many bytes in all. */
+export const MAX_ATTACHMENTS = 16;
+export const MAX_ATTACHMENTS_BYTES = 8 * 1024 * 1024;
+const MAX_ATTACHMENT_NAME = 200;
+
+/** A crash's attachments as sent or served, checked: a list of `{ name, text }`; throws naming what is wrong. */
+export function attachmentsOf(json: unknown): { name: string; text: string }[] {
+  if (!Array.isArray(json)) throw new Error('attachments are a JSON list of { "name", "text" }');
+  if (json.length > MAX_ATTACHMENTS) throw new Error(`at most ${MAX_ATTACHMENTS} attachments`);
+  return json.map((item, i) => {
+    const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const { name, text } = entry;
+    if (typeof name !== 'string' || name === '' || name.length > MAX_ATTACHMENT_NAME || [...name].some((c) => c.charCodeAt(0) < 0x20))
+      throw new Error(`attachment ${i}: a name of 1 to ${MAX_ATTACHMENT_NAME} printable characters`);
+    if (typeof text !== 'string') throw new Error(`attachment ${i} (${name}): its text is a string`);
+    return { name, text };
+  });
+}

@@ -8,6 +8,7 @@ import { parseMiLine } from '../../src/core/debugger/gdb/mi-parser';
 import { panicText, parseGoroutineName } from '../../src/core/runtimes/go/delve';
 import { parseErrorMessages, parseV8Backtrace } from '../../src/core/runtimes/node/v8-output';
 import { parsePyBt } from '../../src/core/runtimes/python/py-bt';
+import { parseFaulthandler, parseGoPanic, parseNodeAbort } from '../../src/core/sources/runtime-text';
 import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { compileGlob } from '../../src/core/fingerprint/rules/glob';
 import { Redactor, DEFAULT_REDACTION } from '../../src/core/report/redactor';
@@ -163,6 +164,17 @@ describe('parsers of outside text run in linear time', () => {
       (t) => parseGoroutineName(t),
       (n) => `* [Go 1] ${repeated(unit, n, '(Thread ', '')}`,
     );
+    await expectLinear(
+      'Go panic text',
+      parseGoPanic,
+      (n) => `panic: x\n\ngoroutine 1 [running]:\n${repeated(unit, n, 'main.f(', ')\n\t/a.go:1 pc=')}`,
+    );
+    await expectLinear(
+      'faulthandler text',
+      parseFaulthandler,
+      (n) => `Fatal Python error: x\n\nCurrent thread 0x1 (most recent call first):\n${repeated(unit, n, '  File "', '", line 1 in f')}`,
+    );
+    await expectLinear('Node.js FROM lines', parseNodeAbort, (n) => `Uncaught Error: x\n\nFROM\n${repeated(unit, n, 'f (', ':1:2)')}`);
   });
 
   it.each(UNITS)('Breakpad symbol lines of %j', async (unit) => {

@@ -10,6 +10,7 @@ import { readApportReport } from '../../src/core/sources/apport';
 import { readScopeCrash } from '../../src/core/sources/appscope';
 import { readHandlerZip } from '../../src/core/sources/ibm-zip';
 import { jsThread, nativeThread, parseJsFrameLine, readNodeReport } from '../../src/core/sources/node-report';
+import { parseRuntimeOutput } from '../../src/core/sources/runtime-text';
 import { parseMiLine, MiSyntaxError } from '../../src/core/debugger/gdb/mi-parser';
 import { readBacktraces, readFrameVariables, readRegisters, splitSections } from '../../src/core/debugger/lldb/readers';
 import { LldbSelectionReader } from '../../src/core/debugger/lldb/selection';
@@ -157,6 +158,22 @@ describe('fuzzing the crash file readers (seeded, bounded)', () => {
       FUZZ_RUNS,
     );
   }, 60_000);
+
+  it('the runtime output reader finds a stack or none in any text, never failing', () => {
+    // As Go 1.19, CPython 3.11's faulthandler and Node 20 printed them.
+    const samples = [
+      'starting\npanic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.(*Store).put(...)\n\t/app/main.go:10\nmain.main()\n\t/app/main.go:16 +0x86 fp=0xc000088f80 sp=0xc000088f30 pc=0x481046\ncreated by main.start\n\t/app/main.go:30 +0x25\n',
+      'Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007fdcb19042c0 (most recent call first):\n  File "/app/x.py", line 6 in read_header\n  File "/app/x.py", line 14 in <module>\n',
+      'Uncaught TypeError: bad input: 42\n\nFROM\nbaz (/app/index.js:4:9)\nTimeout.foo [as _onTimeout] (/app/index.js:10:10)\n',
+    ].map((t) => Buffer.from(t));
+    fc.assert(
+      fc.property(fc.oneof(...samples.map((b) => mutationOf(b))), (mutated) => {
+        const output = parseRuntimeOutput(mutated.toString('utf8'));
+        if (output) expect(output.stacks.every((stack) => stack.frames.every((f, i) => f.index === i))).toBe(true);
+      }),
+      FUZZ_RUNS,
+    );
+  });
 
   it('the AppView reader answers for any content of a crash folder', async () => {
     const dir = scopeCrashDir(join(root, 'scope-base'), 42, 1764000000, 'backtrace info: signal 11 errno 0 fault address 0x10\n#0 main\n');

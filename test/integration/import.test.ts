@@ -95,7 +95,7 @@ describe('crashwb import, events and groups', () => {
     expect(result.stdout).toMatch(/imported 1, already present 0, failed 2/);
     // Named by the crash sources themselves: a new format is named in it too.
     expect(result.stdout).toContain(`null_deref.c: not a crash: ${NOT_A_CRASH}`);
-    expect(NOT_A_CRASH).toMatch(/^none of crash snapshot, .*, apport report, minidump, compressed core, core$/);
+    expect(NOT_A_CRASH).toMatch(/^none of crash snapshot, .*, apport report, minidump, compressed core, core, runtime crash output$/);
     expect(result.stdout).toMatch(/\/nonexistent\/core: cannot read it: ENOENT/);
     expect(countCrashes(db)).toBe(1);
   });

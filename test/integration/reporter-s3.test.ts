@@ -95,6 +95,24 @@ describe('a reporter storing into S3, several instances on one bucket', () => {
     expect(sha(served)).toBe(sha(core));
   });
 
+  it('keeps what came beside a core, sent to one instance and served by another; refuses it for an unknown crash or in a bad shape', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const core = readFileSync(fixtures.workerThread.core);
+    expect((await put(a, WEB_TOKEN, core)).status).toBeLessThan(300);
+    const attachments = (id: string, init: RequestInit = {}) =>
+      fetch(`${(init.method === 'PUT' ? a : b).url}/api/v1/crashes/${id}/attachments`, {
+        ...init,
+        headers: { Authorization: `Bearer ${WEB_TOKEN}`, 'Content-Type': 'application/json' },
+      });
+    expect((await attachments(sha(core))).status).toBe(404);
+    const sent = [{ name: 'journal of shop.service', text: 'panic: boom\n' }];
+    expect((await attachments(sha(core), { method: 'PUT', body: JSON.stringify(sent) })).status).toBe(200);
+    expect(await (await attachments(sha(core))).json()).toEqual(sent);
+    expect((await attachments('0'.repeat(64), { method: 'PUT', body: JSON.stringify(sent) })).status).toBe(404);
+    const bad = await attachments(sha(core), { method: 'PUT', body: JSON.stringify([{ name: 'x\ny', text: '' }]) });
+    expect([bad.status, await bad.text()]).toEqual([400, expect.stringMatching(/attachment 0: a name of 1 to 200 printable characters/)]);
+  });
+
   it('streams a core larger than one part as a multipart upload, whole', async () => {
     const [a, b] = [await instance(), await instance()];
     const big = randomBytes(20 * 1024 * 1024);

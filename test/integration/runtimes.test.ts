@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { Workbench } from '../../src/core/workbench';
@@ -11,7 +11,12 @@ import { SymbolCache } from '../../src/core/symbols/symbol-cache';
 import { crashingThread } from '../../src/shared/crashing-thread';
 import type { ConsoleEvent, CrashAnalysis, WorkbenchEvent } from '../../src/shared/model';
 import { crashwbAsync } from '../fixtures/cli';
+import { handlerZip } from '../fixtures/bundles';
+import { uploadCore } from '../fixtures/upload';
+import { LocalStorage } from '../../src/reporter/local-storage';
+import { startReporter } from '../../src/reporter/server';
 import { goCrash, nodeCrash, pythonCrash, type RuntimeCrash } from '../fixtures/runtimes';
+import { withRuntimeOutput } from '../../src/core/intake/runtime-output';
 
 const root = mkdtempSync(join(tmpdir(), 'crashwb-runtimes-'));
 const cache = new SymbolCache(join(root, 'cache'));
@@ -22,6 +27,23 @@ const python3Version = spawnSync('/usr/bin/python3', ['-c', 'import sys; print(f
   encoding: 'utf8',
 }).stdout?.trim();
 const hasPyGdb = Boolean(python3Version && pythonGdbExtension(python3Version));
+
+let cases = 0;
+const folder = (): string => mkdtempSync(join(root, `case-${cases++}-`));
+
+/** Imports one path into a fresh workbench and returns its one crash and its group's title. */
+async function importAlone(path: string): Promise<{ crash: CrashAnalysis; title: string }> {
+  const wb = new Workbench({ databasePath: join(folder(), 'wb.db'), symbolCacheDir: cache.dir });
+  try {
+    const report = await wb.importPaths({ paths: [path] });
+    expect(report.failed).toEqual([]);
+    const [group] = (await wb.listGroups()).groups;
+    const [event] = await wb.listGroupEvents(group?.id ?? 0);
+    return { crash: await wb.getCrash(event?.id ?? ''), title: group?.title ?? '' };
+  } finally {
+    wb.close();
+  }
+}
 
 const frameNames = (crash: CrashAnalysis): string[] => (crashingThread(crash)?.frames ?? []).map((f) => f.function ?? '');
 
@@ -82,6 +104,75 @@ describe.skipIf(!hasLlnode)(
       }
     });
 
+    it('takes the lines each JavaScript frame was running from Node’s own output beside the core (a core-dump-handler zip’s log)', async () => {
+      const zip = handlerZip(folder(), uncaught.core, { log: `listening on :8080\n${uncaught.stderr}` });
+      const { crash } = await importAlone(zip);
+      const js = (crashingThread(crash)?.frames ?? []).filter((f) => f.language === 'javascript' && f.file === uncaught.source);
+      expect(js.map((f) => [f.function, f.line, f.column, f.position])).toEqual([
+        ['baz', 4, 3, undefined],
+        ['bar', 7, 10, undefined],
+        ['foo', 10, 10, undefined],
+      ]);
+      expect(crash.runtime?.message).toBe('TypeError: bad input: 42');
+    });
+
+    it('takes the thrown error’s stack from the Node.js report written before process.abort(), and groups by it', async () => {
+      const aborted = nodeCrash(root, 'report-abort.js', []) as RuntimeCrash;
+      const runDir = dirname(aborted.core);
+      const name = readdirSync(runDir).find((n) => /^report\..*\.json$/.test(n)) as string;
+      const crash = withRuntimeOutput(await analyzeCore(aborted.core, { symbolCache: cache }), [
+        { name, text: readFileSync(join(runDir, name), 'utf8') },
+      ]);
+      const dying = crashingThread(crash);
+      expect(dying?.name).toBe(`the thrown error's stack (${name})`);
+      expect(dying?.frames.slice(0, 2).map((f) => [f.function, f.line, f.column])).toEqual([
+        ['checkout', 8, 15],
+        ['handle', 11, 10],
+      ]);
+      expect(crash.runtime?.message).toBe("TypeError: Cannot read properties of null (reading 'items')");
+      // The thread that called process.abort() stays, with the handler llnode found on it.
+      const handler = crash.threads.find((t) => !t.crashed)?.frames.find((f) => f.language === 'javascript' && f.file === aborted.source);
+      expect([handler?.function, handler?.line]).toEqual(['<anonymous>', 3]);
+    });
+
+    it('brings what the capture agent kept beside the core through the reporter, and reads the running lines from it', async () => {
+      const storage = new LocalStorage(join(folder(), 'data'));
+      const reporter = await startReporter({
+        port: 0,
+        storage,
+        projects: [{ name: 'shop', tokens: ['shop-token'] }],
+        maxBytes: 1 << 30,
+        log: () => undefined,
+      });
+      try {
+        // Spooled while the reporter was down, with the journal lines the agent kept beside it.
+        const spool = join(folder(), 'spool');
+        const down = await uploadCore(uncaught.core, ['--server', 'http://127.0.0.1:9', '--token', 'shop-token', '--spool', spool]);
+        expect(down.status).toBe(1);
+        const name = (readdirSync(spool).find((n) => n.endsWith('.core')) as string).slice(0, -'.core'.length);
+        writeFileSync(
+          join(spool, `${name}.attachments.json`),
+          JSON.stringify([{ name: 'journal of shop.service', text: `listening\n${uncaught.stderr}` }]),
+        );
+        const drained = await crashwbAsync(['upload', '--server', reporter.url, '--token', 'shop-token', '--spool', spool, '--drain']);
+        expect(drained.stdout).toMatch(/sent 1, kept in .*: 0/);
+        const wb = new Workbench({ databasePath: join(folder(), 'wb.db'), symbolCacheDir: cache.dir });
+        try {
+          const pulled = await wb.imports.importReporter({ url: `reporter+${reporter.url}`, token: 'shop-token' }, {});
+          expect(pulled.failed).toEqual([]);
+          const [event] = await wb.listGroupEvents((await wb.listGroups()).groups[0]?.id ?? 0);
+          const crash = await wb.getCrash(event?.id ?? '');
+          expect(crash.attachments?.map((a) => a.name)).toContain('journal of shop.service');
+          const baz = crashingThread(crash)?.frames.find((f) => f.function === 'baz');
+          expect([baz?.line, baz?.column, baz?.position]).toEqual([4, 3, undefined]);
+        } finally {
+          wb.close();
+        }
+      } finally {
+        await reporter.close();
+      }
+    });
+
     it('says out of memory when V8 gave up for want of heap', async () => {
       const oom = nodeCrash(root, 'oom.js', ['--max-old-space-size=16']) as RuntimeCrash;
       const crash = await analyzeCore(oom.core, { symbolCache: cache });
@@ -117,7 +208,7 @@ describe.skipIf(!hasLlnode)(
         expect(kind).toBe('lldb');
         // Colours stripped: llnode colours its values, and assertions are about words.
         const text = (): string => said.join('').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
-        // lldb reads an unstripped node's whole DWARF before its first prompt: 10-17 s.
+        // The console loads the copy of node without its DWARF that the analysis made, as the analysis did.
         await expect.poll(text, { timeout: 90_000, interval: 100 }).toMatch(/was loaded\.[\s\S]*\(lldb\) /);
         await wb.writeConsole(sessionId, 'v8 bt\r');
         await expect.poll(text, { timeout: 30_000, interval: 100 }).toMatch(/baz\(this=.*uncaught\.js:3:\d+/);
@@ -134,6 +225,45 @@ describe.skipIf(!hasLlnode)(
     });
   },
 );
+
+describe('what a runtime printed as it died, on its own', () => {
+  it('reads Node.js’s uncaught exception: the error, and the stack with the lines running', async () => {
+    const uncaught = nodeCrash(root, 'uncaught.js');
+    if (!uncaught) return;
+    const file = join(folder(), 'stderr.log');
+    writeFileSync(file, uncaught.stderr);
+    const { crash, title } = await importAlone(file);
+    expect(crash.runtime?.message).toBe('TypeError: bad input: 42');
+    expect((crashingThread(crash)?.frames ?? []).slice(0, 3).map((f) => [f.function, f.line, f.column])).toEqual([
+      ['baz', 4, 3],
+      ['bar', 7, 10],
+      ['Timeout.foo [as _onTimeout]', 10, 10],
+    ]);
+    expect(title).toBe('TypeError in baz (uncaught.js:4)');
+  });
+
+  it.skipIf(!hasDelve)('reads a Go panic’s goroutines, and groups it with the core of the same panic', async () => {
+    const nilMap = goCrash(root, 'nilmap') as RuntimeCrash;
+    const file = join(folder(), 'panic.txt');
+    writeFileSync(file, nilMap.stderr);
+    const text = await importAlone(file);
+    expect(text.crash.runtime?.message).toBe('panic: assignment to entry in nil map');
+    expect(crashingThread(text.crash)?.goroutine).toBe(1);
+    const core = await importAlone(nilMap.core);
+    expect(text.title).toBe('go-panic in main.(*Store).put (main.go:10)');
+    expect(core.title).toBe(text.title);
+  });
+
+  it.skipIf(!hasPyGdb)('reads faulthandler’s Python stack', async () => {
+    const python = pythonCrash(root) as RuntimeCrash;
+    const file = join(folder(), 'faulthandler.txt');
+    writeFileSync(file, python.stderr);
+    const { crash, title } = await importAlone(file);
+    expect(crash.signal.name).toBe('SIGSEGV');
+    expect((crashingThread(crash)?.frames ?? []).map((f) => f.function)).toEqual(['read_header', 'parse', 'main', '<module>']);
+    expect(title).toBe('SIGSEGV in read_header (ctypes_crash.py:6)');
+  });
+});
 
 describe('a Node.js core where llnode is missing', () => {
   it('keeps the native stack and says what to install', async () => {
@@ -160,6 +290,27 @@ describe.skipIf(!hasDelve)('a Go core, read with Delve (skipped where go or dlv 
     // Every goroutine is a thread; the parked ones ran on no OS thread.
     expect(crash.threads.every((t) => t.goroutine !== undefined)).toBe(true);
     expect(crash.threads.filter((t) => t.id < 0).length).toBeGreaterThan(0);
+  });
+
+  it('takes the goroutines from the panic’s output beside the core where Delve could not read them', async () => {
+    const nilMap = goCrash(root, 'nilmap') as RuntimeCrash;
+    const unread = {
+      ...(await analyzeCore(nilMap.core)),
+      runtime: {
+        runtime: 'go' as const,
+        reader: 'delve',
+        message: null,
+        missing: 'Delve could not read the goroutines: it is not installed',
+      },
+    };
+    const crash = withRuntimeOutput(unread, [{ name: 'stderr', text: nilMap.stderr }]);
+    expect(crash.runtime).toEqual({
+      runtime: 'go',
+      reader: 'printed',
+      message: 'panic: assignment to entry in nil map',
+      missing: null,
+    });
+    expect(crashingThread(crash)?.frames.map((f) => f.function)).toContain('main.(*Store).put');
   });
 
   it('finds the goroutine that dereferenced nil, not the main one, and groups by its own frames', async () => {
@@ -210,6 +361,15 @@ describe.skipIf(!hasPyGdb)('a Python core, read with CPython’s gdb extension (
     } finally {
       wb.close();
     }
+  });
+
+  it('takes the Python stack from faulthandler’s output beside the core where gdb cannot read it', async () => {
+    const zip = handlerZip(folder(), python.core, { log: python.stderr });
+    const { crash } = await withEnv('CRASHWB_PYTHON_GDB', join(root, 'no-such-python-gdb.py'), () => importAlone(zip));
+    expect(crash.runtime).toMatchObject({ runtime: 'python', reader: 'printed', missing: null });
+    const names = frameNames(crash);
+    expect(names.indexOf('read_header')).toBeGreaterThan(names.indexOf('l_get'));
+    expect(names.indexOf('read_header')).toBeLessThan(names.indexOf('_PyEval_EvalFrameDefault'));
   });
 
   it('says what to install where CPython’s gdb extension is missing', async () => {

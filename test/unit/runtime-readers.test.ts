@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { panicText, panickingGoroutine, parseGoroutineName, type Goroutine } from '../../src/core/runtimes/go/delve';
 import { interleave } from '../../src/core/runtimes/node/node-reader';
-import { isErrorClass, parseErrorMessages, parseObjectCounts, parseV8Backtrace } from '../../src/core/runtimes/node/v8-output';
+import {
+  isErrorClass,
+  parseErrorMessages,
+  parseInspectedString,
+  parseObjectCounts,
+  parseV8Backtrace,
+} from '../../src/core/runtimes/node/v8-output';
 import { parsePyBt } from '../../src/core/runtimes/python/py-bt';
 import { withPythonFrames } from '../../src/core/runtimes/python/python-reader';
 import { withFrames } from '../../src/core/runtimes/runtime-reader';
@@ -80,9 +86,15 @@ describe("llnode's output", () => {
       '0x24599d21efb9:<Object: TypeError properties {\n    .stack=0x3a402a0b1c89:<unknown>,\n    .message=0x24599d21ef99:<String: "bad input: "x">">,\n    .Symbol()=0x1:<FixedArray, len=5>}>\n0x2:<Object: RangeError properties {\n    .stack=0x3:<unknown>}>\n',
     );
     expect(objects).toEqual([
-      { type: 'TypeError', message: 'bad input: "x">' },
-      { type: 'RangeError', message: null },
+      { type: 'TypeError', message: 'bad input: "x">', messageAddress: '0x24599d21ef99' },
+      { type: 'RangeError', message: null, messageAddress: null },
     ]);
+    expect(parseInspectedString(`0x2855d09de1e1:<String: "Cannot read properties of null (reading 'items')">`)).toBe(
+      "Cannot read properties of null (reading 'items')",
+    );
+    expect(parseInspectedString(`0x2855d09de1e1:<String: "Cannot read properties of null (reading 'items')">`)).toBe(
+      "Cannot read properties of null (reading 'items')",
+    );
   });
 
   it('puts the JavaScript frames among the debugger’s own, keeping its frames where the addresses agree and dropping its garbage', () => {

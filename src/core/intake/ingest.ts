@@ -1,8 +1,9 @@
 /** Intake, step 2: one crash input becomes a Crash, named by its core's digest (analysed by step 3). */
 
 import { stat } from 'node:fs/promises';
-import type { Crash, CrashAnalysis } from '../../shared/model';
+import type { Attachment, Crash, CrashAnalysis } from '../../shared/model';
 import { sha256OffThread } from '../offload/offload';
+import { withRuntimeOutput } from './runtime-output';
 import { partialAnalysis } from './partial-crash';
 import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './open-bundle';
 import type { CrashShape } from '../sources/shape';
@@ -23,6 +24,8 @@ export interface IngestContext {
   refresh: boolean;
   /** The crash's shape, where a search for crashes read it already. */
   shape?: CrashShape;
+  /** What came beside the file from where it was fetched (a reporter's attachments), added to its bundle's. */
+  beside?: Attachment[];
 }
 
 export interface Ingested {
@@ -45,7 +48,8 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
   const base = { mtimeMs: info.mtimeMs, origin: { size: info.size, storedPath: null } };
   if (known && !ctx.refresh && ctx.has(known)) return { ...base, crash: null, id: known };
 
-  const input = await prepareCrash(path, ctx.storeDir, ctx.limits, ctx.shape);
+  const prepared = await prepareCrash(path, ctx.storeDir, ctx.limits, ctx.shape);
+  const input = ctx.beside?.length ? { ...prepared, attachments: [...prepared.attachments, ...ctx.beside] } : prepared;
   const extra = { origin: input.origin ?? undefined, attachments: input.attachments.length ? input.attachments : undefined };
   if (input.snapshot) {
     // Named by its core's digest: the core, whenever it comes, is the same crash and replaces it.
@@ -54,7 +58,14 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     return {
       ...base,
       id,
-      crash: { ...input.snapshot.analysis, ...extra, id, sha256: id, attributes: { ...input.attributes, ...attributes } },
+      // The host kept what the runtime printed beside its analysis (the capture agent's attachments).
+      crash: {
+        ...withRuntimeOutput(input.snapshot.analysis, input.snapshot.analysis.attachments ?? []),
+        ...extra,
+        id,
+        sha256: id,
+        attributes: { ...input.attributes, ...attributes },
+      },
     };
   }
   if (!input.core || input.partial) {
@@ -74,7 +85,7 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
   const [id, analysis] = await Promise.all([digest, ctx.analyze(core)]);
   const attachments = [...(analysis.attachments ?? []), ...input.attachments];
   const crash: Crash = {
-    ...analysis,
+    ...withRuntimeOutput(analysis, input.attachments),
     ...extra,
     attachments: attachments.length ? attachments : undefined,
     source: path,

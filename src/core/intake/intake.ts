@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type {
+  Attachment,
   Crash,
   ImportReport,
   ImportRequest,
@@ -30,6 +31,7 @@ import type { Ruleset } from '../fingerprint/rules/ruleset';
 import { fingerprint } from '../fingerprint/fingerprint';
 import { sha256OffThread } from '../offload/offload';
 import { coreOf, ingestCrash, type IngestContext } from './ingest';
+import { withRuntimeOutput } from './runtime-output';
 import { findCores } from '../jobs/find-cores';
 import type { CrashShape } from '../sources/shape';
 import { runPool } from '../jobs/pool';
@@ -52,6 +54,8 @@ export interface ImportControl {
   onDownload?: (url: string, bytes: number, size: number) => void;
   /** Attributes of each file on top of the request's (an S3 object's URL …). */
   attributesFor?: (path: string) => Record<string, string>;
+  /** What came beside each file (a reporter's attachments of the crash). */
+  attachmentsFor?: (path: string) => Attachment[];
 }
 
 /** What the intake needs from the workbench around it. */
@@ -169,7 +173,8 @@ export class Intake {
         this.ctx.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
     });
     const crash: Crash = {
-      ...analysis,
+      // What came beside the core is read again over the new analysis (the lines JavaScript ran, a panic).
+      ...withRuntimeOutput(analysis, old.attachments ?? []),
       source: old.source,
       timestamp: old.timestamp,
       origin: old.origin,
@@ -197,9 +202,15 @@ export class Intake {
   }
 
   /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
-  private save(crash: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
-    if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
-    else this.ctx.store.save(crash, mtimeMs, origin);
+  private save(arrived: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
+    let crash = arrived;
+    if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) {
+      // What the host kept beside its analysis (the runtime's output) goes on with the core's.
+      const kept = this.ctx.store.get(crash.id)?.attachments ?? [];
+      const attachments = [...(crash.attachments ?? []), ...kept.filter((k) => !crash.attachments?.some((a) => a.name === k.name))];
+      crash = withRuntimeOutput({ ...crash, ...(attachments.length ? { attachments } : {}) }, kept);
+      this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
+    } else this.ctx.store.save(crash, mtimeMs, origin);
     const fp = fingerprint(crash, this.ctx.rulesFor(crash));
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.ctx.db, crash, fp.title);
@@ -241,7 +252,8 @@ export class Intake {
           progress(path);
           try {
             const attributes = { ...chosen.attributes, ...control.attributesFor?.(path) };
-            if (await this.importOne(path, shape, { ...chosen, attributes }, symbols, debuggers)) report.imported.push(path);
+            const beside = control.attachmentsFor?.(path) ?? [];
+            if (await this.importOne(path, shape, { ...chosen, attributes }, symbols, debuggers, beside)) report.imported.push(path);
             else report.existing.push(path);
           } catch (error) {
             report.failed.push({ path, error: error instanceof Error ? error.message : String(error) });
@@ -265,6 +277,7 @@ export class Intake {
     request: ImportRequest,
     symbols: SymbolOptions,
     debuggers: DebuggerPool,
+    beside: Attachment[] = [],
   ): Promise<boolean> {
     const ingested = await ingestCrash(
       path,
@@ -273,6 +286,7 @@ export class Intake {
         ...this.ingestContext(),
         refresh: false,
         shape,
+        beside,
         analyze: (core) =>
           analyzeCore(core, {
             ...symbols,
@@ -338,7 +352,7 @@ export class Intake {
     return pullFromReporter(source, request, {
       store: this.ctx.store,
       downloadRoot: join(this.ctx.dataDir, 'reporter'),
-      importFiles: (files, attributesFor) => this.importPaths(files, { ...control, attributesFor }),
+      importFiles: (files, attributesFor, attachmentsFor) => this.importPaths(files, { ...control, attributesFor, attachmentsFor }),
       signal: control.signal,
       onProgress: (done, total, current) =>
         this.ctx.emit({

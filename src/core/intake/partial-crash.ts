@@ -50,5 +50,6 @@ export function partialAnalysis(source: string, size: number, mtime: Date, input
     warnings: [{ kind: 'debugger', message: note }],
     analysisError: note,
     loaded: { executable: null, debugDirs: [], core: null },
+    ...(partial.runtime ? { runtime: partial.runtime } : {}),
   };
 }

@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import type { ImportReport, ImportRequest } from '../../shared/model';
-import { reporterBase, bearer, CRASH_ID, cursorTime, PROJECT_NAME, REPORTER_PATHS, type StoredCrash } from '../../shared/reporter-protocol';
+import type { Attachment, ImportReport, ImportRequest } from '../../shared/model';
+import {
+  attachmentsOf,
+  reporterBase,
+  bearer,
+  CRASH_ID,
+  cursorTime,
+  PROJECT_NAME,
+  REPORTER_PATHS,
+  type StoredCrash,
+} from '../../shared/reporter-protocol';
 import type { CrashStore } from '../store/crash-store';
 
 /** A reporter as a source: `reporter+http://HOST:PORT` and the project's token. */
@@ -49,6 +58,28 @@ async function download(base: URL, token: string, crashId: string, target: strin
 }
 
 /**
+ * What the crash's uploader sent beside its core (the runtime's output the capture agent kept);
+ * none where the reporter has none (404), or is older than attachments.
+ */
+async function fetchAttachments(base: URL, token: string, crashId: string): Promise<Attachment[]> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(REPORTER_PATHS.attachments(crashId), base), { headers: { Authorization: bearer(token) } });
+  } catch (error) {
+    throw new Error(`cannot reach the reporter at ${base.origin} for what came beside ${crashId}: ${(error as Error).message}`);
+  }
+  if (response.status === 404 || response.status === 405) return [];
+  if (!response.ok) throw new Error(`the reporter at ${base.origin} answered ${response.status} for what came beside ${crashId}`);
+  try {
+    return attachmentsOf(await response.json());
+  } catch (error) {
+    throw new Error(
+      `the reporter at ${base.origin} sent what came beside ${crashId} in a shape not understood: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
  * Fetches the core of a crash that arrived as a snapshot, from the reporter it came through:
  * the reporter names a core by its sha256, which is the crash's id. Returns the local file.
  */
@@ -74,7 +105,11 @@ export async function fetchCoreFrom(source: ReporterSource, crashId: string, dow
 export interface PullDeps {
   store: Pick<CrashStore, 'getSetting' | 'setSetting' | 'remoteSynced' | 'markRemoteSynced' | 'awaitsCore'>;
   downloadRoot: string;
-  importFiles(request: ImportRequest, attributesFor: (path: string) => Record<string, string>): Promise<ImportReport>;
+  importFiles(
+    request: ImportRequest,
+    attributesFor: (path: string) => Record<string, string>,
+    attachmentsFor: (path: string) => Attachment[],
+  ): Promise<ImportReport>;
   onProgress?(done: number, total: number, current: string): void;
   signal?: AbortSignal;
 }
@@ -129,6 +164,7 @@ export async function pullFromReporter(
   await mkdir(dir, { recursive: true });
   const failed: ImportReport['failed'] = [];
   const attributes = new Map<string, Record<string, string>>();
+  const attachments = new Map<string, Attachment[]>();
   const urlOf = new Map<string, string>();
   const fresh: Listed[] = [];
   // A crash that came as a snapshot is whole enough to triage: its core stays on the reporter
@@ -154,6 +190,8 @@ export async function pullFromReporter(
     deps.onProgress?.(done, fresh.length, crash.crashId);
     try {
       if (!(await exists(target))) await download(base, source.token, crash.crashId, target);
+      const beside = crash.metadata.kind === 'snapshot' ? [] : await fetchAttachments(base, source.token, crash.crashId);
+      if (beside.length) attachments.set(target, beside);
       urlOf.set(target, url);
       attributes.set(target, {
         ...Object.fromEntries(Object.entries(crash.metadata).map(([k, v]) => [k === 'sha256' ? 'reporter.sha256' : k, v])),
@@ -166,7 +204,11 @@ export async function pullFromReporter(
     }
   }
   const report = attributes.size
-    ? await deps.importFiles({ ...request, paths: [...attributes.keys()] }, (path) => attributes.get(path) ?? {})
+    ? await deps.importFiles(
+        { ...request, paths: [...attributes.keys()] },
+        (path) => attributes.get(path) ?? {},
+        (path) => attachments.get(path) ?? [],
+      )
     : { jobId: '', imported: [], existing: [], failed: [], skipped: 0, total: 0, cancelled: false };
   for (const path of [...report.imported, ...report.existing]) {
     const url = urlOf.get(path);

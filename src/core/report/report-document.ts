@@ -1,6 +1,6 @@
 import type { DayCount, FacetValue, Frame } from '../../shared/model';
 import type { CrashReport, ReportData, ReportThread } from './report-data';
-import { framePosition, frameLabel, LANGUAGE_BADGES, shownAddress, threadHeading } from '../../shared/frame-label';
+import { framePosition, frameLabel, LANGUAGE_BADGES, shownAddress, threadHeading, nameBesideHeading } from '../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../shared/tail-calls';
 
 /**
@@ -24,7 +24,7 @@ const where = (f: Frame): string => (f.file ? framePosition(f) : f.function ? (f
 /** A frame's number, or the arrow of a tail call inferred above the frame that made it. */
 const marker = (f: { index: number; tailCall?: unknown }): string => (f.tailCall ? '↳' : `#${f.index}`);
 /** A goroutine is named by its id already. */
-const named = (t: ReportThread): string => (t.name && t.goroutine === undefined ? ` “${t.name}”` : '');
+const named = (t: ReportThread): string => (nameBesideHeading(t) ? ` “${t.name}”` : '');
 const badges = (f: ShownFrame): string =>
   `${f.language ? ` [${LANGUAGE_BADGES[f.language]}]` : ''}${f.inline ? ' [inlined]' : ''}${f.tailCall ? ` [${tailCallWords(f.tailCall)}]` : ''}`;
 

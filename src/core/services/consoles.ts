@@ -23,6 +23,7 @@ import type { LiveSession, LiveSessionEvents } from '../debugger/live/live-sessi
 import { coreOf } from '../intake/ingest';
 import { linkModules, type ModuleLinks } from '../symbols/module-links';
 import { llnodePlugin } from '../runtimes';
+import { symbolsOnlyCopy } from '../runtimes/symbols-only';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
@@ -42,6 +43,8 @@ export class ConsolesService implements ConsolesApi, Disposable {
     private readonly sourceMappings: (executable: string) => Promise<SourceMapping[]>,
     /** The symbol cache's inflated debug files (plain-debug.ts), which the analyses read too. */
     private readonly plainDebugDir: () => Promise<string>,
+    /** The symbol cache's folder, where a runtime's executable without its DWARF is kept (runtimes/symbols-only.ts). */
+    private readonly cacheDir: () => Promise<string | null> = async () => null,
   ) {}
 
   async openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo> {
@@ -75,7 +78,11 @@ export class ConsolesService implements ConsolesApi, Disposable {
       if (held) held.push(event);
       else this.emit(event);
     };
-    const executable = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
+    const recorded = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
+    // llnode needs node's symbol table only: the copy without DWARF loads in a second, not lldb's 10-17 s.
+    const copy = llnode && recorded ? await symbolsOnlyCopy(recorded, crash.executableBuildId, await this.cacheDir()) : null;
+    if (copy?.note) emit({ type: 'console-output', sessionId, data: `crash workbench: ${copy.note}\r\n` });
+    const executable = copy?.path ?? recorded;
     // The console is shown the libraries and debug files the analysis chose, so it sees what the views see.
     const libraries = crash.loaded?.libraries;
     const links: ModuleLinks | null = libraries ? linkModules(libraries, crash.modules) : null;

@@ -1,4 +1,4 @@
-import type { Attachment, CrashAnalysis, Thread } from '../../shared/model';
+import type { Attachment, CrashAnalysis, RuntimeReading, Thread } from '../../shared/model';
 import type { CrashShape } from './shape';
 
 export interface SourceLimits {
@@ -24,6 +24,8 @@ export interface PartialCrash {
   reason?: { name: string; explanation: string };
   /** NAME=value strings the process ran with, where the recorder kept them. */
   environment?: string[];
+  /** The runtime that printed the stack, and its words on the crash (the panic, the thrown error). */
+  runtime?: RuntimeReading;
 }
 
 /** A crash ready to analyse: the local core (if any) and everything its bundle said. */

@@ -55,18 +55,23 @@ export async function readNodeReport(path: string): Promise<NodeReport> {
   const { size } = await stat(path);
   if (size > MAX_NODE_REPORT_BYTES)
     throw new Error(`${path}: a Node.js report of ${size} bytes is larger than ${MAX_NODE_REPORT_BYTES}; it is not one`);
+  return parseNodeReport(await readHead(path, MAX_NODE_REPORT_BYTES), path);
+}
+
+/** A report's text read; `name` names it in errors (its file, or the attachment it came as). */
+export function parseNodeReport(body: string, name: string): NodeReport {
   let json: unknown;
   try {
-    json = JSON.parse(await readHead(path, MAX_NODE_REPORT_BYTES));
+    json = JSON.parse(body);
   } catch (error) {
     throw new Error(
-      `${path}: the Node.js report is not complete JSON (${(error as Error).message}); it was cut off while being written or copied`,
+      `${name}: the Node.js report is not complete JSON (${(error as Error).message}); it was cut off while being written or copied`,
     );
   }
   const root = record(json);
   const header = record(root.header);
   if (typeof header.reportVersion !== 'number')
-    throw new Error(`${path}: not a Node.js diagnostic report (its header has no reportVersion)`);
+    throw new Error(`${name}: not a Node.js diagnostic report (its header has no reportVersion)`);
   const js = record(root.javascriptStack);
   const env = record(root.environmentVariables);
   const pid = header.processId;
@@ -100,14 +105,16 @@ const isNumber = (text: string): boolean => text.length > 0 && text.length < 10 
  * "file:12:34", "file:12" or "file": the place, with the line where there is one. Read from the
  * end without splitting, so a location of thousands of colons costs no more than its length.
  */
-function place(location: string): { file: string | null; line: number | null } {
+function place(location: string): { file: string | null; line: number | null; column: number | null } {
   let end = location.length;
   let line: number | null = null;
+  let column: number | null = null;
   const last = location.lastIndexOf(':');
   if (last >= 0 && isNumber(location.slice(last + 1))) {
     const before = location.lastIndexOf(':', last - 1);
     if (before >= 0 && isNumber(location.slice(before + 1, last))) {
       line = Number(location.slice(before + 1, last));
+      column = Number(location.slice(last + 1));
       end = before;
     } else {
       line = Number(location.slice(last + 1));
@@ -115,13 +122,9 @@ function place(location: string): { file: string | null; line: number | null } {
     }
   }
   const file = location.slice(0, end);
-  return { file: file && file !== '<anonymous>' && file !== 'native' ? file : null, line };
+  return { file: file && file !== '<anonymous>' && file !== 'native' ? file : null, line, column };
 }
 
-/**
- * One line of V8's stack: `at fn (file:line:col)`, `at file:line:col`, `at async fn (…)`,
- * `at new Foo (…)`, `at fn [as alias] (…)`. The line is where V8 says the frame is executing.
- */
 export function parseJsFrameLine(raw: string, index: number): Frame | null {
   let line = raw.trim();
   if (!line.startsWith('at ')) return null;
@@ -138,13 +141,15 @@ export function parseJsFrameLine(raw: string, index: number): Frame | null {
     }
   }
   if (location.startsWith('eval at ')) location = location.slice(location.lastIndexOf(', ') + 2);
-  const { file, line: lineNumber } = place(location);
+  const { file, line: lineNumber, column } = place(location);
   return {
     index,
     address: '0x0',
     function: name,
     file,
     line: lineNumber,
+    ...(column !== null && file !== null ? { column } : {}),
+    language: 'javascript',
     // A script is its own module; Node's own JavaScript (node:internal/…) is the runtime's.
     module: file === null ? null : file.startsWith('node:') ? 'node' : file,
     inline: false,

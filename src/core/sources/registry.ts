@@ -7,6 +7,7 @@ import { elfCoreSource } from './kinds/elf-core';
 import { handlerZipSource } from './kinds/handler-zip';
 import { minidumpSource } from './kinds/minidump';
 import { nodeReportSource } from './kinds/node-report';
+import { runtimeOutputSource } from './kinds/runtime-output';
 import { fileHead, type CrashShape } from './shape';
 import { systemdCoredumpSource } from './systemd-coredump';
 
@@ -24,6 +25,7 @@ export const SOURCES: readonly CrashSource[] = [
   minidumpSource,
   compressedSource,
   elfCoreSource,
+  runtimeOutputSource,
 ];
 
 /** What a path that is none of the crashes above is not, in words: the sources' own names, so a new one is named too. */

@@ -11,7 +11,8 @@ export type CrashShape =
   | { kind: 'zip' }
   | { kind: 'appscope' }
   | { kind: 'snapshot' }
-  | { kind: 'node-report' };
+  | { kind: 'node-report' }
+  | { kind: 'runtime-output' };
 
 /** Enough of a file's start for every source to know its own (a snapshot's head may be spaced out). */
 const HEAD = 256;

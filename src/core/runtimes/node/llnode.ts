@@ -9,7 +9,15 @@ import { runBatch } from '../../debugger/lldb/batch';
 import { aliasTarget, targetCommands } from '../../debugger/lldb/extract';
 import { LLDB } from '../../debugger/lldb/commands';
 import { PathAliases, lldbQuote } from '../../platform/path-aliases';
-import { isErrorClass, parseErrorMessages, parseObjectCounts, parseV8Backtrace, type V8Frame } from './v8-output';
+import {
+  CUT_STRING,
+  isErrorClass,
+  parseErrorMessages,
+  parseInspectedString,
+  parseObjectCounts,
+  parseV8Backtrace,
+  type V8Frame,
+} from './v8-output';
 
 /** At most this many error classes are asked for their objects: the thrown one is among the first few. */
 const MAX_ERROR_CLASSES = 6;
@@ -58,7 +66,10 @@ function commandsFor(input: LlnodeInput, aliases: PathAliases, then: string[]): 
 }
 
 /**
- * `v8 bt` reads the thread lldb selects on loading the core, the one that took the signal. Two lldb runs: `lldb --batch` stops at the first failing command, and asking for a class with no objects fails. */
+ * `v8 bt` reads the thread lldb selects on loading the core, the one that took the signal. Up to
+ * three lldb runs, each asking what the one before found: `lldb --batch` stops at the first
+ * failing command, and asking for a class with no objects fails.
+ */
 export async function readWithLlnode(input: LlnodeInput): Promise<LlnodeReading> {
   const aliases = new PathAliases();
   try {
@@ -78,7 +89,16 @@ export async function readWithLlnode(input: LlnodeInput): Promise<LlnodeReading>
       ),
       input.timeoutMs,
     );
-    return { frames, errors: parseErrorMessages(second), errorCount };
+    const errors = parseErrorMessages(second);
+    // llnode cuts strings inside objects; the first error's message is asked for whole.
+    const [thrown] = errors;
+    if (thrown?.message?.endsWith(CUT_STRING) && thrown.messageAddress) {
+      const whole = parseInspectedString(
+        await runBatch(commandsFor(input, aliases, [`v8 inspect -F ${thrown.messageAddress}`]), input.timeoutMs),
+      );
+      if (whole !== null) thrown.message = whole;
+    }
+    return { frames, errors, errorCount };
   } finally {
     aliases.dispose();
   }

@@ -106,15 +106,25 @@ export function parseObjectCounts(output: string): Map<string, number> {
 /** Constructors that name an error: what a program throws. */
 export const isErrorClass = (name: string): boolean => /^[A-Za-z_$][\w$]*(Error|Exception)$/.test(name);
 
+/** llnode cuts a string it prints inside an object at 16 characters, and says so with an ellipsis. */
+export const CUT_STRING = '...';
+
+export interface ErrorObject {
+  type: string;
+  message: string | null;
+  /** The message string's own address, for `v8 inspect -F` where the message was cut. */
+  messageAddress: string | null;
+}
+
 /** The `.message` strings of `v8 findjsinstances -d`'s objects, by their constructor, in the order printed. */
-export function parseErrorMessages(output: string): { type: string; message: string | null }[] {
-  const found: { type: string; message: string | null }[] = [];
+export function parseErrorMessages(output: string): ErrorObject[] {
+  const found: ErrorObject[] = [];
   for (const raw of output.split('\n')) {
     const object = raw.indexOf(':<Object: ');
     if (object >= 0 && /^0x[0-9a-f]+$/i.test(raw.slice(0, object).trim())) {
       const rest = raw.slice(object + ':<Object: '.length);
       const end = rest.indexOf(' ');
-      found.push({ type: end < 0 ? rest.replace(/>$/, '') : rest.slice(0, end), message: null });
+      found.push({ type: end < 0 ? rest.replace(/>$/, '') : rest.slice(0, end), message: null, messageAddress: null });
       continue;
     }
     const key = raw.indexOf('.message=');
@@ -123,6 +133,15 @@ export function parseErrorMessages(output: string): { type: string; message: str
     const start = raw.indexOf('<String: "', key);
     const stop = raw.lastIndexOf('">');
     if (start >= 0 && stop > start) last.message = raw.slice(start + '<String: "'.length, stop);
+    const address = raw.slice(key + '.message='.length, start < 0 ? undefined : start).replace(/:$/, '');
+    if (/^0x[0-9a-f]{1,16}$/i.test(address)) last.messageAddress = address;
   }
   return found;
+}
+
+/** `v8 inspect -F`'s whole string: `0x…:<String: "…">`. */
+export function parseInspectedString(output: string): string | null {
+  const start = output.indexOf(':<String: "');
+  const stop = output.lastIndexOf('">');
+  return start >= 0 && stop > start ? output.slice(start + ':<String: "'.length, stop) : null;
 }

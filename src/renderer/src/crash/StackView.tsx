@@ -16,6 +16,13 @@ import { foldRecursion } from './recursion';
 
 const shortPath = (path: string | null): string => (path ? path.split(/[\\/]/).slice(-2).join('/') : '');
 
+/** "Stack of thread 3", "Stack of goroutine 18", or the name of a stack that ran on no thread the core knows. */
+function stackTitle(thread: Props['thread']): string {
+  if (thread.goroutine !== undefined) return `Stack of goroutine ${thread.goroutine}`;
+  if (thread.id !== undefined && thread.id <= 0 && thread.name) return thread.name;
+  return `Stack of thread ${thread.number}`;
+}
+
 /** `dir/file.c:12`, or `defined at index.js:12:13` where only the function's definition is known. */
 function shortPosition(f: ShownFrame): string {
   const place = `${shortPath(f.file)}:${f.line ?? '?'}${f.column !== undefined ? `:${f.column}` : ''}`;
@@ -26,7 +33,7 @@ function shortPosition(f: ShownFrame): string {
 const TRUST_BADGE: Partial<Record<FrameTrust, string>> = { cfi: 'CFI', 'frame-pointer': 'frame ptr', scan: 'scanned', guess: 'guessed' };
 
 interface Props {
-  thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated' | 'goroutine'>;
+  thread: Pick<Thread, 'number' | 'crashed' | 'frames' | 'framesTruncated' | 'goroutine'> & Partial<Pick<Thread, 'id' | 'name'>>;
   /** The heading; the thread's number by default. */
   title?: string;
   /** For `module + 0xoffset` on frames without a function. */
@@ -111,8 +118,7 @@ export function StackView({ thread, title, modules, selected, onSelect }: Props)
   return (
     <section className="panel stack">
       <h2>
-        {title ??
-          `Stack of ${thread.goroutine !== undefined ? 'goroutine' : 'thread'} ${thread.number}${thread.crashed ? ' (crashed)' : ''}`}
+        {title ?? `${stackTitle(thread)}${thread.crashed ? ' (crashed)' : ''}`}
         <CopyButton
           label="Copy"
           what="the stack as text"

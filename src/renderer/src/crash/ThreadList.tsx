@@ -1,5 +1,5 @@
 import type { Thread } from '../../../shared/model';
-import { frameLabel, threadHeading, type ModuleBase } from '../../../shared/frame-label';
+import { frameLabel, threadHeading, nameBesideHeading, type ModuleBase } from '../../../shared/frame-label';
 import { useRoving } from '../widgets/roving';
 
 interface Props {
@@ -39,7 +39,7 @@ export function ThreadList({ threads, modules, selected, onSelect }: Props) {
               {t.crashed && <span className="badge">crashed</span>}
               <span className="thread-name">
                 {threadHeading(t)}
-                {t.name && t.goroutine === undefined ? ` · ${t.name}` : ''}
+                {nameBesideHeading(t) ? ` · ${t.name}` : ''}
               </span>
               <span className="thread-top">{top ? frameLabel(top, modules) : 'no frames'}</span>
             </li>
