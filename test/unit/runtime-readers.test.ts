@@ -119,17 +119,23 @@ describe("llnode's output", () => {
   });
 });
 
+/** The crashing thread of a crash with these frames and nothing else read. */
+const crashedThread = (frames: Frame[]): Thread => ({
+  id: 1,
+  number: 1,
+  name: null,
+  crashed: true,
+  frames,
+  framesTruncated: false,
+  registers: {},
+  locals: {},
+});
+
 describe('frames put in among a thread’s own', () => {
   it('move the locals and registers with the frames they were read for', () => {
     const frames = [native(0, '0x1', 'a'), native(1, '0x2', 'b')];
     const thread: Thread = {
-      id: 1,
-      number: 1,
-      name: null,
-      crashed: true,
-      frames,
-      framesTruncated: false,
-      registers: {},
+      ...crashedThread(frames),
       locals: { '1': [{ name: 'x', type: 'int', value: '1', isArgument: false }] },
       frameRegisters: { '1': { rip: '0x2' } },
     };
@@ -198,6 +204,15 @@ describe('Delve’s answers', () => {
   });
 });
 
+/** A frame of a runtime's own language: a script's function, no module, no address. */
+const scriptFrame = (index: number, fn: string, file: string, language: 'javascript' | 'python'): Frame => ({
+  ...native(index, '0x0', fn),
+  module: null,
+  file,
+  line: language === 'python' ? 3 : 1,
+  language,
+});
+
 describe('grouping a runtime’s crash', () => {
   it('keeps names wholly in brackets whole: gdb’s signal frame, Python’s module level', () => {
     expect(normalizeFunction('<signal handler called>')).toBe('<signal handler called>');
@@ -206,23 +221,8 @@ describe('grouping a runtime’s crash', () => {
   });
 
   it('leaves Node.js’s native frames out, and counts a Python function called main', () => {
-    const thread = (frames: Frame[]): Thread => ({
-      id: 1,
-      number: 1,
-      name: null,
-      crashed: true,
-      frames,
-      framesTruncated: false,
-      registers: {},
-      locals: {},
-    });
-    const js = (index: number, fn: string): Frame => ({
-      ...native(index, '0x0', fn),
-      module: null,
-      file: '/srv/a.js',
-      line: 1,
-      language: 'javascript',
-    });
+    const thread = crashedThread;
+    const js = (index: number, fn: string): Frame => scriptFrame(index, fn, '/srv/a.js', 'javascript');
     const node = fingerprint({
       executable: '/usr/bin/node',
       signal: { number: 5, name: 'SIGTRAP', code: 0, codeName: null, faultAddress: null, senderPid: null, explanation: '' },
@@ -237,13 +237,7 @@ describe('grouping a runtime’s crash', () => {
       ],
     });
     expect(node.title).toBe('uncaught-exception in baz (a.js:1)');
-    const py = (index: number, fn: string): Frame => ({
-      ...native(index, '0x0', fn),
-      module: null,
-      file: '/srv/a.py',
-      line: 3,
-      language: 'python',
-    });
+    const py = (index: number, fn: string): Frame => scriptFrame(index, fn, '/srv/a.py', 'python');
     const python = fingerprint({
       executable: '/usr/bin/python3.11',
       signal: { number: 11, name: 'SIGSEGV', code: 1, codeName: null, faultAddress: '0x0', senderPid: null, explanation: '' },
