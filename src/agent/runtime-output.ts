@@ -42,7 +42,10 @@ export function serviceOf(cgroup: string): string | null {
 async function nodeReports(proc: string, pid: number): Promise<Attachment[]> {
   const cwd = join(proc, String(pid), 'cwd');
   const named = new RegExp(`^report\\.\\d{8}\\.\\d{6}\\.${pid}\\.\\d+\\.\\d+\\.json$`);
-  const names = (await readdir(cwd).catch(() => [] as string[])).filter((n) => named.test(n)).sort().slice(-MAX_REPORTS);
+  const names = (await readdir(cwd).catch(() => [] as string[]))
+    .filter((n) => named.test(n))
+    .sort()
+    .slice(-MAX_REPORTS);
   const out: Attachment[] = [];
   for (const name of names) {
     const file = join(cwd, name);
@@ -68,7 +71,11 @@ async function journal(proc: string, pid: number, journalctl: string): Promise<A
  * The runtime's own words on a crash of `pid`, each an attachment; what cannot be read is left out
  * and said through `warn` (a journal that cannot be asked must not stop the core from going).
  */
-export async function runtimeOutputOf(pid: number, warn: (line: string) => void, options: RuntimeOutputOptions = {}): Promise<Attachment[]> {
+export async function runtimeOutputOf(
+  pid: number,
+  warn: (line: string) => void,
+  options: RuntimeOutputOptions = {},
+): Promise<Attachment[]> {
   if (!Number.isInteger(pid) || pid <= 0) return [];
   const proc = options.procRoot ?? '/proc';
   const journalctl = options.journalctl === undefined ? 'journalctl' : options.journalctl;

@@ -55,8 +55,11 @@ function goSignal(line: string): { signal: string; address: string | null } | nu
   if (!line.startsWith('[signal ')) return null;
   const colon = line.indexOf(':');
   const addr = line.indexOf(' addr=');
-  const address = addr < 0 ? null : line.slice(addr + 6).split(' ')[0] ?? null;
-  return { signal: line.slice('[signal '.length, colon < 0 ? undefined : colon), address: address && /^0x[0-9a-f]+$/i.test(address) ? address : null };
+  const address = addr < 0 ? null : (line.slice(addr + 6).split(' ')[0] ?? null);
+  return {
+    signal: line.slice('[signal '.length, colon < 0 ? undefined : colon),
+    address: address && /^0x[0-9a-f]+$/i.test(address) ? address : null,
+  };
 }
 
 /**
@@ -237,7 +240,13 @@ export function parseNodeAbort(text: string): RuntimeOutput | null {
     frames.push(f);
   }
   if (message === null || frames.length === 0) return null;
-  return { runtime: 'node', message, signal: null, faultAddress: null, stacks: [{ name: 'main thread', current: true, frames: numbered(frames) }] };
+  return {
+    runtime: 'node',
+    message,
+    signal: null,
+    faultAddress: null,
+    stacks: [{ name: 'main thread', current: true, frames: numbered(frames) }],
+  };
 }
 
 /**
