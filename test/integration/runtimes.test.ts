@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCore } from '../../src/core/intake/analyze';
 import { Workbench } from '../../src/core/workbench';
 import { llnodePlugin } from '../../src/core/runtimes';
@@ -378,5 +378,3 @@ describe.skipIf(!hasPyGdb)('a Python core, read with CPython’s gdb extension (
     expect(crash.threads.length).toBeGreaterThan(0);
   });
 });
-
-afterAll(() => undefined);
