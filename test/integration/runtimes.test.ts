@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,7 @@ import { LocalStorage } from '../../src/reporter/local-storage';
 import { startReporter } from '../../src/reporter/server';
 import { goCrash, nodeCrash, pythonCrash, type RuntimeCrash } from '../fixtures/runtimes';
 import { withRuntimeOutput } from '../../src/core/intake/runtime-output';
+import { SNAPSHOT_FORMAT } from '../../src/shared/reporter-protocol';
 
 const root = mkdtempSync(join(tmpdir(), 'crashwb-runtimes-'));
 const cache = new SymbolCache(join(root, 'cache'));
@@ -171,6 +173,33 @@ describe.skipIf(!hasLlnode)(
       } finally {
         await reporter.close();
       }
+    });
+
+    it('keeps the host’s runtime reading and the agent’s attachments through a snapshot', async () => {
+      const host = await crashwbAsync(['analyze', '--json', uncaught.core]);
+      const analysis = {
+        ...(JSON.parse(host.stdout) as object),
+        attachments: [{ name: 'journal of shop.service', text: uncaught.stderr }],
+      };
+      const core = readFileSync(uncaught.core);
+      const file = join(folder(), 'crash.snapshot.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          format: SNAPSHOT_FORMAT,
+          coreSha256: createHash('sha256').update(core).digest('hex'),
+          coreSize: core.length,
+          capturedAt: new Date().toISOString(),
+          analysisError: null,
+          modules: [],
+          analysis,
+        }),
+      );
+      const { crash, title } = await importAlone(file);
+      expect(crash.runtime).toEqual({ runtime: 'node', reader: 'llnode', message: 'TypeError: bad input: 42', missing: null });
+      const baz = crashingThread(crash)?.frames.find((f) => f.function === 'baz');
+      expect([baz?.language, baz?.line, baz?.column, baz?.position]).toEqual(['javascript', 4, 3, undefined]);
+      expect(title).toBe('uncaught-exception in baz (uncaught.js:4)');
     });
 
     it('says out of memory when V8 gave up for want of heap', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CrashAnalysis } from '../../shared/model';
-import { DEBUGGERS, FRAME_TRUSTS, SYMBOL_STATUSES, WARNING_KINDS } from '../../shared/model';
-import { BUILD_ID, CRASH_ID } from '../../shared/reporter-protocol';
+import { DEBUGGERS, FRAME_LANGUAGES, FRAME_TRUSTS, RUNTIMES, SYMBOL_STATUSES, WARNING_KINDS } from '../../shared/model';
+import { BUILD_ID, CRASH_ID, MAX_ATTACHMENTS } from '../../shared/reporter-protocol';
 
 /**
  * What a snapshot's analysis may hold. It was made on another machine and came through a
@@ -25,12 +25,16 @@ const frame = z.object({
     .array(z.object({ function: text(), address, file: text().nullable(), line: z.number().int().min(0).nullable(), certain: z.boolean() }))
     .max(16)
     .optional(),
+  language: z.enum(FRAME_LANGUAGES).optional(),
+  column: z.number().int().min(0).optional(),
+  position: z.literal('definition').optional(),
 });
 const variable = z.object({ name: text(), type: text().nullable(), value: text(16_384).nullable(), isArgument: z.boolean() });
 const thread = z.object({
   id: z.number().int(),
   number: z.number().int(),
   name: text(256).nullable(),
+  goroutine: z.number().int().min(0).optional(),
   crashed: z.boolean(),
   frames: z.array(frame).max(1024),
   framesTruncated: z.boolean(),
@@ -69,6 +73,14 @@ export const snapshotAnalysisSchema = z.object({
   modules: z.array(module).max(4096),
   warnings: z.array(z.object({ kind: text(32), message: text() })).max(256),
   analysisError: text().nullable(),
+  // What the host's runtime reader found, and what the capture agent kept beside the core.
+  runtime: z
+    .object({ runtime: z.enum(RUNTIMES), reader: text(64).nullable(), message: text(16_384).nullable(), missing: text().nullable() })
+    .optional(),
+  attachments: z
+    .array(z.object({ name: text(200), text: text(8 * 1024 * 1024) }))
+    .max(MAX_ATTACHMENTS)
+    .optional(),
 });
 
 const moduleFact = z.object({
@@ -111,5 +123,7 @@ export function analysisOf(snapshot: ValidSnapshot, source: string, size: number
     warnings: a.warnings.map((w) => ({ kind: WARNING_KINDS.find((k) => k === w.kind) ?? 'debugger', message: w.message })),
     analysisError: a.analysisError,
     loaded: { executable: null, debugDirs: [], core: null },
+    ...(a.runtime ? { runtime: a.runtime } : {}),
+    ...(a.attachments?.length ? { attachments: a.attachments } : {}),
   };
 }
