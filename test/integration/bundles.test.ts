@@ -184,8 +184,8 @@ ${handler}
     expect(crash.environment).toEqual(expect.arrayContaining([`PATH=${process.env.PATH}`]));
     expect(crash.origin).toBe('Node.js diagnostic report');
     expect(crash.analysisError).toMatch(/Node.js diagnostic report has no core: the stack is the one Node.js v\d+/);
-    const [group] = (await wb.listGroups({ text: 'parse' })).groups.filter((g) => g.title.startsWith('TypeError'));
-    expect(group?.title).toBe('TypeError in parse (orders.js:3)');
+    const [group] = (await wb.listGroups({ text: 'parse' })).groups.filter((g) => g.title.startsWith('uncaught-exception'));
+    expect(group?.title).toBe('uncaught-exception in parse (orders.js:3)');
   });
 
   it('groups by the JavaScript frames: the same bug from two callers is one group, another bug another', async () => {
@@ -208,8 +208,8 @@ ${handler}
       const titles = (await fresh.listGroups()).groups.map((g) => [g.title, g.count]);
       expect(titles).toEqual(
         expect.arrayContaining([
-          [expect.stringMatching(/^TypeError in parse \((cart|wishlist)\.js:3\)$/), 2],
-          ['TypeError in total (checkout.js:6)', 1],
+          [expect.stringMatching(/^uncaught-exception in parse \((cart|wishlist)\.js:3\)$/), 2],
+          ['uncaught-exception in total (checkout.js:6)', 1],
         ]),
       );
       expect(titles).toHaveLength(2);

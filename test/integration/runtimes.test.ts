@@ -202,6 +202,20 @@ describe.skipIf(!hasLlnode)(
       expect(title).toBe('uncaught-exception in baz (uncaught.js:4)');
     });
 
+    it('groups what Node printed of an uncaught exception with the core of the same one', async () => {
+      const file = join(folder(), 'stderr.log');
+      writeFileSync(file, uncaught.stderr);
+      const wb = new Workbench({ databasePath: join(folder(), 'wb.db'), symbolCacheDir: cache.dir });
+      try {
+        const report = await wb.importPaths({ paths: [file, uncaught.core] });
+        expect(report.imported).toHaveLength(2);
+        const { groups } = await wb.listGroups();
+        expect(groups.map((g) => [g.count, g.title.split(' (')[0]])).toEqual([[2, 'uncaught-exception in baz']]);
+      } finally {
+        wb.close();
+      }
+    });
+
     it('says out of memory when V8 gave up for want of heap', async () => {
       const oom = nodeCrash(root, 'oom.js', ['--max-old-space-size=16']) as RuntimeCrash;
       const crash = await analyzeCore(oom.core, { symbolCache: cache });
@@ -268,7 +282,7 @@ describe('what a runtime printed as it died, on its own', () => {
       ['bar', 7, 10],
       ['Timeout.foo [as _onTimeout]', 10, 10],
     ]);
-    expect(title).toBe('TypeError in baz (uncaught.js:4)');
+    expect(title).toBe('uncaught-exception in baz (uncaught.js:4)');
   });
 
   it.skipIf(!hasDelve)('reads a Go panic’s goroutines, and groups it with the core of the same panic', async () => {

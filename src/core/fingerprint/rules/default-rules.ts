@@ -20,6 +20,11 @@ stack.function:core::result::unwrap_failed* mechanism=panic
 stack.function:core::option::unwrap_failed* mechanism=panic
 stack.function:core::option::expect_failed* mechanism=panic
 stack.function:v8::internal::Isolate::CreateMessageOrAbort mechanism=uncaught-exception
+# What a runtime recorded without a core (a Node.js report, its printed uncaught exception) names
+# the error's class where a core names a signal: the same uncaught exception, one group
+signal:*Error mechanism=uncaught-exception
+signal:*Exception mechanism=uncaught-exception
+signal:"uncaught exception" mechanism=uncaught-exception
 stack.function:__cxa_throw mechanism=uncaught-exception
 stack.function:__cxa_rethrow mechanism=uncaught-exception
 stack.function:std::terminate mechanism=uncaught-exception
