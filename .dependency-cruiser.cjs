@@ -61,7 +61,8 @@ const ROOMS = {
   // Function names compared as grouping compares them (an ifunc's variant is its function), for tail calls.
   'core/debugger': ['core/elf', 'core/fingerprint', 'core/symbols', 'core/platform', 'shared'],
   // Language runtimes read by their own tools beside the debugger (llnode in lldb, Delve, CPython's gdb extension).
-  'core/runtimes': ['core/debugger', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
+  // Runtimes print their frames as crash sources' texts do: one reader of a place, one of a Python frame.
+  'core/runtimes': ['core/debugger', 'core/elf', 'core/sources', 'core/symbols', 'core/platform', 'shared'],
   'core/minidump': ['core/breakpad', 'core/elf', 'core/symbols', 'core/platform', 'shared'],
   'core/offload': ['core/elf', 'core/minidump', 'core/symbols', 'core/platform', 'shared'],
   'core/intake': [

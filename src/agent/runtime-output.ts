@@ -39,18 +39,28 @@ export function serviceOf(cgroup: string): string | null {
   return null;
 }
 
-async function nodeReports(proc: string, pid: number): Promise<Attachment[]> {
+/** Reads a folder's names; one that is gone (the process ended, no such folder) has none, anything else is said. */
+async function namesIn(dir: string, warn: (line: string) => void): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`no Node.js reports read from ${dir}: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+async function nodeReports(proc: string, pid: number, warn: (line: string) => void): Promise<Attachment[]> {
   const cwd = join(proc, String(pid), 'cwd');
   const named = new RegExp(`^report\\.\\d{8}\\.\\d{6}\\.${pid}\\.\\d+\\.\\d+\\.json$`);
-  const names = (await readdir(cwd).catch(() => [] as string[]))
+  const names = (await namesIn(cwd, warn))
     .filter((n) => named.test(n))
     .sort()
     .slice(-MAX_REPORTS);
   const out: Attachment[] = [];
   for (const name of names) {
     const file = join(cwd, name);
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile() || info.size > MAX_REPORT_BYTES) continue;
+    const info = await stat(file);
+    if (!info.isFile() || info.size > MAX_REPORT_BYTES) continue;
     out.push({ name, text: await readFile(file, 'utf8') });
   }
   return out;
@@ -79,7 +89,12 @@ export async function runtimeOutputOf(
   if (!Number.isInteger(pid) || pid <= 0) return [];
   const proc = options.procRoot ?? '/proc';
   const journalctl = options.journalctl === undefined ? 'journalctl' : options.journalctl;
-  const found = await nodeReports(proc, pid);
+  const found: Attachment[] = [];
+  try {
+    found.push(...(await nodeReports(proc, pid, warn)));
+  } catch (error) {
+    warn(`no Node.js reports for process ${pid}: ${(error as Error).message.split('\n')[0]}`);
+  }
   if (journalctl) {
     try {
       found.push(...(await journal(proc, pid, journalctl)));

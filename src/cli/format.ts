@@ -6,6 +6,7 @@ import {
   shownAddress,
   systemLine,
   threadHeading,
+  threadMention,
   nameBesideHeading,
   uptimeWords,
   type ModuleBase,
@@ -48,14 +49,12 @@ export function formatCrash(crash: CrashAnalysis): string {
   );
   if (crash.system) out.push(`  system ${systemLine(crash.system)}`);
   if (crash.runtime?.missing) out.push(`${crash.runtime.runtime}: ${crash.runtime.missing}`);
-  for (const w of crash.warnings) if (w.message !== crash.runtime?.missing) out.push(`warning: ${w.message}`);
+  for (const w of crash.warnings) out.push(`warning: ${w.message}`);
   if (crash.analysisError) out.push(`error: ${crash.analysisError}`);
   for (const t of crash.threads) {
     out.push('');
-    const heading = threadHeading(t);
-    out.push(
-      `${t.crashed ? `Crashed ${heading.charAt(0).toLowerCase()}${heading.slice(1)}` : heading}${nameBesideHeading(t) ? ` "${t.name}"` : ''}:`,
-    );
+    const heading = t.crashed ? `Crashed ${threadMention(t)}` : threadHeading(t);
+    out.push(`${heading}${nameBesideHeading(t) ? ` "${t.name}"` : ''}:`);
     // A loop, not push(...frames): a stack of many thousand (inlined) frames exceeds the call stack as arguments.
     for (const f of withTailCalls(t.frames)) out.push(frameLine(f, crash.modules));
     if (t.framesTruncated) out.push(`  … stack cut at ${t.frames.length} frames`);

@@ -128,8 +128,7 @@ function wire(options: WorkbenchOptions): Wiring {
     getCrash,
     (file, executable) => sources.readSource(file, executable),
     (executable) => sources.getSourceMappings(executable),
-    async () => (await symbols.cache()).plainDebugDir,
-    async () => (await symbols.cache()).dir,
+    () => symbols.cache(),
   );
 
   // Given back the latest first: the watcher, the consoles and the kept debugger before the listeners and the database.

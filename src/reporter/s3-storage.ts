@@ -301,15 +301,16 @@ export class S3Storage implements CrashStorage {
 
   async attachments(project: string, crashId: string): Promise<Attachment[] | null> {
     const key = this.key(project, `attachments/${checkCrashId(crashId)}.json`);
+    let text: string;
     try {
       const { client, sdk } = await this.s3.get();
       const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      return attachmentsOf(JSON.parse((await object.Body?.transformToString('utf8')) ?? ''));
+      text = (await object.Body?.transformToString('utf8')) ?? '';
     } catch (error) {
       if (isMissing(error)) return null;
-      if (error instanceof SyntaxError) throw error;
       throw unavailable(error, this.location, `s3://${this.location.bucket}/${key}`);
     }
+    return attachmentsOf(JSON.parse(text));
   }
 
   /** Read, then written when absent: two reporters taking the first two at once may both say new. */

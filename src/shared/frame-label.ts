@@ -94,6 +94,10 @@ export function threadHeading(thread: Pick<Thread, 'number' | 'id' | 'goroutine'
   return `Thread ${thread.number} (LWP ${thread.id})`;
 }
 
+/** The heading inside a sentence: "crashed thread 2 (LWP 27230)", "crashed goroutine 18 (…)". */
+export const threadMention = (thread: Pick<Thread, 'number' | 'id' | 'goroutine' | 'name'>): string =>
+  threadHeading(thread).replace(/^Thread/, 'thread');
+
 /** Whether a thread's name is said beside its heading: the heading holds it already where the thread has no LWP. */
 export const nameBesideHeading = (thread: Pick<Thread, 'id' | 'goroutine' | 'name'>): boolean =>
   thread.name !== null && thread.id > 0 && thread.goroutine === undefined;
@@ -101,7 +105,8 @@ export const nameBesideHeading = (thread: Pick<Thread, 'id' | 'goroutine' | 'nam
 /** A runtime reading's reader when the reading is what the runtime printed as it died (a log, a captured stderr). */
 export const PRINTED = 'printed';
 
-const RUNTIME_WORDS: Record<RuntimeReading['runtime'], string> = { node: 'Node.js', go: 'Go', python: 'Python' };
+/** A runtime's name as people write it. */
+export const RUNTIME_WORDS: Record<RuntimeReading['runtime'], string> = { node: 'Node.js', go: 'Go', python: 'Python' };
 
 /** The runtime's word on the crash, as a line above the signal: "Uncaught TypeError: bad input (read by llnode)". */
 export function runtimeLine(runtime: RuntimeReading | undefined): string | null {

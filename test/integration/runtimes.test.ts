@@ -122,9 +122,10 @@ describe.skipIf(!hasLlnode)(
       const aborted = nodeCrash(root, 'report-abort.js', []) as RuntimeCrash;
       const runDir = dirname(aborted.core);
       const name = readdirSync(runDir).find((n) => /^report\..*\.json$/.test(n)) as string;
-      const crash = withRuntimeOutput(await analyzeCore(aborted.core, { symbolCache: cache }), [
-        { name, text: readFileSync(join(runDir, name), 'utf8') },
-      ]);
+      const crash = withRuntimeOutput({
+        ...(await analyzeCore(aborted.core, { symbolCache: cache })),
+        attachments: [{ name, text: readFileSync(join(runDir, name), 'utf8') }],
+      });
       const dying = crashingThread(crash);
       expect(dying?.name).toBe(`the thrown error's stack (${name})`);
       expect(dying?.frames.slice(0, 2).map((f) => [f.function, f.line, f.column])).toEqual([
@@ -346,7 +347,7 @@ describe.skipIf(!hasDelve)('a Go core, read with Delve (skipped where go or dlv 
         missing: 'Delve could not read the goroutines: it is not installed',
       },
     };
-    const crash = withRuntimeOutput(unread, [{ name: 'stderr', text: nilMap.stderr }]);
+    const crash = withRuntimeOutput({ ...unread, attachments: [{ name: 'stderr', text: nilMap.stderr }] });
     expect(crash.runtime).toEqual({
       runtime: 'go',
       reader: 'printed',

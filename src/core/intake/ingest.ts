@@ -3,7 +3,6 @@
 import { stat } from 'node:fs/promises';
 import type { Attachment, Crash, CrashAnalysis } from '../../shared/model';
 import { sha256OffThread } from '../offload/offload';
-import { withRuntimeOutput } from './runtime-output';
 import { partialAnalysis } from './partial-crash';
 import { digestOf, identityFiles, prepareCrash, type SourceLimits } from './open-bundle';
 import type { CrashShape } from '../sources/shape';
@@ -58,10 +57,11 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     return {
       ...base,
       id,
-      // The host kept what the runtime printed beside its analysis (the capture agent's attachments).
       crash: {
-        ...withRuntimeOutput(input.snapshot.analysis, input.snapshot.analysis.attachments ?? []),
+        ...input.snapshot.analysis,
         ...extra,
+        // The host kept what the runtime printed beside its analysis (the capture agent's attachments).
+        attachments: withBundle(input.snapshot.analysis.attachments, input.attachments),
         id,
         sha256: id,
         attributes: { ...input.attributes, ...attributes },
@@ -83,11 +83,10 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     if (ctx.has(id)) return { ...base, origin, crash: null, id };
   }
   const [id, analysis] = await Promise.all([digest, ctx.analyze(core)]);
-  const attachments = [...(analysis.attachments ?? []), ...input.attachments];
   const crash: Crash = {
-    ...withRuntimeOutput(analysis, input.attachments),
+    ...analysis,
     ...extra,
-    attachments: attachments.length ? attachments : undefined,
+    attachments: withBundle(analysis.attachments, input.attachments),
     source: path,
     timestamp: input.timestamp ?? (core === path ? analysis.timestamp : info.mtime.toISOString()),
     loaded: {
@@ -99,6 +98,12 @@ export async function ingestCrash(path: string, attributes: Record<string, strin
     attributes: { ...input.attributes, ...attributes },
   };
   return { ...base, origin, id, crash };
+}
+
+/** The analysis's own attachments (a minidump's copies of /proc, a host's) and the bundle's after them; none where there are none. */
+function withBundle(own: Attachment[] | undefined, bundle: Attachment[]): Attachment[] | undefined {
+  const all = [...(own ?? []), ...bundle];
+  return all.length ? all : undefined;
 }
 
 function emptyPartial() {

@@ -118,13 +118,14 @@ export class Intake {
     const existing = this.ctx.store.get(crash.id);
     if (existing) crash.attributes = { ...existing.attributes, ...crash.attributes };
     this.ctx.emit({ type: 'progress', jobId, path, stage: 'storing', message: 'Saving the analysis', fraction: null });
-    this.ctx.db.transaction(() => {
-      this.save(crash, ingested.mtimeMs, ingested.origin);
+    const stored = this.ctx.db.transaction(() => {
+      const saved = this.save(crash, ingested.mtimeMs, ingested.origin);
       this.ctx.store.touchRecent(path, crash.id);
+      return saved;
     })();
     mark('saved');
     this.ctx.emit({ type: 'progress', jobId, path, stage: 'done', message: 'Done', fraction: 1 });
-    return crash;
+    return stored;
   }
 
   /** What ingesting needs from this workbench: its store of cores and its database. */
@@ -172,9 +173,8 @@ export class Intake {
       onStage: (stage, message, fraction) =>
         this.ctx.emit({ type: 'progress', jobId, path: old.source, stage, message, fraction: fraction ?? null }),
     });
-    const crash: Crash = {
-      // What came beside the core is read again over the new analysis (the lines JavaScript ran, a panic).
-      ...withRuntimeOutput(analysis, old.attachments ?? []),
+    const analysed: Crash = {
+      ...analysis,
       source: old.source,
       timestamp: old.timestamp,
       origin: old.origin,
@@ -187,33 +187,37 @@ export class Intake {
       sha256: old.sha256,
       attributes: old.attributes,
     };
-    this.ctx.db.transaction(() => {
+    const crash = this.ctx.db.transaction(() => {
       const before = this.ctx.groups.groupOf(id).groupId;
-      this.save(crash, info.mtimeMs);
+      const stored = this.save(analysed, info.mtimeMs);
       // A crash that leaves its group with names it lacked before takes the group's notes along
       // when it was the last one there, and the empty group goes, as in a regroup.
       if (before !== null && before !== this.ctx.groups.groupOf(id).groupId) {
         this.ctx.groups.notes.followMembers(new Map([[before, [id]]]));
         this.ctx.groups.dropEmptyGroups();
       }
+      return stored;
     })();
     this.ctx.emit({ type: 'progress', jobId, path: old.source, stage: 'done', message: 'Done', fraction: 1 });
     return crash;
   }
 
-  /** Stores a crash with its group; callers run it inside a transaction so both land or neither. */
-  private save(arrived: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): void {
-    let crash = arrived;
-    if (!isSnapshot(crash) && origin && this.ctx.store.awaitsCore(crash.id)) {
-      // What the host kept beside its analysis (the runtime's output) goes on with the core's.
-      const kept = this.ctx.store.get(crash.id)?.attachments ?? [];
-      const attachments = [...(crash.attachments ?? []), ...kept.filter((k) => !crash.attachments?.some((a) => a.name === k.name))];
-      crash = withRuntimeOutput({ ...crash, ...(attachments.length ? { attachments } : {}) }, kept);
-      this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
-    } else this.ctx.store.save(crash, mtimeMs, origin);
+  /**
+   * Stores a crash with its group, what came beside it (the runtime's printed output) laid over its
+   * analysis, and returns it as stored; callers run it inside a transaction so both land or neither.
+   */
+  private save(arrived: Crash, mtimeMs: number, origin?: { size: number; storedPath: string | null }): Crash {
+    const replacesSnapshot = !isSnapshot(arrived) && origin !== undefined && this.ctx.store.awaitsCore(arrived.id);
+    // What the host kept beside its analysis goes on with the core's.
+    const kept = replacesSnapshot ? (this.ctx.store.get(arrived.id)?.attachments ?? []) : [];
+    const attachments = [...(arrived.attachments ?? []), ...kept.filter((k) => !arrived.attachments?.some((a) => a.name === k.name))];
+    const crash = withRuntimeOutput(attachments.length ? { ...arrived, attachments } : arrived);
+    if (replacesSnapshot && origin) this.ctx.store.replaceSnapshot(crash, mtimeMs, origin);
+    else this.ctx.store.save(crash, mtimeMs, origin);
     const fp = fingerprint(crash, this.ctx.rulesFor(crash));
     this.ctx.groups.assign(crash.id, fp, crash.timestamp);
     indexCrash(this.ctx.db, crash, fp.title);
+    return crash;
   }
 
   /**

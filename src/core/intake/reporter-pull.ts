@@ -28,7 +28,10 @@ type Listed = Omit<StoredCrash, 'project'> & { project?: unknown };
 
 const PAGE = 500;
 
-async function call(base: URL, path: string, token: string): Promise<Response> {
+async function call(base: URL, path: string, token: string): Promise<Response>;
+/** With `missing: 'none'`, a 404 is no error but null: what the reporter does not keep for this crash. */
+async function call(base: URL, path: string, token: string, missing: 'none'): Promise<Response | null>;
+async function call(base: URL, path: string, token: string, missing?: 'none'): Promise<Response | null> {
   let response: Response;
   try {
     response = await fetch(new URL(path, base), { headers: { Authorization: bearer(token) } });
@@ -39,6 +42,7 @@ async function call(base: URL, path: string, token: string): Promise<Response> {
   }
   if (response.status === 401 || response.status === 403)
     throw new Error(`the reporter at ${base.origin} refused the token (${response.status}): check the project's token`);
+  if (missing === 'none' && response.status === 404) return null;
   if (!response.ok)
     throw new Error(`the reporter at ${base.origin} answered ${response.status} for ${path}: ${(await response.text()).slice(0, 200)}`);
   return response;
@@ -59,17 +63,11 @@ async function download(base: URL, token: string, crashId: string, target: strin
 
 /**
  * What the crash's uploader sent beside its core (the runtime's output the capture agent kept);
- * none where the reporter has none (404), or is older than attachments.
+ * none where the reporter keeps none for it, or is older than attachments.
  */
 async function fetchAttachments(base: URL, token: string, crashId: string): Promise<Attachment[]> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(REPORTER_PATHS.attachments(crashId), base), { headers: { Authorization: bearer(token) } });
-  } catch (error) {
-    throw new Error(`cannot reach the reporter at ${base.origin} for what came beside ${crashId}: ${(error as Error).message}`);
-  }
-  if (response.status === 404 || response.status === 405) return [];
-  if (!response.ok) throw new Error(`the reporter at ${base.origin} answered ${response.status} for what came beside ${crashId}`);
+  const response = await call(base, REPORTER_PATHS.attachments(crashId), token, 'none');
+  if (!response) return [];
   try {
     return attachmentsOf(await response.json());
   } catch (error) {

@@ -19,7 +19,7 @@ export async function readRuntime(
   search: { debugDirs: string[]; solibDirs: string[] },
   options: { timeoutMs?: number; symbolCache?: SymbolCache | null },
 ): Promise<((threads: Thread[]) => RuntimeView) | null> {
-  const facts = await detectRuntime(files.executable, files.modules);
+  const facts = detectRuntime(files);
   if (!facts) return null;
   mark(`reading the ${facts.runtime} runtime`);
   const lay = await readerOf(facts.runtime).read({
@@ -30,8 +30,7 @@ export async function readRuntime(
     solibDirs: search.solibDirs,
     debugDirs: [...(links ? [links.debugDir] : []), ...search.debugDirs, ...(options.symbolCache ? [options.symbolCache.dir] : [])],
     crashingThreadId: core.crashingThreadId,
-    crashingThreadNumber: core.threads.findIndex((t) => t.tid === core.crashingThreadId) + 1 || 1,
-    cacheDir: options.symbolCache?.dir ?? null,
+    symbolCache: options.symbolCache ?? null,
     moduleAt: (address) => moduleAt(core, address),
     timeoutMs: options.timeoutMs ?? RUNTIME_TIMEOUT_MS,
   });

@@ -6,10 +6,10 @@
  */
 
 import { PRINTED } from '../../shared/frame-label';
-import type { Attachment, CrashAnalysis, Frame, Thread } from '../../shared/model';
+import type { CrashAnalysis, Frame, Thread } from '../../shared/model';
 import { crashingThread } from '../../shared/crashing-thread';
 import { runtimeThreads } from '../sources/kinds/runtime-output';
-import { parseRuntimeOutput, type RuntimeOutput } from '../sources/runtime-text';
+import { parseRuntimeOutput, spokenMessage, type RuntimeOutput } from '../sources/runtime-text';
 import { withPythonFrames } from '../runtimes/python/python-reader';
 import { withFrames } from '../runtimes/runtime-reader';
 
@@ -53,8 +53,7 @@ const sharesAFrame = (thread: Thread, printed: Frame[]): boolean =>
 function apply(crash: CrashAnalysis, output: RuntimeOutput, from: string): CrashAnalysis {
   const reading = crash.runtime;
   const dying = crashingThread(crash);
-  const spoken = output.runtime === 'node' ? output.message.replace(/^Uncaught /, '') : output.message;
-  const message = reading?.message ?? spoken;
+  const message = reading?.message ?? spokenMessage(output);
   const current = output.stacks.find((s) => s.current) ?? output.stacks[0];
   const note = {
     kind: 'debugger' as const,
@@ -91,7 +90,7 @@ function apply(crash: CrashAnalysis, output: RuntimeOutput, from: string): Crash
       threads,
       crashingThreadId: threads[0]?.id ?? crash.crashingThreadId,
       runtime: { runtime: 'go', reader: PRINTED, message, missing: null },
-      warnings: [...crash.warnings.filter((w) => w.message !== reading?.missing), note],
+      warnings: [...crash.warnings, note],
     };
   }
   if (output.runtime === 'python' && unread && dying && current) {
@@ -109,15 +108,18 @@ function apply(crash: CrashAnalysis, output: RuntimeOutput, from: string): Crash
           : t,
       ),
       runtime: { runtime: 'python', reader: PRINTED, message, missing: null },
-      warnings: [...crash.warnings.filter((w) => w.message !== reading?.missing), note],
+      warnings: [...crash.warnings, note],
     };
   }
   return { ...crash, runtime: reading ? { ...reading, message } : { runtime: output.runtime, reader: null, message, missing: null } };
 }
 
-/** The crash with what the first attachment holding a runtime's last words adds; the crash as it was where none does. */
-export function withRuntimeOutput<T extends CrashAnalysis>(crash: T, attachments: Attachment[]): T {
-  for (const attachment of attachments) {
+/**
+ * The crash with what the first of its attachments holding a runtime's last words adds; the crash
+ * as it was where none does. Laid over the same crash again, it changes nothing more.
+ */
+export function withRuntimeOutput<T extends CrashAnalysis>(crash: T): T {
+  for (const attachment of crash.attachments ?? []) {
     const output = parseRuntimeOutput(attachment.text);
     if (!output) continue;
     if (crash.runtime && crash.runtime.runtime !== output.runtime) continue;

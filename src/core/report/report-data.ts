@@ -152,7 +152,8 @@ export async function crashReport(crash: Crash, read: SourceReader): Promise<Cra
     registers: crashed?.registers ?? {},
     modules: crash.modules.map((m) => ({ path: m.path, buildId: m.buildId, symbols: m.symbols, debugFile: m.debugFile })),
     attributes: crash.attributes,
-    warnings: crash.warnings.map((w) => w.message),
+    // What would show a runtime's own frames is said with the warnings.
+    warnings: [...(crash.runtime?.missing ? [crash.runtime.missing] : []), ...crash.warnings.map((w) => w.message)],
     analysisError: crash.analysisError,
   };
 }

@@ -1,6 +1,14 @@
 import type { DayCount, FacetValue, Frame } from '../../shared/model';
 import type { CrashReport, ReportData, ReportThread } from './report-data';
-import { framePosition, frameLabel, LANGUAGE_BADGES, shownAddress, threadHeading, nameBesideHeading } from '../../shared/frame-label';
+import {
+  framePosition,
+  frameLabel,
+  LANGUAGE_BADGES,
+  shownAddress,
+  threadHeading,
+  threadMention,
+  nameBesideHeading,
+} from '../../shared/frame-label';
 import { tailCallWords, withTailCalls, type ShownFrame } from '../../shared/tail-calls';
 
 /**
@@ -37,9 +45,7 @@ const REGISTERS_PER_ROW = 3;
 const spread = (values: FacetValue[]): string => values.map((v) => `${v.value} (${v.count})`).join(', ') || '—';
 
 function crashingStack(thread: ReportThread): Block[] {
-  const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: `Crashing ${threadHeading(thread).replace(/^Thread/, 'thread')}${named(thread)}` },
-  ];
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: `Crashing ${threadMention(thread)}${named(thread)}` }];
   for (const f of withTailCalls(thread.frames)) {
     blocks.push({ kind: 'paragraph', text: `${marker(f)} ${frameLabel(f)}${badges(f)} — ${where(f) || shownAddress(f)}` });
     if ('source' in f && f.source) {

@@ -2,7 +2,7 @@
 
 import type { Module, RuntimeName } from '../../shared/model';
 import { fileName } from '../../shared/frame-label';
-import { inspectElfFile } from '../elf/elf-file';
+import type { ProgramFiles } from '../symbols/locate';
 
 export interface RuntimeFacts {
   runtime: RuntimeName;
@@ -20,17 +20,13 @@ const PYTHON = /^(?:lib)?python(\d+\.\d+)[a-z]*(?:\.so(?:\.[\d.]+)?)?$/;
  * or libpython is, Go where the program was built by the Go toolchain. A program that embeds
  * Python or Node is read as that runtime too: their frames are what its stacks run through.
  */
-export async function detectRuntime(executable: string | null, modules: Module[]): Promise<RuntimeFacts | null> {
-  for (const module of modules) {
+export function detectRuntime(files: Pick<ProgramFiles, 'executable' | 'executableBuiltByGo' | 'modules'>): RuntimeFacts | null {
+  for (const module of files.modules) {
     const name = fileName(module.path);
     if (NODE.test(name)) return { runtime: 'node', module, version: null };
     const python = PYTHON.exec(name);
     if (python) return { runtime: 'python', module, version: python[1] ?? null };
   }
-  const program = modules.find((m) => executable !== null && m.hostPath === executable) ?? modules[0];
-  if (executable && program) {
-    const facts = await inspectElfFile(executable).catch(() => null);
-    if (facts?.builtByGo) return { runtime: 'go', module: program, version: null };
-  }
-  return null;
+  const program = files.modules.find((m) => m.hostPath !== null && m.hostPath === files.executable);
+  return files.executableBuiltByGo && program ? { runtime: 'go', module: program, version: null } : null;
 }

@@ -1,6 +1,7 @@
 /** What every language runtime's reader is given and gives back. */
 
 import type { AnalysisWarning, Frame, RuntimeName, RuntimeReading, Thread } from '../../shared/model';
+import type { SymbolCache } from '../symbols/symbol-cache';
 import type { RuntimeFacts } from './detect';
 
 export interface RuntimeInput {
@@ -13,10 +14,8 @@ export interface RuntimeInput {
   solibDirs: string[];
   debugDirs: string[];
   crashingThreadId: number;
-  /** Its place in the core's thread list, from 1. */
-  crashingThreadNumber: number;
-  /** The symbol cache's folder, where copies a reader makes are kept between opens. */
-  cacheDir: string | null;
+  /** The symbol cache, where copies a reader makes are kept between opens. */
+  symbolCache: SymbolCache | null;
   moduleAt: (address: bigint) => string | null;
   timeoutMs: number;
 }
@@ -62,11 +61,11 @@ export function withFrames(thread: Thread, frames: Frame[]): Thread {
   };
 }
 
-/** The view where the runtime's reader gave nothing: the debugger's threads as they are, and why. */
+/** The view where the runtime's reader gave nothing: the debugger's threads as they are, and why (said once, as the reading's `missing`). */
 export const nativeOnly =
   (runtime: RuntimeName, reader: string | null, missing: string, message: string | null = null) =>
   (threads: Thread[]): RuntimeView => ({
     threads,
     reading: { runtime, reader, message, missing },
-    warnings: [{ kind: 'debugger', message: missing }],
+    warnings: [],
   });

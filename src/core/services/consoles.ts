@@ -23,7 +23,8 @@ import type { LiveSession, LiveSessionEvents } from '../debugger/live/live-sessi
 import { coreOf } from '../intake/ingest';
 import { linkModules, type ModuleLinks } from '../symbols/module-links';
 import { llnodePlugin } from '../runtimes';
-import { symbolsOnlyCopy } from '../runtimes/symbols-only';
+import { symbolsOnlyCopy } from '../symbols/symbols-only';
+import type { SymbolCache } from '../symbols/symbol-cache';
 
 /** Each console is a debugger with the whole core loaded; a few at once is plenty. */
 export const MAX_CONSOLES = 8;
@@ -41,10 +42,8 @@ export class ConsolesService implements ConsolesApi, Disposable {
     /** Finds a source file as the source view does, with the user's source folders. */
     private readonly readSource: (file: string, executable: string | null) => Promise<SourceResult>,
     private readonly sourceMappings: (executable: string) => Promise<SourceMapping[]>,
-    /** The symbol cache's inflated debug files (plain-debug.ts), which the analyses read too. */
-    private readonly plainDebugDir: () => Promise<string>,
-    /** The symbol cache's folder, where a runtime's executable without its DWARF is kept (runtimes/symbols-only.ts). */
-    private readonly cacheDir: () => Promise<string | null> = async () => null,
+    /** The symbol cache: its inflated debug files (plain-debug.ts) and runtimes' executables without DWARF (symbols-only.ts), which the analyses read too. */
+    private readonly symbolCache: () => Promise<SymbolCache>,
   ) {}
 
   async openConsole(crashId: string, size: ConsoleSize): Promise<ConsoleInfo> {
@@ -80,7 +79,7 @@ export class ConsolesService implements ConsolesApi, Disposable {
     };
     const recorded = crash.loaded?.executable ?? crash.modules.find((m) => m.path === crash.executable)?.hostPath ?? null;
     // llnode needs node's symbol table only: the copy without DWARF loads in a second, not lldb's 10-17 s.
-    const copy = llnode && recorded ? await symbolsOnlyCopy(recorded, crash.executableBuildId, await this.cacheDir()) : null;
+    const copy = llnode && recorded ? await symbolsOnlyCopy(recorded, crash.executableBuildId, await this.symbolCache()) : null;
     if (copy?.note) emit({ type: 'console-output', sessionId, data: `crash workbench: ${copy.note}\r\n` });
     const executable = copy?.path ?? recorded;
     // The console is shown the libraries and debug files the analysis chose, so it sees what the views see.
@@ -94,7 +93,7 @@ export class ConsolesService implements ConsolesApi, Disposable {
       solibDirs: crash.loaded?.solibDirs ?? [],
       symbolFiles: crash.loaded?.symbolFiles ?? [],
       sourceMappings: crash.executable ? await this.sourceMappings(crash.executable) : [],
-      plainDebugDir: await this.plainDebugDir(),
+      plainDebugDir: (await this.symbolCache()).plainDebugDir,
       ...(program ? { program } : {}),
       ...(llnode ? { lldbPlugins: [llnode] } : {}),
       cols: size.cols,

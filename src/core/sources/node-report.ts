@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Frame, Thread } from '../../shared/model';
 import { readHead } from './read-head';
+import { placeFromEnd } from './text-place';
 
 /**
  * Node.js's diagnostic report: the JSON that `--report-uncaught-exception`,
@@ -98,30 +99,9 @@ export function parseNodeReport(body: string, name: string): NodeReport {
   };
 }
 
-/** Whether a piece of text is a run of digits (a line or a column). */
-const isNumber = (text: string): boolean => text.length > 0 && text.length < 10 && /^\d+$/.test(text);
-
-/**
- * "file:12:34", "file:12" or "file": the place, with the line where there is one. Read from the
- * end without splitting, so a location of thousands of colons costs no more than its length.
- */
+/** A V8 location's place; V8's `<anonymous>` and `native` are no file. */
 function place(location: string): { file: string | null; line: number | null; column: number | null } {
-  let end = location.length;
-  let line: number | null = null;
-  let column: number | null = null;
-  const last = location.lastIndexOf(':');
-  if (last >= 0 && isNumber(location.slice(last + 1))) {
-    const before = location.lastIndexOf(':', last - 1);
-    if (before >= 0 && isNumber(location.slice(before + 1, last))) {
-      line = Number(location.slice(before + 1, last));
-      column = Number(location.slice(last + 1));
-      end = before;
-    } else {
-      line = Number(location.slice(last + 1));
-      end = last;
-    }
-  }
-  const file = location.slice(0, end);
+  const { file, line, column } = placeFromEnd(location);
   return { file: file && file !== '<anonymous>' && file !== 'native' ? file : null, line, column };
 }
 

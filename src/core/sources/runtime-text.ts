@@ -7,19 +7,23 @@
  * else in the text (the program's own output before it died) is passed over.
  */
 
-import type { Frame } from '../../shared/model';
+import type { Frame, RuntimeName } from '../../shared/model';
+import { signalNumber } from '../../shared/signals';
 import { isNodeReportHead, parseJsFrameLine, parseNodeReport } from './node-report';
+import { isNumber, placeFromEnd } from './text-place';
 
 export interface RuntimeStack {
   /** "goroutine 7 [running]", "Thread 0x00007f…". */
   name: string;
   /** The one that died: Go prints the panicking goroutine first, faulthandler marks the current thread. */
   current: boolean;
+  /** A Go stack's goroutine id. */
+  goroutine?: number;
   frames: Frame[];
 }
 
 export interface RuntimeOutput {
-  runtime: 'go' | 'python' | 'node';
+  runtime: RuntimeName;
   /** "panic: assignment to entry in nil map", "Fatal Python error: Segmentation fault", "Uncaught TypeError: bad input". */
   message: string;
   /** The signal it names, where it names one ("[signal SIGSEGV: …", "Segmentation fault"), by its Linux number. */
@@ -28,6 +32,10 @@ export interface RuntimeOutput {
   stacks: RuntimeStack[];
 }
 
+/** The message as a runtime reading holds it: Node's "Uncaught " is said where it is shown. */
+export const spokenMessage = (output: RuntimeOutput): string =>
+  output.runtime === 'node' ? output.message.replace(/^Uncaught /, '') : output.message;
+
 const frame = (f: Omit<Frame, 'index' | 'inline' | 'module'> & { module?: string | null; inline?: boolean }): Frame => ({
   index: 0,
   inline: false,
@@ -35,21 +43,7 @@ const frame = (f: Omit<Frame, 'index' | 'inline' | 'module'> & { module?: string
   ...f,
 });
 const numbered = (frames: Frame[]): Frame[] => frames.map((f, index) => ({ ...f, index }));
-const isDigits = (s: string): boolean => s.length > 0 && s.length < 12 && /^\d+$/.test(s);
-
-/** `path:12` or `path:12:5`, from the end. */
-function placeOf(text: string): { file: string; line: number | null; column: number | null } {
-  const last = text.lastIndexOf(':');
-  if (last < 0 || !isDigits(text.slice(last + 1))) return { file: text, line: null, column: null };
-  const before = text.lastIndexOf(':', last - 1);
-  if (before > 0 && isDigits(text.slice(before + 1, last)))
-    return { file: text.slice(0, before), line: Number(text.slice(before + 1, last)), column: Number(text.slice(last + 1)) };
-  return { file: text.slice(0, last), line: Number(text.slice(last + 1)), column: null };
-}
-
 const GO_MESSAGE = ['panic: ', 'fatal error: '];
-/** The signals a runtime names when it dies of one, by their Linux numbers. */
-const SIGNALS: Record<string, number> = { SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGSEGV: 11 };
 /** `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x48f2b6]` */
 function goSignal(line: string): { signal: string; address: string | null } | null {
   if (!line.startsWith('[signal ')) return null;
@@ -99,8 +93,8 @@ export function parseGoPanic(text: string): RuntimeOutput | null {
     signal ??= goSignal(line);
     if (line.startsWith('goroutine ') && line.endsWith(':')) {
       const id = line.slice('goroutine '.length).split(' ')[0] ?? '';
-      if (isDigits(id)) {
-        current = { name: line.slice(0, -1), current: stacks.length === 0, frames: [] };
+      if (isNumber(id)) {
+        current = { name: line.slice(0, -1), current: stacks.length === 0, goroutine: Number(id), frames: [] };
         stacks.push(current);
         pending = null;
         continue;
@@ -115,7 +109,7 @@ export function parseGoPanic(text: string): RuntimeOutput | null {
       if (pending === null) continue;
       const where = line.trim();
       const space = where.indexOf(' ');
-      const place = placeOf(space < 0 ? where : where.slice(0, space));
+      const place = placeFromEnd(space < 0 ? where : where.slice(0, space));
       const pc = where.indexOf(' pc=');
       const address = pc < 0 ? '0x0' : (where.slice(pc + 4).split(' ')[0] ?? '0x0');
       current.frames.push(
@@ -136,19 +130,20 @@ export function parseGoPanic(text: string): RuntimeOutput | null {
   return {
     runtime: 'go',
     message,
-    signal: signal ? (SIGNALS[signal.signal] ?? null) : null,
+    signal: signal ? signalNumber(signal.signal) : null,
     faultAddress: signal?.address ?? null,
     stacks: stacks.map((s) => ({ ...s, frames: numbered(s.frames) })),
   };
 }
 
 const FAULTHANDLER = 'Fatal Python error: ';
-const PYTHON_SIGNALS: Record<string, number> = {
-  'Segmentation fault': 11,
-  Aborted: 6,
-  'Floating point exception': 8,
-  'Bus error': 7,
-  'Illegal instruction': 4,
+/** What faulthandler says of the signal it caught (strsignal's words). */
+const PYTHON_SIGNALS: Record<string, string> = {
+  'Segmentation fault': 'SIGSEGV',
+  Aborted: 'SIGABRT',
+  'Floating point exception': 'SIGFPE',
+  'Bus error': 'SIGBUS',
+  'Illegal instruction': 'SIGILL',
 };
 
 /** `  File "/app/x.py", line 6 in read_header` (faulthandler) or `, line 6, in read_header` (a traceback). */
@@ -165,7 +160,7 @@ export function pythonFrameLine(line: string): Frame | null {
     address: '0x0',
     function: inAt < 0 ? null : rest.slice(inAt + 3),
     file: text.slice('File "'.length, close),
-    line: isDigits(number) ? Number(number) : null,
+    line: isNumber(number) ? Number(number) : null,
     language: 'python',
   });
 }
@@ -196,7 +191,7 @@ export function parseFaulthandler(text: string): RuntimeOutput | null {
   return {
     runtime: 'python',
     message,
-    signal: PYTHON_SIGNALS[what] ?? null,
+    signal: signalNumber(PYTHON_SIGNALS[what] ?? ''),
     faultAddress: null,
     stacks: stacks.map((s) => ({ ...s, frames: numbered(s.frames) })),
   };
@@ -208,7 +203,7 @@ function nodeFromLine(line: string): Frame | null {
   if (!text.endsWith(')')) return null;
   const open = text.lastIndexOf(' (');
   if (open <= 0) return null;
-  const place = placeOf(text.slice(open + 2, -1));
+  const place = placeFromEnd(text.slice(open + 2, -1));
   if (place.line === null) return null;
   return frame({
     address: '0x0',

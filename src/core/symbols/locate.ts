@@ -74,6 +74,8 @@ export interface SymbolSearch {
 export interface ProgramFiles {
   executable: string | null;
   executableBuildId: string | null;
+  /** Whether the program found for the core was built by the Go toolchain (its `.go.buildinfo` section). */
+  executableBuiltByGo: boolean;
   modules: Module[];
   /** Every mapped file found on this machine, by the path the core recorded: what the debuggers are shown. */
   libraries: { path: string; hostPath: string }[];
@@ -303,6 +305,7 @@ export async function locateProgramFiles(core: CoreInfo, search: SymbolSearch): 
   return {
     executable,
     executableBuildId: exe ? (exe.core.buildId ?? exe.host?.facts?.buildId ?? null) : null,
+    executableBuiltByGo: exe?.host?.facts?.builtByGo ?? false,
     modules,
     libraries,
     compressedDebugFiles,

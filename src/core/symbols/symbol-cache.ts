@@ -12,6 +12,8 @@ const BREAKPAD_DIR = 'breakpad';
 const GDB_INDEX_DIR = 'gdb-index';
 /** Inflated copies of compressed debug files, by build-id: see plain-debug.ts. */
 const PLAIN_DEBUG_DIR = 'plain-debug';
+/** Runtimes' executables without their DWARF, by build-id: see symbols-only.ts. */
+const SYMBOLS_ONLY_DIR = 'runtime-symbols';
 const ORIGIN_SUFFIX = '.origin';
 
 /** The user's cache folder for fetched symbols: $CRASHWB_SYMBOL_CACHE, else XDG's cache home. */
@@ -50,6 +52,11 @@ export class SymbolCache {
   /** A debug folder of inflated copies of compressed debug files, trimmed and cleared with the rest. */
   get plainDebugDir(): string {
     return join(this.dir, PLAIN_DEBUG_DIR);
+  }
+
+  /** Copies of runtimes' executables without DWARF (node's, for llnode), trimmed and cleared with the rest. */
+  get symbolsOnlyDir(): string {
+    return join(this.dir, SYMBOLS_ONLY_DIR);
   }
 
   pathOf(buildId: string, kind: ArtifactKind): string {
@@ -130,6 +137,7 @@ export class SymbolCache {
     await rm(join(this.dir, BREAKPAD_DIR), { recursive: true, force: true });
     await rm(join(this.dir, GDB_INDEX_DIR), { recursive: true, force: true });
     await rm(join(this.dir, PLAIN_DEBUG_DIR), { recursive: true, force: true });
+    await rm(join(this.dir, SYMBOLS_ONLY_DIR), { recursive: true, force: true });
     await rm(join(this.dir, '.incoming'), { recursive: true, force: true });
     return before;
   }
@@ -158,6 +166,7 @@ export class SymbolCache {
     await walk(join(this.dir, BREAKPAD_DIR));
     await walk(join(this.dir, GDB_INDEX_DIR));
     await walk(join(this.dir, PLAIN_DEBUG_DIR));
+    await walk(join(this.dir, SYMBOLS_ONLY_DIR));
     return out;
   }
 }

@@ -3,7 +3,7 @@
 import type { Frame, Thread } from '../../../shared/model';
 import { DebuggerError } from '../../debugger';
 import { nativeOnly, withFrames, type RuntimeInput, type RuntimeReader, type RuntimeView } from '../runtime-reader';
-import { symbolsOnlyCopy } from '../symbols-only';
+import { symbolsOnlyCopy } from '../../symbols/symbols-only';
 import { LLNODE_MISSING, llnodePlugin, readWithLlnode, type LlnodeReading } from './llnode';
 import type { V8Frame } from './v8-output';
 
@@ -73,56 +73,59 @@ function thrownMessage(reading: LlnodeReading): { message: string | null; note: 
   };
 }
 
+/** llnode's view of a Node.js core, or the native one with why where llnode could not read it. */
+async function readNode(input: RuntimeInput): Promise<(threads: Thread[]) => RuntimeView> {
+  const plugin = llnodePlugin();
+  if (!plugin) return nativeOnly('node', null, LLNODE_MISSING);
+  const { facts, executable } = input;
+  if (!executable)
+    return nativeOnly(
+      'node',
+      'llnode',
+      'the node executable was not found on this machine, and llnode needs it to read V8’s heap: give it with --exe',
+    );
+  // Only node itself is copied: a libnode.so is loaded where the core recorded it.
+  const copy = facts.module.hostPath === executable ? await symbolsOnlyCopy(executable, facts.module.buildId, input.symbolCache) : null;
+  let reading: LlnodeReading;
+  try {
+    reading = await readWithLlnode({
+      plugin,
+      core: input.core,
+      executable: copy?.path ?? executable,
+      sysroot: input.sysroot,
+      solibDirs: input.solibDirs,
+      timeoutMs: input.timeoutMs,
+    });
+  } catch (error) {
+    if (!(error instanceof DebuggerError)) throw error;
+    return nativeOnly('node', 'llnode', `llnode could not read this core: ${error.message}`);
+  }
+  const thrown = thrownMessage(reading);
+  return (threads: Thread[]): RuntimeView => {
+    const crashed = threads.find((t) => t.id === input.crashingThreadId);
+    const frames = crashed ? interleave(reading.frames, crashed.frames, input.moduleAt) : [];
+    const found = frames.some((f) => f.language === 'javascript');
+    const notes = [copy?.note, thrown.note].filter((n): n is string => typeof n === 'string');
+    return {
+      threads: threads.map((t) => (t === crashed && found ? withFrames(t, frames) : t)),
+      reading: {
+        runtime: 'node',
+        reader: 'llnode',
+        message: thrown.message,
+        missing: found
+          ? null
+          : 'llnode found no JavaScript frame on the crashing thread: it was in native code only, or V8’s version is one llnode does not know',
+      },
+      warnings: notes.map((message) => ({ kind: 'debugger' as const, message })),
+    };
+  };
+}
+
 export const nodeReader: RuntimeReader = {
   runtime: 'node',
   async read(input: RuntimeInput) {
-    const plugin = llnodePlugin();
-    if (!plugin) return withOutOfMemory(nativeOnly('node', null, LLNODE_MISSING));
-    const { facts } = input;
-    const isProgram = facts.module.hostPath !== null && facts.module.hostPath === input.executable;
-    const copy = isProgram && input.executable ? await symbolsOnlyCopy(input.executable, facts.module.buildId, input.cacheDir) : null;
-    if (!input.executable)
-      return withOutOfMemory(
-        nativeOnly(
-          'node',
-          'llnode',
-          'the node executable was not found on this machine, and llnode needs it to read V8’s heap: give it with --exe',
-        ),
-      );
-    let reading: LlnodeReading;
-    try {
-      reading = await readWithLlnode({
-        plugin,
-        core: input.core,
-        executable: copy?.path ?? input.executable,
-        sysroot: input.sysroot,
-        solibDirs: input.solibDirs,
-        timeoutMs: input.timeoutMs,
-      });
-    } catch (error) {
-      if (!(error instanceof DebuggerError)) throw error;
-      return withOutOfMemory(nativeOnly('node', 'llnode', `llnode could not read this core: ${error.message}`));
-    }
-    const thrown = thrownMessage(reading);
-    return (threads: Thread[]): RuntimeView => {
-      const crashed = threads.find((t) => t.id === input.crashingThreadId);
-      const frames = crashed ? interleave(reading.frames, crashed.frames, input.moduleAt) : [];
-      const found = frames.some((f) => f.language === 'javascript');
-      const notes = [copy?.note, thrown.note].filter((n): n is string => typeof n === 'string');
-      const view: RuntimeView = {
-        threads: threads.map((t) => (t === crashed && found ? withFrames(t, frames) : t)),
-        reading: {
-          runtime: 'node',
-          reader: 'llnode',
-          message: thrown.message,
-          missing: found
-            ? null
-            : 'llnode found no JavaScript frame on the crashing thread: it was in native code only, or V8’s version is one llnode does not know',
-        },
-        warnings: notes.map((message) => ({ kind: 'debugger' as const, message })),
-      };
-      return outOfMemory(view);
-    };
+    const lay = await readNode(input);
+    return (threads: Thread[]) => outOfMemory(lay(threads));
   },
 };
 
@@ -132,5 +135,3 @@ function outOfMemory(view: RuntimeView): RuntimeView {
   const oom = view.threads.some((t) => t.crashed && t.frames.some((f) => OUT_OF_MEMORY.test(f.function ?? '')));
   return oom ? { ...view, reading: { ...view.reading, message: 'JavaScript heap out of memory' } } : view;
 }
-
-const withOutOfMemory = (lay: (threads: Thread[]) => RuntimeView) => (threads: Thread[]) => outOfMemory(lay(threads));

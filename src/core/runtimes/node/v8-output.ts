@@ -4,6 +4,8 @@
  * argument with brackets costs its length only.
  */
 
+import { placeFromEnd } from '../../sources/text-place';
+
 /** One frame of `v8 bt`, as llnode printed it. */
 export type V8Frame =
   | { kind: 'native'; address: string; module: string; function: string; file: string | null; line: number | null }
@@ -17,23 +19,12 @@ function hex(text: string): string | null {
   return `0x${BigInt(text).toString(16)}`;
 }
 
-/** `path:line:column`, read from its end: the path itself may hold colons (`node:internal/timers`). */
-function location(text: string): { script: string; line: number | null; column: number | null } {
-  const last = text.lastIndexOf(':');
-  const before = last > 0 ? text.lastIndexOf(':', last - 1) : -1;
-  if (before > 0 && /^\d+$/.test(text.slice(before + 1, last)) && /^\d+$/.test(text.slice(last + 1)))
-    return { script: text.slice(0, before), line: Number(text.slice(before + 1, last)), column: Number(text.slice(last + 1)) };
-  if (last > 0 && /^\d+$/.test(text.slice(last + 1)))
-    return { script: text.slice(0, last), line: Number(text.slice(last + 1)), column: null };
-  return { script: text, line: null, column: null };
-}
-
 function javascriptFrame(address: string, rest: string): V8Frame {
   let text = rest;
   const fn = text.lastIndexOf(' fn=0x');
   if (fn >= 0) text = text.slice(0, fn);
   const at = text.lastIndexOf(' at ');
-  const where = at >= 0 ? location(text.slice(at + 4).trim()) : null;
+  const where = at >= 0 ? placeFromEnd(text.slice(at + 4).trim()) : null;
   const head = at >= 0 ? text.slice(0, at) : text;
   // An unnamed function is printed as its arguments alone: `(this=0x…:<Global proxy>, …)`.
   const open = head.indexOf('(');
@@ -42,7 +33,7 @@ function javascriptFrame(address: string, rest: string): V8Frame {
     kind: 'javascript',
     address,
     function: name === '' ? '<anonymous>' : name,
-    script: where?.script ?? null,
+    script: where?.file ?? null,
     line: where?.line ?? null,
     column: where?.column ?? null,
   };
@@ -55,13 +46,13 @@ function javascriptFrame(address: string, rest: string): V8Frame {
 function nativeFrame(address: string, rest: string, tick: number): V8Frame {
   let name = rest.slice(tick + 1);
   const at = name.lastIndexOf(' at ');
-  const where = at >= 0 ? location(name.slice(at + 4).trim()) : null;
+  const where = at >= 0 ? placeFromEnd(name.slice(at + 4).trim()) : null;
   if (at >= 0) name = name.slice(0, at);
   const plus = /^(.*) \+ \d+$/.exec(name);
   if (plus) name = plus[1] as string;
   const open = name.indexOf('(');
   if (open > 0 && name.indexOf('=', open) > 0) name = name.slice(0, open);
-  return { kind: 'native', address, module: rest.slice(0, tick), function: name, file: where?.script ?? null, line: where?.line ?? null };
+  return { kind: 'native', address, module: rest.slice(0, tick), function: name, file: where?.file ?? null, line: where?.line ?? null };
 }
 
 /** The frames of the first thread `v8 bt` printed, innermost first. */

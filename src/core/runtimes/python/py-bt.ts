@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { gdbArguments } from '../../debugger/gdb/safe-init';
 import { cleanEnv } from '../../platform/debugger-process';
 import { PathAliases } from '../../platform/path-aliases';
+import { pythonFrameLine } from '../../sources/runtime-text';
 import { debuggerDebugDirs } from '../../symbols/locate';
 
 const run = promisify(execFile);
@@ -36,23 +37,12 @@ export function pythonGdbExtension(version: string, env: NodeJS.ProcessEnv = pro
   return candidates.find((c) => existsSync(c)) ?? null;
 }
 
-/** `py-bt`'s frames, innermost first: `  File "/app/x.py", line 6, in read_header`. */
+/** `py-bt`'s frames, innermost first: `  File "/app/x.py", line 6, in read_header`, as a traceback prints them. */
 export function parsePyBt(output: string): PythonFrame[] {
-  const frames: PythonFrame[] = [];
-  for (const raw of output.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith('File "')) continue;
-    const close = line.indexOf('", line ');
-    const comma = close < 0 ? -1 : line.indexOf(', in ', close);
-    if (close < 0 || comma < 0) continue;
-    const number = Number(line.slice(close + '", line '.length, comma));
-    frames.push({
-      file: line.slice('File "'.length, close),
-      line: Number.isInteger(number) ? number : null,
-      function: line.slice(comma + ', in '.length),
-    });
-  }
-  return frames;
+  return output.split('\n').flatMap((line) => {
+    const f = pythonFrameLine(line);
+    return f?.file && f.function ? [{ file: f.file, line: f.line, function: f.function }] : [];
+  });
 }
 
 export interface PyBtInput {

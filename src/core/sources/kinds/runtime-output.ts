@@ -1,14 +1,13 @@
-import { PRINTED } from '../../../shared/frame-label';
+import { PRINTED, RUNTIME_WORDS } from '../../../shared/frame-label';
 import type { Thread } from '../../../shared/model';
 import { withoutCore, type CrashSource } from '../crash-input';
 import { readHead } from '../read-head';
-import { parseRuntimeOutput, type RuntimeOutput } from '../runtime-text';
+import { parseRuntimeOutput, spokenMessage, type RuntimeOutput } from '../runtime-text';
 
 /** A goroutine dump with GOTRACEBACK=all runs to megabytes; a log past this is cut where it is read. */
 export const MAX_RUNTIME_OUTPUT_BYTES = 32 * 1024 * 1024;
 
 const STARTS = ['panic: ', 'fatal error: ', 'Fatal Python error: ', 'Uncaught '];
-const RUNTIME_NAMES: Record<RuntimeOutput['runtime'], string> = { go: 'Go', python: 'Python', node: 'Node.js' };
 
 /** A text whose first lines hold a runtime's last words: a Go panic, faulthandler's report, Node's uncaught exception. */
 export function isRuntimeOutputHead(head: Buffer): boolean {
@@ -18,10 +17,6 @@ export function isRuntimeOutputHead(head: Buffer): boolean {
     .split('\n')
     .some((line) => STARTS.some((s) => line.startsWith(s)));
 }
-
-/** The message as a runtime reading holds it: Node's "Uncaught " is said where it is shown. */
-const spokenMessage = (output: RuntimeOutput): string =>
-  output.runtime === 'node' ? output.message.replace(/^Uncaught /, '') : output.message;
 
 /** What ended a process that died of no signal: "panic", "fatal error", the error's class. */
 function reasonName(output: RuntimeOutput): string {
@@ -33,7 +28,7 @@ function reasonName(output: RuntimeOutput): string {
 export function runtimeThreads(output: RuntimeOutput): Thread[] {
   const ordered = [...output.stacks.filter((s) => s.current), ...output.stacks.filter((s) => !s.current)];
   return ordered.map((s, i) => {
-    const goroutine = output.runtime === 'go' ? Number(s.name.split(' ')[1]) : undefined;
+    const { goroutine } = s;
     return {
       // Printed stacks ran on threads the text does not name by LWP: none is taken for one.
       id: goroutine !== undefined ? -goroutine : -(i + 1),
@@ -63,7 +58,7 @@ export const runtimeOutputSource: CrashSource = {
       throw new Error(
         `${path} starts like a runtime's last words but holds no stack: a Go panic needs its "goroutine N [running]:" lines, faulthandler's report its "Current thread" lines, Node.js's its FROM lines`,
       );
-    const runtime = RUNTIME_NAMES[output.runtime];
+    const runtime = RUNTIME_WORDS[output.runtime];
     return withoutCore(
       { shape, origin: `${runtime} output`, attributes: { runtime: output.runtime }, attachments: [], timestamp: null },
       {

@@ -4,7 +4,7 @@ import { useCrashStore } from '../stores/crash-store';
 import { desktop } from '../desktop';
 import { TokenInput } from '../widgets/TokenInput';
 import { isSnapshot, type Crash } from '../../../shared/model';
-import { runtimeLine, systemLine, threadHeading, uptimeWords } from '../../../shared/frame-label';
+import { runtimeLine, systemLine, threadMention, uptimeWords } from '../../../shared/frame-label';
 import { useCommands } from '../stores/command-store';
 import { CopyButton } from '../widgets/CopyButton';
 
@@ -35,8 +35,7 @@ function SnapshotNotice({ crash }: { crash: Crash }) {
 export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?(groupId: number): void }) {
   const crashed = crash.threads.find((t) => t.crashed);
   const said = runtimeLine(crash.runtime);
-  // The runtime's missing reader is said once, as what to do, not again among the warnings.
-  const warnings = crash.warnings.filter((w) => w.message !== crash.runtime?.missing);
+  const { warnings } = crash;
   useCommands(
     [
       { id: 'crash.export', title: 'Export a report of this crash…', section: 'Crash' },
@@ -66,8 +65,8 @@ export function CrashBanner({ crash, onOpenGroup }: { crash: Crash; onOpenGroup?
       <p>
         {crash.executable ?? 'unknown executable'}
         {crash.executable && <CopyButton label="Copy" what="the executable's path" text={crash.executable} />} · pid {crash.pid} ·{' '}
-        {crashed ? threadHeading(crashed).replace(/^Thread/, 'thread') : `thread ? (LWP ${crash.crashingThreadId})`} ·{' '}
-        {new Date(crash.timestamp).toLocaleString()} · {crash.debugger}
+        {crashed ? threadMention(crashed) : `thread ? (LWP ${crash.crashingThreadId})`} · {new Date(crash.timestamp).toLocaleString()} ·{' '}
+        {crash.debugger}
         {crash.system && ` · ${systemLine(crash.system)}`}
         {crash.uptimeSeconds !== undefined && ` · ran ${uptimeWords(crash.uptimeSeconds)}`}
       </p>
