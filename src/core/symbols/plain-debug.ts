@@ -11,7 +11,7 @@
  * compressed file, the ones after it the copy.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, open, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cleanEnv } from '../platform/debugger-process';
 import type { CompressedDebugFile } from './locate';
@@ -62,21 +62,6 @@ async function claim(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Marks a copy as just used, and says whether there is one: the cache forgets the least recently
- * used first, and a debugger reading it does not say it was used.
- */
-async function markUsed(copy: string): Promise<boolean> {
-  const now = new Date();
-  try {
-    await utimes(copy, now, now);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
 /** Starts the copier, and settles once it runs; one that cannot start gives its claim back. */
 async function startCopier(source: string, copy: string): Promise<void> {
   const copier = spawn('/bin/sh', ['-c', COPY_SCRIPT, 'crashwb-plain-debug', source, copy], {
@@ -99,7 +84,7 @@ async function startCopier(source: string, copy: string): Promise<void> {
 /** What becomes of one file's copy: marked as used, left as it is, or started. */
 async function prepareOne(file: CompressedDebugFile, cache: SymbolCache): Promise<PlainCopyFate> {
   const copy = buildIdPath(cache.plainDebugDir, file.buildId, true);
-  if (await markUsed(copy)) return 'ready';
+  if (await cache.markUsed(copy)) return 'ready';
   if (file.inflatedBytes > Math.min(MAX_PLAIN_COPY_BYTES, cache.limitBytes / 4)) return 'too-large';
   const failedAge = await ageMs(`${copy}.failed`);
   if (failedAge !== null && failedAge < RETRY_FAILED_MS) return 'failed-recently';

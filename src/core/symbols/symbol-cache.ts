@@ -78,6 +78,21 @@ export class SymbolCache {
     return relative(base, path).startsWith('..') || !path.startsWith(base + sep) ? null : path;
   }
 
+  /**
+   * Marks a file the cache keeps as just used, and says whether there is one: the cache forgets
+   * the least recently used first, and a debugger reading a file does not say it was used.
+   */
+  async markUsed(path: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await utimes(path, now, now);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   /** The cached file, marked as just used, or null. */
   async lookup(path: string): Promise<{ path: string; from: string } | null> {
     try {

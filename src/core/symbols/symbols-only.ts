@@ -7,25 +7,13 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdir, rename, rm, utimes } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isBuildId, type SymbolCache } from './symbol-cache';
 
 const run = promisify(execFile);
 const COPY_TIMEOUT_MS = 60_000;
-
-/** Marks the copy as just used, for the cache's least-recently-used trimming; false when there is none. */
-async function reuse(copy: string): Promise<boolean> {
-  const now = new Date();
-  try {
-    await utimes(copy, now, now);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
 
 /**
  * The copy of `file` without debug info, made where it is missing; `file` itself where no cache,
@@ -39,7 +27,7 @@ export async function symbolsOnlyCopy(
   if (!cache || !buildId || !isBuildId(buildId)) return { path: file, note: null };
   const dir = join(cache.symbolsOnlyDir, buildId);
   const copy = join(dir, basename(file));
-  if (await reuse(copy)) return { path: copy, note: null };
+  if (await cache.markUsed(copy)) return { path: copy, note: null };
   const partial = `${copy}.${process.pid}.partial`;
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
